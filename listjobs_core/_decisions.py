@@ -1,0 +1,65 @@
+"""The project's decisions, where the AWS sources are silent or ambiguous.
+
+Theory of operation: every choice listjobs_core makes that the seed page, the service model and observed
+service behaviour do not settle lives here, as one named constant, so that changing a decision is a
+one-line change. Each constant quotes the rule of ``docs/SEMANTICS.md`` it implements; the modules that
+apply a decision import it from here and never restate it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BUILTIN_TOKEN_KEY",
+    "CREATED_AT_FILTER_MAX",
+    "JOB_NAME_WILDCARD",
+    "MISSING_CREATED_AT_SORTS_LAST",
+    "MISSING_VERSION",
+    "NULL_MEMBER_IS_ABSENT",
+    "REJECT_EMPTY_JOB_NAME_FILTER",
+    "REJECT_EMPTY_JOB_QUEUE",
+    "STRICT_CREATED_AT_BOUNDS",
+    "TOKEN_FORMAT_VERSION",
+    "TOKEN_MAX_CHARACTERS",
+    "TOKEN_QUERY_FINGERPRINT_BYTES",
+    "TOKEN_TAG_BYTES",
+    "VALIDATE_STATUS_WHEN_IGNORED",
+]
+
+# IN-4: "A member whose value is JSON null (Python None) is treated as absent."
+NULL_MEMBER_IS_ABSENT = True
+
+# V-2: "jobQueue, when present, is a non-empty string." An empty name denotes no queue.
+REJECT_EMPTY_JOB_QUEUE = True
+
+# V-3: jobStatus "is validated even when a filter makes it irrelevant."
+VALIDATE_STATUS_WHEN_IGNORED = True
+
+# V-9: "A JOB_NAME value is not empty."
+REJECT_EMPTY_JOB_NAME_FILTER = True
+
+# V-10: created-at filter values are milliseconds "at most 2^63-1" (the service's Long).
+CREATED_AT_FILTER_MAX = 2**63 - 1
+
+# S-6: "only the final * is a wildcard, any other * is literal".
+JOB_NAME_WILDCARD = "*"
+
+# S-7: "BEFORE_CREATED_AT v selects createdAt < v; AFTER_CREATED_AT v selects createdAt > v. Both strict."
+STRICT_CREATED_AT_BOUNDS = True
+
+# O-3: "A job without createdAt sorts after the jobs that have one, within its group."
+MISSING_CREATED_AT_SORTS_LAST = True
+
+# IN-3: "version (a non-negative integer, absent means 0)".
+MISSING_VERSION = 0
+
+# T-1: "opaque, URL-safe ASCII ... of at most 1024 characters, versioned".
+TOKEN_MAX_CHARACTERS = 1024
+TOKEN_FORMAT_VERSION = 1
+
+# T-3: the query a token is bound to travels in the token as a truncated SHA-256 fingerprint.
+TOKEN_QUERY_FINGERPRINT_BYTES = 8
+
+# T-4: "every token carries an HMAC-SHA256 tag (16 bytes) under the caller's token_key, or under a
+# built-in key when none is given." The built-in key detects corruption, not forgery: it is public.
+TOKEN_TAG_BYTES = 16
+BUILTIN_TOKEN_KEY = b"listjobs_core built-in token key: integrity, not secrecy"

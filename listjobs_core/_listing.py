@@ -1,0 +1,124 @@
+"""One page of a listing: selection, order and pagination in one pass (rules P-1 to P-4).
+
+Theory of operation: a page is the ``maxResults`` smallest sort keys among the selected jobs that sort
+after the cursor. The engine reads the jobs once; for each selected job past the cursor it computes the
+key and offers it to a bounded heap of ``maxResults + 1`` entries (``heapq.nsmallest``), so a page of k
+out of n jobs costs O(n log k), never a sort of everything, and no job off the page is copied. The extra,
+(k+1)-th entry tells whether more jobs follow: then, and only then, the page carries a ``nextToken``
+(P-2), which is the key of its last job (P-4: a keyset cursor, not an offset, so inserts and deletes
+between pages neither repeat nor skip a job).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ._errors import ServerException
+from ._model import Cursor, JobLike, ListQuery
+from ._operations import LIST_SERVICE_JOBS, Operation
+from ._ordering import sort_key_function
+from ._request import parse_request
+from ._selection import iter_selected
+from ._tokens import encode_token
+from ._wire import response, to_summary
+
+__all__ = ["Page", "list_service_jobs", "run_listing", "select_page"]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """The jobs of one page, in order, and the cursor of the next page when more jobs follow."""
+
+    jobs: tuple[JobLike, ...]
+    next_cursor: Cursor | None
+
+
+def select_page(jobs: Iterable[JobLike], query: ListQuery) -> Page:
+    """The page of ``query`` over ``jobs``: O(n log k) for n jobs and a page of k, in one pass.
+
+    >>> from listjobs_core import LIST_SERVICE_JOBS
+    >>> jobs = [{"jobId": str(i), "jobName": "n", "status": "RUNNING", "createdAt": i} for i in range(5)]
+    >>> page = select_page(jobs, ListQuery(LIST_SERVICE_JOBS, max_results=2))
+    >>> [job["jobId"] for job in page.jobs], page.next_cursor
+    (['4', '3'], Cursor(sort_key=(False, -3, '3')))
+    """
+    key = sort_key_function(query)
+    limit = query.max_results
+    selected = iter_selected(jobs, query)
+    # Each entry is (key, input position, job): the position settles equal keys (only possible for
+    # repeated job ids) without ever comparing two jobs.
+    if query.after is None:
+        entries = ((key(job), position, job) for position, job in enumerate(selected))
+    else:
+        after = query.after.sort_key
+        entries = (
+            (job_key, position, job)
+            for position, job in enumerate(selected)
+            if (job_key := key(job)) > after
+        )
+    try:
+        smallest = heapq.nsmallest(limit + 1, entries)
+    except (TypeError, KeyError, AttributeError, ValueError) as error:
+        # E-2: a job that is not a mapping, lacks jobId/jobName, or has a member of the wrong type.
+        raise ServerException(f"a job among the jobs is malformed: {type(error).__name__}: {error}") from None
+    page_entries = smallest[:limit]
+    more_follow = len(smallest) > limit
+    next_cursor = Cursor(page_entries[-1][0]) if more_follow else None
+    return Page(tuple(job for _, _, job in page_entries), next_cursor)
+
+
+def run_listing(
+    operation: Operation, jobs: Iterable[JobLike], request: object, *, token_key: bytes | None = None
+) -> dict[str, Any]:
+    """Parse a wire request for ``operation``, select its page, and render the wire response."""
+    _check_token_key(token_key)
+    query = parse_request(operation, request, token_key=token_key)
+    page = select_page(jobs, query)
+    summaries = [to_summary(job, operation.summary_members) for job in page.jobs]
+    next_token = None
+    if page.next_cursor is not None:
+        next_token = encode_token(page.next_cursor.sort_key, query, token_key=token_key)
+    return response(summaries, next_token)
+
+
+def list_service_jobs(
+    jobs: Iterable[JobLike],
+    request: object,
+    *,
+    token_key: bytes | None = None,
+) -> dict[str, Any]:
+    """Answer a ListServiceJobs request over ``jobs``, exactly as AWS Batch does.
+
+    ``jobs`` is any iterable of jobs in the wire shape of ``ServiceJobSummary`` (optionally carrying
+    ``jobQueue`` and ``version``); ``request`` is a ``ListServiceJobsRequest`` as a JSON body decodes to.
+    Returns a ``ListServiceJobsResponse`` dict. Raises ``ClientException`` for any bad request, and
+    ``ServerException`` for a malformed job. ``token_key`` is an optional secret for HMAC-signed tokens.
+    Cost: one pass over the jobs, O(n log k) for n jobs and a page of k.
+
+    >>> jobs = [
+    ...     {"jobId": "a", "jobName": "train", "status": "RUNNING", "createdAt": 1},
+    ...     {"jobId": "b", "jobName": "Train", "status": "RUNNING", "createdAt": 2},
+    ...     {"jobId": "c", "jobName": "eval", "status": "FAILED", "createdAt": 3},
+    ... ]
+    >>> page = list_service_jobs(jobs, {"maxResults": 1})
+    >>> page["jobSummaryList"][0]["jobId"], "nextToken" in page
+    ('b', True)
+    >>> next_page = list_service_jobs(jobs, {"maxResults": 1, "nextToken": page["nextToken"]})
+    >>> next_page["jobSummaryList"][0]["jobId"], "nextToken" in next_page
+    ('a', False)
+    >>> by_name = {"filters": [{"name": "JOB_NAME", "values": ["TRAIN"]}]}
+    >>> [summary["jobId"] for summary in list_service_jobs(jobs, by_name)["jobSummaryList"]]
+    ['b', 'a']
+    """
+    return run_listing(LIST_SERVICE_JOBS, jobs, request, token_key=token_key)
+
+
+def _check_token_key(token_key: object) -> None:
+    # A token key is the caller's configuration, not request input: a wrong one is a programming error.
+    if token_key is not None and (not isinstance(token_key, (bytes, bytearray)) or not token_key):
+        raise TypeError("token_key must be non-empty bytes or None")
+
+

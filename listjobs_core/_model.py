@@ -1,0 +1,156 @@
+"""The typed layer: statuses, filter names, and the parsed request a listing runs on.
+
+Theory of operation: the dict API (``list_service_jobs``) is a thin shell over these values. A request in
+the wire shape is parsed once into a ``ListQuery`` (see ``_request``); everything after parsing works on
+these frozen values, never on the caller's dicts. Emulators that keep typed records can build a
+``ListQuery`` directly and hand ``select_page`` any job objects with a mapping-style ``get`` (such as
+``ServiceJob`` below), without building request or job dicts.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any, Protocol, overload
+
+if TYPE_CHECKING:
+    from ._operations import Operation
+
+__all__ = [
+    "Cursor",
+    "FilterName",
+    "JobFilter",
+    "JobLike",
+    "JobStatus",
+    "ListQuery",
+    "ServiceJob",
+    "SortKey",
+]
+
+# A sort key: a tuple compared element by element (see ``_ordering``).
+SortKey = tuple[Any, ...]
+
+
+class JobStatus(str, enum.Enum):
+    """Job statuses; the model's ``ServiceJobStatus`` enum (``JobStatus`` lacks SCHEDULED)."""
+
+    SUBMITTED = "SUBMITTED"
+    PENDING = "PENDING"
+    RUNNABLE = "RUNNABLE"
+    SCHEDULED = "SCHEDULED"
+    STARTING = "STARTING"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+class FilterName(str, enum.Enum):
+    """Filter names of the model's ``KeyValuesPair`` ("Filter names are case sensitive")."""
+
+    JOB_NAME = "JOB_NAME"
+    JOB_DEFINITION = "JOB_DEFINITION"
+    BEFORE_CREATED_AT = "BEFORE_CREATED_AT"
+    AFTER_CREATED_AT = "AFTER_CREATED_AT"
+    SHARE_IDENTIFIER = "SHARE_IDENTIFIER"
+    QUOTA_SHARE_NAME = "QUOTA_SHARE_NAME"
+
+
+@dataclass(frozen=True, slots=True)
+class JobFilter:
+    """One validated filter: its name and its single value, as given."""
+
+    name: FilterName
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where a traversal resumes: the sort key of the last job of the previous page (rule P-4)."""
+
+    sort_key: SortKey
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """A parsed, validated listing request.
+
+    ``job_status`` is the status as given (``None`` when absent); which statuses a query selects is the
+    selection rules' business (``_selection.status_selected``). ``after`` is the decoded ``nextToken``.
+
+    >>> from listjobs_core import LIST_SERVICE_JOBS
+    >>> query = ListQuery(LIST_SERVICE_JOBS, job_queue="q", job_status=JobStatus.SUCCEEDED, max_results=10)
+    >>> query.max_results, query.job_filter is None
+    (10, True)
+    """
+
+    operation: Operation
+    job_queue: str | None = None
+    job_status: JobStatus | None = None
+    max_results: int = 100
+    job_filter: JobFilter | None = None
+    after: Cursor | None = None
+    # ListJobs only: list the children of this array or multi-node parallel job instead of a queue.
+    parent_job_id: str | None = None
+
+
+class JobLike(Protocol):
+    """What the engine needs of a job: mapping-style ``get`` and ``[]`` by wire member name."""
+
+    @overload
+    def get(self, member: str, /) -> Any: ...
+
+    @overload
+    def get(self, member: str, default: Any, /) -> Any: ...
+
+    def __getitem__(self, member: str, /) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceJob:
+    """A typed service job record with the wire members of ``ServiceJobSummary``, plus ``jobQueue``
+    and ``version``.
+
+    It offers ``get`` by wire member name, so the engine lists records without building dicts:
+
+    >>> from listjobs_core import list_service_jobs
+    >>> job = ServiceJob(jobId="j1", jobName="train", status="RUNNING", createdAt=5)
+    >>> list_service_jobs([job], {})
+    {'jobSummaryList': [{'jobId': 'j1', 'jobName': 'train', 'createdAt': 5, 'status': 'RUNNING'}]}
+    """
+
+    jobId: str  # noqa: N815 - wire member names, so ``get`` needs no translation table
+    jobName: str  # noqa: N815
+    jobArn: str | None = None  # noqa: N815
+    capacityUsage: list[dict[str, Any]] | None = None  # noqa: N815
+    createdAt: int | None = None  # noqa: N815
+    latestAttempt: dict[str, Any] | None = None  # noqa: N815
+    scheduledAt: int | None = None  # noqa: N815
+    serviceJobType: str | None = None  # noqa: N815
+    shareIdentifier: str | None = None  # noqa: N815
+    quotaShareName: str | None = None  # noqa: N815
+    status: str | None = None
+    statusReason: str | None = None  # noqa: N815
+    startedAt: int | None = None  # noqa: N815
+    stoppedAt: int | None = None  # noqa: N815
+    jobQueue: str | None = None  # noqa: N815
+    version: int | None = None
+
+    def get(self, member: str, default: Any = None, /) -> Any:
+        """The member's value, or ``default`` when the record lacks it (``None`` means absent)."""
+        value = getattr(self, member, None) if member in _SERVICE_JOB_FIELDS else None
+        return default if value is None else value
+
+    def __getitem__(self, member: str) -> Any:
+        value = self.get(member)
+        if value is None:
+            raise KeyError(member)
+        return value
+
+    @classmethod
+    def from_wire(cls, job: Mapping[str, Any]) -> ServiceJob:
+        """Build a record from a wire-shaped job mapping; members it does not know are dropped."""
+        return cls(**{name: job[name] for name in _SERVICE_JOB_FIELDS if name in job})
+
+
+_SERVICE_JOB_FIELDS = frozenset(field.name for field in fields(ServiceJob))

@@ -1,0 +1,79 @@
+"""The listing operations, as tables: what differs between ListServiceJobs and ListJobs.
+
+Theory of operation: one engine serves every listing operation; an ``Operation`` is the description that
+tells it which statuses and filter names the operation accepts, which filters combine with ``jobStatus``,
+the status listed when none is given, the page-size limits, and which members a summary carries. Only
+tables live here; the rules that read them live in ``_request``, ``_selection``, ``_ordering`` and
+``_wire``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ._model import FilterName, JobStatus
+
+__all__ = ["LIST_SERVICE_JOBS", "Operation"]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """The description of one listing operation."""
+
+    name: str
+    statuses: tuple[JobStatus, ...]
+    filter_names: tuple[FilterName, ...]
+    filters_combining_with_status: frozenset[FilterName]
+    default_status: JobStatus
+    summary_members: tuple[str, ...]
+    max_results_limit_unfiltered: int
+    max_results_limit_filtered: int
+    # Whether a maxResults above the limit is cut to the limit (True) or rejected (False).
+    clamp_max_results: bool = False
+
+    def max_results_limit(self, filtered: bool) -> int:
+        """The largest page, which is also the page size when ``maxResults`` is absent."""
+        return self.max_results_limit_filtered if filtered else self.max_results_limit_unfiltered
+
+
+LIST_SERVICE_JOBS = Operation(
+    name="ListServiceJobs",
+    # Model, ServiceJobStatus: "SUBMITTED | PENDING | RUNNABLE | SCHEDULED | STARTING | RUNNING |
+    # SUCCEEDED | FAILED".
+    statuses=tuple(JobStatus),
+    # Seed: JOB_NAME, BEFORE_CREATED_AT, AFTER_CREATED_AT; the model adds SHARE_IDENTIFIER and
+    # QUOTA_SHARE_NAME.
+    filter_names=(
+        FilterName.JOB_NAME,
+        FilterName.BEFORE_CREATED_AT,
+        FilterName.AFTER_CREATED_AT,
+        FilterName.SHARE_IDENTIFIER,
+        FilterName.QUOTA_SHARE_NAME,
+    ),
+    # Model: "The exceptions are the SHARE_IDENTIFIER filter and QUOTA_SHARE_NAME filter, which can be
+    # used with jobStatus."
+    filters_combining_with_status=frozenset({FilterName.SHARE_IDENTIFIER, FilterName.QUOTA_SHARE_NAME}),
+    # Model: "If you don't specify a status, only RUNNING jobs are returned."
+    default_status=JobStatus.RUNNING,
+    # Model, ServiceJobSummary members (rule W-2).
+    summary_members=(
+        "jobArn",
+        "jobId",
+        "jobName",
+        "capacityUsage",
+        "createdAt",
+        "latestAttempt",
+        "scheduledAt",
+        "serviceJobType",
+        "shareIdentifier",
+        "quotaShareName",
+        "status",
+        "statusReason",
+        "startedAt",
+        "stoppedAt",
+    ),
+    # Seed: "This value can be between 1 and 100. If this parameter isn't used, then ListServiceJobs
+    # returns up to 100 results".
+    max_results_limit_unfiltered=100,
+    max_results_limit_filtered=100,
+)

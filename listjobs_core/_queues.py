@@ -1,0 +1,65 @@
+"""Which queue a job queue identifier denotes (rules IN-2, S-9).
+
+Theory of operation: the model documents ``jobQueue`` as "The name or ARN of the job queue". An ARN
+``arn:<partition>:batch:<region>:<account>:job-queue/<name>`` and the bare ``<name>`` denote the same
+queue; two ARNs denote the same queue only when they are equal. Anything that is not such an ARN is a
+queue name.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["QueueMatcher", "denote_same_queue", "queue_name"]
+
+_QUEUE_ARN = re.compile(r"arn:[^:]+:batch:[^:]*:[^:]*:job-queue/(?P<name>[^/]+)")
+
+
+def queue_name(identifier: str) -> str:
+    """The queue name an identifier denotes: the name itself, or the name inside a queue ARN.
+
+    >>> queue_name("arn:aws:batch:us-east-1:123456789012:job-queue/training")
+    'training'
+    >>> queue_name("training")
+    'training'
+    """
+    match = _QUEUE_ARN.fullmatch(identifier)
+    return match.group("name") if match else identifier
+
+
+def _is_queue_arn(identifier: str) -> bool:
+    return _QUEUE_ARN.fullmatch(identifier) is not None
+
+
+def denote_same_queue(first: str, second: str) -> bool:
+    """Whether two queue identifiers (names or ARNs) denote the same queue.
+
+    >>> denote_same_queue("arn:aws:batch:us-east-1:1:job-queue/q", "q")
+    True
+    >>> denote_same_queue("arn:aws:batch:us-east-1:1:job-queue/q", "arn:aws:batch:eu-west-1:1:job-queue/q")
+    False
+    """
+    if _is_queue_arn(first) and _is_queue_arn(second):
+        return first == second
+    return queue_name(first) == queue_name(second)
+
+
+class QueueMatcher(dict[object, bool]):
+    """A memo of which job ``jobQueue`` values the requested queue accepts.
+
+    A job without ``jobQueue`` (``None``) is listed for any queue (rule IN-2). Looking a value up is a
+    dict hit after its first sight, so the listing pays one comparison per distinct queue, not per job.
+
+    >>> accepts = QueueMatcher("q")
+    >>> accepts[None], accepts["q"], accepts["arn:aws:batch:r:1:job-queue/q"], accepts["other"]
+    (True, True, True, False)
+    """
+
+    def __init__(self, requested: str) -> None:
+        super().__init__({None: True})
+        self._requested = requested
+
+    def __missing__(self, job_queue: object) -> bool:
+        accepted = isinstance(job_queue, str) and denote_same_queue(self._requested, job_queue)
+        self[job_queue] = accepted
+        return accepted

@@ -1,0 +1,207 @@
+"""Parsing and validating a listing request (rules IN-4 and V-1 to V-12).
+
+Theory of operation: a request arrives in the wire shape (exactly what a JSON body decodes to) and leaves
+as a frozen ``ListQuery``, or as a ``ClientException`` whose message names the member at fault. Nothing is
+ever written to the caller's mapping, and nothing but ``ClientException`` escapes: every member is
+type-checked before it is used, so no ``KeyError``, ``TypeError``, ``ValueError`` or ``UnicodeError`` can.
+The members are checked in a fixed order (jobQueue, jobStatus, maxResults, filters, nextToken); the token
+is checked last because it is bound to the rest of the query (rule T-3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from ._decisions import (
+    CREATED_AT_FILTER_MAX,
+    NULL_MEMBER_IS_ABSENT,
+    REJECT_EMPTY_JOB_NAME_FILTER,
+    REJECT_EMPTY_JOB_QUEUE,
+)
+from ._errors import ClientException
+from ._model import FilterName, JobFilter, JobStatus, ListQuery
+from ._operations import Operation
+from ._tokens import decode_token
+
+__all__ = ["parse_request"]
+
+# Observed service messages (CONTRACT, source 3).
+TWO_FILTERS_MESSAGE = "Only one filter key-value pair can be specified."
+TWO_VALUES_MESSAGE = "Filter cannot take more than one value."
+
+_CREATED_AT_FILTERS = (FilterName.BEFORE_CREATED_AT, FilterName.AFTER_CREATED_AT)
+_CREATED_AT_MAX_DIGITS = len(str(CREATED_AT_FILTER_MAX))
+
+
+def parse_request(operation: Operation, request: object, *, token_key: bytes | None = None) -> ListQuery:
+    """Validate a wire-shaped request and parse it into a ``ListQuery``.
+
+    >>> from listjobs_core import LIST_SERVICE_JOBS
+    >>> query = parse_request(LIST_SERVICE_JOBS, {"jobStatus": "FAILED", "maxResults": 5})
+    >>> query.job_status, query.max_results
+    (<JobStatus.FAILED: 'FAILED'>, 5)
+    >>> parse_request(LIST_SERVICE_JOBS, {"maxResults": 0})
+    Traceback (most recent call last):
+    ...
+    listjobs_core._errors.ClientException: maxResults must be an integer from 1 to 100, got 0
+    """
+    # V-1: "The request is a mapping (a JSON object)."
+    if not isinstance(request, Mapping):
+        raise ClientException(f"The request must be a JSON object, got {_kind(request)}")
+    job_queue = _parse_job_queue(_member(request, "jobQueue"))
+    job_status = _parse_job_status(operation, _member(request, "jobStatus"))
+    job_filter = _parse_filters(operation, _member(request, "filters"))
+    max_results = _parse_max_results(operation, _member(request, "maxResults"), job_filter is not None)
+    query = ListQuery(operation, job_queue, job_status, max_results, job_filter)
+    next_token = _member(request, "nextToken")
+    if next_token is None:
+        return query
+    if not isinstance(next_token, str):
+        raise ClientException(f"nextToken must be a string, got {_kind(next_token)}")
+    return replace(query, after=decode_token(next_token, query, token_key=token_key))
+
+
+def _member(request: Mapping[Any, Any], name: str) -> object:
+    """A request member's value; ``None`` when absent (IN-4: JSON null counts as absent)."""
+    value = request.get(name)
+    if value is None and not NULL_MEMBER_IS_ABSENT and name in request:
+        return _EXPLICIT_NULL
+    return value
+
+
+_EXPLICIT_NULL = object()
+
+
+def _parse_job_queue(value: object) -> str | None:
+    # V-2: "jobQueue, when present, is a non-empty string."
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ClientException(f"jobQueue must be a string, got {_kind(value)}")
+    if REJECT_EMPTY_JOB_QUEUE and not value:
+        raise ClientException("jobQueue must not be empty")
+    return value
+
+
+def _parse_job_status(operation: Operation, value: object) -> JobStatus | None:
+    # V-3: "one of SUBMITTED PENDING ... case-sensitive; it is validated even when a filter makes it
+    # irrelevant."
+    if value is None:
+        return None
+    for status in operation.statuses:
+        if value == status.value and isinstance(value, str):
+            return status
+    allowed = ", ".join(status.value for status in operation.statuses)
+    raise ClientException(f"jobStatus must be one of {allowed}; got {_show(value)}")
+
+
+def _parse_max_results(operation: Operation, value: object, filtered: bool) -> int:
+    # V-4: "an integer (not a boolean, float or string) from 1 to 100"; P-1: 100 when absent.
+    limit = operation.max_results_limit(filtered)
+    if value is None:
+        return limit
+    if type(value) is not int or value < 1 or (value > limit and not operation.clamp_max_results):
+        raise ClientException(f"maxResults must be an integer from 1 to {limit}, got {_show(value)}")
+    return min(value, limit)
+
+
+def _parse_filters(operation: Operation, value: object) -> JobFilter | None:
+    # V-5: "filters, when present, is a list; [] means no filter."
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise ClientException(f"filters must be a list, got {_kind(value)}")
+    if not value:
+        return None
+    # V-6: "More than one filter: Only one filter key-value pair can be specified."
+    if len(value) > 1:
+        raise ClientException(TWO_FILTERS_MESSAGE)
+    return _parse_filter(operation, value[0])
+
+
+def _parse_filter(operation: Operation, value: object) -> JobFilter:
+    # V-7: "A filter is an object whose name is one of ... (case-sensitive)."
+    if not isinstance(value, Mapping):
+        raise ClientException(f"filters[0] must be an object with name and values, got {_kind(value)}")
+    name = _member(value, "name")
+    if name is None:
+        raise ClientException("filters[0].name is required")
+    filter_name = next(
+        (known for known in operation.filter_names if isinstance(name, str) and name == known.value), None
+    )
+    if filter_name is None:
+        allowed = ", ".join(known.value for known in operation.filter_names)
+        raise ClientException(f"filters[0].name must be one of {allowed}; got {_show(name)}")
+    # V-8: "A filter's values is a list of exactly one string; two or more: Filter cannot take more than
+    # one value."
+    values = _member(value, "values")
+    if values is None:
+        raise ClientException(f"filters[0].values is required for {filter_name.value}")
+    if not isinstance(values, list):
+        raise ClientException(f"filters[0].values must be a list of one string, got {_kind(values)}")
+    if len(values) > 1:
+        raise ClientException(TWO_VALUES_MESSAGE)
+    if not values:
+        raise ClientException(f"filters[0].values must hold one value for {filter_name.value}, got none")
+    filter_value = values[0]
+    if not isinstance(filter_value, str):
+        raise ClientException(f"filters[0].values[0] must be a string, got {_kind(filter_value)}")
+    _check_filter_value(filter_name, filter_value)
+    return JobFilter(filter_name, filter_value)
+
+
+def _check_filter_value(name: FilterName, value: str) -> None:
+    # V-9: "A JOB_NAME value is not empty."
+    if name is FilterName.JOB_NAME and REJECT_EMPTY_JOB_NAME_FILTER and not value:
+        raise ClientException("filters[0].values[0] must not be empty for JOB_NAME")
+    # V-10: "ASCII decimal digits only (no sign, space, fraction or exponent), at most 2^63-1."
+    if name in _CREATED_AT_FILTERS and not is_created_at_millis(value):
+        raise ClientException(
+            f"filters[0].values[0] must be milliseconds since the epoch, decimal digits from 0 to "
+            f"{CREATED_AT_FILTER_MAX}, for {name.value}; got {_show(value)}"
+        )
+
+
+def is_created_at_millis(value: str) -> bool:
+    """Whether a created-at filter value is ASCII digits denoting at most 2^63-1 (rule V-10).
+
+    The length is checked before ``int`` runs, so a huge value costs nothing and cannot reach the
+    interpreter's digit limit.
+
+    >>> is_created_at_millis("1722507600000"), is_created_at_millis("+1"), is_created_at_millis("１")
+    (True, False, False)
+    >>> is_created_at_millis("9223372036854775808"), is_created_at_millis("0009223372036854775807")
+    (False, True)
+    """
+    if not (value.isascii() and value.isdigit()):
+        return False
+    significant = value.lstrip("0")
+    return len(significant) <= _CREATED_AT_MAX_DIGITS and int(significant or "0") <= CREATED_AT_FILTER_MAX
+
+
+def created_at_bound(job_filter: JobFilter) -> int:
+    """The millisecond bound of a validated created-at filter."""
+    return int(job_filter.value.lstrip("0") or "0")
+
+
+def _kind(value: object) -> str:
+    """A short description of a value's JSON type, for messages."""
+    if value is _EXPLICIT_NULL:
+        return "null"
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list"}
+    for python_type, name in names.items():
+        if type(value) is python_type:
+            return name
+    return "an object" if isinstance(value, Mapping) else type(value).__name__
+
+
+def _show(value: object) -> str:
+    """A value for a message: its repr, cut short so a huge value makes no huge message."""
+    if value is _EXPLICIT_NULL:
+        return "null"
+    if type(value) is int and value.bit_length() > 64:
+        return "an integer out of range"  # repr of a huge int is slow, and refused past 4300 digits
+    text = repr(value) if isinstance(value, (str, int, float, bool)) else _kind(value)
+    return text if len(text) <= 80 else text[:77] + "..."

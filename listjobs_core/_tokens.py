@@ -1,0 +1,155 @@
+"""The ``nextToken`` codec: stateless keyset cursors bound to their query (rules T-1 to T-4, V-11).
+
+Theory of operation: a token carries where the next page starts, the sort key of the last job returned
+(rule P-4), and which query it belongs to, and nothing else; no state is kept anywhere. Layout, before
+base64url encoding without padding::
+
+    version (1 byte) | query fingerprint (8 bytes) | sort key as JSON (ASCII) | HMAC-SHA256 tag (16 bytes)
+
+The tag covers everything before it, under the caller's ``token_key`` or a built-in key (T-4). Decoding
+checks the size first, then the alphabet, then that the text is the canonical encoding of its bytes (so
+no two texts decode alike and any changed character is caught), then the tag, the version, the query
+fingerprint and last the key's shape. Only ``json`` ever parses token bytes, and only once they are
+authenticated.
+
+Worked example: a page of ``ListServiceJobs`` for queue ``q`` ending at a job created at 1000 with id
+``a`` carries the key ``[false,-1000,"a"]``; 1 + 8 + 17 + 16 = 42 bytes make 56 characters.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import re
+
+from ._decisions import (
+    BUILTIN_TOKEN_KEY,
+    TOKEN_FORMAT_VERSION,
+    TOKEN_MAX_CHARACTERS,
+    TOKEN_QUERY_FINGERPRINT_BYTES,
+    TOKEN_TAG_BYTES,
+)
+from ._errors import ClientException, ServerException
+from ._model import Cursor, ListQuery, SortKey
+from ._ordering import sort_key_from_json
+from ._queues import queue_name
+
+__all__ = ["decode_token", "encode_token", "query_fingerprint"]
+
+_URL_SAFE = re.compile(r"[A-Za-z0-9_-]+")
+_HEADER_BYTES = 1 + TOKEN_QUERY_FINGERPRINT_BYTES
+_SMALLEST_KEY_JSON = len(b"[]")
+_SMALLEST_TOKEN_BYTES = _HEADER_BYTES + _SMALLEST_KEY_JSON + TOKEN_TAG_BYTES
+
+INVALID_TOKEN_MESSAGE = "nextToken is not valid: it was not issued by this service, or it was altered"
+OTHER_QUERY_MESSAGE = (
+    "nextToken was issued for a different query: jobQueue, jobStatus and filters must stay the same "
+    "from page to page"
+)
+
+
+def query_fingerprint(query: ListQuery) -> bytes:
+    """What a token is bound to (T-3): the operation, the queue (by name, so an ARN and its name agree),
+    the status as given, the filter, and the parent job (ListJobs). ``maxResults`` is not part of it.
+
+    >>> from listjobs_core import LIST_SERVICE_JOBS
+    >>> by_name = ListQuery(LIST_SERVICE_JOBS, job_queue="q")
+    >>> arn = "arn:aws:batch:us-east-1:1:job-queue/q"
+    >>> by_arn = ListQuery(LIST_SERVICE_JOBS, job_queue=arn, max_results=5)
+    >>> query_fingerprint(by_name) == query_fingerprint(by_arn)
+    True
+    """
+    job_filter = query.job_filter
+    bound_to = [
+        query.operation.name,
+        None if query.job_queue is None else queue_name(query.job_queue),
+        None if query.job_status is None else query.job_status.value,
+        None if job_filter is None else [job_filter.name.value, job_filter.value],
+        query.parent_job_id,
+    ]
+    canonical = json.dumps(bound_to, separators=(",", ":")).encode("ascii")
+    return hashlib.sha256(canonical).digest()[:TOKEN_QUERY_FINGERPRINT_BYTES]
+
+
+def encode_token(sort_key: SortKey, query: ListQuery, *, token_key: bytes | None = None) -> str:
+    """The token for the page of ``query`` that ends at the job with ``sort_key``.
+
+    >>> from listjobs_core import LIST_SERVICE_JOBS
+    >>> query = ListQuery(LIST_SERVICE_JOBS, job_queue="q")
+    >>> token = encode_token((False, -1000, "a"), query)
+    >>> len(token), decode_token(token, query).sort_key
+    (56, (False, -1000, 'a'))
+    """
+    key_json = json.dumps(list(sort_key), separators=(",", ":"), ensure_ascii=True).encode("ascii")
+    payload = bytes([TOKEN_FORMAT_VERSION]) + query_fingerprint(query) + key_json
+    token = _encode_text(payload + _tag(payload, token_key))
+    if len(token) > TOKEN_MAX_CHARACTERS:
+        # T-1 caps tokens; only a job whose jobId or jobName is hundreds of characters long gets here.
+        raise ServerException(
+            f"cannot issue a nextToken after job {sort_key[-1]!r}: its jobId and jobName are too long "
+            f"for a token of at most {TOKEN_MAX_CHARACTERS} characters"
+        )
+    return token
+
+
+def decode_token(token: str, query: ListQuery, *, token_key: bytes | None = None) -> Cursor:
+    """The cursor a token carries, or a ``ClientException`` when the token is not one this library issued
+    for ``query`` under ``token_key``.
+
+    >>> from listjobs_core import LIST_SERVICE_JOBS
+    >>> try:
+    ...     decode_token("garbage", ListQuery(LIST_SERVICE_JOBS))
+    ... except ClientException as error:
+    ...     print(error.message)
+    nextToken is not valid: it was not issued by this service, or it was altered
+    """
+    # Size first (T-1), so a huge value costs nothing to refuse.
+    if not (_encoded_length(_SMALLEST_TOKEN_BYTES) <= len(token) <= TOKEN_MAX_CHARACTERS):
+        raise ClientException(INVALID_TOKEN_MESSAGE)
+    raw = _decode_text(token)
+    payload, tag = raw[:-TOKEN_TAG_BYTES], raw[-TOKEN_TAG_BYTES:]
+    if not hmac.compare_digest(tag, _tag(payload, token_key)):
+        raise ClientException(INVALID_TOKEN_MESSAGE)
+    if payload[0] != TOKEN_FORMAT_VERSION:
+        raise ClientException(f"nextToken has format version {payload[0]}, which this service does not read")
+    if not hmac.compare_digest(payload[1:_HEADER_BYTES], query_fingerprint(query)):
+        raise ClientException(OTHER_QUERY_MESSAGE)
+    try:
+        key_data = json.loads(payload[_HEADER_BYTES:].decode("ascii"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        key_data = None
+    sort_key = sort_key_from_json(query, key_data)
+    if sort_key is None:
+        raise ClientException(OTHER_QUERY_MESSAGE)
+    return Cursor(sort_key)
+
+
+def _tag(payload: bytes, token_key: bytes | None) -> bytes:
+    key = BUILTIN_TOKEN_KEY if token_key is None else token_key
+    return hmac.new(key, payload, hashlib.sha256).digest()[:TOKEN_TAG_BYTES]
+
+
+def _encode_text(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _encoded_length(byte_count: int) -> int:
+    return (byte_count * 4 + 2) // 3
+
+
+def _decode_text(token: str) -> bytes:
+    """The bytes a token's text encodes; only the canonical text of some bytes is accepted."""
+    if not (token.isascii() and _URL_SAFE.fullmatch(token)):
+        raise ClientException(INVALID_TOKEN_MESSAGE)
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    except (binascii.Error, ValueError):
+        raise ClientException(INVALID_TOKEN_MESSAGE) from None
+    # Base64 leaves spare bits in the last character; a text that differs from the canonical encoding of
+    # its bytes (another last character, an impossible length) is an altered token.
+    if len(raw) < _SMALLEST_TOKEN_BYTES or _encode_text(raw) != token:
+        raise ClientException(INVALID_TOKEN_MESSAGE)
+    return raw

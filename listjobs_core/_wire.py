@@ -1,0 +1,93 @@
+"""From selected jobs to the wire response (rules W-1, W-2, W-3, E-2).
+
+Theory of operation: only the jobs on the page are ever projected. A summary holds exactly the
+operation's summary members that the job has (model, ``ServiceJobSummary``), absent members stay absent
+(never null), and every other member (``jobQueue``, ``version``, anything else) is dropped. Values are
+copied into plain JSON types, so the response is JSON-serialisable and shares nothing mutable with the
+caller's jobs. A member of the wrong type is the server's fault, not the client's: a ``ServerException``
+naming the job and the member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ._errors import ServerException
+from ._model import JobLike
+
+__all__ = ["MEMBER_TYPES", "response", "to_summary"]
+
+# The JSON type each summary member must have; members not named here may hold any JSON value.
+_STRING = (str,)
+_LONG = (int,)
+_STRUCTURE = (Mapping,)
+_LIST = (list, tuple)
+MEMBER_TYPES: dict[str, tuple[type, ...]] = {
+    "jobArn": _STRING,
+    "jobId": _STRING,
+    "jobName": _STRING,
+    "jobDefinition": _STRING,
+    "serviceJobType": _STRING,
+    "shareIdentifier": _STRING,
+    "quotaShareName": _STRING,
+    "status": _STRING,
+    "statusReason": _STRING,
+    "createdAt": _LONG,
+    "scheduledAt": _LONG,
+    "startedAt": _LONG,
+    "stoppedAt": _LONG,
+    "latestAttempt": _STRUCTURE,
+    "container": _STRUCTURE,
+    "arrayProperties": _STRUCTURE,
+    "nodeProperties": _STRUCTURE,
+    "capacityUsage": _LIST,
+}
+_REQUIRED_MEMBERS = ("jobId", "jobName")
+
+
+def to_summary(job: JobLike, members: Iterable[str]) -> dict[str, Any]:
+    """The wire summary of a job: its ``members`` that are present, as plain JSON values.
+
+    >>> job = {"jobId": "j", "jobName": "n", "jobQueue": "q", "status": None}
+    >>> to_summary(job, ("jobId", "jobName", "status"))
+    {'jobId': 'j', 'jobName': 'n'}
+    """
+    summary: dict[str, Any] = {}
+    for member in members:
+        value = job.get(member)
+        if value is None:
+            if member in _REQUIRED_MEMBERS:
+                raise ServerException(f"a job has no {member}: {_describe(job)}")
+            continue
+        expected = MEMBER_TYPES.get(member)
+        if expected is not None and (not isinstance(value, expected) or type(value) is bool):
+            raise ServerException(f"job {job.get('jobId')!r} has a {member} of the wrong type")
+        summary[member] = _json_copy(value, job, member)
+    return summary
+
+
+def response(summaries: list[dict[str, Any]], next_token: str | None) -> dict[str, Any]:
+    """The response shape (W-1): ``jobSummaryList`` always, ``nextToken`` only when there is one."""
+    if next_token is None:
+        return {"jobSummaryList": summaries}
+    return {"jobSummaryList": summaries, "nextToken": next_token}
+
+
+def _json_copy(value: Any, job: JobLike, member: str) -> Any:
+    """A deep copy of a JSON value in plain types (W-3), or a ``ServerException`` for anything else."""
+    if isinstance(value, (str, int, float)) or value is None:
+        return value
+    if isinstance(value, Mapping):
+        if not all(isinstance(key, str) for key in value):
+            raise ServerException(f"job {job.get('jobId')!r} has a {member} with a key that is not a string")
+        return {key: _json_copy(item, job, member) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_copy(item, job, member) for item in value]
+    kind = type(value).__name__
+    raise ServerException(f"job {job.get('jobId')!r} has a {member} that is not JSON ({kind})")
+
+
+def _describe(job: JobLike) -> str:
+    text = repr(job)
+    return text if len(text) <= 120 else text[:117] + "..."
