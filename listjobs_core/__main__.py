@@ -1,0 +1,12 @@
+"""``python -m listjobs_core``: the command-line shell (see ``listjobs_core._cli``)."""
+
+from __future__ import annotations
+
+import sys
+
+from ._cli import main
+
+__all__ = ["main"]
+
+if __name__ == "__main__":
+    sys.exit(main())
