@@ -1,0 +1,138 @@
+"""Traversals of unchanging jobs agree with the oracle, page by page and whole (P-1..P-3, T-2, W-1..W-3)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from collections.abc import Iterable
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+from oracle import expected_selection
+from strategies import jobs_and_queries, page_sizes
+
+from listjobs_core import list_service_jobs
+
+MAX_PAGES = 1000
+
+
+def traverse(
+    jobs: list[dict[str, Any]], query: dict[str, Any], sizes: list[int], token_key: bytes | None = None
+) -> list[dict[str, Any]]:
+    """Every response of one traversal, asking for ``sizes`` in turn (the last one repeated)."""
+    responses: list[dict[str, Any]] = []
+    token = None
+    for number in range(MAX_PAGES):
+        request = {**query, "maxResults": sizes[min(number, len(sizes) - 1)]}
+        if token is not None:
+            request["nextToken"] = token
+        response = list_service_jobs(jobs, request, token_key=token_key)
+        responses.append(response)
+        token = response.get("nextToken")
+        if token is None:
+            return responses
+    raise AssertionError(f"no last page after {MAX_PAGES} pages")
+
+
+def listed(responses: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The summaries of a traversal, concatenated."""
+    return [summary for response in responses for summary in response["jobSummaryList"]]
+
+
+@given(jobs_and_queries(), page_sizes)
+def test_pages_concatenate_to_the_selection(jobs_query: Any, sizes: list[int]) -> None:
+    """P-3: whatever maxResults each request uses, the pages concatenate to the oracle's selection."""
+    jobs, query = jobs_query
+    assert listed(traverse(jobs, query, sizes)) == expected_selection(jobs, query)
+
+
+@given(jobs_and_queries(), page_sizes)
+def test_only_the_last_page_is_short_and_has_no_token(jobs_query: Any, sizes: list[int]) -> None:
+    """P-1/P-2: pages before the last are full and carry a token; the last has no nextToken key."""
+    jobs, query = jobs_query
+    responses = traverse(jobs, query, sizes)
+    for number, response in enumerate(responses):
+        size = sizes[min(number, len(sizes) - 1)]
+        assert set(response) <= {"jobSummaryList", "nextToken"}
+        assert len(response["jobSummaryList"]) <= size
+        if number < len(responses) - 1:
+            assert len(response["jobSummaryList"]) == size
+            assert isinstance(response["nextToken"], str)
+    assert "nextToken" not in responses[-1]
+    # A token is issued only when more jobs follow, so no page reached through a token is empty.
+    assert all(response["jobSummaryList"] for response in responses[1:])
+
+
+@given(jobs_and_queries(max_jobs=8))
+def test_first_page_without_max_results_holds_up_to_100(jobs_query: Any) -> None:
+    """P-1: without maxResults a page holds up to 100 summaries (of up to 200 jobs: 8, 25 copies each)."""
+    jobs, query = jobs_query
+    many = [{**job, "jobId": f"{job['jobId']}#{copy_number}"} for job in jobs for copy_number in range(25)]
+    response = list_service_jobs(many, query)
+    selection = expected_selection(many, query)
+    assert response["jobSummaryList"] == selection[:100]
+    assert ("nextToken" in response) == (len(selection) > 100)
+
+
+@given(jobs_and_queries(), page_sizes, st.randoms(use_true_random=False))
+def test_responses_do_not_depend_on_input_order(
+    jobs_query: Any, sizes: list[int], rng: random.Random
+) -> None:
+    """T-2/IN-1: shuffled jobs, or jobs given as a one-pass iterator, give identical pages and tokens."""
+    jobs, query = jobs_query
+    shuffled = jobs[:]
+    rng.shuffle(shuffled)
+    responses = traverse(jobs, query, sizes)
+    assert traverse(shuffled, query, sizes) == responses
+    for number, response in enumerate(responses):
+        request = {**query, "maxResults": sizes[min(number, len(sizes) - 1)]}
+        if number:
+            request["nextToken"] = responses[number - 1]["nextToken"]
+        assert list_service_jobs(iter(shuffled), request) == response
+
+
+def scribble(value: Any) -> None:
+    """Change every dict and list inside ``value``, in place."""
+    if isinstance(value, dict):
+        for inner in list(value.values()):
+            scribble(inner)
+        value.clear()
+        value["scribbled"] = True
+    elif isinstance(value, list):
+        for inner in value:
+            scribble(inner)
+        value.append("scribbled")
+
+
+@given(jobs_and_queries(), page_sizes)
+def test_jobs_are_never_changed(jobs_query: Any, sizes: list[int]) -> None:
+    """IN-1/W-3: listing leaves the jobs as they were, and scribbling over a response does not reach them."""
+    jobs, query = jobs_query
+    before = copy.deepcopy(jobs)
+    responses = traverse(jobs, query, sizes)
+    assert jobs == before
+    for response in responses:
+        scribble(response)
+    assert jobs == before
+
+
+@given(jobs_and_queries(), page_sizes)
+def test_responses_are_json(jobs_query: Any, sizes: list[int]) -> None:
+    """W-1/W-2: every response is plain JSON (dicts, lists, str, int, float) and survives a round trip."""
+    jobs, query = jobs_query
+    for response in traverse(jobs, query, sizes):
+        assert type(response) is dict
+        assert json.loads(json.dumps(response, allow_nan=False)) == response
+        assert all(type(summary) is dict for summary in response["jobSummaryList"])
+
+
+@given(jobs_and_queries(), page_sizes)
+def test_a_token_key_changes_only_the_tokens(jobs_query: Any, sizes: list[int]) -> None:
+    """T-4: with token_key the pages are the same, only the tokens (and never their presence) differ."""
+    jobs, query = jobs_query
+    plain = traverse(jobs, query, sizes)
+    keyed = traverse(jobs, query, sizes, token_key=b"secret")
+    assert [response["jobSummaryList"] for response in keyed] == [r["jobSummaryList"] for r in plain]
+    assert ["nextToken" in response for response in keyed] == ["nextToken" in r for r in plain]
