@@ -8,9 +8,11 @@ Test10." Case-insensitive means ``str.casefold`` on both sides; only the final `
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ._decisions import JOB_NAME_WILDCARD
+from ._model import JobLike
 
 __all__ = ["JobNamePattern", "matches_job_name"]
 
@@ -41,6 +43,20 @@ class JobNamePattern:
         if self.is_prefix:
             return folded_name.startswith(self.folded)
         return folded_name == self.folded
+
+    def select(self, jobs: Iterable[JobLike]) -> Iterator[JobLike]:
+        """The jobs whose ``jobName`` matches, lazily: ``matches`` inlined, as this runs once per job.
+
+        >>> jobs = [{"jobName": "Test10"}, {"jobName": "test2"}]
+        >>> [job["jobName"] for job in JobNamePattern.parse("TEST1*").select(jobs)]
+        ['Test10']
+        """
+        folded = self.folded
+        if not self.is_prefix:
+            return (job for job in jobs if job["jobName"].casefold() == folded)
+        if not folded:
+            return iter(jobs)  # "*" alone: every name begins with the empty string
+        return (job for job in jobs if job["jobName"].casefold().startswith(folded))
 
 
 def matches_job_name(job_name: str, value: str) -> bool:

@@ -65,8 +65,7 @@ def iter_selected(jobs: Jobs, query: ListQuery) -> Iterator[JobLike]:
 
 def _select_job_name(jobs: Iterator[JobLike], job_filter: JobFilter) -> Iterator[JobLike]:
     # S-5, S-6: case-insensitive, a final "*" for a prefix; the rule itself lives in ``_names``.
-    matches = JobNamePattern.parse(job_filter.value).matches
-    return (job for job in jobs if matches(job["jobName"]))
+    return JobNamePattern.parse(job_filter.value).select(jobs)
 
 
 # S-7: "BEFORE_CREATED_AT v selects createdAt < v; AFTER_CREATED_AT v selects createdAt > v. Both strict."
