@@ -92,6 +92,8 @@ class ListQuery:
     after: Cursor | None = None
     # ListJobs only: list the children of this array or multi-node parallel job instead of a queue.
     parent_job_id: str | None = None
+    # ...and the request member that named it, arrayJobId or multiNodeJobId (see ``_children``).
+    parent_job_member: str | None = None
 
 
 class JobLike(Protocol):

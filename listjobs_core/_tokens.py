@@ -68,7 +68,8 @@ def query_fingerprint(query: ListQuery) -> bytes:
         None if query.job_queue is None else queue_name(query.job_queue),
         None if query.job_status is None else query.job_status.value,
         None if job_filter is None else [job_filter.name.value, job_filter.value],
-        query.parent_job_id,
+        # ListJobs: the parent job, with the member naming it, as arrayJobId and multiNodeJobId differ.
+        None if query.parent_job_id is None else [query.parent_job_member, query.parent_job_id],
     ]
     canonical = json.dumps(bound_to, separators=(",", ":")).encode("ascii")
     return hashlib.sha256(canonical).digest()[:TOKEN_QUERY_FINGERPRINT_BYTES]
