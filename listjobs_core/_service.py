@@ -1,0 +1,162 @@
+"""The in-memory service behind the reference endpoint: four Batch operations, each a dict to a dict.
+
+Theory of operation: this module holds state and nothing else. It keeps the jobs (keyed by ``jobId``),
+the client tokens already used (rule H-7), a clock and a job id source, and answers ListServiceJobs,
+SubmitServiceJob, DescribeServiceJob and TerminateServiceJob by calling the pure core: the listing
+engine for the first, ``_service_jobs`` for the job-level rules of the others. It never sees bytes or
+HTTP; ``_server`` decodes a request body to a dict, calls one of the methods below, and encodes what it
+returns (or the ``ListingError`` it raises).
+
+Thread safety: every method may be called from many threads at once. Jobs are never changed in place;
+a submit or terminate replaces a job's record under one lock, so a listing reads each job either before
+or after a change, never half-changed, and a traversal never lists a job twice (rule P-4).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from ._listing import list_service_jobs
+from ._service_jobs import (
+    DEFAULT_ACCOUNT,
+    DEFAULT_REGION,
+    describe_response,
+    new_service_job,
+    parse_describe_request,
+    parse_submit_request,
+    parse_terminate_request,
+    reused_client_token,
+    submit_response,
+    terminated,
+    unknown_job,
+)
+
+__all__ = ["ReferenceService", "now_in_milliseconds"]
+
+
+def now_in_milliseconds() -> int:
+    """The wall clock in milliseconds since the epoch, the unit of ``createdAt``."""
+    return time.time_ns() // 1_000_000
+
+
+def _new_job_id() -> str:
+    # H-4: "a fresh UUID jobId".
+    return str(uuid.uuid4())
+
+
+class _JobTable:
+    """Jobs by ``jobId`` behind a lock, listed with the pure function over a snapshot. O(n) per page."""
+
+    def __init__(self, *, token_key: bytes | None = None) -> None:
+        self._jobs: dict[str, Mapping[str, Any]] = {}
+        self._lock = threading.Lock()
+        self._token_key = token_key
+
+    def put(self, job: Mapping[str, Any]) -> None:
+        with self._lock:
+            self._jobs[job["jobId"]] = job
+
+    def get(self, job_id: str) -> Mapping[str, Any] | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def __len__(self) -> int:
+        return len(self._jobs)
+
+    def __iter__(self) -> Iterator[Mapping[str, Any]]:
+        with self._lock:
+            return iter(list(self._jobs.values()))
+
+    def list_service_jobs(self, request: object) -> dict[str, Any]:
+        with self._lock:
+            snapshot = list(self._jobs.values())
+        return list_service_jobs(snapshot, request, token_key=self._token_key)
+
+
+class ReferenceService:
+    """The jobs of one endpoint and the four operations on them.
+
+    >>> service = ReferenceService([], clock=lambda: 1000, new_job_id=lambda: "j-1")
+    >>> service.submit_service_job({"jobName": "train", "jobQueue": "q",
+    ...     "serviceJobType": "SAGEMAKER_TRAINING", "serviceRequestPayload": "{}"})["jobId"]
+    'j-1'
+    >>> service.list_service_jobs({"jobStatus": "SUBMITTED"})["jobSummaryList"][0]["jobArn"]
+    'arn:aws:batch:us-east-1:123456789012:service-job/j-1'
+    >>> service.terminate_service_job({"jobId": "j-1", "reason": "not needed"})
+    {}
+    >>> service.describe_service_job({"jobId": "j-1"})["status"]
+    'FAILED'
+    """
+
+    def __init__(
+        self,
+        jobs: Iterable[Mapping[str, Any]],
+        *,
+        token_key: bytes | None = None,
+        clock: Callable[[], int] = now_in_milliseconds,
+        new_job_id: Callable[[], str] = _new_job_id,
+        region: str = DEFAULT_REGION,
+        account: str = DEFAULT_ACCOUNT,
+    ) -> None:
+        self._jobs = _JobTable(token_key=token_key)
+        for job in jobs:
+            self._jobs.put(job)
+        self._clock = clock
+        self._new_job_id = new_job_id
+        self._region = region
+        self._account = account
+        self._client_tokens: set[str] = set()
+        # Serialises the read-modify-write of submit (client tokens) and terminate.
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        """How many jobs the service holds."""
+        return len(self._jobs)
+
+    def list_service_jobs(self, request: object) -> dict[str, Any]:
+        """ListServiceJobs: the listing core over the jobs held now."""
+        return self._jobs.list_service_jobs(request)
+
+    def submit_service_job(self, request: object) -> dict[str, Any]:
+        """SubmitServiceJob: validate, create a SUBMITTED job (rule H-4), answer its ARN, name and id."""
+        submit = parse_submit_request(request)
+        with self._lock:
+            # H-7: "two submit requests with identical payloads and clientTokens ... the second request is
+            # rejected" (model, SubmitServiceJobRequest.clientToken).
+            if submit.client_token is not None:
+                if submit.client_token in self._client_tokens:
+                    raise reused_client_token(submit.client_token)
+                self._client_tokens.add(submit.client_token)
+            job = new_service_job(
+                submit,
+                job_id=self._new_job_id(),
+                now_ms=self._clock(),
+                region=self._region,
+                account=self._account,
+            )
+            self._jobs.put(job)
+        return submit_response(job)
+
+    def describe_service_job(self, request: object) -> dict[str, Any]:
+        """DescribeServiceJob: the job's describe members (rule H-5)."""
+        job_id = parse_describe_request(request)
+        job = self._jobs.get(job_id)
+        if job is None:
+            raise unknown_job(job_id)
+        return describe_response(job)
+
+    def terminate_service_job(self, request: object) -> dict[str, Any]:
+        """TerminateServiceJob: the job becomes FAILED with the reason (rule H-6); the answer is empty."""
+        job_id, reason = parse_terminate_request(request)
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None:
+                raise unknown_job(job_id)
+            after = terminated(job, reason, self._clock())
+            if after is not job:
+                self._jobs.put(after)
+        return {}
