@@ -36,6 +36,7 @@ __all__ = [
     "CommandError",
     "add_jobs_arguments",
     "add_query_command",
+    "add_serve_command",
     "build_parser",
     "jobs_from_arguments",
     "main",
@@ -189,9 +190,47 @@ def add_query_command(subparsers: SubParsers) -> None:
     parser.set_defaults(handler=_run_query)
 
 
+# --- serve ------------------------------------------------------------------------------------------
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (0 to 65535): {text!r}")
+    return int(text)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from ._server import serve
+
+    jobs = jobs_from_arguments(args)
+    token_key = token_key_from_arguments(args)
+    try:
+        return serve(jobs, host=args.host, port=args.port, token_key=token_key, quiet=args.quiet)
+    except OSError as error:
+        raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
+
+
+def add_serve_command(subparsers: SubParsers) -> None:
+    """``serve [--host H] [--port P] [--jobs FILE] [--token-key-file FILE] [--quiet]``: the endpoint."""
+    parser = subparsers.add_parser(
+        "serve",
+        help="serve ListServiceJobs, SubmitServiceJob, DescribeServiceJob and TerminateServiceJob over HTTP",
+        description="Run the reference endpoint: AWS Batch's REST-JSON protocol, which boto3 and the AWS CLI "
+        "use unmodified with --endpoint-url. Prints 'listening on http://HOST:PORT' once ready and stops "
+        "cleanly on SIGINT or SIGTERM.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=_port, default=8000, help="the port to listen on; 0 picks a free one (default: 8000)"
+    )
+    add_jobs_arguments(parser)
+    parser.add_argument("--quiet", action="store_true", help="no access log on standard error")
+    parser.set_defaults(handler=_run_serve)
+
+
 # --- the command ------------------------------------------------------------------------------------
 
-SUBCOMMANDS: list[Callable[[SubParsers], None]] = [add_query_command]
+SUBCOMMANDS: list[Callable[[SubParsers], None]] = [add_query_command, add_serve_command]
 
 
 def _program_name() -> str:
