@@ -1,9 +1,9 @@
 """One page of a listing: selection, order and pagination in one pass (rules P-1 to P-4).
 
 Theory of operation: a page is the ``maxResults`` smallest sort keys among the selected jobs that sort
-after the cursor. The engine reads the jobs once; for each selected job past the cursor it computes the
-key and offers it to a bounded heap of ``maxResults + 1`` entries (``heapq.nsmallest``), so a page of k
-out of n jobs costs O(n log k), never a sort of everything, and no job off the page is copied. The extra,
+after the cursor. The engine reads the jobs once and keeps only the ``maxResults + 1`` first past the
+cursor (``_first_keys``), so a page of k out of n jobs costs O(n log k) at most, never a sort of
+everything, and no job off the page is copied. The extra,
 (k+1)-th entry tells whether more jobs follow: then, and only then, the page carries a ``nextToken``
 (P-2), which is the key of its last job (P-4: a keyset cursor, not an offset, so inserts and deletes
 between pages neither repeat nor skip a job).
@@ -11,15 +11,15 @@ between pages neither repeat nor skip a job).
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from ._errors import ServerException
+from ._first_keys import first_by_key, first_newest
 from ._model import Cursor, JobLike, ListQuery
 from ._operations import LIST_SERVICE_JOBS, Operation
-from ._ordering import sort_key_function
+from ._ordering import groups_by_name, sort_key_function
 from ._request import parse_request
 from ._selection import iter_selected
 from ._tokens import encode_token
@@ -45,29 +45,21 @@ def select_page(jobs: Iterable[JobLike], query: ListQuery) -> Page:
     >>> [job["jobId"] for job in page.jobs], page.next_cursor
     (['4', '3'], Cursor(sort_key=(False, -3, '3')))
     """
-    key = sort_key_function(query)
     limit = query.max_results
     selected = iter_selected(jobs, query)
-    # Each entry is (key, input position, job): the position settles equal keys (only possible for
-    # repeated job ids) without ever comparing two jobs.
-    if query.after is None:
-        entries = ((key(job), position, job) for position, job in enumerate(selected))
-    else:
-        after = query.after.sort_key
-        entries = (
-            (job_key, position, job)
-            for position, job in enumerate(selected)
-            if (job_key := key(job)) > after
-        )
+    after = None if query.after is None else query.after.sort_key
     try:
-        smallest = heapq.nsmallest(limit + 1, entries)
+        # One more than the page, to know whether more jobs follow (P-2).
+        if groups_by_name(query):
+            first = first_by_key(selected, limit + 1, sort_key_function(query), after)
+        else:
+            first = first_newest(selected, limit + 1, after)
     except (TypeError, KeyError, AttributeError, ValueError) as error:
         # E-2: a job that is not a mapping, lacks jobId/jobName, or has a member of the wrong type.
         raise ServerException(f"a job among the jobs is malformed: {type(error).__name__}: {error}") from None
-    page_entries = smallest[:limit]
-    more_follow = len(smallest) > limit
-    next_cursor = Cursor(page_entries[-1][0]) if more_follow else None
-    return Page(tuple(job for _, _, job in page_entries), next_cursor)
+    page_entries = first[:limit]
+    next_cursor = Cursor(page_entries[-1][0]) if len(first) > limit else None
+    return Page(tuple(job for _, job in page_entries), next_cursor)
 
 
 def run_listing(
