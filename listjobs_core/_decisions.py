@@ -9,20 +9,27 @@ apply a decision import it from here and never restate it.
 from __future__ import annotations
 
 __all__ = [
+    "ARRAY_CHILD_SEPARATOR",
     "BUILTIN_TOKEN_KEY",
     "CREATED_AT_FILTER_MAX",
+    "FILTERS_APPLY_TO_CHILD_JOBS",
+    "JOB_DEFINITION_WILDCARD",
     "JOB_NAME_WILDCARD",
+    "LIST_JOBS_CLAMPS_MAX_RESULTS",
     "MISSING_CREATED_AT_SORTS_LAST",
     "MISSING_VERSION",
+    "MNP_NODE_SEPARATOR",
     "NULL_MEMBER_IS_ABSENT",
+    "QUEUE_LISTINGS_INCLUDE_CHILD_JOBS",
+    "REJECT_EMPTY_JOB_DEFINITION_FILTER",
     "REJECT_EMPTY_JOB_NAME_FILTER",
     "REJECT_EMPTY_JOB_QUEUE",
     "STRICT_CREATED_AT_BOUNDS",
     "TOKEN_FORMAT_VERSION",
     "TOKEN_MAX_CHARACTERS",
     "TOKEN_QUERY_FINGERPRINT_BYTES",
+    "TOKEN_QUEUE_ARN_TAG_BYTES",
     "TOKEN_TAG_BYTES",
-    "VALIDATE_STATUS_WHEN_IGNORED",
 ]
 
 # IN-4: "A member whose value is JSON null (Python None) is treated as absent."
@@ -30,9 +37,6 @@ NULL_MEMBER_IS_ABSENT = True
 
 # V-2: "jobQueue, when present, is a non-empty string." An empty name denotes no queue.
 REJECT_EMPTY_JOB_QUEUE = True
-
-# V-3: jobStatus "is validated even when a filter makes it irrelevant."
-VALIDATE_STATUS_WHEN_IGNORED = True
 
 # V-9: "A JOB_NAME value is not empty."
 REJECT_EMPTY_JOB_NAME_FILTER = True
@@ -58,8 +62,35 @@ TOKEN_FORMAT_VERSION = 1
 
 # T-3: the query a token is bound to travels in the token as a truncated SHA-256 fingerprint.
 TOKEN_QUERY_FINGERPRINT_BYTES = 8
+# T-3: "two ARNs denote the same queue only when they are equal": a short hash of the queue ARN, when the
+# query gave one, tells apart ARNs that share a name.
+TOKEN_QUEUE_ARN_TAG_BYTES = 4
 
 # T-4: "every token carries an HMAC-SHA256 tag (16 bytes) under the caller's token_key, or under a
 # built-in key when none is given." The built-in key detects corruption, not forgery: it is public.
 TOKEN_TAG_BYTES = 16
 BUILTIN_TOKEN_KEY = b"listjobs_core built-in token key: integrity, not secrecy"
+
+# --- ListJobs (rules LJ-* of docs/SEMANTICS.md) ----------------------------------------------------------
+
+# LJ-4: "maxResults above the operation's limit (1000 without a filter, 100 with one) is cut to the limit,
+# not rejected": the model says Batch "returns up to 1000 values" / "up to 100 values", a cap on the page.
+LIST_JOBS_CLAMPS_MAX_RESULTS = True
+
+# LJ-6: children are known by their jobId, as Batch names them: an array child "<parent>:<index>", a
+# multi-node parallel node "<parent>#<node index>".
+ARRAY_CHILD_SEPARATOR = ":"
+MNP_NODE_SEPARATOR = "#"
+
+# LJ-7: "A queue listing lists no array child and no MNP node": children are listed through their parent.
+QUEUE_LISTINGS_INCLUDE_CHILD_JOBS = False
+
+# LJ-8: "filters are validated, then ignored, when listing the children of a job": "The filter doesn't
+# apply to child jobs in an array or multi-node parallel (MNP) jobs."
+FILTERS_APPLY_TO_CHILD_JOBS = False
+
+# LJ-10: "A JOB_DEFINITION value is not empty."
+REJECT_EMPTY_JOB_DEFINITION_FILTER = True
+
+# LJ-11: "only the final * is a wildcard" in a JOB_DEFINITION name, as in JOB_NAME (S-6).
+JOB_DEFINITION_WILDCARD = "*"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["QueueMatcher", "denote_same_queue", "queue_name"]
+__all__ = ["QueueMatcher", "denote_same_queue", "is_queue_arn", "queue_name"]
 
 _QUEUE_ARN = re.compile(r"arn:[^:]+:batch:[^:]*:[^:]*:job-queue/(?P<name>[^/]+)")
 
@@ -27,7 +27,8 @@ def queue_name(identifier: str) -> str:
     return match.group("name") if match else identifier
 
 
-def _is_queue_arn(identifier: str) -> bool:
+def is_queue_arn(identifier: str) -> bool:
+    """Whether an identifier is a job queue ARN rather than a name."""
     return _QUEUE_ARN.fullmatch(identifier) is not None
 
 
@@ -39,7 +40,7 @@ def denote_same_queue(first: str, second: str) -> bool:
     >>> denote_same_queue("arn:aws:batch:us-east-1:1:job-queue/q", "arn:aws:batch:eu-west-1:1:job-queue/q")
     False
     """
-    if _is_queue_arn(first) and _is_queue_arn(second):
+    if is_queue_arn(first) and is_queue_arn(second):
         return first == second
     return queue_name(first) == queue_name(second)
 

@@ -4,7 +4,7 @@ Theory of operation: a token carries where the next page starts, the sort key of
 (rule P-4), and which query it belongs to, and nothing else; no state is kept anywhere. Layout, before
 base64url encoding without padding::
 
-    version (1 byte) | query fingerprint (8 bytes) | sort key as JSON (ASCII) | HMAC-SHA256 tag (16 bytes)
+    version (1) | query fingerprint (8) | queue ARN tag (4) | sort key as JSON (UTF-8) | HMAC tag (16)
 
 The tag covers everything before it, under the caller's ``token_key`` or a built-in key (T-4). Decoding
 checks the size first, then the alphabet, then that the text is the canonical encoding of its bytes (so
@@ -12,8 +12,12 @@ no two texts decode alike and any changed character is caught), then the tag, th
 fingerprint and last the key's shape. Only ``json`` ever parses token bytes, and only once they are
 authenticated.
 
+The fingerprint binds the token to the queue by name, so a name and its ARN agree (T-3); the queue ARN
+tag, a hash of the ARN when the query named the queue by one (else zeros), tells two ARNs of the same
+name in other regions or accounts apart, which a name alone cannot.
+
 Worked example: a page of ``ListServiceJobs`` for queue ``q`` ending at a job created at 1000 with id
-``a`` carries the key ``[false,-1000,"a"]``; 1 + 8 + 17 + 16 = 42 bytes make 56 characters.
+``a`` carries the key ``[false,-1000,"a"]``; 1 + 8 + 4 + 17 + 16 = 46 bytes make 62 characters.
 """
 
 from __future__ import annotations
@@ -30,17 +34,20 @@ from ._decisions import (
     TOKEN_FORMAT_VERSION,
     TOKEN_MAX_CHARACTERS,
     TOKEN_QUERY_FINGERPRINT_BYTES,
+    TOKEN_QUEUE_ARN_TAG_BYTES,
     TOKEN_TAG_BYTES,
 )
 from ._errors import ClientException, ServerException
 from ._model import Cursor, ListQuery, SortKey
 from ._ordering import sort_key_from_json
-from ._queues import queue_name
+from ._queues import is_queue_arn, queue_name
 
-__all__ = ["decode_token", "encode_token", "query_fingerprint"]
+__all__ = ["decode_token", "encode_token", "query_fingerprint", "queue_arn_tag"]
 
 _URL_SAFE = re.compile(r"[A-Za-z0-9_-]+")
-_HEADER_BYTES = 1 + TOKEN_QUERY_FINGERPRINT_BYTES
+_FINGERPRINT_END = 1 + TOKEN_QUERY_FINGERPRINT_BYTES
+_HEADER_BYTES = _FINGERPRINT_END + TOKEN_QUEUE_ARN_TAG_BYTES
+_NO_QUEUE_ARN = bytes(TOKEN_QUEUE_ARN_TAG_BYTES)
 _SMALLEST_KEY_JSON = len(b"[]")
 _SMALLEST_TOKEN_BYTES = _HEADER_BYTES + _SMALLEST_KEY_JSON + TOKEN_TAG_BYTES
 
@@ -75,6 +82,26 @@ def query_fingerprint(query: ListQuery) -> bytes:
     return hashlib.sha256(canonical).digest()[:TOKEN_QUERY_FINGERPRINT_BYTES]
 
 
+def queue_arn_tag(query: ListQuery) -> bytes:
+    """Zeros unless the query names its queue by ARN; then a hash of that ARN (T-3).
+
+    >>> from listjobs_core import LIST_SERVICE_JOBS
+    >>> queue_arn_tag(ListQuery(LIST_SERVICE_JOBS, job_queue="q"))
+    b'\\x00\\x00\\x00\\x00'
+    """
+    if query.job_queue is None or not is_queue_arn(query.job_queue):
+        return _NO_QUEUE_ARN
+    digest = hashlib.sha256(query.job_queue.encode("utf-8", "surrogatepass")).digest()
+    return digest[:TOKEN_QUEUE_ARN_TAG_BYTES].rjust(TOKEN_QUEUE_ARN_TAG_BYTES, b"\x01")
+
+
+def _same_queue_arn(token_tag: bytes, query_tag: bytes) -> bool:
+    """Two ARNs must be the same ARN; a name agrees with any ARN of that name (the fingerprint's part)."""
+    if _NO_QUEUE_ARN in (token_tag, query_tag):
+        return True
+    return hmac.compare_digest(token_tag, query_tag)
+
+
 def encode_token(sort_key: SortKey, query: ListQuery, *, token_key: bytes | None = None) -> str:
     """The token for the page of ``query`` that ends at the job with ``sort_key``.
 
@@ -82,10 +109,11 @@ def encode_token(sort_key: SortKey, query: ListQuery, *, token_key: bytes | None
     >>> query = ListQuery(LIST_SERVICE_JOBS, job_queue="q")
     >>> token = encode_token((False, -1000, "a"), query)
     >>> len(token), decode_token(token, query).sort_key
-    (56, (False, -1000, 'a'))
+    (62, (False, -1000, 'a'))
     """
-    key_json = json.dumps(list(sort_key), separators=(",", ":"), ensure_ascii=True).encode("ascii")
-    payload = bytes([TOKEN_FORMAT_VERSION]) + query_fingerprint(query) + key_json
+    key_json = json.dumps(list(sort_key), separators=(",", ":"), ensure_ascii=False)
+    header = bytes([TOKEN_FORMAT_VERSION]) + query_fingerprint(query) + queue_arn_tag(query)
+    payload = header + key_json.encode("utf-8", "surrogatepass")
     token = _encode_text(payload + _tag(payload, token_key))
     if len(token) > TOKEN_MAX_CHARACTERS:
         # T-1 caps tokens; only a job whose jobId or jobName is hundreds of characters long gets here.
@@ -116,10 +144,12 @@ def decode_token(token: str, query: ListQuery, *, token_key: bytes | None = None
         raise ClientException(INVALID_TOKEN_MESSAGE)
     if payload[0] != TOKEN_FORMAT_VERSION:
         raise ClientException(f"nextToken has format version {payload[0]}, which this service does not read")
-    if not hmac.compare_digest(payload[1:_HEADER_BYTES], query_fingerprint(query)):
+    if not hmac.compare_digest(payload[1:_FINGERPRINT_END], query_fingerprint(query)):
+        raise ClientException(OTHER_QUERY_MESSAGE)
+    if not _same_queue_arn(payload[_FINGERPRINT_END:_HEADER_BYTES], queue_arn_tag(query)):
         raise ClientException(OTHER_QUERY_MESSAGE)
     try:
-        key_data = json.loads(payload[_HEADER_BYTES:].decode("ascii"))
+        key_data = json.loads(payload[_HEADER_BYTES:].decode("utf-8", "surrogatepass"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         key_data = None
     sort_key = sort_key_from_json(query, key_data)
