@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ._children import ARRAY_JOB_ID, MULTI_NODE_JOB_ID
+from ._decisions import LIST_JOBS_CLAMPS_MAX_RESULTS
 from ._model import FilterName, JobStatus
 
-__all__ = ["LIST_SERVICE_JOBS", "Operation"]
+__all__ = ["LIST_JOBS", "LIST_SERVICE_JOBS", "Operation"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,9 @@ class Operation:
     max_results_limit_filtered: int
     # Whether a maxResults above the limit is cut to the limit (True) or rejected (False).
     clamp_max_results: bool = False
+    # The request members that name a parent job whose children are listed instead of a queue (see
+    # ``_children``). An operation that has any takes exactly one of ``jobQueue`` and them.
+    parent_job_members: tuple[str, ...] = ()
 
     def max_results_limit(self, filtered: bool) -> int:
         """The largest page, which is also the page size when ``maxResults`` is absent."""
@@ -76,4 +81,51 @@ LIST_SERVICE_JOBS = Operation(
     # returns up to 100 results".
     max_results_limit_unfiltered=100,
     max_results_limit_filtered=100,
+)
+
+
+LIST_JOBS = Operation(
+    name="ListJobs",
+    # Model, JobStatus (rule LJ-2): "SUBMITTED | PENDING | RUNNABLE | STARTING | RUNNING | SUCCEEDED |
+    # FAILED"; no SCHEDULED.
+    statuses=tuple(status for status in JobStatus if status is not JobStatus.SCHEDULED),
+    # Model, ListJobsRequest.filters: JOB_NAME, JOB_DEFINITION, BEFORE_CREATED_AT, AFTER_CREATED_AT,
+    # SHARE_IDENTIFIER (rule LJ-3).
+    filter_names=(
+        FilterName.JOB_NAME,
+        FilterName.JOB_DEFINITION,
+        FilterName.BEFORE_CREATED_AT,
+        FilterName.AFTER_CREATED_AT,
+        FilterName.SHARE_IDENTIFIER,
+    ),
+    # Model: "The exception is the SHARE_IDENTIFIER filter and jobStatus can be used together."
+    filters_combining_with_status=frozenset({FilterName.SHARE_IDENTIFIER}),
+    # Model: "If you don't specify a status, only RUNNING jobs are returned."
+    default_status=JobStatus.RUNNING,
+    # Model, JobSummary members, in model order (rule LJ-12).
+    summary_members=(
+        "jobArn",
+        "jobId",
+        "jobName",
+        "capacityUsage",
+        "createdAt",
+        "scheduledAt",
+        "shareIdentifier",
+        "status",
+        "statusReason",
+        "startedAt",
+        "stoppedAt",
+        "container",
+        "arrayProperties",
+        "nodeProperties",
+        "jobDefinition",
+    ),
+    # Model, ListJobsRequest.maxResults: "When --job-status is used, Batch returns up to 1000 values. When
+    # --filters is used, Batch returns up to 100 values. If neither parameter is used, then ListJobs returns
+    # up to 1000 results" (rule LJ-4).
+    max_results_limit_unfiltered=1000,
+    max_results_limit_filtered=100,
+    clamp_max_results=LIST_JOBS_CLAMPS_MAX_RESULTS,
+    # Model, ListJobs: "You must specify only one of the following items" (rule LJ-5).
+    parent_job_members=(ARRAY_JOB_ID, MULTI_NODE_JOB_ID),
 )
