@@ -4,8 +4,9 @@ Theory of operation: a request arrives in the wire shape (exactly what a JSON bo
 as a frozen ``ListQuery``, or as a ``ClientException`` whose message names the member at fault. Nothing is
 ever written to the caller's mapping, and nothing but ``ClientException`` escapes: every member is
 type-checked before it is used, so no ``KeyError``, ``TypeError``, ``ValueError`` or ``UnicodeError`` can.
-The members are checked in a fixed order (jobQueue, jobStatus, maxResults, filters, nextToken); the token
-is checked last because it is bound to the rest of the query (rule T-3).
+The members are checked in a fixed order (jobQueue, for ListJobs arrayJobId and multiNodeJobId, jobStatus,
+maxResults, filters, nextToken); the token is checked last because it is bound to the rest of the query
+(rule T-3).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from typing import Any
 
 from ._decisions import (
     CREATED_AT_FILTER_MAX,
+    FILTERS_APPLY_TO_CHILD_JOBS,
     NULL_MEMBER_IS_ABSENT,
     REJECT_EMPTY_JOB_NAME_FILTER,
     REJECT_EMPTY_JOB_QUEUE,
 )
+from ._definitions import job_definition_value_problem
 from ._errors import ClientException
 from ._model import FilterName, JobFilter, JobStatus, ListQuery
 from ._operations import Operation
@@ -51,10 +54,17 @@ def parse_request(operation: Operation, request: object, *, token_key: bytes | N
     if not isinstance(request, Mapping):
         raise ClientException(f"The request must be a JSON object, got {_kind(request)}")
     job_queue = _parse_job_queue(_member(request, "jobQueue"))
+    parent_job_member, parent_job_id = _parse_parent_job(operation, request, job_queue)
     job_status = _parse_job_status(operation, _member(request, "jobStatus"))
     job_filter = _parse_filters(operation, _member(request, "filters"))
+    if parent_job_id is not None and not FILTERS_APPLY_TO_CHILD_JOBS:
+        # LJ-8: "The filter doesn't apply to child jobs": validated above, then ignored.
+        job_filter = None
     max_results = _parse_max_results(operation, _member(request, "maxResults"), job_filter is not None)
-    query = ListQuery(operation, job_queue, job_status, max_results, job_filter)
+    query = ListQuery(
+        operation, job_queue, job_status, max_results, job_filter,
+        parent_job_id=parent_job_id, parent_job_member=parent_job_member,
+    )
     next_token = _member(request, "nextToken")
     if next_token is None:
         return query
@@ -85,6 +95,37 @@ def _parse_job_queue(value: object) -> str | None:
     return value
 
 
+# --- ListJobs: the parent job (rule LJ-5) ---------------------------------------------------------------
+
+
+def _parse_parent_job(
+    operation: Operation, request: Mapping[Any, Any], job_queue: str | None
+) -> tuple[str | None, str | None]:
+    """The member naming the parent job and its id, or ``(None, None)`` for a queue listing.
+
+    LJ-5, model: "You must specify only one of the following items": ``jobQueue``, ``multiNodeJobId``,
+    ``arrayJobId``; each, when present, a non-empty string (as V-2).
+    """
+    if not operation.parent_job_members:
+        return None, None
+    given: list[tuple[str, str]] = []
+    for member in operation.parent_job_members:
+        value = _member(request, member)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise ClientException(f"{member} must be a string, got {_kind(value)}")
+        if not value:
+            raise ClientException(f"{member} must not be empty")
+        given.append((member, value))
+    named = (["jobQueue"] if job_queue is not None else []) + [member for member, _ in given]
+    if len(named) != 1:
+        choices = ", ".join(("jobQueue", *operation.parent_job_members))
+        got = " and ".join(named) if named else "none"
+        raise ClientException(f"Exactly one of {choices} must be specified; got {got}")
+    return given[0] if given else (None, None)
+
+
 def _parse_job_status(operation: Operation, value: object) -> JobStatus | None:
     # V-3: "one of SUBMITTED PENDING ... case-sensitive; it is validated even when a filter makes it
     # irrelevant."
@@ -103,7 +144,9 @@ def _parse_max_results(operation: Operation, value: object, filtered: bool) -> i
     if value is None:
         return limit
     if type(value) is not int or value < 1 or (value > limit and not operation.clamp_max_results):
-        raise ClientException(f"maxResults must be an integer from 1 to {limit}, got {_show(value)}")
+        # LJ-4: an operation that cuts maxResults to its limit accepts any integer from 1.
+        bounds = "of at least 1" if operation.clamp_max_results else f"from 1 to {limit}"
+        raise ClientException(f"maxResults must be an integer {bounds}, got {_show(value)}")
     return min(value, limit)
 
 
@@ -161,6 +204,12 @@ def _check_filter_value(name: FilterName, value: str) -> None:
         raise ClientException(
             f"filters[0].values[0] must be milliseconds since the epoch, decimal digits from 0 to "
             f"{CREATED_AT_FILTER_MAX}, for {name.value}; got {_show(value)}"
+        )
+    # LJ-10 (ListJobs): a JOB_DEFINITION value is a name, a name prefix ending in "*", or a revision's
+    # full ARN, never an ARN with "*"; the rule lives in ``_definitions``.
+    if name is FilterName.JOB_DEFINITION and (problem := job_definition_value_problem(value)) is not None:
+        raise ClientException(
+            f"filters[0].values[0] is not valid for JOB_DEFINITION: {problem}; got {_show(value)}"
         )
 
 

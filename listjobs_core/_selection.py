@@ -10,13 +10,16 @@ conditions, from the sources:
   with jobStatus." (S-3, S-4). ``selected_status`` is the one home of that rule.
 - Filter. One selector per filter name, in ``_FILTER_SELECTORS``.
 - Queue. A job carrying ``jobQueue`` is listed only for the queue it denotes (IN-2, ``_queues``).
+- Family (ListJobs). A parent's children, or no child at all for a queue (LJ-6, LJ-7, ``_children``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
+from ._children import select_family
 from ._decisions import STRICT_CREATED_AT_BOUNDS
+from ._definitions import select_job_definition
 from ._model import FilterName, JobFilter, JobLike, ListQuery
 from ._names import JobNamePattern
 from ._queues import QueueMatcher
@@ -60,6 +63,9 @@ def iter_selected(jobs: Jobs, query: ListQuery) -> Iterator[JobLike]:
     if query.job_queue is not None:
         accepts = QueueMatcher(query.job_queue)
         selected = (job for job in selected if accepts[job.get("jobQueue")])
+    if query.operation.parent_job_members:
+        # LJ-6, LJ-7 (ListJobs): a parent's children, or the jobs that are not children.
+        selected = select_family(selected, query)
     return selected
 
 
@@ -98,6 +104,7 @@ def _member_equals(member: str) -> Callable[[Iterator[JobLike], JobFilter], Iter
 
 _FILTER_SELECTORS: dict[FilterName, Callable[[Iterator[JobLike], JobFilter], Iterator[JobLike]]] = {
     FilterName.JOB_NAME: _select_job_name,
+    FilterName.JOB_DEFINITION: select_job_definition,
     FilterName.BEFORE_CREATED_AT: _select_before_created_at,
     FilterName.AFTER_CREATED_AT: _select_after_created_at,
     FilterName.SHARE_IDENTIFIER: _member_equals("shareIdentifier"),
