@@ -179,7 +179,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = self._read_body()
             method_name = self._route()
             request = decode_body(body)
-            response = self.server.call(method_name, request)
+            payload = _encode(self.server.call(method_name, request))
         except _Refusal as refusal:
             if refusal.close:
                 self.close_connection = True
@@ -198,7 +198,7 @@ class _Handler(BaseHTTPRequestHandler):
             fault = ServerException(INTERNAL_ERROR_MESSAGE)
             self._send_error(HTTPStatus.INTERNAL_SERVER_ERROR, fault, request_id)
             return
-        self._send(HTTPStatus.OK, {"x-amzn-RequestId": request_id}, _encode(response))
+        self._send(HTTPStatus.OK, {"x-amzn-RequestId": request_id}, payload)
 
     def _route(self) -> str:
         # H-1: "POST to an operation's requestUri; any other path is 404, any other method 405".
@@ -292,11 +292,8 @@ class _Handler(BaseHTTPRequestHandler):
             status = HTTPStatus(code)
         except ValueError:
             status = HTTPStatus.BAD_REQUEST
-        text = message or status.phrase
-        error: ListingError = ServerException(text) if code >= 500 else ClientException(text)
-        if code == HTTPStatus.NOT_IMPLEMENTED:  # an unknown method: the client's doing, whatever the status
-            error = ClientException(text)
-        self._send_error(status, error, str(uuid.uuid4()))
+        # Each of these is the request's fault, whatever the status (501 is an unknown method).
+        self._send_error(status, ClientException(message or status.phrase), str(uuid.uuid4()))
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the signature http.server calls
         """The access log, on standard error, unless the server is quiet."""
