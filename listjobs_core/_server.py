@@ -316,6 +316,9 @@ class ReferenceServer(ThreadingHTTPServer):
 
     daemon_threads = True  # a keep-alive connection never holds up shutdown
     allow_reuse_address = True
+    # socketserver's default backlog of 5 drops connections when many clients connect at once; a dropped
+    # SYN costs the client a one-second retransmission.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], service: ReferenceService, *, quiet: bool = False) -> None:
         self.service = service
