@@ -1,0 +1,326 @@
+"""The differential run: generated jobs and requests, the adapter's traversals against the reference's.
+
+Theory of operation: a generated case is one traversal, page sizes changing from page to page.
+
+- Unchanged jobs: the adapter's pages must equal the reference's, page by page: the same job ids in the
+  same order, and a ``nextToken`` on the same pages. Each side follows only its own tokens. When they
+  differ, the kit names the rule at fault (``_diagnosis``): another whole selection is a selection or
+  order rule, the same list cut into other pages a pagination rule (P-1, P-2, P-3). Then the adapter's
+  first token is checked by behaviour: with one character changed it is rejected (T-4); with another
+  query it is rejected (T-3); over the same jobs in another order it gives the same next page (T-2).
+- Jobs changing between pages (inserts, deletes, status changes, never a sort key): no job is listed
+  twice, and no job is skipped that the adapter itself selects in every version of the jobs the
+  traversal saw (P-4). Judging against the adapter's own selection keeps a selection bug from showing
+  up as a pagination bug too.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ._calls import Adapter, Answer, call, json_copy, page_limit
+from ._diagnosis import STATUS_IGNORING_FILTERS, Reference, diagnose, filter_name, selection_rule
+from ._generate import changed_jobs, generate_jobs, generate_request, generate_sizes, other_query
+from ._report import CaseLog
+from ._vectors import tampered
+
+__all__ = ["run_generated"]
+
+# The share of generated cases whose jobs change between pages.
+_CHANGING_SHARE = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    ids: tuple[str, ...]
+    more: bool
+
+
+def run_generated(adapter: Adapter, reference: Reference, rng: random.Random, log: CaseLog) -> None:
+    """Generate one case from ``rng`` and run it against the adapter and the reference."""
+    jobs = generate_jobs(rng)
+    request = generate_request(rng, jobs)
+    if rng.random() < _CHANGING_SHARE:
+        _changing_traversal(adapter, jobs, request, generate_sizes(rng, largest=3), rng, log)
+    else:
+        _unchanged_traversal(adapter, reference, jobs, request, generate_sizes(rng), rng, log)
+
+
+def _page_request(
+    request: Mapping[str, Any], sizes: Sequence[int | None], number: int, token: Any
+) -> dict[str, Any]:
+    page_request = dict(request)
+    size = sizes[min(number, len(sizes) - 1)]
+    if size is not None:
+        page_request["maxResults"] = size
+    if token is not None:
+        page_request["nextToken"] = token
+    return page_request
+
+
+def _shown_request(request: Mapping[str, Any], sizes: Sequence[int | None], pages: int) -> Any:
+    used = [sizes[min(number, len(sizes) - 1)] for number in range(max(pages, 1))]
+    if len(used) == 1:
+        return _page_request(request, used, 0, None)
+    return {"request": dict(request), "maxResults of each page": used}
+
+
+def _reference_pages(
+    reference: Reference, jobs: list[dict[str, Any]], request: Mapping[str, Any], sizes: Sequence[int | None]
+) -> list[_Page]:
+    pages: list[_Page] = []
+    token = None
+    while True:
+        response = reference(json_copy(jobs), _page_request(request, sizes, len(pages), token))
+        token = response.get("nextToken")
+        pages.append(
+            _Page(tuple(summary["jobId"] for summary in response["jobSummaryList"]), token is not None)
+        )
+        if token is None:
+            return pages
+
+
+def _unchanged_traversal(
+    adapter: Adapter,
+    reference: Reference,
+    jobs: list[dict[str, Any]],
+    request: dict[str, Any],
+    sizes: list[int | None],
+    rng: random.Random,
+    log: CaseLog,
+) -> None:
+    expected = _reference_pages(reference, jobs, request, sizes)
+    log.check(*_rules_exercised(request, expected))
+    answers: list[Answer] = []
+    token: Any = None
+    rejected: str | None = None
+    for number in range(len(expected) + 3):
+        outcome = call(adapter, jobs, _page_request(request, sizes, number, token), log)
+        if not isinstance(outcome, Answer):
+            rejected = outcome.shown
+            break
+        answers.append(outcome)
+        if not outcome.more:
+            break
+        token = outcome.token
+    got = [_Page(answer.ids, answer.more) for answer in answers]
+    if rejected is None and got == expected:
+        if len(answers) > 1 and answers[0].more:
+            _check_token(adapter, jobs, request, sizes, answers, rng, log)
+        return
+    shown_request = _shown_request(request, sizes, max(len(expected), len(got) + 1))
+    shown_expected = [{"jobIds": list(page.ids), "more": page.more} for page in expected]
+    shown_got: Any = [{"jobIds": list(page.ids), "more": page.more} for page in got]
+    if rejected is not None:
+        shown_got = [*shown_got, rejected]
+    rule, reason = _diagnose(adapter, reference, jobs, request, sizes, expected, got, rejected, log)
+    log.fail(rule, reason, jobs=jobs, request=shown_request, expected=shown_expected, got=shown_got)
+
+
+def _rules_exercised(request: Mapping[str, Any], expected: Sequence[_Page]) -> list[str]:
+    rules = [selection_rule(request), "O-2" if filter_name(request) == "JOB_NAME" else "O-1"]
+    if filter_name(request) in STATUS_IGNORING_FILTERS:
+        rules.append("S-3")
+    if request.get("jobQueue") is not None:
+        rules.append("S-9")
+    if len(expected) > 1:
+        rules.append("P-3")
+    return rules
+
+
+def _diagnose(
+    adapter: Adapter,
+    reference: Reference,
+    jobs: list[dict[str, Any]],
+    request: dict[str, Any],
+    sizes: list[int | None],
+    expected: list[_Page],
+    got: list[_Page],
+    rejected: str | None,
+    log: CaseLog,
+) -> tuple[str, str]:
+    """The rule a differing traversal breaks, and why."""
+    if rejected is not None and not got:
+        return selection_rule(request), f"rejected a valid request: {rejected}"
+    if rejected is not None:
+        return "P-3", f"rejected the nextToken it gave on page {len(got)}: {rejected}"
+    found = diagnose(adapter, reference, jobs, request, log)
+    if found is not None:
+        return found.rule, f"its whole selection {found.reason}"
+    for number, (want, have) in enumerate(zip(expected, got, strict=False), 1):
+        limit = page_limit(_page_request(request, sizes, number - 1, None))
+        if len(have.ids) > limit:
+            return "P-1", f"page {number} holds {len(have.ids)} jobs, more than maxResults = {limit}"
+        if want != have:
+            if want.ids == have.ids:
+                token = "has a" if have.more else "has no"
+                return "P-2", f"page {number} {token} nextToken, unlike the reference's"
+            if not have.ids and number > 1:
+                return "P-2", f"the nextToken of page {number - 1} led to an empty page"
+            return "P-3", f"page {number} lists {list(have.ids)}, not {list(want.ids)}"
+    if len(got) > len(expected):
+        return "P-2", f"a nextToken on page {len(expected)}, the last page of the listing"
+    return "P-3", "the traversal ends early"
+
+
+def _check_token(
+    adapter: Adapter,
+    jobs: list[dict[str, Any]],
+    request: dict[str, Any],
+    sizes: list[int | None],
+    answers: list[Answer],
+    rng: random.Random,
+    log: CaseLog,
+) -> None:
+    """T-2, T-3, T-4 on the adapter's first token, by behaviour only."""
+    token = answers[0].token
+    second = _page_request(request, sizes, 1, token)
+    second_page = _Page(answers[1].ids, answers[1].more)
+    shown_second = {"jobIds": list(second_page.ids), "more": second_page.more}
+
+    log.check("T-2")
+    shuffled = list(jobs)
+    rng.shuffle(shuffled)
+    outcome = call(adapter, shuffled, second, log)
+    if not isinstance(outcome, Answer) or _Page(outcome.ids, outcome.more) != second_page:
+        log.fail(
+            "T-2",
+            "the nextToken of page 1 gives another page 2 when the same jobs come in another order",
+            jobs=shuffled,
+            request=second,
+            expected=shown_second,
+            got=outcome.shown
+            if not isinstance(outcome, Answer)
+            else {"jobIds": list(outcome.ids), "more": outcome.more},
+        )
+
+    if isinstance(token, str):
+        log.check("T-4")
+        changed = rng.choice(tampered(token))
+        outcome = call(adapter, jobs, {**second, "nextToken": changed}, log)
+        if isinstance(outcome, Answer):
+            log.fail(
+                "T-4",
+                "a nextToken with one character changed is accepted",
+                jobs=jobs,
+                request={**second, "nextToken": changed},
+                expected="a rejection",
+                got=outcome.shown,
+            )
+
+    other = other_query(rng, request)
+    if other is not None:
+        log.check("T-3")
+        foreign = _page_request(other, sizes, 1, token)
+        outcome = call(adapter, jobs, foreign, log)
+        if isinstance(outcome, Answer):
+            log.fail(
+                "T-3",
+                "a nextToken is accepted with another query (jobQueue, jobStatus or filters changed)",
+                jobs=jobs,
+                request={"first page": _page_request(request, sizes, 0, None), "then": foreign},
+                expected="a rejection",
+                got=outcome.shown,
+            )
+
+
+def _changing_traversal(
+    adapter: Adapter,
+    jobs: list[dict[str, Any]],
+    request: dict[str, Any],
+    sizes: list[int | None],
+    rng: random.Random,
+    log: CaseLog,
+) -> None:
+    log.check("P-4")
+    used = {job["jobId"] for job in jobs}
+    first_jobs = jobs
+    snapshots: list[list[dict[str, Any]]] = []
+    changes: list[list[str]] = []
+    pages: list[list[str]] = []
+    token: Any = None
+    limit = 3 * (len(jobs) + 10)
+    for number in range(limit):
+        if number > 0:
+            jobs, changed = changed_jobs(rng, jobs, used)
+            changes.append(changed)
+        outcome = call(adapter, jobs, _page_request(request, sizes, number, token), log)
+        if not isinstance(outcome, Answer):
+            if number > 0:
+                _fail_changing(
+                    log,
+                    first_jobs,
+                    request,
+                    sizes,
+                    changes,
+                    pages,
+                    f"rejected its own nextToken: {outcome.shown}",
+                )
+            return
+        snapshots.append(jobs)
+        pages.append(list(outcome.ids))
+        if not outcome.more:
+            break
+        token = outcome.token
+    else:
+        _fail_changing(
+            log,
+            first_jobs,
+            request,
+            sizes,
+            changes,
+            pages,
+            f"the traversal has not ended after {limit} pages",
+        )
+        return
+    listed = [job_id for page in pages for job_id in page]
+    twice = sorted({job_id for job_id in listed if listed.count(job_id) > 1})
+    if twice:
+        _fail_changing(log, first_jobs, request, sizes, changes, pages, f"listed twice: {twice}")
+        return
+    throughout: set[str] | None = None
+    for snapshot in snapshots:
+        # What the adapter itself selects from this version of the jobs, on one page.
+        outcome = call(adapter, snapshot, {**request, "maxResults": 100}, log)
+        if not isinstance(outcome, Answer) or outcome.more:
+            return
+        selected = set(outcome.ids)
+        throughout = selected if throughout is None else throughout & selected
+    skipped = sorted((throughout or set()) - set(listed))
+    if skipped:
+        _fail_changing(
+            log,
+            first_jobs,
+            request,
+            sizes,
+            changes,
+            pages,
+            f"skipped {skipped}, which matched the query throughout",
+        )
+
+
+def _fail_changing(
+    log: CaseLog,
+    jobs: list[dict[str, Any]],
+    request: dict[str, Any],
+    sizes: list[int | None],
+    changes: list[list[str]],
+    pages: list[list[str]],
+    reason: str,
+) -> None:
+    shown_request = {
+        **({"request": request} if len(pages) > 1 else {"request": _page_request(request, sizes, 0, None)}),
+        "maxResults of each page": [sizes[min(number, len(sizes) - 1)] for number in range(len(pages) + 1)],
+        "changes before each next page": changes,
+    }
+    log.fail(
+        "P-4",
+        reason,
+        jobs=jobs,
+        request=shown_request,
+        expected="no job twice; every job that matched throughout listed",
+        got={"pages": pages},
+    )
