@@ -1,0 +1,95 @@
+"""``check``: run the vectors and the differential run against an adapter, and report by rule.
+
+Theory of operation: the vectors come first, in file order, then ``examples`` generated cases, case
+number ``n`` drawn from its own ``random.Random`` seeded with ``seed`` and ``n``, so a case is reproducible
+from the report alone and does not depend on what the adapter answered before. The reference is
+:func:`listjobs_core.list_service_jobs`; the adapter is only ever compared with it by behaviour.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from typing import Any
+
+from .. import list_service_jobs
+from ._calls import Adapter
+from ._differential import run_generated
+from ._report import Report, Tally
+from ._rules import RULES, Rule
+from ._vectors import load_vectors, run_case
+
+__all__ = ["DEFAULT_EXAMPLES", "check"]
+
+DEFAULT_EXAMPLES = 300
+
+# The rules the kit checks on every call, whatever the case (see ``_calls``).
+_EVERY_CALL_RULES = frozenset({"IN-1", "V-12", "W-1", "W-2", "W-3", "P-1", "P-2", "T-1"})
+# The rules generated cases check; the others only have vectors.
+_GENERATED_RULES = _EVERY_CALL_RULES | frozenset(
+    {"IN-2", "IN-3", "S-1", "S-2", "S-3", "S-4", "S-5", "S-6", "S-7", "S-8", "S-9"}
+    | {"O-1", "O-2", "O-3", "P-3", "P-4", "T-2", "T-3", "T-4"}
+)
+
+
+def check(
+    adapter: Adapter,
+    *,
+    seed: int = 0,
+    examples: int = DEFAULT_EXAMPLES,
+    rules: Iterable[str] | None = None,
+) -> Report:
+    """Check an implementation of ListServiceJobs against the contract and the reference.
+
+    ``adapter(jobs, request)`` is the implementation under test: ``jobs`` a list of wire-shaped
+    ``ServiceJobSummary`` dicts (which may carry ``jobQueue`` and ``version``), ``request`` a
+    ``ListServiceJobsRequest`` as a JSON body decodes to; it returns the response dict, and rejects a
+    request by raising any exception. Each call gets fresh copies of the jobs and the request.
+
+    ``seed`` and ``examples`` choose the generated cases (``examples=0`` runs the vectors only);
+    ``rules``, a collection of rule ids such as ``["S-5", "P-4"]``, limits the report to those rules.
+
+    >>> from listjobs_core import list_service_jobs
+    >>> report = check(list_service_jobs, examples=10)
+    >>> report.ok, report.row("S-5").failures
+    (True, 0)
+    """
+    chosen = _chosen_rules(rules)
+    chosen_ids = {rule.id for rule in chosen}
+    tally = Tally(chosen)
+    run_all = bool(chosen_ids & _EVERY_CALL_RULES)
+    cases = load_vectors()
+    for case in cases:
+        if run_all or case.rule in chosen_ids:
+            with tally.case(case.name) as log:
+                run_case(adapter, case, log, list_service_jobs)
+    vector_cases = tally.cases
+    if not chosen_ids & _GENERATED_RULES:
+        examples = 0
+    for number in range(examples):
+        rng = random.Random(f"listjobs_core.conformance:{seed}:{number}")
+        with tally.case(f"generated case {number} (seed {seed})") as log:
+            run_generated(adapter, list_service_jobs, rng, log)
+    return Report(tally.rows(), _name(adapter), seed, vector_cases, examples)
+
+
+def _chosen_rules(rules: Iterable[str] | None) -> tuple[Rule, ...]:
+    if rules is None:
+        return RULES
+    if isinstance(rules, str):
+        rules = [rules]
+    wanted = set(rules)
+    unknown = wanted - {rule.id for rule in RULES}
+    if unknown:
+        raise ValueError(f"unknown rule ids: {', '.join(sorted(unknown))}")
+    return tuple(rule for rule in RULES if rule.id in wanted)
+
+
+def _name(adapter: Any) -> str:
+    """``module:function`` for a function, ``module:Class instance`` for a callable object."""
+    module = getattr(adapter, "__module__", None)
+    name = getattr(adapter, "__qualname__", None)
+    if isinstance(module, str) and isinstance(name, str):
+        return f"{module}:{name}"
+    kind = type(adapter)
+    return f"{kind.__module__}:{kind.__qualname__} instance"
