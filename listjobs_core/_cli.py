@@ -34,6 +34,7 @@ __all__ = [
     "EXIT_USAGE",
     "SUBCOMMANDS",
     "CommandError",
+    "add_conformance_command",
     "add_jobs_arguments",
     "add_query_command",
     "add_serve_command",
@@ -228,9 +229,45 @@ def add_serve_command(subparsers: SubParsers) -> None:
     parser.set_defaults(handler=_run_serve)
 
 
+# --- conformance ------------------------------------------------------------------------------------
+
+
+def _run_conformance(args: argparse.Namespace) -> int:
+    from .conformance._command import run_conformance
+
+    return run_conformance(args)
+
+
+def add_conformance_command(subparsers: SubParsers) -> None:
+    """``conformance --adapter MODULE:FUNCTION [--seed N] [--examples N] [--rule ID]...``: the kit."""
+    parser = subparsers.add_parser(
+        "conformance",
+        help="check an implementation of ListServiceJobs against the reference, rule by rule",
+        description="Run the conformance kit on an adapter, a function (jobs, request) -> response that "
+        "raises to reject, and print one row per rule of docs/SEMANTICS.md with the smallest failing case "
+        "of each failing rule. Exits with status 0 when every rule passes, 1 when some rule fails.",
+    )
+    parser.add_argument(
+        "--adapter",
+        required=True,
+        metavar="MODULE:FUNCTION",
+        help="the adapter to check, e.g. my_tests:adapter",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="the seed of the generated cases (default: 0)")
+    parser.add_argument("--examples", type=int, help="how many generated cases to run (default: 300)")
+    parser.add_argument(
+        "--rule", action="append", dest="rules", metavar="ID", help="report only this rule; may be repeated"
+    )
+    parser.set_defaults(handler=_run_conformance)
+
+
 # --- the command ------------------------------------------------------------------------------------
 
-SUBCOMMANDS: list[Callable[[SubParsers], None]] = [add_query_command, add_serve_command]
+SUBCOMMANDS: list[Callable[[SubParsers], None]] = [
+    add_query_command,
+    add_serve_command,
+    add_conformance_command,
+]
 
 
 def _program_name() -> str:
