@@ -332,7 +332,7 @@ def tampered(token: str) -> list[str]:
     alone: in base64 it may carry only padding bits, which an implementation may fairly ignore.
 
     >>> tampered("abcdef")
-    ['bbcdef', 'abcef', 'abcdff']
+    ['bbcdef', 'abceef', 'abcdff']
     """
     variants: list[str] = []
     positions = sorted({0, len(token) // 2, len(token) - 2} if len(token) > 2 else {0})
