@@ -23,7 +23,7 @@ __all__ = ["CaseLog", "Failure", "Report", "RuleRow", "Tally"]
 _MAX_SHOWN = 1500
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Failure:
     """One failing check: where it comes from, the jobs and request of the failing call, what the
     contract expects and what the implementation did, and why that breaks the rule."""
@@ -54,7 +54,7 @@ class Failure:
         return "\n".join(lines)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class RuleRow:
     """One rule's line of the report."""
 
@@ -81,7 +81,7 @@ class RuleRow:
         return "ok" if self.ok else "FAIL"
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Report:
     """The outcome of :func:`listjobs_core.conformance.check`: ``ok``, one row per rule, ``str()`` a
     table followed by the smallest failing case of every failing rule."""

@@ -76,8 +76,16 @@ RULES: tuple[Rule, ...] = (
         "tokens do not depend on the order of the jobs",
         scope="by behaviour: a token continues over the same jobs in another order",
     ),
-    Rule("T-3", "a token is bound to jobQueue, jobStatus and filters, not to maxResults"),
-    Rule("T-4", "a changed or truncated token is rejected"),
+    Rule(
+        "T-3",
+        "a token is bound to jobQueue, jobStatus and filters, not to maxResults",
+        scope="with clearly different queries: another queue name, another given status, another filter",
+    ),
+    Rule(
+        "T-4",
+        "a changed or truncated token is rejected",
+        scope="its first, middle or next-to-last character changed, or its last cut off",
+    ),
     Rule("W-1", "the response: jobSummaryList always, nextToken only when there is one; JSON"),
     Rule("W-2", "a summary holds exactly the ServiceJobSummary members the job has"),
     Rule("W-3", "changing a response never changes the jobs"),

@@ -16,7 +16,10 @@ expectations were made. The file is versioned: ``{"format": 1, "cases": [...]}``
   it is absent. ``listed`` is what the whole traversal must list: exactly ``jobIds`` in order, or each
   of ``exactlyOnce`` once and each of ``atMostOnce`` at most once and nothing else (rule P-4).
 
-``expect`` is ``{"reject": true}`` (with ``messageContains``: a text the error must carry), or any of
+``expect`` is ``{"reject": true}`` (with ``messageContains``: a text the error must carry, looked for in
+its ``str()``, ``repr()``, a ``message`` attribute and a botocore-style ``response["Error"]["Message"]``;
+only V-6 and V-8 use it, the two rules whose message the contract fixes, since clients match on those
+texts; any other rejection may say anything, in any exception type), or any of
 ``jobIds`` (in order), ``unorderedJobIds``, ``summaries`` (exact) and ``more`` (whether a nextToken is
 given). ``changes`` holds ``delete`` (job ids), ``update`` (job id to members to set), ``insert`` (jobs,
 added at the end) and ``reverse`` (reverse the order of the jobs), applied in that order. A job entry
