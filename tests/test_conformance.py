@@ -444,6 +444,7 @@ def test_naive_moto_style_adapter_fails_with_a_readable_report() -> None:
 
 
 def semantics_rule_ids() -> list[str]:
+    """The rule ids of docs/SEMANTICS.md, in the order of its tables."""
     text = (ROOT / "docs" / "SEMANTICS.md").read_text(encoding="utf-8")
     return re.findall(r"^\| ([A-Z]+-\d+) \|", text, flags=re.MULTILINE)
 
@@ -451,8 +452,9 @@ def semantics_rule_ids() -> list[str]:
 def test_one_row_per_rule_of_the_semantics_document() -> None:
     """The report's rows are exactly the rule ids of docs/SEMANTICS.md, in order."""
     report = check(list_service_jobs, examples=0)
+    hint = "a rule was added to or removed from docs/SEMANTICS.md: update listjobs_core/conformance/_rules.py"
+    assert [rule.id for rule in RULES] == semantics_rule_ids(), hint
     assert [row.id for row in report.rows] == semantics_rule_ids()
-    assert [rule.id for rule in RULES] == semantics_rule_ids()
 
 
 def test_every_checkable_rule_has_a_hand_written_vector() -> None:
