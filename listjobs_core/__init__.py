@@ -23,6 +23,7 @@ from ._ordering import sort_key_function
 from ._queues import denote_same_queue, queue_name
 from ._request import parse_request
 from ._selection import iter_selected, selected_status
+from ._store import ServiceJobStore
 from ._tokens import decode_token, encode_token, query_fingerprint
 from ._wire import to_summary
 
@@ -42,6 +43,7 @@ __all__ = [
     "Page",
     "ServerException",
     "ServiceJob",
+    "ServiceJobStore",
     "SortKey",
     "WireError",
     "decode_token",
