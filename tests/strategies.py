@@ -21,7 +21,7 @@ SHARES = ("s1", "s2", "S1")
 # Case variants and prefixes of one another (seed example: test1, Test1, test10), a literal '*',
 # and names whose casefold differs from their lower() ("Straße" ~ "STRASSE").
 NAMES = ("test1", "Test1", "TEST1", "test10", "Test10", "test", "tes", "other", "a*b", "a*", "Straße",
-         "STRASSE", "strasse", "é", "É")
+         "STRASSE", "strasse", "Maß", "MASS", "é", "É")
 NAME_ALPHABET = "tesT1*ßS"
 JOB_ID_ALPHABET = "aAbZ09-é"
 BASE_TIME = 1_722_507_600_000
@@ -104,9 +104,15 @@ def job_name_values(draw: st.DrawFn, jobs: list[dict[str, Any]]) -> str:
     """A JOB_NAME filter value: a job's name in another case, a prefix with '*', '*' alone, or noise."""
     names = [job["jobName"] for job in jobs] or list(NAMES)
     name = draw(st.sampled_from(names))
-    kind = draw(st.sampled_from(("exact", "prefix", "star", "other")))
+    kind = draw(st.sampled_from(("exact", "prefix", "star", "folded", "other")))
     if kind == "exact":
         return random_case(draw, name)
+    if kind == "folded":
+        # Equal under casefold but not under lower(): "Straße" ~ "STRASSE" ~ "strasse".
+        name = draw(st.sampled_from([n for n in names if "ß" in n or "ss" in n.lower()] or ["Straße"]))
+        swapped = name.replace("ß", "\0").replace("ss", "ß").replace("SS", "ß").replace("\0", "SS")
+        folded = draw(st.sampled_from((swapped, name.upper(), name.casefold())))
+        return folded[: draw(st.integers(1, len(folded)))] + "*" if draw(st.booleans()) else folded
     if kind == "prefix":
         return random_case(draw, name[: draw(st.integers(0, len(name)))]) + "*"
     if kind == "star":
@@ -125,9 +131,11 @@ def created_at_values(draw: st.DrawFn, jobs: list[dict[str, Any]]) -> str:
 
 
 @st.composite
-def filters(draw: st.DrawFn, jobs: list[dict[str, Any]]) -> dict[str, Any]:
-    """One valid filter of any kind, with a value chosen to match some of ``jobs``."""
-    name = draw(st.sampled_from(FILTER_NAMES))
+def filters(
+    draw: st.DrawFn, jobs: list[dict[str, Any]], kinds: tuple[str, ...] = FILTER_NAMES
+) -> dict[str, Any]:
+    """One valid filter of one of ``kinds``, with a value chosen to match some of ``jobs``."""
+    name = draw(st.sampled_from(kinds))
     if name == "JOB_NAME":
         value = draw(job_name_values(jobs))
     elif name in ("BEFORE_CREATED_AT", "AFTER_CREATED_AT"):
@@ -162,6 +170,15 @@ def jobs_and_queries(draw: st.DrawFn, max_jobs: int = 20) -> tuple[list[dict[str
     """Jobs and a valid query whose filter values are drawn from those jobs."""
     jobs = draw(jobs_lists(max_size=max_jobs))
     return jobs, draw(queries(jobs))
+
+
+@st.composite
+def jobs_and_filtered_queries(draw: st.DrawFn, kind: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Jobs and a valid query that always has a filter of the given kind."""
+    jobs = draw(jobs_lists(max_size=12))
+    query = draw(queries(jobs))
+    query["filters"] = [draw(filters(jobs, (kind,)))]
+    return jobs, query
 
 
 # Page sizes for the requests of one traversal, used in turn; the last is repeated as needed.

@@ -8,10 +8,11 @@ import random
 from collections.abc import Iterable
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from oracle import expected_selection
-from strategies import jobs_and_queries, page_sizes
+from oracle import FILTER_NAMES, expected_selection
+from strategies import jobs_and_filtered_queries, jobs_and_queries, page_sizes
 
 from listjobs_core import list_service_jobs
 
@@ -46,6 +47,38 @@ def test_pages_concatenate_to_the_selection(jobs_query: Any, sizes: list[int]) -
     """P-3: whatever maxResults each request uses, the pages concatenate to the oracle's selection."""
     jobs, query = jobs_query
     assert listed(traverse(jobs, query, sizes)) == expected_selection(jobs, query)
+
+
+@pytest.mark.parametrize("kind", FILTER_NAMES)
+@given(data=st.data())
+def test_each_filter_kind_selects_like_the_oracle(kind: str, data: st.DataObject) -> None:
+    """S-3..S-8/O-1..O-3: a one-page listing under each filter kind is the oracle's selection."""
+    jobs, query = data.draw(jobs_and_filtered_queries(kind))
+    assert list_service_jobs(jobs, {**query, "maxResults": 100})["jobSummaryList"] == expected_selection(
+        jobs, query
+    )[:100]
+
+
+@pytest.mark.parametrize(
+    ("names", "value", "selected"),
+    [
+        (["Test1", "test1", "test10"], "test1", ["Test1", "test1"]),  # the seed's examples
+        (["test1", "Test10", "tes"], "test1*", ["Test10", "test1"]),
+        (["Straße", "STRASSE", "Strase"], "strasse", ["STRASSE", "Straße"]),  # casefold, not lower()
+        (["Straße", "STRASSE", "Strase"], "STRAß", []),
+        (["Straße", "STRASSE", "Strase"], "STRAß*", ["STRASSE", "Straße"]),
+        (["Straße", "STRASSE", "Strase"], "strass*", ["STRASSE", "Straße"]),
+        (["a*b", "ab", "a*bc", "axb"], "a*b", ["a*b"]),  # only the final * is a wildcard
+        (["a*b", "ab", "a*bc", "axb"], "a*b*", ["a*b", "a*bc"]),
+        (["a*", "a", "a**"], "a**", ["a*", "a**"]),
+        (["x", "", "*"], "*", ["", "*", "x"]),
+    ],
+)
+def test_job_name_examples(names: list[str], value: str, selected: list[str]) -> None:
+    """S-5/S-6/O-2: casefold matching, a final * for prefixes, names in code-point order."""
+    jobs = [{"jobId": str(number), "jobName": name} for number, name in enumerate(names)]
+    response = list_service_jobs(jobs, {"filters": [{"name": "JOB_NAME", "values": [value]}]})
+    assert [summary["jobName"] for summary in response["jobSummaryList"]] == selected
 
 
 @given(jobs_and_queries(), page_sizes)
