@@ -108,6 +108,8 @@ QUERIES_AND_OTHERS = [
     pytest.param(QUERY, {**QUERY, "jobQueue": ACCOUNT_ARN + "q2"}, id="another queue's ARN"),
     pytest.param(QUERY, {"jobStatus": "RUNNING"}, id="queue dropped"),
     pytest.param({"jobStatus": "RUNNING"}, QUERY, id="queue added"),
+    pytest.param({**QUERY, "jobQueue": ACCOUNT_ARN + "q1"}, {**QUERY, "jobQueue": OTHER_ARN + "q1"},
+                 id="same name, ARN of another region and account"),
     pytest.param(QUERY, {**QUERY, "jobStatus": "FAILED"}, id="another status"),
     pytest.param({"jobQueue": "q1"}, {"jobQueue": "q1", "jobStatus": "FAILED"}, id="status added"),
     pytest.param({**QUERY, "filters": [{"name": "JOB_NAME", "values": ["test*"]}]},
