@@ -10,6 +10,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -278,6 +279,16 @@ class TestDecoratorMode:
             plugin.install()
         response = world.batch.list_jobs(jobQueue="main", jobStatus="SUCCEEDED", maxResults=5)
         assert len(response["jobSummaryList"]) == 5 and "nextToken" in response
+
+
+def test_the_readme_example_runs() -> None:
+    """The README's moto example runs as written and its assertion holds."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Fixing moto's ListJobs"):]
+    start = section.index("```python\n") + len("```python\n")
+    code = section[start:section.index("\n```", start)]
+    exec(compile(code, "README.md", "exec"), {})
+    assert not plugin.is_installed()
 
 
 def moto_api(endpoint: str, path: str, body: Any = None) -> Any:
