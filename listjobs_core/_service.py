@@ -2,10 +2,11 @@
 
 Theory of operation: this module holds state and nothing else. It keeps the jobs (keyed by ``jobId``),
 the client tokens already used (rule H-7), a clock and a job id source, and answers ListServiceJobs,
-SubmitServiceJob, DescribeServiceJob and TerminateServiceJob by calling the pure core: the listing
-engine for the first, ``_service_jobs`` for the job-level rules of the others. It never sees bytes or
-HTTP; ``_server`` decodes a request body to a dict, calls one of the methods below, and encodes what it
-returns (or the ``ListingError`` it raises).
+SubmitServiceJob, DescribeServiceJob and TerminateServiceJob by calling the core: ``ServiceJobStore``
+for the first (indexed, O(log N + page), and answering exactly as ``list_service_jobs`` over the same
+jobs, tokens included), the pure ``_service_jobs`` for the job-level rules of the others. It never sees
+bytes or HTTP; ``_server`` decodes a request body to a dict, calls one of the methods below, and encodes
+what it returns (or the ``ListingError`` it raises).
 
 Thread safety: every method may be called from many threads at once. Jobs are never changed in place;
 a submit or terminate replaces a job's record under one lock, so a listing reads each job either before
@@ -17,10 +18,9 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ._listing import list_service_jobs
 from ._service_jobs import (
     DEFAULT_ACCOUNT,
     DEFAULT_REGION,
@@ -34,6 +34,7 @@ from ._service_jobs import (
     terminated,
     unknown_job,
 )
+from ._store import ServiceJobStore
 
 __all__ = ["ReferenceService", "now_in_milliseconds"]
 
@@ -46,35 +47,6 @@ def now_in_milliseconds() -> int:
 def _new_job_id() -> str:
     # H-4: "a fresh UUID jobId".
     return str(uuid.uuid4())
-
-
-class _JobTable:
-    """Jobs by ``jobId`` behind a lock, listed with the pure function over a snapshot. O(n) per page."""
-
-    def __init__(self, *, token_key: bytes | None = None) -> None:
-        self._jobs: dict[str, Mapping[str, Any]] = {}
-        self._lock = threading.Lock()
-        self._token_key = token_key
-
-    def put(self, job: Mapping[str, Any]) -> None:
-        with self._lock:
-            self._jobs[job["jobId"]] = job
-
-    def get(self, job_id: str) -> Mapping[str, Any] | None:
-        with self._lock:
-            return self._jobs.get(job_id)
-
-    def __len__(self) -> int:
-        return len(self._jobs)
-
-    def __iter__(self) -> Iterator[Mapping[str, Any]]:
-        with self._lock:
-            return iter(list(self._jobs.values()))
-
-    def list_service_jobs(self, request: object) -> dict[str, Any]:
-        with self._lock:
-            snapshot = list(self._jobs.values())
-        return list_service_jobs(snapshot, request, token_key=self._token_key)
 
 
 class ReferenceService:
@@ -102,7 +74,7 @@ class ReferenceService:
         region: str = DEFAULT_REGION,
         account: str = DEFAULT_ACCOUNT,
     ) -> None:
-        self._jobs = _JobTable(token_key=token_key)
+        self._jobs = ServiceJobStore(token_key=token_key)
         for job in jobs:
             self._jobs.put(job)
         self._clock = clock
