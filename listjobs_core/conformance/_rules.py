@@ -6,8 +6,9 @@ behaviour only. A few cannot be: the kit sees an implementation only as a functi
 request to a response or an exception, so it cannot see exception types, HTTP status codes, wire bodies or
 the inside of a token. Those rows say so (``checkable`` is false) and never count against an
 implementation; rules that are only partly observable say which part the kit checks in their ``scope``.
-The rules of the reference HTTP endpoint (H-*) have rows too, so the report covers the whole document,
-but they are about serving HTTP and managing jobs, not about listing them, and are never checked.
+The rules of the reference HTTP endpoint (H-*) and of ListJobs (LJ-*) have rows too, so the report covers
+the whole document, but they are about serving HTTP, managing jobs or another operation, not about listing
+service jobs, and are never checked.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Rule:
 
 
 _ENDPOINT_RULE = "a rule of the HTTP endpoint, not of listing"
+_LIST_JOBS_RULE = "a rule of ListJobs; the kit checks ListServiceJobs adapters"
 
 RULES: tuple[Rule, ...] = (
     Rule("IN-1", "the jobs are never mutated", scope="checked on every call"),
@@ -118,6 +120,25 @@ RULES: tuple[Rule, ...] = (
             ("H-6", "TerminateServiceJob"),
             ("H-7", "client tokens"),
             ("H-8", "the jobs it lists"),
+        )
+    ),
+    *(
+        Rule(rule_id, f"ListJobs: {title}", checkable=False, scope=_LIST_JOBS_RULE)
+        for rule_id, title in (
+            ("LJ-1", "the ListServiceJobs rules on the JobSummary shape"),
+            ("LJ-2", "the seven JobStatus values, no SCHEDULED"),
+            ("LJ-3", "its filter names; only SHARE_IDENTIFIER combines with jobStatus"),
+            ("LJ-4", "pages of up to 1000, 100 with a filter; more is cut"),
+            ("LJ-5", "exactly one of jobQueue, arrayJobId, multiNodeJobId"),
+            ("LJ-6", "children known by jobId: P:index and P#node"),
+            ("LJ-7", "queue listings list no child"),
+            ("LJ-8", "a filter is validated, then ignored, for children"),
+            ("LJ-9", "JOB_DEFINITION: names, prefixes and revision ARNs"),
+            ("LJ-10", "JOB_DEFINITION values: not empty, no '*' in an ARN"),
+            ("LJ-11", "JOB_DEFINITION details: wildcards and non-ARN definitions"),
+            ("LJ-12", "summaries hold the JobSummary members"),
+            ("LJ-13", "tokens bound to the operation and the parent job"),
+            ("LJ-14", "the moto plug-in"),
         )
     ),
 )
