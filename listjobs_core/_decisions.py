@@ -73,8 +73,8 @@ BUILTIN_TOKEN_KEY = b"listjobs_core built-in token key: integrity, not secrecy"
 
 # --- ListJobs (rules LJ-* of docs/SEMANTICS.md) ----------------------------------------------------------
 
-# LJ-4: "maxResults above the operation's limit (1000 without a filter, 100 with one) is cut to the limit,
-# not rejected": the model says Batch "returns up to 1000 values" / "up to 100 values", a cap on the page.
+# LJ-4: "A page holds at most 1000 jobs without a filter and at most 100 with one; an absent maxResults means
+# that limit, and a larger one is cut to it, not refused." The model's "returns up to" is a cap on the page.
 LIST_JOBS_CLAMPS_MAX_RESULTS = True
 
 # LJ-6: children are known by their jobId, as Batch names them: an array child "<parent>:<index>", a
@@ -82,15 +82,15 @@ LIST_JOBS_CLAMPS_MAX_RESULTS = True
 ARRAY_CHILD_SEPARATOR = ":"
 MNP_NODE_SEPARATOR = "#"
 
-# LJ-7: "A queue listing lists no array child and no MNP node": children are listed through their parent.
+# LJ-7: "A jobQueue listing lists no child": children are listed through their parent (LJ-6).
 QUEUE_LISTINGS_INCLUDE_CHILD_JOBS = False
 
-# LJ-8: "filters are validated, then ignored, when listing the children of a job": "The filter doesn't
-# apply to child jobs in an array or multi-node parallel (MNP) jobs."
+# LJ-8: "With arrayJobId or multiNodeJobId, a filter is validated ... and then ignored", from the model's
+# "The filter doesn't apply to child jobs in an array or multi-node parallel (MNP) jobs."
 FILTERS_APPLY_TO_CHILD_JOBS = False
 
 # LJ-10: "A JOB_DEFINITION value is not empty."
 REJECT_EMPTY_JOB_DEFINITION_FILTER = True
 
-# LJ-11: "only the final * is a wildcard" in a JOB_DEFINITION name, as in JOB_NAME (S-6).
+# LJ-11: "Only the final * of a JOB_DEFINITION name is a wildcard", as in JOB_NAME (S-6).
 JOB_DEFINITION_WILDCARD = "*"
