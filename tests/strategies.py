@@ -162,6 +162,8 @@ def queries(draw: st.DrawFn, jobs: list[dict[str, Any]]) -> dict[str, Any]:
             request[name] = draw(values)
     if draw(st.booleans()):
         request["someUnknownMember"] = {"ignored": [1, None]}
+    if draw(st.integers(0, 3)) == 0:
+        request["nextToken"] = None  # the usual first call of a client loop (IN-4)
     return request
 
 

@@ -6,6 +6,7 @@ import copy
 import json
 import random
 from collections.abc import Iterable
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -124,6 +125,19 @@ def test_responses_do_not_depend_on_input_order(
         if number:
             request["nextToken"] = responses[number - 1]["nextToken"]
         assert list_service_jobs(iter(shuffled), request) == response
+
+
+@given(jobs_and_queries(), page_sizes)
+def test_jobs_may_be_any_mappings(jobs_query: Any, sizes: list[int]) -> None:
+    """IN-1/V-1: read-only mappings as jobs, and a read-only request, give the same pages as dicts."""
+    jobs, query = jobs_query
+    frozen = [MappingProxyType(job) for job in jobs]
+    responses = traverse(jobs, query, sizes)
+    for number, response in enumerate(responses):
+        request = {**query, "maxResults": sizes[min(number, len(sizes) - 1)]}
+        if number:
+            request["nextToken"] = responses[number - 1]["nextToken"]
+        assert list_service_jobs(frozen, MappingProxyType(request)) == response
 
 
 def scribble(value: Any) -> None:
