@@ -111,7 +111,7 @@ def job_name_values(draw: st.DrawFn, jobs: list[dict[str, Any]]) -> str:
         # Equal under casefold but not under lower(): "Straße" ~ "STRASSE" ~ "strasse".
         name = draw(st.sampled_from([n for n in names if "ß" in n or "ss" in n.lower()] or ["Straße"]))
         swapped = name.replace("ß", "\0").replace("ss", "ß").replace("SS", "ß").replace("\0", "SS")
-        folded = draw(st.sampled_from((swapped, name.upper(), name.casefold())))
+        folded: str = draw(st.sampled_from((swapped, name.upper(), name.casefold())))
         return folded[: draw(st.integers(1, len(folded)))] + "*" if draw(st.booleans()) else folded
     if kind == "prefix":
         return random_case(draw, name[: draw(st.integers(0, len(name)))]) + "*"

@@ -18,6 +18,7 @@ from strategies import jobs_and_filtered_queries, jobs_and_queries, page_sizes
 from listjobs_core import list_service_jobs
 
 MAX_PAGES = 1000
+three_sizes = st.lists(st.integers(1, 30), min_size=3, max_size=3)
 
 
 def traverse(
@@ -108,6 +109,31 @@ def test_first_page_without_max_results_holds_up_to_100(jobs_query: Any) -> None
     selection = expected_selection(many, query)
     assert response["jobSummaryList"] == selection[:100]
     assert ("nextToken" in response) == (len(selection) > 100)
+
+
+@given(jobs_and_queries(), st.integers(2, 15), st.booleans(), three_sizes)
+def test_the_first_pages_of_long_listings(
+    jobs_query: Any, copies: int, spread: bool, sizes: list[int]
+) -> None:
+    """P-1..P-3: with hundreds of jobs (many tied in createdAt), the first three pages are the oracle's."""
+    jobs, query = jobs_query
+    many = [
+        {**job, "jobId": f"{job['jobId']}#{number}",
+         **({"createdAt": job["createdAt"] + number % 3} if spread and "createdAt" in job else {})}
+        for job in jobs
+        for number in range(copies)
+    ]
+    selection = expected_selection(many, query)
+    request: dict[str, Any] = dict(query)
+    start = 0
+    for size in sizes:
+        response = list_service_jobs(many, {**request, "maxResults": size})
+        assert response["jobSummaryList"] == selection[start : start + size]
+        start += size
+        if "nextToken" not in response:
+            assert start >= len(selection)
+            return
+        request["nextToken"] = response["nextToken"]
 
 
 @given(jobs_and_queries(), page_sizes, st.randoms(use_true_random=False))
