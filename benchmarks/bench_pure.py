@@ -24,7 +24,7 @@ from listjobs_core import list_service_jobs
 MIDDLE = 1000
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def middle_of(size: int, shape: str) -> int:
     """Where the middle page of a shape's traversal starts."""
     half = len(expected_selection(synthetic_jobs(size), QUERY_SHAPES[shape])) // 2

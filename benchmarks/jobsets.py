@@ -25,7 +25,7 @@ QUERY_SHAPES: dict[str, dict[str, Any]] = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def synthetic_jobs(count: int) -> list[dict[str, Any]]:
     """``count`` service jobs in creation order, as an emulator appends them: 1000 names in mixed case,
     eight statuses, ten share identifiers, one queue, some name versions."""

@@ -15,7 +15,9 @@ from collections import defaultdict
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("results")
     parser.add_argument("--baseline", default="naive")
     arguments = parser.parse_args()
