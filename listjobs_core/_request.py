@@ -5,8 +5,8 @@ as a frozen ``ListQuery``, or as a ``ClientException`` whose message names the m
 ever written to the caller's mapping, and nothing but ``ClientException`` escapes: every member is
 type-checked before it is used, so no ``KeyError``, ``TypeError``, ``ValueError`` or ``UnicodeError`` can.
 The members are checked in a fixed order (jobQueue, for ListJobs arrayJobId and multiNodeJobId, jobStatus,
-maxResults, filters, nextToken); the token is checked last because it is bound to the rest of the query
-(rule T-3).
+filters, maxResults, nextToken): the page limit of ListJobs depends on whether a filter is given, and the
+token is checked last because it is bound to the rest of the query (rule T-3).
 """
 
 from __future__ import annotations
