@@ -27,8 +27,8 @@ A job's newest-first key is one tuple shared by every index it is in, so an extr
 per job, not a key. A page merges the runs it reads (``heapq.merge``) and stops after ``maxResults + 1``
 keys; only the page's jobs are projected, outside the lock, from private copies that are never mutated.
 
-Costs, for N stored jobs and a page of k (the log factors are a bisect on a few thousand chunk maxima plus
-one inside a chunk of at most 2000 keys):
+Costs, for N stored jobs and a page of k (a log factor is a bisect on at most N/250 chunk maxima plus one
+inside a chunk of at most 1000 keys):
 
 - put, remove: O(log N) per index the job is in (at most 8), plus copying and checking the job;
 - a page without a filter, or SHARE_IDENTIFIER / QUOTA_SHARE_NAME with ``jobStatus``: O(log N + k);
@@ -39,8 +39,11 @@ one inside a chunk of at most 2000 keys):
 - a request naming a queue reads one scope per ``jobQueue`` value denoting it, plus the queueless scope,
   and merges their runs.
 
-The one case with more than bounded work per page is a store with very many distinct share identifiers or
-quota share names: each (value, status) pair has its own small index, a few hundred bytes each.
+A page of jobs whose members are all scalars costs less than ``to_summary`` on each: ``put`` keeps the
+job in its summary's order, checked against ``to_summary``'s result, so the summary is a dict copy (see
+``_private_copy``). Memory: about 210 bytes per job beyond the jobs themselves (BENCHMARKS.md), plus a few
+hundred bytes per distinct (share identifier or quota share name, status) pair, which is cheap for a
+handful of fair-share identifiers and expensive for one per job.
 """
 
 from __future__ import annotations
@@ -92,10 +95,9 @@ def _flat(grouped_key: Key) -> SortKey:
     return (name, version, *newest)
 
 
-def _job_id_of(key: Key) -> str:
-    """The jobId a newest-first or grouped key ends with."""
-    newest = key if type(key[0]) is bool else key[2]
-    job_id: str = newest[2]
+def _job_id_of(key: Key, grouped: bool) -> str:
+    """The jobId of a newest-first key, or of a grouped key (whose last element is a newest-first key)."""
+    job_id: str = key[-1][-1] if grouped else key[-1]
     return job_id
 
 
@@ -659,13 +661,14 @@ class ServiceJobStore:
         limit = query.max_results
         with self._lock:
             keys = list(islice(self._selected_keys(query), limit + 1))
-            jobs = [self._jobs[_job_id_of(key)] for key in keys[:limit]]
+            grouped = groups_by_name(query)
+            jobs = [self._jobs[_job_id_of(key, grouped)] for key in keys[:limit]]
         # Stored jobs are never mutated (put replaces them), so the page is projected outside the lock.
         summaries = [_summary(job) for job in jobs]
         next_token = None
         if len(keys) > limit:
             last = keys[limit - 1]
-            sort_key = _flat(last) if groups_by_name(query) else last
+            sort_key = _flat(last) if grouped else last
             next_token = encode_token(sort_key, query, token_key=self._token_key)
         return response(summaries, next_token)
 
@@ -735,7 +738,7 @@ class ServiceJobStore:
                 run = _name_run(scope.by_name, JobNamePattern.parse(job_filter.value), after)
                 if status is not None:
                     # S-3 ignores jobStatus with JOB_NAME; kept so a change to selected_status stays right.
-                    run = (key for key in run if self._jobs[_job_id_of(key)].get("status") == status)
+                    run = (key for key in run if self._jobs[_job_id_of(key, True)].get("status") == status)
                 runs.append(run)
             else:
                 raise ServerException(f"ServiceJobStore cannot answer the filter {job_filter.name.value}")
@@ -783,7 +786,7 @@ def _check_scope(
             bucket._check()
             _require(len(bucket) > 0, f"{what}: {label}: no empty bucket")
             for key in bucket:
-                job = jobs.get(_job_id_of(key))
+                job = jobs.get(_job_id_of(key, False))
                 _require(
                     job is not None and job["jobId"] in member_ids, f"{what}: {label}: {key!r} is a member"
                 )
@@ -800,7 +803,8 @@ def _check_scope(
             for bucket in buckets.values():
                 for key in bucket:
                     _require(
-                        jobs[_job_id_of(key)].get(member) == value, f"{what}: {key!r} under its {member}"
+                        jobs[_job_id_of(key, False)].get(member) == value,
+                        f"{what}: {key!r} under its {member}",
                     )
             check_buckets(
                 buckets, (job for job in members if job.get(member) == value), f"{member} {value!r}"
@@ -810,5 +814,5 @@ def _check_scope(
     scope.by_name._check()
     _require(len(scope.by_name) == len(members), f"{what}: by_name holds every job")
     for key in scope.by_name:
-        job = jobs[_job_id_of(key)]
+        job = jobs[_job_id_of(key, True)]
         _require(job["jobId"] in member_ids and _flat(key) == _GROUPED(job), f"{what}: by_name key {key!r}")
