@@ -22,7 +22,7 @@ from ._operations import LIST_SERVICE_JOBS, Operation
 from ._ordering import groups_by_name, sort_key_function
 from ._request import parse_request
 from ._selection import iter_selected
-from ._tokens import encode_token
+from ._tokens import check_token_key, encode_token
 from ._wire import response, to_summary
 
 __all__ = ["Page", "list_service_jobs", "run_listing", "select_page"]
@@ -66,7 +66,7 @@ def run_listing(
     operation: Operation, jobs: Iterable[JobLike], request: object, *, token_key: bytes | None = None
 ) -> dict[str, Any]:
     """Parse a wire request for ``operation``, select its page, and render the wire response."""
-    _check_token_key(token_key)
+    token_key = check_token_key(token_key)
     query = parse_request(operation, request, token_key=token_key)
     page = select_page(jobs, query)
     summaries = [to_summary(job, operation.summary_members) for job in page.jobs]
@@ -107,10 +107,5 @@ def list_service_jobs(
     """
     return run_listing(LIST_SERVICE_JOBS, jobs, request, token_key=token_key)
 
-
-def _check_token_key(token_key: object) -> None:
-    # A token key is the caller's configuration, not request input: a wrong one is a programming error.
-    if token_key is not None and (not isinstance(token_key, (bytes, bytearray)) or not token_key):
-        raise TypeError("token_key must be non-empty bytes or None")
 
 

@@ -76,7 +76,7 @@ class ListQuery:
     """A parsed, validated listing request.
 
     ``job_status`` is the status as given (``None`` when absent); which statuses a query selects is the
-    selection rules' business (``_selection.status_selected``). ``after`` is the decoded ``nextToken``.
+    selection rules' business (``_selection.selected_status``). ``after`` is the decoded ``nextToken``.
 
     >>> from listjobs_core import LIST_SERVICE_JOBS
     >>> query = ListQuery(LIST_SERVICE_JOBS, job_queue="q", job_status=JobStatus.SUCCEEDED, max_results=10)

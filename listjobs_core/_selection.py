@@ -25,7 +25,7 @@ from ._names import JobNamePattern
 from ._queues import QueueMatcher
 from ._request import created_at_bound
 
-__all__ = ["iter_selected", "selected_status"]
+__all__ = ["created_at_limit", "iter_selected", "selected_status"]
 
 Jobs = Iterable[JobLike]
 
@@ -79,15 +79,30 @@ def _select_job_name(jobs: Iterator[JobLike], job_filter: JobFilter) -> Iterator
 _STRICT_BOUND_STEP = 1 if STRICT_CREATED_AT_BOUNDS else 0
 
 
+def created_at_limit(job_filter: JobFilter) -> int:
+    """The inclusive limit of a created-at filter (S-7): the latest ``createdAt`` BEFORE_CREATED_AT
+    keeps, or the earliest AFTER_CREATED_AT keeps.
+
+    >>> from listjobs_core import FilterName, JobFilter
+    >>> created_at_limit(JobFilter(FilterName.BEFORE_CREATED_AT, "100"))
+    99
+    >>> created_at_limit(JobFilter(FilterName.AFTER_CREATED_AT, "100"))
+    101
+    """
+    if job_filter.name is FilterName.BEFORE_CREATED_AT:
+        return created_at_bound(job_filter) - _STRICT_BOUND_STEP
+    return created_at_bound(job_filter) + _STRICT_BOUND_STEP
+
+
 def _select_before_created_at(jobs: Iterator[JobLike], job_filter: JobFilter) -> Iterator[JobLike]:
     # S-8: a job without createdAt does not match.
-    latest = created_at_bound(job_filter) - _STRICT_BOUND_STEP
+    latest = created_at_limit(job_filter)
     return (job for job in jobs if (created_at := job.get("createdAt")) is not None and created_at <= latest)
 
 
 def _select_after_created_at(jobs: Iterator[JobLike], job_filter: JobFilter) -> Iterator[JobLike]:
     # S-8: a job without createdAt does not match.
-    earliest = created_at_bound(job_filter) + _STRICT_BOUND_STEP
+    earliest = created_at_limit(job_filter)
     return (
         job for job in jobs if (created_at := job.get("createdAt")) is not None and created_at >= earliest
     )

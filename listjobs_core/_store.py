@@ -59,16 +59,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice, takewhile
 from typing import Any
 
-from ._decisions import MISSING_CREATED_AT_SORTS_LAST, STRICT_CREATED_AT_BOUNDS
+from ._decisions import MISSING_CREATED_AT_SORTS_LAST
 from ._errors import ServerException
 from ._model import FilterName, JobFilter, ListQuery, ServiceJob, SortKey
 from ._names import JobNamePattern
 from ._operations import LIST_SERVICE_JOBS
 from ._ordering import groups_by_name, sort_key_function
 from ._queues import QueueMatcher, queue_name
-from ._request import created_at_bound, parse_request
-from ._selection import selected_status
-from ._tokens import encode_token
+from ._request import parse_request
+from ._selection import created_at_limit, selected_status
+from ._tokens import check_token_key, encode_token
 from ._wire import response, to_summary
 
 __all__ = ["ServiceJobStore"]
@@ -309,26 +309,24 @@ def _range_run(index: _SortedKeys, lower: Key | None, upper: Key | None, after: 
 # O-3 as ``_ordering.newest_first_key`` builds it: a job with createdAt has the first element
 # ``not MISSING_CREATED_AT_SORTS_LAST``, then ``-createdAt``; a job without one has the other flag.
 _HAS_CREATED_AT = not MISSING_CREATED_AT_SORTS_LAST
-# S-7: "Both strict." Milliseconds are integers; as ``_selection`` does, a strict bound is the inclusive
-# bound one millisecond in.
-_STRICT_BOUND_STEP = 1 if STRICT_CREATED_AT_BOUNDS else 0
 
 
 def _created_at_range(job_filter: JobFilter) -> tuple[Key, Key]:
     """The newest-first key range ``[lower, upper)`` of the jobs a created-at filter selects.
 
-    Mirrors ``_selection._select_before_created_at`` / ``_select_after_created_at`` (S-7, S-8): BEFORE v
-    keeps ``createdAt <= v - 1``, AFTER v keeps ``createdAt >= v + 1``, and neither keeps a job without
+    Mirrors ``_selection._select_before_created_at`` / ``_select_after_created_at`` (S-7, S-8): BEFORE
+    keeps ``createdAt <= latest``, AFTER keeps ``createdAt >= earliest`` (``created_at_limit``; with strict
+    bounds, ``v - 1`` and ``v + 1``), and neither keeps a job without
     ``createdAt``. Newest first means ``-createdAt`` ascending, so, for ``latest = v - 1``, the keys
     ``(has, -c, id)`` with ``c <= latest`` are exactly those from ``(has, -latest)`` up to ``(has, inf)``;
     for ``earliest = v + 1``, those with ``c >= earliest`` run from ``(has,)`` up to
     ``(has, -earliest + 1)``. A key without createdAt has the other flag and falls outside both ranges.
     """
-    bound = created_at_bound(job_filter)
+    limit = created_at_limit(job_filter)  # S-7's inclusive limit, from its one home
     if job_filter.name is FilterName.BEFORE_CREATED_AT:
-        latest = bound - _STRICT_BOUND_STEP
+        latest = limit
         return (_HAS_CREATED_AT, -latest), (_HAS_CREATED_AT, math.inf)
-    earliest = bound + _STRICT_BOUND_STEP
+    earliest = limit
     return (_HAS_CREATED_AT,), (_HAS_CREATED_AT, -earliest + 1)
 
 
@@ -595,9 +593,7 @@ class ServiceJobStore:
 
     def __init__(self, *, token_key: bytes | None = None) -> None:
         # A token key is the caller's configuration, not request input: a wrong one is a programming error.
-        if token_key is not None and (not isinstance(token_key, (bytes, bytearray)) or not token_key):
-            raise TypeError("token_key must be non-empty bytes or None")
-        self._token_key = None if token_key is None else bytes(token_key)
+        self._token_key = check_token_key(token_key)
         self._lock = threading.Lock()
         self._jobs: dict[str, dict[str, Any]] = {}
         self._everything = _Scope()

@@ -42,7 +42,7 @@ from ._model import Cursor, ListQuery, SortKey
 from ._ordering import sort_key_from_json
 from ._queues import is_queue_arn, queue_name
 
-__all__ = ["decode_token", "encode_token", "query_fingerprint", "queue_arn_tag"]
+__all__ = ["check_token_key", "decode_token", "encode_token", "query_fingerprint", "queue_arn_tag"]
 
 _URL_SAFE = re.compile(r"[A-Za-z0-9_-]+")
 _FINGERPRINT_END = 1 + TOKEN_QUERY_FINGERPRINT_BYTES
@@ -156,6 +156,22 @@ def decode_token(token: str, query: ListQuery, *, token_key: bytes | None = None
     if sort_key is None:
         raise ClientException(OTHER_QUERY_MESSAGE)
     return Cursor(sort_key)
+
+
+def check_token_key(token_key: object) -> bytes | None:
+    """A caller's token key as bytes, or ``None`` for the built-in key (T-4).
+
+    A token key is the caller's configuration, not request input, so a wrong one is a programming error
+    (``TypeError``), not a ``ClientException``.
+
+    >>> check_token_key(bytearray(b"secret"))
+    b'secret'
+    """
+    if token_key is None:
+        return None
+    if not isinstance(token_key, (bytes, bytearray)) or not token_key:
+        raise TypeError("token_key must be non-empty bytes or None")
+    return bytes(token_key)
 
 
 def _tag(payload: bytes, token_key: bytes | None) -> bytes:
