@@ -20,6 +20,7 @@ from strategies import (
     json_like,
     queues,
 )
+from traversals import listed, traverse
 
 from listjobs_core import (
     LIST_JOBS,
@@ -144,27 +145,6 @@ list_jobs_page_sizes = st.lists(st.one_of(st.integers(1, 4), st.integers(1, 2000
 # --- Helpers -------------------------------------------------------------------------------------------
 
 
-def traverse(jobs: list[dict[str, Any]], query: dict[str, Any], sizes: list[int]) -> list[dict[str, Any]]:
-    """Every response of one traversal, asking for ``sizes`` in turn (the last one repeated)."""
-    responses: list[dict[str, Any]] = []
-    token = None
-    for number in range(MAX_PAGES):
-        request = {**query, "maxResults": sizes[min(number, len(sizes) - 1)]}
-        if token is not None:
-            request["nextToken"] = token
-        response = list_jobs(jobs, request)
-        responses.append(response)
-        token = response.get("nextToken")
-        if token is None:
-            return responses
-    raise AssertionError(f"no last page after {MAX_PAGES} pages")
-
-
-def listed(responses: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The summaries of a traversal, concatenated."""
-    return [summary for response in responses for summary in response["jobSummaryList"]]
-
-
 def ids(response: dict[str, Any]) -> list[str]:
     """The job ids of one response, in order."""
     return [summary["jobId"] for summary in response["jobSummaryList"]]
@@ -210,14 +190,15 @@ DEFINED_JOBS = [
 def test_pages_concatenate_to_the_selection(jobs_query: Any, sizes: list[int]) -> None:
     """LJ-1/P-3: whatever maxResults each request uses, the pages concatenate to the oracle's selection."""
     jobs, query = jobs_query
-    assert listed(traverse(jobs, query, sizes)) == oracle.expected_selection(jobs, query)
+    responses = traverse(list_jobs, jobs, query, sizes, max_pages=MAX_PAGES)
+    assert listed(responses) == oracle.expected_selection(jobs, query)
 
 
 @given(jobs_and_list_jobs_queries(), list_jobs_page_sizes)
 def test_pages_before_the_last_are_full_at_the_cut_size(jobs_query: Any, sizes: list[int]) -> None:
     """LJ-4/P-2: a page holds maxResults cut to the limit; only the last is short and has no nextToken."""
     jobs, query = jobs_query
-    responses = traverse(jobs, query, sizes)
+    responses = traverse(list_jobs, jobs, query, sizes, max_pages=MAX_PAGES)
     for number, response in enumerate(responses):
         size = oracle.page_size({**query, "maxResults": sizes[min(number, len(sizes) - 1)]})
         assert set(response) <= {"jobSummaryList", "nextToken"}

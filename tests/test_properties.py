@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 import random
-from collections.abc import Iterable
 from types import MappingProxyType
 from typing import Any
 
@@ -14,41 +13,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from oracle import FILTER_NAMES, expected_selection
 from strategies import jobs_and_filtered_queries, jobs_and_queries, page_sizes
+from traversals import listed, traverse
 
 from listjobs_core import list_service_jobs
 
-MAX_PAGES = 1000
 three_sizes = st.lists(st.integers(1, 30), min_size=3, max_size=3)
-
-
-def traverse(
-    jobs: list[dict[str, Any]], query: dict[str, Any], sizes: list[int], token_key: bytes | None = None
-) -> list[dict[str, Any]]:
-    """Every response of one traversal, asking for ``sizes`` in turn (the last one repeated)."""
-    responses: list[dict[str, Any]] = []
-    token = None
-    for number in range(MAX_PAGES):
-        request = {**query, "maxResults": sizes[min(number, len(sizes) - 1)]}
-        if token is not None:
-            request["nextToken"] = token
-        response = list_service_jobs(jobs, request, token_key=token_key)
-        responses.append(response)
-        token = response.get("nextToken")
-        if token is None:
-            return responses
-    raise AssertionError(f"no last page after {MAX_PAGES} pages")
-
-
-def listed(responses: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The summaries of a traversal, concatenated."""
-    return [summary for response in responses for summary in response["jobSummaryList"]]
 
 
 @given(jobs_and_queries(), page_sizes)
 def test_pages_concatenate_to_the_selection(jobs_query: Any, sizes: list[int]) -> None:
     """P-3: whatever maxResults each request uses, the pages concatenate to the oracle's selection."""
     jobs, query = jobs_query
-    assert listed(traverse(jobs, query, sizes)) == expected_selection(jobs, query)
+    assert listed(traverse(list_service_jobs, jobs, query, sizes)) == expected_selection(jobs, query)
 
 
 @pytest.mark.parametrize("kind", FILTER_NAMES)
@@ -87,7 +63,7 @@ def test_job_name_examples(names: list[str], value: str, selected: list[str]) ->
 def test_only_the_last_page_is_short_and_has_no_token(jobs_query: Any, sizes: list[int]) -> None:
     """P-1/P-2: pages before the last are full and carry a token; the last has no nextToken key."""
     jobs, query = jobs_query
-    responses = traverse(jobs, query, sizes)
+    responses = traverse(list_service_jobs, jobs, query, sizes)
     for number, response in enumerate(responses):
         size = sizes[min(number, len(sizes) - 1)]
         assert set(response) <= {"jobSummaryList", "nextToken"}
@@ -144,8 +120,8 @@ def test_responses_do_not_depend_on_input_order(
     jobs, query = jobs_query
     shuffled = jobs[:]
     rng.shuffle(shuffled)
-    responses = traverse(jobs, query, sizes)
-    assert traverse(shuffled, query, sizes) == responses
+    responses = traverse(list_service_jobs, jobs, query, sizes)
+    assert traverse(list_service_jobs, shuffled, query, sizes) == responses
     for number, response in enumerate(responses):
         request = {**query, "maxResults": sizes[min(number, len(sizes) - 1)]}
         if number:
@@ -158,7 +134,7 @@ def test_jobs_may_be_any_mappings(jobs_query: Any, sizes: list[int]) -> None:
     """IN-1/V-1: read-only mappings as jobs, and a read-only request, give the same pages as dicts."""
     jobs, query = jobs_query
     frozen = [MappingProxyType(job) for job in jobs]
-    responses = traverse(jobs, query, sizes)
+    responses = traverse(list_service_jobs, jobs, query, sizes)
     for number, response in enumerate(responses):
         request = {**query, "maxResults": sizes[min(number, len(sizes) - 1)]}
         if number:
@@ -184,7 +160,7 @@ def test_jobs_are_never_changed(jobs_query: Any, sizes: list[int]) -> None:
     """IN-1/W-3: listing leaves the jobs as they were, and scribbling over a response does not reach them."""
     jobs, query = jobs_query
     before = copy.deepcopy(jobs)
-    responses = traverse(jobs, query, sizes)
+    responses = traverse(list_service_jobs, jobs, query, sizes)
     assert jobs == before
     for response in responses:
         scribble(response)
@@ -195,7 +171,7 @@ def test_jobs_are_never_changed(jobs_query: Any, sizes: list[int]) -> None:
 def test_responses_are_json(jobs_query: Any, sizes: list[int]) -> None:
     """W-1/W-2: every response is plain JSON (dicts, lists, str, int, float) and survives a round trip."""
     jobs, query = jobs_query
-    for response in traverse(jobs, query, sizes):
+    for response in traverse(list_service_jobs, jobs, query, sizes):
         assert type(response) is dict
         assert json.loads(json.dumps(response, allow_nan=False)) == response
         assert all(type(summary) is dict for summary in response["jobSummaryList"])
@@ -205,7 +181,7 @@ def test_responses_are_json(jobs_query: Any, sizes: list[int]) -> None:
 def test_a_token_key_changes_only_the_tokens(jobs_query: Any, sizes: list[int]) -> None:
     """T-4: with token_key the pages are the same, only the tokens (and never their presence) differ."""
     jobs, query = jobs_query
-    plain = traverse(jobs, query, sizes)
-    keyed = traverse(jobs, query, sizes, token_key=b"secret")
+    plain = traverse(list_service_jobs, jobs, query, sizes)
+    keyed = traverse(list_service_jobs, jobs, query, sizes, token_key=b"secret")
     assert [response["jobSummaryList"] for response in keyed] == [r["jobSummaryList"] for r in plain]
     assert ["nextToken" in response for response in keyed] == ["nextToken" in r for r in plain]
