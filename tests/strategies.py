@@ -6,6 +6,7 @@ tie, queues appear as names and as ARNs, and every filter kind finds jobs to mat
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from hypothesis import strategies as st
@@ -132,11 +133,17 @@ def created_at_values(draw: st.DrawFn, jobs: list[dict[str, Any]]) -> str:
 
 @st.composite
 def filters(
-    draw: st.DrawFn, jobs: list[dict[str, Any]], kinds: tuple[str, ...] = FILTER_NAMES
+    draw: st.DrawFn,
+    jobs: list[dict[str, Any]],
+    kinds: tuple[str, ...] = FILTER_NAMES,
+    other_values: Mapping[str, st.SearchStrategy[str]] | None = None,
 ) -> dict[str, Any]:
-    """One valid filter of one of ``kinds``, with a value chosen to match some of ``jobs``."""
+    """One valid filter of one of ``kinds``, with a value chosen to match some of ``jobs``; ``other_values``
+    draws the values of kinds that ListServiceJobs does not have (ListJobs' JOB_DEFINITION)."""
     name = draw(st.sampled_from(kinds))
-    if name == "JOB_NAME":
+    if other_values is not None and name in other_values:
+        value = draw(other_values[name])
+    elif name == "JOB_NAME":
         value = draw(job_name_values(jobs))
     elif name in ("BEFORE_CREATED_AT", "AFTER_CREATED_AT"):
         value = draw(created_at_values(jobs))

@@ -12,10 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import (
     NASTY_STRINGS,
-    SHARES,
-    created_at_values,
+    filters,
     fuzz_requests,
-    job_name_values,
     jobs_lists,
     json_like,
     queues,
@@ -95,21 +93,6 @@ def job_definition_values(draw: st.DrawFn, jobs: list[dict[str, Any]]) -> str:
 
 
 @st.composite
-def list_jobs_filters(draw: st.DrawFn, jobs: list[dict[str, Any]]) -> dict[str, Any]:
-    """One valid ListJobs filter of any kind, with a value chosen to match some of ``jobs``."""
-    name = draw(st.sampled_from(oracle.FILTER_NAMES))
-    if name == "JOB_NAME":
-        value = draw(job_name_values(jobs))
-    elif name == "JOB_DEFINITION":
-        value = draw(job_definition_values(jobs))
-    elif name in ("BEFORE_CREATED_AT", "AFTER_CREATED_AT"):
-        value = draw(created_at_values(jobs))
-    else:
-        value = draw(st.sampled_from((*SHARES, "zz")))
-    return {"name": name, "values": [value]}
-
-
-@st.composite
 def list_jobs_queries(draw: st.DrawFn, jobs: list[dict[str, Any]]) -> dict[str, Any]:
     """A valid ListJobs request without maxResults or nextToken: one source, the others absent or null."""
     source = draw(st.sampled_from(("jobQueue", *SOURCES)))
@@ -119,9 +102,11 @@ def list_jobs_queries(draw: st.DrawFn, jobs: list[dict[str, Any]]) -> dict[str, 
             request[member] = draw(queues if member == "jobQueue" else st.sampled_from(PARENTS))
         elif draw(st.booleans()):
             request[member] = None
+    # One valid filter of any ListJobs kind, with a value chosen to match some of ``jobs``.
+    one_filter = filters(jobs, oracle.FILTER_NAMES, {"JOB_DEFINITION": job_definition_values(jobs)})
     optional: dict[str, st.SearchStrategy[Any]] = {
         "jobStatus": list_jobs_statuses,
-        "filters": st.one_of(st.just([]), list_jobs_filters(jobs).map(lambda one: [one])),
+        "filters": st.one_of(st.just([]), one_filter.map(lambda one: [one])),
     }
     for name, values in optional.items():
         how = draw(st.sampled_from(("absent", "none", "set", "set")))
