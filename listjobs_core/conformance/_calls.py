@@ -137,24 +137,20 @@ def call(adapter: Adapter, jobs: Sequence[Mapping[str, Any]], request: Any, log:
     else:
         outcome = _read_response(response, jobs, request, log)
     log.check("IN-1", "V-12")
-    if _canonical(given_jobs) != jobs_text:
-        log.fail(
-            "IN-1",
-            "the adapter changed the jobs it was given",
-            jobs=jobs,
-            request=request,
-            expected=json.loads(jobs_text),
-            got=_safe_json(given_jobs),
-        )
-    if _canonical(given_request) != request_text:
-        log.fail(
-            "V-12",
-            "the adapter changed the request it was given",
-            jobs=jobs,
-            request=request,
-            expected=json.loads(request_text),
-            got=_safe_json(given_request),
-        )
+    inputs: tuple[tuple[str, str, Any, str], ...] = (
+        ("IN-1", "jobs", given_jobs, jobs_text),
+        ("V-12", "request", given_request, request_text),
+    )
+    for rule, name, given, text in inputs:
+        if _canonical(given) != text:
+            log.fail(
+                rule,
+                f"the adapter changed the {name} it was given",
+                jobs=jobs,
+                request=request,
+                expected=json.loads(text),
+                got=_safe_json(given),
+            )
     if isinstance(outcome, Answer) and _has_mutable_member(jobs):
         log.check("W-3")
         before_probe = _canonical(given_jobs)
