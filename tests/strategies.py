@@ -152,21 +152,27 @@ def filters(
     return {"name": name, "values": [value]}
 
 
+def optional_members(draw: st.DrawFn, optional: Mapping[str, st.SearchStrategy[Any]]) -> dict[str, Any]:
+    """Each member of ``optional`` absent, None (IN-4) or set to a value drawn from its strategy."""
+    members: dict[str, Any] = {}
+    for name, values in optional.items():
+        how = draw(st.sampled_from(("absent", "none", "set", "set")))
+        if how == "none":
+            members[name] = None
+        elif how == "set":
+            members[name] = draw(values)
+    return members
+
+
 @st.composite
 def queries(draw: st.DrawFn, jobs: list[dict[str, Any]]) -> dict[str, Any]:
     """A valid request without maxResults or nextToken; members are absent, None (IN-4) or set."""
-    request: dict[str, Any] = {}
     optional: dict[str, st.SearchStrategy[Any]] = {
         "jobQueue": queues,
         "jobStatus": statuses,
         "filters": st.one_of(st.just([]), filters(jobs).map(lambda one: [one])),
     }
-    for name, values in optional.items():
-        how = draw(st.sampled_from(("absent", "none", "set", "set")))
-        if how == "none":
-            request[name] = None
-        elif how == "set":
-            request[name] = draw(values)
+    request = optional_members(draw, optional)
     if draw(st.booleans()):
         request["someUnknownMember"] = {"ignored": [1, None]}
     if draw(st.integers(0, 3)) == 0:

@@ -16,6 +16,7 @@ from strategies import (
     fuzz_requests,
     jobs_lists,
     json_like,
+    optional_members,
     queues,
 )
 from traversals import listed, traverse
@@ -108,12 +109,7 @@ def list_jobs_queries(draw: st.DrawFn, jobs: list[dict[str, Any]]) -> dict[str, 
         "jobStatus": list_jobs_statuses,
         "filters": st.one_of(st.just([]), one_filter.map(lambda one: [one])),
     }
-    for name, values in optional.items():
-        how = draw(st.sampled_from(("absent", "none", "set", "set")))
-        if how == "none":
-            request[name] = None
-        elif how == "set":
-            request[name] = draw(values)
+    request.update(optional_members(draw, optional))
     return request
 
 
