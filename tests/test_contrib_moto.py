@@ -126,18 +126,19 @@ def test_importing_listjobs_core_never_imports_moto() -> None:
     assert output.strip() == "[]"
 
 
+@pytest.fixture(scope="class")
+def world() -> Iterator[World]:
+    """Thirty jobs submitted to moto through boto3, with listjobs_core answering ListJobs."""
+    with moto.mock_aws(config=NO_DOCKER):
+        plugin.install()
+        try:
+            yield build_world()
+        finally:
+            plugin.uninstall()
+
+
 class TestDecoratorMode:
     """moto in decorator mode (mock_aws), with the plug-in installed for the whole class."""
-
-    @pytest.fixture(scope="class")
-    def world(self) -> Iterator[World]:
-        """Thirty jobs submitted to moto through boto3, with listjobs_core answering ListJobs."""
-        with moto.mock_aws(config=NO_DOCKER):
-            plugin.install()
-            try:
-                yield build_world()
-            finally:
-                plugin.uninstall()
 
     def test_paginator_pages_hold_the_page_size_newest_first(self, world: World) -> None:
         """P-1..P-3/O-1: pages of 7, 7, 7, 7, 2, newest createdAt first then ascending jobId."""
