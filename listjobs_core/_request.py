@@ -30,7 +30,7 @@ from ._tokens import decode_token
 
 __all__ = ["parse_request"]
 
-# Observed service messages (CONTRACT, source 3).
+# Observed service messages (the "observed" source of docs/SEMANTICS.md).
 TWO_FILTERS_MESSAGE = "Only one filter key-value pair can be specified."
 TWO_VALUES_MESSAGE = "Filter cannot take more than one value."
 

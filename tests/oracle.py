@@ -1,4 +1,4 @@
-"""A tiny reference model of ListServiceJobs, written straight from ../shared/spec/CONTRACT.md.
+"""A tiny reference model of ListServiceJobs, written straight from the rules of docs/SEMANTICS.md.
 
 It is deliberately slow and plain: filter every job, sort them all with one key, project each one.
 It knows nothing about tokens or pages; the property tests compare the library's traversals with

@@ -1,7 +1,7 @@
 """The conformance kit: it passes correct implementations, whatever their tokens, and names the rule each
 broken one breaks.
 
-``Independent`` below is a second, deliberately plain implementation of ../shared/spec/CONTRACT.md with
+``Independent`` below is a second, deliberately plain implementation of the rules in docs/SEMANTICS.md with
 its own token formats (signed base64 JSON, or random ids held in a dict), so that a pass proves the kit
 never relies on the reference's token text. Each mutant breaks exactly one rule, either of
 ``Independent`` (a flag) or of the reference (a small wrapper).

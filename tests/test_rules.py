@@ -2,7 +2,7 @@
 
 Each test is named after the rule it pins and is chosen to fail for a plausible wrong implementation of
 that rule (an inclusive bound, a lower-cased name, an offset cursor, ...). Expected values are written by
-hand from ../shared/spec/CONTRACT.md, never computed by the code under test.
+hand from the rules of docs/SEMANTICS.md, never computed by the code under test.
 """
 
 from __future__ import annotations
