@@ -47,8 +47,8 @@ from botocore.config import Config
 # Run as a script from a clone: the package beside this directory, installed or not.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from listjobs_core._server import ReferenceServer, make_server  # noqa: E402
-from listjobs_core._service import ReferenceService  # noqa: E402
+from listjobs_core.endpoint._server import ReferenceServer, make_server  # noqa: E402
+from listjobs_core.endpoint._service import ReferenceService  # noqa: E402
 
 REGION = "us-east-1"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}

@@ -31,8 +31,8 @@ import pytest
 from jobsets import PAGE, QUERY_SHAPES, STATUSES, synthetic_jobs
 from jobsets import SIZES as ALL_SIZES
 
-from listjobs_core import LIST_SERVICE_JOBS, ServiceJobStore, list_service_jobs, to_summary
-from listjobs_core._store import _private_copy
+from listjobs_core import LIST_SERVICE_JOBS, ServiceJobStore, list_service_jobs
+from listjobs_core._wire import to_summary
 
 MEMBERS = LIST_SERVICE_JOBS.summary_members
 # LISTJOBS_BENCH_SIZES=10000,100000 runs some sizes only (a quick look; the table needs all three).
@@ -95,7 +95,8 @@ def built(size: int) -> tuple[ServiceJobStore, dict[str, float]]:
     gc.collect()
     tracemalloc.start()
     start = tracemalloc.get_traced_memory()[0]
-    plain = {job["jobId"]: _private_copy(job) for job in jobs}
+    private_copy = ServiceJobStore()._private_copy
+    plain = {job["jobId"]: private_copy(job) for job in jobs}
     plain_bytes = tracemalloc.get_traced_memory()[0] - start
     del plain
     gc.collect()

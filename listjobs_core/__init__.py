@@ -1,11 +1,19 @@
 """listjobs_core: how AWS Batch lists jobs, as dependency-free pure functions.
 
-The public surface is this module's ``__all__``; the private modules each own one concern:
-``_request`` (parsing and validation), ``_names`` (JOB_NAME matching), ``_queues`` (queue names and
-ARNs), ``_selection``, ``_ordering``, ``_tokens`` (the ``nextToken`` codec), ``_wire`` (projection to
-summaries), ``_listing`` (the one-pass page engine), ``_errors``, and ``_decisions`` (every choice the AWS
-sources leave open). ListJobs runs the same engine on another table (``_operations``), with its own rules in
-``_definitions`` (JOB_DEFINITION matching) and ``_children`` (array and multi-node parallel children).
+The public surface is this module's ``__all__``: the listing functions (``list_service_jobs``,
+``list_jobs``, ``paginate``), the indexed stores (``ServiceJobStore``, ``JobStore``), the errors, the typed
+request layer (``parse_request`` into a ``ListQuery``, ``select_page`` into a ``Page``) and the operation
+tables. Everything else is private, in modules by concern:
+
+- the core, at the top of the package: ``_request`` (parsing and validation), ``_filters`` (one spec per
+  filter name), ``_operations`` (the operation tables), ``_query``, ``_selection``, ``_ordering``,
+  ``_first_keys``, ``_listing`` (the one-pass page engine), ``_tokens`` (the ``nextToken`` codec),
+  ``_wire`` (summaries), ``_jobs`` (what a well-formed job is), ``_names``, ``_definitions``,
+  ``_children``, ``_queues``, ``_arns``, ``_json``, ``_errors``, and ``_decisions`` (every choice the AWS
+  sources leave open). The core imports nothing outside itself and the standard library;
+- ``store``: the indexed in-memory stores;
+- the shells: ``endpoint`` (the reference HTTP endpoint), ``cli``, ``testing``, ``conformance`` (the
+  conformance kit) and ``contrib`` (the moto plug-in).
 
 >>> from listjobs_core import list_service_jobs
 >>> list_service_jobs([{"jobId": "j", "jobName": "n", "status": "RUNNING"}], {})
@@ -14,18 +22,18 @@ sources leave open). ListJobs runs the same engine on another table (``_operatio
 
 from ._definitions import matches_job_definition
 from ._errors import ClientException, ListingError, ServerException, WireError
+from ._filters import FilterName, JobFilter
 from ._list_jobs import list_jobs
-from ._listing import Page, list_service_jobs, run_listing, select_page
-from ._model import Cursor, FilterName, JobFilter, JobLike, JobStatus, ListQuery, ServiceJob, SortKey
-from ._names import JobNamePattern, matches_job_name
+from ._listing import Page, list_service_jobs, paginate, select_page
+from ._model import Cursor, JobStatus, ServiceJob
+from ._names import matches_job_name
 from ._operations import LIST_JOBS, LIST_SERVICE_JOBS, Operation
-from ._ordering import sort_key_function
-from ._queues import denote_same_queue, queue_name
+from ._query import ListQuery
+from ._queues import denote_same_queue
 from ._request import parse_request
-from ._selection import iter_selected, selected_status
-from ._store import ServiceJobStore
-from ._tokens import decode_token, encode_token, query_fingerprint
-from ._wire import to_summary
+from .store import JobStore, ServiceJobStore
+
+__version__ = "0.2.0"
 
 __all__ = [
     "LIST_JOBS",
@@ -34,9 +42,8 @@ __all__ = [
     "Cursor",
     "FilterName",
     "JobFilter",
-    "JobLike",
-    "JobNamePattern",
     "JobStatus",
+    "JobStore",
     "ListQuery",
     "ListingError",
     "Operation",
@@ -44,22 +51,14 @@ __all__ = [
     "ServerException",
     "ServiceJob",
     "ServiceJobStore",
-    "SortKey",
     "WireError",
-    "decode_token",
+    "__version__",
     "denote_same_queue",
-    "encode_token",
-    "iter_selected",
     "list_jobs",
     "list_service_jobs",
     "matches_job_definition",
     "matches_job_name",
+    "paginate",
     "parse_request",
-    "query_fingerprint",
-    "queue_name",
-    "run_listing",
     "select_page",
-    "selected_status",
-    "sort_key_function",
-    "to_summary",
 ]

@@ -1,10 +1,10 @@
-"""``python -m listjobs_core``: the command-line shell (see ``listjobs_core._cli``)."""
+"""``python -m listjobs_core``: the command-line shell (see ``listjobs_core.cli``)."""
 
 from __future__ import annotations
 
 import sys
 
-from ._cli import main
+from .cli import main
 
 __all__ = ["main"]
 

@@ -18,31 +18,37 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from ._decisions import ARRAY_CHILD_SEPARATOR, MNP_NODE_SEPARATOR, QUEUE_LISTINGS_INCLUDE_CHILD_JOBS
-from ._model import JobLike, ListQuery
+from . import _decisions
+from ._decisions import ARRAY_CHILD_SEPARATOR, MNP_NODE_SEPARATOR
+from ._model import JobLike
+from ._operations import ARRAY_JOB_ID, MULTI_NODE_JOB_ID
+from ._query import ListQuery
 
-__all__ = ["ARRAY_JOB_ID", "CHILD_SEPARATORS", "MULTI_NODE_JOB_ID", "is_child_job_id", "select_family"]
+__all__ = ["CHILD_SEPARATORS", "parent_of", "select_family"]
 
-# The ListJobsRequest members that name a parent job, and the separator of its children's ids.
-ARRAY_JOB_ID = "arrayJobId"
-MULTI_NODE_JOB_ID = "multiNodeJobId"
+# The separator of a parent's children's ids, by the ListJobsRequest member that names the parent.
 CHILD_SEPARATORS: dict[str, str] = {
     ARRAY_JOB_ID: ARRAY_CHILD_SEPARATOR,
     MULTI_NODE_JOB_ID: MNP_NODE_SEPARATOR,
 }
 
 _ANY_SEPARATOR = "|".join(re.escape(separator) for separator in CHILD_SEPARATORS.values())
-# A parent id (anything, at least one character), a separator, an index in ASCII digits.
-_CHILD_JOB_ID = re.compile(f"(?s:.+)(?:{_ANY_SEPARATOR})[0-9]+", re.ASCII)
+# A parent id (anything, at least one character), a separator, an index in ASCII digits. The parent id is
+# greedy, so the last separator followed by digits splits it.
+_CHILD_JOB_ID = re.compile(f"(?s:(?P<parent>.+))(?P<separator>{_ANY_SEPARATOR})[0-9]+", re.ASCII)
+_MEMBER_OF_SEPARATOR = {separator: member for member, separator in CHILD_SEPARATORS.items()}
 
 
-def is_child_job_id(job_id: str) -> bool:
-    """Whether a job id names an array child or a multi-node parallel node.
+def parent_of(job_id: str) -> tuple[str, str] | None:
+    """The request member and the parent id that list a child, or ``None`` for a job that is no child.
 
-    >>> is_child_job_id("6a3c:7"), is_child_job_id("6a3c#0"), is_child_job_id("6a3c"), is_child_job_id(":7")
-    (True, True, False, False)
+    >>> parent_of("6a3c:7"), parent_of("6a3c#0"), parent_of("6a3c"), parent_of(":7")
+    (('arrayJobId', '6a3c'), ('multiNodeJobId', '6a3c'), None, None)
     """
-    return _CHILD_JOB_ID.fullmatch(job_id) is not None
+    match = _CHILD_JOB_ID.fullmatch(job_id)
+    if match is None:
+        return None
+    return _MEMBER_OF_SEPARATOR[match["separator"]], match["parent"]
 
 
 def select_family(jobs: Iterable[JobLike], query: ListQuery) -> Iterator[JobLike]:
@@ -59,7 +65,7 @@ def select_family(jobs: Iterable[JobLike], query: ListQuery) -> Iterator[JobLike
     """
     parent = query.parent_job_id
     if parent is None or query.parent_job_member is None:
-        if QUEUE_LISTINGS_INCLUDE_CHILD_JOBS:
+        if _decisions.QUEUE_LISTINGS_INCLUDE_CHILD_JOBS:
             return iter(jobs)
         match_child = _CHILD_JOB_ID.fullmatch
         return (job for job in jobs if match_child(job["jobId"]) is None)

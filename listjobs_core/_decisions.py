@@ -3,7 +3,9 @@
 Theory of operation: every choice listjobs_core makes that the seed page, the service model and observed
 service behaviour do not settle lives here, as one named constant, so that changing a decision is a
 one-line change. Each constant quotes the rule of ``docs/SEMANTICS.md`` it implements; the modules that
-apply a decision import it from here and never restate it.
+apply a decision take it from here and never restate it. A yes/no decision is read from this module at
+the moment it applies (``_decisions.NAME``), never copied at import, so that ``tests/test_decisions.py``
+can turn each one the other way and check the other behaviour too.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ So a value is one of three patterns: a name (every revision of that definition),
 ``jobDefinition`` as the ARN of the revision it used (model, ``JobSummary.jobDefinition``); a job whose
 ``jobDefinition`` is not such an ARN is read as ``NAME`` or ``NAME:REVISION`` (rule LJ-11), so emulators
 that keep bare names still match by name. Which values are valid is ``job_definition_value_problem``;
-``_request`` calls it and turns a problem into a ``ClientException``.
+the filter's spec (``_filters``) calls it, and request parsing turns a problem into a ``ClientException``.
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ._decisions import JOB_DEFINITION_WILDCARD, REJECT_EMPTY_JOB_DEFINITION_FILTER
-from ._model import JobFilter, JobLike
+from . import _decisions
+from ._decisions import JOB_DEFINITION_WILDCARD
+from ._model import JobLike
 
 __all__ = [
     "JobDefinitionPattern",
     "job_definition_name",
     "job_definition_value_problem",
     "matches_job_definition",
-    "select_job_definition",
 ]
 
 # Model: "arn:${Partition}:batch:${Region}:${Account}:job-definition/${JobDefinitionName}:${Revision}".
@@ -77,7 +77,7 @@ def job_definition_value_problem(value: str) -> str | None:
     >>> job_definition_value_problem("arn:aws:batch:us-east-1:123456789012:job-definition/jd1*")
     "an asterisk (*) isn't supported when the ARN is used"
     """
-    if REJECT_EMPTY_JOB_DEFINITION_FILTER and not value:
+    if _decisions.REJECT_EMPTY_JOB_DEFINITION_FILTER and not value:
         return "it must not be empty"
     if not value.startswith(_ARN_SCHEME):
         return None
@@ -138,8 +138,3 @@ def matches_job_definition(job_definition: str, value: str) -> bool:
     [False, False, False, False]
     """
     return JobDefinitionPattern.parse(value).matches(job_definition)
-
-
-def select_job_definition(jobs: Iterator[JobLike], job_filter: JobFilter) -> Iterator[JobLike]:
-    """The selector of the JOB_DEFINITION filter, for ``_selection``'s registry."""
-    return JobDefinitionPattern.parse(job_filter.value).select(jobs)

@@ -22,7 +22,7 @@ import heapq
 from collections.abc import Callable, Iterable
 from itertools import count
 
-from ._decisions import MISSING_CREATED_AT_SORTS_LAST
+from . import _decisions
 from ._model import JobLike, SortKey
 from ._ordering import newest_first_key
 
@@ -60,7 +60,7 @@ def first_newest(selected: Iterable[JobLike], wanted: int, after: SortKey | None
     >>> [job["jobId"] for _, job in first_newest(jobs, 2, newest_first_key(jobs[2]))]
     ['d', 'b']
     """
-    dated_flag = not MISSING_CREATED_AT_SORTS_LAST
+    dated_flag = not _decisions.MISSING_CREATED_AT_SORTS_LAST
     take_dated, take_undated = True, True
     after_created: int | None = None  # with a cursor among dated jobs: its createdAt and jobId
     after_id = ""

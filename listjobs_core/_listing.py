@@ -3,29 +3,29 @@
 Theory of operation: a page is the ``maxResults`` smallest sort keys among the selected jobs that sort
 after the cursor. The engine reads the jobs once and keeps only the ``maxResults + 1`` first past the
 cursor (``_first_keys``), so a page of k out of n jobs costs O(n log k) at most, never a sort of
-everything, and no job off the page is copied. The extra,
-(k+1)-th entry tells whether more jobs follow: then, and only then, the page carries a ``nextToken``
-(P-2), which is the key of its last job (P-4: a keyset cursor, not an offset, so inserts and deletes
-between pages neither repeat nor skip a job).
+everything, and no job off the page is copied. The extra, (k+1)-th entry tells whether more jobs follow:
+then, and only then, the page carries a ``nextToken`` (P-2), which is the key of its last job (P-4: a
+keyset cursor, not an offset, so inserts and deletes between pages neither repeat nor skip a job).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ._errors import ServerException
 from ._first_keys import first_by_key, first_newest
-from ._model import Cursor, JobLike, ListQuery
+from ._model import Cursor, JobLike
 from ._operations import LIST_SERVICE_JOBS, Operation
 from ._ordering import groups_by_name, sort_key_function
+from ._query import ListQuery
 from ._request import parse_request
 from ._selection import iter_selected
 from ._tokens import check_token_key, encode_token
 from ._wire import response, to_summary
 
-__all__ = ["Page", "list_service_jobs", "run_listing", "select_page"]
+__all__ = ["Page", "list_service_jobs", "paginate", "paginate_with", "run_listing", "select_page"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,16 +45,16 @@ def select_page(jobs: Iterable[JobLike], query: ListQuery) -> Page:
     >>> [job["jobId"] for job in page.jobs], page.next_cursor
     (['4', '3'], Cursor(sort_key=(False, -3, '3')))
     """
-    limit = query.max_results
-    selected = iter_selected(jobs, query)
+    limit = query.page_size
     after = None if query.after is None else query.after.sort_key
     try:
+        selected = iter_selected(jobs, query)
         # One more than the page, to know whether more jobs follow (P-2).
         if groups_by_name(query):
             first = first_by_key(selected, limit + 1, sort_key_function(query), after)
         else:
             first = first_newest(selected, limit + 1, after)
-    except (TypeError, KeyError, AttributeError, ValueError) as error:
+    except (TypeError, KeyError, AttributeError, ValueError, RecursionError) as error:
         # E-2: a job that is not a mapping, lacks jobId/jobName, or has a member of the wrong type.
         raise ServerException(f"a job among the jobs is malformed: {type(error).__name__}: {error}") from None
     page_entries = first[:limit]
@@ -108,4 +108,42 @@ def list_service_jobs(
     return run_listing(LIST_SERVICE_JOBS, jobs, request, token_key=token_key)
 
 
+def paginate_with(list_page: Callable[[object], dict[str, Any]], request: object) -> Iterator[dict[str, Any]]:
+    """The pages ``list_page`` answers for ``request``, first to last, each request carrying the previous
+    page's ``nextToken``. The request is copied, never changed; a bad request raises on the first page."""
+    if not isinstance(request, Mapping):
+        # V-1 is the listing's to report, with its own message: hand it over unchanged.
+        yield list_page(request)
+        return
+    page_request = dict(request)
+    while True:
+        page = list_page(page_request)
+        yield page
+        token = page.get("nextToken")
+        if token is None:
+            return
+        page_request = {**page_request, "nextToken": token}
 
+
+def paginate(
+    jobs: Iterable[JobLike],
+    request: object,
+    *,
+    operation: Operation = LIST_SERVICE_JOBS,
+    token_key: bytes | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Every page of a listing over ``jobs``, first to last, as a client's paginator would fetch them.
+
+    ``jobs`` is read once into a list, so a generator works too; each page is what the listing function of
+    ``operation`` answers (``list_service_jobs`` by default, or ``list_jobs`` with ``LIST_JOBS``).
+
+    >>> jobs = [{"jobId": str(i), "jobName": "n", "status": "RUNNING", "createdAt": i} for i in range(5)]
+    >>> pages = paginate(jobs, {"maxResults": 2})
+    >>> [[summary["jobId"] for summary in page["jobSummaryList"]] for page in pages]
+    [['4', '3'], ['2', '1'], ['0']]
+    """
+    held = list(jobs)
+    token_key = check_token_key(token_key)
+    return paginate_with(
+        lambda page_request: run_listing(operation, held, page_request, token_key=token_key), request
+    )

@@ -1,10 +1,10 @@
-"""The typed layer: statuses, filter names, and the parsed request a listing runs on.
+"""The typed layer's values: job statuses, what the engine needs of a job, sort keys and cursors.
 
-Theory of operation: the dict API (``list_service_jobs``) is a thin shell over these values. A request in
-the wire shape is parsed once into a ``ListQuery`` (see ``_request``); everything after parsing works on
-these frozen values, never on the caller's dicts. Emulators that keep typed records can build a
-``ListQuery`` directly and hand ``select_page`` any job objects with a mapping-style ``get`` (such as
-``ServiceJob`` below), without building request or job dicts.
+Theory of operation: the dict API (``list_service_jobs``) is a thin shell over typed values. A request in
+the wire shape is parsed once into a ``ListQuery`` (``_query``, with its filter from ``_filters``);
+everything after parsing works on frozen values, never on the caller's dicts. Emulators that keep typed
+records can hand the engine any job objects with a mapping-style ``get`` (such as ``ServiceJob`` below),
+without building job dicts.
 """
 
 from __future__ import annotations
@@ -12,21 +12,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any, Protocol, overload
+from typing import Any, Protocol, overload
 
-if TYPE_CHECKING:
-    from ._operations import Operation
-
-__all__ = [
-    "Cursor",
-    "FilterName",
-    "JobFilter",
-    "JobLike",
-    "JobStatus",
-    "ListQuery",
-    "ServiceJob",
-    "SortKey",
-]
+__all__ = ["Cursor", "JobLike", "JobStatus", "ServiceJob", "SortKey"]
 
 # A sort key: a tuple compared element by element (see ``_ordering``).
 SortKey = tuple[Any, ...]
@@ -45,55 +33,11 @@ class JobStatus(str, enum.Enum):
     FAILED = "FAILED"
 
 
-class FilterName(str, enum.Enum):
-    """Filter names of the model's ``KeyValuesPair`` ("Filter names are case sensitive")."""
-
-    JOB_NAME = "JOB_NAME"
-    JOB_DEFINITION = "JOB_DEFINITION"
-    BEFORE_CREATED_AT = "BEFORE_CREATED_AT"
-    AFTER_CREATED_AT = "AFTER_CREATED_AT"
-    SHARE_IDENTIFIER = "SHARE_IDENTIFIER"
-    QUOTA_SHARE_NAME = "QUOTA_SHARE_NAME"
-
-
-@dataclass(frozen=True, slots=True)
-class JobFilter:
-    """One validated filter: its name and its single value, as given."""
-
-    name: FilterName
-    value: str
-
-
 @dataclass(frozen=True, slots=True)
 class Cursor:
     """Where a traversal resumes: the sort key of the last job of the previous page (rule P-4)."""
 
     sort_key: SortKey
-
-
-@dataclass(frozen=True, slots=True)
-class ListQuery:
-    """A parsed, validated listing request.
-
-    ``job_status`` is the status as given (``None`` when absent); which statuses a query selects is the
-    selection rules' business (``_selection.selected_status``). ``after`` is the decoded ``nextToken``.
-
-    >>> from listjobs_core import LIST_SERVICE_JOBS
-    >>> query = ListQuery(LIST_SERVICE_JOBS, job_queue="q", job_status=JobStatus.SUCCEEDED, max_results=10)
-    >>> query.max_results, query.job_filter is None
-    (10, True)
-    """
-
-    operation: Operation
-    job_queue: str | None = None
-    job_status: JobStatus | None = None
-    max_results: int = 100
-    job_filter: JobFilter | None = None
-    after: Cursor | None = None
-    # ListJobs only: list the children of this array or multi-node parallel job instead of a queue.
-    parent_job_id: str | None = None
-    # ...and the request member that named it, arrayJobId or multiNodeJobId (see ``_children``).
-    parent_job_member: str | None = None
 
 
 class JobLike(Protocol):

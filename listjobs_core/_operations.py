@@ -1,21 +1,25 @@
 """The listing operations, as tables: what differs between ListServiceJobs and ListJobs.
 
 Theory of operation: one engine serves every listing operation; an ``Operation`` is the description that
-tells it which statuses and filter names the operation accepts, which filters combine with ``jobStatus``,
-the status listed when none is given, the page-size limits, and which members a summary carries. Only
-tables live here; the rules that read them live in ``_request``, ``_selection``, ``_ordering`` and
-``_wire``.
+tells it which statuses and filter names the operation accepts, the status listed when none is given, the
+page sizes, and which members a summary carries. Only tables live here; the rules that read them live in
+``_request``, ``_selection``, ``_ordering`` and ``_wire``, and what each filter name is lives in its spec
+(``_filters``). Every page size the library uses comes from these tables.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._children import ARRAY_JOB_ID, MULTI_NODE_JOB_ID
-from ._decisions import LIST_JOBS_CLAMPS_MAX_RESULTS
-from ._model import FilterName, JobStatus
+from . import _decisions
+from ._filters import FilterName
+from ._model import JobStatus
 
-__all__ = ["LIST_JOBS", "LIST_SERVICE_JOBS", "Operation"]
+__all__ = ["ARRAY_JOB_ID", "LIST_JOBS", "LIST_SERVICE_JOBS", "MULTI_NODE_JOB_ID", "Operation"]
+
+# The ListJobsRequest members that name a parent job whose children are listed (see ``_children``).
+ARRAY_JOB_ID = "arrayJobId"
+MULTI_NODE_JOB_ID = "multiNodeJobId"
 
 
 @dataclass(frozen=True)
@@ -25,9 +29,12 @@ class Operation:
     name: str
     statuses: tuple[JobStatus, ...]
     filter_names: tuple[FilterName, ...]
-    filters_combining_with_status: frozenset[FilterName]
     default_status: JobStatus
     summary_members: tuple[str, ...]
+    # The page size when maxResults is absent, without and with a filter.
+    default_page_size_unfiltered: int
+    default_page_size_filtered: int
+    # The largest page, without and with a filter.
     max_results_limit_unfiltered: int
     max_results_limit_filtered: int
     # Whether a maxResults above the limit is cut to the limit (True) or rejected (False).
@@ -37,8 +44,12 @@ class Operation:
     parent_job_members: tuple[str, ...] = ()
 
     def max_results_limit(self, filtered: bool) -> int:
-        """The largest page, which is also the page size when ``maxResults`` is absent."""
+        """The largest page a request may ask for."""
         return self.max_results_limit_filtered if filtered else self.max_results_limit_unfiltered
+
+    def default_page_size(self, filtered: bool) -> int:
+        """The page size of a request without ``maxResults``."""
+        return self.default_page_size_filtered if filtered else self.default_page_size_unfiltered
 
 
 LIST_SERVICE_JOBS = Operation(
@@ -55,9 +66,6 @@ LIST_SERVICE_JOBS = Operation(
         FilterName.SHARE_IDENTIFIER,
         FilterName.QUOTA_SHARE_NAME,
     ),
-    # Model: "The exceptions are the SHARE_IDENTIFIER filter and QUOTA_SHARE_NAME filter, which can be
-    # used with jobStatus."
-    filters_combining_with_status=frozenset({FilterName.SHARE_IDENTIFIER, FilterName.QUOTA_SHARE_NAME}),
     # Model: "If you don't specify a status, only RUNNING jobs are returned."
     default_status=JobStatus.RUNNING,
     # Model, ServiceJobSummary members (rule W-2).
@@ -78,7 +86,9 @@ LIST_SERVICE_JOBS = Operation(
         "stoppedAt",
     ),
     # Seed: "This value can be between 1 and 100. If this parameter isn't used, then ListServiceJobs
-    # returns up to 100 results".
+    # returns up to 100 results" (rules V-4, P-1).
+    default_page_size_unfiltered=100,
+    default_page_size_filtered=100,
     max_results_limit_unfiltered=100,
     max_results_limit_filtered=100,
 )
@@ -98,8 +108,6 @@ LIST_JOBS = Operation(
         FilterName.AFTER_CREATED_AT,
         FilterName.SHARE_IDENTIFIER,
     ),
-    # Model: "The exception is the SHARE_IDENTIFIER filter and jobStatus can be used together."
-    filters_combining_with_status=frozenset({FilterName.SHARE_IDENTIFIER}),
     # Model: "If you don't specify a status, only RUNNING jobs are returned."
     default_status=JobStatus.RUNNING,
     # Model, JobSummary members, in model order (rule LJ-12).
@@ -123,9 +131,11 @@ LIST_JOBS = Operation(
     # Model, ListJobsRequest.maxResults: "When --job-status is used, Batch returns up to 1000 values. When
     # --filters is used, Batch returns up to 100 values. If neither parameter is used, then ListJobs returns
     # up to 1000 results" (rule LJ-4).
+    default_page_size_unfiltered=1000,
+    default_page_size_filtered=100,
     max_results_limit_unfiltered=1000,
     max_results_limit_filtered=100,
-    clamp_max_results=LIST_JOBS_CLAMPS_MAX_RESULTS,
+    clamp_max_results=_decisions.LIST_JOBS_CLAMPS_MAX_RESULTS,
     # Model, ListJobs: "You must specify only one of the following items" (rule LJ-5).
     parent_job_members=(ARRAY_JOB_ID, MULTI_NODE_JOB_ID),
 )

@@ -21,15 +21,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ._decisions import MISSING_CREATED_AT_SORTS_LAST, MISSING_VERSION
-from ._model import FilterName, JobLike, ListQuery, SortKey
+from . import _decisions
+from ._decisions import MISSING_VERSION
+from ._model import JobLike, SortKey
+from ._query import ListQuery
 
-__all__ = ["groups_by_name", "sort_key_from_json", "sort_key_function"]
+__all__ = [
+    "groups_by_name",
+    "name_and_version_key",
+    "newest_first_key",
+    "sort_key_from_json",
+    "sort_key_function",
+]
 
 
 def groups_by_name(query: ListQuery) -> bool:
-    """Whether a query's results are grouped by name and version (rule O-2): the JOB_NAME filter."""
-    return query.job_filter is not None and query.job_filter.name is FilterName.JOB_NAME
+    """Whether a query's results are grouped by name and version (rule O-2): its filter's spec says so
+    (the JOB_NAME filter)."""
+    spec = query.filter_spec
+    return spec is not None and spec.groups_by_name
 
 
 def newest_first_key(job: JobLike) -> SortKey:
@@ -39,9 +49,10 @@ def newest_first_key(job: JobLike) -> SortKey:
     True
     """
     created_at = job.get("createdAt")
+    sorts_last = _decisions.MISSING_CREATED_AT_SORTS_LAST
     if created_at is None:
-        return (MISSING_CREATED_AT_SORTS_LAST, 0, job["jobId"])
-    return (not MISSING_CREATED_AT_SORTS_LAST, -created_at, job["jobId"])
+        return (sorts_last, 0, job["jobId"])
+    return (not sorts_last, -created_at, job["jobId"])
 
 
 def name_and_version_key(job: JobLike) -> SortKey:
@@ -51,7 +62,9 @@ def name_and_version_key(job: JobLike) -> SortKey:
     >>> name_and_version_key(upper_b) < name_and_version_key(lower_a)
     True
     """
-    version = job.get("version", MISSING_VERSION)
+    version = job.get("version")
+    if version is None:  # IN-1: None counts as absent; IN-3: absent means 0
+        version = MISSING_VERSION
     if type(version) is not int or version < 0:
         raise TypeError(f"job {job['jobId']!r} has a version that is not a non-negative integer")
     return (job["jobName"], version, *newest_first_key(job))

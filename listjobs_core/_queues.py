@@ -8,11 +8,9 @@ queue name.
 
 from __future__ import annotations
 
-import re
+from ._arns import JOB_QUEUE, parse_batch_arn
 
 __all__ = ["QueueMatcher", "denote_same_queue", "is_queue_arn", "queue_name"]
-
-_QUEUE_ARN = re.compile(r"arn:[^:]+:batch:[^:]*:[^:]*:job-queue/(?P<name>[^/]+)")
 
 
 def queue_name(identifier: str) -> str:
@@ -23,13 +21,13 @@ def queue_name(identifier: str) -> str:
     >>> queue_name("training")
     'training'
     """
-    match = _QUEUE_ARN.fullmatch(identifier)
-    return match.group("name") if match else identifier
+    arn = parse_batch_arn(identifier, JOB_QUEUE)
+    return identifier if arn is None else arn.resource_id
 
 
 def is_queue_arn(identifier: str) -> bool:
     """Whether an identifier is a job queue ARN rather than a name."""
-    return _QUEUE_ARN.fullmatch(identifier) is not None
+    return parse_batch_arn(identifier, JOB_QUEUE) is not None
 
 
 def denote_same_queue(first: str, second: str) -> bool:

@@ -15,27 +15,20 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from ._decisions import (
-    CREATED_AT_FILTER_MAX,
-    FILTERS_APPLY_TO_CHILD_JOBS,
-    NULL_MEMBER_IS_ABSENT,
-    REJECT_EMPTY_JOB_NAME_FILTER,
-    REJECT_EMPTY_JOB_QUEUE,
-)
-from ._definitions import job_definition_value_problem
+from . import _decisions
 from ._errors import ClientException
-from ._model import FilterName, JobFilter, JobStatus, ListQuery
+from ._filters import FilterValueError, JobFilter
+from ._json import json_kind, show
+from ._model import JobStatus
 from ._operations import Operation
+from ._query import ListQuery
 from ._tokens import decode_token
 
-__all__ = ["parse_request"]
+__all__ = ["TWO_FILTERS_MESSAGE", "TWO_VALUES_MESSAGE", "parse_request"]
 
 # Observed service messages (the "observed" source of docs/SEMANTICS.md).
 TWO_FILTERS_MESSAGE = "Only one filter key-value pair can be specified."
 TWO_VALUES_MESSAGE = "Filter cannot take more than one value."
-
-_CREATED_AT_FILTERS = (FilterName.BEFORE_CREATED_AT, FilterName.AFTER_CREATED_AT)
-_CREATED_AT_MAX_DIGITS = len(str(CREATED_AT_FILTER_MAX))
 
 
 def parse_request(operation: Operation, request: object, *, token_key: bytes | None = None) -> ListQuery:
@@ -52,12 +45,12 @@ def parse_request(operation: Operation, request: object, *, token_key: bytes | N
     """
     # V-1: "The request is a mapping (a JSON object)."
     if not isinstance(request, Mapping):
-        raise ClientException(f"The request must be a JSON object, got {_kind(request)}")
+        raise ClientException(f"The request must be a JSON object, got {json_kind(request)}")
     job_queue = _parse_job_queue(_member(request, "jobQueue"))
     parent_job_member, parent_job_id = _parse_parent_job(operation, request, job_queue)
     job_status = _parse_job_status(operation, _member(request, "jobStatus"))
     job_filter = _parse_filters(operation, _member(request, "filters"))
-    if parent_job_id is not None and not FILTERS_APPLY_TO_CHILD_JOBS:
+    if parent_job_id is not None and not _decisions.FILTERS_APPLY_TO_CHILD_JOBS:
         # LJ-8: "The filter doesn't apply to child jobs": validated above, then ignored.
         job_filter = None
     max_results = _parse_max_results(operation, _member(request, "maxResults"), job_filter is not None)
@@ -69,19 +62,20 @@ def parse_request(operation: Operation, request: object, *, token_key: bytes | N
     if next_token is None:
         return query
     if not isinstance(next_token, str):
-        raise ClientException(f"nextToken must be a string, got {_kind(next_token)}")
+        raise ClientException(f"nextToken must be a string, got {json_kind(next_token)}")
     return replace(query, after=decode_token(next_token, query, token_key=token_key))
 
 
-def _member(request: Mapping[Any, Any], name: str) -> object:
-    """A request member's value; ``None`` when absent (IN-4: JSON null counts as absent)."""
+def _member(request: Mapping[Any, Any], name: str, where: str = "") -> object:
+    """A request member's value; ``None`` when absent.
+
+    IN-4: "A member whose value is JSON null (Python None) is treated as absent." When that decision is
+    turned off, a null member is refused instead, naming it (``where`` locates a nested member).
+    """
     value = request.get(name)
-    if value is None and not NULL_MEMBER_IS_ABSENT and name in request:
-        return _EXPLICIT_NULL
+    if value is None and not _decisions.NULL_MEMBER_IS_ABSENT and name in request:
+        raise ClientException(f"{where}{name} must not be null")
     return value
-
-
-_EXPLICIT_NULL = object()
 
 
 def _parse_job_queue(value: object) -> str | None:
@@ -89,8 +83,8 @@ def _parse_job_queue(value: object) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ClientException(f"jobQueue must be a string, got {_kind(value)}")
-    if REJECT_EMPTY_JOB_QUEUE and not value:
+        raise ClientException(f"jobQueue must be a string, got {json_kind(value)}")
+    if _decisions.REJECT_EMPTY_JOB_QUEUE and not value:
         raise ClientException("jobQueue must not be empty")
     return value
 
@@ -114,7 +108,7 @@ def _parse_parent_job(
         if value is None:
             continue
         if not isinstance(value, str):
-            raise ClientException(f"{member} must be a string, got {_kind(value)}")
+            raise ClientException(f"{member} must be a string, got {json_kind(value)}")
         if not value:
             raise ClientException(f"{member} must not be empty")
         given.append((member, value))
@@ -135,18 +129,18 @@ def _parse_job_status(operation: Operation, value: object) -> JobStatus | None:
         if value == status.value and isinstance(value, str):
             return status
     allowed = ", ".join(status.value for status in operation.statuses)
-    raise ClientException(f"jobStatus must be one of {allowed}; got {_show(value)}")
+    raise ClientException(f"jobStatus must be one of {allowed}; got {show(value)}")
 
 
 def _parse_max_results(operation: Operation, value: object, filtered: bool) -> int:
     # V-4: "an integer (not a boolean, float or string) from 1 to 100"; P-1: 100 when absent.
-    limit = operation.max_results_limit(filtered)
     if value is None:
-        return limit
+        return operation.default_page_size(filtered)
+    limit = operation.max_results_limit(filtered)
     if type(value) is not int or value < 1 or (value > limit and not operation.clamp_max_results):
         # LJ-4: an operation that cuts maxResults to its limit accepts any integer from 1.
         bounds = "of at least 1" if operation.clamp_max_results else f"from 1 to {limit}"
-        raise ClientException(f"maxResults must be an integer {bounds}, got {_show(value)}")
+        raise ClientException(f"maxResults must be an integer {bounds}, got {show(value)}")
     return min(value, limit)
 
 
@@ -155,7 +149,7 @@ def _parse_filters(operation: Operation, value: object) -> JobFilter | None:
     if value is None:
         return None
     if not isinstance(value, list):
-        raise ClientException(f"filters must be a list, got {_kind(value)}")
+        raise ClientException(f"filters must be a list, got {json_kind(value)}")
     if not value:
         return None
     # V-6: "More than one filter: Only one filter key-value pair can be specified."
@@ -167,8 +161,8 @@ def _parse_filters(operation: Operation, value: object) -> JobFilter | None:
 def _parse_filter(operation: Operation, value: object) -> JobFilter:
     # V-7: "A filter is an object whose name is one of ... (case-sensitive)."
     if not isinstance(value, Mapping):
-        raise ClientException(f"filters[0] must be an object with name and values, got {_kind(value)}")
-    name = _member(value, "name")
+        raise ClientException(f"filters[0] must be an object with name and values, got {json_kind(value)}")
+    name = _member(value, "name", "filters[0].")
     if name is None:
         raise ClientException("filters[0].name is required")
     filter_name = next(
@@ -176,81 +170,23 @@ def _parse_filter(operation: Operation, value: object) -> JobFilter:
     )
     if filter_name is None:
         allowed = ", ".join(known.value for known in operation.filter_names)
-        raise ClientException(f"filters[0].name must be one of {allowed}; got {_show(name)}")
+        raise ClientException(f"filters[0].name must be one of {allowed}; got {show(name)}")
     # V-8: "A filter's values is a list of exactly one string; two or more: Filter cannot take more than
     # one value."
-    values = _member(value, "values")
+    values = _member(value, "values", "filters[0].")
     if values is None:
         raise ClientException(f"filters[0].values is required for {filter_name.value}")
     if not isinstance(values, list):
-        raise ClientException(f"filters[0].values must be a list of one string, got {_kind(values)}")
+        raise ClientException(f"filters[0].values must be a list of one string, got {json_kind(values)}")
     if len(values) > 1:
         raise ClientException(TWO_VALUES_MESSAGE)
     if not values:
         raise ClientException(f"filters[0].values must hold one value for {filter_name.value}, got none")
     filter_value = values[0]
     if not isinstance(filter_value, str):
-        raise ClientException(f"filters[0].values[0] must be a string, got {_kind(filter_value)}")
-    _check_filter_value(filter_name, filter_value)
-    return JobFilter(filter_name, filter_value)
-
-
-def _check_filter_value(name: FilterName, value: str) -> None:
-    # V-9: "A JOB_NAME value is not empty."
-    if name is FilterName.JOB_NAME and REJECT_EMPTY_JOB_NAME_FILTER and not value:
-        raise ClientException("filters[0].values[0] must not be empty for JOB_NAME")
-    # V-10: "ASCII decimal digits only (no sign, space, fraction or exponent), at most 2^63-1."
-    if name in _CREATED_AT_FILTERS and not is_created_at_millis(value):
-        raise ClientException(
-            f"filters[0].values[0] must be milliseconds since the epoch, decimal digits from 0 to "
-            f"{CREATED_AT_FILTER_MAX}, for {name.value}; got {_show(value)}"
-        )
-    # LJ-10 (ListJobs): a JOB_DEFINITION value is a name, a name prefix ending in "*", or a revision's
-    # full ARN, never an ARN with "*"; the rule lives in ``_definitions``.
-    if name is FilterName.JOB_DEFINITION and (problem := job_definition_value_problem(value)) is not None:
-        raise ClientException(
-            f"filters[0].values[0] is not valid for JOB_DEFINITION: {problem}; got {_show(value)}"
-        )
-
-
-def is_created_at_millis(value: str) -> bool:
-    """Whether a created-at filter value is ASCII digits denoting at most 2^63-1 (rule V-10).
-
-    The length is checked before ``int`` runs, so a huge value costs nothing and cannot reach the
-    interpreter's digit limit.
-
-    >>> is_created_at_millis("1722507600000"), is_created_at_millis("+1"), is_created_at_millis("１")
-    (True, False, False)
-    >>> is_created_at_millis("9223372036854775808"), is_created_at_millis("0009223372036854775807")
-    (False, True)
-    """
-    if not (value.isascii() and value.isdigit()):
-        return False
-    significant = value.lstrip("0")
-    return len(significant) <= _CREATED_AT_MAX_DIGITS and int(significant or "0") <= CREATED_AT_FILTER_MAX
-
-
-def created_at_bound(job_filter: JobFilter) -> int:
-    """The millisecond bound of a validated created-at filter."""
-    return int(job_filter.value.lstrip("0") or "0")
-
-
-def _kind(value: object) -> str:
-    """A short description of a value's JSON type, for messages."""
-    if value is _EXPLICIT_NULL:
-        return "null"
-    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list"}
-    for python_type, name in names.items():
-        if type(value) is python_type:
-            return name
-    return "an object" if isinstance(value, Mapping) else type(value).__name__
-
-
-def _show(value: object) -> str:
-    """A value for a message: its repr, cut short so a huge value makes no huge message."""
-    if value is _EXPLICIT_NULL:
-        return "null"
-    if type(value) is int and value.bit_length() > 64:
-        return "an integer out of range"  # repr of a huge int is slow, and refused past 4300 digits
-    text = repr(value) if isinstance(value, (str, int, float, bool)) else _kind(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+        raise ClientException(f"filters[0].values[0] must be a string, got {json_kind(filter_value)}")
+    # V-9, V-10, LJ-10: what a valid value is, is the filter spec's business (``_filters``).
+    try:
+        return JobFilter(filter_name, filter_value)
+    except FilterValueError as problem:
+        raise ClientException(f"filters[0].values[0] {problem}") from None

@@ -38,8 +38,9 @@ from ._decisions import (
     TOKEN_TAG_BYTES,
 )
 from ._errors import ClientException, ServerException
-from ._model import Cursor, ListQuery, SortKey
+from ._model import Cursor, SortKey
 from ._ordering import sort_key_from_json
+from ._query import ListQuery
 from ._queues import is_queue_arn, queue_name
 
 __all__ = ["check_token_key", "decode_token", "encode_token", "query_fingerprint", "queue_arn_tag"]

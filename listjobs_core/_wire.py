@@ -4,8 +4,8 @@ Theory of operation: only the jobs on the page are ever projected. A summary hol
 operation's summary members that the job has (model, ``ServiceJobSummary``), absent members stay absent
 (never null), and every other member (``jobQueue``, ``version``, anything else) is dropped. Values are
 copied into plain JSON types, so the response is JSON-serialisable and shares nothing mutable with the
-caller's jobs. A member of the wrong type is the server's fault, not the client's: a ``ServerException``
-naming the job and the member.
+caller's jobs. A member of the wrong type (its model type is ``_jobs.MEMBER_SHAPES``') is the server's
+fault, not the client's: a ``ServerException`` naming the job and the member.
 """
 
 from __future__ import annotations
@@ -14,36 +14,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ._errors import ServerException
+from ._jobs import MAX_NESTING_DEPTH, MEMBER_SHAPES, REQUIRED_MEMBERS, fits
 from ._model import JobLike
 
-__all__ = ["MEMBER_TYPES", "response", "to_summary"]
-
-# The JSON type each summary member must have; members not named here may hold any JSON value.
-_STRING = (str,)
-_LONG = (int,)
-_STRUCTURE = (Mapping,)
-_LIST = (list, tuple)
-MEMBER_TYPES: dict[str, tuple[type, ...]] = {
-    "jobArn": _STRING,
-    "jobId": _STRING,
-    "jobName": _STRING,
-    "jobDefinition": _STRING,
-    "serviceJobType": _STRING,
-    "shareIdentifier": _STRING,
-    "quotaShareName": _STRING,
-    "status": _STRING,
-    "statusReason": _STRING,
-    "createdAt": _LONG,
-    "scheduledAt": _LONG,
-    "startedAt": _LONG,
-    "stoppedAt": _LONG,
-    "latestAttempt": _STRUCTURE,
-    "container": _STRUCTURE,
-    "arrayProperties": _STRUCTURE,
-    "nodeProperties": _STRUCTURE,
-    "capacityUsage": _LIST,
-}
-_REQUIRED_MEMBERS = ("jobId", "jobName")
+__all__ = ["response", "to_summary"]
 
 
 def to_summary(job: JobLike, members: Iterable[str]) -> dict[str, Any]:
@@ -57,13 +31,13 @@ def to_summary(job: JobLike, members: Iterable[str]) -> dict[str, Any]:
     for member in members:
         value = job.get(member)
         if value is None:
-            if member in _REQUIRED_MEMBERS:
+            if member in REQUIRED_MEMBERS:
                 raise ServerException(f"a job has no {member}: {_describe(job)}")
             continue
-        expected = MEMBER_TYPES.get(member)
-        if expected is not None and (not isinstance(value, expected) or type(value) is bool):
+        shape = MEMBER_SHAPES.get(member)
+        if shape is not None and not fits(value, shape):
             raise ServerException(f"job {job.get('jobId')!r} has a {member} of the wrong type")
-        summary[member] = _json_copy(value, job, member)
+        summary[member] = _json_copy(value, job, member, 0)
     return summary
 
 
@@ -74,16 +48,18 @@ def response(summaries: list[dict[str, Any]], next_token: str | None) -> dict[st
     return {"jobSummaryList": summaries, "nextToken": next_token}
 
 
-def _json_copy(value: Any, job: JobLike, member: str) -> Any:
+def _json_copy(value: Any, job: JobLike, member: str, depth: int) -> Any:
     """A deep copy of a JSON value in plain types (W-3), or a ``ServerException`` for anything else."""
     if isinstance(value, (str, int, float)) or value is None:
         return value
+    if depth >= MAX_NESTING_DEPTH:
+        raise ServerException(f"job {job.get('jobId')!r} has a {member} nested too deeply")
     if isinstance(value, Mapping):
         if not all(isinstance(key, str) for key in value):
             raise ServerException(f"job {job.get('jobId')!r} has a {member} with a key that is not a string")
-        return {key: _json_copy(item, job, member) for key, item in value.items()}
+        return {key: _json_copy(item, job, member, depth + 1) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_json_copy(item, job, member) for item in value]
+        return [_json_copy(item, job, member, depth + 1) for item in value]
     kind = type(value).__name__
     raise ServerException(f"job {job.get('jobId')!r} has a {member} that is not JSON ({kind})")
 

@@ -13,10 +13,9 @@ from typing import Any
 
 import pytest
 
-from listjobs_core import _cli as cli
-from listjobs_core import list_service_jobs
-from listjobs_core._cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, main
-from listjobs_core._demo import demo_jobs
+from listjobs_core import cli, list_service_jobs
+from listjobs_core.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, main
+from listjobs_core.endpoint._demo import demo_jobs
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 TWO_FILTERS = {

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from listjobs_core import list_service_jobs
-from listjobs_core._cli import main
+from listjobs_core.cli import main
 from listjobs_core.conformance import DEFAULT_EXAMPLES, RULES, Report, check, load_vectors
 from listjobs_core.conformance._report import Tally
 from listjobs_core.conformance._vectors import run_case

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from listjobs_core._demo import DEMO_JOB_COUNT, demo_jobs
-from listjobs_core._jobsfile import JobsFileError, load_jobs, parse_jobs, validate_job
+from listjobs_core.endpoint._demo import DEMO_JOB_COUNT, demo_jobs
+from listjobs_core.endpoint._jobsfile import JobsFileError, load_jobs, parse_jobs, validate_job
 
 JOB_A: dict[str, Any] = {"jobId": "a", "jobName": "train", "status": "RUNNING", "createdAt": 1}
 JOB_B: dict[str, Any] = {"jobId": "b", "jobName": "eval", "version": 2, "jobQueue": "q"}
@@ -105,34 +105,35 @@ def test_deep_nesting_is_a_jobs_file_error() -> None:
 
 def test_array_element_that_is_not_an_object_names_its_index() -> None:
     """A non-object element of the array is named by its index."""
-    assert error_of(json.dumps([JOB_A, ["b"]])) == "jobs.json: jobs[1]: expected a JSON object, got array"
+    expected = "jobs.json: jobs[1]: a job must be a mapping (a JSON object), got an array"
+    assert error_of(json.dumps([JOB_A, ["b"]])) == expected
 
 
 def test_line_that_is_not_an_object_names_its_line() -> None:
     """A JSON Lines line holding something other than an object is named by its line number."""
-    assert error_of('"just a string"\n') == "jobs.json: line 1: expected a JSON object, got string"
+    expected = "jobs.json: line 1: a job must be a mapping (a JSON object), got a string"
+    assert error_of('"just a string"\n') == expected
 
 
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"jobId": None}, "member 'jobId' must be a non-empty string, got null"),
+        ({"jobId": None}, "member 'jobId' is missing"),
         ({"jobName": ""}, "member 'jobName' must be a non-empty string, got ''"),
-        ({"jobName": 7}, "member 'jobName' must be a non-empty string, got number"),
-        ({"createdAt": "1"}, "member 'createdAt' must be an integer, got string"),
-        ({"startedAt": 1.5}, "member 'startedAt' must be an integer, got number"),
-        ({"stoppedAt": True}, "member 'stoppedAt' must be an integer, got boolean"),
-        ({"scheduledAt": None}, "member 'scheduledAt' must be an integer, got null"),
-        ({"status": ["RUNNING"]}, "member 'status' must be a string, got array"),
-        ({"jobArn": 1}, "member 'jobArn' must be a string, got number"),
-        ({"shareIdentifier": {}}, "member 'shareIdentifier' must be a string, got object"),
-        ({"quotaShareName": 1}, "member 'quotaShareName' must be a string, got number"),
-        ({"statusReason": False}, "member 'statusReason' must be a string, got boolean"),
-        ({"serviceJobType": 1}, "member 'serviceJobType' must be a string, got number"),
-        ({"jobQueue": 1}, "member 'jobQueue' must be a string, got number"),
+        ({"jobName": 7}, "member 'jobName' must be a non-empty string, got an integer"),
+        ({"createdAt": "1"}, "member 'createdAt' must be an integer, got a string"),
+        ({"startedAt": 1.5}, "member 'startedAt' must be an integer, got a number"),
+        ({"stoppedAt": True}, "member 'stoppedAt' must be an integer, got a boolean"),
+        ({"status": ["RUNNING"]}, "member 'status' must be a string, got an array"),
+        ({"jobArn": 1}, "member 'jobArn' must be a string, got an integer"),
+        ({"shareIdentifier": {}}, "member 'shareIdentifier' must be a string, got an object"),
+        ({"quotaShareName": 1}, "member 'quotaShareName' must be a string, got an integer"),
+        ({"statusReason": False}, "member 'statusReason' must be a string, got a boolean"),
+        ({"serviceJobType": 1}, "member 'serviceJobType' must be a string, got an integer"),
+        ({"jobQueue": 1}, "member 'jobQueue' must be a string, got an integer"),
         ({"version": -1}, "member 'version' must be a non-negative integer, got -1"),
-        ({"version": "1"}, "member 'version' must be a non-negative integer, got string"),
-        ({"version": True}, "member 'version' must be a non-negative integer, got boolean"),
+        ({"version": "1"}, "member 'version' must be a non-negative integer, got a string"),
+        ({"version": True}, "member 'version' must be a non-negative integer, got a boolean"),
     ],
 )
 def test_bad_member_is_named_with_its_index_and_line(change: dict[str, Any], expected: str) -> None:
@@ -140,6 +141,12 @@ def test_bad_member_is_named_with_its_index_and_line(change: dict[str, Any], exp
     bad_job = {**JOB_A, **change}
     assert error_of(json.dumps([JOB_B, bad_job])) == f"jobs.json: jobs[1]: {expected}"
     assert error_of(json.dumps(JOB_B) + "\n" + json.dumps(bad_job)) == f"jobs.json: line 2: {expected}"
+
+
+def test_null_members_count_as_absent() -> None:
+    """A member whose value is null is absent (IN-1), as in a request (IN-4): the job loads without it."""
+    job = {**JOB_A, "scheduledAt": None, "version": None, "statusReason": None}
+    assert [loaded["jobId"] for loaded in parse_jobs(json.dumps([job]), "jobs.json")] == [JOB_A["jobId"]]
 
 
 @pytest.mark.parametrize("member", ["jobId", "jobName"])
@@ -168,7 +175,8 @@ def test_jobs_file_error_is_a_value_error() -> None:
 def test_validate_job_accepts_extra_members_and_uses_the_given_place() -> None:
     """validate_job accepts unknown members and prefixes its message with the caller's `where`."""
     validate_job({**JOB_A, "latestAttempt": {"anything": 1}, "custom": [1]}, "unused")
-    with pytest.raises(JobsFileError, match=r"^PUT /jobs: expected a JSON object, got array$"):
+    expected = r"^PUT /jobs: a job must be a mapping \(a JSON object\), got an array$"
+    with pytest.raises(JobsFileError, match=expected):
         validate_job([], "PUT /jobs")
 
 

@@ -28,8 +28,8 @@ from listjobs_core import (
     list_jobs,
     list_service_jobs,
     matches_job_definition,
-    run_listing,
 )
+from listjobs_core._listing import run_listing
 
 DEFINITION_ARN = "arn:aws:batch:us-east-1:123456789012:job-definition/"
 # Names that are prefixes and case variants of one another (model example: jd1 and jd1A).

@@ -24,10 +24,10 @@ from typing import Any
 import pytest
 
 from listjobs_core import list_service_jobs
-from listjobs_core._demo import demo_jobs
-from listjobs_core._jobsfile import load_jobs
-from listjobs_core._server import MAX_BODY_BYTES, ReferenceServer, make_server
-from listjobs_core._service import ReferenceService
+from listjobs_core.endpoint._demo import demo_jobs
+from listjobs_core.endpoint._jobsfile import load_jobs
+from listjobs_core.endpoint._server import MAX_BODY_BYTES, ReferenceServer, make_server
+from listjobs_core.endpoint._service import ReferenceService
 
 boto3 = pytest.importorskip("boto3")
 from botocore.config import Config  # noqa: E402 - only once boto3 is known to be installed

@@ -29,13 +29,16 @@ import random
 import uuid
 from typing import Any
 
+from .._arns import JOB_QUEUE, SERVICE_JOB, batch_arn
+from ._service_jobs import DEFAULT_ACCOUNT, DEFAULT_REGION
+
 __all__ = ["DEMO_JOB_COUNT", "demo_jobs"]
 
 DEMO_JOB_COUNT = 300
 
 _SEED = 2025
-_REGION = "us-east-1"
-_ACCOUNT = "123456789012"
+_REGION = DEFAULT_REGION
+_ACCOUNT = DEFAULT_ACCOUNT
 # 2025-06-01T00:00:00Z in milliseconds since the epoch; jobs are created over the 30 days that follow.
 _WINDOW_START_MS = 1_748_736_000_000
 _WINDOW_MS = 30 * 24 * 60 * 60 * 1000
@@ -103,7 +106,7 @@ def _weighted_status(rng: random.Random) -> str:
 def _queue_reference(rng: random.Random) -> str:
     name = _QUEUES[1] if rng.random() < 0.25 else _QUEUES[0]
     if rng.random() < 0.3:
-        return f"arn:aws:batch:{_REGION}:{_ACCOUNT}:job-queue/{name}"
+        return batch_arn(JOB_QUEUE, name, _REGION, _ACCOUNT)
     return name
 
 
@@ -120,7 +123,7 @@ def _demo_job(rng: random.Random, earlier_created: list[int]) -> dict[str, Any]:
     # FAILED jobs either failed while training or never got capacity; only the first kind has started.
     failed_before_start = status == "FAILED" and rng.random() < 0.25
     job: dict[str, Any] = {
-        "jobArn": f"arn:aws:batch:{_REGION}:{_ACCOUNT}:service-job/{job_id}",
+        "jobArn": batch_arn(SERVICE_JOB, job_id, _REGION, _ACCOUNT),
         "jobId": job_id,
         "jobName": job_name,
         "serviceJobType": "SAGEMAKER_TRAINING",

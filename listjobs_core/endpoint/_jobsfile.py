@@ -10,12 +10,10 @@ A jobs file is either
 - a JSON array of job objects, when its first non-whitespace character is ``[``; or
 - JSON Lines: one job object per line; blank lines are skipped.
 
-Each job is checked by :func:`validate_job`: a JSON object whose ``jobId`` and ``jobName`` are non-empty
-strings; the timestamps ``createdAt``, ``startedAt``, ``stoppedAt`` and ``scheduledAt``, when present, are
-integers (milliseconds since the epoch; booleans are not integers here); ``status``, ``jobArn``,
-``shareIdentifier``, ``quotaShareName``, ``statusReason``, ``serviceJobType`` and ``jobQueue``, when present,
-are strings; ``version``, when present, is a non-negative integer (SEMANTICS.md, IN-3). Two jobs with the
-same ``jobId`` are an error: ``jobId`` is the final tie-break of every order (O-1, O-2).
+Each job is checked by :func:`validate_job`, which asks the core what a well-formed job is
+(``listjobs_core._jobs``: ``jobId`` and ``jobName`` non-empty strings, every member the model names of its
+model type, ``version`` a non-negative integer, null members absent; SEMANTICS.md, IN-1 and IN-3). Two jobs
+with the same ``jobId`` are an error: ``jobId`` is the final tie-break of every order (O-1, O-2).
 
 Every problem is a :class:`JobsFileError`, never a bare ``OSError``, ``UnicodeDecodeError`` or JSON error.
 
@@ -25,15 +23,17 @@ Every problem is a :class:`JobsFileError`, never a bare ``OSError``, ``UnicodeDe
 >>> parse_jobs('[{"jobId": "a", "jobName": "train", "createdAt": "soon"}]', "jobs.json")
 Traceback (most recent call last):
     ...
-listjobs_core._jobsfile.JobsFileError: jobs.json: jobs[0]: member 'createdAt' must be an integer, got string
+listjobs_core.endpoint._jobsfile.JobsFileError: jobs.json: jobs[0]: member 'createdAt' must be an integer, \
+got a string
 """
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Mapping
-from typing import Any, NoReturn
+from typing import Any
+
+from .._jobs import find_job_problem
+from .._json import InvalidJson, decode_json, json_kind
 
 __all__ = ["JobsFileError", "load_jobs", "parse_jobs", "validate_job"]
 
@@ -43,105 +43,45 @@ class JobsFileError(ValueError):
 
 
 _JSON_WHITESPACE = " \t\r\n"
-_REQUIRED_STRING_MEMBERS = ("jobId", "jobName")
-_TIMESTAMP_MEMBERS = ("createdAt", "startedAt", "stoppedAt", "scheduledAt")
-_OPTIONAL_STRING_MEMBERS = (
-    "status",
-    "jobArn",
-    "shareIdentifier",
-    "quotaShareName",
-    "statusReason",
-    "serviceJobType",
-    "jobQueue",
-)
-
-
-def _json_kind(value: object) -> str:
-    """Name a value's JSON type, as a person editing the file would call it."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, (list, tuple)):
-        return "array"
-    if isinstance(value, Mapping):
-        return "object"
-    return type(value).__name__
-
-
-def _is_integer(value: object) -> bool:
-    # bool is a subclass of int, but `true` is not a timestamp.
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def validate_job(job: object, where: str) -> None:
     """Raise :class:`JobsFileError` unless ``job`` is a well-formed job; ``where`` prefixes the message.
 
-    ``where`` names the job for a person, e.g. ``"jobs.json: jobs[12]"`` or ``"PUT /jobs: body"``.
-    O(number of members).
+    What a well-formed job is lives in one place, ``listjobs_core._jobs.find_job_problem``; this only
+    says where the job is. ``where`` names the job for a person, e.g. ``"jobs.json: jobs[12]"``.
+    O(size of the job).
 
     >>> validate_job({"jobId": "a", "jobName": "train", "version": 2}, "example")
     >>> validate_job({"jobId": "a", "jobName": ""}, "example")
     Traceback (most recent call last):
         ...
-    listjobs_core._jobsfile.JobsFileError: example: member 'jobName' must be a non-empty string, got ''
+    listjobs_core.endpoint._jobsfile.JobsFileError: example: member 'jobName' must be a non-empty string, \
+got ''
     """
-    if not isinstance(job, Mapping):
-        raise JobsFileError(f"{where}: expected a JSON object, got {_json_kind(job)}")
-    for member in _REQUIRED_STRING_MEMBERS:
-        if member not in job:
-            raise JobsFileError(f"{where}: member {member!r} is missing")
-        value = job[member]
-        if not isinstance(value, str) or not value:
-            got = "''" if isinstance(value, str) else _json_kind(value)
-            raise JobsFileError(f"{where}: member {member!r} must be a non-empty string, got {got}")
-    for member in _TIMESTAMP_MEMBERS:
-        if member in job and not _is_integer(job[member]):
-            raise JobsFileError(
-                f"{where}: member {member!r} must be an integer, got {_json_kind(job[member])}"
-            )
-    for member in _OPTIONAL_STRING_MEMBERS:
-        if member in job and not isinstance(job[member], str):
-            raise JobsFileError(f"{where}: member {member!r} must be a string, got {_json_kind(job[member])}")
-    if "version" in job:
-        version = job["version"]
-        if not _is_integer(version):
-            raise JobsFileError(
-                f"{where}: member 'version' must be a non-negative integer, got {_json_kind(version)}"
-            )
-        if version < 0:
-            raise JobsFileError(f"{where}: member 'version' must be a non-negative integer, got {version}")
-
-
-def _reject_constant(name: str) -> NoReturn:
-    # json accepts NaN and Infinity, which are not JSON and would make responses unserialisable.
-    raise ValueError(f"{name} is not allowed in JSON")
+    problem = find_job_problem(job)
+    if problem is not None:
+        raise JobsFileError(f"{where}: {problem}")
 
 
 def _decode_json(text: str, source: str, line: int | None = None) -> Any:
     """Parse one JSON text: the whole file, or (JSON Lines) its ``line``; errors name the file position."""
     where = source if line is None else f"{source}: line {line}"
     try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as error:
-        error_line = error.lineno if line is None else line
+        return decode_json(text)
+    except InvalidJson as error:
+        if error.line is None:
+            raise JobsFileError(f"{where}: invalid JSON: {error.reason}") from None
+        error_line = error.line if line is None else line
         raise JobsFileError(
-            f"{source}: line {error_line}, column {error.colno}: invalid JSON: {error.msg}"
+            f"{source}: line {error_line}, column {error.column}: invalid JSON: {error.reason}"
         ) from None
-    except RecursionError:
-        raise JobsFileError(f"{where}: invalid JSON: nested too deeply") from None
-    except ValueError as error:  # NaN/Infinity, or an integer too long to convert
-        raise JobsFileError(f"{where}: invalid JSON: {error}") from None
 
 
 def _parse_array(text: str, source: str) -> list[tuple[str, Any]]:
     document = _decode_json(text, source)
     if not isinstance(document, list):
-        raise JobsFileError(f"{source}: expected a JSON array of jobs, got {_json_kind(document)}")
+        raise JobsFileError(f"{source}: expected a JSON array of jobs, got {json_kind(document)}")
     return [(f"jobs[{index}]", job) for index, job in enumerate(document)]
 
 
@@ -166,7 +106,7 @@ def parse_jobs(text: str, source: str = "<jobs>") -> list[dict[str, Any]]:
     >>> parse_jobs('{"jobId": "a", "jobName": "x"}\\n{"jobId": "a", "jobName": "y"}', "jobs.jsonl")
     Traceback (most recent call last):
         ...
-    listjobs_core._jobsfile.JobsFileError: jobs.jsonl: line 2: duplicate jobId 'a', first at line 1
+    listjobs_core.endpoint._jobsfile.JobsFileError: jobs.jsonl: line 2: duplicate jobId 'a', first at line 1
     """
     text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark, as some editors write
     array = text.lstrip(_JSON_WHITESPACE).startswith("[")

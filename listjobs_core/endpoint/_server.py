@@ -26,9 +26,10 @@ from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import FrameType
-from typing import Any, NoReturn, TextIO
+from typing import Any, TextIO
 
-from ._errors import ClientException, ListingError, ServerException
+from .._errors import ClientException, ListingError, ServerException
+from .._json import InvalidJson, decode_json, json_kind
 from ._service import ReferenceService
 
 __all__ = [
@@ -74,11 +75,6 @@ class _Refusal(Exception):
         self.close = close
 
 
-def _reject_constant(name: str) -> NoReturn:
-    # Python's json accepts NaN and Infinity; a JSON body cannot hold them.
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def decode_body(body: bytes) -> dict[str, Any]:
     """A request body as the JSON object it holds (rule H-2); an empty body is ``{}``.
 
@@ -102,30 +98,12 @@ def decode_body(body: bytes) -> dict[str, Any]:
             f"The request body is not valid UTF-8 (byte offset {error.start}): {error.reason}"
         ) from None
     try:
-        request: object = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as error:
-        raise ClientException(
-            f"The request body is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
-        ) from None
-    except RecursionError:
-        raise ClientException("The request body is not valid JSON: nested too deeply") from None
-    except ValueError as error:  # NaN/Infinity, or an integer too long to convert
+        request = decode_json(text)
+    except InvalidJson as error:
         raise ClientException(f"The request body is not valid JSON: {error}") from None
     if not isinstance(request, dict):
-        raise ClientException(f"The request body must be a JSON object, got {_json_kind(request)}")
+        raise ClientException(f"The request body must be a JSON object, got {json_kind(request)}")
     return request
-
-
-def _json_kind(value: object) -> str:
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return "null" if value is None else type(value).__name__
 
 
 def _encode(value: Mapping[str, Any]) -> bytes:

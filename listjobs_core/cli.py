@@ -12,7 +12,9 @@ error); 2 the command line, the jobs file or the token key file is at fault (mes
 
 Adding a subcommand: write one ``add_<name>_command(subparsers)`` function that adds its parser and sets
 its ``handler`` (a function from the parsed arguments to an exit status), and list it in ``SUBCOMMANDS``.
-Keep the subcommand's work in its own module, imported inside its handler.
+Keep the subcommand's work in its own module, imported inside its handler. A subcommand that lives in
+another part of the package (``conformance``) owns its ``add_..._command`` and its errors; this module
+imports it, never the other way round.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn, TypeAlias
+from typing import Any, TypeAlias
 
 from . import ClientException, ListingError, list_service_jobs
-from ._demo import demo_jobs
-from ._jobsfile import JobsFileError, load_jobs
+from ._json import InvalidJson, decode_json
+from .conformance._command import add_conformance_command
+from .endpoint._demo import demo_jobs
+from .endpoint._jobsfile import JobsFileError, load_jobs
 
 __all__ = [
     "EXIT_OK",
@@ -34,7 +38,6 @@ __all__ = [
     "EXIT_USAGE",
     "SUBCOMMANDS",
     "CommandError",
-    "add_conformance_command",
     "add_jobs_arguments",
     "add_query_command",
     "add_serve_command",
@@ -117,11 +120,6 @@ def _report_rejection(error: ListingError) -> int:
 # --- query ------------------------------------------------------------------------------------------
 
 
-def _reject_constant(name: str) -> NoReturn:
-    # Python's json accepts NaN and Infinity; a JSON body cannot hold them.
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def _read_standard_input() -> str:
     stdin = sys.stdin
     if stdin is None:  # no standard input at all (a closed descriptor 0)
@@ -144,17 +142,9 @@ def _request_from_text(text: str, origin: str) -> object:
     if not text.strip():
         return {}
     try:
-        request: object = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as error:
-        raise ClientException(
-            f"The request ({origin}) is not valid JSON: {error.msg} at line {error.lineno}, "
-            f"column {error.colno}"
-        ) from None
-    except RecursionError:
-        raise ClientException(f"The request ({origin}) is not valid JSON: nested too deeply") from None
-    except ValueError as error:
+        return decode_json(text)
+    except InvalidJson as error:
         raise ClientException(f"The request ({origin}) is not valid JSON: {error}") from None
-    return request
 
 
 def _run_query(args: argparse.Namespace) -> int:
@@ -201,7 +191,7 @@ def _port(text: str) -> int:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from ._server import serve
+    from .endpoint._server import serve
 
     jobs = jobs_from_arguments(args)
     token_key = token_key_from_arguments(args)
@@ -229,38 +219,6 @@ def add_serve_command(subparsers: SubParsers) -> None:
     parser.set_defaults(handler=_run_serve)
 
 
-# --- conformance ------------------------------------------------------------------------------------
-
-
-def _run_conformance(args: argparse.Namespace) -> int:
-    from .conformance._command import run_conformance
-
-    return run_conformance(args)
-
-
-def add_conformance_command(subparsers: SubParsers) -> None:
-    """``conformance --adapter MODULE:FUNCTION [--seed N] [--examples N] [--rule ID]...``: the kit."""
-    parser = subparsers.add_parser(
-        "conformance",
-        help="check an implementation of ListServiceJobs against the reference, rule by rule",
-        description="Run the conformance kit on an adapter, a function (jobs, request) -> response that "
-        "raises to reject, and print one row per rule of docs/SEMANTICS.md with the smallest failing case "
-        "of each failing rule. Exits with status 0 when every rule passes, 1 when some rule fails.",
-    )
-    parser.add_argument(
-        "--adapter",
-        required=True,
-        metavar="MODULE:FUNCTION",
-        help="the adapter to check, e.g. my_tests:adapter",
-    )
-    parser.add_argument("--seed", type=int, default=0, help="the seed of the generated cases (default: 0)")
-    parser.add_argument("--examples", type=int, help="how many generated cases to run (default: 300)")
-    parser.add_argument(
-        "--rule", action="append", dest="rules", metavar="ID", help="report only this rule; may be repeated"
-    )
-    parser.set_defaults(handler=_run_conformance)
-
-
 # --- the command ------------------------------------------------------------------------------------
 
 SUBCOMMANDS: list[Callable[[SubParsers], None]] = [
@@ -282,6 +240,8 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         description="List AWS Batch service jobs the way ListServiceJobs does.",
         epilog="Exit status: 0 answered, 1 request rejected, 2 bad command line or input file.",
     )
+    # A subcommand that reports its own usage errors names the program as this parser does.
+    parser.set_defaults(program=parser.prog)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add_command in SUBCOMMANDS:
         add_command(subparsers)

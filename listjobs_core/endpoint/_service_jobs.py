@@ -20,10 +20,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._errors import ClientException
-from ._queues import queue_name
-from ._request import _kind, _show
-from ._wire import to_summary
+from .._arns import JOB_QUEUE, SERVICE_JOB, batch_arn, parse_batch_arn
+from .._errors import ClientException
+from .._json import json_kind, show
+from .._wire import to_summary
 
 __all__ = [
     "DEFAULT_ACCOUNT",
@@ -70,7 +70,6 @@ _JOB_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
 # Queue names follow the same rule (CreateJobQueue: "up to 128 letters ..., numbers, hyphens, and
 # underscores").
 _QUEUE_NAME = _JOB_NAME
-_QUEUE_ARN = re.compile(r"arn:[^:]+:batch:[^:]*:[^:]*:job-queue/[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
 
 # Model ranges: schedulingPriority 0-9999, retryStrategy.attempts 1-10, clientToken 1-64 characters,
 # tags 1-50 entries with keys of 1-128 and values of at most 256 characters, onStatusReason at most 512.
@@ -122,7 +121,7 @@ def job_arn(job_id: str, region: str = DEFAULT_REGION, account: str = DEFAULT_AC
     >>> job_arn("j-1")
     'arn:aws:batch:us-east-1:123456789012:service-job/j-1'
     """
-    return f"arn:aws:batch:{region}:{account}:service-job/{job_id}"
+    return batch_arn(SERVICE_JOB, job_id, region, account)
 
 
 def queue_arn(queue: str, region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT) -> str:
@@ -133,9 +132,15 @@ def queue_arn(queue: str, region: str = DEFAULT_REGION, account: str = DEFAULT_A
     >>> queue_arn("arn:aws:batch:eu-west-1:1:job-queue/training")
     'arn:aws:batch:eu-west-1:1:job-queue/training'
     """
-    if _QUEUE_ARN.fullmatch(queue):
+    if _is_queue_arn(queue):
         return queue
-    return f"arn:aws:batch:{region}:{account}:job-queue/{queue_name(queue)}"
+    return batch_arn(JOB_QUEUE, queue, region, account)
+
+
+def _is_queue_arn(text: str) -> bool:
+    """Whether ``text`` is a job queue ARN whose name is a valid queue name."""
+    arn = parse_batch_arn(text, JOB_QUEUE)
+    return arn is not None and _QUEUE_NAME.fullmatch(arn.resource_id) is not None
 
 
 # --- SubmitServiceJob ---------------------------------------------------------------------------------
@@ -173,15 +178,15 @@ def parse_submit_request(request: object) -> SubmitServiceJob:
     if not _JOB_NAME.fullmatch(job_name):
         raise ClientException(
             "jobName must be 1 to 128 letters, digits, hyphens and underscores, starting with a letter or "
-            f"digit; got {_show(job_name)}"
+            f"digit; got {show(job_name)}"
         )
     job_queue = _required_string(request, "jobQueue")
-    if not (_QUEUE_ARN.fullmatch(job_queue) or _QUEUE_NAME.fullmatch(job_queue)):
-        raise ClientException(f"jobQueue must be a job queue name or job queue ARN; got {_show(job_queue)}")
+    if not (_is_queue_arn(job_queue) or _QUEUE_NAME.fullmatch(job_queue)):
+        raise ClientException(f"jobQueue must be a job queue name or job queue ARN; got {show(job_queue)}")
     service_job_type = _required_string(request, "serviceJobType")
     if service_job_type not in SERVICE_JOB_TYPES:
         allowed = ", ".join(SERVICE_JOB_TYPES)
-        raise ClientException(f"serviceJobType must be one of {allowed}; got {_show(service_job_type)}")
+        raise ClientException(f"serviceJobType must be one of {allowed}; got {show(service_job_type)}")
     payload = _required_string(request, "serviceRequestPayload")
 
     options: list[tuple[str, Any]] = []
@@ -281,12 +286,12 @@ def describe_response(job: Mapping[str, Any]) -> dict[str, Any]:
 
 def unknown_job(job_id: str) -> ClientException:
     """The error for a job id that names no job."""
-    return ClientException(f"jobId {_show(job_id)} does not identify a service job")
+    return ClientException(f"jobId {show(job_id)} does not identify a service job")
 
 
 def reused_client_token(client_token: str) -> ClientException:
     """The error for a SubmitServiceJob whose ``clientToken`` an earlier submit already used (rule H-7)."""
-    return ClientException(f"clientToken {_show(client_token)} was already used by an earlier request")
+    return ClientException(f"clientToken {show(client_token)} was already used by an earlier request")
 
 
 # --- TerminateServiceJob ----------------------------------------------------------------------------------
@@ -330,13 +335,13 @@ def terminated(job: Mapping[str, Any], reason: str, now_ms: int) -> Mapping[str,
 
 def _request_object(request: object) -> Mapping[str, Any]:
     if not isinstance(request, Mapping):
-        raise ClientException(f"The request must be a JSON object, got {_kind(request)}")
+        raise ClientException(f"The request must be a JSON object, got {json_kind(request)}")
     return request
 
 
 def _string(value: object, member: str) -> str:
     if not isinstance(value, str):
-        raise ClientException(f"{member} must be a string, got {_kind(value)}")
+        raise ClientException(f"{member} must be a string, got {json_kind(value)}")
     return value
 
 
@@ -352,13 +357,13 @@ def _required_string(request: Mapping[str, Any], member: str) -> str:
 
 def _integer(value: object, member: str, low: int, high: int = _INTEGER_MAX) -> int:
     if type(value) is not int or not low <= value <= high:
-        raise ClientException(f"{member} must be an integer from {low} to {high}, got {_show(value)}")
+        raise ClientException(f"{member} must be an integer from {low} to {high}, got {show(value)}")
     return value
 
 
 def _object(value: object, member: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise ClientException(f"{member} must be an object, got {_kind(value)}")
+        raise ClientException(f"{member} must be an object, got {json_kind(value)}")
     return value
 
 
@@ -371,7 +376,7 @@ def _retry_strategy(value: object) -> dict[str, Any]:
     conditions = strategy.get("evaluateOnExit")
     if conditions is not None:
         if not isinstance(conditions, list):
-            raise ClientException(f"retryStrategy.evaluateOnExit must be a list, got {_kind(conditions)}")
+            raise ClientException(f"retryStrategy.evaluateOnExit must be a list, got {json_kind(conditions)}")
         checked["evaluateOnExit"] = [_evaluate_on_exit(item, index) for index, item in enumerate(conditions)]
     return checked
 
@@ -383,7 +388,7 @@ def _evaluate_on_exit(value: object, index: int) -> dict[str, str]:
     action = condition.get("action")
     if action is not None:
         if action not in _RETRY_ACTIONS:
-            raise ClientException(f"{where}.action must be one of RETRY, EXIT; got {_show(action)}")
+            raise ClientException(f"{where}.action must be one of RETRY, EXIT; got {show(action)}")
         checked["action"] = action
     reason = condition.get("onStatusReason")
     if reason is not None:
@@ -421,7 +426,7 @@ def _tags(value: object) -> dict[str, str]:
     key_low, key_high = _TAG_KEY_LENGTH
     for key, tag_value in tags.items():
         if not key_low <= len(key) <= key_high:
-            raise ClientException(f"tags keys must be {key_low} to {key_high} characters, got {_show(key)}")
+            raise ClientException(f"tags keys must be {key_low} to {key_high} characters, got {show(key)}")
         text = _string(tag_value, f"tags[{key!r}]")
         if len(text) > _TAG_VALUE_MAX:
             raise ClientException(f"tags[{key!r}] must be at most {_TAG_VALUE_MAX} characters")

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from ..store import ServiceJobStore
 from ._service_jobs import (
     DEFAULT_ACCOUNT,
     DEFAULT_REGION,
@@ -34,7 +35,6 @@ from ._service_jobs import (
     terminated,
     unknown_job,
 )
-from ._store import ServiceJobStore
 
 __all__ = ["ReferenceService", "now_in_milliseconds"]
 

@@ -1,0 +1,10 @@
+"""The indexed in-memory job stores: the core's listings, answered in O(log N + page).
+
+Modules: ``_sorted_keys`` (the chunked sorted list every index is), ``_name_ranges`` (JOB_NAME as ranges
+of the grouped name index), ``_scope`` (one set of indexes, and how each filter's index plan reads it) and
+``_store`` (``JobStore`` and ``ServiceJobStore``: jobs in, pages out, under one lock).
+"""
+
+from ._store import JobStore, ServiceJobStore
+
+__all__ = ["JobStore", "ServiceJobStore"]

@@ -1,0 +1,145 @@
+"""A chunked sorted list of distinct keys, the index structure of the stores.
+
+Theory of operation: inserting into one big sorted list moves up to N pointers per insert. As
+sortedcontainers does, the keys are kept in chunks of at most ``2 * _LOAD`` keys with the maximum of each
+chunk beside it, so that a binary search over the maxima finds the chunk and another inside the chunk
+finds the key: ``add`` and ``remove`` cost O(log N + _LOAD), and a walk from a key costs O(log N) to
+start, then O(1) per key. ``_check`` asserts the layout invariants; the store's tests call it after every
+step.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterator
+from typing import Any
+
+__all__ = ["Key", "SortedKeys", "require"]
+
+# A key: a tuple compared element by element (the core's sort keys, ``_ordering``).
+Key = tuple[Any, ...]
+
+
+class SortedKeys:
+    """Distinct keys in ascending order, kept as a list of sorted chunks (as sortedcontainers does).
+
+    Inserting into one big list would move up to N pointers; a chunk holds at most ``2 * _LOAD`` keys, so
+    ``add`` and ``remove`` cost O(log N + _LOAD) and a walk from a key costs O(log N) to start, then O(1)
+    per key. ``_maxes[i]`` is the last key of ``_chunks[i]``; no chunk is empty.
+    """
+
+    __slots__ = ("_chunks", "_maxes", "_size")
+    _LOAD = 500
+
+    def __init__(self) -> None:
+        self._chunks: list[list[Key]] = []
+        self._maxes: list[Key] = []
+        self._size = 0
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[Key]:
+        for chunk in self._chunks:
+            yield from chunk
+
+    def add(self, key: Key) -> None:
+        """Insert a key that is not present. O(log N + _LOAD)."""
+        maxes, chunks = self._maxes, self._chunks
+        self._size += 1
+        if not maxes:
+            chunks.append([key])
+            maxes.append(key)
+            return
+        index = bisect_left(maxes, key)
+        if index == len(maxes):
+            index -= 1
+            chunk = chunks[index]
+            chunk.append(key)
+            maxes[index] = key
+        else:
+            chunk = chunks[index]
+            insort(chunk, key)
+        if len(chunk) > 2 * self._LOAD:
+            self._split(index)
+
+    def remove(self, key: Key) -> None:
+        """Remove a key that is present (``KeyError`` otherwise). O(log N + _LOAD)."""
+        maxes, chunks = self._maxes, self._chunks
+        index = bisect_left(maxes, key)
+        if index == len(maxes):
+            raise KeyError(key)
+        chunk = chunks[index]
+        position = bisect_left(chunk, key)
+        if chunk[position] != key:
+            raise KeyError(key)
+        del chunk[position]
+        self._size -= 1
+        if len(chunk) >= self._LOAD // 2:
+            maxes[index] = chunk[-1]
+        elif len(chunks) > 1:
+            # A small chunk joins a neighbour, so deletions never leave a trail of tiny chunks.
+            left = index - 1 if index > 0 else index
+            chunks[left].extend(chunks[left + 1])
+            del chunks[left + 1]
+            del maxes[left + 1]
+            maxes[left] = chunks[left][-1]
+            if len(chunks[left]) > 2 * self._LOAD:
+                self._split(left)
+        elif chunk:
+            maxes[index] = chunk[-1]
+        else:
+            del chunks[index]
+            del maxes[index]
+
+    def _split(self, index: int) -> None:
+        chunk = self._chunks[index]
+        half = chunk[self._LOAD :]
+        del chunk[self._LOAD :]
+        self._maxes[index] = chunk[-1]
+        self._chunks.insert(index + 1, half)
+        self._maxes.insert(index + 1, half[-1])
+
+    def first_from(self, key: Key) -> Key | None:
+        """The smallest key ``>= key``, or ``None``. O(log N)."""
+        index = bisect_left(self._maxes, key)
+        if index == len(self._maxes):
+            return None
+        chunk = self._chunks[index]
+        return chunk[bisect_left(chunk, key)]
+
+    def walk(self, start: Key | None, *, inclusive: bool) -> Iterator[Key]:
+        """The keys from ``start`` (all keys when ``None``) in ascending order: ``>= start`` when
+        ``inclusive``, else ``> start``. O(log N) to begin, O(1) per key."""
+        chunks = self._chunks
+        first_chunk, first_position = 0, 0
+        if start is not None:
+            find = bisect_left if inclusive else bisect_right
+            first_chunk = find(self._maxes, start)
+            if first_chunk == len(chunks):
+                return
+            first_position = find(chunks[first_chunk], start)
+        if first_chunk < len(chunks):
+            chunk = chunks[first_chunk]
+            for position in range(first_position, len(chunk)):
+                yield chunk[position]
+        for index in range(first_chunk + 1, len(chunks)):
+            yield from chunks[index]
+
+    def _check(self) -> None:
+        """Assert the layout invariants: sorted, distinct, no empty or oversized chunk, maxima right."""
+        require(len(self._chunks) == len(self._maxes), "one maximum per chunk")
+        require(self._size == sum(map(len, self._chunks)), "size matches the chunks")
+        previous: Key | None = None
+        for chunk, maximum in zip(self._chunks, self._maxes, strict=True):
+            require(0 < len(chunk) <= 2 * self._LOAD, f"chunk of {len(chunk)} keys")
+            require(chunk[-1] == maximum, "chunk maximum is its last key")
+            for key in chunk:
+                require(previous is None or previous < key, f"keys ascend strictly at {key!r}")
+                previous = key
+
+
+def require(condition: bool, invariant: str) -> None:
+    """Fail an invariant check of the store (``_check`` methods), naming the invariant."""
+    if not condition:
+        raise AssertionError(f"store invariant broken: {invariant}")
