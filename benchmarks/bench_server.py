@@ -33,7 +33,6 @@ import logging
 import os
 import platform
 import sys
-import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -47,8 +46,7 @@ from botocore.config import Config
 # Run as a script from a clone: the package beside this directory, installed or not.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from listjobs_core.endpoint._server import ReferenceServer, make_server  # noqa: E402
-from listjobs_core.endpoint._service import ReferenceService  # noqa: E402
+from listjobs_core.testing import serving  # noqa: E402
 
 REGION = "us-east-1"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -99,23 +97,10 @@ def service_jobs(count: int) -> list[dict[str, Any]]:
     ]
 
 
-@contextmanager
-def endpoint(jobs: list[dict[str, Any]]) -> Iterator[ReferenceServer]:
-    server = make_server(ReferenceService(jobs), "127.0.0.1", 0, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
 def endpoint_rate(jobs: list[dict[str, Any]], seconds: float) -> float:
     """Pages of 100 of the default (RUNNING) listing, walking the tokens and starting over at the end."""
-    with endpoint(jobs) as server:
-        batch = batch_client(server.url)
+    with serving(jobs) as url:
+        batch = batch_client(url)
         token: list[str | None] = [None]
 
         def next_page() -> None:

@@ -20,14 +20,16 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from listjobs_core import list_service_jobs
 from listjobs_core.endpoint._demo import demo_jobs
 from listjobs_core.endpoint._jobsfile import load_jobs
-from listjobs_core.endpoint._server import MAX_BODY_BYTES, ReferenceServer, make_server
+from listjobs_core.endpoint._server import MAX_BODY_BYTES
 from listjobs_core.endpoint._service import ReferenceService
+from listjobs_core.testing import serving
 
 boto3 = pytest.importorskip("boto3")
 from botocore.config import Config  # noqa: E402 - only once boto3 is known to be installed
@@ -61,25 +63,18 @@ TIMEOUT_SECONDS = 30
 # --- helpers ------------------------------------------------------------------------------------------
 
 
-@contextmanager
-def running(service: ReferenceService | None = None) -> Iterator[ReferenceServer]:
-    """A server for ``service`` (default: the demo jobs) on 127.0.0.1, a free port, in a thread."""
-    server = make_server(service or ReferenceService(demo_jobs()), "127.0.0.1", 0, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
 @pytest.fixture
-def server() -> Iterator[ReferenceServer]:
-    """A running server holding the demo jobs."""
-    with running() as started:
-        yield started
+def server() -> Iterator[str]:
+    """The URL of a running endpoint holding the demo jobs."""
+    with serving(demo_jobs()) as url:
+        yield url
+
+
+def address(url: str) -> tuple[str, int]:
+    """The host and port of an endpoint URL."""
+    parts = urlsplit(url)
+    assert parts.hostname is not None and parts.port is not None
+    return parts.hostname, parts.port
 
 
 def client(url: str, *, validate: bool = True) -> Any:
@@ -110,14 +105,14 @@ def paginate(batch: Any, page_size: int, **request: Any) -> list[dict[str, Any]]
 
 
 def raw(
-    server: ReferenceServer,
+    server: str,
     method: str,
     path: str,
     body: bytes = b"",
     headers: Mapping[str, str] | None = None,
 ) -> tuple[int, Mapping[str, str], Any]:
     """One request through http.client: status, headers (lower-case names), decoded JSON body."""
-    host, port = server.server_address[0], server.server_address[1]
+    host, port = address(server)
     connection = http.client.HTTPConnection(str(host), port, timeout=TIMEOUT_SECONDS)
     try:
         connection.request(method, path, body=body, headers=dict(headers or {}))
@@ -129,9 +124,9 @@ def raw(
         connection.close()
 
 
-def raw_socket(server: ReferenceServer, request: bytes) -> tuple[int, Mapping[str, str], Any]:
+def raw_socket(server: str, request: bytes) -> tuple[int, Mapping[str, str], Any]:
     """Send hand-written request bytes; parse the one response."""
-    host, port = server.server_address[0], server.server_address[1]
+    host, port = address(server)
     with socket.create_connection((str(host), port), timeout=TIMEOUT_SECONDS) as sock:
         sock.sendall(request)
         response = http.client.HTTPResponse(sock)
@@ -152,13 +147,13 @@ def assert_client_exception(status: int, headers: Mapping[str, str], body: Any, 
 # --- boto3: ListServiceJobs ----------------------------------------------------------------------------
 
 
-def test_boto3_list_service_jobs_answers_what_the_pure_function_answers(server: ReferenceServer) -> None:
+def test_boto3_list_service_jobs_answers_what_the_pure_function_answers(server: str) -> None:
     """A boto3 list_service_jobs call gets the pure function's page, token included."""
     expected = list_service_jobs(demo_jobs(), {"maxResults": 5})
-    response = client(server.url).list_service_jobs(maxResults=5)
+    response = client(server).list_service_jobs(maxResults=5)
     assert response["jobSummaryList"] == expected["jobSummaryList"]
     assert response["nextToken"] == expected["nextToken"]
-    second = client(server.url).list_service_jobs(maxResults=5, nextToken=response["nextToken"])
+    second = client(server).list_service_jobs(maxResults=5, nextToken=response["nextToken"])
     assert (
         second["jobSummaryList"]
         == list_service_jobs(demo_jobs(), {"maxResults": 5, "nextToken": expected["nextToken"]})[
@@ -178,12 +173,12 @@ def test_boto3_list_service_jobs_answers_what_the_pure_function_answers(server: 
     ],
 )
 def test_boto3_paginator_merges_pages_into_the_full_selection(
-    server: ReferenceServer, request_members: dict[str, Any], page_size: int
+    server: str, request_members: dict[str, Any], page_size: int
 ) -> None:
     """get_paginator("list_service_jobs") with a PageSize merges to the pure function's whole selection."""
     expected = full_selection(demo_jobs(), request_members)
     assert len(expected) > page_size  # more than one page, so tokens are exercised
-    assert paginate(client(server.url), page_size, **request_members) == expected
+    assert paginate(client(server), page_size, **request_members) == expected
 
 
 # --- boto3: errors --------------------------------------------------------------------------------------
@@ -202,11 +197,11 @@ LIST_ERRORS = [
 
 @pytest.mark.parametrize(("request_members", "fragment"), LIST_ERRORS)
 def test_boto3_bad_list_request_is_a_client_exception(
-    server: ReferenceServer, request_members: dict[str, Any], fragment: str
+    server: str, request_members: dict[str, Any], fragment: str
 ) -> None:
     """Each bad ListServiceJobs request is a ClientError with Code ClientException, in the service's form."""
     with pytest.raises(ClientError) as raised:
-        client(server.url, validate=False).list_service_jobs(**request_members)
+        client(server, validate=False).list_service_jobs(**request_members)
     response = raised.value.response
     request_id = response["ResponseMetadata"]["RequestId"]
     assert response["Error"]["Code"] == "ClientException"
@@ -216,9 +211,9 @@ def test_boto3_bad_list_request_is_a_client_exception(
     assert response["Error"]["Message"].endswith(f", RequestId: {request_id}")
 
 
-def test_boto3_token_of_another_query_is_a_client_exception(server: ReferenceServer) -> None:
+def test_boto3_token_of_another_query_is_a_client_exception(server: str) -> None:
     """A nextToken presented with another query is refused, through boto3 as in the library."""
-    batch = client(server.url)
+    batch = client(server)
     token = batch.list_service_jobs(maxResults=2)["nextToken"]
     with pytest.raises(ClientError) as raised:
         batch.list_service_jobs(maxResults=2, jobStatus="FAILED", nextToken=token)
@@ -245,11 +240,11 @@ OPERATION_ERRORS = [
 
 @pytest.mark.parametrize(("operation", "request_members", "fragment"), OPERATION_ERRORS)
 def test_boto3_bad_submit_describe_terminate_is_a_client_exception(
-    server: ReferenceServer, operation: str, request_members: dict[str, Any], fragment: str
+    server: str, operation: str, request_members: dict[str, Any], fragment: str
 ) -> None:
     """Bad SubmitServiceJob, DescribeServiceJob and TerminateServiceJob requests name the member at fault."""
     with pytest.raises(ClientError) as raised:
-        getattr(client(server.url, validate=False), operation)(**request_members)
+        getattr(client(server, validate=False), operation)(**request_members)
     error = raised.value.response["Error"]
     assert error["Code"] == "ClientException"
     assert fragment in error["Message"]
@@ -258,9 +253,9 @@ def test_boto3_bad_submit_describe_terminate_is_a_client_exception(
 # --- boto3: submit, describe, terminate --------------------------------------------------------------
 
 
-def test_submitted_jobs_are_listed_newest_first(server: ReferenceServer) -> None:
+def test_submitted_jobs_are_listed_newest_first(server: str) -> None:
     """Jobs submitted through boto3 are SUBMITTED, in their queue, and listed newest first."""
-    batch = client(server.url)
+    batch = client(server)
     before = paginate(batch, 100, jobStatus="SUBMITTED", jobQueue="fresh-queue")
     submitted = [
         batch.submit_service_job(**{**SUBMIT, "jobName": f"fresh-{n}", "jobQueue": "fresh-queue"})
@@ -286,9 +281,9 @@ def test_submitted_jobs_are_listed_newest_first(server: ReferenceServer) -> None
     assert [summary["jobName"] for summary in by_name] == ["fresh-0", "fresh-1", "fresh-2"]
 
 
-def test_describe_shows_the_submitted_job_without_a_start_time(server: ReferenceServer) -> None:
+def test_describe_shows_the_submitted_job_without_a_start_time(server: str) -> None:
     """DescribeServiceJob returns the submitted members, its queue ARN, and no startedAt before it starts."""
-    batch = client(server.url)
+    batch = client(server)
     submitted = batch.submit_service_job(
         **SUBMIT,
         shareIdentifier="teamA",
@@ -316,18 +311,18 @@ def test_describe_shows_the_submitted_job_without_a_start_time(server: Reference
     }
 
 
-def test_describe_a_job_of_the_jobs_set(server: ReferenceServer) -> None:
+def test_describe_a_job_of_the_jobs_set(server: str) -> None:
     """A job the server was started with is described with the members it has."""
     job = next(job for job in demo_jobs() if job["status"] == "RUNNING")
-    described = client(server.url).describe_service_job(jobId=job["jobId"])
+    described = client(server).describe_service_job(jobId=job["jobId"])
     assert described["startedAt"] == job["startedAt"]
     assert described["jobName"] == job["jobName"]
     assert "version" not in described
 
 
-def test_terminate_then_list_shows_the_job_failed_with_the_reason(server: ReferenceServer) -> None:
+def test_terminate_then_list_shows_the_job_failed_with_the_reason(server: str) -> None:
     """A terminated job leaves the SUBMITTED listing and is listed FAILED, with the reason as statusReason."""
-    batch = client(server.url)
+    batch = client(server)
     job_id = batch.submit_service_job(**SUBMIT)["jobId"]
     assert batch.terminate_service_job(jobId=job_id, reason="no longer needed")["ResponseMetadata"]
     submitted = paginate(batch, 100, jobStatus="SUBMITTED")
@@ -340,10 +335,10 @@ def test_terminate_then_list_shows_the_job_failed_with_the_reason(server: Refere
     assert described["stoppedAt"] >= described["createdAt"]
 
 
-def test_terminating_a_finished_job_changes_nothing(server: ReferenceServer) -> None:
+def test_terminating_a_finished_job_changes_nothing(server: str) -> None:
     """TerminateServiceJob on a SUCCEEDED job succeeds and leaves it as it was."""
     job = next(job for job in demo_jobs() if job["status"] == "SUCCEEDED")
-    batch = client(server.url)
+    batch = client(server)
     before = batch.describe_service_job(jobId=job["jobId"])
     batch.terminate_service_job(jobId=job["jobId"], reason="too late")
     after = batch.describe_service_job(jobId=job["jobId"])
@@ -352,9 +347,9 @@ def test_terminating_a_finished_job_changes_nothing(server: ReferenceServer) -> 
     assert after == before
 
 
-def test_a_reused_client_token_is_rejected(server: ReferenceServer) -> None:
+def test_a_reused_client_token_is_rejected(server: str) -> None:
     """A second SubmitServiceJob with the same clientToken is a ClientException, and creates no job."""
-    batch = client(server.url)
+    batch = client(server)
     batch.submit_service_job(**SUBMIT, clientToken="once")
     with pytest.raises(ClientError) as raised:
         batch.submit_service_job(**SUBMIT, clientToken="once")
@@ -381,9 +376,9 @@ def test_eight_clients_paginate_while_others_submit() -> None:
     errors: list[BaseException] = []
     traversals: list[list[str]] = []
     lock = threading.Lock()
-    with running(ReferenceService(old_jobs + demo_jobs())) as started:
-        readers = [client(started.url) for _ in range(8)]
-        writers = [client(started.url) for _ in range(2)]
+    with serving(old_jobs + demo_jobs()) as started:
+        readers = [client(started) for _ in range(8)]
+        writers = [client(started) for _ in range(2)]
         barrier = threading.Barrier(len(readers) + len(writers), timeout=TIMEOUT_SECONDS)
 
         def read(batch: Any) -> None:
@@ -437,11 +432,11 @@ def aws_cli(url: str, *arguments: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_aws_cli_auto_paginates_to_the_full_selection(server: ReferenceServer) -> None:
+def test_aws_cli_auto_paginates_to_the_full_selection(server: str) -> None:
     """`aws batch list-service-jobs --page-size 7` follows the tokens and prints the whole selection."""
     pytest.importorskip("awscli")
     result = aws_cli(
-        server.url, "list-service-jobs", "--job-status", "SUCCEEDED", "--page-size", "7", "--output", "json"
+        server, "list-service-jobs", "--job-status", "SUCCEEDED", "--page-size", "7", "--output", "json"
     )
     assert result.returncode == 0, result.stderr
     printed = json.loads(result.stdout)
@@ -449,11 +444,11 @@ def test_aws_cli_auto_paginates_to_the_full_selection(server: ReferenceServer) -
     assert "nextToken" not in printed
 
 
-def test_aws_cli_exits_with_an_error_on_a_rejected_request(server: ReferenceServer) -> None:
+def test_aws_cli_exits_with_an_error_on_a_rejected_request(server: str) -> None:
     """A request the endpoint rejects makes the AWS CLI exit non-zero, naming ClientException and the rule."""
     pytest.importorskip("awscli")
     result = aws_cli(
-        server.url,
+        server,
         "list-service-jobs",
         "--filters",
         "name=JOB_NAME,values=test1",
@@ -468,7 +463,7 @@ def test_aws_cli_exits_with_an_error_on_a_rejected_request(server: ReferenceServ
 # --- raw HTTP ------------------------------------------------------------------------------------------
 
 
-def test_malformed_json_is_a_client_exception(server: ReferenceServer) -> None:
+def test_malformed_json_is_a_client_exception(server: str) -> None:
     """A body that is not JSON is a 400 ClientException that says so."""
     status, headers, body = raw(server, "POST", "/v1/listservicejobs", b'{"maxResults": ')
     assert_client_exception(status, headers, body, 400)
@@ -477,14 +472,14 @@ def test_malformed_json_is_a_client_exception(server: ReferenceServer) -> None:
 
 @pytest.mark.parametrize("payload", [b"[]", b'"text"', b"3", b"null", b"\xff\xfe"])
 def test_a_body_that_is_not_a_json_object_is_a_client_exception(
-    server: ReferenceServer, payload: bytes
+    server: str, payload: bytes
 ) -> None:
     """Arrays, strings, numbers, null and non-UTF-8 bytes are 400 ClientExceptions."""
     status, headers, body = raw(server, "POST", "/v1/listservicejobs", payload)
     assert_client_exception(status, headers, body, 400)
 
 
-def test_an_empty_body_is_the_empty_request(server: ReferenceServer) -> None:
+def test_an_empty_body_is_the_empty_request(server: str) -> None:
     """An empty POST body is answered as the request {}."""
     status, headers, body = raw(server, "POST", "/v1/listservicejobs")
     assert status == 200
@@ -492,7 +487,7 @@ def test_an_empty_body_is_the_empty_request(server: ReferenceServer) -> None:
     assert headers["content-type"] == "application/json"
 
 
-def test_a_body_over_the_limit_is_refused_with_413(server: ReferenceServer) -> None:
+def test_a_body_over_the_limit_is_refused_with_413(server: str) -> None:
     """A body over 1 MiB is a 413 ClientException, read by the client rather than a reset connection."""
     huge = b'{"jobQueue": "' + b"q" * (MAX_BODY_BYTES + 10) + b'"}'
     status, headers, body = raw(server, "POST", "/v1/listservicejobs", huge)
@@ -501,14 +496,14 @@ def test_a_body_over_the_limit_is_refused_with_413(server: ReferenceServer) -> N
     assert str(MAX_BODY_BYTES) in body["message"]
 
 
-def test_an_unknown_route_is_a_404_client_exception(server: ReferenceServer) -> None:
+def test_an_unknown_route_is_a_404_client_exception(server: str) -> None:
     """A path that is no operation is a 404 with the service's error body, naming the path."""
     status, headers, body = raw(server, "POST", "/v1/listjobz", b"{}")
     assert_client_exception(status, headers, body, 404)
     assert "/v1/listjobz" in body["message"]
 
 
-def test_another_method_on_a_route_is_a_405_client_exception(server: ReferenceServer) -> None:
+def test_another_method_on_a_route_is_a_405_client_exception(server: str) -> None:
     """GET on an operation's path is a 405 naming POST."""
     status, headers, body = raw(server, "GET", "/v1/listservicejobs")
     assert_client_exception(status, headers, body, 405)
@@ -525,16 +520,16 @@ def test_another_method_on_a_route_is_a_405_client_exception(server: ReferenceSe
     ],
 )
 def test_bad_framing_is_a_client_exception(
-    server: ReferenceServer, head: bytes, expected_status: int
+    server: str, head: bytes, expected_status: int
 ) -> None:
     """A missing or invalid Content-Length, a chunked body or an unknown method get the JSON error shape."""
     status, headers, body = raw_socket(server, head)
     assert_client_exception(status, headers, body, expected_status)
 
 
-def test_every_response_has_a_fresh_request_id(server: ReferenceServer) -> None:
+def test_every_response_has_a_fresh_request_id(server: str) -> None:
     """Successes and errors each carry their own x-amzn-RequestId, on one keep-alive connection."""
-    host, port = server.server_address[0], server.server_address[1]
+    host, port = address(server)
     connection = http.client.HTTPConnection(str(host), port, timeout=TIMEOUT_SECONDS)
     request_ids = []
     try:
@@ -549,14 +544,14 @@ def test_every_response_has_a_fresh_request_id(server: ReferenceServer) -> None:
 
 
 def test_an_internal_error_is_a_500_and_the_server_keeps_serving(
-    server: ReferenceServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    server: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """An unexpected exception is logged and answered 500 ServerException; the next request is answered."""
 
-    def broken(request: object) -> dict[str, Any]:
+    def broken(self: ReferenceService, request: object) -> dict[str, Any]:
         raise RuntimeError("simulated fault")
 
-    monkeypatch.setattr(server.service, "list_service_jobs", broken)
+    monkeypatch.setattr(ReferenceService, "list_service_jobs", broken)
     with caplog.at_level("ERROR", logger="listjobs_core.server"):
         status, headers, body = raw(server, "POST", "/v1/listservicejobs", b"{}")
     assert status == 500
@@ -568,8 +563,8 @@ def test_an_internal_error_is_a_500_and_the_server_keeps_serving(
     monkeypatch.undo()
     status, _, body = raw(server, "POST", "/v1/listservicejobs", b'{"maxResults": 2}')
     assert status == 200 and len(body["jobSummaryList"]) == 2
-    batch = client(server.url)
-    monkeypatch.setattr(server.service, "list_service_jobs", broken)
+    batch = client(server)
+    monkeypatch.setattr(ReferenceService, "list_service_jobs", broken)
     with pytest.raises(ClientError) as raised:
         batch.list_service_jobs()
     assert raised.value.response["Error"]["Code"] == "ServerException"
