@@ -257,6 +257,14 @@ def _member_equals(member: str) -> Callable[[str], Predicate]:
     return predicate
 
 
+def _select_member_equals(member: str) -> Callable[[Iterable[JobLike], str], Iterator[JobLike]]:
+    # ``_member_equals`` inlined: the pure function runs this once per job.
+    def select(jobs: Iterable[JobLike], value: str) -> Iterator[JobLike]:
+        return (job for job in jobs if job.get(member) == value)
+
+    return select
+
+
 def _select_job_name(jobs: Iterable[JobLike], pattern: JobNamePattern) -> Iterator[JobLike]:
     return pattern.select(jobs)
 
@@ -310,6 +318,7 @@ FILTERS: dict[FilterName, FilterSpec] = {
             predicate=_member_equals("shareIdentifier"),
             member="shareIdentifier",
             index_plan=IndexPlan.MEMBER_EQUALS,
+            fast_select=_select_member_equals("shareIdentifier"),
             # Model: "The exceptions are the SHARE_IDENTIFIER filter and QUOTA_SHARE_NAME filter, which can
             # be used with jobStatus."
             combines_with_status=True,
@@ -320,6 +329,7 @@ FILTERS: dict[FilterName, FilterSpec] = {
             predicate=_member_equals("quotaShareName"),
             member="quotaShareName",
             index_plan=IndexPlan.MEMBER_EQUALS,
+            fast_select=_select_member_equals("quotaShareName"),
             combines_with_status=True,
         ),
     )
