@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import oracle_list_jobs
 from hypothesis import strategies as st
 from oracle import FILTER_NAMES, STATUSES
 
@@ -307,3 +308,99 @@ def near_valid_requests(draw: st.DrawFn, jobs: list[dict[str, Any]]) -> Any:
     elif broken is not None:
         request[broken] = draw(st.sampled_from(BAD_MEMBERS[broken]))
     return request
+
+
+# --- ListJobs -----------------------------------------------------------------------------------------
+
+DEFINITION_ARN = "arn:aws:batch:us-east-1:123456789012:job-definition/"
+# Names that are prefixes and case variants of one another (model example: jd1 and jd1A).
+DEFINITION_NAMES = ("jd1", "jd1A", "JD1", "jd", "trainer", "trainer-gpu")
+PARENTS = ("p1", "p2", "p1:0")
+SOURCES = ("jobQueue", "arrayJobId", "multiNodeJobId")
+
+# --- Strategies ----------------------------------------------------------------------------------------
+
+definitions = st.one_of(
+    st.builds(lambda name, revision: f"{DEFINITION_ARN}{name}:{revision}",
+              st.sampled_from(DEFINITION_NAMES), st.integers(1, 3)),
+    st.sampled_from(("jd1", "jd1:2", "trainer:1")),  # an emulator that keeps names (LJ-11)
+)
+list_jobs_statuses = st.sampled_from(
+    ("RUNNING", "RUNNING", "SUCCEEDED", "FAILED", *oracle_list_jobs.STATUSES)
+)
+
+
+@st.composite
+def list_jobs_jobs(draw: st.DrawFn, max_size: int = 20) -> list[dict[str, Any]]:
+    """Jobs with unique ids: top-level jobs, array children ``P:i`` and MNP nodes ``P#i``, most with a
+    ``jobDefinition``, some with the JobSummary-only members."""
+    jobs: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for job in draw(jobs_lists(max_size=max_size)):
+        kind = draw(st.sampled_from(("top", "top", "array", "node")))
+        if kind != "top":
+            separator = ":" if kind == "array" else "#"
+            job["jobId"] = f"{draw(st.sampled_from(PARENTS))}{separator}{draw(st.integers(0, 3))}"
+        if job["jobId"] in seen:
+            continue
+        seen.add(job["jobId"])
+        if draw(st.integers(0, 3)):
+            job["jobDefinition"] = draw(definitions)
+        if draw(st.booleans()):
+            job["container"] = {"exitCode": draw(st.integers(0, 2))}
+        if kind == "array" and draw(st.booleans()):
+            job["arrayProperties"] = {"index": int(job["jobId"].rsplit(":", 1)[1])}
+        jobs.append(job)
+    return jobs
+
+
+@st.composite
+def job_definition_values(draw: st.DrawFn, jobs: list[dict[str, Any]]) -> str:
+    """A JOB_DEFINITION value: a used definition's name (or its other case), a prefix with '*', a used ARN,
+    '*' alone, or another name."""
+    used = [job["jobDefinition"] for job in jobs if "jobDefinition" in job] or [DEFINITION_ARN + "jd1:1"]
+    one = draw(st.sampled_from(used))
+    name = oracle_list_jobs.definition_name(one)
+    kind = draw(st.sampled_from(("name", "other case", "prefix", "arn", "star", "other")))
+    if kind == "name":
+        return name
+    if kind == "other case":
+        return name.swapcase()
+    if kind == "prefix":
+        return name[: draw(st.integers(0, len(name)))] + "*"
+    if kind == "arn":
+        return one if one.startswith("arn:") else DEFINITION_ARN + "jd1:1"
+    if kind == "star":
+        return "*"
+    return draw(st.sampled_from(DEFINITION_NAMES))
+
+
+@st.composite
+def list_jobs_queries(draw: st.DrawFn, jobs: list[dict[str, Any]]) -> dict[str, Any]:
+    """A valid ListJobs request without maxResults or nextToken: one source, the others absent or null."""
+    source = draw(st.sampled_from(("jobQueue", *SOURCES)))
+    request: dict[str, Any] = {}
+    for member in SOURCES:
+        if member == source:
+            request[member] = draw(queues if member == "jobQueue" else st.sampled_from(PARENTS))
+        elif draw(st.booleans()):
+            request[member] = None
+    # One valid filter of any ListJobs kind, with a value chosen to match some of ``jobs``.
+    one_filter = filters(jobs, oracle_list_jobs.FILTER_NAMES, {"JOB_DEFINITION": job_definition_values(jobs)})
+    optional: dict[str, st.SearchStrategy[Any]] = {
+        "jobStatus": list_jobs_statuses,
+        "filters": st.one_of(st.just([]), one_filter.map(lambda one: [one])),
+    }
+    request.update(optional_members(draw, optional))
+    return request
+
+
+@st.composite
+def jobs_and_list_jobs_queries(draw: st.DrawFn) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Jobs and a valid ListJobs query whose filter values are drawn from those jobs."""
+    jobs = draw(list_jobs_jobs())
+    return jobs, draw(list_jobs_queries(jobs))
+
+
+# Page sizes for one traversal, used in turn: small ones, and ones past the limits (cut, LJ-4).
+list_jobs_page_sizes = st.lists(st.one_of(st.integers(1, 4), st.integers(1, 2000)), min_size=1, max_size=6)
