@@ -146,7 +146,7 @@ class JobStore:
 
     def __contains__(self, job_id: object) -> bool:
         """Whether a job with this ``jobId`` is stored. O(1)."""
-        return job_id in self._jobs
+        return isinstance(job_id, str) and job_id in self._jobs
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         """Copies of the stored jobs, as they were when iteration began. O(N) for the snapshot."""
