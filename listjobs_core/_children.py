@@ -16,7 +16,7 @@ and the parent members is given (LJ-5) and drops a filter a child listing ignore
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from . import _decisions
 from ._decisions import ARRAY_CHILD_SEPARATOR, MNP_NODE_SEPARATOR
@@ -51,9 +51,9 @@ def parent_of(job_id: str) -> tuple[str, str] | None:
     return _MEMBER_OF_SEPARATOR[match["separator"]], match["parent"]
 
 
-def select_family(jobs: Iterable[JobLike], query: ListQuery) -> Iterator[JobLike]:
-    """The jobs a ListJobs query may list, by family: the parent's children when it names a parent, else
-    the jobs that are not children (LJ-7), lazily.
+def select_family(jobs: Iterable[JobLike], query: ListQuery) -> list[JobLike]:
+    """The jobs of a list that a ListJobs query may list, by family, in order: the parent's children when
+    it names a parent, else the jobs that are not children (LJ-7).
 
     >>> from listjobs_core import LIST_JOBS
     >>> jobs = [{"jobId": job_id} for job_id in ("p", "p:0", "p:1", "p#0", "p:x", "q:0")]
@@ -66,10 +66,11 @@ def select_family(jobs: Iterable[JobLike], query: ListQuery) -> Iterator[JobLike
     parent = query.parent_job_id
     if parent is None or query.parent_job_member is None:
         if _decisions.QUEUE_LISTINGS_INCLUDE_CHILD_JOBS:
-            return iter(jobs)
+            return list(jobs)
         match_child = _CHILD_JOB_ID.fullmatch
-        return (job for job in jobs if match_child(job["jobId"]) is None)
-    match_child = re.compile(
+        return [job for job in jobs if match_child(job["jobId"]) is None]
+    # ``re`` caches the compiled pattern, so a listing compiles it once.
+    match_parents_child = re.compile(
         re.escape(parent + CHILD_SEPARATORS[query.parent_job_member]) + "[0-9]+", re.ASCII
     ).fullmatch
-    return (job for job in jobs if match_child(job["jobId"]) is not None)
+    return [job for job in jobs if match_parents_child(job["jobId"]) is not None]

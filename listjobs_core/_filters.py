@@ -7,7 +7,10 @@ knows of a filter name lives in its ``FilterSpec`` in ``FILTERS``, and nowhere e
   ``JobDefinitionPattern``, a ``CreatedAtBound``, a string), or a ``FilterValueError`` saying what is wrong
   with it, which request parsing turns into a ``ClientException`` naming the member;
 - ``predicate``: which jobs the filter selects, as a test of one job, built from the typed value;
-  ``select`` runs it over many jobs (a spec may carry a faster equivalent, ``fast_select``);
+  ``selector`` turns it into a function from a list of jobs to the list of those it keeps, which is how
+  the pure function runs it, one chunk of jobs at a time. A spec may carry ``fast_select``, a faster
+  equivalent of that function (a comprehension with the test inlined, or a memo per distinct value of
+  the member); the property tests check every one against the tests' oracle;
 - ``combines_with_status``: whether ``jobStatus`` still applies beside the filter (rule S-4);
 - ``groups_by_name``: whether results are grouped by name and version (rule O-2) instead of newest first;
 - ``member``: the job member the filter reads;
@@ -21,7 +24,7 @@ filter name means adding a ``FilterName`` member and its spec here, and listing 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +36,7 @@ from ._names import JobNamePattern
 
 __all__ = [
     "FILTERS",
+    "ChunkSelect",
     "CreatedAtBound",
     "FilterName",
     "FilterSpec",
@@ -74,6 +78,8 @@ class FilterValueError(ValueError):
 
 
 Predicate = Callable[[JobLike], bool]
+# The jobs of a chunk that a condition keeps, as a list in the same order.
+ChunkSelect = Callable[[Iterable[JobLike]], list[JobLike]]
 
 
 @dataclass(frozen=True)
@@ -87,13 +93,20 @@ class FilterSpec:
     index_plan: IndexPlan = IndexPlan.SCAN
     combines_with_status: bool = False
     groups_by_name: bool = False
-    fast_select: Callable[[Iterable[JobLike], Any], Iterator[JobLike]] | None = None
+    fast_select: Callable[[Any], ChunkSelect] | None = None
 
-    def select(self, jobs: Iterable[JobLike], parsed: Any) -> Iterator[JobLike]:
-        """The jobs this filter selects with the typed value ``parsed``, lazily, in input order."""
+    def selector(self, parsed: Any) -> ChunkSelect:
+        """For the typed value ``parsed``: the function from a list of jobs to those this filter selects,
+        in order. Build it once per listing: a ``fast_select`` may remember what it learnt of the jobs.
+
+        >>> keep = FILTERS[FilterName.SHARE_IDENTIFIER].selector("a")
+        >>> keep([{"shareIdentifier": "a"}, {"shareIdentifier": "b"}, {}])
+        [{'shareIdentifier': 'a'}]
+        """
         if self.fast_select is not None:
-            return self.fast_select(jobs, parsed)
-        return filter(self.predicate(parsed), jobs)
+            return self.fast_select(parsed)
+        keep = self.predicate(parsed)
+        return lambda jobs: list(filter(keep, jobs))
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,14 +245,19 @@ def _created_at_predicate(bound: CreatedAtBound) -> Predicate:
     return lambda job: (created_at := job.get("createdAt")) is not None and admits(created_at)
 
 
-def _select_created_at(jobs: Iterable[JobLike], bound: CreatedAtBound) -> Iterator[JobLike]:
-    # ``_created_at_predicate`` with one limit inlined: the pure function runs this once per job.
+def _select_created_at(bound: CreatedAtBound) -> ChunkSelect:
+    # ``_created_at_predicate`` with its one limit inlined in a comprehension: it runs once per job.
     earliest, latest = bound.earliest, bound.latest
     if earliest is None and latest is not None:
-        return (job for job in jobs if (created := job.get("createdAt")) is not None and created <= latest)
+        return lambda jobs: [
+            job for job in jobs if (created := job.get("createdAt")) is not None and created <= latest
+        ]
     if latest is None and earliest is not None:
-        return (job for job in jobs if (created := job.get("createdAt")) is not None and created >= earliest)
-    return filter(_created_at_predicate(bound), jobs)
+        return lambda jobs: [
+            job for job in jobs if (created := job.get("createdAt")) is not None and created >= earliest
+        ]
+    keep = _created_at_predicate(bound)
+    return lambda jobs: list(filter(keep, jobs))
 
 
 # --- SHARE_IDENTIFIER / QUOTA_SHARE_NAME (S-4) -----------------------------------------------------------
@@ -257,20 +275,22 @@ def _member_equals(member: str) -> Callable[[str], Predicate]:
     return predicate
 
 
-def _select_member_equals(member: str) -> Callable[[Iterable[JobLike], str], Iterator[JobLike]]:
-    # ``_member_equals`` inlined: the pure function runs this once per job.
-    def select(jobs: Iterable[JobLike], value: str) -> Iterator[JobLike]:
-        return (job for job in jobs if job.get(member) == value)
+def _select_member_equals(member: str) -> Callable[[str], ChunkSelect]:
+    # ``_member_equals`` inlined in a comprehension: it runs once per job.
+    def selector(value: str) -> ChunkSelect:
+        return lambda jobs: [job for job in jobs if job.get(member) == value]
 
-    return select
-
-
-def _select_job_name(jobs: Iterable[JobLike], pattern: JobNamePattern) -> Iterator[JobLike]:
-    return pattern.select(jobs)
+    return selector
 
 
-def _select_job_definition(jobs: Iterable[JobLike], pattern: JobDefinitionPattern) -> Iterator[JobLike]:
-    return pattern.select(jobs)
+def _select_job_name(pattern: JobNamePattern) -> ChunkSelect:
+    # ``JobNamePattern.matches`` once per distinct name, not once per job.
+    return pattern.selector()
+
+
+def _select_job_definition(pattern: JobDefinitionPattern) -> ChunkSelect:
+    # ``JobDefinitionPattern.matches`` once per distinct jobDefinition, not once per job.
+    return pattern.selector()
 
 
 # --- The registry ------------------------------------------------------------------------------------------
