@@ -1,64 +1,71 @@
-"""The first k jobs of an order past a cursor, without sorting the selection (rules P-1, P-4).
+"""The first k jobs of an order past a cursor, without sorting the selection (rules P-1, P-4, O-1 to O-3).
 
 Theory of operation: a page needs the k smallest sort keys greater than the cursor's, out of n selected
-jobs read once. Two ways, chosen by the order:
+jobs read once, chunk by chunk (``_selection``). Building a full sort key for every selected job would
+cost more than selecting it, so each order keeps a cheap *bound* instead, and builds full keys only for
+the few jobs that pass it:
 
-- ``first_by_key``, for any order: a bounded heap of k entries (``heapq.nsmallest``), O(n log k).
-- ``first_newest``, for the newest-first order (rule O-1, most queries). Emulators append jobs in creation
-  order, which is the worst input for a heap of tuple keys: every job displaces the heap's top, at the
-  price of a dozen tuple comparisons. Instead the hot loop keeps a heap of plain ``createdAt`` integers
-  (the k newest seen) and a buffer of the jobs at least as new as the heap's oldest; the buffer is pruned
-  to that bound whenever it doubles, so it stays O(k) and costs O(1) per job amortised. Full sort keys are
-  built only for the few survivors. Jobs without ``createdAt`` form their own group (rule O-3), kept
-  aside and cut to the k smallest job ids.
+- ``first_newest``, for the newest-first order (rule O-1, most queries): the bound is a ``createdAt``,
+  the k-th newest seen so far. A chunk's ``createdAt`` values are read into a list, and the chunk's jobs
+  older than the bound are dropped by C-level ``compress`` over a ``map`` of comparisons, so a job that
+  cannot make the page costs a few nanoseconds. The candidates kept are pruned to the bound whenever they
+  double, so they stay O(k) (ties at the bound aside) and cost O(1) per job amortised. This holds in any
+  input order; in creation order (every job newer than the last, how emulators append them) each chunk
+  simply replaces the older candidates, instead of displacing the top of a heap once per job. Jobs
+  without ``createdAt`` form their own group (rule O-3), kept aside and cut to the k smallest job ids.
+- ``first_by_name``, for the grouped order (rule O-2, JOB_NAME): the bound is a ``jobName``, the name of
+  the k-th smallest key seen so far; only jobs whose name is at most that bound get a key.
 
-Worked example, k = 2, jobs created at 1, 2, 3, 3 (ids a, b, c, d), no cursor: the integer heap ends as
-[3, 3], the buffer as [c, d] (a and b were pruned once 3 and 3 were seen), and the page is c, d.
+Either way the survivors are sorted by full key (stably, so jobs that repeat a jobId with the same key keep
+their input order) and the first k are the page.
+
+Worked example, k = 2, jobs created at 1, 2, 3, 3 (ids a, b, c, d) in one chunk, no cursor: the candidates
+are all four jobs; once pruned, the bound is the 2nd newest ``createdAt``, 3, and only c and d survive; the
+page is c, d.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
-from itertools import count
+from collections.abc import Iterable
+from itertools import compress, count, repeat
+from operator import le
 
 from . import _decisions
 from ._model import JobLike, SortKey
-from ._ordering import newest_first_key
+from ._ordering import name_and_version_key, newest_first_key
+from ._selection import CreatedAtWindow
 
-__all__ = ["first_by_key", "first_newest"]
+__all__ = ["first_by_name", "first_newest"]
 
 Entry = tuple[SortKey, JobLike]
 
+# Candidates are pruned to the bound when they reach this many times the page, and whenever they double.
+_PRUNE_FACTOR = 4
 
-def first_by_key(
-    selected: Iterable[JobLike], wanted: int, key: Callable[[JobLike], SortKey], after: SortKey | None
+
+def first_newest(
+    chunks: Iterable[list[JobLike]],
+    wanted: int,
+    after: SortKey | None,
+    *,
+    chunks_reversed: bool = False,
+    window: CreatedAtWindow | None = None,
 ) -> list[Entry]:
-    """The ``wanted`` smallest (key, job) entries with a key greater than ``after``, in order.
-
-    >>> jobs = [{"jobId": i} for i in "dbca"]
-    >>> [job["jobId"] for _, job in first_by_key(jobs, 2, lambda job: (job["jobId"],), ("a",))]
-    ['b', 'c']
-    """
-    # The input position settles equal keys (only possible for repeated job ids), so two jobs are
-    # never compared.
-    if after is None:
-        entries = ((key(job), position, job) for position, job in enumerate(selected))
-    else:
-        entries = (
-            (job_key, position, job) for position, job in enumerate(selected) if (job_key := key(job)) > after
-        )
-    return [(job_key, job) for job_key, _, job in heapq.nsmallest(wanted, entries)]
-
-
-def first_newest(selected: Iterable[JobLike], wanted: int, after: SortKey | None) -> list[Entry]:
-    """``first_by_key`` for the newest-first order (``newest_first_key``), in O(n) for any input order.
+    """The ``wanted`` smallest (``newest_first_key``, job) entries with a key greater than ``after``, in
+    order, out of the jobs of ``chunks``: O(n) for n jobs in any input order (ties at the bound aside).
+    ``chunks_reversed`` says the jobs come in reverse input order, which only matters to jobs that repeat a
+    jobId with the same key: they keep their input order. ``window``, when given, is narrowed to what the
+    page can still hold, for the producer of ``chunks`` to hold back the rest (the result is the same
+    whether it does or not).
 
     >>> jobs = [{"jobId": i, "createdAt": t} for i, t in zip("abcd", (1, 2, 3, 3))]
-    >>> [job["jobId"] for _, job in first_newest(jobs, 2, None)]
+    >>> [job["jobId"] for _, job in first_newest([jobs], 2, None)]
     ['c', 'd']
-    >>> [job["jobId"] for _, job in first_newest(jobs, 2, newest_first_key(jobs[2]))]
+    >>> [job["jobId"] for _, job in first_newest([jobs[:2], jobs[2:]], 2, newest_first_key(jobs[2]))]
     ['d', 'b']
+    >>> [job["jobId"] for _, job in first_newest([jobs[::-1]], 3, None, chunks_reversed=True)]
+    ['c', 'd', 'b']
     """
     dated_flag = not _decisions.MISSING_CREATED_AT_SORTS_LAST
     take_dated, take_undated = True, True
@@ -71,42 +78,117 @@ def first_newest(selected: Iterable[JobLike], wanted: int, after: SortKey | None
             take_undated = not dated_flag  # undated jobs sort after the cursor only if they sort last
         else:
             take_dated = dated_flag  # dated jobs sort after an undated cursor only if they sort last
+    if window is None:
+        window = CreatedAtWindow()
+    if take_dated and after_created is not None:
+        window.newest = after_created
+    # Undated jobs past an undated cursor: those with a greater jobId.
+    undated_after_id = after_id if after is not None and after_created is None else None
 
-    newest: list[int] = []  # createdAt of the `wanted` newest dated jobs seen; the oldest on top
-    buffer: list[JobLike] = []  # every dated job at least as new as newest[0] when it was seen
-    prune_at = 4 * wanted
+    candidates: list[JobLike] = []  # dated jobs that may make the page, in input order
+    candidates_created: list[int] = []  # their createdAt, position for position
+    bound: int | None = None  # a job older than this cannot make the page (the wanted-th newest seen)
+    prune_at = _PRUNE_FACTOR * wanted
     undated: list[JobLike] = []
-    heappush, heapreplace = heapq.heappush, heapq.heapreplace
-    for job in selected:
-        created_at = job.get("createdAt")
-        if created_at is None:
-            if take_undated and (after is None or after_created is not None or job["jobId"] > after_id):
-                undated.append(job)
-            continue
+    for jobs in chunks:
+        created = [job.get("createdAt") for job in jobs]
+        try:
+            newest = max(created)  # one value is returned uncompared, even None
+        except TypeError:  # None among the values (or values that do not compare, which fail below)
+            newest = None
+        if newest is None:
+            # O-3: jobs without createdAt are a group of their own.
+            if take_undated:
+                undated += [
+                    job
+                    for job, created_at in zip(jobs, created, strict=True)
+                    if created_at is None and (undated_after_id is None or job["jobId"] > undated_after_id)
+                ]
+                if len(undated) >= prune_at:
+                    undated = _smallest_ids(undated, wanted, chunks_reversed)
+            dated = [created_at is not None for created_at in created]
+            jobs, created = list(compress(jobs, dated)), list(compress(created, dated))
+            if not jobs:
+                continue
+            newest = max(created)
         if not take_dated:
             continue
-        if after_created is not None and (
-            created_at > after_created or (created_at == after_created and job["jobId"] <= after_id)
-        ):
-            continue  # at or before the cursor
-        if len(newest) < wanted:
-            heappush(newest, created_at)
-        elif created_at > newest[0]:
-            heapreplace(newest, created_at)
-        elif created_at < newest[0]:
-            continue
-        buffer.append(job)
-        if len(buffer) >= prune_at:
-            oldest_kept = newest[0]
-            buffer = [job for job in buffer if job["createdAt"] >= oldest_kept]
-            prune_at = max(prune_at, 2 * len(buffer))
-    if len(newest) == wanted:
-        oldest_kept = newest[0]
-        buffer = [job for job in buffer if job["createdAt"] >= oldest_kept]
-    survivors = buffer + heapq.nsmallest(wanted, undated, key=_job_id)
+        if after_created is not None:
+            # P-4: only jobs past the cursor: older than it, or as old with a greater jobId.
+            if min(created) > after_created:
+                continue
+            if newest >= after_created:
+                past = [
+                    created_at < after_created or (created_at == after_created and job["jobId"] > after_id)
+                    for job, created_at in zip(jobs, created, strict=True)
+                ]
+                jobs, created = list(compress(jobs, past)), list(compress(created, past))
+                if not jobs:
+                    continue
+        if bound is not None:
+            if newest < bound:
+                continue  # the whole chunk is older than the page
+            if min(created) < bound:
+                recent = list(map(le, repeat(bound), created))
+                jobs, created = list(compress(jobs, recent)), list(compress(created, recent))
+        candidates += jobs
+        candidates_created += created
+        if len(candidates) >= prune_at:
+            bound = window.oldest = sorted(candidates_created)[-wanted]
+            recent = list(map(le, repeat(bound), candidates_created))
+            candidates = list(compress(candidates, recent))
+            candidates_created = list(compress(candidates_created, recent))
+            prune_at = max(prune_at, 2 * len(candidates))
+    if len(candidates) > wanted:
+        bound = sorted(candidates_created)[-wanted]
+        candidates = list(compress(candidates, map(le, repeat(bound), candidates_created)))
+    if chunks_reversed:
+        candidates.reverse()
+        undated.reverse()
+    survivors = candidates + heapq.nsmallest(wanted, undated, key=_job_id)
     # ``sorted`` is stable: equal keys (repeated job ids only) keep their input order.
     ordered = sorted(zip(map(newest_first_key, survivors), count(), survivors))
     return [(job_key, job) for job_key, _, job in ordered[:wanted]]
+
+
+def first_by_name(chunks: Iterable[list[JobLike]], wanted: int, after: SortKey | None) -> list[Entry]:
+    """The ``wanted`` smallest (``name_and_version_key``, job) entries with a key greater than ``after``,
+    in order, out of the jobs of ``chunks``: O(n log k) for n jobs.
+
+    >>> jobs = [{"jobId": i, "jobName": n} for i, n in zip("abcd", ("y", "x", "z", "x"))]
+    >>> [job["jobId"] for _, job in first_by_name([jobs], 3, None)]
+    ['b', 'd', 'a']
+    >>> [job["jobId"] for _, job in first_by_name([jobs[:2], jobs[2:]], 2, name_and_version_key(jobs[3]))]
+    ['a', 'c']
+    """
+    lowest: str | None = None if after is None else after[0]  # a job named before this is at or before it
+    highest: str | None = None  # a job named after this cannot make the page
+    entries: list[tuple[SortKey, int, JobLike]] = []  # (key, input position, job), key past the cursor
+    positions = count()
+    prune_at = _PRUNE_FACTOR * wanted
+    for jobs in chunks:
+        if lowest is not None and highest is not None:
+            jobs = [job for job in jobs if lowest <= job["jobName"] <= highest]
+        elif lowest is not None:
+            jobs = [job for job in jobs if job["jobName"] >= lowest]
+        elif highest is not None:
+            jobs = [job for job in jobs if job["jobName"] <= highest]
+        keyed = zip(map(name_and_version_key, jobs), positions, jobs, strict=False)  # positions: endless
+        entries += keyed if after is None else (entry for entry in keyed if entry[0] > after)
+        if len(entries) >= prune_at:
+            entries = heapq.nsmallest(wanted, entries)
+            if len(entries) == wanted:
+                highest = entries[-1][0][0]
+            prune_at = max(prune_at, 2 * len(entries))
+    return [(job_key, job) for job_key, _, job in heapq.nsmallest(wanted, entries)]
+
+
+def _smallest_ids(jobs: list[JobLike], wanted: int, reverse_order: bool) -> list[JobLike]:
+    """The ``wanted`` jobs with the smallest job ids, equal ids kept in input order (``jobs`` are in reverse
+    input order when ``reverse_order``, and so is the result)."""
+    if not reverse_order:
+        return heapq.nsmallest(wanted, jobs, key=_job_id)
+    return heapq.nsmallest(wanted, jobs[::-1], key=_job_id)[::-1]
 
 
 def _job_id(job: JobLike) -> str:

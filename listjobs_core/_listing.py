@@ -1,11 +1,12 @@
 """One page of a listing: selection, order and pagination in one pass (rules P-1 to P-4).
 
 Theory of operation: a page is the ``maxResults`` smallest sort keys among the selected jobs that sort
-after the cursor. The engine reads the jobs once and keeps only the ``maxResults + 1`` first past the
-cursor (``_first_keys``), so a page of k out of n jobs costs O(n log k) at most, never a sort of
-everything, and no job off the page is copied. The extra, (k+1)-th entry tells whether more jobs follow:
-then, and only then, the page carries a ``nextToken`` (P-2), which is the key of its last job (P-4: a
-keyset cursor, not an offset, so inserts and deletes between pages neither repeat nor skip a job).
+after the cursor. The engine reads the jobs once, chunk by chunk (``_selection``), and keeps only the
+``maxResults + 1`` first past the cursor (``_first_keys``), so a page of k out of n jobs costs O(n log k)
+at most, never a sort of everything, and no job off the page is copied. The extra, (k+1)-th entry tells
+whether more jobs follow: then, and only then, the page carries a ``nextToken`` (P-2), which is the key of
+its last job (P-4: a keyset cursor, not an offset, so inserts and deletes between pages neither repeat nor
+skip a job).
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._errors import ServerException
-from ._first_keys import first_by_key, first_newest
+from ._first_keys import first_by_name, first_newest
 from ._model import Cursor, JobLike
 from ._operations import LIST_SERVICE_JOBS, Operation
-from ._ordering import groups_by_name, sort_key_function
+from ._ordering import groups_by_name
 from ._query import ListQuery
 from ._request import parse_request
 from ._selection import iter_selected
@@ -48,12 +49,18 @@ def select_page(jobs: Iterable[JobLike], query: ListQuery) -> Page:
     limit = query.page_size
     after = None if query.after is None else query.after.sort_key
     try:
-        selected = iter_selected(jobs, query)
         # One more than the page, to know whether more jobs follow (P-2).
         if groups_by_name(query):
-            first = first_by_key(selected, limit + 1, sort_key_function(query), after)
+            first = first_by_name(iter_selected(jobs, query).chunks, limit + 1, after)
         else:
-            first = first_newest(selected, limit + 1, after)
+            selection = iter_selected(jobs, query, newest_first=True)
+            first = first_newest(
+                selection.chunks,
+                limit + 1,
+                after,
+                chunks_reversed=selection.reversed,
+                window=selection.window,
+            )
     except (TypeError, KeyError, AttributeError, ValueError, RecursionError) as error:
         # E-2: a job that is not a mapping, lacks jobId/jobName, or has a member of the wrong type.
         raise ServerException(f"a job among the jobs is malformed: {type(error).__name__}: {error}") from None

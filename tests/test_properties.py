@@ -8,14 +8,31 @@ import random
 from types import MappingProxyType
 from typing import Any
 
+import oracle_list_jobs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from oracle import FILTER_NAMES, expected_selection
-from strategies import jobs_and_filtered_queries, jobs_and_queries, page_sizes
+from oracle import matches as oracle_matches
+from strategies import (
+    filters,
+    job_definition_values,
+    jobs_and_filtered_queries,
+    jobs_and_queries,
+    list_jobs_jobs,
+    page_sizes,
+)
 from traversals import listed, traverse
 
-from listjobs_core import list_service_jobs
+from listjobs_core import (
+    LIST_JOBS,
+    LIST_SERVICE_JOBS,
+    FilterName,
+    JobFilter,
+    Operation,
+    _selection,
+    list_service_jobs,
+)
 
 three_sizes = st.lists(st.integers(1, 30), min_size=3, max_size=3)
 
@@ -185,3 +202,89 @@ def test_a_token_key_changes_only_the_tokens(jobs_query: Any, sizes: list[int]) 
     keyed = traverse(list_service_jobs, jobs, query, sizes, token_key=b"secret")
     assert [response["jobSummaryList"] for response in keyed] == [r["jobSummaryList"] for r in plain]
     assert ["nextToken" in response for response in keyed] == ["nextToken" in r for r in plain]
+
+
+# --- The fast paths: chunks, reading from the end, the created-at window, memos -------------------------
+
+orders = st.sampled_from(("as drawn", "oldest first", "newest first"))
+
+
+def ordered(jobs: list[dict[str, Any]], order: str) -> list[dict[str, Any]]:
+    """The jobs as drawn, or sorted by createdAt (jobs without one first), as emulators append them."""
+    if order == "as drawn":
+        return jobs
+    by_age = sorted(jobs, key=lambda job: (job.get("createdAt") is not None, job.get("createdAt") or 0))
+    return by_age if order == "oldest first" else by_age[::-1]
+
+
+@given(jobs_and_queries(max_jobs=20), page_sizes, st.integers(1, 5), orders, st.integers(1, 4))
+def test_pages_read_in_small_chunks_are_the_oracles(
+    jobs_query: Any, sizes: list[int], chunk_size: int, order: str, copies: int
+) -> None:
+    """P-3, O-1..O-3: with chunks of a few jobs, so every page spans many chunks, is read from the end of a
+    list appended in creation order, prunes its candidates and narrows the created-at window many times,
+    the pages still concatenate to the oracle's selection, for lists, tuples and generators alike."""
+    jobs, query = jobs_query
+    many = ordered([{**job, "jobId": f"{job['jobId']}#{n}"} for job in jobs for n in range(copies)], order)
+    selection = expected_selection(many, query)
+    saved, _selection.CHUNK_SIZE = _selection.CHUNK_SIZE, chunk_size
+    try:
+        for given_as in (many, tuple(many)):
+            assert listed(traverse(list_service_jobs, given_as, query, sizes)) == selection
+        first_page = {**query, "maxResults": sizes[0]}
+        assert list_service_jobs(iter(many), first_page) == list_service_jobs(many, first_page)
+    finally:
+        _selection.CHUNK_SIZE = saved
+
+
+@given(jobs_and_queries(max_jobs=30), st.integers(1, 5), st.integers(1, 4))
+def test_repeated_job_ids_keep_their_input_order_in_any_chunking(
+    jobs_query: Any, chunk_size: int, copies: int
+) -> None:
+    """IN-1: jobs that repeat a jobId with the same sort key are listed in input order, also when the list
+    is read from its end in chunks (the page's search then runs in reverse input order)."""
+    jobs, query = jobs_query
+    repeated = sorted(
+        ({**job, "copy": n} for job in jobs for n in range(copies)),
+        key=lambda job: (job.get("createdAt") is not None, job.get("createdAt") or 0),
+    )
+    request = {**query, "maxResults": 100}
+    expected = list_service_jobs(repeated, request)
+    saved, _selection.CHUNK_SIZE = _selection.CHUNK_SIZE, chunk_size
+    try:
+        assert list_service_jobs(repeated, request) == expected
+    finally:
+        _selection.CHUNK_SIZE = saved
+
+
+@pytest.mark.parametrize("operation", [LIST_SERVICE_JOBS, LIST_JOBS], ids=lambda op: op.name)
+@given(data=st.data())
+def test_every_filter_selects_what_its_predicate_and_the_oracle_select(
+    operation: Operation, data: st.DataObject
+) -> None:
+    """Each filter's selector (its fast_select, when it has one) keeps exactly the jobs its predicate keeps,
+    and those the tests' oracle selects, in order, over any chunking of the jobs."""
+    jobs = data.draw(list_jobs_jobs(max_size=30))
+    kinds = tuple(name.value for name in operation.filter_names)
+    other_values = {"JOB_DEFINITION": job_definition_values(jobs)}
+    one = data.draw(filters(jobs, kinds, other_values))
+    job_filter = JobFilter(FilterName(one["name"]), one["values"][0])
+    spec = job_filter.spec
+    select = spec.selector(job_filter.parsed)
+    cut = data.draw(st.integers(0, len(jobs)))
+    by_chunks = select(iter(jobs[:cut])) + select(jobs[cut:])
+    keep = spec.predicate(job_filter.parsed)
+    assert by_chunks == [job for job in jobs if keep(job)]
+    request = {"filters": [one]}
+    if operation is LIST_SERVICE_JOBS:
+        assert by_chunks == [job for job in jobs if oracle_matches(job, request)]
+    elif one["name"] == "JOB_DEFINITION":
+        value = one["values"][0]
+        assert by_chunks == [job for job in jobs if oracle_list_jobs.matches_definition(job, value)]
+
+
+def test_case_folding_never_shortens() -> None:
+    """The JOB_NAME selector drops names longer than the folded value unseen: every character of Unicode
+    folds to at least one character, and folding is per character (``test_store.py``), so folding never
+    makes a name shorter."""
+    assert all(chr(code_point).casefold() for code_point in range(0x110000))
