@@ -28,17 +28,31 @@ def to_summary(job: JobLike, members: Iterable[str]) -> dict[str, Any]:
     {'jobId': 'j', 'jobName': 'n'}
     """
     summary: dict[str, Any] = {}
+    get = job.get
     for member in members:
-        value = job.get(member)
+        value = get(member)
         if value is None:
             if member in REQUIRED_MEMBERS:
                 raise ServerException(f"a job has no {member}: {_describe(job)}")
+            continue
+        if type(value) in _SCALAR_TYPES.get(member, ()):
+            summary[member] = value  # a string or an integer of the member's model type: immutable, as is
             continue
         shape = MEMBER_SHAPES.get(member)
         if shape is not None and not fits(value, shape):
             raise ServerException(f"job {job.get('jobId')!r} has a {member} of the wrong type")
         summary[member] = _json_copy(value, job, member, 0)
     return summary
+
+
+# The members whose model type every ``str`` (or every ``int``, booleans aside) fits, by that exact type:
+# such a value is immutable and of the right type, so the summary takes it as it is.
+_SCALAR_TYPES: dict[str, tuple[type, ...]] = {
+    member: (kind,)
+    for member, shape in MEMBER_SHAPES.items()
+    for kind, sample in ((str, ""), (int, -1))
+    if shape.types == (kind,) and fits(sample, shape)
+}
 
 
 def response(summaries: list[dict[str, Any]], next_token: str | None) -> dict[str, Any]:
