@@ -13,8 +13,9 @@ the few jobs that pass it:
   input order; in creation order (every job newer than the last, how emulators append them) each chunk
   simply replaces the older candidates, instead of displacing the top of a heap once per job. Jobs
   without ``createdAt`` form their own group (rule O-3), kept aside and cut to the k smallest job ids.
-- ``first_by_name``, for the grouped order (rule O-2, JOB_NAME): the bound is a ``jobName``, the name of
-  the k-th smallest key seen so far; only jobs whose name is at most that bound get a key.
+- ``first_by_name``, for the grouped order (rule O-2, JOB_NAME): the bound is a ``jobName``, the k-th
+  smallest name seen so far (the name of the k-th smallest key, since the key begins with the name); only
+  the jobs named at most that bound at the end get a key.
 
 Either way the survivors are sorted by full key (stably, so jobs that repeat a jobId with the same key keep
 their input order) and the first k are the page.
@@ -29,18 +30,19 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 from itertools import compress, count, repeat
-from operator import le
+from operator import ge, le
 
 from . import _decisions
 from ._model import JobLike, SortKey
 from ._ordering import name_and_version_key, newest_first_key
-from ._selection import CreatedAtWindow
+from ._selection import CreatedAtWindow, NameWindow
 
 __all__ = ["first_by_name", "first_newest"]
 
 Entry = tuple[SortKey, JobLike]
 
-# Candidates are pruned to the bound when they reach this many times the page, and whenever they double.
+# Candidates are pruned to the bound as soon as they fill the page (so the window narrows early), then
+# when they reach this many times the page, or double.
 _PRUNE_FACTOR = 4
 
 
@@ -88,7 +90,7 @@ def first_newest(
     candidates: list[JobLike] = []  # dated jobs that may make the page, in input order
     candidates_created: list[int] = []  # their createdAt, position for position
     bound: int | None = None  # a job older than this cannot make the page (the wanted-th newest seen)
-    prune_at = _PRUNE_FACTOR * wanted
+    prune_at = wanted
     undated: list[JobLike] = []
     for jobs in chunks:
         created = [job.get("createdAt") for job in jobs]
@@ -138,7 +140,7 @@ def first_newest(
             recent = list(map(le, repeat(bound), candidates_created))
             candidates = list(compress(candidates, recent))
             candidates_created = list(compress(candidates_created, recent))
-            prune_at = max(prune_at, 2 * len(candidates))
+            prune_at = max(_PRUNE_FACTOR * wanted, 2 * len(candidates))
     if len(candidates) > wanted:
         bound = sorted(candidates_created)[-wanted]
         candidates = list(compress(candidates, map(le, repeat(bound), candidates_created)))
@@ -151,9 +153,15 @@ def first_newest(
     return [(job_key, job) for job_key, _, job in ordered[:wanted]]
 
 
-def first_by_name(chunks: Iterable[list[JobLike]], wanted: int, after: SortKey | None) -> list[Entry]:
+def first_by_name(
+    chunks: Iterable[list[JobLike]], wanted: int, after: SortKey | None, *, window: NameWindow | None = None
+) -> list[Entry]:
     """The ``wanted`` smallest (``name_and_version_key``, job) entries with a key greater than ``after``,
-    in order, out of the jobs of ``chunks``: O(n log k) for n jobs.
+    in order, out of the jobs of ``chunks``: O(n) for n jobs (ties at the bound aside). ``window``, when
+    given, is narrowed as in ``first_newest``.
+
+    The grouped key begins with ``jobName``, so the ``wanted``-th smallest key has the ``wanted``-th
+    smallest name: the bound is found from names alone, and keys are built for the survivors only.
 
     >>> jobs = [{"jobId": i, "jobName": n} for i, n in zip("abcd", ("y", "x", "z", "x"))]
     >>> [job["jobId"] for _, job in first_by_name([jobs], 3, None)]
@@ -161,26 +169,39 @@ def first_by_name(chunks: Iterable[list[JobLike]], wanted: int, after: SortKey |
     >>> [job["jobId"] for _, job in first_by_name([jobs[:2], jobs[2:]], 2, name_and_version_key(jobs[3]))]
     ['a', 'c']
     """
-    lowest: str | None = None if after is None else after[0]  # a job named before this is at or before it
-    highest: str | None = None  # a job named after this cannot make the page
-    entries: list[tuple[SortKey, int, JobLike]] = []  # (key, input position, job), key past the cursor
-    positions = count()
-    prune_at = _PRUNE_FACTOR * wanted
+    lowest: str | None = None if after is None else after[0]  # named before this: at or before the cursor
+    highest: str | None = None  # named after this: cannot make the page
+    candidates: list[JobLike] = []  # jobs past the cursor that may make the page, in input order
+    candidate_names: list[str] = []  # their names, position for position
+    if window is None:
+        window = NameWindow()
+    window.lowest = lowest
+    prune_at = wanted
     for jobs in chunks:
-        if lowest is not None and highest is not None:
-            jobs = [job for job in jobs if lowest <= job["jobName"] <= highest]
-        elif lowest is not None:
-            jobs = [job for job in jobs if job["jobName"] >= lowest]
-        elif highest is not None:
-            jobs = [job for job in jobs if job["jobName"] <= highest]
-        keyed = zip(map(name_and_version_key, jobs), positions, jobs, strict=False)  # positions: endless
-        entries += keyed if after is None else (entry for entry in keyed if entry[0] > after)
-        if len(entries) >= prune_at:
-            entries = heapq.nsmallest(wanted, entries)
-            if len(entries) == wanted:
-                highest = entries[-1][0][0]
-            prune_at = max(prune_at, 2 * len(entries))
-    return [(job_key, job) for job_key, _, job in heapq.nsmallest(wanted, entries)]
+        names = [job["jobName"] for job in jobs]
+        if highest is not None:
+            if min(names) > highest:
+                continue
+            inside = list(map(ge, repeat(highest), names))
+            jobs, names = list(compress(jobs, inside)), list(compress(names, inside))
+        if lowest is not None and after is not None:
+            # P-4: past the cursor: a greater name, or the cursor's name with a greater key.
+            past = [
+                name > lowest or (name == lowest and name_and_version_key(job) > after)
+                for job, name in zip(jobs, names, strict=True)
+            ]
+            jobs, names = list(compress(jobs, past)), list(compress(names, past))
+        candidates += jobs
+        candidate_names += names
+        if len(candidates) >= prune_at:
+            highest = window.highest = sorted(candidate_names)[wanted - 1]
+            inside = list(map(ge, repeat(highest), candidate_names))
+            candidates = list(compress(candidates, inside))
+            candidate_names = list(compress(candidate_names, inside))
+            prune_at = max(_PRUNE_FACTOR * wanted, 2 * len(candidates))
+    # ``nsmallest`` is stable through the positions: equal keys (repeated job ids) keep their input order.
+    keyed = zip(map(name_and_version_key, candidates), count(), candidates, strict=False)  # count: endless
+    return [(job_key, job) for job_key, _, job in heapq.nsmallest(wanted, keyed)]
 
 
 def _smallest_ids(jobs: list[JobLike], wanted: int, reverse_order: bool) -> list[JobLike]:

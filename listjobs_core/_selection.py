@@ -20,8 +20,8 @@ The conditions, in the order they are applied, from the sources:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from itertools import islice
-from typing import NamedTuple
+from itertools import islice, repeat
+from typing import NamedTuple, Protocol
 
 from ._children import select_family
 from ._filters import ChunkSelect
@@ -29,7 +29,15 @@ from ._model import JobLike
 from ._query import ListQuery
 from ._queues import QueueMatcher
 
-__all__ = ["CHUNK_SIZE", "CreatedAtWindow", "Selection", "iter_selected", "selected_status"]
+__all__ = [
+    "CHUNK_SIZE",
+    "CreatedAtWindow",
+    "NameWindow",
+    "Selection",
+    "Window",
+    "iter_selected",
+    "selected_status",
+]
 
 # How many jobs the pure function reads per step: enough that a step's fixed costs vanish, few enough that
 # a step's jobs stay in the CPU caches between its comprehensions.
@@ -58,11 +66,19 @@ def selected_status(query: ListQuery) -> str | None:
     return None
 
 
+class Window(Protocol):
+    """What a page's search knows of the jobs that can still make the page: the selection applies it to
+    every job first, so a job that cannot make the page costs one comparison and no other test."""
+
+    def select(self, jobs: Iterable[JobLike]) -> Iterable[JobLike]:
+        """The jobs inside the window, in order (``jobs`` itself while the window is open)."""
+        ...
+
+
 class CreatedAtWindow:
-    """The ``createdAt`` values a dated job may still have to make a newest-first page (inclusive limits,
-    ``None``: unbounded). The page's search (``_first_keys.first_newest``) narrows it as it learns the page;
-    the selection tests it first, before any other condition, so a job that cannot make the page costs one
-    comparison. Jobs without ``createdAt`` always pass: the search sorts them on its own (O-3)."""
+    """For a newest-first page: the ``createdAt`` values a dated job may still have (inclusive limits,
+    ``None``: unbounded), narrowed by ``_first_keys.first_newest`` as it learns the page. Jobs without
+    ``createdAt`` always pass: the search sorts them on its own (O-3)."""
 
     __slots__ = ("newest", "oldest")
 
@@ -70,34 +86,60 @@ class CreatedAtWindow:
         self.oldest: int | None = None
         self.newest: int | None = None
 
-    def select(self, jobs: Iterable[JobLike]) -> list[JobLike]:
-        """The jobs undated or dated inside the window, in order."""
+    def select(self, jobs: Iterable[JobLike]) -> Iterable[JobLike]:
         oldest, newest = self.oldest, self.newest
+        if oldest is None:
+            if newest is None:
+                return jobs
+            return [job for job in jobs if (created := job.get("createdAt")) is None or created <= newest]
         if newest is None:
             return [job for job in jobs if (created := job.get("createdAt")) is None or created >= oldest]
-        if oldest is None:
-            return [job for job in jobs if (created := job.get("createdAt")) is None or created <= newest]
         return [
             job for job in jobs if (created := job.get("createdAt")) is None or oldest <= created <= newest
         ]
 
 
+class NameWindow:
+    """For a page grouped by name (O-2): the ``jobName`` values a job may still have (inclusive limits,
+    ``None``: unbounded), narrowed by ``_first_keys.first_by_name`` as it learns the page."""
+
+    __slots__ = ("highest", "lowest")
+
+    def __init__(self) -> None:
+        self.lowest: str | None = None
+        self.highest: str | None = None
+
+    def select(self, jobs: Iterable[JobLike]) -> Iterable[JobLike]:
+        lowest, highest = self.lowest, self.highest
+        if highest is None:
+            if lowest is None:
+                return jobs
+            return [job for job in jobs if job["jobName"] >= lowest]
+        if lowest is None:
+            return [job for job in jobs if job["jobName"] <= highest]
+        return [job for job in jobs if lowest <= job["jobName"] <= highest]
+
+
 class Selection(NamedTuple):
     """The jobs a query selects, as one list per chunk of the input that keeps any: in input order, or in
-    reverse input order throughout when ``reversed``. For a newest-first selection, ``window`` holds back
-    the jobs that cannot make the page."""
+    reverse input order throughout when ``reversed``."""
 
     chunks: Iterator[list[JobLike]]
     reversed: bool
-    window: CreatedAtWindow
 
 
-def iter_selected(jobs: Iterable[JobLike], query: ListQuery, *, newest_first: bool = False) -> Selection:
-    """The jobs a query selects, chunk by chunk.
+def iter_selected(
+    jobs: Iterable[JobLike],
+    query: ListQuery,
+    *,
+    window: Window | None = None,
+    newest_first: bool = False,
+) -> Selection:
+    """The jobs a query selects, chunk by chunk, each chunk first narrowed by ``window`` as it stands.
 
     With ``newest_first``, a list or tuple whose last job is newer than its first (jobs appended in
     creation order) is read from its end, so a newest-first page finds its jobs in the first chunks read,
-    and the window then holds back every older job at the cost of one comparison.
+    and a created-at window then holds back every older job at the cost of one comparison.
 
     >>> from listjobs_core import LIST_SERVICE_JOBS
     >>> jobs = [{"jobId": str(i), "status": ("RUNNING", "FAILED")[i % 2]} for i in range(5)]
@@ -106,28 +148,46 @@ def iter_selected(jobs: Iterable[JobLike], query: ListQuery, *, newest_first: bo
     [['0', '2', '4']]
     """
     narrow = _chunk_selector(query)
-    window = CreatedAtWindow()
+    if window is not None:
+        inside, by_query = window.select, narrow
 
-    def select(chunk: Iterable[JobLike]) -> list[JobLike]:
-        if window.oldest is not None or window.newest is not None:
-            chunk = window.select(chunk)
-        return narrow(chunk)
+        def narrow(chunk: Iterable[JobLike]) -> list[JobLike]:
+            return by_query(inside(chunk))
 
     chunks, from_the_end = _input_chunks(jobs, newest_first)
-    return Selection((selected for chunk in chunks if (selected := select(chunk))), from_the_end, window)
+    return Selection((selected for chunk in chunks if (selected := narrow(chunk))), from_the_end)
 
 
 def _input_chunks(jobs: Iterable[JobLike], newest_first: bool) -> tuple[Iterator[Iterable[JobLike]], bool]:
-    """The input in chunks of ``CHUNK_SIZE`` jobs, read in place from a list or a tuple (from its end when
-    asked for newest first and it looks appended in creation order), copied from any other iterable."""
-    size = CHUNK_SIZE
+    """The input in chunks, read in place from a list or a tuple (from its end when asked for newest first
+    and it looks appended in creation order), copied from any other iterable."""
+    sizes = _chunk_sizes(CHUNK_SIZE)
     if isinstance(jobs, (list, tuple)):
         count = len(jobs)
-        from_the_end = newest_first and count > size and _newest_at_the_end(jobs)
+        from_the_end = newest_first and count > CHUNK_SIZE and _newest_at_the_end(jobs)
         remaining = reversed(jobs) if from_the_end else iter(jobs)
-        return (islice(remaining, size) for _ in range(0, count, size)), from_the_end
+        return _sized_chunks(remaining, count, sizes), from_the_end
     rest = iter(jobs)
-    return iter(lambda: list(islice(rest, size)), []), False
+    return iter(lambda: list(islice(rest, next(sizes))), []), False
+
+
+def _chunk_sizes(largest: int) -> Iterator[int]:
+    """64, 128, ... up to ``largest`` jobs, then ``largest`` for ever: the first small chunks let a page's
+    search set its window early, the later large ones cost little per job."""
+    size = min(64, largest)
+    while size < largest:
+        yield size
+        size *= 2
+    yield from repeat(largest)
+
+
+def _sized_chunks(
+    remaining: Iterator[JobLike], count: int, sizes: Iterator[int]
+) -> Iterator[Iterable[JobLike]]:
+    while count > 0:
+        size = next(sizes)
+        yield islice(remaining, size)
+        count -= size
 
 
 def _newest_at_the_end(jobs: list[JobLike] | tuple[JobLike, ...]) -> bool:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from oracle import sort_key
 
 from listjobs_core._first_keys import first_by_name, first_newest
-from listjobs_core._selection import CreatedAtWindow
+from listjobs_core._selection import CreatedAtWindow, NameWindow, Window
 
 GROUPED = {"filters": [{"name": "JOB_NAME", "values": ["*"]}]}
 
@@ -38,12 +38,11 @@ def make_jobs(drawn: list[tuple[int | None, str, str]]) -> list[dict[str, Any]]:
     return jobs
 
 
-def chunked(jobs: list[dict[str, Any]], size: int, window: CreatedAtWindow | None) -> Any:
+def chunked(jobs: list[dict[str, Any]], size: int, window: Window | None) -> Any:
     """Chunks of ``size`` jobs, each narrowed by the window as it stands when the chunk is produced."""
     for start in range(0, len(jobs), size):
         chunk = jobs[start : start + size]
-        if window is not None and (window.oldest is not None or window.newest is not None):
-            chunk = window.select(chunk)
+        chunk = list(chunk if window is None else window.select(chunk))
         if chunk:
             yield chunk
 
@@ -67,9 +66,9 @@ def test_first_newest_is_the_start_of_the_sorted_jobs_past_the_cursor(
 
 
 @settings(max_examples=300)
-@given(tiny_jobs, st.integers(1, 6), st.integers(1, 4), st.data())
+@given(tiny_jobs, st.integers(1, 6), st.integers(1, 4), st.booleans(), st.data())
 def test_first_by_name_is_the_start_of_the_sorted_jobs_past_the_cursor(
-    drawn: list[Any], wanted: int, size: int, data: st.DataObject
+    drawn: list[Any], wanted: int, size: int, use_window: bool, data: st.DataObject
 ) -> None:
     """O-2, P-4, IN-1: the first jobs past the cursor in grouped order, equal keys in input order."""
     jobs = make_jobs(drawn)
@@ -77,7 +76,8 @@ def test_first_by_name_is_the_start_of_the_sorted_jobs_past_the_cursor(
     after = data.draw(st.one_of(st.none(), st.sampled_from(keys or [None])))
     ordered = sorted(jobs, key=lambda job: sort_key(job, GROUPED))
     expected = [job for job in ordered if after is None or sort_key(job, GROUPED) > after][:wanted]
-    found = first_by_name(chunked(jobs, size, None), wanted, after)
+    window = NameWindow() if use_window else None
+    found = first_by_name(chunked(jobs, size, window), wanted, after, window=window)
     assert [job["position"] for _, job in found] == [job["position"] for job in expected]
 
 
