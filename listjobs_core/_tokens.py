@@ -16,6 +16,12 @@ The fingerprint binds the token to the queue by name, so a name and its ARN agre
 tag, a hash of the ARN when the query named the queue by one (else zeros), tells two ARNs of the same
 name in other regions or accounts apart, which a name alone cannot.
 
+Speed, for a traversal that asks page after page: fingerprints are remembered per query, and the tokens
+this process issued or read lately are remembered with what they carry, so the next page's token is
+checked against its query without decoding it again. Both memories are bounded, and each entry is the
+function of its key that the full computation gives (a token is remembered only under the key that
+authenticated it), so they change no answer.
+
 Worked example: a page of ``ListServiceJobs`` for queue ``q`` ending at a job created at 1000 with id
 ``a`` carries the key ``[false,-1000,"a"]``; 1 + 8 + 4 + 17 + 16 = 46 bytes make 62 characters.
 """
@@ -28,6 +34,7 @@ import hashlib
 import hmac
 import json
 import re
+from typing import Any
 
 from ._decisions import (
     BUILTIN_TOKEN_KEY,
@@ -59,6 +66,22 @@ OTHER_QUERY_MESSAGE = (
 )
 
 
+# Bounded memories (see the module's notes); each is emptied when full.
+_MEMORY_LIMIT = 4096
+_fingerprints: dict[tuple[Any, ...], bytes] = {}
+_arn_tags: dict[str, bytes] = {}
+# (token key, token) -> (fingerprint, queue ARN tag, sort key as JSON data) of a token this process issued or
+# authenticated.
+_tokens_seen: dict[tuple[bytes | None, str], tuple[bytes, bytes, list[Any]]] = {}
+_KEY_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _remember(memory: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(memory) >= _MEMORY_LIMIT:
+        memory.clear()
+    memory[key] = value
+
+
 def query_fingerprint(query: ListQuery) -> bytes:
     """What a token is bound to (T-3): the operation, the queue (by name, so an ARN and its name agree),
     the status as given, the filter, and the parent job (ListJobs). ``maxResults`` is not part of it.
@@ -71,6 +94,17 @@ def query_fingerprint(query: ListQuery) -> bytes:
     True
     """
     job_filter = query.job_filter
+    memo_key = (
+        query.operation.name,
+        query.job_queue,
+        query.job_status,
+        None if job_filter is None else (job_filter.name, job_filter.value),
+        query.parent_job_member,
+        query.parent_job_id,
+    )
+    remembered = _fingerprints.get(memo_key)
+    if remembered is not None:
+        return remembered
     bound_to = [
         query.operation.name,
         None if query.job_queue is None else queue_name(query.job_queue),
@@ -80,7 +114,9 @@ def query_fingerprint(query: ListQuery) -> bytes:
         None if query.parent_job_id is None else [query.parent_job_member, query.parent_job_id],
     ]
     canonical = json.dumps(bound_to, separators=(",", ":")).encode("ascii")
-    return hashlib.sha256(canonical).digest()[:TOKEN_QUERY_FINGERPRINT_BYTES]
+    fingerprint = hashlib.sha256(canonical).digest()[:TOKEN_QUERY_FINGERPRINT_BYTES]
+    _remember(_fingerprints, memo_key, fingerprint)
+    return fingerprint
 
 
 def queue_arn_tag(query: ListQuery) -> bytes:
@@ -90,10 +126,18 @@ def queue_arn_tag(query: ListQuery) -> bytes:
     >>> queue_arn_tag(ListQuery(LIST_SERVICE_JOBS, job_queue="q"))
     b'\\x00\\x00\\x00\\x00'
     """
-    if query.job_queue is None or not is_queue_arn(query.job_queue):
+    queue = query.job_queue
+    if queue is None:
         return _NO_QUEUE_ARN
-    digest = hashlib.sha256(query.job_queue.encode("utf-8", "surrogatepass")).digest()
-    return digest[:TOKEN_QUEUE_ARN_TAG_BYTES].rjust(TOKEN_QUEUE_ARN_TAG_BYTES, b"\x01")
+    tag = _arn_tags.get(queue)
+    if tag is None:
+        if is_queue_arn(queue):
+            digest = hashlib.sha256(queue.encode("utf-8", "surrogatepass")).digest()
+            tag = digest[:TOKEN_QUEUE_ARN_TAG_BYTES].rjust(TOKEN_QUEUE_ARN_TAG_BYTES, b"\x01")
+        else:
+            tag = _NO_QUEUE_ARN
+        _remember(_arn_tags, queue, tag)
+    return tag
 
 
 def _same_queue_arn(token_tag: bytes, query_tag: bytes) -> bool:
@@ -112,9 +156,10 @@ def encode_token(sort_key: SortKey, query: ListQuery, *, token_key: bytes | None
     >>> len(token), decode_token(token, query).sort_key
     (62, (False, -1000, 'a'))
     """
-    key_json = json.dumps(list(sort_key), separators=(",", ":"), ensure_ascii=False)
-    header = bytes([TOKEN_FORMAT_VERSION]) + query_fingerprint(query) + queue_arn_tag(query)
-    payload = header + key_json.encode("utf-8", "surrogatepass")
+    key_data = list(sort_key)
+    fingerprint, arn_tag = query_fingerprint(query), queue_arn_tag(query)
+    header = bytes([TOKEN_FORMAT_VERSION]) + fingerprint + arn_tag
+    payload = header + _KEY_JSON(key_data).encode("utf-8", "surrogatepass")
     token = _encode_text(payload + _tag(payload, token_key))
     if len(token) > TOKEN_MAX_CHARACTERS:
         # T-1 caps tokens; only a job whose jobId or jobName is hundreds of characters long gets here.
@@ -122,6 +167,7 @@ def encode_token(sort_key: SortKey, query: ListQuery, *, token_key: bytes | None
             f"cannot issue a nextToken after job {sort_key[-1]!r}: its jobId and jobName are too long "
             f"for a token of at most {TOKEN_MAX_CHARACTERS} characters"
         )
+    _remember(_tokens_seen, (token_key, token), (fingerprint, arn_tag, key_data))
     return token
 
 
@@ -139,6 +185,14 @@ def decode_token(token: str, query: ListQuery, *, token_key: bytes | None = None
     # Size first (T-1), so a huge value costs nothing to refuse.
     if not (_encoded_length(_SMALLEST_TOKEN_BYTES) <= len(token) <= TOKEN_MAX_CHARACTERS):
         raise ClientException(INVALID_TOKEN_MESSAGE)
+    seen = _tokens_seen.get((token_key, token))
+    if seen is not None:
+        fingerprint, arn_tag, key_data = seen
+        # The very token this process issued or authenticated under this key: what it carries is known.
+        if fingerprint == query_fingerprint(query) and _same_queue_arn(arn_tag, queue_arn_tag(query)):
+            sort_key = sort_key_from_json(query, key_data)
+            if sort_key is not None:
+                return Cursor(sort_key)
     raw = _decode_text(token)
     payload, tag = raw[:-TOKEN_TAG_BYTES], raw[-TOKEN_TAG_BYTES:]
     if not hmac.compare_digest(tag, _tag(payload, token_key)):
@@ -150,12 +204,14 @@ def decode_token(token: str, query: ListQuery, *, token_key: bytes | None = None
     if not _same_queue_arn(payload[_FINGERPRINT_END:_HEADER_BYTES], queue_arn_tag(query)):
         raise ClientException(OTHER_QUERY_MESSAGE)
     try:
-        key_data = json.loads(payload[_HEADER_BYTES:].decode("utf-8", "surrogatepass"))
+        data = json.loads(payload[_HEADER_BYTES:].decode("utf-8", "surrogatepass"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        key_data = None
-    sort_key = sort_key_from_json(query, key_data)
+        data = None
+    sort_key = sort_key_from_json(query, data)
     if sort_key is None:
         raise ClientException(OTHER_QUERY_MESSAGE)
+    carried = (payload[1:_FINGERPRINT_END], payload[_FINGERPRINT_END:_HEADER_BYTES], list(sort_key))
+    _remember(_tokens_seen, (token_key, token), carried)
     return Cursor(sort_key)
 
 
@@ -177,7 +233,7 @@ def check_token_key(token_key: object) -> bytes | None:
 
 def _tag(payload: bytes, token_key: bytes | None) -> bytes:
     key = BUILTIN_TOKEN_KEY if token_key is None else token_key
-    return hmac.new(key, payload, hashlib.sha256).digest()[:TOKEN_TAG_BYTES]
+    return hmac.digest(key, payload, "sha256")[:TOKEN_TAG_BYTES]
 
 
 def _encode_text(raw: bytes) -> str:
