@@ -1,43 +1,75 @@
 """One scope of indexes, and how each filter's index plan reads it (rules S-1 to S-9, O-1, O-2, LJ-9).
 
-Theory of operation: a scope indexes one set of jobs (every job, the jobs of one ``jobQueue`` value, or
-the children of one parent job) under the core's own sort keys (``_ordering``):
+Theory of operation: a scope indexes one set of jobs (every job, the jobs of one ``jobQueue`` value or of
+one queue name, or the children of one parent job) under the core's own sort keys (``_ordering``):
 
 - ``by_status``: status -> newest-first keys ``(no_created_at, -createdAt, jobId)`` (O-1);
+- ``by_created``: every newest-first key, whatever the status: a created-at filter, which ignores the
+  status (S-3), is one range of it;
 - ``by_member``: for each member a ``MEMBER_EQUALS`` filter reads (``shareIdentifier``,
-  ``quotaShareName``): value -> status -> newest-first keys;
+  ``quotaShareName``): value -> status -> newest-first keys (S-4 with ``jobStatus``), and
+  ``by_member_any``: value -> newest-first keys (S-4 without);
 - ``by_definition`` (when the operation has a ``DEFINITION_PATTERN`` filter): by definition name and by
   the exact ``jobDefinition`` -> status -> newest-first keys, and the distinct names in order;
-- ``by_name``: grouped keys ``(jobName, version, newest-first key)`` (O-2).
+- ``by_name``: grouped keys ``(jobName, version, newest-first key)`` (O-2), and ``by_folded``: the same
+  under the folded name, ``(folded jobName, grouped key)`` (see ``_name_ranges``).
 
 A job's newest-first key is one tuple shared by every index it is in, so an index costs a list slot per
-job, not a key. ``scope_runs`` turns a query into runs: iterators of keys in the query's order, past the
-cursor, that the store merges. Each filter's ``IndexPlan`` (its spec, ``_filters``) picks the indexes; a
-``SCAN`` plan reads the status indexes and tests each job with the spec's predicate, so a filter with no
-index of its own is still answered, in order, by any store.
+job, not a key. A status change moves that key between the status buckets only: the other indexes do not
+depend on the status. ``scope_runs`` turns a query into runs: iterators of keys in the query's order,
+past the cursor, that the store merges when it reads more than one. Each filter's ``IndexPlan`` (its spec,
+``_filters``) picks the indexes; a ``SCAN`` plan reads the status indexes (or ``by_created``) and tests each
+job with the spec's predicate, so a filter with no index of its own is still answered, in order, by any
+store.
 """
 
 from __future__ import annotations
 
 import math
 from bisect import bisect_left, insort
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import takewhile
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import _decisions
 from .._definitions import JobDefinitionPattern, PatternKind, job_definition_name
 from .._filters import FILTERS, CreatedAtBound, IndexPlan
 from .._operations import Operation
 from .._query import ListQuery
-from ._name_ranges import name_run
+from ._name_ranges import FoldTable, name_run
 from ._sorted_keys import Key, SortedKeys
 
-__all__ = ["PLANS", "Layout", "Scope", "StatusBuckets", "job_id_of", "scope_runs"]
+__all__ = [
+    "PLANS",
+    "IndexLists",
+    "JobKeys",
+    "Layout",
+    "Reading",
+    "Scope",
+    "StatusBuckets",
+    "job_id_of",
+    "scope_runs",
+]
 
 StatusBuckets = dict[Any, SortedKeys]
 JobOf = Callable[[Key, bool], Mapping[str, Any]]
+
+
+class JobKeys(NamedTuple):
+    """A job's keys: newest-first (O-1), grouped ``(jobName, version, newest)`` (O-2), and the grouped key
+    under the folded name ``(folded jobName, grouped)``."""
+
+    newest: Key
+    grouped: Key
+    folded: Key
+
+
+class Reading(NamedTuple):
+    """What a plan needs from the store besides the scope: the job of a key, and the case-fold table."""
+
+    job_of: JobOf
+    fold_table: FoldTable
 
 
 def job_id_of(key: Key, grouped: bool) -> str:
@@ -106,52 +138,203 @@ class _DefinitionIndex:
 class Scope:
     """The indexes over one set of jobs (see the module's notes)."""
 
-    __slots__ = ("by_definition", "by_member", "by_name", "by_status", "size")
+    __slots__ = (
+        "by_created",
+        "by_definition",
+        "by_folded",
+        "by_member",
+        "by_member_any",
+        "by_name",
+        "by_status",
+        "size",
+    )
 
     def __init__(self, layout: Layout) -> None:
         self.by_status: StatusBuckets = {}
-        self.by_member: dict[str, dict[str, StatusBuckets]] = {
-            member: {} for member in layout.equality_members
-        }
+        self.by_created = SortedKeys()
+        members = layout.equality_members
+        self.by_member: dict[str, dict[str, StatusBuckets]] = {member: {} for member in members}
+        self.by_member_any: dict[str, dict[str, SortedKeys]] = {member: {} for member in members}
         self.by_definition = _DefinitionIndex() if layout.definitions else None
         self.by_name = SortedKeys()
+        self.by_folded = SortedKeys()
         self.size = 0
 
-    def add(self, job: Mapping[str, Any], newest: Key, grouped: Key) -> None:
-        status = job.get("status")
+    def add(self, job: Mapping[str, Any], keys: JobKeys) -> None:
+        """Index a job under its keys. O(log N) per index."""
+        status, newest = job.get("status"), keys.newest
         _bucket(self.by_status, status).add(newest)
+        self.by_created.add(newest)
         for member, by_value in self.by_member.items():
             value = job.get(member)
             if value is not None:
                 _bucket(by_value.setdefault(value, {}), status).add(newest)
+                _bucket(self.by_member_any[member], value).add(newest)
         definition = job.get("jobDefinition")
         if self.by_definition is not None and definition is not None:
             self.by_definition.add(definition, status, newest)
-        self.by_name.add(grouped)
+        self.by_name.add(keys.grouped)
+        self.by_folded.add(keys.folded)
         self.size += 1
 
-    def discard(self, job: Mapping[str, Any], newest: Key, grouped: Key) -> None:
-        status = job.get("status")
+    def discard(self, job: Mapping[str, Any], keys: JobKeys) -> None:
+        """Remove a job indexed under its keys. O(log N) per index."""
+        status, newest = job.get("status"), keys.newest
         _discard(self.by_status, status, newest)
+        self.by_created.remove(newest)
         for member, by_value in self.by_member.items():
             value = job.get(member)
             if value is not None:
                 _discard_from(by_value, value, status, newest)
+                _discard(self.by_member_any[member], value, newest)
         definition = job.get("jobDefinition")
         if self.by_definition is not None and definition is not None:
             self.by_definition.discard(definition, status, newest)
-        self.by_name.remove(grouped)
+        self.by_name.remove(keys.grouped)
+        self.by_folded.remove(keys.folded)
         self.size -= 1
 
+    def move_status(self, job: Mapping[str, Any], before: Any, after: Any, newest: Key) -> None:
+        """A job's status changes from ``before`` to ``after``, and nothing else of it: only the status
+        buckets change. O(log N) per status bucket the job is in."""
+        _discard(self.by_status, before, newest)
+        _bucket(self.by_status, after).add(newest)
+        for member, by_value in self.by_member.items():
+            value = job.get(member)
+            if value is not None:
+                buckets = by_value[value]
+                _discard(buckets, before, newest)
+                _bucket(buckets, after).add(newest)
+        definition = job.get("jobDefinition")
+        if self.by_definition is not None and definition is not None:
+            self.by_definition.discard(definition, before, newest)
+            self.by_definition.add(definition, after, newest)
 
-def _bucket(buckets: StatusBuckets, status: Any) -> SortedKeys:
+    @classmethod
+    def build(cls, layout: Layout, keys: IndexLists) -> Scope:
+        """A scope over the jobs of ``keys``, each index cut into chunks at once: O(N)."""
+        scope = cls(layout)
+        scope.by_status = {status: SortedKeys.from_sorted(run) for status, run in keys.by_status.items()}
+        scope.by_created = SortedKeys.from_sorted(keys.by_created)
+        for member, by_value in keys.by_member.items():
+            scope.by_member[member] = {
+                value: {status: SortedKeys.from_sorted(run) for status, run in buckets.items()}
+                for value, buckets in by_value.items()
+            }
+            scope.by_member_any[member] = {
+                value: SortedKeys.from_sorted(run) for value, run in keys.by_member_any[member].items()
+            }
+        for job, job_keys in keys.definitions:
+            assert scope.by_definition is not None
+            scope.by_definition.add(job["jobDefinition"], job.get("status"), job_keys.newest)
+        scope.by_name = SortedKeys.from_sorted(keys.by_name)
+        scope.by_folded = SortedKeys.from_sorted(keys.by_folded)
+        scope.size = len(keys.by_created)
+        return scope
+
+
+class IndexLists:
+    """The keys of every index of a scope as sorted lists, gathered from many jobs at once, and merged
+    from the lists of disjoint sets of jobs (a scope of every job from the scopes of its queues)."""
+
+    __slots__ = (
+        "by_created", "by_folded", "by_member", "by_member_any", "by_name", "by_status", "definitions"
+    )
+
+    def __init__(self, members: Iterable[str]) -> None:
+        self.by_status: dict[Any, list[Key]] = {}
+        self.by_created: list[Key] = []
+        self.by_member: dict[str, dict[str, dict[Any, list[Key]]]] = {member: {} for member in members}
+        self.by_member_any: dict[str, dict[str, list[Key]]] = {member: {} for member in self.by_member}
+        self.definitions: list[tuple[Mapping[str, Any], JobKeys]] = []
+        self.by_name: list[Key] = []
+        self.by_folded: list[Key] = []
+
+    @classmethod
+    def gather(cls, layout: Layout, indexed: Iterable[tuple[Mapping[str, Any], JobKeys]]) -> IndexLists:
+        """The sorted keys of each index over the jobs of ``indexed``. Jobs in creation order give their
+        newest-first keys in descending runs, which sort in O(N); grouped keys are sorted within each name
+        and version, and the names once."""
+        lists = cls(layout.equality_members)
+        by_status, created, by_member, by_member_any = (
+            lists.by_status, lists.by_created, lists.by_member, lists.by_member_any
+        )
+        definitions = layout.definitions
+        groups: dict[str, dict[int, list[Key]]] = {}  # jobName -> version -> folded keys
+        for job, keys in indexed:
+            status, newest = job.get("status"), keys.newest
+            by_status.setdefault(status, []).append(newest)
+            created.append(newest)
+            for member, by_value in by_member.items():
+                value = job.get(member)
+                if value is not None:
+                    by_value.setdefault(value, {}).setdefault(status, []).append(newest)
+                    by_member_any[member].setdefault(value, []).append(newest)
+            if definitions and job.get("jobDefinition") is not None:
+                lists.definitions.append((job, keys))
+            grouped = keys.grouped
+            groups.setdefault(grouped[0], {}).setdefault(grouped[1], []).append(keys.folded)
+        for run in (*by_status.values(), created):
+            run.sort()
+        for by_value in by_member.values():
+            for buckets in by_value.values():
+                for run in buckets.values():
+                    run.sort()
+        for any_status in by_member_any.values():
+            for run in any_status.values():
+                run.sort()
+        by_folded_name: dict[str, list[Key]] = {}
+        for name in sorted(groups):
+            versions = groups[name]
+            for version in sorted(versions):
+                run = versions[version]
+                run.sort()  # one name and version: by newest-first key
+                lists.by_name += [grouped for _, grouped in run]
+                by_folded_name.setdefault(run[0][0], []).extend(run)
+        # Within one folded name the runs were appended in ascending (name, version), each sorted.
+        lists.by_folded = [key for folded in sorted(by_folded_name) for key in by_folded_name[folded]]
+        return lists
+
+    @classmethod
+    def merge(cls, layout: Layout, parts: list[IndexLists]) -> IndexLists:
+        """The lists of the union of disjoint sets of jobs: each index's sorted runs joined and merged by
+        ``sort`` (which merges sorted runs in O(N log runs))."""
+        if len(parts) == 1:
+            return parts[0]
+        lists = cls(layout.equality_members)
+        for part in parts:
+            for status, run in part.by_status.items():
+                lists.by_status.setdefault(status, []).extend(run)
+            lists.by_created += part.by_created
+            for member, by_value in part.by_member.items():
+                for value, buckets in by_value.items():
+                    merged = lists.by_member[member].setdefault(value, {})
+                    for status, run in buckets.items():
+                        merged.setdefault(status, []).extend(run)
+                for value, run in part.by_member_any[member].items():
+                    lists.by_member_any[member].setdefault(value, []).extend(run)
+            lists.definitions += part.definitions
+            lists.by_name += part.by_name
+            lists.by_folded += part.by_folded
+        for run in (*lists.by_status.values(), lists.by_created, lists.by_name, lists.by_folded):
+            run.sort()
+        for member, by_value in lists.by_member.items():
+            for buckets in by_value.values():
+                for run in buckets.values():
+                    run.sort()
+            for run in lists.by_member_any[member].values():
+                run.sort()
+        return lists
+
+
+def _bucket(buckets: dict[Any, SortedKeys], status: Any) -> SortedKeys:
     bucket = buckets.get(status)
     if bucket is None:
         bucket = buckets[status] = SortedKeys()
     return bucket
 
 
-def _discard(buckets: StatusBuckets, status: Any, key: Key) -> None:
+def _discard(buckets: dict[Any, SortedKeys], status: Any, key: Key) -> None:
     bucket = buckets[status]
     bucket.remove(key)
     if not bucket:
@@ -201,33 +384,44 @@ def created_at_range(bound: CreatedAtBound) -> tuple[Key, Key]:
     return lower, upper
 
 
+def _newest_first_indexes(scope: Scope, status: str | None) -> list[SortedKeys]:
+    """Every job of the scope with the status ``selected_status`` selects, newest first: one index."""
+    if status is None:
+        return [scope.by_created]
+    return status_buckets(scope.by_status, status)
+
+
 def _status_runs(
-    scope: Scope, query: ListQuery, status: str | None, after: Key | None, job_of: JobOf
+    scope: Scope, query: ListQuery, status: str | None, after: Key | None, reading: Reading
 ) -> list[Iterator[Key]]:
     # S-1, S-2: one status bucket.
-    return [range_run(bucket, None, None, after) for bucket in status_buckets(scope.by_status, status)]
+    return [range_run(index, None, None, after) for index in _newest_first_indexes(scope, status)]
 
 
 def _created_at_runs(
-    scope: Scope, query: ListQuery, status: str | None, after: Key | None, job_of: JobOf
+    scope: Scope, query: ListQuery, status: str | None, after: Key | None, reading: Reading
 ) -> list[Iterator[Key]]:
+    # S-7, S-8: one range of the newest-first keys (of every status: S-3).
     assert query.job_filter is not None
     lower, upper = created_at_range(query.job_filter.parsed)
-    return [range_run(bucket, lower, upper, after) for bucket in status_buckets(scope.by_status, status)]
+    return [range_run(index, lower, upper, after) for index in _newest_first_indexes(scope, status)]
 
 
 def _member_runs(
-    scope: Scope, query: ListQuery, status: str | None, after: Key | None, job_of: JobOf
+    scope: Scope, query: ListQuery, status: str | None, after: Key | None, reading: Reading
 ) -> list[Iterator[Key]]:
     # S-4: exact equality with the member, with jobStatus when given.
     assert query.job_filter is not None
-    by_value = scope.by_member[query.job_filter.spec.member]
-    buckets = status_buckets(by_value.get(query.job_filter.parsed, {}), status)
+    member, value = query.job_filter.spec.member, query.job_filter.parsed
+    if status is None:
+        index = scope.by_member_any[member].get(value)
+        return [] if index is None else [range_run(index, None, None, after)]
+    buckets = status_buckets(scope.by_member[member].get(value, {}), status)
     return [range_run(bucket, None, None, after) for bucket in buckets]
 
 
 def _definition_runs(
-    scope: Scope, query: ListQuery, status: str | None, after: Key | None, job_of: JobOf
+    scope: Scope, query: ListQuery, status: str | None, after: Key | None, reading: Reading
 ) -> list[Iterator[Key]]:
     assert query.job_filter is not None and scope.by_definition is not None
     buckets = scope.by_definition.buckets(query.job_filter.parsed, status)
@@ -235,25 +429,27 @@ def _definition_runs(
 
 
 def _name_runs(
-    scope: Scope, query: ListQuery, status: str | None, after: Key | None, job_of: JobOf
+    scope: Scope, query: ListQuery, status: str | None, after: Key | None, reading: Reading
 ) -> list[Iterator[Key]]:
     assert query.job_filter is not None
-    return [_with_status(name_run(scope.by_name, query.job_filter.parsed, after), status, job_of)]
+    run = name_run(scope.by_name, scope.by_folded, query.job_filter.parsed, after, reading.fold_table)
+    return [_with_status(run, status, reading.job_of)]
 
 
 def _scan_runs(
-    scope: Scope, query: ListQuery, status: str | None, after: Key | None, job_of: JobOf
+    scope: Scope, query: ListQuery, status: str | None, after: Key | None, reading: Reading
 ) -> list[Iterator[Key]]:
     # A filter without an index of its own: its jobs in the query's order, each tested by its predicate.
     assert query.job_filter is not None
     spec = query.job_filter.spec
     matches = spec.predicate(query.job_filter.parsed)
+    job_of = reading.job_of
     if spec.groups_by_name:
         walk = _with_status(scope.by_name.walk(after, inclusive=False), status, job_of)
         return [(key for key in walk if matches(job_of(key, True)))]
     return [
-        (key for key in range_run(bucket, None, None, after) if matches(job_of(key, False)))
-        for bucket in status_buckets(scope.by_status, status)
+        (key for key in range_run(index, None, None, after) if matches(job_of(key, False)))
+        for index in _newest_first_indexes(scope, status)
     ]
 
 
@@ -265,7 +461,7 @@ def _with_status(keys: Iterator[Key], status: str | None, job_of: JobOf) -> Iter
     return (key for key in keys if job_of(key, True).get("status") == status)
 
 
-Plan = Callable[[Scope, ListQuery, "str | None", "Key | None", JobOf], list[Iterator[Key]]]
+Plan = Callable[[Scope, ListQuery, "str | None", "Key | None", Reading], list[Iterator[Key]]]
 
 # How each index plan of ``_filters.IndexPlan`` reads a scope; ``None`` stands for "no filter".
 PLANS: dict[IndexPlan | None, Plan] = {
@@ -279,8 +475,8 @@ PLANS: dict[IndexPlan | None, Plan] = {
 
 
 def scope_runs(
-    scope: Scope, query: ListQuery, status: str | None, after: Key | None, job_of: JobOf
+    scope: Scope, query: ListQuery, status: str | None, after: Key | None, reading: Reading
 ) -> list[Iterator[Key]]:
     """The runs of keys ``query`` selects in ``scope``, each in the query's order and past ``after``."""
     spec = query.filter_spec
-    return PLANS[None if spec is None else spec.index_plan](scope, query, status, after, job_of)
+    return PLANS[None if spec is None else spec.index_plan](scope, query, status, after, reading)

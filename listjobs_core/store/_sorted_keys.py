@@ -36,6 +36,20 @@ class SortedKeys:
         self._maxes: list[Key] = []
         self._size = 0
 
+    @classmethod
+    def from_sorted(cls, keys: list[Key]) -> SortedKeys:
+        """The keys of an ascending list of distinct keys, in chunks of ``_LOAD``: O(N), no comparison.
+
+        >>> list(SortedKeys.from_sorted([(1,), (2,), (3,)]).walk((1,), inclusive=False))
+        [(2,), (3,)]
+        """
+        index = cls()
+        load = cls._LOAD
+        index._chunks = [keys[start : start + load] for start in range(0, len(keys), load)]
+        index._maxes = [chunk[-1] for chunk in index._chunks]
+        index._size = len(keys)
+        return index
+
     def __len__(self) -> int:
         return self._size
 

@@ -1,0 +1,138 @@
+"""The invariants of a store's indexes, asserted by ``JobStore._check`` (the tests call it after each step).
+
+Each check recomputes what an index must hold from the jobs alone, with the core's own functions (the sort
+keys of ``_ordering``, ``to_summary``, ``queue_name``, ``parent_of``), and compares.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from .. import _decisions
+from .._definitions import job_definition_name
+from .._queues import queue_name
+from .._wire import to_summary
+from ._records import FlatRecord, ProjectedRecord, Record, summary_of
+from ._scope import Scope, StatusBuckets, job_id_of
+from ._sorted_keys import SortedKeys, require
+
+__all__ = ["check_store"]
+
+
+def check_store(store: Any) -> None:
+    """Assert every invariant of ``store``, a ``JobStore`` whose lock the caller holds (typed ``Any``: this
+    module reads the store's internals, and the store imports it)."""
+    jobs = store._jobs
+    members = store._members
+    keys_of = store._keys
+    expected: dict[int, list[Record]] = {}
+    for job_id, job in jobs.items():
+        require(type(job) in (FlatRecord, ProjectedRecord), f"job {job_id!r} is a record")
+        require(job["jobId"] == job_id, f"job {job_id!r} stored under its jobId")
+        keys = keys_of.of(job)
+        require(keys.newest == keys_of.newest_first(job), f"newest-first key of {job_id!r} is the core's")
+        flat_grouped = (keys.grouped[0], keys.grouped[1], *keys.grouped[2])
+        require(flat_grouped == keys_of.grouped(job), f"grouped key of {job_id!r} is the core's")
+        require(keys.folded == (job["jobName"].casefold(), keys.grouped), f"folded key of {job_id!r}")
+        require(
+            list(summary_of(job, members).items()) == list(to_summary(job, members).items()),
+            f"summary of {job_id!r} is the core's, member for member and in order",
+        )
+        fragment = getattr(job, "fragment", None)
+        if fragment is not None:
+            require(fragment == store_json(to_summary(job, members)), f"summary JSON of {job_id!r}")
+        for scope in store._scopes_of(job):
+            expected.setdefault(id(scope), []).append(job)
+        require(set(job["jobName"]) <= store._fold_table._seen, f"fold table knows the name of {job_id!r}")
+    scopes = {
+        "every job": store._everything,
+        **{f"jobQueue {value!r}": scope for value, scope in store._queues.items()},
+        **{f"queue name {name!r}": scope for name, scope in store._named.items()},
+        **{f"children of {family!r}": scope for family, scope in store._families.items()},
+    }
+    for what, scope in scopes.items():
+        _check_scope(store, scope, expected.get(id(scope), []), what)
+    names: dict[str, set[str]] = {}
+    for value in store._queues:
+        if value is not None:
+            names.setdefault(queue_name(value), set()).add(value)
+    require(store._queue_values == names, "queue values by queue name")
+    require(
+        all(name in store._named for name, values in names.items() if len(values) > 1),
+        "one scope per queue name that two values share",
+    )
+    require(all(name in names for name in store._named), "no scope for a queue name without jobs")
+    nonempty = (*store._queues.values(), *store._families.values(), *store._named.values())
+    require(all(scope.size for scope in nonempty), "no empty queue, name or family scope")
+    if store._operation.parent_job_members and not _decisions.QUEUE_LISTINGS_INCLUDE_CHILD_JOBS:
+        require(
+            sum(scope.size for scope in store._families.values()) + store._everything.size == len(jobs),
+            "every job in the scope of every job or in its parent's",
+        )
+
+
+def store_json(summary: dict[str, Any]) -> str:
+    """A summary as ``json.dumps`` writes it for the wire."""
+    return json.dumps(summary, separators=(",", ":"), ensure_ascii=False)
+
+
+def _check_scope(store: Any, scope: Scope, members: list[Record], what: str) -> None:
+    """Assert that one scope indexes exactly ``members``."""
+    jobs = store._jobs
+    keys_of = store._keys
+    member_ids = {job["jobId"] for job in members}
+    require(scope.size == len(members), f"{what}: size")
+
+    def check_keys(index: SortedKeys, expected: Iterable[Record], label: str, status: Any = ...) -> None:
+        index._check()
+        require(len(index) > 0, f"{what}: {label}: no empty index")
+        count = 0
+        for key in index:
+            job = jobs.get(job_id_of(key, False))
+            require(job is not None and job["jobId"] in member_ids, f"{what}: {label}: {key!r} is a member")
+            assert job is not None
+            if status is not ...:
+                require(job.get("status") == status, f"{what}: {label}: {key!r} under its status")
+            require(key == keys_of.newest_first(job), f"{what}: {label}: {key!r} is the core's key")
+            count += 1
+        require(count == sum(1 for _ in expected), f"{what}: {label}: every job once")
+
+    def check_buckets(buckets: StatusBuckets, expected: list[Record], label: str) -> None:
+        for status, bucket in buckets.items():
+            check_keys(bucket, (job for job in expected if job.get("status") == status), label, status)
+        require(
+            set(buckets) == {job.get("status") for job in expected}, f"{what}: {label}: one bucket per status"
+        )
+
+    check_buckets(scope.by_status, members, "by_status")
+    if members:
+        check_keys(scope.by_created, members, "by_created")
+    else:
+        require(not scope.by_created, f"{what}: by_created empty")
+    for member, by_value in scope.by_member.items():
+        values = {job[member] for job in members if job.get(member) is not None}
+        require(set(by_value) == values, f"{what}: one index per {member} present")
+        require(set(scope.by_member_any[member]) == values, f"{what}: one all-status index per {member}")
+        for value, buckets in by_value.items():
+            holding = [job for job in members if job.get(member) == value]
+            check_buckets(buckets, holding, f"{member} {value!r}")
+            check_keys(scope.by_member_any[member][value], holding, f"{member} {value!r}, any status")
+    if scope.by_definition is not None:
+        definitions = scope.by_definition
+        for name, buckets in definitions.by_name.items():
+            using = [job for job in members if job_definition_name(job.get("jobDefinition") or "\0") == name]
+            check_buckets(buckets, using, f"definition name {name!r}")
+        for arn, buckets in definitions.by_arn.items():
+            using = [job for job in members if job.get("jobDefinition") == arn]
+            check_buckets(buckets, using, f"definition {arn!r}")
+        require(definitions.names == sorted(definitions.by_name), f"{what}: definition names in order")
+    for index, label in ((scope.by_name, "by_name"), (scope.by_folded, "by_folded")):
+        index._check()
+        require(len(index) == len(members), f"{what}: {label} holds every job")
+        for key in index:
+            job_id = job_id_of(key if label == "by_name" else key[1], True)
+            keys = keys_of.of(jobs[job_id])
+            right = keys.grouped if label == "by_name" else keys.folded
+            require(job_id in member_ids and key == right, f"{what}: {label} key {key!r}")
