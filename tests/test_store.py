@@ -12,9 +12,34 @@ import pytest
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from strategies import JOB_ID_ALPHABET, job_bodies, jobs_lists, near_valid_requests, queries
+from strategies import (
+    JOB_ID_ALPHABET,
+    PARENTS,
+    definitions,
+    job_bodies,
+    jobs_lists,
+    list_jobs_queries,
+    near_valid_requests,
+    queries,
+)
 
-from listjobs_core import ClientException, ListingError, ServiceJob, ServiceJobStore, list_service_jobs
+from listjobs_core import (
+    LIST_JOBS,
+    LIST_SERVICE_JOBS,
+    ClientException,
+    JobStore,
+    ListingError,
+    ServiceJob,
+    ServiceJobStore,
+    list_jobs,
+    list_service_jobs,
+    paginate,
+)
+from listjobs_core._jobs import MEMBER_SHAPES, find_job_problem
+from listjobs_core._request import parse_request
+from listjobs_core._wire import to_summary
+from listjobs_core.store import _name_ranges
+from listjobs_core.store._records import is_simple, private_record, summary_of
 from listjobs_core.store._sorted_keys import SortedKeys as _SortedKeys
 
 # Characters whose case folding is not one-to-one, or not the identity on a single character: the sharp s
@@ -46,38 +71,88 @@ def store_queries(draw: st.DrawFn, jobs: list[dict[str, Any]]) -> dict[str, Any]
 page_size = st.one_of(st.integers(1, 4), st.just(100))
 
 
+@st.composite
+def list_jobs_bodies(draw: st.DrawFn) -> dict[str, Any]:
+    """A ListJobs job body: a store job body, most with a ``jobDefinition``."""
+    body = draw(store_job_bodies())
+    body.pop("quotaShareName", None)
+    if draw(st.integers(0, 3)):
+        body["jobDefinition"] = draw(definitions)
+    return body
+
+
+# ListJobs job ids: top-level jobs, array children ``P:i`` and MNP nodes ``P#i`` of the parents requested.
+list_jobs_ids = st.one_of(
+    st.text(JOB_ID_ALPHABET, min_size=1, max_size=3),
+    st.builds(
+        lambda parent, separator, index: f"{parent}{separator}{index}",
+        st.sampled_from(PARENTS),
+        st.sampled_from(":#"),
+        st.integers(0, 2),
+    ),
+)
+
+
+def wire_json(response: dict[str, Any]) -> bytes:
+    """A response as a server sends it (what ``answer_json`` must give, byte for byte)."""
+    return json.dumps(response, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 class StoreMachine(RuleBasedStateMachine):
-    """Puts, removes and paginated listings against a store and a plain dict of the same jobs."""
+    """Puts, batches, updates, removes and paginated listings against a store and a plain dict of the same
+    jobs: every page, as a dict and as JSON bytes, is the pure function's, tokens included."""
+
+    operation = LIST_SERVICE_JOBS
+    listing = staticmethod(list_service_jobs)
+    job_ids: st.SearchStrategy[str] = st.text(JOB_ID_ALPHABET, min_size=1, max_size=3)
+    bodies: st.SearchStrategy[dict[str, Any]] = store_job_bodies()
 
     def __init__(self) -> None:
         super().__init__()
         # Tiny chunks, so a few dozen jobs split and merge chunks as a million would.
         self.saved_load = _SortedKeys._LOAD
         _SortedKeys._LOAD = 2
+        self.saved_budget = _name_ranges.HEAD_SEARCH_BUDGET
         self.token_key: bytes | None = None
-        self.store = ServiceJobStore()
+        self.store = JobStore(self.operation)
         self.jobs: dict[str, dict[str, Any]] = {}
         self.request: dict[str, Any] | None = None
         self.token: str | None = None
-        self.listed: list[str] = []
 
     def teardown(self) -> None:
         _SortedKeys._LOAD = self.saved_load
+        _name_ranges.HEAD_SEARCH_BUDGET = self.saved_budget
 
-    @initialize(key=st.sampled_from((None, b"secret")))
-    def choose_token_key(self, key: bytes | None) -> None:
+    @initialize(key=st.sampled_from((None, b"secret")), budget=st.sampled_from((0, 2, 5, 256)))
+    def choose_token_key(self, key: bytes | None, budget: int) -> None:
+        """A token key, and how many searches a JOB_NAME prefix may spend on case variants before it
+        merges folded-name ranges instead (small budgets take the merge on most pages)."""
         self.token_key = key
-        self.store = ServiceJobStore(token_key=key)
+        _name_ranges.HEAD_SEARCH_BUDGET = budget
+        self.store = JobStore(self.operation, token_key=key)
 
     def expected(self, request: dict[str, Any]) -> dict[str, Any]:
-        return list_service_jobs(list(self.jobs.values()), request, token_key=self.token_key)
+        return self.listing(list(self.jobs.values()), request, token_key=self.token_key)
 
-    @rule(job_id=st.text(JOB_ID_ALPHABET, min_size=1, max_size=3), body=store_job_bodies())
-    def put(self, job_id: str, body: dict[str, Any]) -> None:
+    def queries(self) -> st.SearchStrategy[dict[str, Any]]:
+        return store_queries(list(self.jobs.values()))
+
+    @rule(data=st.data())
+    def put(self, data: st.DataObject) -> None:
         """Insert a job, or replace one that has the same id with anything at all."""
-        job = {"jobId": job_id, **body}
+        job = {"jobId": data.draw(self.job_ids), **data.draw(self.bodies)}
         self.store.put(job)
-        self.jobs[job_id] = copy.deepcopy(job)
+        self.jobs[job["jobId"]] = copy.deepcopy(job)
+
+    @rule(data=st.data(), size=st.integers(0, 8))
+    def put_many(self, data: st.DataObject, size: int) -> None:
+        """A batch of new and replacing jobs, some repeating an id within the batch: the later one wins."""
+        known = sorted(self.jobs)
+        ids = st.one_of(self.job_ids, st.sampled_from(known)) if known else self.job_ids
+        batch = [{"jobId": data.draw(ids), **data.draw(self.bodies)} for _ in range(size)]
+        self.store.put_many(iter(batch))
+        for job in batch:
+            self.jobs[job["jobId"]] = copy.deepcopy(job)
 
     @precondition(lambda self: self.jobs)
     @rule(data=st.data(), change=st.sampled_from(("status", "name", "createdAt", "queue", "share")))
@@ -85,7 +160,7 @@ class StoreMachine(RuleBasedStateMachine):
         """Replace a stored job with a copy of itself that differs in one member (a rename is a new key)."""
         job_id = data.draw(st.sampled_from(sorted(self.jobs)))
         job = copy.deepcopy(self.jobs[job_id])
-        body = data.draw(store_job_bodies())
+        body = data.draw(self.bodies)
         member = {
             "status": "status",
             "name": "jobName",
@@ -100,6 +175,21 @@ class StoreMachine(RuleBasedStateMachine):
         self.store.put(job)
         self.jobs[job_id] = job
 
+    @precondition(lambda self: self.jobs)
+    @rule(data=st.data())
+    def update(self, data: st.DataObject) -> None:
+        """Change a few members at once through update; None removes one."""
+        job_id = data.draw(st.sampled_from(sorted(self.jobs)))
+        body = data.draw(self.bodies)
+        names = data.draw(st.lists(st.sampled_from(sorted(body)), max_size=3))
+        changes = {name: body.get(name) for name in names}
+        if data.draw(st.booleans()):
+            changes["statusReason"] = None
+        returned = self.store.update(job_id, **changes)
+        changed = {**self.jobs[job_id], **changes}
+        self.jobs[job_id] = {name: value for name, value in changed.items() if value is not None}
+        assert returned == self.jobs[job_id]
+
     @rule(data=st.data())
     def remove(self, data: st.DataObject) -> None:
         """Remove a stored job, or an id that is not there (no error)."""
@@ -112,8 +202,8 @@ class StoreMachine(RuleBasedStateMachine):
     @rule(data=st.data(), size=page_size)
     def start_listing(self, data: st.DataObject, size: int) -> None:
         """A first page of a random query equals the pure function's, token included."""
-        self.request = data.draw(store_queries(list(self.jobs.values())))
-        self.token, self.listed = None, []
+        self.request = data.draw(self.queries())
+        self.token = None
         self.next_page(size)
 
     @precondition(lambda self: self.token is not None)
@@ -128,10 +218,11 @@ class StoreMachine(RuleBasedStateMachine):
         if self.token is not None:
             request["nextToken"] = self.token
         note(f"request {request!r}")
-        actual = self.store.list_service_jobs(request)
-        assert json.dumps(actual) == json.dumps(self.expected(request))
+        expected = self.expected(request)
+        actual = self.store.answer(request)
+        assert json.dumps(actual) == json.dumps(expected)
+        assert self.store.answer_json(request) == wire_json(expected)
         self.token = actual.get("nextToken")
-        self.listed += [summary["jobId"] for summary in actual["jobSummaryList"]]
 
     @rule(data=st.data())
     def bad_or_odd_request(self, data: st.DataObject) -> None:
@@ -142,7 +233,7 @@ class StoreMachine(RuleBasedStateMachine):
         except ClientException as error:
             expected = error.message
         try:
-            actual: Any = self.store.list_service_jobs(request)
+            actual: Any = self.store.answer(request)
         except ClientException as error:
             actual = error.message
         assert actual == expected
@@ -157,8 +248,27 @@ class StoreMachine(RuleBasedStateMachine):
         )
 
 
+class ListJobsStoreMachine(StoreMachine):
+    """The same machine for ``JobStore(LIST_JOBS)`` against ``list_jobs``: queues, children by parent,
+    JOB_DEFINITION names, prefixes and revisions."""
+
+    operation = LIST_JOBS
+    listing = staticmethod(list_jobs)
+    job_ids = list_jobs_ids
+    bodies = list_jobs_bodies()
+
+    def queries(self) -> st.SearchStrategy[dict[str, Any]]:
+        return list_jobs_queries(list(self.jobs.values()))
+
+    @rule(data=st.data())
+    def bad_or_odd_request(self, data: st.DataObject) -> None:
+        """Bad ListServiceJobs-shaped requests are checked by the ListServiceJobs machine."""
+
+
 StoreMachine.TestCase.settings = settings(max_examples=150, stateful_step_count=50, deadline=None)
 TestStoreMachine = StoreMachine.TestCase
+ListJobsStoreMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=40, deadline=None)
+TestListJobsStoreMachine = ListJobsStoreMachine.TestCase
 
 
 @settings(max_examples=60, deadline=None)
@@ -443,3 +553,204 @@ def test_records_keys_and_errors_behave_as_the_pure_function() -> None:
         len(store) == 0 and store.get("r") is None and store.list_service_jobs({}) == {"jobSummaryList": []}
     )
     assert issubclass(ClientException, ListingError)
+
+
+# --- Fast paths and adversarial data ---------------------------------------------------------------------
+
+simple_values = st.one_of(
+    st.text(max_size=4),
+    st.integers(-3, 3),
+    st.booleans(),
+    st.none(),
+    st.floats(allow_nan=False),
+    st.lists(st.integers(), max_size=1),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=1),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.one_of(st.sampled_from(sorted(MEMBER_SHAPES)), st.text(max_size=3), st.integers(0, 2)),
+        simple_values,
+        max_size=8,
+    ),
+    st.booleans(),
+)
+def test_every_simple_job_is_well_formed(members: dict[Any, Any], named: bool) -> None:
+    """The store's fast path takes a job unchecked only if find_job_problem, the one home of what a
+    well-formed job is, accepts it; and it stores such a job as the general path would."""
+    job = {**({"jobId": "a", "jobName": "n"} if named else {}), **members}
+    if is_simple(job):
+        assert find_job_problem(job) is None
+        fast = private_record(job, LIST_SERVICE_JOBS.summary_members)
+        assert list(summary_of(fast, LIST_SERVICE_JOBS.summary_members).items()) == list(
+            to_summary(job, LIST_SERVICE_JOBS.summary_members).items()
+        )
+
+
+@settings(max_examples=100, deadline=None)
+@given(jobs_lists(max_size=25), st.data())
+def test_answer_json_is_the_answer_as_a_server_sends_it(
+    jobs: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    """answer_json gives exactly the bytes of json.dumps(answer(...)) for every page, also when a job's
+    summary JSON was made before the job changed (a change stores a new record)."""
+    store = ServiceJobStore(jobs, token_key=b"k")
+    request: dict[str, Any] = {**data.draw(queries(jobs)), "maxResults": data.draw(st.integers(1, 5))}
+    for _ in range(50):
+        assert store.answer_json(request) == wire_json(store.answer(request))
+        if jobs and data.draw(st.booleans()):
+            job = data.draw(st.sampled_from(jobs))
+            store.update(job["jobId"], status=data.draw(st.sampled_from(("RUNNING", "FAILED"))), stoppedAt=7)
+        token = store.answer(request).get("nextToken")
+        if token is None:
+            break
+        request["nextToken"] = token
+    store._check()
+
+
+def test_put_many_checks_every_job_before_storing_any() -> None:
+    """A bad job anywhere in a batch is refused naming its position and member, and nothing is stored."""
+    store = ServiceJobStore([{"jobId": "kept", "jobName": "n", "status": "RUNNING", "createdAt": 1}])
+    batch = [{"jobId": "a", "jobName": "n"}, {"jobId": "b", "jobName": "n", "createdAt": "soon"}]
+    with pytest.raises(TypeError, match="job 1 of put_many: member 'createdAt'"):
+        store.put_many(batch)
+    assert list(store) == [{"jobId": "kept", "jobName": "n", "status": "RUNNING", "createdAt": 1}]
+    store._check()
+
+
+@pytest.mark.parametrize("stored", [0, 3, 40])
+def test_put_many_equals_put_one_by_one(stored: int) -> None:
+    """put_many, into an empty store, a small one (rebuilt) or a large one (one put per job), leaves the
+    store as the same puts one by one would, the later of two jobs with one id winning."""
+
+    def job(number: int, status: str) -> dict[str, Any]:
+        return {
+            "jobId": f"j{number % 13}",
+            "jobName": ("Train", "train", "eval")[number % 3],
+            "status": status,
+            "createdAt": number % 7,
+            "jobQueue": ("q", "arn:aws:batch:r:1:job-queue/q", "x")[number % 3],
+            "shareIdentifier": "s",
+        }
+
+    first = [job(number, "RUNNING") for number in range(stored)]
+    batch = [job(number, "FAILED") for number in range(0, 60, 7)]
+    one_by_one = ServiceJobStore()
+    for one in first + batch:
+        one_by_one.put(one)
+    at_once = ServiceJobStore(first)
+    at_once.put_many(batch)
+    at_once._check()
+    assert sorted(at_once, key=str) == sorted(one_by_one, key=str)
+    for request in (
+        {},
+        {"jobStatus": "FAILED", "jobQueue": "q"},
+        {"filters": [{"name": "JOB_NAME", "values": ["t*"]}]},
+    ):
+        assert list(at_once.paginate({**request, "maxResults": 2})) == list(
+            one_by_one.paginate({**request, "maxResults": 2})
+        )
+
+
+class CountingSearches:
+    """Counts the binary searches a listing makes in the stores' sorted indexes."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        for name in ("first_from", "walk"):
+            original = getattr(_SortedKeys, name)
+
+            def counted(keys: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+                self.count += 1
+                return _original(keys, *args, **kwargs)
+
+            monkeypatch.setattr(_SortedKeys, name, counted)
+
+
+# The walk's budget, plus a search per job of a page of 20 and a few: far below one per case variant.
+SEARCHES_PER_PAGE = 256 + 2 * 20 + 10
+
+
+def case_variants(name: str, count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(c.upper() if rng.random() < 0.5 else c for c in name) for _ in range(count)]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "training-job-name",
+        "TRAINING-JOB-NAME*",
+        "training-job-nam",
+        "training-job-name-*",
+        "training-job-namex*",
+        "tra*",
+    ],
+)
+def test_a_job_name_page_over_case_variants_of_one_name_costs_few_searches(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Adversarial data: 3000 jobs named with random case variants of one name. Whatever the pattern,
+    exact, prefix or one that almost matches, a page makes a bounded number of index searches, not one per
+    variant, and is the pure function's page."""
+    names = case_variants("training-job-name", 3000, 7)
+    jobs = [
+        {"jobId": f"j{n:05d}", "jobName": name, "status": "RUNNING", "createdAt": n}
+        for n, name in enumerate(names)
+    ]
+    store = ServiceJobStore(jobs)
+    request = {"filters": [{"name": "JOB_NAME", "values": [value]}], "maxResults": 20}
+    counting = CountingSearches(monkeypatch)
+    first = store.list_service_jobs(request)
+    assert counting.count <= SEARCHES_PER_PAGE
+    assert first == list_service_jobs(jobs, request)
+    if "nextToken" in first:
+        counting.count = 0
+        second_request = {**request, "nextToken": first["nextToken"]}
+        assert store.list_service_jobs(second_request) == list_service_jobs(jobs, second_request)
+        assert counting.count <= SEARCHES_PER_PAGE
+
+
+def test_queue_values_that_share_a_name_are_read_as_one_scope() -> None:
+    """Adversarial data: jobs whose queue ARNs differ only in region. A request naming the queue reads one
+    scope for all of them (and the scope of jobs without a queue); one naming an ARN reads that ARN's and
+    the bare name's; the pages are the pure function's."""
+    arns = [f"arn:aws:batch:region-{n}:123456789012:job-queue/q" for n in range(300)]
+    jobs = [
+        {"jobId": f"j{n:04d}", "jobName": "n", "status": "RUNNING", "createdAt": n, "jobQueue": arns[n % 300]}
+        for n in range(900)
+    ]
+    jobs += [
+        {"jobId": "bare", "jobName": "n", "status": "RUNNING", "createdAt": 5, "jobQueue": "q"},
+        {"jobId": "none", "jobName": "n", "status": "RUNNING", "createdAt": 6},
+    ]
+    for store in (ServiceJobStore(jobs), ServiceJobStore()):
+        if not len(store):
+            for job in jobs:
+                store.put(job)
+        for queue, scopes in (("q", 2), (arns[3], 3)):
+            request = {"jobQueue": queue, "maxResults": 50}
+            assert len(store._scopes(parse_request(LIST_SERVICE_JOBS, request))) == scopes
+            assert list(store.paginate(request)) == list(paginate(jobs, request))
+        store._check()
+        for job in jobs[:900]:
+            store.remove(job["jobId"])
+        store._check()  # the scope of name q stays while a job has that name
+        assert list(store.paginate({"jobQueue": "q"})) == list(paginate(jobs[900:], {"jobQueue": "q"}))
+        store.remove("bare")
+        store._check()
+        assert store._named == {}
+
+
+def test_the_case_fold_tables_cover_the_stored_names_only() -> None:
+    """No work that grows with Unicode: a store learns the characters of the names it holds, and a JOB_NAME
+    query over them needs nothing else (the sharp s, the Kelvin sign and the long s fold as their kin)."""
+    names = ["Straße", "STRASSE", "Kelvin", "\u212aelvin", "\u017ftrasse", "other"]
+    jobs = [{"jobId": str(n), "jobName": name, "createdAt": n} for n, name in enumerate(names)]
+    store = ServiceJobStore(jobs)
+    assert store._fold_table._seen == set("".join(names))
+    for value in ("strass*", "STRAS*", "k*", "KELVIN", "s*", "*"):
+        request = {"filters": [{"name": "JOB_NAME", "values": [value]}]}
+        assert store.list_service_jobs(request) == list_service_jobs(jobs, request)

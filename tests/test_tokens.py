@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from oracle import expected_selection, sort_key
 from strategies import ACCOUNT_ARN, OTHER_ARN, TOKEN_ALPHABET, jobs_and_queries
 
-from listjobs_core import ClientException, list_service_jobs
+from listjobs_core import ClientException, _tokens, list_service_jobs
 
 URL_SAFE = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -247,3 +247,26 @@ def test_a_token_from_another_traversal_point_of_the_same_query_still_works() ->
     first = first_token(QUERY, size=1)
     later = list_service_jobs(JOBS, {**QUERY, "maxResults": 3, "nextToken": first})
     assert list_service_jobs(JOBS, {**QUERY, "maxResults": 3, "nextToken": first}) == later
+
+
+@given(jobs_and_queries(), st.sampled_from((None, b"k", b"other")), st.sampled_from((None, b"k")))
+def test_remembered_tokens_decode_as_fresh_ones(jobs_query: Any, issued_under: Any, read_under: Any) -> None:
+    """T-3, T-4: a token this process issued is read from memory, and answers exactly as a fresh process
+    reading it would: the same page under its own key, a ClientException under another key or query."""
+    jobs, query = jobs_query
+    first = list_service_jobs(jobs, {**query, "maxResults": 1}, token_key=issued_under)
+    if "nextToken" not in first:
+        return
+    for request in ({**query, "maxResults": 1, "nextToken": first["nextToken"]},
+                    {**query, "jobStatus": "FAILED", "maxResults": 1, "nextToken": first["nextToken"]}):
+        outcomes = []
+        for forget in (False, True):
+            if forget:
+                _tokens._tokens_seen.clear()
+                _tokens._fingerprints.clear()
+                _tokens._arn_tags.clear()
+            try:
+                outcomes.append(list_service_jobs(jobs, request, token_key=read_under))
+            except ClientException as error:
+                outcomes.append(error.message)
+        assert outcomes[0] == outcomes[1]
