@@ -220,6 +220,8 @@ class JobStore:
         finally:
             if collecting:
                 gc.enable()
+                # The young collection the load postponed, now rather than in the next request.
+                gc.collect(0)
 
     def _put_many(self, jobs: Iterable[Mapping[str, Any] | ServiceJob]) -> None:
         records: dict[str, Record] = {}
@@ -354,9 +356,8 @@ class JobStore:
                 scope.move_status(record, before, after, keys.newest)
 
     def _rebuild(self, keyed: list[tuple[Record, JobKeys]]) -> None:
-        """Index every job of ``keyed`` afresh, each scope built at once, under the lock: the scope of each
-        queue value from its jobs, and the scopes of every job and of each shared queue name by merging
-        those."""
+        """Index every job of ``keyed`` afresh, each scope built at once, under the lock; the scope of each
+        shared queue name by merging those of its values."""
         families: dict[tuple[str, str], list[tuple[Record, JobKeys]]] = {}
         by_value: dict[str | None, list[tuple[Record, JobKeys]]] = {}
         learn = self._fold_table.learn
@@ -375,7 +376,9 @@ class JobStore:
         lists = {value: IndexLists.gather(layout, pairs) for value, pairs in by_value.items()}
         self._jobs = {record["jobId"]: record for record, _ in keyed}
         self._queues = {value: Scope.build(layout, value_lists) for value, value_lists in lists.items()}
-        self._everything = Scope.build(layout, IndexLists.merge(layout, list(lists.values())))
+        # Gathering again costs less than merging the queues' sorted lists of tuples.
+        everything = [pair for pairs in by_value.values() for pair in pairs]
+        self._everything = Scope.build(layout, IndexLists.gather(layout, everything))
         self._queue_values = {}
         for value in by_value:
             if value is not None:
