@@ -57,8 +57,20 @@ class QueueMatcher(dict[object, bool]):
     def __init__(self, requested: str) -> None:
         super().__init__({None: True})
         self._requested = requested
+        self._name = queue_name(requested)
+        self._by_arn = self._name != requested
 
     def __missing__(self, job_queue: object) -> bool:
-        accepted = isinstance(job_queue, str) and denote_same_queue(self._requested, job_queue)
+        # Shortcuts that only skip parsing, never decide alone: identifiers that denote the same queue have
+        # the same name, and an identifier ends with its name (a name is itself, an ARN ends with
+        # ``job-queue/<name>``); an ARN denotes the same queue as itself, or as another identifier only
+        # when that one is its bare name.
+        accepted = isinstance(job_queue, str) and (
+            job_queue == self._requested
+            or (
+                job_queue == self._name if self._by_arn else job_queue.endswith(self._name)
+            )
+            and denote_same_queue(self._requested, job_queue)
+        )
         self[job_queue] = accepted
         return accepted

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from oracle import FILTER_NAMES, expected_selection
 from oracle import matches as oracle_matches
 from strategies import (
+    QUEUES,
     filters,
     job_definition_values,
     jobs_and_filtered_queries,
@@ -33,6 +34,7 @@ from listjobs_core import (
     _selection,
     list_service_jobs,
 )
+from listjobs_core._queues import QueueMatcher, denote_same_queue
 
 three_sizes = st.lists(st.integers(1, 30), min_size=3, max_size=3)
 
@@ -288,3 +290,24 @@ def test_case_folding_never_shortens() -> None:
     folds to at least one character, and folding is per character (``test_store.py``), so folding never
     makes a name shorter."""
     assert all(chr(code_point).casefold() for code_point in range(0x110000))
+
+
+queue_identifiers = st.one_of(
+    st.sampled_from(QUEUES),
+    st.builds(
+        lambda region, name: f"arn:aws:batch:{region}:1:job-queue/{name}",
+        st.sampled_from(("r1", "r2", "")),
+        st.sampled_from(("q1", "q", "xq1", "arn:aws:batch:r1:1:job-queue/q1")),
+    ),
+    st.text("q1/:arn", max_size=8),
+)
+
+
+@given(queue_identifiers, st.lists(st.one_of(queue_identifiers, st.none(), st.integers()), max_size=6))
+def test_the_queue_memo_answers_as_the_queue_rule(requested: str, values: list[Any]) -> None:
+    """IN-2: QueueMatcher, with its shortcuts, accepts exactly the jobQueue values denote_same_queue says
+    denote the requested queue (and any job without one)."""
+    accepts = QueueMatcher(requested)
+    for value in values:
+        expected = value is None or (isinstance(value, str) and denote_same_queue(requested, value))
+        assert accepts[value] == expected
