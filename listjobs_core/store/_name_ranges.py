@@ -11,7 +11,9 @@ while its page lists them grouped by exact name (O-2). A scope keeps two name in
 
 - an exact pattern is the one range of its folded name in ``by_folded``: O(log N + page);
 - ``*`` alone is all of ``by_name``: O(log N + page);
-- a prefix pattern ``p`` matches the names whose folding starts with ``p``. Those are the names that start
+- a prefix pattern ``p`` matches the names whose folding starts with ``p``. When a few folded names at
+  most start with ``p`` (none, for a pattern that matches nothing), the page is a merge of their ranges
+  of ``by_folded``. Otherwise, the matching names are those that start
   with a *head*: a string whose folding starts with ``p`` and whose last character reaches the length of
   ``p`` (see the notes below), and the names under one head are one range of ``by_name``. The heads come
   from a walk of case variants of ``p`` over ``by_name``: O(log N) per head and per case variant of a
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterator
+from itertools import islice
 
 from .._names import JobNamePattern
 from ._sorted_keys import Key, SortedKeys
@@ -37,6 +40,9 @@ __all__ = ["FoldTable", "name_run"]
 
 # The first stored name at or after a position (``None``: past the end).
 FirstName = Callable[[str | None], str | None]
+
+# A prefix matched by at most this many folded names reads their ranges of ``by_folded`` at once.
+FEW_FOLDED_NAMES = 4
 
 # Index searches the case-variant walk of a prefix pattern may make before the page is read as a merge of
 # folded-name ranges instead (a page of 100 under a handful of case variants needs a few dozen).
@@ -66,6 +72,11 @@ def _folded_range(by_folded: SortedKeys, folded: str, after: Key | None) -> Iter
 def _prefix_run(
     by_name: SortedKeys, by_folded: SortedKeys, prefix: str, after: Key | None, table: FoldTable
 ) -> Iterator[Key]:
+    folded_names = list(islice(_folded_names(by_folded, prefix), FEW_FOLDED_NAMES + 1))
+    if len(folded_names) <= FEW_FOLDED_NAMES:
+        # Few folded names match (none, for a pattern that matches nothing): their ranges, merged.
+        yield from heapq.merge(*(_folded_range(by_folded, folded, after) for folded in folded_names))
+        return
     last = after
     try:
         for key in _head_ranges(by_name, prefix, after, table):
