@@ -65,11 +65,17 @@ def region_jobs() -> list[dict[str, Any]]:
     ]
 
 
-DATA_SETS = {"case variants": case_variant_jobs, "queue regions": region_jobs, "ordinary": lambda: synthetic_jobs(SIZE)}
+DATA_SETS = {
+    "case variants": case_variant_jobs,
+    "queue regions": region_jobs,
+    "ordinary": lambda: synthetic_jobs(SIZE),
+}
 
 REQUESTS: dict[str, tuple[str, dict[str, Any]]] = {
     "exact name": ("case variants", {"filters": [{"name": "JOB_NAME", "values": [NAME]}]}),
-    "exact name in capitals": ("case variants", {"filters": [{"name": "JOB_NAME", "values": [NAME.upper()]}]}),
+    "exact name in capitals": (
+        "case variants", {"filters": [{"name": "JOB_NAME", "values": [NAME.upper()]}]}
+    ),
     "prefix": ("case variants", {"filters": [{"name": "JOB_NAME", "values": ["TRAINING-JOB*"]}]}),
     "name one short": ("case variants", {"filters": [{"name": "JOB_NAME", "values": [NAME[:-1]]}]}),
     "prefix one past": ("case variants", {"filters": [{"name": "JOB_NAME", "values": [NAME + "-*"]}]}),
@@ -122,7 +128,8 @@ def table(results: dict[str, Any]) -> str:
         median[bench["group"]][bench["params"].get("implementation", "pass")] = bench["stats"]["median"]
     ordinary = median["ordinary status page"]["store"]
     lines = [
-        "| page (second of its traversal) | data set | store (µs) | store / ordinary page | pure function (ms) |",
+        "| page (second of its traversal) | data set | store (µs) | store / ordinary page "
+        "| pure function (ms) |",
         "|---|---|---:|---:|---:|",
     ]
     for name, (data_set, _) in REQUESTS.items():
@@ -131,7 +138,9 @@ def table(results: dict[str, Any]) -> str:
             f"| {name} | {data_set} | {row['store'] * 1e6:.0f} | {row['store'] / ordinary:.2f}x "
             f"| {row['pure'] * 1e3:.1f} |"
         )
-    passes = ", ".join(f"{group[9:]} {row['pass'] * 1e3:.1f} ms" for group, row in median.items() if group.startswith("pass"))
+    passes = ", ".join(
+        f"{group[9:]} {row['pass'] * 1e3:.1f} ms" for group, row in median.items() if group.startswith("pass")
+    )
     machine = results.get("machine_info", {})
     lines.append("")
     lines.append(
