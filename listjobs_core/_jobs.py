@@ -27,6 +27,7 @@ from ._json import json_kind
 __all__ = [
     "MAX_NESTING_DEPTH",
     "MEMBER_SHAPES",
+    "NON_NEGATIVE_INTEGER",
     "REQUIRED_MEMBERS",
     "JobProblem",
     "Shape",

@@ -14,10 +14,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ._errors import ServerException
-from ._jobs import MAX_NESTING_DEPTH, MEMBER_SHAPES, REQUIRED_MEMBERS, fits
+from ._jobs import MAX_NESTING_DEPTH, MEMBER_SHAPES, NON_NEGATIVE_INTEGER, REQUIRED_MEMBERS, fits
 from ._model import JobLike
 
 __all__ = ["response", "to_summary"]
+
+# The Python types of each member's model shape (``_jobs.MEMBER_SHAPES``); a shape that needs more than
+# a type test (a non-negative integer) has none here, so ``fits`` decides it.
+_TYPES_OF: dict[str, tuple[type, ...]] = {
+    member: () if shape is NON_NEGATIVE_INTEGER else shape.types for member, shape in MEMBER_SHAPES.items()
+}
 
 
 def to_summary(job: JobLike, members: Iterable[str]) -> dict[str, Any]:
@@ -28,31 +34,23 @@ def to_summary(job: JobLike, members: Iterable[str]) -> dict[str, Any]:
     {'jobId': 'j', 'jobName': 'n'}
     """
     summary: dict[str, Any] = {}
-    get = job.get
     for member in members:
-        value = get(member)
+        value = job.get(member)
         if value is None:
             if member in REQUIRED_MEMBERS:
                 raise ServerException(f"a job has no {member}: {_describe(job)}")
             continue
-        if type(value) in _SCALAR_TYPES.get(member, ()):
-            summary[member] = value  # a string or an integer of the member's model type: immutable, as is
-            continue
-        shape = MEMBER_SHAPES.get(member)
-        if shape is not None and not fits(value, shape):
+        types = _TYPES_OF.get(member)
+        # ``_jobs.fits`` in one isinstance for most values: this runs for every member of every listed job.
+        if (
+            types is not None
+            and (not isinstance(value, types) or type(value) is bool)
+            and not fits(value, MEMBER_SHAPES[member])
+        ):
             raise ServerException(f"job {job.get('jobId')!r} has a {member} of the wrong type")
-        summary[member] = _json_copy(value, job, member, 0)
+        # Scalars are immutable: only containers are copied (W-3).
+        summary[member] = value if isinstance(value, (str, int, float)) else _json_copy(value, job, member, 0)
     return summary
-
-
-# The members whose model type every ``str`` (or every ``int``, booleans aside) fits, by that exact type:
-# such a value is immutable and of the right type, so the summary takes it as it is.
-_SCALAR_TYPES: dict[str, tuple[type, ...]] = {
-    member: (kind,)
-    for member, shape in MEMBER_SHAPES.items()
-    for kind, sample in ((str, ""), (int, -1))
-    if shape.types == (kind,) and fits(sample, shape)
-}
 
 
 def response(summaries: list[dict[str, Any]], next_token: str | None) -> dict[str, Any]:
