@@ -24,6 +24,11 @@ __all__ = ["response", "to_summary"]
 _TYPES_OF: dict[str, tuple[type, ...]] = {
     member: () if shape is NON_NEGATIVE_INTEGER else shape.types for member, shape in MEMBER_SHAPES.items()
 }
+# The members whose model type is exactly one immutable scalar type (a string, an integer): a value of
+# exactly that type needs no other test and no copy.
+_SCALAR_OF: dict[str, type] = {
+    member: types[0] for member, types in _TYPES_OF.items() if types in ((str,), (int,))
+}
 
 
 def to_summary(job: JobLike, members: Iterable[str]) -> dict[str, Any]:
@@ -39,6 +44,9 @@ def to_summary(job: JobLike, members: Iterable[str]) -> dict[str, Any]:
         if value is None:
             if member in REQUIRED_MEMBERS:
                 raise ServerException(f"a job has no {member}: {_describe(job)}")
+            continue
+        if type(value) is _SCALAR_OF.get(member):
+            summary[member] = value
             continue
         types = _TYPES_OF.get(member)
         # ``_jobs.fits`` in one isinstance for most values: this runs for every member of every listed job.
