@@ -49,6 +49,9 @@ def log_request(
 ) -> None:
     """Log one request; ``started`` is its ``time.perf_counter()`` start, ``fault`` an unexpected
     exception whose traceback goes with the record."""
+    level = logging.ERROR if fault is not None else logging.INFO
+    if not logger.isEnabledFor(level):
+        return
     fields: dict[str, Any] = {
         "request_id": request_id,
         "client": client,
@@ -61,9 +64,6 @@ def log_request(
     if error_type is not None:
         fields["error_type"] = error_type
         fields["message"] = error_message
-    level = logging.ERROR if fault is not None else logging.INFO
-    if not logger.isEnabledFor(level):
-        return
     exc_info = None if fault is None else (type(fault), fault, fault.__traceback__)
     logger.log(level, "%s", _key_values(fields), exc_info=exc_info, extra={"request": fields})
 

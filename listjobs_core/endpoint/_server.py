@@ -86,6 +86,8 @@ INTERNAL_ERROR_MESSAGE = "An internal error occurred; the request was not comple
 _MAX_DRAIN_BYTES = 16 * MAX_BODY_BYTES
 _DRAIN_SECONDS = 1.0
 _RECEIVE_BYTES = 65536
+# How far past a deadline a read may wait before the socket's timeout is shortened to fit it.
+_TIMEOUT_SLACK_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,11 @@ class _Reader:
     Before a request's first byte the wait is ``idle_timeout``; the first byte starts the request's
     deadline, which every later read of that request shares, so a client trickling bytes cannot hold the
     connection longer than the deadline. A read past the deadline raises ``TimeoutError``.
+
+    The socket keeps one timeout, the shorter of the deadline and the idle timeout: an idle wait longer
+    than that is several reads in a row, and only a read that could outlast what is left of a deadline
+    (a slow request) shortens it. So an ordinary request, whose bytes arrive at once, costs no system
+    call to set a timeout.
     """
 
     def __init__(self, sock: socket.socket, settings: ServerSettings) -> None:
@@ -114,30 +121,49 @@ class _Reader:
         self._buffer = bytearray()
         self._request_seconds = settings.request_deadline
         self._idle_seconds = settings.idle_timeout
+        self._base_timeout = min(self._request_seconds, self._idle_seconds)
+        self._timeout = self._base_timeout
+        sock.settimeout(self._timeout)
+        now = time.monotonic()
         # The first request's deadline runs from the accept: a client that connects sends at once.
-        self._deadline: float | None = time.monotonic() + self._request_seconds
+        self._deadline: float | None = now + self._request_seconds
+        self._idle_until = now + self._idle_seconds
         self.request_started = False
         self.started_at = time.perf_counter()
 
     def next_request(self) -> None:
         """The previous response is sent: wait up to the idle timeout for the next request's first byte."""
+        self.restore_timeout()
+        now = time.monotonic()
         self.request_started = bool(self._buffer)
         if self._buffer:  # pipelined bytes of the next request are here already
-            self._deadline = time.monotonic() + self._request_seconds
+            self._deadline = now + self._request_seconds
             self.started_at = time.perf_counter()
         else:
             self._deadline = None
+            self._idle_until = now + self._idle_seconds
+
+    def restore_timeout(self) -> None:
+        """Give the socket its usual timeout back, if a slow request shortened it (before a write, say)."""
+        if self._timeout != self._base_timeout:
+            self._timeout = self._base_timeout
+            self._sock.settimeout(self._timeout)
 
     def _fill(self) -> bool:
         """One receive into the buffer; False at the end of the stream."""
-        if self._deadline is None:
-            timeout = self._idle_seconds
-        else:
-            timeout = self._deadline - time.monotonic()
-            if timeout <= 0:
-                raise TimeoutError("request deadline passed")
-        self._sock.settimeout(timeout)
-        data = self._sock.recv(_RECEIVE_BYTES)
+        while True:
+            until = self._idle_until if self._deadline is None else self._deadline
+            left = until - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("request deadline passed" if self._deadline else "idle timeout passed")
+            if left < self._timeout - _TIMEOUT_SLACK_SECONDS:
+                self._timeout = left
+                self._sock.settimeout(left)
+            try:
+                data = self._sock.recv(_RECEIVE_BYTES)
+            except TimeoutError:
+                continue  # the loop checks what is left of the wait
+            break
         if not data:
             return False
         if not self.request_started:
@@ -148,19 +174,9 @@ class _Reader:
         self._buffer += data
         return True
 
-    def readline(self, limit: int) -> bytes:
-        """The next line with its ending, or fewer bytes: ``limit`` of them, or what came before the end."""
-        buffer = self._buffer
-        while True:
-            end = buffer.find(b"\n", 0, limit)
-            if end >= 0:
-                line = bytes(buffer[: end + 1])
-                del buffer[: end + 1]
-                return line
-            if len(buffer) >= limit or not self._fill():
-                line = bytes(buffer[:limit])
-                del buffer[:limit]
-                return line
+    def read_head(self) -> RequestHead | None:
+        """The next request head (``_head.read_head``); ``None`` when the stream ends before it."""
+        return read_head(self._buffer, self._fill)
 
     def read(self, size: int) -> bytes:
         """``size`` bytes, or fewer when the stream ends first."""
@@ -212,7 +228,7 @@ class _Connection(socketserver.BaseRequestHandler):
         fault: BaseException | None = None
         try:
             try:
-                head = read_head(self._reader.readline)
+                head = self._reader.read_head()
             except (TimeoutError, ConnectionError):
                 if not self._reader.request_started:
                     return False  # an idle or silent connection: there is no request to answer
@@ -313,7 +329,7 @@ class _Connection(socketserver.BaseRequestHandler):
         if head is None or head.method != "HEAD":
             data += body
         try:
-            self.request.settimeout(self.server.settings.request_deadline)
+            self._reader.restore_timeout()
             self.request.sendall(data)
         except OSError:
             return False
