@@ -232,3 +232,14 @@ def test_serve_flags_set_the_limits(tmp_path: Path) -> None:
         status, headers, body = raw(url, "POST", "/v1/submitservicejob", SUBMIT_BODY.encode())
         assert_error(status, headers, body, 400, "ClientException")
         assert "at most 1 jobs" in body["message"]
+
+
+def test_a_refused_submit_does_not_use_up_its_client_token() -> None:
+    """H-7: a submit refused by a limit creates no job and leaves its clientToken free for the retry."""
+    service = ReferenceService(limits=Limits(max_job_bytes=1024))
+    too_large = {**SUBMIT, "serviceRequestPayload": "x" * 2000, "clientToken": "once"}
+    with pytest.raises(ClientException, match="Job size"):
+        service.submit_service_job(too_large)
+    assert service.submit_service_job({**SUBMIT, "clientToken": "once"})["jobName"] == "train-1"
+    with pytest.raises(ClientException, match="clientToken"):
+        service.submit_service_job({**SUBMIT, "clientToken": "once"})
