@@ -35,7 +35,7 @@ LIST_BODY = b'{"maxResults": 1}'
 LIST_REQUEST = b"POST /v1/listservicejobs HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n\r\n" + LIST_BODY
 JOBS = [{"jobId": f"j-{n}", "jobName": "n", "status": "RUNNING", "createdAt": n} for n in range(3)]
 # Short enough to keep the tests quick, long enough for a loaded machine to send a request in time.
-DEADLINE = 1.5
+DEADLINE = 1.0
 
 
 @pytest.fixture(scope="module")

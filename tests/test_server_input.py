@@ -6,13 +6,17 @@ naming the file and the job), and nothing the endpoint stores can ever fail to e
 from __future__ import annotations
 
 import json
+import logging
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
-from strategies import hostile_jobs
-from wire import SUBMIT, assert_error, raw, run_command, serve_process
+from hypothesis import strategies as st
+from strategies import hostile_jobs, json_like
+from wire import SUBMIT, TIMEOUT_SECONDS, address, assert_error, raw, run_command, serve_process
 
 from listjobs_core import ClientException
 from listjobs_core.endpoint._protocol import encode_answer
@@ -20,6 +24,22 @@ from listjobs_core.endpoint._service import Limits, ReferenceService
 from listjobs_core.testing import serving
 
 SUBMIT_BODY = json.dumps(SUBMIT)
+
+
+@pytest.fixture(scope="module")
+def fuzz_endpoint() -> Iterator[str]:
+    """One endpoint for the module's fuzzing, whose log must never hold a fault."""
+    faults: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.ERROR)
+    handler.emit = faults.append  # type: ignore[method-assign]
+    logger = logging.getLogger("listjobs_core.endpoint")
+    logger.addHandler(handler)
+    try:
+        with serving([{"jobId": "j-1", "jobName": "n", "status": "RUNNING", "createdAt": 1}]) as url:
+            yield url
+    finally:
+        logger.removeHandler(handler)
+    assert faults == [], [record.getMessage() for record in faults]
 
 
 def submit_with(member_json: str) -> bytes:
@@ -243,3 +263,86 @@ def test_a_refused_submit_does_not_use_up_its_client_token() -> None:
     assert service.submit_service_job({**SUBMIT, "clientToken": "once"})["jobName"] == "train-1"
     with pytest.raises(ClientException, match="clientToken"):
         service.submit_service_job({**SUBMIT, "clientToken": "once"})
+
+
+# --- fuzz: any request, any operation ---------------------------------------------------------------------
+
+OPERATIONS = [
+    "list_service_jobs", "submit_service_job", "describe_service_job", "terminate_service_job",
+    "terminate_service_jobs", "update_service_job", "list_jobs",
+]  # fmt: skip
+MEMBERS = [
+    "jobId", "jobs", "reason", "schedulingPriority", "jobName", "jobQueue", "serviceJobType",
+    "serviceRequestPayload", "tags", "clientToken", "retryStrategy", "shareIdentifier", "maxResults",
+    "nextToken", "filters", "jobStatus", "arrayJobId", "multiNodeJobId",
+]  # fmt: skip
+
+
+@given(
+    operation=st.sampled_from(OPERATIONS),
+    request=st.one_of(
+        json_like,
+        st.dictionaries(st.sampled_from(MEMBERS), json_like, max_size=5),
+        st.fixed_dictionaries(
+            {**{k: st.just(v) for k, v in SUBMIT.items()}},
+            optional={member: json_like for member in MEMBERS if member not in SUBMIT},
+        ),
+    ),
+)
+def test_any_request_to_any_operation_is_answered_or_refused(operation: str, request: Any) -> None:
+    """Every operation answers any request whatever (JSON of any shape, lone surrogates and huge numbers
+    included) with a response that encodes, or refuses it with a ClientException; nothing else escapes."""
+    service = ReferenceService(clock=lambda: 5, new_job_id=lambda: "new")
+    service.load_service_jobs([{"jobId": "j-1", "jobName": "n", "status": "RUNNING", "createdAt": 1}])
+    service.load_batch_jobs([{"jobId": "b-1", "jobName": "n", "status": "RUNNING", "createdAt": 1}])
+    try:
+        answer = getattr(service, operation)(request)
+    except ClientException:
+        return
+    assert isinstance(json.loads(encode_answer(answer)), dict)
+
+
+@given(
+    request_line=st.one_of(
+        st.sampled_from([b"POST /v1/listservicejobs HTTP/1.1", b"GET / HTTP/1.0", b"POST / HTTP/2.0", b""]),
+        st.binary(max_size=40),
+    ),
+    headers=st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    b"Content-Length: 2",
+                    b"Content-Length: x",
+                    b"Expect: 100-continue",
+                    b"Transfer-Encoding: chunked",
+                    b"Connection: close",
+                    b" folded",
+                ]
+            ),
+            st.binary(max_size=30),
+        ),
+        max_size=4,
+    ),
+    body=st.binary(max_size=20),
+)
+def test_any_bytes_get_an_http_answer_or_a_close(
+    request_line: bytes, headers: list[bytes], body: bytes, fuzz_endpoint: str
+) -> None:
+    """Whatever bytes a client sends and then ends its side: the answer is an HTTP/1.1 response carrying
+    the service's error shape or a listing, or (when nothing of a request came) the connection is closed;
+    never a hang, a bare body or a traceback."""
+    data = b"\r\n".join([request_line, *headers]) + b"\r\n\r\n" + body
+    with socket.create_connection(address(fuzz_endpoint), timeout=TIMEOUT_SECONDS) as sock:
+        sock.sendall(data)
+        sock.shutdown(socket.SHUT_WR)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    if not received:
+        assert not data.strip(b"\r\n"), data
+        return
+    assert received.startswith(b"HTTP/1.1 "), received[:80]
+    head, _, answer = received.partition(b"\r\n\r\n")
+    assert b"\r\nx-amzn-RequestId: " in head
+    if not head.startswith(b"HTTP/1.1 100 "):
+        assert json.loads(answer.split(b"HTTP/1.1 ")[0] or b"{}") is not None
