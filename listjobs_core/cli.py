@@ -351,7 +351,7 @@ def add_serve_command(subparsers: SubParsers) -> None:
         type=_positive,
         default=DEFAULT_MAX_JOB_BYTES,
         metavar="BYTES",
-        help="every job's size as compact UTF-8 JSON, in the files as submitted, must be less than this "
+        help="every job's size as compact UTF-8 JSON, from a file or a submit, must be less than this "
         f"(default: {DEFAULT_MAX_JOB_BYTES}, 30 KiB)",
     )
     parser.add_argument(

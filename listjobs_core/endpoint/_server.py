@@ -229,30 +229,28 @@ class _Connection(socketserver.BaseRequestHandler):
         try:
             try:
                 head = self._reader.read_head()
-            except (TimeoutError, ConnectionError):
+                if head is None:
+                    return False
+                body = self._read_body(head)
+            except (TimeoutError, OSError) as failure:
+                # The connection failed, not the service: an idle or silent one has no request to answer.
                 if not self._reader.request_started:
-                    return False  # an idle or silent connection: there is no request to answer
-                raise
-            if head is None:
-                return False
-            body = self._read_body(head)
+                    return False
+                if isinstance(failure, TimeoutError):
+                    seconds = self.server.settings.request_deadline
+                    raise RequestTimeout(
+                        f"The request head and body must arrive within {seconds:g} seconds of its first byte"
+                    ) from None
+                raise RequestAborted("The connection failed before the whole request arrived") from None
             found = route(head.method, head.target)
             answer = self.server.call(found, decode_body(body))
             payload = encode_answer(answer)
-        except TimeoutError:
-            seconds = self.server.settings.request_deadline
-            error: ListingError = RequestTimeout(
-                f"The request head and body must arrive within {seconds:g} seconds of its first byte"
-            )
-        except ConnectionError:
-            error = RequestAborted("The connection ended before the whole request arrived")
         except ListingError as refusal:
-            error = refusal
+            error: ListingError = refusal
         except Exception as unexpected:  # H-3: logged with its traceback, answered 500, server keeps serving
             fault = unexpected
             error = ServerException(INTERNAL_ERROR_MESSAGE)
         else:
-            assert head is not None
             sent = self._send(HTTPStatus.OK, payload, request_id, head=head)
             self._log(request_id, head, found, 200)
             return sent and head.keeps_alive
