@@ -1,11 +1,17 @@
 """The command-line shell: argv and bytes in, calls to the public core, JSON and an exit status out.
 
-Theory of operation: this module holds no listing rule. It reads the jobs (a jobs file, or the built-in
-demo set), the optional token key and the request JSON, calls :func:`listjobs_core.list_service_jobs`,
-and prints what it returns. A request the core rejects is printed as the service would answer it (the
-wire error body, ``{"__type": "ClientException", "message": ...}``), so a script sees the same error
-shape as from AWS; invalid request JSON is rendered the same way, since the service answers a body it
-cannot parse with a ClientException too.
+Theory of operation: this module holds no listing rule. It reads the jobs (jobs files, or the built-in
+demo sets), the optional token key and the request JSON, calls :func:`listjobs_core.list_service_jobs` or
+:func:`listjobs_core.list_jobs`, and prints what it returns. A request the core rejects is printed as the
+service would answer it (the wire error body, ``{"__type": "ClientException", "message": ...}``), so a
+script sees the same error shape as from AWS; request JSON that cannot be read is rendered the same way,
+decoded exactly as the endpoint decodes a request body (``endpoint._protocol.decode_json_body``: a byte
+order mark ignored, UTF-8, strict JSON, valid Unicode), since the service answers a body it cannot read
+with a ClientException too.
+
+Jobs come from two options, one per shape: ``--jobs`` holds service jobs (``ServiceJobSummary``), which
+ListServiceJobs lists, ``--batch-jobs`` Batch jobs (``JobSummary``), which ListJobs lists. With neither,
+both demo sets are used; with either, the other kind starts empty.
 
 Exit status: 0 answered; 1 the request was rejected (error body on standard output, one line on standard
 error); 2 the command line, the jobs file or the token key file is at fault (message on standard error).
@@ -22,15 +28,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
-from . import ClientException, ListingError, list_service_jobs
-from ._json import InvalidJson, decode_json
+from . import ListingError, list_jobs, list_service_jobs
 from .conformance._command import add_conformance_command
-from .endpoint._demo import demo_jobs
+from .endpoint._demo import demo_batch_jobs, demo_jobs
 from .endpoint._jobsfile import JobsFileError, load_jobs
+from .endpoint._protocol import decode_json_body
 
 __all__ = [
     "EXIT_OK",
@@ -41,6 +48,7 @@ __all__ = [
     "add_jobs_arguments",
     "add_query_command",
     "add_serve_command",
+    "batch_jobs_from_arguments",
     "build_parser",
     "jobs_from_arguments",
     "main",
@@ -63,12 +71,20 @@ class CommandError(Exception):
 
 
 def add_jobs_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--jobs FILE`` and ``--token-key-file FILE`` to ``parser``."""
+    """Add ``--jobs FILE``, ``--batch-jobs FILE`` and ``--token-key-file FILE`` to ``parser``."""
     parser.add_argument(
         "--jobs",
         metavar="FILE",
-        help="the jobs to list: a JSON array or JSON Lines file of ServiceJobSummary objects, which may also "
-        "carry jobQueue and version (default: the built-in demo set)",
+        help="the service jobs, which ListServiceJobs lists: a JSON array or JSON Lines file of "
+        "ServiceJobSummary objects, which may also carry jobQueue and version (default: the built-in demo "
+        "set, unless --batch-jobs is given)",
+    )
+    parser.add_argument(
+        "--batch-jobs",
+        metavar="FILE",
+        help="the Batch jobs, which ListJobs lists: a JSON array or JSON Lines file of JobSummary objects "
+        "(array children as PARENT:INDEX, multi-node parallel nodes as PARENT#NODE), which may also carry "
+        "jobQueue and version (default: the built-in demo set, unless --jobs is given)",
     )
     parser.add_argument(
         "--token-key-file",
@@ -78,11 +94,24 @@ def add_jobs_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _demo_sets_used(args: argparse.Namespace) -> bool:
+    return args.jobs is None and args.batch_jobs is None
+
+
 def jobs_from_arguments(args: argparse.Namespace) -> list[dict[str, Any]]:
-    """The jobs named by ``--jobs``, or the demo set; raises :class:`JobsFileError` for a bad file."""
-    if args.jobs is None:
-        return demo_jobs()
-    return load_jobs(args.jobs)
+    """The service jobs of ``--jobs``, the demo set when no jobs file is given, else none; raises
+    :class:`JobsFileError` for a bad file."""
+    if args.jobs is not None:
+        return load_jobs(args.jobs)
+    return demo_jobs() if _demo_sets_used(args) else []
+
+
+def batch_jobs_from_arguments(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The Batch jobs of ``--batch-jobs``, the demo set when no jobs file is given, else none; raises
+    :class:`JobsFileError` for a bad file."""
+    if args.batch_jobs is not None:
+        return load_jobs(args.batch_jobs)
+    return demo_batch_jobs() if _demo_sets_used(args) else []
 
 
 def token_key_from_arguments(args: argparse.Namespace) -> bytes | None:
@@ -120,42 +149,43 @@ def _report_rejection(error: ListingError) -> int:
 # --- query ------------------------------------------------------------------------------------------
 
 
-def _read_standard_input() -> str:
+def _read_standard_input() -> bytes:
     stdin = sys.stdin
     if stdin is None:  # no standard input at all (a closed descriptor 0)
-        return ""
+        return b""
     buffer = getattr(stdin, "buffer", None)
     if buffer is None:
-        return stdin.read()
+        return stdin.read().encode("utf-8", "surrogateescape")
     data: bytes = buffer.read()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ClientException(
-            f"The request on standard input is not valid UTF-8 (byte offset {error.start}): {error.reason}"
-        ) from None
+    return data
 
 
-def _request_from_text(text: str, origin: str) -> object:
-    """Decode the request JSON; an empty text is the empty request ``{}``."""
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
-        return {}
-    try:
-        return decode_json(text)
-    except InvalidJson as error:
-        raise ClientException(f"The request ({origin}) is not valid JSON: {error}") from None
+# The operations ``query`` answers, each with its pure function and the jobs it lists.
+ListFunction: TypeAlias = Callable[..., dict[str, Any]]
+JobsReader: TypeAlias = Callable[[argparse.Namespace], list[dict[str, Any]]]
+QUERY_OPERATIONS: dict[str, tuple[ListFunction, JobsReader]] = {
+    "ListServiceJobs": (list_service_jobs, jobs_from_arguments),
+    "ListJobs": (list_jobs, batch_jobs_from_arguments),
+}
 
 
 def _run_query(args: argparse.Namespace) -> int:
-    jobs = jobs_from_arguments(args)
+    list_function, jobs_of = QUERY_OPERATIONS[args.operation]
+    if args.operation == "ListJobs" and args.jobs is not None and args.batch_jobs is None:
+        raise CommandError("ListJobs lists the jobs of --batch-jobs; --jobs holds service jobs")
+    if args.operation == "ListServiceJobs" and args.batch_jobs is not None and args.jobs is None:
+        raise CommandError("ListServiceJobs lists the jobs of --jobs; --batch-jobs holds Batch jobs")
+    jobs = jobs_of(args)
     token_key = token_key_from_arguments(args)
     try:
         if args.request is None or args.request == "-":
-            request = _request_from_text(_read_standard_input(), "standard input")
+            request = decode_json_body(_read_standard_input(), "The request (standard input)")
         else:
-            request = _request_from_text(args.request, "REQUEST argument")
-        response = list_service_jobs(jobs, request, token_key=token_key)
+            # Arguments the locale could not decode hold surrogate escapes; as bytes they are refused as
+            # not UTF-8, like any request.
+            data = os.fsencode(args.request)
+            request = decode_json_body(data, "The request (REQUEST argument)")
+        response = list_function(jobs, request, token_key=token_key)
     except ListingError as error:
         return _report_rejection(error)
     _write_json(response)
@@ -163,20 +193,28 @@ def _run_query(args: argparse.Namespace) -> int:
 
 
 def add_query_command(subparsers: SubParsers) -> None:
-    """``query [--jobs FILE] [--token-key-file FILE] [REQUEST]``: answer one ListServiceJobs request."""
+    """``query [--operation OP] [--jobs FILE] [--batch-jobs FILE] [--token-key-file FILE] [REQUEST]``:
+    answer one listing request."""
     parser = subparsers.add_parser(
         "query",
-        help="answer one ListServiceJobs request and print the response JSON",
-        description="Answer one ListServiceJobs request over the jobs and print the ListServiceJobsResponse "
-        "as JSON. A rejected request prints the service's error body and exits with status 1.",
+        help="answer one ListServiceJobs (or ListJobs) request and print the response JSON",
+        description="Answer one listing request over the jobs and print the response as JSON: a "
+        "ListServiceJobsResponse over the service jobs, or with --operation ListJobs a ListJobsResponse over "
+        "the Batch jobs. A rejected request prints the service's error body and exits with status 1.",
+    )
+    parser.add_argument(
+        "--operation",
+        choices=sorted(QUERY_OPERATIONS),
+        default="ListServiceJobs",
+        help="the operation to answer (default: ListServiceJobs)",
     )
     add_jobs_arguments(parser)
     parser.add_argument(
         "request",
         nargs="?",
         metavar="REQUEST",
-        help='the ListServiceJobsRequest as JSON, e.g. \'{"maxResults": 3}\'; when absent or "-", it is read '
-        "from standard input, and empty input means {}",
+        help='the request as JSON, e.g. \'{"maxResults": 3}\'; when absent or "-", it is read from standard '
+        "input, and empty input means {}",
     )
     parser.set_defaults(handler=_run_query)
 
@@ -190,32 +228,174 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _count(text: str) -> int:
+    if not text.isdigit() or not text.isascii():
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
+    return int(text)
+
+
+def _positive(text: str) -> int:
+    value = _count(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 86400:
+        raise argparse.ArgumentTypeError(f"not a number of seconds (more than 0, less than a day): {text!r}")
+    return value
+
+
+def _region(text: str) -> str:
+    # H-10: a region goes into every ARN, where it is the field between two colons.
+    if not re.fullmatch(r"[a-z]{2}(-[a-z0-9]+)+", text):
+        raise argparse.ArgumentTypeError(f"not an AWS region name, such as us-east-1: {text!r}")
+    return text
+
+
+def _account(text: str) -> str:
+    if not re.fullmatch(r"[0-9]{12}", text):
+        raise argparse.ArgumentTypeError(f"not an AWS account ID (12 digits): {text!r}")
+    return text
+
+
 def _run_serve(args: argparse.Namespace) -> int:
-    from .endpoint._server import serve
+    from .endpoint._logs import configure_logging
+    from .endpoint._server import ServerSettings, serve
+    from .endpoint._service import Limits, ReferenceService
 
     jobs = jobs_from_arguments(args)
+    batch_jobs = batch_jobs_from_arguments(args)
     token_key = token_key_from_arguments(args)
+    service = ReferenceService(
+        token_key=token_key,
+        region=args.region,
+        account=args.account,
+        limits=Limits(max_jobs=args.max_jobs, max_job_bytes=args.max_job_bytes),
+    )
+    for load, loaded, source in (
+        (service.load_service_jobs, jobs, args.jobs),
+        (service.load_batch_jobs, batch_jobs, args.batch_jobs),
+    ):
+        try:
+            load(loaded)
+        except ValueError as error:
+            raise CommandError(f"{source or 'the demo jobs'}: {error}") from None
+    settings = ServerSettings(
+        request_deadline=args.request_deadline,
+        idle_timeout=args.idle_timeout,
+        max_connections=args.max_connections,
+    )
+    configure_logging("WARNING" if args.quiet else args.log_level, args.log_format, sys.stderr)
     try:
-        return serve(jobs, host=args.host, port=args.port, token_key=token_key, quiet=args.quiet)
+        return serve(service, host=args.host, port=args.port, settings=settings)
     except OSError as error:
         raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
 
 
 def add_serve_command(subparsers: SubParsers) -> None:
-    """``serve [--host H] [--port P] [--jobs FILE] [--token-key-file FILE] [--quiet]``: the endpoint."""
+    """``serve [--host H] [--port P] [--jobs FILE] [--batch-jobs FILE] [--region R] [--account A] ...``:
+    the reference endpoint."""
+    from .endpoint._server import (
+        DEFAULT_IDLE_TIMEOUT_SECONDS,
+        DEFAULT_MAX_CONNECTIONS,
+        DEFAULT_REQUEST_DEADLINE_SECONDS,
+    )
+    from .endpoint._service_jobs import (
+        DEFAULT_ACCOUNT,
+        DEFAULT_MAX_JOB_BYTES,
+        DEFAULT_MAX_JOBS,
+        DEFAULT_REGION,
+    )
+
     parser = subparsers.add_parser(
         "serve",
-        help="serve ListServiceJobs, SubmitServiceJob, DescribeServiceJob and TerminateServiceJob over HTTP",
+        help="serve AWS Batch's service-job operations and ListJobs over HTTP",
         description="Run the reference endpoint: AWS Batch's REST-JSON protocol, which boto3 and the AWS CLI "
-        "use unmodified with --endpoint-url. Prints 'listening on http://HOST:PORT' once ready and stops "
-        "cleanly on SIGINT or SIGTERM.",
+        "use unmodified with --endpoint-url. It serves ListServiceJobs, SubmitServiceJob, "
+        "DescribeServiceJob, TerminateServiceJob, TerminateServiceJobs and UpdateServiceJob over the service "
+        "jobs, and ListJobs over the Batch jobs. Prints 'listening on http://HOST:PORT' once ready, logs one "
+        "line per request on standard error, and stops cleanly on SIGINT or SIGTERM.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
     parser.add_argument(
         "--port", type=_port, default=8000, help="the port to listen on; 0 picks a free one (default: 8000)"
     )
     add_jobs_arguments(parser)
-    parser.add_argument("--quiet", action="store_true", help="no access log on standard error")
+    parser.add_argument(
+        "--region",
+        type=_region,
+        default=DEFAULT_REGION,
+        help=f"the region of every ARN (default: {DEFAULT_REGION})",
+    )
+    parser.add_argument(
+        "--account",
+        type=_account,
+        default=DEFAULT_ACCOUNT,
+        help=f"the account of every ARN (default: {DEFAULT_ACCOUNT})",
+    )
+    parser.add_argument(
+        "--max-jobs",
+        type=_count,
+        default=DEFAULT_MAX_JOBS,
+        metavar="N",
+        help=f"the most jobs the endpoint holds, files and submits together (default: {DEFAULT_MAX_JOBS})",
+    )
+    parser.add_argument(
+        "--max-job-bytes",
+        type=_positive,
+        default=DEFAULT_MAX_JOB_BYTES,
+        metavar="BYTES",
+        help="every job's size as compact UTF-8 JSON, from a file or a submit, must be less than this "
+        f"(default: {DEFAULT_MAX_JOB_BYTES}, 30 KiB)",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=_positive,
+        default=DEFAULT_MAX_CONNECTIONS,
+        metavar="N",
+        help="the most connections open at once; more wait to be accepted "
+        f"(default: {DEFAULT_MAX_CONNECTIONS}, and below the open-file limit)",
+    )
+    parser.add_argument(
+        "--request-deadline",
+        type=_seconds,
+        default=DEFAULT_REQUEST_DEADLINE_SECONDS,
+        metavar="SECONDS",
+        help="a request's head and body must arrive within this time of its first byte, else it is "
+        f"answered 408 and the connection closed (default: {DEFAULT_REQUEST_DEADLINE_SECONDS:g})",
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=_seconds,
+        default=DEFAULT_IDLE_TIMEOUT_SECONDS,
+        metavar="SECONDS",
+        help="an idle keep-alive connection is closed after this time "
+        f"(default: {DEFAULT_IDLE_TIMEOUT_SECONDS:g})",
+    )
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        default="INFO",
+        help="the least severe log records shown; every request is logged at INFO, an internal error at "
+        "ERROR with its traceback (default: INFO)",
+    )
+    verbosity.add_argument(
+        "--quiet", action="store_true", help="no request log, only errors (the same as --log-level WARNING)"
+    )
+    parser.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        default="text",
+        help="log lines as key=value text or as JSON objects (default: text)",
+    )
     parser.set_defaults(handler=_run_serve)
 
 

@@ -3,7 +3,9 @@
 Theory of operation: a test that talks to an emulator over HTTP needs a server that starts on a free port,
 is ready before the first request, and stops cleanly whatever the test did. ``serving`` is that, for the
 reference endpoint (``python -m listjobs_core serve``, in a thread instead of a process): it yields the
-endpoint's URL, which boto3 and the AWS CLI take as ``endpoint_url``.
+endpoint's URL, which boto3 and the AWS CLI take as ``endpoint_url``. It serves the jobs it is given, or
+a store the test keeps and changes directly; the pytest plugin (``listjobs_core.pytest_plugin``) wraps it
+in fixtures.
 
 >>> import json, urllib.request
 >>> jobs = [{"jobId": "j-1", "jobName": "train", "status": "RUNNING", "createdAt": 1}]
@@ -11,7 +13,19 @@ endpoint's URL, which boto3 and the AWS CLI take as ``endpoint_url``.
 ...     request = urllib.request.Request(url + "/v1/listservicejobs", data=b"{}", method="POST")
 ...     with urllib.request.urlopen(request) as answer:
 ...         print(json.load(answer))
-{'jobSummaryList': [{'jobId': 'j-1', 'jobName': 'train', 'createdAt': 1, 'status': 'RUNNING'}]}
+{'jobSummaryList': [{'jobArn': 'arn:aws:batch:us-east-1:123456789012:service-job/j-1', 'jobId': 'j-1', \
+'jobName': 'train', 'createdAt': 1, 'status': 'RUNNING'}]}
+
+With a store, jobs put into it while the endpoint runs are listed at once:
+
+>>> from listjobs_core import ServiceJobStore
+>>> store = ServiceJobStore()
+>>> with serving(store=store) as url:
+...     store.put({"jobId": "j-2", "jobName": "eval", "status": "RUNNING", "createdAt": 2})
+...     request = urllib.request.Request(url + "/v1/listservicejobs", data=b"{}", method="POST")
+...     with urllib.request.urlopen(request) as answer:
+...         print([summary["jobId"] for summary in json.load(answer)["jobSummaryList"]])
+['j-2']
 """
 
 from __future__ import annotations
@@ -21,31 +35,54 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from .endpoint._server import make_server
-from .endpoint._service import ReferenceService
+from .endpoint._server import ServerSettings, make_server
+from .endpoint._service import Limits, ReferenceService
 from .endpoint._service_jobs import DEFAULT_ACCOUNT, DEFAULT_REGION
+from .endpoint._stores import ListingStore
 
-__all__ = ["serving"]
+__all__ = ["Limits", "ServerSettings", "serving"]
 
 
 @contextmanager
 def serving(
     jobs: Iterable[Mapping[str, Any]] | None = None,
     *,
+    batch_jobs: Iterable[Mapping[str, Any]] | None = None,
+    store: ListingStore | None = None,
+    batch_store: ListingStore | None = None,
     region: str = DEFAULT_REGION,
     account: str = DEFAULT_ACCOUNT,
     token_key: bytes | None = None,
+    limits: Limits | None = None,
+    settings: ServerSettings | None = None,
     host: str = "127.0.0.1",
     port: int = 0,
 ) -> Iterator[str]:
-    """Serve ``jobs`` (none when ``None``) on ``host``:``port`` (0: a free port) until the block ends.
+    """Serve jobs on ``host``:``port`` (0: a free port) until the block ends; yields ``http://HOST:PORT``.
 
-    Yields the URL, ``http://HOST:PORT``, once the server accepts connections; stops it and closes its
-    socket when the block ends, also on an exception. ``region`` and ``account`` are those of the ARNs the
-    endpoint makes; ``token_key`` signs its ``nextToken`` values. The server logs nothing.
+    ``jobs`` are service jobs (ListServiceJobs and the service-job operations), ``batch_jobs`` the jobs
+    ListJobs lists (``JobSummary`` shape); both are loaded as ``serve --jobs`` and ``--batch-jobs`` load
+    theirs (a queue name becomes the endpoint's queue ARN, a missing ``jobArn`` is filled in). ``store``
+    and ``batch_store`` are the stores to hold them (new in-memory ones when ``None``); a test may keep
+    them and change them while the endpoint runs. ``region`` and ``account`` are those of the ARNs the
+    endpoint makes; ``token_key`` signs the ``nextToken`` values of the stores it makes; ``limits`` and
+    ``settings`` are those of ``serve --max-jobs``, ``--request-deadline`` and the like.
+
+    The URL is yielded once the server accepts connections; the server stops, its socket and every open
+    connection closed, when the block ends, also on an exception. Request logs go to the logger
+    ``listjobs_core.endpoint`` (pytest shows them with a failing test).
     """
-    service = ReferenceService(jobs or (), token_key=token_key, region=region, account=account)
-    server = make_server(service, host, port, quiet=True)
+    service = ReferenceService(
+        store,
+        batch_store=batch_store,
+        token_key=token_key,
+        region=region,
+        account=account,
+        limits=limits or Limits(),
+    )
+    service.load_service_jobs(jobs or ())
+    service.load_batch_jobs(batch_jobs or ())
+    server = make_server(service, host, port, settings or ServerSettings())
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:

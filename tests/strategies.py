@@ -404,3 +404,54 @@ def jobs_and_list_jobs_queries(draw: st.DrawFn) -> tuple[list[dict[str, Any]], d
 
 # Page sizes for one traversal, used in turn: small ones, and ones past the limits (cut, LJ-4).
 list_jobs_page_sizes = st.lists(st.one_of(st.integers(1, 4), st.integers(1, 2000)), min_size=1, max_size=6)
+
+
+# --- Jobs from hostile sources ------------------------------------------------------------------------
+
+
+def _nested(depth: int) -> Any:
+    value: Any = "deep"
+    for level in range(depth):
+        value = [value] if level % 2 else {"in": value}
+    return value
+
+
+hostile_values = st.one_of(
+    json_like,
+    st.sampled_from((float("nan"), float("inf"), (1, 2), b"bytes", {1: "int key"}, {"\udc80": 1})),
+    st.integers(20, 40).map(_nested),
+)
+"""Values a job member may hold when the job comes from an untrusted source: anything JSON-like, lone
+surrogates, huge integers, NaN, non-JSON types, non-string keys, nesting past the limit."""
+
+
+@st.composite
+def hostile_jobs(draw: st.DrawFn) -> dict[str, Any]:
+    """A job whose members are well formed or hostile: a member the model names or not, set to any
+    ``hostile_values``; its jobId and jobName sometimes hostile too."""
+    job: dict[str, Any] = {
+        "jobId": draw(st.text(JOB_ID_ALPHABET, min_size=1, max_size=4)),
+        **draw(job_bodies()),
+    }
+    members = st.one_of(
+        st.sampled_from(
+            (
+                "jobId",
+                "jobName",
+                "statusReason",
+                "tags",
+                "latestAttempt",
+                "capacityUsage",
+                "createdAt",
+                "version",
+                "shareIdentifier",
+                "jobQueue",
+                "container",
+                "custom",
+            )
+        ),
+        st.text(max_size=4),
+    )
+    for member, value in draw(st.lists(st.tuples(members, hostile_values), max_size=3)):
+        job[member] = value
+    return job

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from listjobs_core import cli, list_service_jobs
+from listjobs_core import cli, list_jobs, list_service_jobs
 from listjobs_core.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, main
-from listjobs_core.endpoint._demo import demo_jobs
+from listjobs_core.endpoint._demo import demo_batch_jobs, demo_jobs
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 TWO_FILTERS = {
@@ -147,7 +147,7 @@ def test_request_on_stdin_that_is_not_utf8_is_a_client_exception(
     feed_stdin(monkeypatch, b'{"jobQueue": "\xff"}')
     status, out, _ = run(capsys, "query")
     assert status == EXIT_REJECTED
-    assert "standard input is not valid UTF-8" in json.loads(out)["message"]
+    assert "(standard input) is not valid UTF-8" in json.loads(out)["message"]
 
 
 def test_request_that_is_not_an_object_is_left_to_the_library(capsys: pytest.CaptureFixture[str]) -> None:
@@ -266,3 +266,122 @@ def test_python_dash_m_reads_the_request_from_stdin() -> None:
     assert rejected.returncode == 1
     assert b"ClientException" in rejected.stdout
     assert b"ClientException" in rejected.stderr
+
+
+# --- ListJobs ---------------------------------------------------------------------------------------------
+
+BATCH_JOBS: list[dict[str, Any]] = [
+    {"jobId": "p", "jobName": "sweep", "status": "RUNNING", "createdAt": 1, "jobQueue": "q"},
+    {"jobId": "p:0", "jobName": "sweep", "status": "RUNNING", "createdAt": 2},
+    {"jobId": "p:1", "jobName": "sweep", "status": "RUNNING", "createdAt": 3},
+]
+
+
+def test_query_operation_list_jobs_lists_the_demo_batch_jobs(capsys: pytest.CaptureFixture[str]) -> None:
+    """`query --operation ListJobs` answers list_jobs over the demo Batch jobs."""
+    request = {"jobQueue": "cpu-queue", "maxResults": 3}
+    status, out, err = run(capsys, "query", "--operation", "ListJobs", json.dumps(request))
+    assert (status, err) == (EXIT_OK, "")
+    assert json.loads(out) == list_jobs(demo_batch_jobs(), request)
+
+
+def test_query_list_jobs_reads_batch_jobs_and_lists_children(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--batch-jobs FILE` holds the jobs ListJobs lists, array children included."""
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps(BATCH_JOBS), encoding="utf-8")
+    status, out, _ = run(
+        capsys, "query", "--operation", "ListJobs", "--batch-jobs", str(path), '{"arrayJobId": "p"}'
+    )
+    assert status == EXIT_OK
+    assert [summary["jobId"] for summary in json.loads(out)["jobSummaryList"]] == ["p:1", "p:0"]
+    status, out, _ = run(
+        capsys, "query", "--operation", "ListJobs", "--batch-jobs", str(path), '{"jobQueue": "q"}'
+    )
+    assert [summary["jobId"] for summary in json.loads(out)["jobSummaryList"]] == ["p"]
+
+
+def test_query_refuses_the_other_kind_of_jobs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each operation reads its own option: ListJobs with only --jobs, or ListServiceJobs with only
+    --batch-jobs, is a usage error rather than a listing of the demo set or of nothing."""
+    path = tmp_path / "jobs.jsonl"
+    path.write_text("".join(json.dumps(job) + "\n" for job in JOBS), encoding="utf-8")
+    status, out, err = run(capsys, "query", "--operation", "ListJobs", "--jobs", str(path), "{}")
+    assert (status, out) == (EXIT_USAGE, "") and "--batch-jobs" in err
+    status, out, err = run(capsys, "query", "--batch-jobs", str(path), "{}")
+    assert (status, out) == (EXIT_USAGE, "") and "--jobs" in err
+
+
+def test_a_list_jobs_refusal_prints_the_wire_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """A ListJobs request the core refuses prints the ClientException body and exits 1."""
+    status, out, _ = run(capsys, "query", "--operation", "ListJobs", "{}")
+    assert status == EXIT_REJECTED
+    assert "Exactly one of jobQueue, arrayJobId, multiNodeJobId" in json.loads(out)["message"]
+
+
+# --- request bytes are read as the endpoint reads them ------------------------------------------------
+
+
+def test_a_byte_order_mark_is_ignored_on_standard_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One leading byte order mark is ignored, as the endpoint ignores it in a body."""
+    feed_stdin(monkeypatch, b'\xef\xbb\xbf{"maxResults": 2}')
+    status, out, _ = run(capsys, "query")
+    assert status == EXIT_OK and len(json.loads(out)["jobSummaryList"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "absent"),
+    [
+        (b"\xef\xbb\xbf\xef\xbb\xbf{}", "utf-8-sig"),
+        (b'{"maxResults": ' + b"9" * 5000 + b"}", "set_int_max_str_digits"),
+    ],
+)
+def test_refusals_carry_no_python_advice(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data: bytes, absent: str
+) -> None:
+    """A doubled byte order mark or a huge integer is refused in the service's words, as by the endpoint."""
+    feed_stdin(monkeypatch, data)
+    status, out, _ = run(capsys, "query")
+    message = json.loads(out)["message"]
+    assert status == EXIT_REJECTED and absent not in message and "sys." not in message
+
+
+def test_a_lone_surrogate_in_the_request_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """A request holding a lone surrogate escape is refused naming where, as by the endpoint."""
+    status, out, _ = run(capsys, "query", '{"jobQueue": "\\ud800"}')
+    assert status == EXIT_REJECTED
+    assert json.loads(out)["message"] == "jobQueue must be valid Unicode: it holds a lone surrogate"
+
+
+def test_an_argument_that_is_not_utf8_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """REQUEST bytes the locale could not decode (surrogate escapes in argv) are refused as not UTF-8."""
+    status, out, _ = run(capsys, "query", '{"jobQueue": "\udcff"}')
+    assert status == EXIT_REJECTED
+    assert "(REQUEST argument) is not valid UTF-8" in json.loads(out)["message"]
+
+
+# --- serve's options ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--region", "EU_WEST"],
+        ["--region", "us-east-1:x"],
+        ["--account", "12345"],
+        ["--max-jobs", "-1"],
+        ["--max-job-bytes", "0"],
+        ["--request-deadline", "0"],
+        ["--max-connections", "0"],
+        ["--log-format", "xml"],
+        ["--quiet", "--log-level", "INFO"],
+    ],
+)
+def test_serve_refuses_bad_options(capsys: pytest.CaptureFixture[str], arguments: list[str]) -> None:
+    """Bad values of serve's options are usage errors (exit 2) before anything is served."""
+    status, out, err = run(capsys, "serve", "--port", "0", *arguments)
+    assert (status, out) == (EXIT_USAGE, "")
+    assert "error:" in err

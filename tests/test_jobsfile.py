@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from listjobs_core.endpoint._demo import DEMO_JOB_COUNT, demo_jobs
+from listjobs_core import list_jobs
+from listjobs_core.endpoint._demo import DEMO_BATCH_JOB_COUNT, DEMO_JOB_COUNT, demo_batch_jobs, demo_jobs
 from listjobs_core.endpoint._jobsfile import JobsFileError, load_jobs, parse_jobs, validate_job
 
 JOB_A: dict[str, Any] = {"jobId": "a", "jobName": "train", "status": "RUNNING", "createdAt": 1}
@@ -206,3 +207,22 @@ def test_demo_jobs_are_fresh_objects() -> None:
     jobs[0]["jobName"] = "changed"
     jobs.clear()
     assert demo_jobs()[0]["jobName"] != "changed"
+
+
+def test_demo_batch_jobs_are_valid_and_have_array_and_node_children(tmp_path: Path) -> None:
+    """The demo Batch jobs pass the loader, are the same on every call, and ListJobs lists children of an
+    array parent and of an MNP parent through their parent only (LJ-6, LJ-7)."""
+    jobs = demo_batch_jobs()
+    assert len(jobs) == DEMO_BATCH_JOB_COUNT and jobs == demo_batch_jobs()
+    assert load_jobs(write(tmp_path, json.dumps(jobs))) == jobs
+    for member, kind, separator in (
+        ("arrayJobId", "arrayProperties", ":"),
+        ("multiNodeJobId", "nodeProperties", "#"),
+    ):
+        parent = next(job for job in jobs if "size" in job.get(kind, {}) or "numNodes" in job.get(kind, {}))
+        children = {job["jobId"] for job in jobs if job["jobId"].startswith(parent["jobId"] + separator)}
+        listed = set()
+        for status in ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"):
+            page = list_jobs(jobs, {member: parent["jobId"], "jobStatus": status})
+            listed |= {summary["jobId"] for summary in page["jobSummaryList"]}
+        assert listed == children != set()

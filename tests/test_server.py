@@ -1,165 +1,92 @@
 """The reference endpoint, driven by the real AWS clients (boto3 and the AWS CLI) and by raw HTTP.
 
-Every test starts its own server on 127.0.0.1 with a free port: most in a thread of this process, one as
-``python -m listjobs_core serve``. The expected answers come from the pure function over the same jobs.
+Every operation the endpoint serves is called as a client calls it. Listings are compared with the pure
+functions over the same jobs (as the endpoint holds them, ``wire.as_held``). Read-only tests share one
+endpoint per module serving the demo sets; tests that change jobs each get their own endpoint and store
+from the package's pytest plugin (``listjobs_endpoint``, ``listjobs_store``, ``listjobs_batch_client``).
 """
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import json
-import os
-import queue
 import signal
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
+from wire import (
+    ACCOUNT,
+    REGION,
+    SUBMIT,
+    TIMEOUT_SECONDS,
+    address,
+    as_held,
+    assert_error,
+    aws_cli,
+    aws_cli_json,
+    client,
+    full_selection,
+    paginate,
+    raw,
+    raw_socket,
+    run_command,
+    serve_process,
+)
 
-from listjobs_core import list_service_jobs
-from listjobs_core.endpoint._demo import demo_jobs
-from listjobs_core.endpoint._jobsfile import load_jobs
-from listjobs_core.endpoint._server import MAX_BODY_BYTES
-from listjobs_core.endpoint._service import ReferenceService
+from listjobs_core import ServiceJobStore, list_jobs, list_service_jobs
+from listjobs_core.endpoint._demo import demo_batch_jobs, demo_jobs
+from listjobs_core.endpoint._protocol import MAX_BODY_BYTES, ROUTES
 from listjobs_core.testing import serving
 
 boto3 = pytest.importorskip("boto3")
-from botocore.config import Config  # noqa: E402 - only once boto3 is known to be installed
-from botocore.exceptions import ClientError  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402 - only once boto3 is known to be installed
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-REGION = "us-east-1"
-CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-# The AWS CLI in a subprocess: dummy credentials, and no user configuration or instance metadata lookups.
-AWS_ENVIRONMENT = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": REGION,
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    "AWS_EC2_METADATA_DISABLED": "true",
-}
-SUBMIT = {
-    "jobName": "train-1",
-    "jobQueue": "sagemaker-training-queue",
-    "serviceJobType": "SAGEMAKER_TRAINING",
-    "serviceRequestPayload": '{"TrainingJobName": "train-1"}',
-}
+DEMO = as_held(demo_jobs())
+DEMO_BATCH = as_held(demo_batch_jobs(), kind="job")
+QUEUE_ARN = f"arn:aws:batch:{REGION}:{ACCOUNT}:job-queue/"
 TWO_FILTERS = [
     {"name": "JOB_NAME", "values": ["test1"]},
     {"name": "AFTER_CREATED_AT", "values": ["0"]},
 ]
-TIMEOUT_SECONDS = 30
 
 
-# --- helpers ------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def server() -> Iterator[str]:
-    """The URL of a running endpoint holding the demo jobs."""
-    with serving(demo_jobs()) as url:
+@pytest.fixture(scope="module")
+def demo_endpoint() -> Iterator[str]:
+    """One endpoint for the module's read-only tests, serving the demo service jobs and Batch jobs."""
+    with serving(demo_jobs(), batch_jobs=demo_batch_jobs()) as url:
         yield url
 
 
-def address(url: str) -> tuple[str, int]:
-    """The host and port of an endpoint URL."""
-    parts = urlsplit(url)
-    assert parts.hostname is not None and parts.port is not None
-    return parts.hostname, parts.port
+def job_arn(job_id: str) -> str:
+    return f"arn:aws:batch:{REGION}:{ACCOUNT}:service-job/{job_id}"
 
 
-def client(url: str, *, validate: bool = True) -> Any:
-    """A boto3 Batch client for the endpoint; ``validate=False`` lets bad requests reach the server."""
-    config = Config(retries={"total_max_attempts": 1}, parameter_validation=validate)
-    session = boto3.session.Session()
-    return session.client("batch", region_name=REGION, endpoint_url=url, config=config, **CREDENTIALS)
+def client_error(call: Callable[..., Any], **request: Any) -> dict[str, Any]:
+    """The ``Error`` of the ClientError a boto3 call raises."""
+    with pytest.raises(ClientError) as raised:
+        call(**request)
+    error: dict[str, Any] = raised.value.response["Error"]
+    return error
 
 
-def full_selection(jobs: list[dict[str, Any]], request: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Every summary the query selects, in order, by walking the pure function's pages."""
-    summaries: list[dict[str, Any]] = []
-    page = list_service_jobs(jobs, dict(request))
-    summaries += page["jobSummaryList"]
-    for _ in range(len(jobs)):
-        if "nextToken" not in page:
-            break
-        page = list_service_jobs(jobs, {**request, "nextToken": page["nextToken"]})
-        summaries += page["jobSummaryList"]
-    return summaries
+# --- ListServiceJobs ------------------------------------------------------------------------------------
 
 
-def paginate(batch: Any, page_size: int, **request: Any) -> list[dict[str, Any]]:
-    """The pages of boto3's paginator, merged."""
-    paginator = batch.get_paginator("list_service_jobs")
-    pages = paginator.paginate(**request, PaginationConfig={"PageSize": page_size})
-    return [summary for page in pages for summary in page["jobSummaryList"]]
-
-
-def raw(
-    server: str,
-    method: str,
-    path: str,
-    body: bytes = b"",
-    headers: Mapping[str, str] | None = None,
-) -> tuple[int, Mapping[str, str], Any]:
-    """One request through http.client: status, headers (lower-case names), decoded JSON body."""
-    host, port = address(server)
-    connection = http.client.HTTPConnection(str(host), port, timeout=TIMEOUT_SECONDS)
-    try:
-        connection.request(method, path, body=body, headers=dict(headers or {}))
-        response = connection.getresponse()
-        data = response.read()
-        response_headers = {name.lower(): value for name, value in response.getheaders()}
-        return response.status, response_headers, json.loads(data) if data else None
-    finally:
-        connection.close()
-
-
-def raw_socket(server: str, request: bytes) -> tuple[int, Mapping[str, str], Any]:
-    """Send hand-written request bytes; parse the one response."""
-    host, port = address(server)
-    with socket.create_connection((str(host), port), timeout=TIMEOUT_SECONDS) as sock:
-        sock.sendall(request)
-        response = http.client.HTTPResponse(sock)
-        response.begin()
-        data = response.read()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, json.loads(data)
-
-
-def assert_client_exception(status: int, headers: Mapping[str, str], body: Any, expected_status: int) -> None:
-    assert status == expected_status
-    assert headers["x-amzn-errortype"] == "ClientException"
-    assert body["__type"] == "ClientException"
-    request_id = headers["x-amzn-requestid"]
-    assert body["message"].startswith("Error executing request, Exception : ")
-    assert body["message"].endswith(f", RequestId: {request_id}")
-
-
-# --- boto3: ListServiceJobs ----------------------------------------------------------------------------
-
-
-def test_boto3_list_service_jobs_answers_what_the_pure_function_answers(server: str) -> None:
-    """A boto3 list_service_jobs call gets the pure function's page, token included."""
-    expected = list_service_jobs(demo_jobs(), {"maxResults": 5})
-    response = client(server).list_service_jobs(maxResults=5)
+def test_boto3_list_service_jobs_answers_what_the_pure_function_answers(demo_endpoint: str) -> None:
+    """A boto3 list_service_jobs call gets the pure function's page, token included, and the next one."""
+    batch = client(demo_endpoint)
+    expected = list_service_jobs(DEMO, {"maxResults": 5})
+    response = batch.list_service_jobs(maxResults=5)
     assert response["jobSummaryList"] == expected["jobSummaryList"]
     assert response["nextToken"] == expected["nextToken"]
-    second = client(server).list_service_jobs(maxResults=5, nextToken=response["nextToken"])
-    assert (
-        second["jobSummaryList"]
-        == list_service_jobs(demo_jobs(), {"maxResults": 5, "nextToken": expected["nextToken"]})[
-            "jobSummaryList"
-        ]
-    )
+    second = batch.list_service_jobs(maxResults=5, nextToken=response["nextToken"])
+    following = list_service_jobs(DEMO, {"maxResults": 5, "nextToken": expected["nextToken"]})
+    assert second["jobSummaryList"] == following["jobSummaryList"]
 
 
 @pytest.mark.parametrize(
@@ -168,20 +95,22 @@ def test_boto3_list_service_jobs_answers_what_the_pure_function_answers(server: 
         ({}, 7),
         ({"jobStatus": "SUCCEEDED"}, 10),
         ({"jobQueue": "research-queue", "jobStatus": "FAILED"}, 3),
+        ({"jobQueue": QUEUE_ARN + "research-queue", "jobStatus": "FAILED"}, 3),
         ({"filters": [{"name": "JOB_NAME", "values": ["test1*"]}]}, 4),
         ({"filters": [{"name": "SHARE_IDENTIFIER", "values": ["teamA"]}], "jobStatus": "RUNNING"}, 5),
     ],
 )
 def test_boto3_paginator_merges_pages_into_the_full_selection(
-    server: str, request_members: dict[str, Any], page_size: int
+    demo_endpoint: str, request_members: dict[str, Any], page_size: int
 ) -> None:
     """get_paginator("list_service_jobs") with a PageSize merges to the pure function's whole selection."""
-    expected = full_selection(demo_jobs(), request_members)
+    expected = full_selection(list_service_jobs, DEMO, {**request_members, "jobQueue": None})
+    if "jobQueue" in request_members:
+        queue_arn = QUEUE_ARN + request_members["jobQueue"].rsplit("/", 1)[-1]
+        expected = full_selection(list_service_jobs, DEMO, {**request_members, "jobQueue": queue_arn})
     assert len(expected) > page_size  # more than one page, so tokens are exercised
-    assert paginate(client(server), page_size, **request_members) == expected
+    assert paginate(client(demo_endpoint), "list_service_jobs", page_size, **request_members) == expected
 
-
-# --- boto3: errors --------------------------------------------------------------------------------------
 
 LIST_ERRORS = [
     ({"filters": TWO_FILTERS}, "Only one filter key-value pair can be specified."),
@@ -197,11 +126,11 @@ LIST_ERRORS = [
 
 @pytest.mark.parametrize(("request_members", "fragment"), LIST_ERRORS)
 def test_boto3_bad_list_request_is_a_client_exception(
-    server: str, request_members: dict[str, Any], fragment: str
+    demo_endpoint: str, request_members: dict[str, Any], fragment: str
 ) -> None:
     """Each bad ListServiceJobs request is a ClientError with Code ClientException, in the service's form."""
     with pytest.raises(ClientError) as raised:
-        client(server, validate=False).list_service_jobs(**request_members)
+        client(demo_endpoint, validate=False).list_service_jobs(**request_members)
     response = raised.value.response
     request_id = response["ResponseMetadata"]["RequestId"]
     assert response["Error"]["Code"] == "ClientException"
@@ -211,23 +140,144 @@ def test_boto3_bad_list_request_is_a_client_exception(
     assert response["Error"]["Message"].endswith(f", RequestId: {request_id}")
 
 
-def test_boto3_token_of_another_query_is_a_client_exception(server: str) -> None:
+def test_boto3_token_of_another_query_is_a_client_exception(demo_endpoint: str) -> None:
     """A nextToken presented with another query is refused, through boto3 as in the library."""
-    batch = client(server)
+    batch = client(demo_endpoint)
     token = batch.list_service_jobs(maxResults=2)["nextToken"]
-    with pytest.raises(ClientError) as raised:
-        batch.list_service_jobs(maxResults=2, jobStatus="FAILED", nextToken=token)
-    assert raised.value.response["Error"]["Code"] == "ClientException"
+    error = client_error(batch.list_service_jobs, maxResults=2, jobStatus="FAILED", nextToken=token)
+    assert error["Code"] == "ClientException"
+
+
+def test_a_queue_name_and_its_arn_here_list_the_same_jobs_and_other_arns_none(demo_endpoint: str) -> None:
+    """H-10: a queue name denotes the queue of the endpoint's region and account, so that ARN lists the
+    same jobs, tokens included, and the ARN of another region or account lists none of them."""
+    batch = client(demo_endpoint)
+    by_name = batch.list_service_jobs(jobQueue="research-queue", jobStatus="SUCCEEDED", maxResults=2)
+    by_arn = batch.list_service_jobs(
+        jobQueue=QUEUE_ARN + "research-queue", jobStatus="SUCCEEDED", maxResults=2
+    )
+    assert by_name["jobSummaryList"] == by_arn["jobSummaryList"] != []
+    assert by_name["nextToken"] == by_arn["nextToken"]
+    after_name = batch.list_service_jobs(
+        jobQueue=QUEUE_ARN + "research-queue", jobStatus="SUCCEEDED", nextToken=by_name["nextToken"]
+    )
+    assert after_name["jobSummaryList"]
+    for other in (
+        "arn:aws:batch:eu-west-1:123456789012:job-queue/",
+        "arn:aws:batch:us-east-1:999999999999:job-queue/",
+    ):
+        assert (
+            batch.list_service_jobs(jobQueue=other + "research-queue", jobStatus="SUCCEEDED")[
+                "jobSummaryList"
+            ]
+            == []
+        )
+
+
+# --- ListJobs -------------------------------------------------------------------------------------------
+
+
+def test_boto3_list_jobs_answers_what_list_jobs_answers(demo_endpoint: str) -> None:
+    """A boto3 list_jobs call gets the pure list_jobs page over the Batch jobs, token included."""
+    batch = client(demo_endpoint)
+    request = {"jobQueue": "cpu-queue", "jobStatus": "RUNNING", "maxResults": 2}
+    expected = list_jobs(DEMO_BATCH, {**request, "jobQueue": QUEUE_ARN + "cpu-queue"})
+    response = batch.list_jobs(**request)
+    assert response["jobSummaryList"] == expected["jobSummaryList"]
+    assert response["nextToken"] == expected["nextToken"]
+
+
+def _parent(kind: str) -> str:
+    return next(job["jobId"] for job in DEMO_BATCH if kind in job)
+
+
+@pytest.mark.parametrize(
+    ("request_members", "page_size"),
+    [
+        ({"jobQueue": "gpu-queue", "jobStatus": "SUCCEEDED"}, 2),
+        ({"jobQueue": "cpu-queue", "filters": [{"name": "JOB_DEFINITION", "values": ["preprocess"]}]}, 3),
+        ({"jobQueue": "cpu-queue", "filters": [{"name": "JOB_NAME", "values": ["nightly-etl"]}]}, 2),
+        ({"arrayJobId": "ARRAY", "jobStatus": "FAILED"}, 1),
+        ({"multiNodeJobId": "MNP", "jobStatus": "RUNNING"}, 1),
+    ],
+)
+def test_boto3_list_jobs_paginator_merges_to_the_full_selection(
+    demo_endpoint: str, request_members: dict[str, Any], page_size: int
+) -> None:
+    """get_paginator("list_jobs") merges to list_jobs' selection: queues, filters, array and MNP children."""
+    request = dict(request_members)
+    for member, kind in (("arrayJobId", "arrayProperties"), ("multiNodeJobId", "nodeProperties")):
+        if member in request:
+            request[member] = next(
+                parent["jobId"]
+                for parent in DEMO_BATCH
+                if kind in parent
+                and full_selection(
+                    list_jobs, DEMO_BATCH, {member: parent["jobId"], "jobStatus": request["jobStatus"]}
+                )
+            )
+    expected_request = dict(request)
+    if "jobQueue" in request:
+        expected_request["jobQueue"] = QUEUE_ARN + request["jobQueue"]
+    expected = full_selection(list_jobs, DEMO_BATCH, expected_request)
+    assert expected
+    assert paginate(client(demo_endpoint), "list_jobs", page_size, **request) == expected
+
+
+@pytest.mark.parametrize(
+    ("request_members", "fragment"),
+    [
+        ({"jobQueue": "cpu-queue", "jobStatus": "SCHEDULED"}, "jobStatus"),
+        ({"jobQueue": "cpu-queue", "arrayJobId": "a"}, "Exactly one of"),
+        ({"jobQueue": "cpu-queue", "filters": [{"name": "QUOTA_SHARE_NAME", "values": ["x"]}]}, "name"),
+    ],
+)
+def test_boto3_bad_list_jobs_request_is_a_client_exception(
+    demo_endpoint: str, request_members: dict[str, Any], fragment: str
+) -> None:
+    """ListJobs refuses what the model rules out for it (LJ-2, LJ-3, LJ-5) with a ClientException."""
+    error = client_error(client(demo_endpoint, validate=False).list_jobs, **request_members)
+    assert error["Code"] == "ClientException"
+    assert fragment in error["Message"]
+
+
+# --- DescribeServiceJob and ids as ARNs ----------------------------------------------------------------
+
+
+def test_describe_a_job_of_the_jobs_set_gives_its_queue_arn(demo_endpoint: str) -> None:
+    """A job loaded with a bare queue name is described with the queue's ARN (H-5, H-10), and with the
+    members it has."""
+    job = next(
+        job for job in demo_jobs() if job["status"] == "RUNNING" and not job["jobQueue"].startswith("arn:")
+    )
+    described = client(demo_endpoint).describe_service_job(jobId=job["jobId"])
+    assert described["jobQueue"] == QUEUE_ARN + job["jobQueue"]
+    assert described["startedAt"] == job["startedAt"]
+    assert described["jobName"] == job["jobName"]
+    assert "version" not in described
+
+
+def test_describe_takes_the_job_arn_and_no_other_arn(demo_endpoint: str) -> None:
+    """H-9: the job's ARN names it as its id does; a service-job ARN of another region names no job here;
+    an ARN of another kind of resource is refused."""
+    batch = client(demo_endpoint)
+    job_id = DEMO[0]["jobId"]
+    by_arn = batch.describe_service_job(jobId=job_arn(job_id))
+    by_id = batch.describe_service_job(jobId=job_id)
+    by_arn.pop("ResponseMetadata")
+    by_id.pop("ResponseMetadata")
+    assert by_arn == by_id
+    elsewhere = f"arn:aws:batch:eu-west-1:{ACCOUNT}:service-job/{job_id}"
+    error = client_error(batch.describe_service_job, jobId=elsewhere)
+    assert (error["Code"], elsewhere in error["Message"]) == ("ClientException", True)
+    error = client_error(batch.describe_service_job, jobId=QUEUE_ARN + "research-queue")
+    assert "must be a service job ID or service job ARN" in error["Message"]
 
 
 OPERATION_ERRORS = [
     ("submit_service_job", {**SUBMIT, "serviceJobType": "ECS"}, "serviceJobType"),
     ("submit_service_job", {**SUBMIT, "jobName": "no spaces"}, "jobName"),
-    (
-        "submit_service_job",
-        {key: v for key, v in SUBMIT.items() if key != "serviceRequestPayload"},
-        "required",
-    ),
+    ("submit_service_job", {k: v for k, v in SUBMIT.items() if k != "serviceRequestPayload"}, "required"),
     ("submit_service_job", {**SUBMIT, "schedulingPriority": 10000}, "schedulingPriority"),
     ("submit_service_job", {**SUBMIT, "retryStrategy": {"attempts": 11}}, "retryStrategy.attempts"),
     ("submit_service_job", {**SUBMIT, "tags": {}}, "tags"),
@@ -235,55 +285,55 @@ OPERATION_ERRORS = [
     ("describe_service_job", {}, "jobId is required"),
     ("terminate_service_job", {"jobId": "no-such-job", "reason": "r"}, "no-such-job"),
     ("terminate_service_job", {"jobId": "no-such-job"}, "reason is required"),
+    ("update_service_job", {"jobId": "no-such-job", "schedulingPriority": 1}, "no-such-job"),
+    ("update_service_job", {"schedulingPriority": 1}, "jobId is required"),
+    ("update_service_job", {"jobId": "x"}, "schedulingPriority is required"),
+    ("update_service_job", {"jobId": "x", "schedulingPriority": -1}, "schedulingPriority"),
+    ("terminate_service_jobs", {"jobs": [], "reason": "r"}, "jobs"),
+    ("terminate_service_jobs", {"jobs": ["a"] * 51, "reason": "r"}, "Maximum number of jobs supported is 50"),
+    ("terminate_service_jobs", {"jobs": ["a"]}, "reason is required"),
 ]
 
 
 @pytest.mark.parametrize(("operation", "request_members", "fragment"), OPERATION_ERRORS)
-def test_boto3_bad_submit_describe_terminate_is_a_client_exception(
-    server: str, operation: str, request_members: dict[str, Any], fragment: str
+def test_boto3_bad_service_job_request_is_a_client_exception(
+    demo_endpoint: str, operation: str, request_members: dict[str, Any], fragment: str
 ) -> None:
-    """Bad SubmitServiceJob, DescribeServiceJob and TerminateServiceJob requests name the member at fault."""
-    with pytest.raises(ClientError) as raised:
-        getattr(client(server, validate=False), operation)(**request_members)
-    error = raised.value.response["Error"]
+    """Bad requests of every service-job operation are ClientExceptions naming the member at fault."""
+    error = client_error(getattr(client(demo_endpoint, validate=False), operation), **request_members)
     assert error["Code"] == "ClientException"
     assert fragment in error["Message"]
 
 
-# --- boto3: submit, describe, terminate --------------------------------------------------------------
+# --- SubmitServiceJob, TerminateServiceJob(s), UpdateServiceJob ------------------------------------------
 
 
-def test_submitted_jobs_are_listed_newest_first(server: str) -> None:
+def test_submitted_jobs_are_listed_newest_first(listjobs_batch_client: Any) -> None:
     """Jobs submitted through boto3 are SUBMITTED, in their queue, and listed newest first."""
-    batch = client(server)
-    before = paginate(batch, 100, jobStatus="SUBMITTED", jobQueue="fresh-queue")
+    batch = listjobs_batch_client
     submitted = [
         batch.submit_service_job(**{**SUBMIT, "jobName": f"fresh-{n}", "jobQueue": "fresh-queue"})
         for n in range(3)
     ]
     for answer in submitted:
-        assert answer["jobArn"] == f"arn:aws:batch:{REGION}:123456789012:service-job/{answer['jobId']}"
+        assert answer["jobArn"] == job_arn(answer["jobId"])
         assert answer["jobName"].startswith("fresh-")
-    listed = paginate(batch, 2, jobStatus="SUBMITTED", jobQueue="fresh-queue")
-    assert before == []
+    listed = paginate(batch, "list_service_jobs", 2, jobStatus="SUBMITTED", jobQueue="fresh-queue")
     assert sorted(summary["jobId"] for summary in listed) == sorted(answer["jobId"] for answer in submitted)
     assert all(summary["status"] == "SUBMITTED" for summary in listed)
     keys = [(-summary["createdAt"], summary["jobId"]) for summary in listed]
     assert keys == sorted(keys)
     by_arn = paginate(
-        batch,
-        100,
-        jobStatus="SUBMITTED",
-        jobQueue=f"arn:aws:batch:{REGION}:123456789012:job-queue/fresh-queue",
+        batch, "list_service_jobs", 100, jobStatus="SUBMITTED", jobQueue=QUEUE_ARN + "fresh-queue"
     )
     assert by_arn == listed
-    by_name = paginate(batch, 100, filters=[{"name": "JOB_NAME", "values": ["FRESH-*"]}])
+    by_name = paginate(batch, "list_service_jobs", 100, filters=[{"name": "JOB_NAME", "values": ["FRESH-*"]}])
     assert [summary["jobName"] for summary in by_name] == ["fresh-0", "fresh-1", "fresh-2"]
 
 
-def test_describe_shows_the_submitted_job_without_a_start_time(server: str) -> None:
+def test_describe_shows_the_submitted_job_without_a_start_time(listjobs_batch_client: Any) -> None:
     """DescribeServiceJob returns the submitted members, its queue ARN, and no startedAt before it starts."""
-    batch = client(server)
+    batch = listjobs_batch_client
     submitted = batch.submit_service_job(
         **SUBMIT,
         shareIdentifier="teamA",
@@ -299,7 +349,7 @@ def test_describe_shows_the_submitted_job_without_a_start_time(server: str) -> N
         "jobArn": submitted["jobArn"],
         "jobId": submitted["jobId"],
         "jobName": "train-1",
-        "jobQueue": f"arn:aws:batch:{REGION}:123456789012:job-queue/sagemaker-training-queue",
+        "jobQueue": QUEUE_ARN + "sagemaker-training-queue",
         "serviceJobType": "SAGEMAKER_TRAINING",
         "serviceRequestPayload": SUBMIT["serviceRequestPayload"],
         "status": "SUBMITTED",
@@ -311,51 +361,80 @@ def test_describe_shows_the_submitted_job_without_a_start_time(server: str) -> N
     }
 
 
-def test_describe_a_job_of_the_jobs_set(server: str) -> None:
-    """A job the server was started with is described with the members it has."""
-    job = next(job for job in demo_jobs() if job["status"] == "RUNNING")
-    described = client(server).describe_service_job(jobId=job["jobId"])
-    assert described["startedAt"] == job["startedAt"]
-    assert described["jobName"] == job["jobName"]
-    assert "version" not in described
-
-
-def test_terminate_then_list_shows_the_job_failed_with_the_reason(server: str) -> None:
-    """A terminated job leaves the SUBMITTED listing and is listed FAILED, with the reason as statusReason."""
-    batch = client(server)
-    job_id = batch.submit_service_job(**SUBMIT)["jobId"]
-    assert batch.terminate_service_job(jobId=job_id, reason="no longer needed")["ResponseMetadata"]
-    submitted = paginate(batch, 100, jobStatus="SUBMITTED")
-    failed = paginate(batch, 100, jobStatus="FAILED")
-    assert job_id not in {summary["jobId"] for summary in submitted}
-    (summary,) = [summary for summary in failed if summary["jobId"] == job_id]
-    assert summary["statusReason"] == "no longer needed"
-    described = batch.describe_service_job(jobId=job_id)
+def test_terminate_by_arn_then_list_shows_the_job_failed_with_the_reason(listjobs_batch_client: Any) -> None:
+    """A job terminated by its ARN leaves the SUBMITTED listing and is listed FAILED with the reason."""
+    batch = listjobs_batch_client
+    submitted = batch.submit_service_job(**SUBMIT)
+    batch.terminate_service_job(jobId=submitted["jobArn"], reason="no longer needed")
+    assert paginate(batch, "list_service_jobs", 100, jobStatus="SUBMITTED") == []
+    (summary,) = paginate(batch, "list_service_jobs", 100, jobStatus="FAILED")
+    assert (summary["jobId"], summary["statusReason"]) == (submitted["jobId"], "no longer needed")
+    described = batch.describe_service_job(jobId=submitted["jobId"])
     assert (described["status"], described["isTerminated"]) == ("FAILED", True)
     assert described["stoppedAt"] >= described["createdAt"]
 
 
-def test_terminating_a_finished_job_changes_nothing(server: str) -> None:
-    """TerminateServiceJob on a SUCCEEDED job succeeds and leaves it as it was."""
-    job = next(job for job in demo_jobs() if job["status"] == "SUCCEEDED")
-    batch = client(server)
-    before = batch.describe_service_job(jobId=job["jobId"])
-    batch.terminate_service_job(jobId=job["jobId"], reason="too late")
-    after = batch.describe_service_job(jobId=job["jobId"])
-    before.pop("ResponseMetadata")
-    after.pop("ResponseMetadata")
-    assert after == before
+def test_terminating_a_finished_job_changes_nothing(
+    listjobs_store: ServiceJobStore, listjobs_batch_client: Any
+) -> None:
+    """TerminateServiceJob on a SUCCEEDED job succeeds and leaves it as it was (H-6)."""
+    job = {"jobId": "done", "jobName": "n", "status": "SUCCEEDED", "createdAt": 1, "stoppedAt": 5}
+    listjobs_store.put(job)
+    listjobs_batch_client.terminate_service_job(jobId="done", reason="too late")
+    assert listjobs_store.get("done") == job
 
 
-def test_a_reused_client_token_is_rejected(server: str) -> None:
+def test_a_reused_client_token_is_rejected(listjobs_batch_client: Any) -> None:
     """A second SubmitServiceJob with the same clientToken is a ClientException, and creates no job."""
-    batch = client(server)
+    batch = listjobs_batch_client
     batch.submit_service_job(**SUBMIT, clientToken="once")
-    with pytest.raises(ClientError) as raised:
-        batch.submit_service_job(**SUBMIT, clientToken="once")
-    assert raised.value.response["Error"]["Code"] == "ClientException"
-    assert "clientToken" in raised.value.response["Error"]["Message"]
-    assert len(paginate(batch, 100, filters=[{"name": "JOB_NAME", "values": ["train-1"]}])) == 1
+    error = client_error(batch.submit_service_job, **SUBMIT, clientToken="once")
+    assert error["Code"] == "ClientException" and "clientToken" in error["Message"]
+    assert (
+        len(paginate(batch, "list_service_jobs", 100, filters=[{"name": "JOB_NAME", "values": ["train-1"]}]))
+        == 1
+    )
+
+
+def test_update_changes_the_priority_by_id_or_arn(listjobs_batch_client: Any) -> None:
+    """UpdateServiceJob sets schedulingPriority (H-11), naming the job by its id or its ARN, and answers
+    the job's ARN, name and id."""
+    batch = listjobs_batch_client
+    submitted = batch.submit_service_job(**SUBMIT, schedulingPriority=1)
+    answer = batch.update_service_job(jobId=submitted["jobArn"], schedulingPriority=42)
+    answer.pop("ResponseMetadata")
+    assert answer == {key: submitted[key] for key in ("jobArn", "jobName", "jobId")}
+    assert batch.describe_service_job(jobId=submitted["jobId"])["schedulingPriority"] == 42
+    batch.update_service_job(jobId=submitted["jobId"], schedulingPriority=0)
+    assert batch.describe_service_job(jobId=submitted["jobArn"])["schedulingPriority"] == 0
+
+
+def test_updating_a_finished_job_is_refused(listjobs_batch_client: Any) -> None:
+    """The priority of a terminated (FAILED) job cannot change: a ClientException naming its status."""
+    batch = listjobs_batch_client
+    job_id = batch.submit_service_job(**SUBMIT)["jobId"]
+    batch.terminate_service_job(jobId=job_id, reason="stop")
+    error = client_error(batch.update_service_job, jobId=job_id, schedulingPriority=3)
+    assert error["Code"] == "ClientException" and "FAILED" in error["Message"]
+    assert "schedulingPriority" not in batch.describe_service_job(jobId=job_id)
+
+
+def test_terminate_service_jobs_reports_each_job(listjobs_batch_client: Any) -> None:
+    """TerminateServiceJobs (H-12) terminates each job named by id or ARN; unknown ids and ARNs of other
+    regions count as successful, malformed identifiers are errors with ValidationException."""
+    batch = listjobs_batch_client
+    first, second = (batch.submit_service_job(**SUBMIT)["jobId"] for _ in range(2))
+    elsewhere = f"arn:aws:batch:eu-west-1:{ACCOUNT}:service-job/{first}"
+    identifiers = [first, job_arn(second), "no-such-job", elsewhere, "", QUEUE_ARN + "q"]
+    answer = batch.terminate_service_jobs(jobs=identifiers, reason="cleanup")
+    assert answer["successful"] == identifiers[:4]
+    assert [(error["job"], error["code"]) for error in answer["errors"]] == [
+        ("", "ValidationException"),
+        (QUEUE_ARN + "q", "ValidationException"),
+    ]
+    for job_id in (first, second):
+        described = batch.describe_service_job(jobId=job_id)
+        assert (described["status"], described["statusReason"]) == ("FAILED", "cleanup")
 
 
 # --- many clients at once ------------------------------------------------------------------------------
@@ -376,7 +455,7 @@ def test_eight_clients_paginate_while_others_submit() -> None:
     errors: list[BaseException] = []
     traversals: list[list[str]] = []
     lock = threading.Lock()
-    with serving(old_jobs + demo_jobs()) as started:
+    with serving(old_jobs) as started:
         readers = [client(started) for _ in range(8)]
         writers = [client(started) for _ in range(2)]
         barrier = threading.Barrier(len(readers) + len(writers), timeout=TIMEOUT_SECONDS)
@@ -384,7 +463,7 @@ def test_eight_clients_paginate_while_others_submit() -> None:
         def read(batch: Any) -> None:
             barrier.wait()
             for _ in range(2):
-                listed = [summary["jobId"] for summary in paginate(batch, 25, jobStatus="SUBMITTED")]
+                listed = [s["jobId"] for s in paginate(batch, "list_service_jobs", 25, jobStatus="SUBMITTED")]
                 with lock:
                     traversals.append(listed)
 
@@ -397,7 +476,7 @@ def test_eight_clients_paginate_while_others_submit() -> None:
             def run() -> None:
                 try:
                     work(*args)
-                except BaseException as error:  # reported below, with the thread's traceback
+                except BaseException as error:  # reported below
                     with lock:
                         errors.append(error)
 
@@ -410,45 +489,35 @@ def test_eight_clients_paginate_while_others_submit() -> None:
         for thread in threads:
             thread.join(timeout=60)
         assert not any(thread.is_alive() for thread in threads)
-        final = {summary["jobId"] for summary in paginate(readers[0], 100, jobStatus="SUBMITTED")}
+        final = {s["jobId"] for s in paginate(readers[0], "list_service_jobs", 100, jobStatus="SUBMITTED")}
 
     assert errors == []
     assert len(traversals) == 16
     for listed in traversals:
         assert len(listed) == len(set(listed)), "a job was listed twice in one traversal"
         assert old_ids <= set(listed), "a job that matched throughout was skipped"
-    assert len(final) == len(old_ids) + sum(job["status"] == "SUBMITTED" for job in demo_jobs()) + 60
+    assert len(final) == len(old_ids) + 60
 
 
 # --- the AWS CLI ---------------------------------------------------------------------------------------
 
 
-def aws_cli(url: str, *arguments: str) -> subprocess.CompletedProcess[str]:
-    """``aws batch ARGUMENTS`` against the endpoint, as a subprocess of this Python."""
-    command = [sys.executable, "-m", "awscli", "batch", *arguments, "--endpoint-url", url, "--region", REGION]
-    environment = {**os.environ, **AWS_ENVIRONMENT}
-    return subprocess.run(
-        command, capture_output=True, text=True, env=environment, timeout=TIMEOUT_SECONDS, check=False
+def test_aws_cli_auto_paginates_to_the_full_selection(demo_endpoint: str) -> None:
+    """`aws batch list-service-jobs --page-size 7` follows the tokens and prints the whole selection;
+    `aws batch list-jobs` does the same for ListJobs."""
+    printed = aws_cli_json(
+        demo_endpoint, "list-service-jobs", "--job-status", "SUCCEEDED", "--page-size", "7"
     )
+    assert printed == {"jobSummaryList": full_selection(list_service_jobs, DEMO, {"jobStatus": "SUCCEEDED"})}
+    printed = aws_cli_json(demo_endpoint, "list-jobs", "--job-queue", "gpu-queue", "--page-size", "2")
+    expected = full_selection(list_jobs, DEMO_BATCH, {"jobQueue": QUEUE_ARN + "gpu-queue"})
+    assert printed == {"jobSummaryList": expected}
 
 
-def test_aws_cli_auto_paginates_to_the_full_selection(server: str) -> None:
-    """`aws batch list-service-jobs --page-size 7` follows the tokens and prints the whole selection."""
-    pytest.importorskip("awscli")
-    result = aws_cli(
-        server, "list-service-jobs", "--job-status", "SUCCEEDED", "--page-size", "7", "--output", "json"
-    )
-    assert result.returncode == 0, result.stderr
-    printed = json.loads(result.stdout)
-    assert printed["jobSummaryList"] == full_selection(demo_jobs(), {"jobStatus": "SUCCEEDED"})
-    assert "nextToken" not in printed
-
-
-def test_aws_cli_exits_with_an_error_on_a_rejected_request(server: str) -> None:
+def test_aws_cli_exits_with_an_error_on_a_rejected_request(demo_endpoint: str) -> None:
     """A request the endpoint rejects makes the AWS CLI exit non-zero, naming ClientException and the rule."""
-    pytest.importorskip("awscli")
     result = aws_cli(
-        server,
+        demo_endpoint,
         "list-service-jobs",
         "--filters",
         "name=JOB_NAME,values=test1",
@@ -460,54 +529,116 @@ def test_aws_cli_exits_with_an_error_on_a_rejected_request(server: str) -> None:
     assert "Only one filter key-value pair can be specified." in result.stderr
 
 
-# --- raw HTTP ------------------------------------------------------------------------------------------
+def _aws_cli_knows(operation: str) -> bool:
+    """Whether the installed AWS CLI's own copy of the Batch model has ``operation``."""
+    import awscli
+
+    model = Path(awscli.__file__).parent / "botocore" / "data" / "batch" / "2016-08-10" / "service-2.json"
+    if not model.exists():
+        compressed = model.with_name("service-2.json.gz")
+        if not compressed.exists():
+            return True  # the CLI reads botocore's model
+        return operation in json.loads(gzip.decompress(compressed.read_bytes()))["operations"]
+    return operation in json.loads(model.read_text())["operations"]
 
 
-def test_malformed_json_is_a_client_exception(server: str) -> None:
+def test_aws_cli_every_service_job_operation(listjobs_endpoint: str) -> None:
+    """The AWS CLI submits, describes, updates and terminates a job by its ARN, and lists it."""
+    url = listjobs_endpoint
+    submitted = aws_cli_json(
+        url,
+        "submit-service-job",
+        "--job-name", "cli-job",
+        "--job-queue", "cli-queue",
+        "--service-job-type", "SAGEMAKER_TRAINING",
+        "--service-request-payload", "{}",
+    )  # fmt: skip
+    arn = submitted["jobArn"]
+    assert arn == job_arn(submitted["jobId"])
+    updated = aws_cli_json(url, "update-service-job", "--job-id", arn, "--scheduling-priority", "9")
+    assert updated == submitted
+    described = aws_cli_json(url, "describe-service-job", "--job-id", arn)
+    assert (described["jobQueue"], described["schedulingPriority"]) == (QUEUE_ARN + "cli-queue", 9)
+    listed = aws_cli_json(url, "list-service-jobs", "--job-queue", "cli-queue", "--job-status", "SUBMITTED")
+    assert [summary["jobId"] for summary in listed["jobSummaryList"]] == [submitted["jobId"]]
+    aws_cli_json(url, "terminate-service-job", "--job-id", arn, "--reason", "done")
+    assert aws_cli_json(url, "describe-service-job", "--job-id", arn)["status"] == "FAILED"
+    if _aws_cli_knows("TerminateServiceJobs"):
+        answer = aws_cli_json(url, "terminate-service-jobs", "--jobs", arn, "--reason", "again")
+        assert answer == {"successful": [arn], "errors": []}
+
+
+# --- routes and the body, as raw HTTP ------------------------------------------------------------------
+
+
+def test_every_service_job_operation_of_the_model_and_list_jobs_is_routed() -> None:
+    """H-1: the routes are exactly the model's service-job operations and ListJobs, at their requestUri."""
+    botocore_session = pytest.importorskip("botocore.session")
+    model = botocore_session.get_session().get_service_model("batch")
+    expected = {
+        model.operation_model(name).http["requestUri"]: name
+        for name in model.operation_names
+        if "ServiceJob" in name or name == "ListJobs"
+    }
+    assert all(model.operation_model(name).http["method"] == "POST" for name in expected.values())
+    assert {path: route.operation for path, route in ROUTES.items()} == expected
+
+
+def test_malformed_json_is_a_client_exception(demo_endpoint: str) -> None:
     """A body that is not JSON is a 400 ClientException that says so."""
-    status, headers, body = raw(server, "POST", "/v1/listservicejobs", b'{"maxResults": ')
-    assert_client_exception(status, headers, body, 400)
+    status, headers, body = raw(demo_endpoint, "POST", "/v1/listservicejobs", b'{"maxResults": ')
+    assert_error(status, headers, body, 400, "ClientException")
     assert "not valid JSON" in body["message"]
 
 
 @pytest.mark.parametrize("payload", [b"[]", b'"text"', b"3", b"null", b"\xff\xfe"])
-def test_a_body_that_is_not_a_json_object_is_a_client_exception(
-    server: str, payload: bytes
-) -> None:
+def test_a_body_that_is_not_a_json_object_is_a_client_exception(demo_endpoint: str, payload: bytes) -> None:
     """Arrays, strings, numbers, null and non-UTF-8 bytes are 400 ClientExceptions."""
-    status, headers, body = raw(server, "POST", "/v1/listservicejobs", payload)
-    assert_client_exception(status, headers, body, 400)
+    status, headers, body = raw(demo_endpoint, "POST", "/v1/listservicejobs", payload)
+    assert_error(status, headers, body, 400, "ClientException")
 
 
-def test_an_empty_body_is_the_empty_request(server: str) -> None:
+def test_an_empty_body_is_the_empty_request(demo_endpoint: str) -> None:
     """An empty POST body is answered as the request {}."""
-    status, headers, body = raw(server, "POST", "/v1/listservicejobs")
+    status, headers, body = raw(demo_endpoint, "POST", "/v1/listservicejobs")
     assert status == 200
-    assert body == list_service_jobs(demo_jobs(), {})
+    assert body == list_service_jobs(DEMO, {})
     assert headers["content-type"] == "application/json"
 
 
-def test_a_body_over_the_limit_is_refused_with_413(server: str) -> None:
-    """A body over 1 MiB is a 413 ClientException, read by the client rather than a reset connection."""
+def test_a_body_over_the_limit_is_refused_with_413(demo_endpoint: str) -> None:
+    """A body over 1 MiB is a 413 RequestEntityTooLargeException, read by the client rather than a reset."""
     huge = b'{"jobQueue": "' + b"q" * (MAX_BODY_BYTES + 10) + b'"}'
-    status, headers, body = raw(server, "POST", "/v1/listservicejobs", huge)
-    assert_client_exception(status, headers, body, 413)
+    status, headers, body = raw(demo_endpoint, "POST", "/v1/listservicejobs", huge)
+    assert_error(status, headers, body, 413, "RequestEntityTooLargeException")
     assert headers["connection"] == "close"
     assert str(MAX_BODY_BYTES) in body["message"]
 
 
-def test_an_unknown_route_is_a_404_client_exception(server: str) -> None:
-    """A path that is no operation is a 404 with the service's error body, naming the path."""
-    status, headers, body = raw(server, "POST", "/v1/listjobz", b"{}")
-    assert_client_exception(status, headers, body, 404)
+def test_an_unknown_route_is_a_404_unknown_operation(demo_endpoint: str) -> None:
+    """H-1, H-14: a path that is no operation is a 404 UnknownOperationException naming the path; the
+    connection stays open."""
+    status, headers, body = raw(demo_endpoint, "POST", "/v1/listjobz", b"{}")
+    assert_error(status, headers, body, 404, "UnknownOperationException")
     assert "/v1/listjobz" in body["message"]
+    assert "connection" not in headers
 
 
-def test_another_method_on_a_route_is_a_405_client_exception(server: str) -> None:
-    """GET on an operation's path is a 405 naming POST."""
-    status, headers, body = raw(server, "GET", "/v1/listservicejobs")
-    assert_client_exception(status, headers, body, 405)
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "BREW"])
+def test_another_method_on_a_route_is_a_405_unknown_operation(demo_endpoint: str, method: str) -> None:
+    """Any method but POST on an operation's path, known to HTTP or not, is a 405 naming POST."""
+    status, headers, body = raw(demo_endpoint, method, "/v1/listservicejobs")
+    assert_error(status, headers, body, 405, "UnknownOperationException")
     assert headers["allow"] == "POST"
+
+
+def test_head_gets_the_error_headers_without_a_body(demo_endpoint: str) -> None:
+    """HEAD on an operation's path is a 405 with the error's headers and no body."""
+    with closing(http.client.HTTPConnection(*address(demo_endpoint), timeout=TIMEOUT_SECONDS)) as connection:
+        connection.request("HEAD", "/v1/listservicejobs")
+        response = connection.getresponse()
+        assert (response.status, response.getheader("x-amzn-ErrorType")) == (405, "UnknownOperationException")
+        assert response.read() == b""
 
 
 @pytest.mark.parametrize(
@@ -515,103 +646,32 @@ def test_another_method_on_a_route_is_a_405_client_exception(server: str) -> Non
     [
         (b"POST /v1/listservicejobs HTTP/1.1\r\nHost: x\r\n\r\n", 411),
         (b"POST /v1/listservicejobs HTTP/1.1\r\nHost: x\r\nContent-Length: -3\r\n\r\n", 400),
+        (b"POST /v1/listservicejobs HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}", 400),
         (b"POST /v1/listservicejobs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 411),
-        (b"BREW /v1/listservicejobs HTTP/1.1\r\nHost: x\r\n\r\n", 501),
     ],
 )
-def test_bad_framing_is_a_client_exception(
-    server: str, head: bytes, expected_status: int
+def test_bad_framing_is_a_malformed_http_request(
+    demo_endpoint: str, head: bytes, expected_status: int
 ) -> None:
-    """A missing or invalid Content-Length, a chunked body or an unknown method get the JSON error shape."""
-    status, headers, body = raw_socket(server, head)
-    assert_client_exception(status, headers, body, expected_status)
+    """A missing, invalid or repeated Content-Length and a chunked body are MalformedHttpRequestException."""
+    status, headers, body = raw_socket(demo_endpoint, head)
+    assert_error(status, headers, body, expected_status, "MalformedHttpRequestException")
+    assert headers["connection"] == "close"
 
 
-def test_every_response_has_a_fresh_request_id(server: str) -> None:
+def test_every_response_has_a_fresh_request_id(demo_endpoint: str) -> None:
     """Successes and errors each carry their own x-amzn-RequestId, on one keep-alive connection."""
-    host, port = address(server)
-    connection = http.client.HTTPConnection(str(host), port, timeout=TIMEOUT_SECONDS)
     request_ids = []
-    try:
+    with closing(http.client.HTTPConnection(*address(demo_endpoint), timeout=TIMEOUT_SECONDS)) as connection:
         for body in (b"{}", b"{bad", b'{"maxResults": 1}'):
             connection.request("POST", "/v1/listservicejobs", body=body)
             response = connection.getresponse()
             response.read()
             request_ids.append(response.getheader("x-amzn-RequestId"))
-    finally:
-        connection.close()
     assert len(set(request_ids)) == 3 and all(request_ids)
 
 
-def test_an_internal_error_is_a_500_and_the_server_keeps_serving(
-    server: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    """An unexpected exception is logged and answered 500 ServerException; the next request is answered."""
-
-    def broken(self: ReferenceService, request: object) -> dict[str, Any]:
-        raise RuntimeError("simulated fault")
-
-    monkeypatch.setattr(ReferenceService, "list_service_jobs", broken)
-    with caplog.at_level("ERROR", logger="listjobs_core.server"):
-        status, headers, body = raw(server, "POST", "/v1/listservicejobs", b"{}")
-    assert status == 500
-    assert headers["x-amzn-errortype"] == "ServerException"
-    assert body["__type"] == "ServerException"
-    assert "simulated fault" not in body["message"]
-    assert any("simulated fault" in (record.exc_text or str(record.exc_info)) for record in caplog.records)
-
-    monkeypatch.undo()
-    status, _, body = raw(server, "POST", "/v1/listservicejobs", b'{"maxResults": 2}')
-    assert status == 200 and len(body["jobSummaryList"]) == 2
-    batch = client(server)
-    monkeypatch.setattr(ReferenceService, "list_service_jobs", broken)
-    with pytest.raises(ClientError) as raised:
-        batch.list_service_jobs()
-    assert raised.value.response["Error"]["Code"] == "ServerException"
-    monkeypatch.undo()
-    assert len(batch.list_service_jobs(maxResults=3)["jobSummaryList"]) == 3
-
-
 # --- python -m listjobs_core serve ----------------------------------------------------------------------
-
-
-@contextmanager
-def serve_process(*arguments: str) -> Iterator[tuple[subprocess.Popen[str], str, Path]]:
-    """``python -m listjobs_core serve --port 0 ARGUMENTS``: the process, its URL and its stderr file."""
-    stderr_path = Path(tempfile.mkstemp(prefix="listjobs-serve-", suffix=".err")[1])
-    with open(stderr_path, "w") as stderr:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "listjobs_core",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                *arguments,
-            ],
-            cwd=REPOSITORY,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-        )
-    stdout = process.stdout
-    assert stdout is not None
-    lines: queue.Queue[str] = queue.Queue()
-    # readline blocks; a thread lets the wait for the first line have a timeout.
-    threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
-    try:
-        first = lines.get(timeout=TIMEOUT_SECONDS)
-        assert first.startswith("listening on http://127.0.0.1:"), (first, stderr_path.read_text())
-        yield process, first.removeprefix("listening on ").strip(), stderr_path
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=TIMEOUT_SECONDS)
-        stdout.close()
-        stderr_path.unlink(missing_ok=True)
 
 
 @pytest.mark.parametrize(
@@ -622,14 +682,19 @@ def serve_process(*arguments: str) -> Iterator[tuple[subprocess.Popen[str], str,
 def test_serve_command_answers_boto3_and_stops_cleanly(
     tmp_path: Path, stop_signal: signal.Signals, quiet: bool
 ) -> None:
-    """`serve --port 0 --jobs FILE` prints its URL, serves the file, and exits 0 on SIGTERM or SIGINT."""
-    jobs_file = tmp_path / "jobs.jsonl"
+    """`serve --port 0 --jobs FILE --batch-jobs FILE` prints its URL, serves both files, logs each request
+    (unless --quiet), and exits 0 on SIGTERM or SIGINT."""
+    jobs_file, batch_file = tmp_path / "jobs.jsonl", tmp_path / "batch.json"
     jobs_file.write_text("".join(json.dumps(job) + "\n" for job in demo_jobs()[:120]))
-    jobs = load_jobs(jobs_file)
-    arguments = ["--jobs", str(jobs_file)] + (["--quiet"] if quiet else [])
+    batch_file.write_text(json.dumps(demo_batch_jobs()))
+    arguments = ["--jobs", str(jobs_file), "--batch-jobs", str(batch_file)] + (["--quiet"] if quiet else [])
     with serve_process(*arguments) as (process, url, stderr_path):
-        assert paginate(client(url), 6, jobStatus="SUCCEEDED") == full_selection(
-            jobs, {"jobStatus": "SUCCEEDED"}
+        batch = client(url)
+        assert paginate(batch, "list_service_jobs", 6, jobStatus="SUCCEEDED") == full_selection(
+            list_service_jobs, as_held(demo_jobs()[:120]), {"jobStatus": "SUCCEEDED"}
+        )
+        assert paginate(batch, "list_jobs", 5, jobQueue="cpu-queue") == full_selection(
+            list_jobs, DEMO_BATCH, {"jobQueue": QUEUE_ARN + "cpu-queue"}
         )
         process.send_signal(stop_signal)
         assert process.wait(timeout=TIMEOUT_SECONDS) == 0
@@ -637,21 +702,15 @@ def test_serve_command_answers_boto3_and_stops_cleanly(
     if quiet:
         assert log == ""
     else:
-        assert '"POST /v1/listservicejobs HTTP/1.1" 200' in log
+        assert "operation=ListServiceJobs status=200" in log
+        assert "operation=ListJobs status=200" in log
 
 
 def test_serve_command_rejects_a_bad_jobs_file(tmp_path: Path) -> None:
     """A malformed jobs file stops `serve` before it listens: exit status 2 and a message naming the line."""
     jobs_file = tmp_path / "jobs.jsonl"
     jobs_file.write_text('{"jobId": "a", "jobName": "x"}\n{"jobId": "b"}\n')
-    result = subprocess.run(
-        [sys.executable, "-m", "listjobs_core", "serve", "--port", "0", "--jobs", str(jobs_file)],
-        cwd=REPOSITORY,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_SECONDS,
-        check=False,
-    )
+    result = run_command("serve", "--port", "0", "--batch-jobs", str(jobs_file))
     assert result.returncode == 2
-    assert "line 2" in result.stderr and "jobName" in result.stderr
-    assert "listening" not in result.stdout
+    assert b"line 2" in result.stderr and b"jobName" in result.stderr
+    assert b"listening" not in result.stdout

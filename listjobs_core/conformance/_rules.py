@@ -120,6 +120,16 @@ RULES: tuple[Rule, ...] = (
             ("H-6", "TerminateServiceJob"),
             ("H-7", "client tokens"),
             ("H-8", "the jobs it lists"),
+            ("H-9", "job ARNs as job ids"),
+            ("H-10", "region and account"),
+            ("H-11", "UpdateServiceJob"),
+            ("H-12", "TerminateServiceJobs"),
+            ("H-13", "ListJobs"),
+            ("H-14", "refusals at the HTTP level"),
+            ("H-15", "deadlines and connection caps"),
+            ("H-16", "limits on the jobs held"),
+            ("H-17", "the request log"),
+            ("H-18", "responses that always encode"),
         )
     ),
     *(

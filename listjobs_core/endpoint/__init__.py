@@ -1,7 +1,30 @@
-"""The reference endpoint: AWS Batch's service-job operations over HTTP, a shell around the core.
+"""The reference endpoint: AWS Batch's service-job operations and ListJobs over HTTP, a shell around the core.
 
-Modules: ``_service_jobs`` (the job-level rules of submit, describe and terminate, as pure functions),
-``_service`` (the endpoint's state: its store, client tokens, clock), ``_server`` (HTTP in, HTTP out),
-``_jobsfile`` (reading jobs files) and ``_demo`` (the built-in demo jobs). Run it with
-``python -m listjobs_core serve``, or in tests with ``listjobs_core.testing.serving``.
+Modules: ``_service_jobs`` (the job-level rules of the service-job operations, as pure functions),
+``_stores`` (``ListingStore``, the one interface through which the service holds its jobs), ``_service``
+(``ReferenceService``: the endpoint's state and operations), ``_protocol`` (routes, request bodies and the
+errors of the HTTP level), ``_head`` (reading a request head), ``_server`` (HTTP/1.1 connections, with
+deadlines and caps), ``_logs`` (the request log), ``_jobsfile`` (reading jobs files) and ``_demo`` (the
+built-in demo jobs). Run it with ``python -m listjobs_core serve``, in tests with
+``listjobs_core.testing.serving`` or the pytest plugin's fixtures, or embed it:
+
+>>> from listjobs_core import ServiceJobStore
+>>> service = ReferenceService(ServiceJobStore(), region="eu-west-1", account="111122223333")
+>>> server = make_server(service, "127.0.0.1", 0)  # then server.serve_forever() in a thread
+>>> server.server_close()
 """
+
+from ._server import ReferenceServer, ServerSettings, make_server, serve
+from ._service import Limits, ReferenceService
+from ._stores import Answer, ListingStore
+
+__all__ = [
+    "Answer",
+    "Limits",
+    "ListingStore",
+    "ReferenceServer",
+    "ReferenceService",
+    "ServerSettings",
+    "make_server",
+    "serve",
+]

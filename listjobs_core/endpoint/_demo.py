@@ -1,11 +1,13 @@
-"""A built-in, deterministic set of demo service jobs.
+"""Built-in, deterministic sets of demo jobs: service jobs, and the Batch jobs ListJobs lists.
 
 Theory of operation: the CLI and the examples need jobs to list when the caller brings none. This module
 makes about three hundred SageMaker training service jobs in the wire shape of ``ServiceJobSummary``, plus
-the two extra members the library understands (``jobQueue`` and ``version``). Every value comes from one
-``random.Random`` seeded with a constant and from constant dates, never from the wall clock, so every call
-(in any process, on any machine) returns equal jobs, and each call returns fresh objects the caller may
-change freely.
+the two extra members the library understands (``jobQueue`` and ``version``), and (``demo_batch_jobs``) a
+smaller set of container jobs in the wire shape of ``JobSummary``, among them array jobs with their
+children and multi-node parallel jobs with their nodes. Every value comes from one ``random.Random`` seeded
+with a constant and from constant dates, never from the wall clock, so every call (in any process, on any
+machine) returns equal jobs, and each call returns fresh objects the caller may change freely. ARNs are
+made in the region and account given (the endpoint's defaults unless said otherwise).
 
 The set is shaped to exercise the listing rules: every status occurs, and ``RUNNING`` is common enough that
 the default query fills several pages of three; job names come in case variants (``Test1``/``test1``,
@@ -29,16 +31,14 @@ import random
 import uuid
 from typing import Any
 
-from .._arns import JOB_QUEUE, SERVICE_JOB, batch_arn
+from .._arns import JOB, JOB_QUEUE, SERVICE_JOB, batch_arn
 from ._service_jobs import DEFAULT_ACCOUNT, DEFAULT_REGION
 
-__all__ = ["DEMO_JOB_COUNT", "demo_jobs"]
+__all__ = ["DEMO_BATCH_JOB_COUNT", "DEMO_JOB_COUNT", "demo_batch_jobs", "demo_jobs"]
 
 DEMO_JOB_COUNT = 300
 
 _SEED = 2025
-_REGION = DEFAULT_REGION
-_ACCOUNT = DEFAULT_ACCOUNT
 # 2025-06-01T00:00:00Z in milliseconds since the epoch; jobs are created over the 30 days that follow.
 _WINDOW_START_MS = 1_748_736_000_000
 _WINDOW_MS = 30 * 24 * 60 * 60 * 1000
@@ -103,14 +103,14 @@ def _weighted_status(rng: random.Random) -> str:
     raise AssertionError("unreachable: pick is below the total weight")
 
 
-def _queue_reference(rng: random.Random) -> str:
+def _queue_reference(rng: random.Random, region: str, account: str) -> str:
     name = _QUEUES[1] if rng.random() < 0.25 else _QUEUES[0]
     if rng.random() < 0.3:
-        return batch_arn(JOB_QUEUE, name, _REGION, _ACCOUNT)
+        return batch_arn(JOB_QUEUE, name, region, account)
     return name
 
 
-def _demo_job(rng: random.Random, earlier_created: list[int]) -> dict[str, Any]:
+def _demo_job(rng: random.Random, earlier_created: list[int], region: str, account: str) -> dict[str, Any]:
     job_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
     job_name = rng.choice(_JOB_NAMES)
     status = _weighted_status(rng)
@@ -123,7 +123,7 @@ def _demo_job(rng: random.Random, earlier_created: list[int]) -> dict[str, Any]:
     # FAILED jobs either failed while training or never got capacity; only the first kind has started.
     failed_before_start = status == "FAILED" and rng.random() < 0.25
     job: dict[str, Any] = {
-        "jobArn": batch_arn(SERVICE_JOB, job_id, _REGION, _ACCOUNT),
+        "jobArn": batch_arn(SERVICE_JOB, job_id, region, account),
         "jobId": job_id,
         "jobName": job_name,
         "serviceJobType": "SAGEMAKER_TRAINING",
@@ -160,25 +160,120 @@ def _demo_job(rng: random.Random, earlier_created: list[int]) -> dict[str, Any]:
         job["latestAttempt"] = {
             "serviceResourceId": {
                 "name": "TrainingJobArn",
-                "value": f"arn:aws:sagemaker:{_REGION}:{_ACCOUNT}:training-job/{training_job}",
+                "value": f"arn:aws:sagemaker:{region}:{account}:training-job/{training_job}",
             }
         }
 
-    job["jobQueue"] = _queue_reference(rng)
+    job["jobQueue"] = _queue_reference(rng, region, account)
     if rng.random() < 0.4:
         job["version"] = rng.randrange(3)
     return job
 
 
-def demo_jobs() -> list[dict[str, Any]]:
-    """Return the demo jobs: ``DEMO_JOB_COUNT`` new job dicts, equal on every call. O(n).
+def demo_jobs(region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT) -> list[dict[str, Any]]:
+    """Return the demo service jobs: ``DEMO_JOB_COUNT`` new job dicts, equal on every call. O(n).
 
     >>> first = demo_jobs()[0]
     >>> first["jobArn"] == "arn:aws:batch:us-east-1:123456789012:service-job/" + first["jobId"]
     True
     >>> demo_jobs()[0] is first
     False
+    >>> demo_jobs("eu-west-1", "111122223333")[0]["jobArn"].split(":")[3:5]
+    ['eu-west-1', '111122223333']
     """
     rng = random.Random(_SEED)
     earlier_created: list[int] = []
-    return [_demo_job(rng, earlier_created) for _ in range(DEMO_JOB_COUNT)]
+    return [_demo_job(rng, earlier_created, region, account) for _ in range(DEMO_JOB_COUNT)]
+
+
+# --- the Batch jobs ListJobs lists ------------------------------------------------------------------------
+
+_BATCH_QUEUES = ("cpu-queue", "gpu-queue")
+_JOB_DEFINITION_ARN_TYPE = "job-definition"
+_JOB_DEFINITIONS = (("preprocess", 1), ("preprocess", 2), ("train-model", 4), ("evaluate", 1))
+_BATCH_JOB_NAMES = ("nightly-etl", "Nightly-ETL", "feature-build", "train-resnet", "eval-suite", "report")
+_BATCH_STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
+# The first plain jobs are parents: array jobs of these sizes, then MNP jobs of these numbers of nodes.
+_ARRAY_SIZES = (3, 5, 8)
+_NODE_COUNTS = (2, 4)
+_PLAIN_BATCH_JOBS = 60
+DEMO_BATCH_JOB_COUNT = _PLAIN_BATCH_JOBS + sum(_ARRAY_SIZES) + sum(_NODE_COUNTS)
+
+
+def demo_batch_jobs(region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT) -> list[dict[str, Any]]:
+    """Return the demo Batch jobs (``JobSummary`` shape, with ``jobQueue``): ``DEMO_BATCH_JOB_COUNT`` new
+    job dicts, equal on every call. Array children are ``<parent>:<index>``, MNP nodes ``<parent>#<node>``.
+
+    >>> jobs = demo_batch_jobs()
+    >>> len(jobs) == DEMO_BATCH_JOB_COUNT, jobs == demo_batch_jobs()
+    (True, True)
+    >>> parent = next(job for job in jobs if "size" in job.get("arrayProperties", {}))
+    >>> [job["jobId"] for job in jobs if job["jobId"].startswith(parent["jobId"] + ":")][:2] == [
+    ...     parent["jobId"] + ":0", parent["jobId"] + ":1"]
+    True
+    """
+    rng = random.Random(_SEED + 1)
+    jobs: list[dict[str, Any]] = []
+    for index in range(_PLAIN_BATCH_JOBS):
+        job_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        name, revision = rng.choice(_JOB_DEFINITIONS)
+        created_at = _WINDOW_START_MS + rng.randrange(_WINDOW_MS)
+        status = rng.choice(_BATCH_STATUSES)
+        job: dict[str, Any] = {
+            "jobArn": batch_arn(JOB, job_id, region, account),
+            "jobId": job_id,
+            "jobName": rng.choice(_BATCH_JOB_NAMES),
+            "createdAt": created_at,
+            "status": status,
+            "jobDefinition": batch_arn(_JOB_DEFINITION_ARN_TYPE, f"{name}:{revision}", region, account),
+            "jobQueue": rng.choice(_BATCH_QUEUES),
+        }
+        if status in ("RUNNING", "SUCCEEDED", "FAILED"):
+            job["startedAt"] = created_at + rng.randrange(_MINUTE_MS, _HOUR_MS)
+        if status in ("SUCCEEDED", "FAILED"):
+            job["stoppedAt"] = job["startedAt"] + rng.randrange(_MINUTE_MS, _HOUR_MS)
+            job["container"] = {"exitCode": 0 if status == "SUCCEEDED" else 1}
+        if rng.random() < 0.3:
+            job["shareIdentifier"] = rng.choice(_SHARE_IDENTIFIERS)
+        jobs.append(job)
+        if index < len(_ARRAY_SIZES):
+            jobs += _array_children(job, _ARRAY_SIZES[index], rng, region, account)
+        elif index - len(_ARRAY_SIZES) < len(_NODE_COUNTS):
+            jobs += _nodes(job, _NODE_COUNTS[index - len(_ARRAY_SIZES)], rng, region, account)
+    return jobs
+
+
+def _child(
+    parent: dict[str, Any], job_id: str, rng: random.Random, region: str, account: str
+) -> dict[str, Any]:
+    status = rng.choice(_BATCH_STATUSES)
+    return {
+        "jobArn": batch_arn(JOB, job_id, region, account),
+        "jobId": job_id,
+        "jobName": parent["jobName"],
+        "createdAt": parent["createdAt"] + rng.randrange(_SECOND_MS, _MINUTE_MS),
+        "status": status,
+        "jobDefinition": parent["jobDefinition"],
+    }
+
+
+def _array_children(
+    parent: dict[str, Any], size: int, rng: random.Random, region: str, account: str
+) -> list[dict[str, Any]]:
+    children = []
+    for index in range(size):
+        child = _child(parent, f"{parent['jobId']}:{index}", rng, region, account)
+        child["arrayProperties"] = {"index": index}
+        children.append(child)
+    summary: dict[str, int] = {}
+    for child in children:
+        summary[child["status"]] = summary.get(child["status"], 0) + 1
+    parent["arrayProperties"] = {"size": size, "statusSummary": summary}
+    return children
+
+
+def _nodes(
+    parent: dict[str, Any], count: int, rng: random.Random, region: str, account: str
+) -> list[dict[str, Any]]:
+    parent["nodeProperties"] = {"numNodes": count}
+    return [_child(parent, f"{parent['jobId']}#{node}", rng, region, account) for node in range(count)]

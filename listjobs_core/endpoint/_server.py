@@ -1,325 +1,484 @@
-"""The reference endpoint: AWS Batch's REST-JSON protocol over HTTP, a thin shell around ``_service``.
+"""The reference endpoint over HTTP/1.1: a thin, hardened shell around ``ReferenceService``.
 
-Theory of operation: this module holds no Batch rule. A request is bytes in, bytes out: the handler checks
-the route and the body (rules H-1, H-2), decodes the body to a dict, calls the one ``ReferenceService``
-method the route names, and encodes the dict it returns as JSON, or the ``ListingError`` it raises as the
-service's wire error (rule E-3: the status code, ``x-amzn-ErrorType`` and ``{"__type", "message"}``, the
-message in the service's ``Error executing request, ... RequestId: <uuid>`` form). Every response,
-success or error, carries a fresh ``x-amzn-RequestId``. Whatever else goes wrong inside a call is logged
-and answered as a 500 ``ServerException`` (rule H-3); the server keeps serving.
+Theory of operation: this module holds no Batch rule. A request is bytes in, bytes out: a connection's
+thread reads the request head (``_head``) and the body within the request deadline, names the operation
+(``_protocol.route``), decodes the body to a dict (``_protocol.decode_body``), calls the one
+``ReferenceService`` method the route names, and sends what it returns as JSON (``encode_answer``; a
+method may return the body already encoded), or the ``ListingError`` it raises as the service's wire error
+(rule E-3: the status, ``x-amzn-ErrorType`` and ``{"__type", "message"}``, the message in the service's
+``Error executing request, ... RequestId: <uuid>`` form). Every response carries a fresh
+``x-amzn-RequestId``, and every request gets one log line (``_logs``, rule H-17). Whatever else goes wrong
+inside a call is logged with its traceback and answered 500 ``ServerException`` (rule H-3); the server
+keeps serving.
 
-The routes are the operations' ``requestUri`` in the service model (botocore,
-``batch/2016-08-10/service-2.json``); the model's ``protocol`` is ``rest-json``, so every operation is a
-POST of a JSON object.
+The server is the standard library's ``socketserver.ThreadingTCPServer``, one thread per connection, with
+what keeps slow or hostile clients from starving the others (rule H-15):
+
+- a deadline for each request: from its first byte (from the accept, for a connection's first request)
+  until its whole body has arrived, ``request_deadline`` seconds; past it the request is answered 408 and
+  the connection closed. Between requests a keep-alive connection may stay idle ``idle_timeout`` seconds;
+- a cap on open connections, below the process's file descriptor limit: at the cap, the server accepts
+  no more until one closes, and clients wait in the listening socket's backlog (``request_queue_size``);
+- caps on the head (``_head``: 16 KiB, 100 header lines; 431) and the body (1 MiB; 413).
 """
 
 from __future__ import annotations
 
-import json
-import logging
+import contextlib
+import email.utils
 import signal
 import socket
+import socketserver
 import sys
 import threading
+import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
+from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import FrameType
 from typing import Any, TextIO
 
-from .._errors import ClientException, ListingError, ServerException
-from .._json import InvalidJson, decode_json, json_kind
+from .._errors import ListingError, ServerException
+from ._head import RequestHead, read_head
+from ._logs import log_request, logger
+from ._protocol import (
+    MAX_BODY_BYTES,
+    LengthRequired,
+    MalformedHttpRequest,
+    MethodNotAllowed,
+    RequestAborted,
+    RequestEntityTooLarge,
+    RequestTimeout,
+    Route,
+    decode_body,
+    encode_answer,
+    route,
+)
 from ._service import ReferenceService
 
 __all__ = [
-    "MAX_BODY_BYTES",
-    "ROUTES",
+    "DEFAULT_IDLE_TIMEOUT_SECONDS",
+    "DEFAULT_MAX_CONNECTIONS",
+    "DEFAULT_REQUEST_DEADLINE_SECONDS",
+    "INTERNAL_ERROR_MESSAGE",
     "ReferenceServer",
-    "decode_body",
+    "ServerSettings",
     "make_server",
     "serve",
 ]
 
-logger = logging.getLogger("listjobs_core.server")
-
-# H-1: the operations' requestUri in the service model, each answered by the service method named here.
-ROUTES: dict[str, str] = {
-    "/v1/listservicejobs": "list_service_jobs",
-    "/v1/submitservicejob": "submit_service_job",
-    "/v1/describeservicejob": "describe_service_job",
-    "/v1/terminateservicejob": "terminate_service_job",
-}
-
-# H-2: "a request body of more than 1 MiB is refused with 413" before any of it is decoded.
-MAX_BODY_BYTES = 1024 * 1024
-
-# H-2: how much of a refused body the server still reads (and discards) so that the client, which may be
-# still sending it, reads the error instead of a connection reset; past this the connection is just closed.
-_MAX_DRAIN_BYTES = 16 * MAX_BODY_BYTES
+# H-15: "a request's head and body must arrive within 15 seconds of its first byte"; 10 to 20 s is the
+# usual range for HTTP servers' request-header timeouts.
+DEFAULT_REQUEST_DEADLINE_SECONDS = 15.0
+# H-15: an idle keep-alive connection is closed after a minute, as botocore reconnects transparently.
+DEFAULT_IDLE_TIMEOUT_SECONDS = 60.0
+# H-15: at most this many open connections (and never more than the file descriptor limit allows).
+DEFAULT_MAX_CONNECTIONS = 256
+# Descriptors kept free for everything else the process opens (the listening socket, logs, files).
+_RESERVED_DESCRIPTORS = 32
 
 # H-3: the message of a 500; the details go to the log, not to the client.
 INTERNAL_ERROR_MESSAGE = "An internal error occurred; the request was not completed."
 
-# An idle keep-alive connection is closed after this many seconds.
-_IDLE_TIMEOUT_SECONDS = 60.0
+# H-2: how much of a body refused as too large the server still reads (and discards), for at most one
+# second, so that the client, which may be still sending it, reads the 413 rather than a reset.
+_MAX_DRAIN_BYTES = 16 * MAX_BODY_BYTES
+_DRAIN_SECONDS = 1.0
+_RECEIVE_BYTES = 65536
+# How far past a deadline a read may wait before the socket's timeout is shortened to fit it.
+_TIMEOUT_SLACK_SECONDS = 0.05
 
 
-class _Refusal(Exception):
-    """An HTTP-level refusal: the status, the ClientException to send, and whether to close."""
+@dataclass(frozen=True)
+class ServerSettings:
+    """The connection limits of rule H-15 (seconds, and a count of connections)."""
 
-    def __init__(self, status: HTTPStatus, message: str, *, close: bool = False) -> None:
-        super().__init__(message)
-        self.status = status
-        self.error = ClientException(message)
-        self.close = close
+    request_deadline: float = DEFAULT_REQUEST_DEADLINE_SECONDS
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT_SECONDS
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+
+    def __post_init__(self) -> None:
+        if self.request_deadline <= 0 or self.idle_timeout <= 0 or self.max_connections < 1:
+            raise ValueError("the deadline and the idle timeout must be positive, max_connections at least 1")
 
 
-def decode_body(body: bytes) -> dict[str, Any]:
-    """A request body as the JSON object it holds (rule H-2); an empty body is ``{}``.
+class _Reader:
+    """Buffered reads from a connection, each bounded by the current request's deadline (H-15).
 
-    Raises ``ClientException`` for anything that is not UTF-8 JSON holding an object.
+    Before a request's first byte the wait is ``idle_timeout``; the first byte starts the request's
+    deadline, which every later read of that request shares, so a client trickling bytes cannot hold the
+    connection longer than the deadline. A read past the deadline raises ``TimeoutError``.
 
-    >>> decode_body(b'{"maxResults": 3}')
-    {'maxResults': 3}
-    >>> decode_body(b"")
-    {}
-    >>> decode_body(b"[1]")
-    Traceback (most recent call last):
-    ...
-    listjobs_core._errors.ClientException: The request body must be a JSON object, got an array
+    The socket keeps one timeout, the shorter of the deadline and the idle timeout: an idle wait longer
+    than that is several reads in a row, and only a read that could outlast what is left of a deadline
+    (a slow request) shortens it. So an ordinary request, whose bytes arrive at once, costs no system
+    call to set a timeout.
     """
-    if not body.strip():
-        return {}
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ClientException(
-            f"The request body is not valid UTF-8 (byte offset {error.start}): {error.reason}"
-        ) from None
-    try:
-        request = decode_json(text)
-    except InvalidJson as error:
-        raise ClientException(f"The request body is not valid JSON: {error}") from None
-    if not isinstance(request, dict):
-        raise ClientException(f"The request body must be a JSON object, got {json_kind(request)}")
-    return request
+
+    def __init__(self, sock: socket.socket, settings: ServerSettings) -> None:
+        self._sock = sock
+        self._buffer = bytearray()
+        self._request_seconds = settings.request_deadline
+        self._idle_seconds = settings.idle_timeout
+        self._base_timeout = min(self._request_seconds, self._idle_seconds)
+        self._timeout = self._base_timeout
+        sock.settimeout(self._timeout)
+        now = time.monotonic()
+        # The first request's deadline runs from the accept: a client that connects sends at once.
+        self._deadline: float | None = now + self._request_seconds
+        self._idle_until = now + self._idle_seconds
+        self.request_started = False
+        self.started_at = time.perf_counter()
+
+    def next_request(self) -> None:
+        """The previous response is sent: wait up to the idle timeout for the next request's first byte."""
+        self.restore_timeout()
+        now = time.monotonic()
+        self.request_started = bool(self._buffer)
+        if self._buffer:  # pipelined bytes of the next request are here already
+            self._deadline = now + self._request_seconds
+            self.started_at = time.perf_counter()
+        else:
+            self._deadline = None
+            self._idle_until = now + self._idle_seconds
+
+    def restore_timeout(self) -> None:
+        """Give the socket its usual timeout back, if a slow request shortened it (before a write, say)."""
+        if self._timeout != self._base_timeout:
+            self._timeout = self._base_timeout
+            self._sock.settimeout(self._timeout)
+
+    def _fill(self) -> bool:
+        """One receive into the buffer; False at the end of the stream."""
+        while True:
+            until = self._idle_until if self._deadline is None else self._deadline
+            left = until - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("request deadline passed" if self._deadline else "idle timeout passed")
+            if left < self._timeout - _TIMEOUT_SLACK_SECONDS:
+                self._timeout = left
+                self._sock.settimeout(left)
+            try:
+                data = self._sock.recv(_RECEIVE_BYTES)
+            except TimeoutError:
+                continue  # the loop checks what is left of the wait
+            break
+        if not data:
+            return False
+        if not self.request_started:
+            self.request_started = True
+            self.started_at = time.perf_counter()
+            if self._deadline is None:
+                self._deadline = time.monotonic() + self._request_seconds
+        self._buffer += data
+        return True
+
+    def read_head(self) -> RequestHead | None:
+        """The next request head (``_head.read_head``); ``None`` when the stream ends before it."""
+        return read_head(self._buffer, self._fill)
+
+    def read(self, size: int) -> bytes:
+        """``size`` bytes, or fewer when the stream ends first."""
+        buffer = self._buffer
+        while len(buffer) < size and self._fill():
+            pass
+        data = bytes(buffer[:size])
+        del buffer[:size]
+        return data
+
+    def discard(self, size: int, seconds: float) -> None:
+        """Read and drop up to ``size`` bytes for at most ``seconds``; errors end it quietly."""
+        size -= len(self._buffer)
+        self._buffer.clear()
+        end = time.monotonic() + seconds
+        try:
+            while size > 0 and (remaining := end - time.monotonic()) > 0:
+                self._sock.settimeout(remaining)
+                data = self._sock.recv(min(size, _RECEIVE_BYTES))
+                if not data:
+                    return
+                size -= len(data)
+        except OSError:
+            return
 
 
-def _encode(value: Mapping[str, Any]) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-class _Handler(BaseHTTPRequestHandler):
-    """One connection: reads requests, routes them to the service, writes JSON responses."""
+class _Connection(socketserver.BaseRequestHandler):
+    """One client connection: requests answered in turn until either side closes it."""
 
     server: ReferenceServer
-    protocol_version = "HTTP/1.1"  # keep-alive, as botocore's connection pool expects
-    server_version = "listjobs_core"
-    timeout = _IDLE_TIMEOUT_SECONDS
-    # Headers and body go out in two writes; without TCP_NODELAY the second waits for a delayed ACK.
-    disable_nagle_algorithm = True
-    # The Content-Length of a body refused as too large, which _drain reads past.
-    _refused_length = 0
+    request: socket.socket
 
-    def version_string(self) -> str:
-        """The ``Server`` header: the package, without the Python version."""
-        return self.server_version
+    def setup(self) -> None:
+        # Headers and body go out in one write; without TCP_NODELAY a response could wait for an ACK.
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._reader = _Reader(self.request, self.server.settings)
+        host, port = self.client_address[:2]
+        self._client = f"{host}:{port}"
 
-    # --- methods ---------------------------------------------------------------------------------------
+    def handle(self) -> None:
+        while self._exchange():
+            self._reader.next_request()
 
-    def do_POST(self) -> None:  # noqa: N802 - the name http.server dispatches to
-        self._answer()
-
-    def do_GET(self) -> None:  # noqa: N802
-        self._answer()
-
-    def do_PUT(self) -> None:  # noqa: N802
-        self._answer()
-
-    def do_DELETE(self) -> None:  # noqa: N802
-        self._answer()
-
-    def do_PATCH(self) -> None:  # noqa: N802
-        self._answer()
-
-    def do_OPTIONS(self) -> None:  # noqa: N802
-        self._answer()
-
-    def do_HEAD(self) -> None:  # noqa: N802
-        self._answer()
-
-    # --- one request -----------------------------------------------------------------------------------
-
-    def _answer(self) -> None:
+    def _exchange(self) -> bool:
+        """Read one request and answer it; whether the connection stays open for another."""
         request_id = str(uuid.uuid4())
+        head: RequestHead | None = None
+        found: Route | None = None
+        fault: BaseException | None = None
         try:
-            body = self._read_body()
-            method_name = self._route()
-            request = decode_body(body)
-            payload = _encode(self.server.call(method_name, request))
-        except _Refusal as refusal:
-            if refusal.close:
-                self.close_connection = True
-            self._send_error(refusal.status, refusal.error, request_id)
-            if refusal.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
-                self._drain()
-            return
-        except ListingError as error:
-            self._send_error(HTTPStatus(error.status_code), error, request_id)
-            return
-        except Exception:
-            # H-3: "an unexpected exception is a 500 ServerException, logged; the server keeps serving."
-            logger.exception(
-                "internal error answering %s %s (RequestId %s)", self.command, self.path, request_id
-            )
-            fault = ServerException(INTERNAL_ERROR_MESSAGE)
-            self._send_error(HTTPStatus.INTERNAL_SERVER_ERROR, fault, request_id)
-            return
-        self._send(HTTPStatus.OK, {"x-amzn-RequestId": request_id}, payload)
+            try:
+                head = self._reader.read_head()
+                if head is None:
+                    return False
+                body = self._read_body(head)
+            except (TimeoutError, OSError) as failure:
+                # The connection failed, not the service: an idle or silent one has no request to answer.
+                if not self._reader.request_started:
+                    return False
+                if isinstance(failure, TimeoutError):
+                    seconds = self.server.settings.request_deadline
+                    raise RequestTimeout(
+                        f"The request head and body must arrive within {seconds:g} seconds of its first byte"
+                    ) from None
+                raise RequestAborted("The connection failed before the whole request arrived") from None
+            found = route(head.method, head.target)
+            answer = self.server.call(found, decode_body(body))
+            payload = encode_answer(answer)
+        except ListingError as refusal:
+            error: ListingError = refusal
+        except Exception as unexpected:  # H-3: logged with its traceback, answered 500, server keeps serving
+            fault = unexpected
+            error = ServerException(INTERNAL_ERROR_MESSAGE)
+        else:
+            sent = self._send(HTTPStatus.OK, payload, request_id, head=head)
+            self._log(request_id, head, found, 200)
+            return sent and head.keeps_alive
+        closes = getattr(error, "closes_connection", False) or head is None or not head.keeps_alive
+        wire = error.to_wire(request_id)
+        extra = {"Allow": "POST"} if isinstance(error, MethodNotAllowed) else {}
+        sent = self._send(
+            HTTPStatus(wire.status_code),
+            wire.body_bytes(),
+            request_id,
+            head=head,
+            error=error,
+            close=closes,
+            extra=extra,
+        )
+        self._log(request_id, head, found, wire.status_code, error, fault)
+        if isinstance(error, RequestEntityTooLarge) and sent:
+            self._reader.discard(error.refused_bytes, _DRAIN_SECONDS)
+        return sent and not closes
 
-    def _route(self) -> str:
-        # H-1: "POST to an operation's requestUri; any other path is 404, any other method 405".
-        path = self.path.split("?", 1)[0]
-        method_name = ROUTES.get(path)
-        if method_name is None:
-            raise _Refusal(HTTPStatus.NOT_FOUND, f"No operation at {self.command} {_clip(path)}")
-        if self.command != "POST":
-            raise _Refusal(
-                HTTPStatus.METHOD_NOT_ALLOWED, f"{self.command} is not allowed on {path}; use POST"
-            )
-        return method_name
-
-    def _read_body(self) -> bytes:
+    def _read_body(self, head: RequestHead) -> bytes:
         # H-2: "the body comes with a Content-Length of at most 1 MiB"; chunked bodies are not read.
-        if self.headers.get("Transfer-Encoding") is not None:
-            raise _Refusal(
-                HTTPStatus.LENGTH_REQUIRED,
-                "Transfer-Encoding is not supported; send the body with a Content-Length",
-                close=True,
-            )
-        lengths = self.headers.get_all("Content-Length") or []
+        if head.headers.get("Transfer-Encoding") is not None:
+            raise LengthRequired("Transfer-Encoding is not supported; send the body with a Content-Length")
+        lengths = head.headers.get_all("Content-Length") or []
         if not lengths:
-            if self.command == "POST":
-                raise _Refusal(HTTPStatus.LENGTH_REQUIRED, "Content-Length is required", close=True)
+            if head.method == "POST":
+                raise LengthRequired("Content-Length is required")
             return b""
         text = lengths[0].strip()
         if len(set(lengths)) > 1 or not text.isascii() or not text.isdigit() or len(text) > 18:
-            raise _Refusal(
-                HTTPStatus.BAD_REQUEST,
-                f"Content-Length is not a valid length: {_clip(lengths[0])}",
-                close=True,
-            )
+            raise MalformedHttpRequest(f"Content-Length is not a valid length: {lengths[0][:40]!r}")
         length = int(text)
         if length > MAX_BODY_BYTES:
-            self._refused_length = length
-            raise _Refusal(
-                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                f"The request body is {length} bytes; the limit is {MAX_BODY_BYTES} bytes",
-                close=True,
+            raise RequestEntityTooLarge(
+                f"The request body is {length} bytes; the limit is {MAX_BODY_BYTES} bytes", length
             )
-        body = self.rfile.read(length)
+        if (head.headers.get("Expect") or "").lower() == "100-continue" and head.version == "HTTP/1.1":
+            self.request.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+        body = self._reader.read(length)
         if len(body) < length:
-            # The client went away mid-body: nobody is left to answer.
-            self.close_connection = True
-            raise _Refusal(
-                HTTPStatus.BAD_REQUEST, "The request body is shorter than its Content-Length", close=True
+            raise RequestAborted(
+                f"The request body is shorter than its Content-Length: {len(body)} of {length} bytes arrived "
+                "before the connection ended"
             )
         return body
 
-    def _drain(self) -> None:
-        """Read and discard (some of) a refused body, so the client reads the 413 rather than a reset."""
-        remaining = min(self._refused_length, _MAX_DRAIN_BYTES)
+    def _send(
+        self,
+        status: HTTPStatus,
+        body: bytes,
+        request_id: str,
+        *,
+        head: RequestHead | None,
+        error: ListingError | None = None,
+        close: bool = False,
+        extra: dict[str, str] | None = None,
+    ) -> bool:
+        """Write one response in one write; whether it went out."""
+        lines = [
+            f"HTTP/1.1 {status.value} {status.phrase}",
+            f"Server: {self.server.server_version}",
+            f"Date: {_http_date()}",
+            "Content-Type: application/json",
+            f"Content-Length: {len(body)}",
+            f"x-amzn-RequestId: {request_id}",
+        ]
+        if error is not None:
+            lines.append(f"x-amzn-ErrorType: {error.error_type}")
+        lines += [f"{name}: {value}" for name, value in (extra or {}).items()]
+        if close:
+            lines.append("Connection: close")
+        data = ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
+        if head is None or head.method != "HEAD":
+            data += body
         try:
-            self.connection.settimeout(1.0)
-            while remaining > 0:
-                chunk = self.rfile.read(min(remaining, 65536))
-                if not chunk:
-                    break
-                remaining -= len(chunk)
+            self._reader.restore_timeout()
+            self.request.sendall(data)
         except OSError:
-            pass
+            return False
+        return True
 
-    # --- writing ---------------------------------------------------------------------------------------
-
-    def _send_error(self, status: HTTPStatus, error: ListingError, request_id: str) -> None:
-        wire = error.to_wire(request_id)
-        headers = dict(wire.headers)
-        if status == HTTPStatus.METHOD_NOT_ALLOWED:
-            headers["Allow"] = "POST"
-        self._send(status, headers, wire.body_bytes())
-
-    def _send(self, status: HTTPStatus, headers: Mapping[str, str], body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        for name, value in headers.items():
-            if name.lower() != "content-type":
-                self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """Errors http.server itself detects (a malformed request line, headers too long, an unknown
-        method) in the service's error shape, not as an HTML page."""
-        self.close_connection = True
-        try:
-            status = HTTPStatus(code)
-        except ValueError:
-            status = HTTPStatus.BAD_REQUEST
-        # Each of these is the request's fault, whatever the status (501 is an unknown method).
-        self._send_error(status, ClientException(message or status.phrase), str(uuid.uuid4()))
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the signature http.server calls
-        """The access log, on standard error, unless the server is quiet."""
-        if not self.server.quiet:
-            super().log_message(format, *args)
+    def _log(
+        self,
+        request_id: str,
+        head: RequestHead | None,
+        found: Route | None,
+        status: int,
+        error: ListingError | None = None,
+        fault: BaseException | None = None,
+    ) -> None:
+        log_request(
+            request_id=request_id,
+            client=self._client,
+            method=None if head is None else head.method,
+            path=None if head is None else head.target,
+            operation=None if found is None else found.operation,
+            status=status,
+            started=self._reader.started_at,
+            error_type=None if error is None else error.error_type,
+            error_message=None if error is None else error.message,
+            fault=fault,
+        )
 
 
-def _clip(text: str) -> str:
-    return text if len(text) <= 100 else text[:97] + "..."
+_date_cache: tuple[int, str] = (0, "")
 
 
-class ReferenceServer(ThreadingHTTPServer):
-    """A threaded HTTP server answering the Batch routes from one ``ReferenceService``.
+def _http_date() -> str:
+    """The ``Date`` header value (RFC 9110, 6.6.1), formatted at most once a second."""
+    global _date_cache
+    now = int(time.time())
+    second, text = _date_cache
+    if second != now:
+        text = email.utils.formatdate(now, usegmt=True)
+        _date_cache = (now, text)
+    return text
 
-    >>> server = make_server(ReferenceService([]), "127.0.0.1", 0, quiet=True)
-    >>> server.server_address[0], server.server_address[1] > 0
-    ('127.0.0.1', True)
+
+def connection_limit(requested: int) -> int:
+    """``requested``, lowered below the process's soft limit on open file descriptors (rule H-15).
+
+    >>> 1 <= connection_limit(10) <= 10
+    True
+    """
+    try:
+        import resource
+    except ImportError:  # not on Unix: no descriptor limit to stay under
+        return requested
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return requested
+    return max(1, min(requested, soft - _RESERVED_DESCRIPTORS))
+
+
+class ReferenceServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    """A threaded HTTP/1.1 server answering the Batch routes from one ``ReferenceService``.
+
+    >>> server = make_server(ReferenceService(), "127.0.0.1", 0)
+    >>> server.url.startswith("http://127.0.0.1:")
+    True
     >>> server.server_close()
     """
 
     daemon_threads = True  # a keep-alive connection never holds up shutdown
     allow_reuse_address = True
-    # socketserver's default backlog of 5 drops connections when many clients connect at once; a dropped
-    # SYN costs the client a one-second retransmission.
+    # H-15: the backlog where connections wait while the server is at its connection cap; also, a backlog
+    # of 5 (socketserver's default) drops connections when many clients connect at once.
     request_queue_size = 128
+    server_version = "listjobs_core"
 
-    def __init__(self, address: tuple[str, int], service: ReferenceService, *, quiet: bool = False) -> None:
+    def __init__(
+        self, address: tuple[str, int], service: ReferenceService, settings: ServerSettings = ServerSettings()
+    ) -> None:
         self.service = service
-        self.quiet = quiet
-        super().__init__(address, _Handler)
+        self.settings = settings
+        self.max_connections = connection_limit(settings.max_connections)
+        self._open: set[socket.socket] = set()
+        self._slots = threading.Condition()
+        self._stopping = False
+        super().__init__(address, _Connection)
 
-    def call(self, method_name: str, request: dict[str, Any]) -> dict[str, Any]:
+    def call(self, found: Route, request: dict[str, Any]) -> dict[str, Any] | bytes:
         """Call the service method a route names."""
-        method: Callable[[object], dict[str, Any]] = getattr(self.service, method_name)
+        method: Callable[[object], dict[str, Any] | bytes] = getattr(self.service, found.method_name)
         return method(request)
+
+    @property
+    def open_connections(self) -> int:
+        """How many connections are open now (at most ``max_connections``)."""
+        return len(self._open)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Wait for a free connection slot (H-15), then answer the connection in a thread of its own."""
+        with self._slots:
+            while len(self._open) >= self.max_connections and not self._stopping:
+                self._slots.wait(0.2)
+            if self._stopping:
+                self.shutdown_request(request)
+                return
+            self._open.add(request)
+        try:
+            super().process_request(request, client_address)
+        except Exception:  # no thread could start: give the slot back and drop the connection
+            self._release(request)
+            self.shutdown_request(request)
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._release(request)
+
+    def _release(self, request: socket.socket) -> None:
+        with self._slots:
+            self._open.discard(request)
+            self._slots.notify()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A failure outside a request (a reset connection, say): logged, never fatal."""
         error = sys.exc_info()[1]
-        if isinstance(error, (ConnectionError, TimeoutError)):
+        if isinstance(error, OSError):
             return
         logger.exception("error on the connection from %s", client_address)
+
+    def shutdown(self) -> None:
+        """Stop ``serve_forever``, also while it waits for a free connection slot."""
+        with self._slots:
+            self._stopping = True
+            self._slots.notify_all()
+        super().shutdown()
+
+    def server_close(self) -> None:
+        """Close the listening socket and end every open connection."""
+        super().server_close()
+        with self._slots:
+            self._stopping = True
+            connections = list(self._open)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
     @property
     def url(self) -> str:
         """``http://HOST:PORT`` with the port actually bound."""
         address = self.server_address[0]
-        host = address.decode("ascii") if isinstance(address, bytes) else address
+        host = address.decode("ascii") if isinstance(address, bytes) else str(address)
         port = self.server_address[1]
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}"
@@ -329,28 +488,28 @@ class _ReferenceServerIPv6(ReferenceServer):
     address_family = socket.AF_INET6
 
 
-def make_server(service: ReferenceService, host: str, port: int, *, quiet: bool = False) -> ReferenceServer:
+def make_server(
+    service: ReferenceService, host: str, port: int, settings: ServerSettings = ServerSettings()
+) -> ReferenceServer:
     """A bound, listening server for ``service`` (not yet serving); port 0 picks a free port."""
     server_class = _ReferenceServerIPv6 if ":" in host else ReferenceServer
-    return server_class((host, port), service, quiet=quiet)
+    return server_class((host, port), service, settings)
 
 
 def serve(
-    jobs: Iterable[Mapping[str, Any]],
+    service: ReferenceService,
     *,
     host: str = "127.0.0.1",
     port: int = 8000,
-    token_key: bytes | None = None,
-    quiet: bool = False,
+    settings: ServerSettings = ServerSettings(),
     out: TextIO | None = None,
 ) -> int:
-    """Serve ``jobs`` until SIGINT or SIGTERM, then shut down cleanly; returns the exit status 0.
+    """Serve until SIGINT or SIGTERM, then shut down cleanly; returns the exit status 0.
 
     Prints ``listening on http://HOST:PORT`` (the real port, when ``port`` is 0) once connections are
     accepted. Raises ``OSError`` when the address cannot be bound.
     """
-    service = ReferenceService(jobs, token_key=token_key)
-    server = make_server(service, host, port, quiet=quiet)
+    server = make_server(service, host, port, settings)
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:

@@ -1,13 +1,20 @@
-"""Submitting, describing and terminating one service job: the job-level rules of the reference endpoint.
+"""The service-job operations on one job: the job-level rules of the reference endpoint.
 
-Theory of operation: the endpoint (``_service`` holds the jobs, ``_server`` speaks HTTP) answers three
-operations besides ListServiceJobs. Everything they decide about a single job lives here, as pure
-functions over wire-shaped dicts, with the clock and the new job id passed in: validating
-``SubmitServiceJobRequest``, ``DescribeServiceJobRequest`` and ``TerminateServiceJobRequest`` (every
-violation a ``ClientException`` naming the member, as rules V-1 to V-12 do for listing), building the
-record of a submitted job (rule H-4), the describe projection (H-5) and the termination (H-6). Records are
-plain dicts in the wire shape of ``DescribeServiceJobResponse``, so the listing engine reads them as they
-are (it projects them to ``ServiceJobSummary``, rule W-2). No function here mutates its arguments.
+Theory of operation: the endpoint (``_service`` holds the jobs, ``_server`` speaks HTTP) answers the
+service-job operations of the model besides ListServiceJobs. Everything they decide about a single job
+lives here, as pure functions over wire-shaped dicts, with the clock, the new job id, the region and the
+account passed in: validating ``SubmitServiceJobRequest``, ``DescribeServiceJobRequest``,
+``TerminateServiceJobRequest``, ``TerminateServiceJobsRequest`` and ``UpdateServiceJobRequest`` (every
+violation a ``ClientException`` naming the member, as rules V-1 to V-12 do for listing), which job an id or
+an ARN names (rule H-9), where the endpoint's region and account go (H-10), building the record of a
+submitted job (H-4), the describe projection (H-5), the termination (H-6, H-12), the priority update
+(H-11), and the endpoint's limits on one job (H-16). Records are plain dicts in the wire shape of
+``DescribeServiceJobResponse``, so the listing engine reads them as they are (it projects them to
+``ServiceJobSummary``, rule W-2). No function here mutates its arguments.
+
+Every string a request member holds is checked to be valid Unicode (no lone surrogate) where it is read, so
+a stored job can always be encoded as UTF-8 (rule H-4); the record as a whole then passes the one job
+validator, ``_jobs.find_job_problem``, before it is stored.
 
 The shapes come from the service model in botocore (``batch/2016-08-10/service-2.json``).
 """
@@ -15,6 +22,7 @@ The shapes come from the service model in botocore (``batch/2016-08-10/service-2
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,33 +30,50 @@ from typing import Any
 
 from .._arns import JOB_QUEUE, SERVICE_JOB, batch_arn, parse_batch_arn
 from .._errors import ClientException
+from .._jobs import find_job_problem, is_valid_unicode
 from .._json import json_kind, show
+from .._queues import is_queue_arn
 from .._wire import to_summary
 
 __all__ = [
     "DEFAULT_ACCOUNT",
+    "DEFAULT_MAX_JOBS",
+    "DEFAULT_MAX_JOB_BYTES",
     "DEFAULT_REGION",
     "DESCRIBE_MEMBERS",
     "FINISHED_STATUSES",
+    "MAX_JOBS_PER_TERMINATE",
     "SERVICE_JOB_TYPES",
     "SUBMITTED_STATUS",
     "SubmitServiceJob",
+    "TerminateServiceJobs",
+    "check_job",
     "describe_response",
     "job_arn",
+    "job_id_from",
+    "job_size",
+    "loaded_job",
+    "local_queue",
     "new_service_job",
     "parse_describe_request",
     "parse_submit_request",
+    "parse_terminate_many_request",
     "parse_terminate_request",
+    "parse_update_request",
     "queue_arn",
     "reused_client_token",
     "submit_response",
-    "terminated",
+    "termination_changes",
+    "too_many_jobs",
     "unknown_job",
+    "update_response",
+    "updated_priority",
 ]
 
-# --- decisions (rules H-4 to H-6 of docs/SEMANTICS.md) ---------------------------------------------------
+# --- decisions (rules H-4 to H-16 of docs/SEMANTICS.md) --------------------------------------------------
 
-# H-4: the region and account in the ARNs of submitted jobs and their queues; the demo jobs use the same.
+# H-10: the region and account of every ARN the endpoint makes, unless ``--region`` / ``--account`` say
+# otherwise; the demo jobs use the same.
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
 
@@ -56,9 +81,18 @@ DEFAULT_ACCOUNT = "123456789012"
 SUBMITTED_STATUS = "SUBMITTED"
 
 # H-6: "Terminating a job that has already finished (SUCCEEDED or FAILED) changes nothing", as TerminateJob
-# leaves jobs in a terminal state alone.
+# leaves jobs in a terminal state alone. H-11: the priority of a finished job cannot change.
 FINISHED_STATUSES = frozenset({"SUCCEEDED", "FAILED"})
 TERMINATED_STATUS = "FAILED"
+
+# H-12, model (TerminateServiceJobsRequest.jobs): "An array of up to 50 service job IDs".
+MAX_JOBS_PER_TERMINATE = 50
+
+# H-16: the endpoint's limits, from the AWS Batch service quotas: "Maximum number of jobs in SUBMITTED
+# state: 1000000" (the endpoint's jobs stay SUBMITTED until terminated) and "Maximum size of
+# SubmitServiceJob request: 30 KiB". ``--max-jobs`` and ``--max-job-bytes`` change them.
+DEFAULT_MAX_JOBS = 1_000_000
+DEFAULT_MAX_JOB_BYTES = 30 * 1024
 
 # Model, ServiceJobType: "SAGEMAKER_TRAINING".
 SERVICE_JOB_TYPES = ("SAGEMAKER_TRAINING",)
@@ -82,6 +116,8 @@ _TAG_VALUE_MAX = 256
 _ON_STATUS_REASON_MAX = 512
 _RETRY_ACTIONS = ("RETRY", "EXIT")
 _INTEGER_MAX = 2**31 - 1  # the model's Integer
+# How much of a job identifier a message shows: a whole ARN, and no more than a few of them.
+_IDENTIFIER_SHOWN = 300
 
 # Model, DescribeServiceJobResponse: the members a describe answer may carry (H-5).
 DESCRIBE_MEMBERS = (
@@ -112,7 +148,7 @@ DESCRIBE_MEMBERS = (
 )
 
 
-# --- ARNs -------------------------------------------------------------------------------------------------
+# --- ARNs, regions and accounts (rules H-9, H-10) ---------------------------------------------------------
 
 
 def job_arn(job_id: str, region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT) -> str:
@@ -125,22 +161,133 @@ def job_arn(job_id: str, region: str = DEFAULT_REGION, account: str = DEFAULT_AC
 
 
 def queue_arn(queue: str, region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT) -> str:
-    """The ARN a queue name or ARN denotes: an ARN is kept as given, a name gets the default region/account.
+    """The ARN a queue name or ARN denotes: an ARN is kept as given, a name gets the region and account.
 
     >>> queue_arn("training")
     'arn:aws:batch:us-east-1:123456789012:job-queue/training'
+    >>> queue_arn("training", "eu-west-1", "111122223333")
+    'arn:aws:batch:eu-west-1:111122223333:job-queue/training'
     >>> queue_arn("arn:aws:batch:eu-west-1:1:job-queue/training")
     'arn:aws:batch:eu-west-1:1:job-queue/training'
     """
-    if _is_queue_arn(queue):
+    if is_queue_arn(queue):
         return queue
     return batch_arn(JOB_QUEUE, queue, region, account)
 
 
-def _is_queue_arn(text: str) -> bool:
-    """Whether ``text`` is a job queue ARN whose name is a valid queue name."""
-    arn = parse_batch_arn(text, JOB_QUEUE)
-    return arn is not None and _QUEUE_NAME.fullmatch(arn.resource_id) is not None
+def local_queue(request: object, region: str, account: str) -> object:
+    """A listing request with its ``jobQueue`` name made the endpoint's queue ARN (rule H-10).
+
+    A queue name denotes the queue of that name in the endpoint's own region and account, so it and that
+    ARN list the same jobs, and an ARN of another region or account lists none of them. Anything else (no
+    queue, an ARN, a value the listing will refuse) is returned as it is; the request is never changed.
+
+    >>> local_queue({"jobQueue": "q", "maxResults": 5}, "eu-west-1", "1")
+    {'jobQueue': 'arn:aws:batch:eu-west-1:1:job-queue/q', 'maxResults': 5}
+    >>> local_queue({"jobQueue": 5}, "eu-west-1", "1")
+    {'jobQueue': 5}
+    """
+    if not isinstance(request, Mapping):
+        return request
+    queue = request.get("jobQueue")
+    if not isinstance(queue, str) or not queue or is_queue_arn(queue):
+        return request
+    return {**request, "jobQueue": batch_arn(JOB_QUEUE, queue, region, account)}
+
+
+def loaded_job(job: Mapping[str, Any], resource_type: str, region: str, account: str) -> dict[str, Any]:
+    """A job of a jobs file as the endpoint holds it (rules H-8, H-10): a ``jobQueue`` name becomes the
+    endpoint's queue ARN, and a job without ``jobArn`` gets its ARN (``resource_type`` ``service-job`` or
+    ``job``) in the endpoint's region and account. Every other member is kept as it is.
+
+    >>> loaded_job({"jobId": "a", "jobName": "n", "jobQueue": "q"}, "service-job", "eu-west-1", "1")
+    {'jobId': 'a', 'jobName': 'n', 'jobQueue': 'arn:aws:batch:eu-west-1:1:job-queue/q', \
+'jobArn': 'arn:aws:batch:eu-west-1:1:service-job/a'}
+    """
+    record = dict(job)
+    queue = record.get("jobQueue")
+    if isinstance(queue, str) and queue:
+        record["jobQueue"] = queue_arn(queue, region, account)
+    job_id = record.get("jobId")
+    if record.get("jobArn") is None and isinstance(job_id, str) and job_id:
+        record["jobArn"] = batch_arn(resource_type, job_id, region, account)
+    return record
+
+
+def job_id_from(identifier: str, member: str, region: str, account: str) -> str | None:
+    """The ``jobId`` a request's job identifier names (rule H-9): an id as it is, or the id inside the
+    endpoint's own ARN for a service job; ``None`` for the ARN of a service job in another region or
+    account, which names no job here. Any other ARN is a ``ClientException`` naming ``member``. (The
+    service looks an identifier up as a ``jobId`` first, so a job whose id begins ``arn:`` is found too.)
+
+    >>> job_id_from("j-1", "jobId", "us-east-1", "1")
+    'j-1'
+    >>> job_id_from("arn:aws:batch:us-east-1:1:service-job/j-1", "jobId", "us-east-1", "1")
+    'j-1'
+    >>> job_id_from("arn:aws:batch:eu-west-1:1:service-job/j-1", "jobId", "us-east-1", "1") is None
+    True
+    >>> job_id_from("arn:aws:batch:us-east-1:1:job-queue/q", "jobId", "us-east-1", "1")
+    Traceback (most recent call last):
+    ...
+    listjobs_core._errors.ClientException: jobId must be a service job ID or service job ARN; got \
+'arn:aws:batch:us-east-1:1:job-queue/q'
+    """
+    if not identifier.startswith("arn:"):
+        return identifier
+    arn = parse_batch_arn(identifier, SERVICE_JOB)
+    if arn is None:
+        raise ClientException(f"{member} must be a service job ID or service job ARN; got {show(identifier)}")
+    if identifier != job_arn(arn.resource_id, region, account):
+        return None
+    return arn.resource_id
+
+
+# --- the limits on one job (rule H-16) --------------------------------------------------------------------
+
+
+def job_size(job: Mapping[str, Any]) -> int:
+    """The size of a job: its bytes as compact UTF-8 JSON.
+
+    >>> job_size({"jobId": "a", "jobName": "ß"})
+    28
+    """
+    return len(json.dumps(job, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+
+def check_job(job: Mapping[str, Any], max_job_bytes: int) -> None:
+    """Refuse a job record before the endpoint stores it (rule H-16): the one job validator
+    (``_jobs.find_job_problem``), then the size limit, each a ``ClientException``. What passes encodes as
+    JSON, so no response that holds it can fail (H-18).
+
+    >>> check_job({"jobId": "a", "jobName": "n", "tags": {"k": "\\udc80"}}, 1000)
+    Traceback (most recent call last):
+    ...
+    listjobs_core._errors.ClientException: member 'tags' must be valid Unicode: it holds a lone surrogate
+    >>> check_job({"jobId": "a", "jobName": "n", "statusReason": "x" * 2000}, 1024)
+    Traceback (most recent call last):
+    ...
+    listjobs_core._errors.ClientException: Job size must be less than 1 KiB, got 2 KiB
+    """
+    problem = find_job_problem(job)
+    if problem is not None:
+        raise ClientException(str(problem))
+    try:
+        size = job_size(job)
+    except ValueError:  # an integer of more digits than the interpreter converts to text
+        raise ClientException("a member holds an integer too large to write as JSON") from None
+    if size >= max_job_bytes:
+        # Observed (SubmitJob): "Job size must be less than 30 KiB, got 47 KiB".
+        got = -(-size // 1024)
+        raise ClientException(f"Job size must be less than {_kibibytes(max_job_bytes)}, got {got} KiB")
+
+
+def _kibibytes(size: int) -> str:
+    return f"{size // 1024} KiB" if size % 1024 == 0 else f"{size} bytes"
+
+
+def too_many_jobs(max_jobs: int) -> ClientException:
+    """The error for a job the endpoint cannot hold: it holds ``max_jobs`` already (rule H-16)."""
+    return ClientException(f"Maximum number of jobs reached: this endpoint holds at most {max_jobs} jobs")
 
 
 # --- SubmitServiceJob ---------------------------------------------------------------------------------
@@ -219,6 +366,12 @@ def parse_submit_request(request: object) -> SubmitServiceJob:
     return SubmitServiceJob(job_name, job_queue, service_job_type, payload, tuple(options), client_token)
 
 
+def _is_queue_arn(text: str) -> bool:
+    """Whether ``text`` is a job queue ARN whose name is a valid queue name."""
+    arn = parse_batch_arn(text, JOB_QUEUE)
+    return arn is not None and _QUEUE_NAME.fullmatch(arn.resource_id) is not None
+
+
 def new_service_job(
     submit: SubmitServiceJob,
     *,
@@ -260,7 +413,7 @@ def submit_response(job: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def parse_describe_request(request: object) -> str:
-    """The job id of a ``DescribeServiceJobRequest``.
+    """The job identifier (an id or an ARN, rule H-9) of a ``DescribeServiceJobRequest``.
 
     >>> parse_describe_request({"jobId": "j-1"})
     'j-1'
@@ -284,9 +437,19 @@ def describe_response(job: Mapping[str, Any]) -> dict[str, Any]:
     return to_summary(job, DESCRIBE_MEMBERS)
 
 
-def unknown_job(job_id: str) -> ClientException:
-    """The error for a job id that names no job."""
-    return ClientException(f"jobId {show(job_id)} does not identify a service job")
+def unknown_job(identifier: str, member: str = "jobId") -> ClientException:
+    """The error for a job identifier that names no job (a whole ARN is shown, where ``show`` would cut it).
+
+    >>> print(unknown_job("arn:aws:batch:eu-west-1:123456789012:service-job/" + "a" * 36))
+    jobId 'arn:aws:batch:eu-west-1:123456789012:service-job/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' does \
+not identify a service job
+    """
+    shown = (
+        repr(identifier)
+        if len(identifier) <= _IDENTIFIER_SHOWN
+        else repr(identifier[:_IDENTIFIER_SHOWN]) + "..."
+    )
+    return ClientException(f"{member} {shown} does not identify a service job")
 
 
 def reused_client_token(client_token: str) -> ClientException:
@@ -294,11 +457,11 @@ def reused_client_token(client_token: str) -> ClientException:
     return ClientException(f"clientToken {show(client_token)} was already used by an earlier request")
 
 
-# --- TerminateServiceJob ----------------------------------------------------------------------------------
+# --- TerminateServiceJob and TerminateServiceJobs --------------------------------------------------------
 
 
 def parse_terminate_request(request: object) -> tuple[str, str]:
-    """The job id and reason of a ``TerminateServiceJobRequest``; both are required and non-empty.
+    """The job identifier and reason of a ``TerminateServiceJobRequest``; both required and non-empty.
 
     >>> parse_terminate_request({"jobId": "j-1", "reason": "no longer needed"})
     ('j-1', 'no longer needed')
@@ -307,27 +470,95 @@ def parse_terminate_request(request: object) -> tuple[str, str]:
     return _required_string(request, "jobId"), _required_string(request, "reason")
 
 
-def terminated(job: Mapping[str, Any], reason: str, now_ms: int) -> Mapping[str, Any]:
-    """The job after TerminateServiceJob (rule H-6): a new record, or ``job`` itself when it has finished.
+@dataclass(frozen=True)
+class TerminateServiceJobs:
+    """A validated ``TerminateServiceJobsRequest``: the job identifiers, in request order, and the reason."""
+
+    jobs: tuple[str, ...]
+    reason: str
+
+
+def parse_terminate_many_request(request: object) -> TerminateServiceJobs:
+    """Validate a ``TerminateServiceJobsRequest`` (rule H-12): ``jobs`` a list of 1 to 50 strings, and
+    ``reason`` a non-empty string. Whether each string names a job is answered per job, not here.
+
+    >>> parse_terminate_many_request({"jobs": ["a", "b"], "reason": "done"})
+    TerminateServiceJobs(jobs=('a', 'b'), reason='done')
+    >>> parse_terminate_many_request({"jobs": ["a"] * 51, "reason": "done"})
+    Traceback (most recent call last):
+    ...
+    listjobs_core._errors.ClientException: Maximum number of jobs supported is 50
+    """
+    request = _request_object(request)
+    jobs = request.get("jobs")
+    if jobs is None:
+        raise ClientException("jobs is required")
+    if not isinstance(jobs, list):
+        raise ClientException(f"jobs must be a list, got {json_kind(jobs)}")
+    if not jobs:
+        raise ClientException("jobs must hold at least one service job ID")
+    if len(jobs) > MAX_JOBS_PER_TERMINATE:
+        # Observed (DescribeJobs over its limit of 100): "Maximum number of jobs supported is 100".
+        raise ClientException(f"Maximum number of jobs supported is {MAX_JOBS_PER_TERMINATE}")
+    identifiers = tuple(_string(item, f"jobs[{index}]") for index, item in enumerate(jobs))
+    return TerminateServiceJobs(identifiers, _required_string(request, "reason"))
+
+
+def termination_changes(job: Mapping[str, Any], reason: str, now_ms: int) -> dict[str, Any]:
+    """The members TerminateServiceJob changes (rule H-6): none for a finished job.
 
     A job that has not finished becomes ``FAILED`` with ``statusReason`` the reason, ``isTerminated``
-    true and ``stoppedAt`` now; a SUCCEEDED or FAILED job is returned unchanged.
+    true and ``stoppedAt`` now; a SUCCEEDED or FAILED job is left as it is.
 
-    >>> job = {"jobId": "j", "jobName": "n", "status": "RUNNING", "startedAt": 5}
-    >>> after = terminated(job, "cancelled by user", 9)
-    >>> after["status"], after["statusReason"], after["isTerminated"], after["stoppedAt"], job["status"]
-    ('FAILED', 'cancelled by user', True, 9, 'RUNNING')
-    >>> terminated(after, "again", 10) is after
-    True
+    >>> termination_changes({"jobId": "j", "jobName": "n", "status": "RUNNING"}, "cancelled by user", 9)
+    {'status': 'FAILED', 'statusReason': 'cancelled by user', 'isTerminated': True, 'stoppedAt': 9}
+    >>> termination_changes({"jobId": "j", "jobName": "n", "status": "FAILED"}, "again", 10)
+    {}
     """
     if job.get("status") in FINISHED_STATUSES:
-        return job
-    record = dict(job)
-    record["status"] = TERMINATED_STATUS
-    record["statusReason"] = reason
-    record["isTerminated"] = True
-    record["stoppedAt"] = now_ms
-    return record
+        return {}
+    return {"status": TERMINATED_STATUS, "statusReason": reason, "isTerminated": True, "stoppedAt": now_ms}
+
+
+# --- UpdateServiceJob -------------------------------------------------------------------------------------
+
+
+def parse_update_request(request: object) -> tuple[str, int]:
+    """The job identifier and the new priority of an ``UpdateServiceJobRequest`` (rule H-11).
+
+    >>> parse_update_request({"jobId": "j-1", "schedulingPriority": 7})
+    ('j-1', 7)
+    >>> parse_update_request({"jobId": "j-1"})
+    Traceback (most recent call last):
+    ...
+    listjobs_core._errors.ClientException: schedulingPriority is required
+    """
+    request = _request_object(request)
+    job_id = _required_string(request, "jobId")
+    priority = request.get("schedulingPriority")
+    if priority is None:
+        raise ClientException("schedulingPriority is required")
+    return job_id, _integer(priority, "schedulingPriority", *_PRIORITY_RANGE)
+
+
+def updated_priority(job: Mapping[str, Any], priority: int) -> dict[str, Any]:
+    """The members UpdateServiceJob changes (rule H-11), or a ``ClientException`` for a finished job,
+    which is no longer scheduled.
+
+    >>> updated_priority({"jobId": "j", "jobName": "n", "status": "SUBMITTED"}, 5)
+    {'schedulingPriority': 5}
+    """
+    status = job.get("status")
+    if status in FINISHED_STATUSES:
+        raise ClientException(
+            f"jobId {show(job['jobId'])} is {status}: the scheduling priority of a finished job cannot change"
+        )
+    return {"schedulingPriority": priority}
+
+
+def update_response(job: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``UpdateServiceJobResponse`` of a job: ``jobArn``, ``jobName`` and ``jobId`` (those it has)."""
+    return to_summary(job, ("jobArn", "jobName", "jobId"))
 
 
 # --- member validation ------------------------------------------------------------------------------------
@@ -342,6 +573,9 @@ def _request_object(request: object) -> Mapping[str, Any]:
 def _string(value: object, member: str) -> str:
     if not isinstance(value, str):
         raise ClientException(f"{member} must be a string, got {json_kind(value)}")
+    # H-4: "every string a request member holds is valid Unicode", so every stored job encodes as UTF-8.
+    if not is_valid_unicode(value):
+        raise ClientException(f"{member} must be valid Unicode: it holds a lone surrogate")
     return value
 
 
@@ -425,6 +659,7 @@ def _tags(value: object) -> dict[str, str]:
     checked: dict[str, str] = {}
     key_low, key_high = _TAG_KEY_LENGTH
     for key, tag_value in tags.items():
+        key = _string(key, "tags keys")
         if not key_low <= len(key) <= key_high:
             raise ClientException(f"tags keys must be {key_low} to {key_high} characters, got {show(key)}")
         text = _string(tag_value, f"tags[{key!r}]")

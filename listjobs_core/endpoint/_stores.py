@@ -1,0 +1,57 @@
+"""The one interface through which the reference endpoint holds its jobs.
+
+Theory of operation: ``ReferenceService`` never knows where its jobs live. It asks a ``ListingStore`` to
+put, get, update and list them, and to answer one listing operation the way the core's pure function does
+(``answer``). The in-memory ``ServiceJobStore`` and ``JobStore`` of ``listjobs_core.store`` satisfy it as
+they are; so does any other store with these methods (a SQL store, say), which then plugs into
+``ReferenceService(store=...)`` unchanged.
+
+A store answers with the response as a dict. A service method may instead hand back the response already
+encoded as JSON (``bytes``, an ``Answer``): the HTTP layer sends such a body as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+
+__all__ = ["Answer", "ListingStore"]
+
+# What a service method returns: the response as a dict, or already encoded as UTF-8 JSON.
+Answer: TypeAlias = "dict[str, Any] | bytes"
+
+
+class ListingStore(Protocol):
+    """Jobs keyed by ``jobId``, answering one listing operation.
+
+    ``answer(request)`` returns what the operation's pure function (``list_service_jobs`` or
+    ``list_jobs``) returns over the stored jobs, or raises its ``ClientException``; ``put`` keeps a copy
+    of a job (replacing the job with its ``jobId``) and refuses a malformed one with ``TypeError`` or
+    ``ValueError``; ``get`` returns a copy or ``None``; ``update`` changes members of a stored job at once
+    (a change to ``None`` removes the member) and returns the job as changed, or raises ``KeyError``.
+    """
+
+    def put(self, job: Mapping[str, Any]) -> None: ...
+
+    def get(self, job_id: str) -> dict[str, Any] | None: ...
+
+    def remove(self, job_id: str) -> None: ...
+
+    def update(self, job_id: str, **changes: Any) -> dict[str, Any]: ...
+
+    def answer(self, request: object) -> dict[str, Any]: ...
+
+    def paginate(self, request: object) -> Iterator[dict[str, Any]]: ...
+
+    def __len__(self) -> int: ...
+
+    def __contains__(self, job_id: object) -> bool: ...
+
+    def __iter__(self) -> Iterator[dict[str, Any]]: ...
+
+
+if TYPE_CHECKING:  # the in-memory stores satisfy the interface (checked by mypy, never run)
+    from ..store import JobStore, ServiceJobStore
+
+    _service_jobs: ListingStore = ServiceJobStore()
+    _jobs: ListingStore = JobStore()
