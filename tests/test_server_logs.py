@@ -113,6 +113,9 @@ class FailingStore(ServiceJobStore):
     def answer(self, request: object) -> dict[str, Any]:
         raise RuntimeError("the disk is on fire")
 
+    def answer_json(self, request: object) -> bytes:
+        raise RuntimeError("the disk is on fire")
+
 
 def test_an_internal_error_is_logged_with_its_traceback_and_never_reaches_the_client(
     caplog: pytest.LogCaptureFixture,

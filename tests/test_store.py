@@ -95,7 +95,7 @@ list_jobs_ids = st.one_of(
 
 def wire_json(response: dict[str, Any]) -> bytes:
     """A response as a server sends it (what ``answer_json`` must give, byte for byte)."""
-    return json.dumps(response, separators=(",", ":"), ensure_ascii=False).encode()
+    return json.dumps(response, separators=(",", ":")).encode("ascii")
 
 
 class StoreMachine(RuleBasedStateMachine):

@@ -174,18 +174,17 @@ class ReferenceService:
             except ClientException as error:
                 job_id = record.get("jobId") if isinstance(record, Mapping) else None
                 raise ValueError(f"job {job_id!r} (number {index + 1}): {error.message}") from None
-        for record in records:
-            store.put(record)
+        store.put_many(records)
 
     # --- listings ------------------------------------------------------------------------------------
 
     def list_service_jobs(self, request: object) -> Answer:
         """ListServiceJobs: the listing core over the service jobs held now (rules H-8, H-10)."""
-        return self._store.answer(local_queue(request, self.region, self.account))
+        return self._store.answer_json(local_queue(request, self.region, self.account))
 
     def list_jobs(self, request: object) -> Answer:
         """ListJobs: the listing core over the jobs of ``--batch-jobs`` (rules H-10, H-13)."""
-        return self._batch_store.answer(local_queue(request, self.region, self.account))
+        return self._batch_store.answer_json(local_queue(request, self.region, self.account))
 
     # --- the service-job operations --------------------------------------------------------------------
 

@@ -6,13 +6,15 @@ put, get, update and list them, and to answer one listing operation the way the 
 they are; so does any other store with these methods (a SQL store, say), which then plugs into
 ``ReferenceService(store=...)`` unchanged.
 
-A store answers with the response as a dict. A service method may instead hand back the response already
-encoded as JSON (``bytes``, an ``Answer``): the HTTP layer sends such a body as it is.
+A store answers with the response as a dict (``answer``), or as the JSON bytes the endpoint sends
+(``answer_json``: the same response, ASCII JSON with compact separators, which a store may join from JSON it
+keeps per job). A service method may hand back either (an ``Answer``): the HTTP layer sends bytes as they
+are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 __all__ = ["Answer", "ListingStore"]
@@ -25,13 +27,16 @@ class ListingStore(Protocol):
     """Jobs keyed by ``jobId``, answering one listing operation.
 
     ``answer(request)`` returns what the operation's pure function (``list_service_jobs`` or
-    ``list_jobs``) returns over the stored jobs, or raises its ``ClientException``; ``put`` keeps a copy
-    of a job (replacing the job with its ``jobId``) and refuses a malformed one with ``TypeError`` or
-    ``ValueError``; ``get`` returns a copy or ``None``; ``update`` changes members of a stored job at once
-    (a change to ``None`` removes the member) and returns the job as changed, or raises ``KeyError``.
+    ``list_jobs``) returns over the stored jobs, or raises its ``ClientException``, and ``answer_json`` the
+    same as ASCII JSON bytes; ``put`` keeps a copy of a job (replacing the job with its ``jobId``) and
+    refuses a malformed one with ``TypeError`` or ``ValueError``, and ``put_many`` keeps many at once, all
+    or none; ``get`` returns a copy or ``None``; ``update`` changes members of a stored job at once (a
+    change to ``None`` removes the member) and returns the job as changed, or raises ``KeyError``.
     """
 
     def put(self, job: Mapping[str, Any]) -> None: ...
+
+    def put_many(self, jobs: Iterable[Mapping[str, Any]]) -> None: ...
 
     def get(self, job_id: str) -> dict[str, Any] | None: ...
 
@@ -40,6 +45,8 @@ class ListingStore(Protocol):
     def update(self, job_id: str, **changes: Any) -> dict[str, Any]: ...
 
     def answer(self, request: object) -> dict[str, Any]: ...
+
+    def answer_json(self, request: object) -> bytes: ...
 
     def paginate(self, request: object) -> Iterator[dict[str, Any]]: ...
 

@@ -75,7 +75,7 @@ def check_store(store: Any) -> None:
 
 def store_json(summary: dict[str, Any]) -> str:
     """A summary as ``json.dumps`` writes it for the wire."""
-    return json.dumps(summary, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(summary, separators=(",", ":"))
 
 
 def _check_scope(store: Any, scope: Scope, members: list[Record], what: str) -> None:

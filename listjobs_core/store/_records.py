@@ -46,8 +46,9 @@ __all__ = [
 # The members the core reads but never echoes (IN-2, IN-3; W-2 drops them).
 NEVER_ECHOED = ("jobQueue", "version")
 _IMMUTABLE_TYPES = frozenset({str, int, float, bool, type(None)})
-# The JSON text of a summary, as ``json.dumps(summary, separators=(",", ":"), ensure_ascii=False)``.
-_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+# The JSON text of a summary, as ``json.dumps(summary, separators=(",", ":"))``: ASCII, every other
+# character escaped, so a page of fragments is the same bytes whatever the characters of its names.
+_ENCODE = json.JSONEncoder(separators=(",", ":")).encode
 
 
 class Record(dict[str, Any]):

@@ -286,9 +286,10 @@ class JobStore:
         return response([summary_of(record, members) for record in records], next_token)
 
     def answer_json(self, request: object) -> bytes:
-        """``answer(request)`` as the UTF-8 JSON a server sends: exactly the bytes of
-        ``json.dumps(store.answer(request), separators=(",", ":"), ensure_ascii=False).encode()``, joined
-        from each job's summary JSON, which the store makes once per stored version of the job.
+        """``answer(request)`` as the JSON a server sends: exactly the bytes of
+        ``json.dumps(store.answer(request), separators=(",", ":")).encode("ascii")`` (ASCII, every other
+        character escaped), joined from each job's summary JSON, which the store makes once per stored
+        version of the job.
 
         >>> store = ServiceJobStore()
         >>> store.put({"jobId": "a", "jobName": "n", "status": "RUNNING", "createdAt": 1, "jobQueue": "q"})
@@ -299,9 +300,9 @@ class JobStore:
         members = self._members
         summaries = ",".join([fragment_of(record, members) for record in records])
         if next_token is None:
-            return f'{{"jobSummaryList":[{summaries}]}}'.encode()
+            return f'{{"jobSummaryList":[{summaries}]}}'.encode("ascii")
         # A token is URL-safe ASCII (T-1): JSON holds it as it is.
-        return f'{{"jobSummaryList":[{summaries}],"nextToken":"{next_token}"}}'.encode()
+        return f'{{"jobSummaryList":[{summaries}],"nextToken":"{next_token}"}}'.encode("ascii")
 
     def paginate(self, request: object) -> Iterator[dict[str, Any]]:
         """Every page of ``request``, first to last, each fetched with the previous page's ``nextToken``
