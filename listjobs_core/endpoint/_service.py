@@ -93,7 +93,8 @@ class ReferenceService:
     >>> service.submit_service_job({"jobName": "train", "jobQueue": "q",
     ...     "serviceJobType": "SAGEMAKER_TRAINING", "serviceRequestPayload": "{}"})["jobId"]
     'j-1'
-    >>> service.list_service_jobs({"jobStatus": "SUBMITTED"})["jobSummaryList"][0]["jobArn"]
+    >>> import json  # a listing comes back as the JSON body the endpoint sends
+    >>> json.loads(service.list_service_jobs({"jobStatus": "SUBMITTED"}))["jobSummaryList"][0]["jobArn"]
     'arn:aws:batch:us-east-1:123456789012:service-job/j-1'
     >>> service.terminate_service_job({"jobId": "j-1", "reason": "not needed"})
     {}
