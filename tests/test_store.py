@@ -6,6 +6,7 @@ import copy
 import json
 import random
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -46,16 +47,26 @@ def store_queries(draw: st.DrawFn, jobs: list[dict[str, Any]]) -> dict[str, Any]
 page_size = st.one_of(st.integers(1, 4), st.just(100))
 
 
-class StoreMachine(RuleBasedStateMachine):
-    """Puts, removes and paginated listings against a store and a plain dict of the same jobs."""
+# A store factory: a new, empty store signing its tokens with the given key. Every store with the
+# ServiceJobStore interface runs the same machine (tests/test_sql_store.py runs it on the SQL engines).
+StoreFactory = Callable[[bytes | None], Any]
 
-    def __init__(self) -> None:
+
+def memory_store(token_key: bytes | None) -> ServiceJobStore:
+    return ServiceJobStore(token_key=token_key)
+
+
+class StoreMachine(RuleBasedStateMachine):
+    """Puts, updates, removes and paginated listings against a store and a plain dict of the same jobs."""
+
+    def __init__(self, new_store: StoreFactory = memory_store) -> None:
         super().__init__()
         # Tiny chunks, so a few dozen jobs split and merge chunks as a million would.
         self.saved_load = _SortedKeys._LOAD
         _SortedKeys._LOAD = 2
+        self.new_store = new_store
         self.token_key: bytes | None = None
-        self.store = ServiceJobStore()
+        self.store: Any = None
         self.jobs: dict[str, dict[str, Any]] = {}
         self.request: dict[str, Any] | None = None
         self.token: str | None = None
@@ -63,11 +74,14 @@ class StoreMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         _SortedKeys._LOAD = self.saved_load
+        close = getattr(self.store, "close", None)
+        if close is not None:
+            close()
 
     @initialize(key=st.sampled_from((None, b"secret")))
     def choose_token_key(self, key: bytes | None) -> None:
         self.token_key = key
-        self.store = ServiceJobStore(token_key=key)
+        self.store = self.new_store(key)
 
     def expected(self, request: dict[str, Any]) -> dict[str, Any]:
         return list_service_jobs(list(self.jobs.values()), request, token_key=self.token_key)
@@ -99,6 +113,19 @@ class StoreMachine(RuleBasedStateMachine):
             job.pop(member, None)
         self.store.put(job)
         self.jobs[job_id] = job
+
+    @precondition(lambda self: self.jobs and hasattr(self.store, "update"))
+    @rule(data=st.data(), change=st.sampled_from(("status", "shareIdentifier", "quotaShareName", "jobQueue")))
+    def update(self, data: st.DataObject, change: str) -> None:
+        """Change one member of a stored job in place with the store's atomic update, where it has one
+        (``None`` removes the member)."""
+        job_id = data.draw(st.sampled_from(sorted(self.jobs)))
+        body = data.draw(store_job_bodies())
+        value = body.get(change)
+        updated = self.store.update(job_id, **{change: value})
+        changed = {**self.jobs[job_id], change: value}
+        self.jobs[job_id] = {member: value for member, value in changed.items() if value is not None}
+        assert updated == self.jobs[job_id]
 
     @rule(data=st.data())
     def remove(self, data: st.DataObject) -> None:

@@ -1,0 +1,136 @@
+"""From a job to its row and back: every column computed in Python by the core, once, at write time.
+
+Theory of operation: a job is checked as ``ServiceJobStore.put`` checks it (the core's ``_private_copy``:
+the same ``TypeError`` / ``ValueError`` naming the member), and then for what a database adds:
+
+- every member must be a JSON value (strings, numbers, booleans, null, lists or tuples, mappings with
+  string keys), since the job is kept as JSON text; a tuple comes back as a list;
+- the sort-key strings (``jobId``, ``jobName``) and the strings the indexes compare (``status``,
+  ``jobQueue``, ``shareIdentifier``, ``quotaShareName``) must be storable as database text: no NUL
+  character and no lone surrogate (UTF-8 cannot hold one);
+- ``createdAt`` must lie within ±(2^63-1) and ``version`` at most 2^63-1, the 64-bit integers a sort-key
+  column holds (``createdAt`` is negated in its column, which is why -2^63 is out).
+
+The row holds the core's two sort keys, element by element (see ``_schema``), ``jobName.casefold()``, and
+the wire summary as JSON text, built by the core's ``to_summary``: a page is the page's summaries read
+back with one ``json.loads``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .._model import FilterName, JobFilter, ListQuery, SortKey
+from .._operations import LIST_SERVICE_JOBS
+from .._ordering import sort_key_function
+from .._store import _private_copy
+from .._wire import to_summary
+from ._schema import COLUMNS
+
+__all__ = ["MEMBERS", "job_from_text", "job_row", "summaries_from_texts"]
+
+MEMBERS = LIST_SERVICE_JOBS.summary_members
+_NEWEST_FIRST = sort_key_function(ListQuery(LIST_SERVICE_JOBS))
+_GROUPED = sort_key_function(ListQuery(LIST_SERVICE_JOBS, job_filter=JobFilter(FilterName.JOB_NAME, "*")))
+_INT64_MAX = 2**63 - 1
+_TEXT_MEMBERS = ("jobId", "jobName", "status", "jobQueue", "shareIdentifier", "quotaShareName")
+_SCALARS = (str, int, float, bool, type(None))
+# The JSON text of the stored values: compact, ASCII (so a lone surrogate in a free-text member is kept).
+_dumps = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+
+ROW_COLUMNS = tuple(name for name, _ in COLUMNS)
+
+
+def job_row(job: object) -> tuple[Any, ...]:
+    """The row of a job, in ``COLUMNS`` order; ``TypeError`` or ``ValueError`` naming the member at fault."""
+    stored = _private_copy(job)
+    job_id = stored["jobId"]
+    for member, value in stored.items():
+        _check_json(value, job_id, member)
+    for member in _TEXT_MEMBERS:
+        value = stored.get(member)
+        if value is not None:
+            _check_text(value, job_id, member)
+    created_at = stored.get("createdAt")
+    if created_at is not None and not -_INT64_MAX <= created_at <= _INT64_MAX:
+        raise ValueError(f"job {job_id!r}: member 'createdAt' must lie within ±(2^63-1), got {created_at}")
+    newest = _NEWEST_FIRST(stored)
+    name, version = _GROUPED(stored)[:2]
+    if version > _INT64_MAX:
+        raise ValueError(f"job {job_id!r}: member 'version' must be at most 2^63-1, got {version}")
+    return (
+        job_id,
+        name,
+        name.casefold(),  # S-5: Python's casefold, never SQL lower()
+        version,
+        int(newest[0]),
+        newest[1],
+        stored.get("status"),
+        stored.get("jobQueue"),
+        stored.get("shareIdentifier"),
+        stored.get("quotaShareName"),
+        _dumps(to_summary(stored, MEMBERS)),
+        _dumps(stored),
+    )
+
+
+def newest_first_key(row: Sequence[Any]) -> SortKey:
+    """The core's newest-first key from the columns ``created_rank, created_desc, job_id``."""
+    rank, desc, job_id = row
+    return (bool(rank), desc, job_id)
+
+
+def grouped_key(row: Sequence[Any]) -> SortKey:
+    """The core's grouped key from the columns ``job_name, version, created_rank, created_desc, job_id``."""
+    name, version, rank, desc, job_id = row
+    return (name, version, bool(rank), desc, job_id)
+
+
+def summaries_from_texts(texts: Sequence[str]) -> list[dict[str, Any]]:
+    """The summaries of a page, from their JSON texts, in one parse."""
+    if not texts:
+        return []
+    summaries: list[dict[str, Any]] = json.loads("[" + ",".join(texts) + "]")
+    return summaries
+
+
+def job_from_text(text: str) -> dict[str, Any]:
+    """A stored job, from its JSON text: a fresh object the caller may change."""
+    job: dict[str, Any] = json.loads(text)
+    return job
+
+
+def _check_json(value: Any, job_id: str, member: str) -> None:
+    if type(value) in _SCALARS:
+        return
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(
+                    f"job {job_id!r}: member {member!r} holds a key that is not a string ({key!r}), which "
+                    "JSON cannot keep"
+                )
+            _check_json(item, job_id, member)
+        return
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            _check_json(item, job_id, member)
+        return
+    if isinstance(value, (str, int, float)):  # subclasses of the scalars, such as an IntEnum
+        return
+    raise TypeError(
+        f"job {job_id!r}: member {member!r} holds a {type(value).__name__}, which is not a JSON value"
+    )
+
+
+def _check_text(value: str, job_id: str, member: str) -> None:
+    if "\x00" in value:
+        raise ValueError(f"job {job_id!r}: member {member!r} holds a NUL character, which SQL text cannot")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(
+            f"job {job_id!r}: member {member!r} holds a lone surrogate, which UTF-8 cannot encode"
+        ) from None
