@@ -27,7 +27,7 @@ from .._operations import LIST_SERVICE_JOBS
 from .._ordering import sort_key_function
 from .._store import _private_copy
 from .._wire import to_summary
-from ._schema import COLUMNS
+from ._schema import COLUMNS, queue_scope
 
 __all__ = ["MEMBERS", "job_from_text", "job_row", "summaries_from_texts"]
 
@@ -69,6 +69,7 @@ def job_row(job: object) -> tuple[Any, ...]:
         newest[1],
         stored.get("status"),
         stored.get("jobQueue"),
+        queue_scope(stored.get("jobQueue")),
         stored.get("shareIdentifier"),
         stored.get("quotaShareName"),
         _dumps(to_summary(stored, MEMBERS)),

@@ -12,7 +12,8 @@ columns the listing reads, each computed in Python by the core when the job is w
   ``(columns) > (cursor)``, which both engines turn into the start of an index range;
 - ``folded_name``, ``jobName.casefold()`` (S-5), never SQL ``lower()``, which folds neither ``ß`` nor the
   Kelvin sign as Python does;
-- ``status``, ``job_queue``, ``share_identifier``, ``quota_share_name`` as the job carries them.
+- ``status``, ``job_queue``, ``share_identifier``, ``quota_share_name`` as the job carries them, and
+  ``queue_scope`` (see ``queue_scope`` below).
 
 Strings compare in code-point order, as Python compares them (O-2: "exact string, code-point order"): the
 collation is pinned on every text column, ``BINARY`` on SQLite (memcmp of UTF-8) and ``"C"`` on
@@ -22,7 +23,7 @@ PostgreSQL (memcmp of the UTF-8 server encoding), never the database's default.
 reads and the function that turns a parsed filter into an index ``Range``. A query reads one range of one
 index per queue scope (see ``Scope``), or, for a JOB_NAME prefix, one range per head (``NameHeads``); the
 order of every index is the order of the listing, so a page is a range scan that stops after ``k + 1``
-rows and never a sort. Each index exists twice: over every job, and with ``job_queue`` in front for the
+rows and never a sort. Each index exists twice: over every job, and with ``queue_scope`` in front for the
 requests that name a queue (IN-2: a queue reads the range of each ``jobQueue`` value that denotes it, plus
 the range of the jobs without one, merged by the engine).
 
@@ -56,6 +57,7 @@ __all__ = [
     "NEWEST_FIRST",
     "SCHEMA_VERSION",
     "TEXT_COLUMNS",
+    "queue_scope",
     "FilterSql",
     "Index",
     "NameHeads",
@@ -79,12 +81,25 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("created_desc", "integer"),
     ("status", "text"),
     ("job_queue", "text"),
+    ("queue_scope", "key text"),
     ("share_identifier", "text"),
     ("quota_share_name", "text"),
     ("summary", "json"),
     ("job", "json"),
 )
 TEXT_COLUMNS = frozenset(name for name, kind in COLUMNS if kind.endswith("text"))
+
+# IN-2: "a job without jobQueue is listed for any queue". A request naming a queue reads the scope of the
+# jobs without one and the scope of each jobQueue value that denotes its queue, each by equality on
+# ``queue_scope``: an equality, never ``IS NULL``, so that PostgreSQL knows the column constant within the
+# scope and that the index's next columns give the listing's order (it plans a merge of the scopes then).
+NO_QUEUE_SCOPE = "-"
+
+
+def queue_scope(job_queue: str | None) -> str:
+    """The ``queue_scope`` of a ``jobQueue`` value: ``-`` for none, else ``+`` and the value."""
+    return NO_QUEUE_SCOPE if job_queue is None else "+" + job_queue
+
 
 # The two orders of a listing, as columns (see the module's notes).
 NEWEST_FIRST = ("created_rank", "created_desc", "job_id")
@@ -101,11 +116,11 @@ class Index:
     where: str | None = None
 
     def sql_name(self, scoped: bool) -> str:
-        """The index's name: over every job, or with ``job_queue`` in front (``scoped``)."""
+        """The index's name: over every job, or with ``queue_scope`` in front (``scoped``)."""
         return f"listjobs_{'queue_' if scoped else ''}{self.name}"
 
     def columns(self, scoped: bool) -> tuple[str, ...]:
-        return (("job_queue",) if scoped else ()) + self.equal + self.order
+        return (("queue_scope",) if scoped else ()) + self.equal + self.order
 
     def ddl(self, scoped: bool) -> str:
         where = f" WHERE {self.where}" if self.where else ""

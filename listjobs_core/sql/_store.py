@@ -9,8 +9,9 @@ sort keys and the summaries are computed by the core when a job is written (``_r
 how the ranges become SQL (``_arm`` below): equality on the index's leading columns, then one lower bound,
 the later of the range's start and the cursor (P-4: ``(order columns) > (cursor)``), and one upper bound,
 ordered by the index's own columns with ``LIMIT k + 1``. A request naming a queue reads the range once
-per queue scope (IN-2) and the engine merges the scopes' ordered runs (``UNION ALL ... ORDER BY``: SQLite's
-merge of ordered subqueries, PostgreSQL's Merge Append).
+per queue scope (IN-2), one statement each, and merges the scopes' ordered runs here: a ``UNION ALL`` would
+be one statement, but PostgreSQL does not know a scope's ``queue_scope`` constant inside a union's arm, so
+it would sort the union instead of merging it.
 
 Costs, for N stored jobs and a page of k: put, update, remove are one transaction touching one row and its
 entries in the indexes of the filters it can match (at most 16, two per index kind, fewer when
@@ -21,7 +22,9 @@ core's ``_store``). ``len`` counts the rows, O(N).
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
 from typing import Any, cast
 
 from .._errors import ServerException
@@ -44,18 +47,20 @@ from ._schema import (
     JOB_QUEUES,
     JOBS,
     META,
+    NO_QUEUE_SCOPE,
     SCHEMA_VERSION,
     Index,
     NameHeads,
     Range,
+    queue_scope,
 )
 
 __all__ = ["SqlJobStore"]
 
-# A queue scope of a listing: whether it reads the queue-scoped index, and its condition on job_queue.
+# A queue scope of a listing: whether it reads the queue-scoped index, and its condition.
 Arm = tuple[bool, str | None, tuple[object, ...]]
 _EVERY_JOB: Arm = (False, None, ())
-_NO_QUEUE: Arm = (True, "job_queue IS NULL", ())
+_NO_QUEUE: Arm = (True, "queue_scope = ?", (NO_QUEUE_SCOPE,))
 
 _PUT = (
     f"INSERT INTO {JOBS} ({', '.join(ROW_COLUMNS)}) VALUES ({', '.join('?' for _ in ROW_COLUMNS)}) "
@@ -78,6 +83,8 @@ _CLAIM_CLIENT_TOKEN = (
 )
 _QUEUE_VALUES = f"SELECT job_queue FROM {JOB_QUEUES} WHERE queue_name = ? ORDER BY job_queue"
 _JOB_QUEUE_COLUMN = ROW_COLUMNS.index("job_queue")
+# put_many of at least this many jobs refreshes PostgreSQL's statistics of the table.
+_ANALYZE_AFTER = 1000
 
 
 class _Abandon(Exception):
@@ -252,6 +259,24 @@ class SqlJobStore:
             next_token = encode_token(sort_key, query, token_key=self._token_key)
         return response(summaries, next_token)
 
+    def explain(self, request: object) -> list[str]:
+        """The engine's plan of each statement that a listing of ``request`` runs, as text, in order
+        (SQLite's ``EXPLAIN QUERY PLAN``, PostgreSQL's ``EXPLAIN``): to see, on a real database, that a page
+        is an index range scan and never a sort."""
+        query = parse_request(LIST_SERVICE_JOBS, request, token_key=self._token_key)
+        plans: list[str] = []
+        with self._pool.connection() as connection:
+            recorder = _Recorder(connection)
+            self._page_rows(recorder, query, query.max_results + 1)
+            for sql, params in recorder.statements:
+                if self._engine.name == "sqlite":
+                    rows = connection.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+                    plans.append("\n".join(str(row[3]) for row in rows))
+                else:
+                    rows = connection.execute(f"EXPLAIN {sql}", params).fetchall()
+                    plans.append("\n".join(str(row[0]) for row in rows))
+        return plans
+
     def paginate(self, request: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         """The pages of a traversal, from ``request`` (and its ``nextToken``, if any) to the last page."""
         page = self.list_service_jobs(request)
@@ -304,22 +329,24 @@ class SqlJobStore:
             return [_EVERY_JOB]
         accepts = QueueMatcher(job_queue)
         values = connection.execute(self._sql(_QUEUE_VALUES), (queue_name(job_queue),)).fetchall()
-        return [_NO_QUEUE] + [(True, "job_queue = ?", (value,)) for (value,) in values if accepts[value]]
+        return [_NO_QUEUE] + [
+            (True, "queue_scope = ?", (queue_scope(value),)) for (value,) in values if accepts[value]
+        ]
 
     def _range_rows(
         self, connection: Connection, ranges: Range, arms: list[Arm], after: SortKey | None, count: int
     ) -> list[Sequence[Any]]:
-        sql, params = self._range_statement(ranges, arms, after)
-        return list(connection.execute(self._sql(sql), (*params, count)).fetchall())
-
-    def _range_statement(
-        self, ranges: Range, arms: list[Arm], after: SortKey | None
-    ) -> tuple[str, tuple[object, ...]]:
-        """One statement reading ``ranges`` in every arm, merged in the index's order, ending ``LIMIT ?``."""
-        order = ", ".join(ranges.index.order)
-        parts = [_arm(self._engine, ranges, arm, after) for arm in arms]
-        sql = " UNION ALL ".join(part for part, _ in parts) + f" ORDER BY {order} LIMIT ?"
-        return sql, tuple(param for _, params in parts for param in params)
+        """The first ``count`` rows of ``ranges`` over every arm, after the cursor: one statement per arm,
+        each a range scan of one index in the listing's order, merged here (IN-2's scopes are disjoint)."""
+        runs = []
+        for arm in arms:
+            sql, params = _arm(self._engine, ranges, arm, after)
+            order = ", ".join(ranges.index.order)
+            statement = self._sql(f"{sql} ORDER BY {order} LIMIT ?")
+            runs.append(connection.execute(statement, (*params, count)).fetchall())
+        if len(runs) == 1:
+            return list(runs[0])
+        return list(islice(heapq.merge(*runs, key=_order_columns), count))
 
     def _head_rows(
         self, connection: Connection, heads: NameHeads, arms: list[Arm], after: SortKey | None, count: int
@@ -399,29 +426,44 @@ class SqlJobStore:
             )
 
 
+class _Recorder:
+    """A connection that notes the statements run through it (not the transaction control)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self.statements: list[tuple[str, Sequence[Any]]] = []
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        if sql.split(" ", 1)[0] not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            self.statements.append((sql, params))
+        return self._connection.execute(sql, params)
+
+
 class _FirstName:
     """What ``_name_heads`` asks of an index: the first stored name at or after a position, over the
     listing's queue scopes, as one index probe per scope."""
 
     def __init__(self, store: SqlJobStore, connection: Connection, index: Index, arms: list[Arm]) -> None:
-        parts = []
-        self._arm_params = [params for _, _, params in arms]
-        for scoped, condition, _ in arms:
+        self._probes = []
+        for scoped, condition, params in arms:
             where = f"{condition} AND " if condition else ""
-            parts.append(
-                f"SELECT MIN(job_name) AS name FROM {JOBS}"
-                f"{store._engine.index_hint(index.sql_name(scoped))} WHERE {where}job_name >= ?"
-            )
-        self._sql = store._sql(
-            parts[0] if len(parts) == 1 else f"SELECT MIN(name) FROM ({' UNION ALL '.join(parts)}) AS scopes"
-        )
+            hint = store._engine.index_hint(index.sql_name(scoped))
+            sql = f"SELECT job_name FROM {JOBS}{hint} WHERE {where}job_name >= ? ORDER BY job_name LIMIT 1"
+            self._probes.append((store._sql(sql), params))
         self._connection = connection
 
     def first_from(self, key: SortKey) -> SortKey | None:
-        position = key[0]
-        params = [param for arm_params in self._arm_params for param in (*arm_params, position)]
-        row = self._connection.execute(self._sql, params).fetchone()
-        return None if row is None or row[0] is None else (row[0],)
+        names = []
+        for sql, params in self._probes:
+            row = self._connection.execute(sql, (*params, key[0])).fetchone()
+            if row is not None:
+                names.append(row[0])
+        return (min(names),) if names else None
+
+
+def _order_columns(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A page row's order columns, which follow its summary."""
+    return tuple(row[1:])
 
 
 def _require(condition: bool, invariant: str) -> None:
