@@ -200,19 +200,34 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _open_database(url: str, token_key: bytes | None) -> Any:
+    """``serve --db URL``: the SqlJobStore on ``url``; raises :class:`CommandError` naming the URL's fault."""
+    from .sql import SqlJobStore
+
+    try:
+        return SqlJobStore(url, token_key=token_key)
+    except Exception as error:  # any driver's error: a bad URL, no server, no permission
+        raise CommandError(f"--db: cannot open the database: {error}") from None
+
+
 def _run_serve(args: argparse.Namespace) -> int:
     from ._server import serve
 
-    jobs = jobs_from_arguments(args)
     token_key = token_key_from_arguments(args)
+    # H-9: with --db the jobs are the database's; --jobs puts a file's jobs in, and the demo set is not added.
+    jobs = [] if args.db is not None and args.jobs is None else jobs_from_arguments(args)
+    store = None if args.db is None else _open_database(args.db, token_key)
     try:
-        return serve(jobs, host=args.host, port=args.port, token_key=token_key, quiet=args.quiet)
+        return serve(jobs, host=args.host, port=args.port, token_key=token_key, quiet=args.quiet, store=store)
     except OSError as error:
         raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
+    finally:
+        if store is not None:
+            store.close()
 
 
 def add_serve_command(subparsers: SubParsers) -> None:
-    """``serve [--host H] [--port P] [--jobs FILE] [--token-key-file FILE] [--quiet]``: the endpoint."""
+    """``serve [--host H] [--port P] [--jobs FILE] [--token-key-file FILE] [--db URL] [--quiet]``."""
     parser = subparsers.add_parser(
         "serve",
         help="serve ListServiceJobs, SubmitServiceJob, DescribeServiceJob and TerminateServiceJob over HTTP",
@@ -225,6 +240,13 @@ def add_serve_command(subparsers: SubParsers) -> None:
         "--port", type=_port, default=8000, help="the port to listen on; 0 picks a free one (default: 8000)"
     )
     add_jobs_arguments(parser)
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="keep the jobs in a database (sqlite:///PATH or postgresql://...), so they and the client "
+        "tokens survive restarts and several servers with one token key can share them; the server starts "
+        "with the jobs the database holds, plus those of --jobs FILE when given (no demo set)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no access log on standard error")
     parser.set_defaults(handler=_run_serve)
 

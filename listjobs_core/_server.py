@@ -29,7 +29,7 @@ from types import FrameType
 from typing import Any, NoReturn, TextIO
 
 from ._errors import ClientException, ListingError, ServerException
-from ._service import ReferenceService
+from ._service import JobStore, ReferenceService
 
 __all__ = [
     "MAX_BODY_BYTES",
@@ -365,13 +365,15 @@ def serve(
     token_key: bytes | None = None,
     quiet: bool = False,
     out: TextIO | None = None,
+    store: JobStore | None = None,
 ) -> int:
     """Serve ``jobs`` until SIGINT or SIGTERM, then shut down cleanly; returns the exit status 0.
 
     Prints ``listening on http://HOST:PORT`` (the real port, when ``port`` is 0) once connections are
-    accepted. Raises ``OSError`` when the address cannot be bound.
+    accepted. Raises ``OSError`` when the address cannot be bound. ``store`` holds the jobs when given
+    (``jobs`` are put into it first), else a new in-memory store does.
     """
-    service = ReferenceService(jobs, token_key=token_key)
+    service = ReferenceService(jobs, store=store, token_key=token_key)
     server = make_server(service, host, port, quiet=quiet)
     stop = threading.Event()
 

@@ -19,7 +19,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from ._service_jobs import (
     DEFAULT_ACCOUNT,
@@ -36,7 +36,22 @@ from ._service_jobs import (
 )
 from ._store import ServiceJobStore
 
-__all__ = ["ReferenceService", "now_in_milliseconds"]
+__all__ = ["JobStore", "ReferenceService", "now_in_milliseconds"]
+
+
+class JobStore(Protocol):
+    """What the service needs of the store that holds its jobs: ``ServiceJobStore`` (this process's memory)
+    or ``listjobs_core.sql.SqlJobStore`` (a database, kept across restarts and shared between processes).
+    A store that also has ``put_new(job, client_token=...)`` keeps the client tokens of H-7 itself, with
+    the job in one transaction, so they outlive the process too."""
+
+    def __len__(self) -> int: ...
+
+    def get(self, job_id: str) -> dict[str, Any] | None: ...
+
+    def put(self, job: Mapping[str, Any]) -> None: ...
+
+    def list_service_jobs(self, request: object) -> dict[str, Any]: ...
 
 
 def now_in_milliseconds() -> int:
@@ -68,13 +83,17 @@ class ReferenceService:
         self,
         jobs: Iterable[Mapping[str, Any]],
         *,
+        store: JobStore | None = None,
         token_key: bytes | None = None,
         clock: Callable[[], int] = now_in_milliseconds,
         new_job_id: Callable[[], str] = _new_job_id,
         region: str = DEFAULT_REGION,
         account: str = DEFAULT_ACCOUNT,
     ) -> None:
-        self._jobs = ServiceJobStore(token_key=token_key)
+        # ``jobs`` are put into ``store`` when one is given (which signs tokens with its own key), else into a
+        # new ServiceJobStore.
+        self._jobs: JobStore = ServiceJobStore(token_key=token_key) if store is None else store
+        self._put_new: Callable[..., bool] | None = getattr(self._jobs, "put_new", None)
         for job in jobs:
             self._jobs.put(job)
         self._clock = clock
@@ -99,7 +118,7 @@ class ReferenceService:
         with self._lock:
             # H-7: "two submit requests with identical payloads and clientTokens ... the second request is
             # rejected" (model, SubmitServiceJobRequest.clientToken).
-            if submit.client_token is not None:
+            if submit.client_token is not None and self._put_new is None:
                 if submit.client_token in self._client_tokens:
                     raise reused_client_token(submit.client_token)
                 self._client_tokens.add(submit.client_token)
@@ -110,7 +129,11 @@ class ReferenceService:
                 region=self._region,
                 account=self._account,
             )
-            self._jobs.put(job)
+            if self._put_new is None:
+                self._jobs.put(job)
+            elif not self._put_new(job, client_token=submit.client_token):
+                # H-7 in the store: the token was recorded, with its job, by an earlier submit.
+                raise reused_client_token(str(submit.client_token))
         return submit_response(job)
 
     def describe_service_job(self, request: object) -> dict[str, Any]:
