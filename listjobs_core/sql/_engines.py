@@ -15,10 +15,11 @@ come from a ``Pool``, so threads never share one while it is in use.
 - PostgreSQL (``postgresql://...``, anything libpq accepts) takes psycopg 3 (the ``postgresql`` extra),
   imported only when such a URL is opened. A listing of more than one statement runs in a ``REPEATABLE
   READ`` read-only transaction (one snapshot); writes run in ordinary transactions, ``update`` locks its row
-  (``FOR UPDATE``). Sessions run with ``enable_sort = off``, so the planner takes the index whose order is
+  (``FOR UPDATE``). Sessions run with ``enable_sort = off``, so the planner takes an index whose order is
   the listing's even when stale statistics (a table just bulk-loaded) would make a sort look cheaper: the
-  PostgreSQL counterpart of SQLite's ``INDEXED BY``. The database's encoding must be UTF8, so that the "C"
-  collation orders text by code point.
+  PostgreSQL counterpart of SQLite's ``INDEXED BY``; with custom plans only, so the plan is chosen for the
+  request's own values (the plan ``explain`` shows); and with JIT off. The database's encoding must be
+  UTF8, so that the "C" collation orders text by code point.
 """
 
 from __future__ import annotations
@@ -138,6 +139,9 @@ def _postgresql(url: str) -> Engine:
             connection.close()
             raise ValueError(f"the database's encoding must be UTF8 for code-point order, got {encoding}")
         connection.execute("SET enable_sort = off")
+        # A plan for the request's own values, the plan EXPLAIN shows: a generic plan of a prepared
+        # statement cannot see how selective a status or a share identifier is, and may pick another index.
+        connection.execute("SET plan_cache_mode = force_custom_plan")
         # JIT compiles a query whose estimated cost is high: a page is a few index probes and never gains
         # from it, and compiling takes tens of milliseconds.
         connection.execute("SET jit = off")
