@@ -1,4 +1,5 @@
-"""Hypothesis settings profiles, chosen with HYPOTHESIS_PROFILE (default, ci, thorough).
+"""Hypothesis settings profiles, chosen with HYPOTHESIS_PROFILE (default, ci, thorough), and the session's
+throwaway PostgreSQL server (the ``postgres`` fixture), started once from the machine's binaries.
 
 Deadlines are off everywhere: timing on shared machines is too noisy to be a test result.
 """

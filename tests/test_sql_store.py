@@ -220,9 +220,9 @@ def test_a_cursor_is_where_the_range_starts(planned_store: tuple[SqlJobStore, li
     token = store.list_service_jobs(request)["nextToken"]
     (plan,) = reads_of_the_jobs_table(store, store.explain({**request, "nextToken": token}))
     if store.engine == "sqlite":
-        assert "(created_rank,created_desc,job_id)>(?,?,?)" in plan, plan
+        assert "(created_key,job_id)>(?,?)" in plan, plan
     else:
-        assert "ROW(created_rank, created_desc, job_id) > ROW(" in plan, plan
+        assert "ROW(created_key, job_id) > ROW(" in plan, plan
 
 
 # --- Tokens, names and order ---------------------------------------------------------------------------
@@ -322,7 +322,7 @@ def test_names_match_and_order_exactly_as_the_core_does(request: pytest.FixtureR
         ({"jobId": "a\x00", "jobName": "n"}, ValueError, "jobId"),
         ({"jobId": "a", "jobName": "\ud800"}, ValueError, "jobName"),
         ({"jobId": "a", "jobName": "n", "jobQueue": "q\x00"}, ValueError, "jobQueue"),
-        ({"jobId": "a", "jobName": "n", "createdAt": -(2**63)}, ValueError, "createdAt"),
+        ({"jobId": "a", "jobName": "n", "createdAt": -(2**63) + 1}, ValueError, "createdAt"),
         ({"jobId": "a", "jobName": "n", "createdAt": 2**63}, ValueError, "createdAt"),
         ({"jobId": "a", "jobName": "n", "version": 2**63}, ValueError, "version"),
         ({"jobId": "a", "jobName": "n", "createdAt": "5"}, TypeError, "createdAt"),
@@ -532,3 +532,27 @@ def test_a_database_of_another_schema_version_is_refused(tmp_path: Path) -> None
         connection.execute("UPDATE listjobs_meta SET value = '99' WHERE name = 'schema_version'")
     with pytest.raises(Exception, match="schema version"):
         SqlJobStore(f"sqlite:///{path}")
+
+
+def test_created_at_at_the_ends_of_the_range_sorts_as_the_core_sorts(store: SqlJobStore) -> None:
+    """O-3 and S-7 at the edges of created_key: the earliest and latest createdAt a store keeps, and jobs
+    without one, list, filter and page as the pure function does."""
+    jobs = [
+        {"jobId": "early", "jobName": "n", "status": "RUNNING", "createdAt": -(2**63) + 2},
+        {"jobId": "late", "jobName": "n", "status": "RUNNING", "createdAt": 2**63 - 1},
+        {"jobId": "zero", "jobName": "n", "status": "RUNNING", "createdAt": 0},
+        {"jobId": "none", "jobName": "n", "status": "RUNNING"},
+        {"jobId": "none2", "jobName": "n", "status": "RUNNING"},
+    ]
+    store.put_many(jobs)
+    for request in (
+        {"maxResults": 1},
+        {"maxResults": 2, "filters": [{"name": "BEFORE_CREATED_AT", "values": ["9223372036854775807"]}]},
+        {"maxResults": 1, "filters": [{"name": "AFTER_CREATED_AT", "values": ["0"]}]},
+        {"maxResults": 2, "filters": [{"name": "JOB_NAME", "values": ["N"]}]},
+    ):
+        pages = list(store.paginate(request))
+        expected = [list_service_jobs(jobs, request)]
+        while "nextToken" in expected[-1]:
+            expected.append(list_service_jobs(jobs, {**request, "nextToken": expected[-1]["nextToken"]}))
+        assert pages == expected

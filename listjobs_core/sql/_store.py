@@ -38,7 +38,7 @@ from .._store import _name_heads, _successor
 from .._tokens import check_token_key, encode_token
 from .._wire import response
 from ._engines import Connection, Engine, Pool, open_engine, transaction
-from ._rows import ROW_COLUMNS, grouped_key, job_from_text, job_row, newest_first_key, summaries_from_texts
+from ._rows import ROW_COLUMNS, core_key, job_from_text, job_row, sql_key, summaries_from_texts
 from ._schema import (
     CLIENT_TOKENS,
     COLUMNS,
@@ -49,6 +49,7 @@ from ._schema import (
     META,
     NO_QUEUE_SCOPE,
     SCHEMA_VERSION,
+    SCOPE_CONDITION,
     Index,
     NameHeads,
     Range,
@@ -60,7 +61,7 @@ __all__ = ["SqlJobStore"]
 # A queue scope of a listing: whether it reads the queue-scoped index, and its condition.
 Arm = tuple[bool, str | None, tuple[object, ...]]
 _EVERY_JOB: Arm = (False, None, ())
-_NO_QUEUE: Arm = (True, "queue_scope = ?", (NO_QUEUE_SCOPE,))
+_NO_QUEUE: Arm = (True, SCOPE_CONDITION, (NO_QUEUE_SCOPE,))
 
 _PUT = (
     f"INSERT INTO {JOBS} ({', '.join(ROW_COLUMNS)}) VALUES ({', '.join('?' for _ in ROW_COLUMNS)}) "
@@ -122,7 +123,11 @@ class SqlJobStore:
         self._engine: Engine = open_engine(url)
         self._pool = Pool(self._engine.connect, self._engine.pool_size)
         self._sql_cache: dict[str, str] = {}
-        self._create_schema()
+        try:
+            self._create_schema()
+        except BaseException:
+            self._pool.close()
+            raise
 
     def __repr__(self) -> str:
         return f"<SqlJobStore on {self._engine.name}>"
@@ -186,14 +191,35 @@ class SqlJobStore:
         """Put many jobs in one transaction, all or none: every job is checked before any is written. A
         ``jobId`` given twice keeps the last. Returns how many jobs were given. The fast way to load."""
         rows = [job_row(job) for job in jobs]
-        queues = {row[_JOB_QUEUE_COLUMN] for row in rows} - {None}
+        # One row per jobId, the last given (an upsert may not touch one row twice in a statement).
+        latest = list({row[0]: row for row in rows}.values())
+        queues = sorted({row[_JOB_QUEUE_COLUMN] for row in latest} - {None})
         with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
-            cursor = connection.cursor()
-            cursor.executemany(self._sql(_PUT), rows)
-            cursor.executemany(
-                self._sql(_KNOW_QUEUE), [(value, queue_name(value)) for value in sorted(queues)]
-            )
+            if self._engine.name == "postgresql":
+                self._copy_rows(connection, latest)
+            else:
+                connection.cursor().executemany(self._sql(_PUT), latest)
+            connection.cursor().executemany(self._sql(_KNOW_QUEUE), [(q, queue_name(q)) for q in queues])
+            if self._engine.name == "postgresql" and len(latest) >= _ANALYZE_AFTER:
+                # The statistics of a table just bulk-loaded say it is tiny, and the planner would take
+                # any index with the listing's order; fresh ones make it take the index whose columns are
+                # the query's (autovacuum keeps them fresh afterwards).
+                connection.execute(f"ANALYZE {JOBS}")
         return len(rows)
+
+    def _copy_rows(self, connection: Connection, rows: list[tuple[Any, ...]]) -> None:
+        """PostgreSQL: the rows COPYed into a temporary table, then upserted in one statement (an INSERT per
+        row is a round trip and a plan each)."""
+        columns = ", ".join(ROW_COLUMNS)
+        connection.execute(f"CREATE TEMPORARY TABLE listjobs_load (LIKE {JOBS}) ON COMMIT DROP")
+        with connection.cursor().copy(f"COPY listjobs_load ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        connection.execute(
+            f"INSERT INTO {JOBS} ({columns}) SELECT {columns} FROM listjobs_load "
+            f"ON CONFLICT (job_id) DO UPDATE SET "
+            + ", ".join(f"{column} = excluded.{column}" for column in ROW_COLUMNS[1:])
+        )
 
     def remove(self, job_id: object) -> None:
         """Remove the job with ``job_id``; nothing happens when there is none. O(log N) per index."""
@@ -248,15 +274,12 @@ class SqlJobStore:
         """
         query = parse_request(LIST_SERVICE_JOBS, request, token_key=self._token_key)
         limit = query.max_results
-        grouped = groups_by_name(query)
         with self._pool.connection() as connection:
             rows = self._page_rows(connection, query, limit + 1)
         summaries = summaries_from_texts([row[0] for row in rows[:limit]])
         next_token = None
         if len(rows) > limit:
-            last = rows[limit - 1][1:]
-            sort_key = grouped_key(last) if grouped else newest_first_key(last)
-            next_token = encode_token(sort_key, query, token_key=self._token_key)
+            next_token = encode_token(core_key(rows[limit - 1][1:]), query, token_key=self._token_key)
         return response(summaries, next_token)
 
     def explain(self, request: object) -> list[str]:
@@ -312,7 +335,7 @@ class SqlJobStore:
         ranges = FILTER_SQL[None if job_filter is None else job_filter.name].ranges(
             job_filter, selected_status(query)
         )
-        after = None if query.after is None else query.after.sort_key
+        after = None if query.after is None else sql_key(query.after.sort_key, grouped=groups_by_name(query))
         if query.job_queue is None and isinstance(ranges, Range) and self._engine.statement_is_snapshot:
             # One statement reads one snapshot: no transaction needed.
             return self._range_rows(connection, ranges, [_EVERY_JOB], after, count)
@@ -330,7 +353,7 @@ class SqlJobStore:
         accepts = QueueMatcher(job_queue)
         values = connection.execute(self._sql(_QUEUE_VALUES), (queue_name(job_queue),)).fetchall()
         return [_NO_QUEUE] + [
-            (True, "queue_scope = ?", (queue_scope(value),)) for (value,) in values if accepts[value]
+            (True, SCOPE_CONDITION, (queue_scope(value),)) for (value,) in values if accepts[value]
         ]
 
     def _range_rows(
@@ -506,9 +529,4 @@ def _arm(engine: Engine, ranges: Range, arm: Arm, after: SortKey | None) -> tupl
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     hint = engine.index_hint(index.sql_name(scoped))
     sql = f"SELECT summary, {', '.join(order)} FROM {JOBS}{hint}{where}"
-    return sql, tuple(_sql_value(param) for param in params)
-
-
-def _sql_value(value: object) -> object:
-    """A key element as a column holds it: the rank flag as an integer."""
-    return int(value) if isinstance(value, bool) else value
+    return sql, tuple(params)
