@@ -30,6 +30,7 @@ class Rule:
 
 _ENDPOINT_RULE = "a rule of the HTTP endpoint, not of listing"
 _LIST_JOBS_RULE = "a rule of ListJobs; the kit checks ListServiceJobs adapters"
+_SQL_STORE_RULE = "a guarantee of listjobs_core.sql.SqlJobStore, not of listing"
 
 RULES: tuple[Rule, ...] = (
     Rule("IN-1", "the jobs are never mutated", scope="checked on every call"),
@@ -120,6 +121,17 @@ RULES: tuple[Rule, ...] = (
             ("H-6", "TerminateServiceJob"),
             ("H-7", "client tokens"),
             ("H-8", "the jobs it lists"),
+            ("H-9", "jobs and client tokens kept in a database"),
+        )
+    ),
+    *(
+        Rule(rule_id, f"the SQL store: {title}", checkable=False, scope=_SQL_STORE_RULE)
+        for rule_id, title in (
+            ("SQL-1", "the pure function's answers and tokens"),
+            ("SQL-2", "casefold in Python, code-point collation"),
+            ("SQL-3", "every page an index range, never a sort"),
+            ("SQL-4", "transactions, snapshots, atomic updates"),
+            ("SQL-5", "what a database cannot keep is refused"),
         )
     ),
     *(
