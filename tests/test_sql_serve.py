@@ -189,3 +189,24 @@ def test_two_servers_on_one_postgresql_database_answer_alike(
         for process in (first, second):
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=TIMEOUT_SECONDS) == 0
+
+
+def test_serve_refuses_a_database_it_cannot_open(tmp_path: Path) -> None:
+    """A --db URL of no supported kind, or a file that cannot be created, stops `serve` before it listens:
+    exit status 2 and a message naming --db."""
+    import subprocess
+    import sys
+
+    from test_server import REPOSITORY
+
+    for url in ("mysql://localhost/jobs", f"sqlite:///{tmp_path}/missing-directory/jobs.db"):
+        result = subprocess.run(
+            [sys.executable, "-m", "listjobs_core", "serve", "--port", "0", "--db", url],
+            cwd=REPOSITORY,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+            check=False,
+        )
+        assert result.returncode == 2, result.stderr
+        assert "--db" in result.stderr and "listening" not in result.stdout
