@@ -217,6 +217,9 @@ def _run_serve(args: argparse.Namespace) -> int:
     # H-9: with --db the jobs are the database's; --jobs puts a file's jobs in, and the demo set is not added.
     jobs = [] if args.db is not None and args.jobs is None else jobs_from_arguments(args)
     store = None if args.db is None else _open_database(args.db, token_key)
+    if store is not None and jobs:
+        store.put_many(jobs)  # one transaction, not one per job
+        jobs = []
     try:
         return serve(jobs, host=args.host, port=args.port, token_key=token_key, quiet=args.quiet, store=store)
     except OSError as error:

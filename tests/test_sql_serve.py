@@ -210,3 +210,24 @@ def test_serve_refuses_a_database_it_cannot_open(tmp_path: Path) -> None:
         )
         assert result.returncode == 2, result.stderr
         assert "--db" in result.stderr and "listening" not in result.stdout
+
+
+def test_serve_starts_with_the_database_jobs_and_puts_a_jobs_file_in(tmp_path: Path) -> None:
+    """H-9: with --db the server lists the database's jobs, never the demo set; --jobs FILE puts the file's
+    jobs in at start, replacing stored jobs of the same jobId, and they stay after a restart without it."""
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    jobs = [{"jobId": f"j{n}", "jobName": "n", "status": "RUNNING", "createdAt": n} for n in range(5)]
+    with SqlJobStore(url) as store:
+        store.put({"jobId": "j0", "jobName": "old", "status": "FAILED", "createdAt": 0})
+        store.put({"jobId": "kept", "jobName": "kept", "status": "RUNNING", "createdAt": 9})
+    jobs_file = tmp_path / "jobs.jsonl"
+    jobs_file.write_text("".join(json.dumps(job) + "\n" for job in jobs))
+    expected = full_listing(
+        [*jobs, {"jobId": "kept", "jobName": "kept", "status": "RUNNING", "createdAt": 9}], {}
+    )
+    for arguments in (("--jobs", str(jobs_file)), ()):
+        with serve_process("--db", url, "--quiet", *arguments) as (process, base, _):
+            status, page = call(base, "listservicejobs", {})
+            assert status == 200 and page["jobSummaryList"] == expected
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=TIMEOUT_SECONDS) == 0

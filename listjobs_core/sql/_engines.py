@@ -57,8 +57,6 @@ class Engine:
     begin_write: str
     lock_for_update: str
     names_its_index: bool
-    # Whether one statement already reads one snapshot without an explicit transaction.
-    statement_is_snapshot: bool
 
     def sql(self, text: str) -> str:
         """A statement written with ``?`` placeholders, in this engine's spelling."""
@@ -124,7 +122,6 @@ def _sqlite(path: str | None) -> Engine:
         begin_write="BEGIN IMMEDIATE",
         lock_for_update="",
         names_its_index=True,
-        statement_is_snapshot=True,
     )
 
 
@@ -163,7 +160,6 @@ def _postgresql(url: str) -> Engine:
         begin_write="BEGIN",
         lock_for_update=" FOR UPDATE",
         names_its_index=False,
-        statement_is_snapshot=True,
     )
 
 

@@ -33,8 +33,15 @@ Queues: ``listjobs_job_queues`` lists every ``jobQueue`` value ever written, wit
 request names the values that may denote its queue with one index probe; the core's ``QueueMatcher`` then
 decides which do. A value is never removed: one that no job carries any more costs an empty index probe.
 
-ListJobs fits the same layout: its JOB_DEFINITION filter is one more entry of ``FILTER_SQL`` over a
-``job_definition`` column, and a parent's children (LJ-6) one more index with ``parent_job_id`` in front.
+ListJobs fits the same layout, with columns computed by the core at write time as these are: the
+``JobSummary`` as JSON beside the ``ServiceJobSummary``; ``definition_name`` (``_definitions.
+job_definition_name``) and ``job_definition`` for JOB_DEFINITION, one more entry of ``FILTER_SQL`` (a name
+is an equality, a prefix a range, an ARN an equality on ``job_definition``, all newest first); and
+``parent_key``, the parent id and separator of an array child or MNP node (``_children``), NULL for any
+other job. A parent's children (LJ-6) are then one range of an index ``(parent_key, status,
+created_key, job_id) WHERE parent_key IS NOT NULL``, and a queue listing, which lists no child (LJ-7),
+reads the indexes above made partial with ``WHERE parent_key IS NULL``: a second set, since ListServiceJobs
+lists a job with a child-shaped id like any other.
 """
 
 from __future__ import annotations

@@ -336,8 +336,8 @@ class SqlJobStore:
             job_filter, selected_status(query)
         )
         after = None if query.after is None else sql_key(query.after.sort_key, grouped=groups_by_name(query))
-        if query.job_queue is None and isinstance(ranges, Range) and self._engine.statement_is_snapshot:
-            # One statement reads one snapshot: no transaction needed.
+        if query.job_queue is None and isinstance(ranges, Range):
+            # One statement reads one snapshot, on both engines: no transaction needed.
             return self._range_rows(connection, ranges, [_EVERY_JOB], after, count)
         with transaction(connection, self._engine.begin_read):
             arms = self._arms(connection, query.job_queue)
