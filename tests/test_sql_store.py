@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
 from postgresql_server import PostgresServer
-from strategies import jobs_lists, queries
+from strategies import fuzz_filters, fuzz_requests, jobs_lists, queries
 from test_store import FOLD_ALPHABET, StoreMachine
 
 from listjobs_core import ClientException, ServiceJobStore, list_service_jobs
@@ -556,3 +556,26 @@ def test_created_at_at_the_ends_of_the_range_sorts_as_the_core_sorts(store: SqlJ
         while "nextToken" in expected[-1]:
             expected.append(list_service_jobs(jobs, {**request, "nextToken": expected[-1]["nextToken"]}))
         assert pages == expected
+
+
+# --- Any request is answered or refused, as the pure function answers or refuses it -------------------------
+
+_FUZZ_JOBS = plan_jobs(60)
+_fuzz_store = SqlJobStore("sqlite://", token_key=b"k")
+_fuzz_store.put_many(_FUZZ_JOBS)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(fuzz_requests, st.builds(lambda f: {"jobQueue": "gpu", "filters": f}, fuzz_filters)))
+def test_any_request_is_answered_or_refused_as_the_pure_function_does(request: Any) -> None:
+    """V-12 on the SQL store: any JSON-like request gives the pure function's response, or a
+    ClientException with the pure function's message; nothing else escapes."""
+    try:
+        expected: Any = list_service_jobs(_FUZZ_JOBS, request, token_key=b"k")
+    except ClientException as error:
+        expected = error.message
+    try:
+        actual: Any = _fuzz_store.list_service_jobs(request)
+    except ClientException as error:
+        actual = error.message
+    assert actual == expected
