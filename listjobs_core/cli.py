@@ -95,7 +95,8 @@ def add_jobs_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _demo_sets_used(args: argparse.Namespace) -> bool:
-    return args.jobs is None and args.batch_jobs is None
+    # H-8, H-19: the demo sets stand in for jobs files, and a database (serve --db) holds jobs of its own.
+    return args.jobs is None and args.batch_jobs is None and getattr(args, "db", None) is None
 
 
 def jobs_from_arguments(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -272,7 +273,9 @@ def _run_serve(args: argparse.Namespace) -> int:
     jobs = jobs_from_arguments(args)
     batch_jobs = batch_jobs_from_arguments(args)
     token_key = token_key_from_arguments(args)
+    store = None if args.db is None else _open_database(args.db, token_key)
     service = ReferenceService(
+        store,
         token_key=token_key,
         region=args.region,
         account=args.account,
@@ -296,6 +299,19 @@ def _run_serve(args: argparse.Namespace) -> int:
         return serve(service, host=args.host, port=args.port, settings=settings)
     except OSError as error:
         raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _open_database(url: str, token_key: bytes | None) -> Any:
+    """``serve --db URL``: the ``SqlJobStore`` on ``url``; :class:`CommandError` naming what is wrong."""
+    from .sql import SqlJobStore
+
+    try:
+        return SqlJobStore(url, token_key=token_key)
+    except Exception as error:  # any driver's error: a bad URL, no server, no permission
+        raise CommandError(f"--db: cannot open the database: {error}") from None
 
 
 def add_serve_command(subparsers: SubParsers) -> None:
@@ -327,6 +343,13 @@ def add_serve_command(subparsers: SubParsers) -> None:
         "--port", type=_port, default=8000, help="the port to listen on; 0 picks a free one (default: 8000)"
     )
     add_jobs_arguments(parser)
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="keep the service jobs and client tokens in a database (sqlite:///PATH or postgresql://...), "
+        "so they survive restarts and several servers with one token key can share them; the server starts "
+        "with the jobs the database holds, plus those of --jobs FILE when given (no demo set)",
+    )
     parser.add_argument(
         "--region",
         type=_region,

@@ -1,4 +1,5 @@
-"""Hypothesis settings profiles, chosen with HYPOTHESIS_PROFILE (default, ci, thorough).
+"""Hypothesis settings profiles, chosen with HYPOTHESIS_PROFILE (default, ci, thorough), and the session's
+throwaway PostgreSQL server (the ``postgres`` fixture), started once from the machine's binaries.
 
 Deadlines are off everywhere: timing on shared machines is too noisy to be a test result.
 """
@@ -7,13 +8,17 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # The property tests import their shared modules (oracle, strategies) by plain name, whatever
 # pytest's import mode.
 sys.path.insert(0, str(Path(__file__).parent))
+
+from postgresql_server import PostgresServer, find_binaries  # noqa: E402 - needs the path above
 
 settings.register_profile("default", max_examples=100, deadline=None)
 settings.register_profile(
@@ -21,3 +26,23 @@ settings.register_profile(
 )
 settings.register_profile("thorough", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server for the session, from the machine's binaries (skipped where there
+    are none, except under CI, where a missing server is a failure)."""
+    binaries = find_binaries()
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        binaries = None
+    if binaries is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL binaries (initdb, pg_ctl) or psycopg are missing")
+        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) or psycopg are missing")
+    server = PostgresServer(binaries)
+    try:
+        yield server
+    finally:
+        server.stop()

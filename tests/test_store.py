@@ -6,6 +6,7 @@ import copy
 import json
 import random
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -93,6 +94,10 @@ list_jobs_ids = st.one_of(
 )
 
 
+# A store factory: a new, empty store signing its tokens with the given key.
+StoreFactory = Callable[[bytes | None], Any]
+
+
 def wire_json(response: dict[str, Any]) -> bytes:
     """A response as a server sends it (what ``answer_json`` must give, byte for byte)."""
     return json.dumps(response, separators=(",", ":")).encode("ascii")
@@ -107,21 +112,32 @@ class StoreMachine(RuleBasedStateMachine):
     job_ids: st.SearchStrategy[str] = st.text(JOB_ID_ALPHABET, min_size=1, max_size=3)
     bodies: st.SearchStrategy[dict[str, Any]] = store_job_bodies()
 
-    def __init__(self) -> None:
+    def __init__(self, new_store: StoreFactory | None = None) -> None:
+        """``new_store(token_key)`` makes the store under test (default: the in-memory store of the
+        operation); tests/test_sql_store.py runs this machine on the SQL engines with their own."""
         super().__init__()
+        self.new_store = new_store
         # Tiny chunks, so a few dozen jobs split and merge chunks as a million would.
         self.saved_load = _SortedKeys._LOAD
         _SortedKeys._LOAD = 2
         self.saved_budget = _name_ranges.HEAD_SEARCH_BUDGET
         self.token_key: bytes | None = None
-        self.store = JobStore(self.operation)
+        self.store: Any = None  # made by the initialize rule, with its token key
         self.jobs: dict[str, dict[str, Any]] = {}
         self.request: dict[str, Any] | None = None
         self.token: str | None = None
 
+    def make_store(self, token_key: bytes | None) -> Any:
+        if self.new_store is None:
+            return JobStore(self.operation, token_key=token_key)
+        return self.new_store(token_key)
+
     def teardown(self) -> None:
         _SortedKeys._LOAD = self.saved_load
         _name_ranges.HEAD_SEARCH_BUDGET = self.saved_budget
+        close = getattr(self.store, "close", None)
+        if close is not None:
+            close()
 
     @initialize(key=st.sampled_from((None, b"secret")), budget=st.sampled_from((0, 2, 5, 256)))
     def choose_token_key(self, key: bytes | None, budget: int) -> None:
@@ -129,7 +145,7 @@ class StoreMachine(RuleBasedStateMachine):
         merges folded-name ranges instead (small budgets take the merge on most pages)."""
         self.token_key = key
         _name_ranges.HEAD_SEARCH_BUDGET = budget
-        self.store = JobStore(self.operation, token_key=key)
+        self.store = self.make_store(key)
 
     def expected(self, request: dict[str, Any]) -> dict[str, Any]:
         return self.listing(list(self.jobs.values()), request, token_key=self.token_key)

@@ -30,6 +30,7 @@ class Rule:
 
 _ENDPOINT_RULE = "a rule of the HTTP endpoint, not of listing"
 _LIST_JOBS_RULE = "a rule of ListJobs; the kit checks ListServiceJobs adapters"
+_SQL_STORE_RULE = "a guarantee of listjobs_core.sql.SqlJobStore, not of listing"
 
 RULES: tuple[Rule, ...] = (
     Rule("IN-1", "the jobs are never mutated", scope="checked on every call"),
@@ -130,6 +131,17 @@ RULES: tuple[Rule, ...] = (
             ("H-16", "limits on the jobs held"),
             ("H-17", "the request log"),
             ("H-18", "responses that always encode"),
+            ("H-19", "jobs and client tokens kept in a database"),
+        )
+    ),
+    *(
+        Rule(rule_id, f"the SQL store: {title}", checkable=False, scope=_SQL_STORE_RULE)
+        for rule_id, title in (
+            ("SQL-1", "the pure function's answers and tokens"),
+            ("SQL-2", "casefold in Python, code-point collation"),
+            ("SQL-3", "every page an index range, never a sort"),
+            ("SQL-4", "transactions, snapshots, atomic updates"),
+            ("SQL-5", "what a database cannot keep is refused"),
         )
     ),
     *(

@@ -54,7 +54,7 @@ from ._service_jobs import (
     update_response,
     updated_priority,
 )
-from ._stores import Answer, ListingStore
+from ._stores import Answer, ClientTokenStore, ListingStore
 
 __all__ = ["Limits", "ReferenceService", "now_in_milliseconds"]
 
@@ -207,9 +207,15 @@ class ReferenceService:
                 account=self.account,
             )
             check_job(job, self.limits.max_job_bytes)
-            self._store.put(job)
-            if submit.client_token is not None:
-                self._client_tokens.add(submit.client_token)
+            store = self._store
+            if isinstance(store, ClientTokenStore):
+                # H-7, H-19: the store records the token with its job, for every server on the store.
+                if not store.put_new(job, client_token=submit.client_token):
+                    raise reused_client_token(str(submit.client_token))
+            else:
+                self._store.put(job)
+                if submit.client_token is not None:
+                    self._client_tokens.add(submit.client_token)
         return submit_response(job)
 
     def describe_service_job(self, request: object) -> Answer:

@@ -15,9 +15,9 @@ are.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
-__all__ = ["Answer", "ListingStore"]
+__all__ = ["Answer", "ClientTokenStore", "ListingStore"]
 
 # What a service method returns: the response as a dict, or already encoded as UTF-8 JSON.
 Answer: TypeAlias = "dict[str, Any] | bytes"
@@ -55,6 +55,16 @@ class ListingStore(Protocol):
     def __contains__(self, job_id: object) -> bool: ...
 
     def __iter__(self) -> Iterator[dict[str, Any]]: ...
+
+
+@runtime_checkable
+class ClientTokenStore(Protocol):
+    """A store that keeps the client tokens of SubmitServiceJob (H-7) itself, each with its job in one
+    transaction (``listjobs_core.sql.SqlJobStore``): tokens then outlive the process and are shared by every
+    server on the store. ``put_new`` stores a new job and answers ``False``, storing nothing, when its
+    token was recorded before."""
+
+    def put_new(self, job: Mapping[str, Any], *, client_token: str | None = None) -> bool: ...
 
 
 if TYPE_CHECKING:  # the in-memory stores satisfy the interface (checked by mypy, never run)

@@ -1,0 +1,149 @@
+"""From a job to its row and back: every column computed in Python by the core, once, at write time.
+
+Theory of operation: a job is checked as ``ServiceJobStore.put`` checks it (the core's ``_private_copy``:
+the same ``TypeError`` / ``ValueError`` naming the member), and then for what a database adds:
+
+- every member must be a JSON value (strings, numbers, booleans, null, lists or tuples, mappings with
+  string keys), since the job is kept as JSON text; a tuple comes back as a list;
+- the sort-key strings (``jobId``, ``jobName``) and the strings the indexes compare (``status``,
+  ``jobQueue``, ``shareIdentifier``, ``quotaShareName``) must be storable as database text: no NUL
+  character and no lone surrogate (UTF-8 cannot hold one);
+- ``createdAt`` must lie from -(2^63-2) to 2^63-1 and ``version`` at most 2^63-1, the 64-bit integers a
+  sort-key column holds (``createdAt`` is negated in its column, and the one value left beyond is the key
+  of the jobs without ``createdAt``).
+
+The row holds the core's two sort keys, element by element (see ``_schema``), ``jobName.casefold()``, and
+the wire summary as JSON text, built by the core's ``to_summary``: a page is the page's summaries read
+back with one ``json.loads``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .._filters import FilterName, JobFilter
+from .._model import SortKey
+from .._operations import LIST_SERVICE_JOBS
+from .._ordering import sort_key_function
+from .._query import ListQuery
+from .._wire import to_summary
+from ..store._records import private_record
+from ._schema import COLUMNS, INT64_MAX, MISSING_CREATED_AT_FLAG, MISSING_CREATED_KEY, queue_scope
+
+__all__ = ["MEMBERS", "core_key", "job_from_text", "job_row", "sql_key", "summaries_from_texts"]
+
+MEMBERS = LIST_SERVICE_JOBS.summary_members
+_NEWEST_FIRST = sort_key_function(ListQuery(LIST_SERVICE_JOBS))
+_GROUPED = sort_key_function(ListQuery(LIST_SERVICE_JOBS, job_filter=JobFilter(FilterName.JOB_NAME, "*")))
+# createdAt values whose created_key (-createdAt) is a 64-bit integer other than MISSING_CREATED_KEY,
+# whichever end of the range that is.
+_CREATED_AT_RANGE = range(-INT64_MAX + 1, INT64_MAX + 1)
+_TEXT_MEMBERS = ("jobId", "jobName", "status", "jobQueue", "shareIdentifier", "quotaShareName")
+_SCALARS = (str, int, float, bool, type(None))
+# The JSON text of the stored values: compact, ASCII (so a lone surrogate in a free-text member is kept).
+_dumps = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+
+ROW_COLUMNS = tuple(name for name, _ in COLUMNS)
+
+
+def job_row(job: object) -> tuple[Any, ...]:
+    """The row of a job, in ``COLUMNS`` order; ``TypeError`` or ``ValueError`` naming the member at fault."""
+    stored = dict(private_record(job, LIST_SERVICE_JOBS.summary_members))
+    job_id = stored["jobId"]
+    for member, value in stored.items():
+        _check_json(value, job_id, member)
+    for member in _TEXT_MEMBERS:
+        value = stored.get(member)
+        if value is not None:
+            _check_text(value, job_id, member)
+    created_at = stored.get("createdAt")
+    if created_at is not None and created_at not in _CREATED_AT_RANGE:
+        raise ValueError(
+            f"job {job_id!r}: member 'createdAt' must lie from -(2^63-2) to 2^63-1, got {created_at}"
+        )
+    newest = _NEWEST_FIRST(stored)
+    name, version = _GROUPED(stored)[:2]
+    if version > INT64_MAX:
+        raise ValueError(f"job {job_id!r}: member 'version' must be at most 2^63-1, got {version}")
+    return (
+        job_id,
+        name,
+        name.casefold(),  # S-5: Python's casefold, never SQL lower()
+        version,
+        sql_key(newest, grouped=False)[0],
+        stored.get("status"),
+        stored.get("jobQueue"),
+        queue_scope(stored.get("jobQueue")),
+        stored.get("shareIdentifier"),
+        stored.get("quotaShareName"),
+        _dumps(to_summary(stored, MEMBERS)),
+        _dumps(stored),
+    )
+
+
+def sql_key(key: SortKey, *, grouped: bool) -> SortKey:
+    """The order columns' values of a core sort key (newest-first, or grouped): ``(flag, -createdAt, jobId)``
+    becomes ``(created_key, job_id)``, preceded by name and version for a grouped key."""
+    *group, flag, desc, job_id = key
+    if len(group) != (2 if grouped else 0):
+        raise ValueError(f"not a {'grouped' if grouped else 'newest-first'} sort key: {key!r}")
+    created_key = MISSING_CREATED_KEY if flag == MISSING_CREATED_AT_FLAG else desc
+    return (*group, created_key, job_id)
+
+
+def core_key(values: Sequence[Any]) -> SortKey:
+    """The core's sort key from the order columns' values (``sql_key`` undone)."""
+    *group, created_key, job_id = values
+    if created_key == MISSING_CREATED_KEY:
+        return (*group, MISSING_CREATED_AT_FLAG, 0, job_id)
+    return (*group, not MISSING_CREATED_AT_FLAG, created_key, job_id)
+
+
+def summaries_from_texts(texts: Sequence[str]) -> list[dict[str, Any]]:
+    """The summaries of a page, from their JSON texts, in one parse."""
+    if not texts:
+        return []
+    summaries: list[dict[str, Any]] = json.loads("[" + ",".join(texts) + "]")
+    return summaries
+
+
+def job_from_text(text: str) -> dict[str, Any]:
+    """A stored job, from its JSON text: a fresh object the caller may change."""
+    job: dict[str, Any] = json.loads(text)
+    return job
+
+
+def _check_json(value: Any, job_id: str, member: str) -> None:
+    if type(value) in _SCALARS:
+        return
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(
+                    f"job {job_id!r}: member {member!r} holds a key that is not a string ({key!r}), which "
+                    "JSON cannot keep"
+                )
+            _check_json(item, job_id, member)
+        return
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            _check_json(item, job_id, member)
+        return
+    if isinstance(value, (str, int, float)):  # subclasses of the scalars, such as an IntEnum
+        return
+    raise TypeError(
+        f"job {job_id!r}: member {member!r} holds a {type(value).__name__}, which is not a JSON value"
+    )
+
+
+def _check_text(value: str, job_id: str, member: str) -> None:
+    if "\x00" in value:
+        raise ValueError(f"job {job_id!r}: member {member!r} holds a NUL character, which SQL text cannot")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(
+            f"job {job_id!r}: member {member!r} holds a lone surrogate, which UTF-8 cannot encode"
+        ) from None

@@ -1,0 +1,556 @@
+"""``SqlJobStore``: the indexed store's interface and answers, with the jobs in SQLite or PostgreSQL.
+
+Theory of operation: the store answers a ListServiceJobs request as ``ServiceJobStore`` does, and so as
+the pure function does, tokens included, because nothing here restates a listing rule: the request is
+parsed by the core's ``parse_request``, the status a query selects is ``selected_status``, the queues a
+request accepts are ``QueueMatcher``'s, the JOB_NAME heads are the in-memory store's ``_name_heads``, the
+sort keys and the summaries are computed by the core when a job is written (``_rows``), and tokens are
+``encode_token``'s. What the store adds is how a query becomes index ranges (``_schema.FILTER_SQL``) and
+how the ranges become SQL (``_arm`` below): equality on the index's leading columns, then one lower bound,
+the later of the range's start and the cursor (P-4: ``(order columns) > (cursor)``), and one upper bound,
+ordered by the index's own columns with ``LIMIT k + 1``. A request naming a queue reads the range once
+per queue scope (IN-2), one statement each, and merges the scopes' ordered runs here: a ``UNION ALL`` would
+be one statement, but PostgreSQL does not know a scope's ``queue_scope`` constant inside a union's arm, so
+it would sort the union instead of merging it.
+
+Costs, for N stored jobs and a page of k: put, update, remove are one transaction touching one row and its
+entries in the indexes of the filters it can match (at most 16, two per index kind, fewer when
+``shareIdentifier`` or ``quotaShareName`` is absent); a page is one or two statements of O(log N + k),
+plus, for a JOB_NAME prefix, the head walk's index probes (one per head for names in one case; see the
+core's ``_store``). ``len`` counts the rows, O(N).
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
+from typing import Any
+
+from .._errors import ServerException
+from .._listing import paginate_with
+from .._model import ServiceJob, SortKey
+from .._operations import LIST_SERVICE_JOBS
+from .._ordering import groups_by_name
+from .._query import ListQuery
+from .._queues import QueueMatcher, queue_name
+from .._request import parse_request
+from .._selection import selected_status
+from .._tokens import check_token_key, encode_token
+from .._wire import response
+from ..store._name_ranges import FoldTable, _name_heads, _successor
+from ._engines import Connection, Engine, Pool, open_engine, transaction
+from ._rows import ROW_COLUMNS, core_key, job_from_text, job_row, sql_key, summaries_from_texts
+from ._schema import (
+    CLIENT_TOKENS,
+    COLUMNS,
+    FILTER_SQL,
+    INDEXES,
+    JOB_QUEUES,
+    JOBS,
+    META,
+    NO_QUEUE_SCOPE,
+    SCHEMA_VERSION,
+    SCOPE_CONDITION,
+    Index,
+    NameHeads,
+    Range,
+    queue_scope,
+)
+
+__all__ = ["SqlJobStore"]
+
+# A queue scope of a listing: whether it reads the queue-scoped index, and its condition.
+Arm = tuple[bool, str | None, tuple[object, ...]]
+_EVERY_JOB: Arm = (False, None, ())
+_NO_QUEUE: Arm = (True, SCOPE_CONDITION, (NO_QUEUE_SCOPE,))
+
+_PUT = (
+    f"INSERT INTO {JOBS} ({', '.join(ROW_COLUMNS)}) VALUES ({', '.join('?' for _ in ROW_COLUMNS)}) "
+    f"ON CONFLICT (job_id) DO UPDATE SET "
+    + ", ".join(f"{column} = excluded.{column}" for column in ROW_COLUMNS[1:])
+)
+_INSERT_NEW = (
+    f"INSERT INTO {JOBS} ({', '.join(ROW_COLUMNS)}) VALUES ({', '.join('?' for _ in ROW_COLUMNS)}) "
+    f"ON CONFLICT (job_id) DO NOTHING RETURNING job_id"
+)
+_REWRITE = (
+    f"UPDATE {JOBS} SET " + ", ".join(f"{column} = ?" for column in ROW_COLUMNS[1:]) + " WHERE job_id = ?"
+)
+_KNOW_QUEUE = (
+    f"INSERT INTO {JOB_QUEUES} (job_queue, queue_name) VALUES (?, ?) ON CONFLICT (job_queue) DO NOTHING"
+)
+_CLAIM_CLIENT_TOKEN = (
+    f"INSERT INTO {CLIENT_TOKENS} (client_token, job_id) VALUES (?, ?) "
+    "ON CONFLICT (client_token) DO NOTHING RETURNING client_token"
+)
+_QUEUE_VALUES = f"SELECT job_queue FROM {JOB_QUEUES} WHERE queue_name = ? ORDER BY job_queue"
+_JOB_QUEUE_COLUMN = ROW_COLUMNS.index("job_queue")
+# put_many of at least this many jobs refreshes PostgreSQL's statistics of the table.
+_ANALYZE_AFTER = 1000
+
+
+class _Abandon(Exception):
+    """Roll a write transaction back without an error for the caller."""
+
+
+class SqlJobStore:
+    """Jobs in SQLite or PostgreSQL, indexed to answer ``ListServiceJobs`` in O(log N + page).
+
+    ``url`` is ``sqlite://`` (memory), ``sqlite:///PATH`` (a file; ``sqlite:////abs/path`` for an absolute
+    path) or ``postgresql://...`` (needs the ``postgresql`` extra). The store has ``ServiceJobStore``'s
+    interface and answers: ``store.list_service_jobs(request)`` returns exactly what
+    ``list_service_jobs(list(store), request)`` returns, tokens included, and a token from either is valid
+    in the other (and in any store on the same database) under the same ``token_key``. put, update and
+    remove are transactions; a listing reads one consistent snapshot; many threads and processes may use
+    one database at once. Jobs are kept as JSON (see ``put``).
+
+    >>> store = SqlJobStore("sqlite://")
+    >>> store.put({"jobId": "a", "jobName": "Straße", "status": "RUNNING", "createdAt": 1})
+    >>> store.put({"jobId": "b", "jobName": "STRASSE", "status": "RUNNING", "createdAt": 2})
+    >>> by_name = {"filters": [{"name": "JOB_NAME", "values": ["strasse"]}]}
+    >>> [summary["jobName"] for summary in store.list_service_jobs(by_name)["jobSummaryList"]]
+    ['STRASSE', 'Straße']
+    >>> store.update("a", status="FAILED")["status"]
+    'FAILED'
+    >>> [summary["jobId"] for summary in store.list_service_jobs({})["jobSummaryList"]]
+    ['b']
+    >>> "a" in store, len(store)
+    (True, 2)
+    """
+
+    def __init__(self, url: str, *, token_key: bytes | None = None) -> None:
+        # A token key is the caller's configuration, not request input: a wrong one is a programming error.
+        self._token_key = check_token_key(token_key)
+        self._engine: Engine = open_engine(url)
+        self._pool = Pool(self._engine.connect, self._engine.pool_size)
+        self._sql_cache: dict[str, str] = {}
+        try:
+            self._create_schema()
+        except BaseException:
+            self._pool.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"<SqlJobStore on {self._engine.name}>"
+
+    def __enter__(self) -> SqlJobStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the store's connections (an in-memory database is gone then)."""
+        self._pool.close()
+
+    @property
+    def engine(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self._engine.name
+
+    # --- the ServiceJobStore interface ---
+
+    def __len__(self) -> int:
+        """How many jobs are stored. O(N): the engine counts the rows."""
+        row = self._read_one(f"SELECT count(*) FROM {JOBS}", ())
+        return int(row[0]) if row is not None else 0
+
+    def __contains__(self, job_id: object) -> bool:
+        """Whether a job with this ``jobId`` is stored. O(log N)."""
+        if not isinstance(job_id, str):
+            return False
+        return self._read_one(f"SELECT 1 FROM {JOBS} WHERE job_id = ?", (job_id,)) is not None
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        """Copies of the stored jobs, as they were when iteration began (one snapshot). O(N)."""
+        with self._pool.connection() as connection:
+            texts = [row[0] for row in connection.execute(self._sql(f"SELECT job FROM {JOBS}")).fetchall()]
+        return (job_from_text(text) for text in texts)
+
+    def get(self, job_id: object) -> dict[str, Any] | None:
+        """A copy of the job with ``job_id``, or ``None``. O(log N)."""
+        if not isinstance(job_id, str):
+            return None
+        row = self._read_one(f"SELECT job FROM {JOBS} WHERE job_id = ?", (job_id,))
+        return None if row is None else job_from_text(row[0])
+
+    def put(self, job: Mapping[str, Any] | ServiceJob) -> None:
+        """Insert a job, or replace the stored job with the same ``jobId`` (any member may change), in one
+        transaction.
+
+        A job the listing could not answer is refused as ``ServiceJobStore.put`` refuses it (``TypeError``
+        or ``ValueError`` naming the member), and so is one a database cannot keep: a member that is not a
+        JSON value, NUL or a lone surrogate in ``jobId``, ``jobName``, ``status``, ``jobQueue``,
+        ``shareIdentifier`` or ``quotaShareName``, a ``createdAt`` beyond ±(2^63-1) or a ``version``
+        beyond 2^63-1. Tuples come back from ``get`` as lists. O(log N) per index.
+        """
+        row = job_row(job)
+        with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
+            self._write(connection, _PUT, row, row[_JOB_QUEUE_COLUMN])
+
+    def put_many(self, jobs: Iterable[Mapping[str, Any] | ServiceJob]) -> int:
+        """Put many jobs in one transaction, all or none: every job is checked before any is written. A
+        ``jobId`` given twice keeps the last. Returns how many jobs were given. The fast way to load."""
+        rows = [job_row(job) for job in jobs]
+        # One row per jobId, the last given (an upsert may not touch one row twice in a statement).
+        latest = list({row[0]: row for row in rows}.values())
+        queues = sorted({row[_JOB_QUEUE_COLUMN] for row in latest} - {None})
+        with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
+            if self._engine.name == "postgresql":
+                self._copy_rows(connection, latest)
+            else:
+                connection.cursor().executemany(self._sql(_PUT), latest)
+            connection.cursor().executemany(self._sql(_KNOW_QUEUE), [(q, queue_name(q)) for q in queues])
+            if self._engine.name == "postgresql" and len(latest) >= _ANALYZE_AFTER:
+                # The statistics of a table just bulk-loaded say it is tiny, and the planner would take
+                # any index with the listing's order; fresh ones make it take the index whose columns are
+                # the query's (autovacuum keeps them fresh afterwards).
+                connection.execute(f"ANALYZE {JOBS}")
+        return len(rows)
+
+    def _copy_rows(self, connection: Connection, rows: list[tuple[Any, ...]]) -> None:
+        """PostgreSQL: the rows COPYed into a temporary table, then upserted in one statement (an INSERT per
+        row is a round trip and a plan each)."""
+        columns = ", ".join(ROW_COLUMNS)
+        connection.execute(f"CREATE TEMPORARY TABLE listjobs_load (LIKE {JOBS}) ON COMMIT DROP")
+        with connection.cursor().copy(f"COPY listjobs_load ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        connection.execute(
+            f"INSERT INTO {JOBS} ({columns}) SELECT {columns} FROM listjobs_load "
+            f"ON CONFLICT (job_id) DO UPDATE SET "
+            + ", ".join(f"{column} = excluded.{column}" for column in ROW_COLUMNS[1:])
+        )
+
+    def remove(self, job_id: object) -> None:
+        """Remove the job with ``job_id``; nothing happens when there is none. O(log N) per index."""
+        if not isinstance(job_id, str):
+            return
+        with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
+            connection.execute(self._sql(f"DELETE FROM {JOBS} WHERE job_id = ?"), (job_id,))
+
+    def update(self, job_id: str, **changes: Any) -> dict[str, Any]:
+        """Change some members of a stored job in one transaction that locks it, so concurrent updates of
+        one job never lose each other's changes; returns a copy of the job as updated.
+
+        ``KeyError`` when no job has ``job_id``; the job as changed is checked as ``put`` checks a job, and
+        ``jobId`` cannot change. A member set to ``None`` is removed (``None`` counts as absent, IN-1).
+        """
+        if "jobId" in changes and changes["jobId"] != job_id:
+            raise ValueError(f"update cannot change a job's jobId ({job_id!r} to {changes['jobId']!r})")
+        with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
+            read = f"SELECT job FROM {JOBS} WHERE job_id = ?{self._engine.lock_for_update}"
+            found = connection.execute(self._sql(read), (job_id,)).fetchone()
+            if found is None:
+                raise KeyError(job_id)
+            changed = {**job_from_text(found[0]), **changes}
+            row = job_row({member: value for member, value in changed.items() if value is not None})
+            self._write(connection, _REWRITE, (*row[1:], job_id), row[_JOB_QUEUE_COLUMN])
+        return job_from_text(row[-1])
+
+    def put_new(self, job: Mapping[str, Any] | ServiceJob, *, client_token: str | None = None) -> bool:
+        """Insert a job that is not stored yet and, when given, record its client token, in one transaction.
+
+        Returns ``False`` and writes nothing when ``client_token`` was recorded before, by any process on
+        the database (H-7); raises ``ValueError`` when a job with the same ``jobId`` is stored. Client tokens
+        are kept for as long as the database.
+        """
+        row = job_row(job)
+        try:
+            with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
+                if client_token is not None:
+                    claimed = connection.execute(self._sql(_CLAIM_CLIENT_TOKEN), (client_token, row[0]))
+                    if claimed.fetchone() is None:
+                        raise _Abandon
+                if self._write(connection, _INSERT_NEW, row, row[_JOB_QUEUE_COLUMN]) is None:
+                    raise ValueError(f"a job with jobId {row[0]!r} is already stored")
+        except _Abandon:
+            return False
+        return True
+
+    def list_service_jobs(self, request: object) -> dict[str, Any]:
+        """Answer a ListServiceJobs request over the stored jobs, as ``list_service_jobs`` does.
+
+        Raises ``ClientException`` for a bad request, exactly as the pure function does. O(log N + k).
+        """
+        query = parse_request(LIST_SERVICE_JOBS, request, token_key=self._token_key)
+        limit = query.page_size
+        with self._pool.connection() as connection:
+            rows = self._page_rows(connection, query, limit + 1)
+        summaries = summaries_from_texts([row[0] for row in rows[:limit]])
+        next_token = None
+        if len(rows) > limit:
+            next_token = encode_token(core_key(rows[limit - 1][1:]), query, token_key=self._token_key)
+        return response(summaries, next_token)
+
+    def explain(self, request: object) -> list[str]:
+        """The engine's plan of each statement that a listing of ``request`` runs, as text, in order
+        (SQLite's ``EXPLAIN QUERY PLAN``, PostgreSQL's ``EXPLAIN``): to see, on a real database, that a page
+        is an index range scan and never a sort."""
+        query = parse_request(LIST_SERVICE_JOBS, request, token_key=self._token_key)
+        plans: list[str] = []
+        with self._pool.connection() as connection:
+            recorder = _Recorder(connection)
+            self._page_rows(recorder, query, query.page_size + 1)
+            for sql, params in recorder.statements:
+                if self._engine.name == "sqlite":
+                    rows = connection.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+                    plans.append("\n".join(str(row[3]) for row in rows))
+                else:
+                    rows = connection.execute(f"EXPLAIN {sql}", params).fetchall()
+                    plans.append("\n".join(str(row[0]) for row in rows))
+        return plans
+
+    def answer(self, request: object) -> dict[str, Any]:
+        """``list_service_jobs``, under the name every store answers its operation by."""
+        return self.list_service_jobs(request)
+
+    def answer_json(self, request: object) -> bytes:
+        """``answer(request)`` as the JSON an endpoint sends: ``json.dumps(answer, separators=(",", ":"))``,
+        ASCII, as the in-memory store's ``answer_json`` gives it."""
+        return _dumps_ascii(self.list_service_jobs(request)).encode("ascii")
+
+    def paginate(self, request: object) -> Iterator[dict[str, Any]]:
+        """The pages of a traversal, from ``request`` (and its ``nextToken``, if any) to the last page."""
+        return paginate_with(self.list_service_jobs, request)
+
+    def _check(self) -> None:
+        """Assert the store's invariants: every row's columns are what the core computes from its job now,
+        every jobQueue value is in the queue catalogue, and (SQLite) every index agrees with the table."""
+        with self._pool.connection() as connection, transaction(connection, self._engine.begin_read):
+            rows = connection.execute(f"SELECT {', '.join(ROW_COLUMNS)} FROM {JOBS}").fetchall()
+            catalogue = dict(connection.execute(f"SELECT job_queue, queue_name FROM {JOB_QUEUES}").fetchall())
+            if self._engine.name == "sqlite":
+                verdict = connection.execute("PRAGMA integrity_check").fetchall()
+                _require(verdict == [("ok",)], f"SQLite integrity check: {verdict}")
+        for row in rows:
+            expected = job_row(job_from_text(row[-1]))
+            _require(
+                tuple(row) == expected,
+                f"row of {row[0]!r} holds the core's columns: {tuple(row)} != {expected}",
+            )
+            job_queue = row[_JOB_QUEUE_COLUMN]
+            if job_queue is not None:
+                _require(catalogue.get(job_queue) == queue_name(job_queue), f"queue {job_queue!r} catalogued")
+
+    # --- reading a page ---
+
+    def _page_rows(self, connection: Connection, query: ListQuery, count: int) -> list[Sequence[Any]]:
+        """The first ``count`` rows ``(summary, *order columns)`` after the cursor, in the query's order."""
+        job_filter = query.job_filter
+        ranges = FILTER_SQL[None if job_filter is None else job_filter.name].ranges(
+            job_filter, selected_status(query)
+        )
+        after = None if query.after is None else sql_key(query.after.sort_key, grouped=groups_by_name(query))
+        if query.job_queue is None and isinstance(ranges, Range):
+            # One statement reads one snapshot, on both engines: no transaction needed.
+            return self._range_rows(connection, ranges, [_EVERY_JOB], after, count)
+        with transaction(connection, self._engine.begin_read):
+            arms = self._arms(connection, query.job_queue)
+            if isinstance(ranges, Range):
+                return self._range_rows(connection, ranges, arms, after, count)
+            return self._head_rows(connection, ranges, arms, after, count)
+
+    def _arms(self, connection: Connection, job_queue: str | None) -> list[Arm]:
+        """The queue scopes a request reads (IN-2, S-9): every job, or the jobs without a queue and those of
+        each ``jobQueue`` value that denotes the requested queue (decided by the core's ``QueueMatcher``)."""
+        if job_queue is None:
+            return [_EVERY_JOB]
+        accepts = QueueMatcher(job_queue)
+        values = connection.execute(self._sql(_QUEUE_VALUES), (queue_name(job_queue),)).fetchall()
+        return [_NO_QUEUE] + [
+            (True, SCOPE_CONDITION, (queue_scope(value),)) for (value,) in values if accepts[value]
+        ]
+
+    def _range_rows(
+        self, connection: Connection, ranges: Range, arms: list[Arm], after: SortKey | None, count: int
+    ) -> list[Sequence[Any]]:
+        """The first ``count`` rows of ``ranges`` over every arm, after the cursor: one statement per arm,
+        each a range scan of one index in the listing's order, merged here (IN-2's scopes are disjoint)."""
+        runs = []
+        for arm in arms:
+            sql, params = _arm(self._engine, ranges, arm, after)
+            order = ", ".join(ranges.index.order)
+            statement = self._sql(f"{sql} ORDER BY {order} LIMIT ?")
+            runs.append(connection.execute(statement, (*params, count)).fetchall())
+        if len(runs) == 1:
+            return list(runs[0])
+        return list(islice(heapq.merge(*runs, key=_order_columns), count))
+
+    def _head_rows(
+        self, connection: Connection, heads: NameHeads, arms: list[Arm], after: SortKey | None, count: int
+    ) -> list[Sequence[Any]]:
+        """S-6 prefixes: the range of each head in turn (the core's ``_name_heads``) until ``count`` rows."""
+        probe = _FirstName(self, connection, heads.index, arms)
+        start = "" if after is None else str(after[0])
+        rows: list[Sequence[Any]] = []
+        for head in _name_heads(probe.first_name, heads.folded, start, _every_fold()):
+            successor = _successor(head)
+            ranges = Range(
+                heads.index,
+                lower=(head,),
+                upper=None if successor is None else (successor,),
+                residual=heads.residual,
+            )
+            rows += self._range_rows(connection, ranges, arms, after, count - len(rows))
+            if len(rows) >= count:
+                break
+        return rows
+
+    # --- helpers ---
+
+    def _sql(self, text: str) -> str:
+        spelled = self._sql_cache.get(text)
+        if spelled is None:
+            spelled = self._sql_cache[text] = self._engine.sql(text)
+        return spelled
+
+    def _read_one(self, sql: str, params: tuple[object, ...]) -> Sequence[Any] | None:
+        with self._pool.connection() as connection:
+            row: Sequence[Any] | None = connection.execute(self._sql(sql), params).fetchone()
+        return row
+
+    def _write(
+        self, connection: Connection, sql: str, params: tuple[Any, ...], job_queue: str | None
+    ) -> Sequence[Any] | None:
+        """Write a job's row and record its jobQueue value in the queue catalogue; the row a ``RETURNING``
+        statement returns."""
+        cursor = connection.execute(self._sql(sql), params)
+        written: Sequence[Any] | None = cursor.fetchone() if "RETURNING" in sql else None
+        if job_queue is not None:
+            connection.execute(self._sql(_KNOW_QUEUE), (job_queue, queue_name(job_queue)))
+        return written
+
+    def _create_schema(self) -> None:
+        engine = self._engine
+        columns = ", ".join(f"{name} {engine.column_type(kind)}" for name, kind in COLUMNS)
+        statements = [
+            f"CREATE TABLE IF NOT EXISTS {META} (name {engine.key_text_type} PRIMARY KEY, "
+            "value TEXT NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {JOBS} ({columns}, PRIMARY KEY (job_id))",
+            f"CREATE TABLE IF NOT EXISTS {JOB_QUEUES} (job_queue {engine.key_text_type} PRIMARY KEY, "
+            f"queue_name {engine.key_text_type})",
+            f"CREATE INDEX IF NOT EXISTS listjobs_queue_names ON {JOB_QUEUES} (queue_name, job_queue)",
+            f"CREATE TABLE IF NOT EXISTS {CLIENT_TOKENS} (client_token {engine.key_text_type} PRIMARY KEY, "
+            f"job_id {engine.key_text_type})",
+            *(index.ddl(scoped) for index in INDEXES for scoped in (False, True)),
+        ]
+        with self._pool.connection() as connection, transaction(connection, engine.begin_write):
+            if engine.name == "postgresql":
+                # Two processes opening a new database at once would race on CREATE ... IF NOT EXISTS.
+                connection.execute("SELECT pg_advisory_xact_lock(7461626)")
+            for statement in statements:
+                connection.execute(statement)
+            connection.execute(
+                self._sql(f"INSERT INTO {META} (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING"),
+                ("schema_version", SCHEMA_VERSION),
+            )
+            found = connection.execute(
+                self._sql(f"SELECT value FROM {META} WHERE name = ?"), ("schema_version",)
+            ).fetchone()
+        if found is None or found[0] != SCHEMA_VERSION:
+            raise ServerException(
+                f"the database holds listjobs tables of schema version {found and found[0]!r}; this "
+                f"version of listjobs_core reads version {SCHEMA_VERSION}"
+            )
+
+
+class _Recorder:
+    """A connection that notes the statements run through it (not the transaction control)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self.statements: list[tuple[str, Sequence[Any]]] = []
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        if sql.split(" ", 1)[0] not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            self.statements.append((sql, params))
+        return self._connection.execute(sql, params)
+
+
+class _FirstName:
+    """What ``_name_heads`` asks of an index: the first stored name at or after a position, over the
+    listing's queue scopes, as one index probe per scope."""
+
+    def __init__(self, store: SqlJobStore, connection: Connection, index: Index, arms: list[Arm]) -> None:
+        self._probes = []
+        for scoped, condition, params in arms:
+            where = f"{condition} AND " if condition else ""
+            hint = store._engine.index_hint(index.sql_name(scoped))
+            sql = f"SELECT job_name FROM {JOBS}{hint} WHERE {where}job_name >= ? ORDER BY job_name LIMIT 1"
+            self._probes.append((store._sql(sql), params))
+        self._connection = connection
+
+    def first_name(self, position: str | None) -> str | None:
+        if position is None:
+            return None
+        names = []
+        for sql, params in self._probes:
+            row = self._connection.execute(sql, (*params, position)).fetchone()
+            if row is not None:
+                names.append(row[0])
+        return min(names) if names else None
+
+
+_dumps_ascii = json.JSONEncoder(separators=(",", ":")).encode
+
+
+@functools.cache
+def _every_fold() -> FoldTable:
+    """The case-fold table of every character: the stored names live in the database, written by any
+    process, so the walk of JOB_NAME heads may meet any character. Built once per process, at the first
+    prefix query (about a tenth of a second)."""
+    table = FoldTable()
+    table.learn("".join(chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF))
+    return table
+
+
+def _order_columns(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A page row's order columns, which follow its summary."""
+    return tuple(row[1:])
+
+
+def _require(condition: bool, invariant: str) -> None:
+    if not condition:
+        raise AssertionError(f"SqlJobStore invariant broken: {invariant}")
+
+
+def _arm(engine: Engine, ranges: Range, arm: Arm, after: SortKey | None) -> tuple[str, tuple[object, ...]]:
+    """One arm of a page query: the rows of ``ranges`` in one queue scope, after the cursor.
+
+    As the in-memory store's ``_range_run``: the lower bound is the cursor when it lies at or past the
+    range's start (``(order) > (cursor)``, P-4), else the start (``(order prefix) >= (lower)``); one bound
+    of each kind, so the engine seeks to it and scans forward, stopping at ``upper``.
+    """
+    scoped, condition, arm_params = arm
+    index = ranges.index
+    order = index.order
+    conditions: list[str] = []
+    params: list[object] = []
+    if condition is not None:
+        conditions.append(condition)
+        params += arm_params
+    for column, value in zip(index.equal, ranges.values, strict=True):
+        conditions.append(f"{column} = ?")
+        params.append(value)
+    lower = ranges.lower
+    if after is not None and (lower is None or after >= lower):
+        conditions.append(f"({', '.join(order)}) > ({', '.join('?' for _ in after)})")
+        params += after
+    elif lower is not None:
+        conditions.append(f"({', '.join(order[: len(lower)])}) >= ({', '.join('?' for _ in lower)})")
+        params += lower
+    if ranges.upper is not None:
+        upper = ranges.upper
+        conditions.append(f"({', '.join(order[: len(upper)])}) < ({', '.join('?' for _ in upper)})")
+        params += upper
+    if ranges.residual is not None:
+        conditions.append(ranges.residual[0])
+        params += ranges.residual[1]
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    hint = engine.index_hint(index.sql_name(scoped))
+    sql = f"SELECT summary, {', '.join(order)} FROM {JOBS}{hint}{where}"
+    return sql, tuple(params)

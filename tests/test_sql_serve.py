@@ -1,0 +1,238 @@
+"""``serve --db URL``: jobs and client tokens survive a SIGKILL, and servers on one database answer alike.
+
+Each test runs ``python -m listjobs_core serve`` as a real process on a real database (a SQLite file, or a
+throwaway PostgreSQL server from the machine's binaries) and talks to it over HTTP.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from postgresql_server import PostgresServer
+from wire import REPOSITORY, TIMEOUT_SECONDS, serve_process
+
+from listjobs_core import list_service_jobs
+from listjobs_core.sql import SqlJobStore
+
+QUEUE_ARN = "arn:aws:batch:us-east-1:123456789012:job-queue/training"
+
+
+def call(base: str, operation: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """POST one operation's JSON body to the server; its status and decoded JSON answer."""
+    address = urlsplit(base)
+    connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=TIMEOUT_SECONDS)
+    try:
+        connection.request("POST", f"/v1/{operation}", json.dumps(body), {"Content-Type": "application/json"})
+        answer = connection.getresponse()
+        return answer.status, json.loads(answer.read() or b"{}")
+    finally:
+        connection.close()
+
+
+def submit_body(number: int) -> dict[str, Any]:
+    return {
+        "jobName": f"{'Train' if number % 2 else 'train'}-{number}",
+        "jobQueue": "training" if number % 3 else QUEUE_ARN,
+        "serviceJobType": "SAGEMAKER_TRAINING",
+        "serviceRequestPayload": json.dumps({"TrainingJobName": f"train-{number}"}),
+        "clientToken": f"token-{number}",
+        "shareIdentifier": f"share-{number % 2}",
+    }
+
+
+def full_listing(jobs: list[dict[str, Any]], request: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every summary the pure function lists for ``request``, following its tokens."""
+    summaries: list[dict[str, Any]] = []
+    page = list_service_jobs(jobs, request)
+    summaries += page["jobSummaryList"]
+    while "nextToken" in page:
+        page = list_service_jobs(jobs, {**request, "nextToken": page["nextToken"]})
+        summaries += page["jobSummaryList"]
+    return summaries
+
+
+def database_url(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    if engine == "sqlite":
+        return f"sqlite:///{tmp_path / 'jobs.db'}"
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.new_database()
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_every_acknowledged_submit_survives_a_sigkill(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """A client submits jobs one after another; the server is killed with SIGKILL mid-stream and started
+    again on the same database. Every job whose submit was answered 200 is there, described exactly as
+    submitted, its client token still refused (H-7); every stored job is whole; none was invented."""
+    url = database_url(engine, tmp_path, request)
+    acknowledged: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    attempted = 0
+    with serve_process("--db", url, "--quiet") as (process, base, _):
+        stop = threading.Event()
+
+        def client() -> None:
+            nonlocal attempted
+            number = 0
+            while not stop.is_set():
+                body = submit_body(number)
+                attempted += 1
+                try:
+                    status, answer = call(base, "submitservicejob", body)
+                except OSError:
+                    return  # the server is gone
+                if status == 200:
+                    acknowledged[answer["jobId"]] = (body, answer)
+                number += 1
+
+        thread = threading.Thread(target=client)
+        thread.start()
+        deadline = time.monotonic() + TIMEOUT_SECONDS
+        while len(acknowledged) < 80 and time.monotonic() < deadline and thread.is_alive():
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=TIMEOUT_SECONDS)
+        stop.set()
+        thread.join(timeout=TIMEOUT_SECONDS)
+    assert len(acknowledged) >= 80, "the client was not answered before the kill"
+
+    with serve_process("--db", url, "--quiet") as (process, base, _):
+        listed: list[dict[str, Any]] = []
+        page_request: dict[str, Any] = {"jobStatus": "SUBMITTED", "maxResults": 37}
+        while True:
+            status, page = call(base, "listservicejobs", page_request)
+            assert status == 200, page
+            listed += page["jobSummaryList"]
+            if "nextToken" not in page:
+                break
+            page_request["nextToken"] = page["nextToken"]
+        listed_ids = {summary["jobId"] for summary in listed}
+        assert set(acknowledged) <= listed_ids
+        assert len(acknowledged) <= len(listed_ids) <= attempted
+        for job_id, (body, answer) in acknowledged.items():
+            status, described = call(base, "describeservicejob", {"jobId": job_id})
+            assert status == 200
+            assert described["jobArn"] == answer["jobArn"] and described["jobName"] == body["jobName"]
+            assert described["serviceRequestPayload"] == body["serviceRequestPayload"]
+            assert (
+                described["status"] == "SUBMITTED" and described["shareIdentifier"] == body["shareIdentifier"]
+            )
+        for summary in listed:  # none half-written: every stored job is a whole submitted job
+            assert {"jobArn", "jobId", "jobName", "createdAt", "status", "shareIdentifier"} <= set(summary)
+        reused_body = next(iter(acknowledged.values()))[0]
+        status, refusal = call(base, "submitservicejob", reused_body)
+        assert status == 400 and "clientToken" in refusal["message"]
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=TIMEOUT_SECONDS) == 0
+
+    with SqlJobStore(url) as store:
+        store._check()
+        jobs = list(store)
+        assert {job["jobId"] for job in jobs} == listed_ids
+        assert listed == full_listing(jobs, {"jobStatus": "SUBMITTED"})
+
+
+def test_two_servers_on_one_postgresql_database_answer_alike(
+    postgres: PostgresServer, tmp_path: Path
+) -> None:
+    """Scale-out: two servers on one PostgreSQL database with one token key. Jobs submitted or terminated
+    through either are listed by both; a traversal that alternates between them, each continuing the
+    other's token, gives the pure function's pages; a client token used at one is refused at the other."""
+    url = postgres.new_database()
+    key_file = tmp_path / "key"
+    key_file.write_text("shared secret\n")
+    arguments = ("--db", url, "--token-key-file", str(key_file), "--quiet")
+    with serve_process(*arguments) as (first, one, _), serve_process(*arguments) as (second, other, _):
+        servers = (one, other)
+        job_ids = []
+        for number in range(45):
+            status, answer = call(servers[number % 2], "submitservicejob", submit_body(number))
+            assert status == 200, answer
+            job_ids.append(answer["jobId"])
+        status, refusal = call(other, "submitservicejob", submit_body(0))
+        assert status == 400 and "clientToken" in refusal["message"]
+        for number, job_id in enumerate(job_ids[::4]):
+            status, _ = call(servers[number % 2], "terminateservicejob", {"jobId": job_id, "reason": "stop"})
+            assert status == 200
+        with SqlJobStore(url) as store:
+            jobs = list(store)
+        assert len(jobs) == 45
+        requests: list[dict[str, Any]] = [
+            {"jobStatus": "SUBMITTED"},
+            # H-10: the endpoint reads a queue name as its own region's queue ARN, tokens included.
+            {"jobStatus": "FAILED", "jobQueue": "arn:aws:batch:us-east-1:123456789012:job-queue/training"},
+            {"jobQueue": QUEUE_ARN, "filters": [{"name": "JOB_NAME", "values": ["TRAIN-1*"]}]},
+            {"jobStatus": "SUBMITTED", "filters": [{"name": "SHARE_IDENTIFIER", "values": ["share-1"]}]},
+            {"filters": [{"name": "AFTER_CREATED_AT", "values": ["0"]}]},
+        ]
+        for request in requests:
+            page_request: dict[str, Any] = {**request, "maxResults": 4}
+            turn = 0
+            while True:
+                status, page = call(servers[turn % 2], "listservicejobs", page_request)
+                assert status == 200, page
+                expected = list_service_jobs(jobs, page_request, token_key=b"shared secret")
+                assert page == expected
+                status, again = call(servers[(turn + 1) % 2], "listservicejobs", page_request)
+                assert again == page
+                if "nextToken" not in page:
+                    break
+                page_request["nextToken"] = page["nextToken"]
+                turn += 1
+        for process in (first, second):
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=TIMEOUT_SECONDS) == 0
+
+
+def test_serve_refuses_a_database_it_cannot_open(tmp_path: Path) -> None:
+    """A --db URL of no supported kind, or a file that cannot be created, stops `serve` before it listens:
+    exit status 2 and a message naming --db."""
+    import subprocess
+    import sys
+
+    for url in ("mysql://localhost/jobs", f"sqlite:///{tmp_path}/missing-directory/jobs.db"):
+        result = subprocess.run(
+            [sys.executable, "-m", "listjobs_core", "serve", "--port", "0", "--db", url],
+            cwd=REPOSITORY,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+            check=False,
+        )
+        assert result.returncode == 2, result.stderr
+        assert "--db" in result.stderr and "listening" not in result.stdout
+
+
+def test_serve_starts_with_the_database_jobs_and_puts_a_jobs_file_in(tmp_path: Path) -> None:
+    """H-19: with --db the server lists the database's jobs, never the demo set; --jobs FILE puts the file's
+    jobs in at start, replacing stored jobs of the same jobId, and they stay after a restart without it."""
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    jobs = [{"jobId": f"j{n}", "jobName": "n", "status": "RUNNING", "createdAt": n} for n in range(5)]
+    with SqlJobStore(url) as store:
+        store.put({"jobId": "j0", "jobName": "old", "status": "FAILED", "createdAt": 0})
+        store.put({"jobId": "kept", "jobName": "kept", "status": "RUNNING", "createdAt": 9})
+    jobs_file = tmp_path / "jobs.jsonl"
+    jobs_file.write_text("".join(json.dumps(job) + "\n" for job in jobs))
+    # H-10: a job of a jobs file without a jobArn gets its ARN in the endpoint's region and account.
+    arn = "arn:aws:batch:us-east-1:123456789012:service-job/"
+    expected = full_listing(
+        [
+            *({**job, "jobArn": arn + job["jobId"]} for job in jobs),
+            {"jobId": "kept", "jobName": "kept", "status": "RUNNING", "createdAt": 9},
+        ],
+        {},
+    )
+    for arguments in (("--jobs", str(jobs_file)), ()):
+        with serve_process("--db", url, "--quiet", *arguments) as (process, base, _):
+            status, page = call(base, "listservicejobs", {})
+            assert status == 200 and page["jobSummaryList"] == expected
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=TIMEOUT_SECONDS) == 0

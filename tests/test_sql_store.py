@@ -1,0 +1,581 @@
+"""SqlJobStore answers exactly as the pure function over its current jobs, on SQLite and PostgreSQL.
+
+The in-memory store's state machine (tests/test_store.py) runs here unchanged on each engine: random puts,
+updates and removes interleaved with paginated listings, checked response by response, token by token,
+against the pure function, and the store's invariants after every step. PostgreSQL is a real server from
+the machine's binaries (the session's ``postgres`` fixture).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import run_state_machine_as_test
+from postgresql_server import PostgresServer
+from strategies import fuzz_filters, fuzz_requests, jobs_lists, queries
+from test_store import FOLD_ALPHABET, StoreMachine
+
+from listjobs_core import ClientException, ServiceJobStore, list_service_jobs
+from listjobs_core.sql import SqlJobStore
+
+ENGINES = ("sqlite-memory", "sqlite-file", "postgresql")
+TABLES = ("listjobs_jobs", "listjobs_job_queues", "listjobs_client_tokens")
+
+
+@pytest.fixture(scope="module")
+def postgres_url(postgres: PostgresServer) -> str:
+    """One database for this module; every store made by ``new_store`` starts it empty."""
+    return postgres.new_database()
+
+
+def emptied(url: str) -> None:
+    """Remove every job, queue and client token from a PostgreSQL database the store has set up."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f"TRUNCATE {', '.join(TABLES)}")
+
+
+@pytest.fixture(params=ENGINES)
+def new_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[bytes | None], SqlJobStore]:
+    """A factory of new, empty stores on one engine."""
+    engine = request.param
+
+    def make(token_key: bytes | None) -> SqlJobStore:
+        if engine == "sqlite-memory":
+            return SqlJobStore("sqlite://", token_key=token_key)
+        if engine == "sqlite-file":
+            path = tmp_path_factory.mktemp("sqlite") / "jobs.db"
+            return SqlJobStore(f"sqlite:///{path}", token_key=token_key)
+        url = request.getfixturevalue("postgres_url")
+        store = SqlJobStore(url, token_key=token_key)
+        emptied(url)
+        return store
+
+    return make
+
+
+@pytest.fixture
+def store(new_store: Callable[[bytes | None], SqlJobStore]) -> Iterator[SqlJobStore]:
+    made = new_store(None)
+    try:
+        yield made
+    finally:
+        made.close()
+
+
+# How many random programs each engine runs; steps per program as the in-memory machine's.
+MACHINE_EXAMPLES = {"sqlite-memory": 60, "sqlite-file": 25, "postgresql": 40}
+
+
+def test_the_store_machine_runs_on_every_engine(
+    new_store: Callable[[bytes | None], SqlJobStore], request: pytest.FixtureRequest
+) -> None:
+    """The in-memory store's differential state machine, on this engine: every response and token is the
+    pure function's, and every invariant holds after every step."""
+    engine = request.node.callspec.params["new_store"]
+    run_state_machine_as_test(
+        lambda: StoreMachine(new_store),
+        settings=settings(max_examples=MACHINE_EXAMPLES[engine], stateful_step_count=40, deadline=None),
+    )
+
+
+# --- Every page query is an index range scan, never a sort --------------------------------------------------
+
+BASE_TIME = 1_722_507_600_000
+QUEUE_ARN = "arn:aws:batch:us-east-1:123456789012:job-queue/gpu"
+OTHER_REGION_ARN = "arn:aws:batch:eu-west-1:123456789012:job-queue/gpu"
+NAMES = ("train", "Train", "TRAIN-2", "Straße", "STRASSE", "eval", "\U0001f600x", "\ufffdy")
+STATUSES = ("RUNNING", "FAILED", "SUCCEEDED", "RUNNABLE")
+
+
+def plan_jobs(count: int) -> list[dict[str, Any]]:
+    """Jobs of every kind the shapes read: queues as names, ARNs and none, shares, quota shares, versions."""
+    rng = random.Random(count)
+    queues = (None, "gpu", QUEUE_ARN, OTHER_REGION_ARN, "cpu")
+    jobs = []
+    for number in range(count):
+        job: dict[str, Any] = {
+            "jobId": f"job-{number:05d}",
+            "jobName": f"{rng.choice(NAMES)}-{number % 37}",
+            "status": rng.choice(STATUSES),
+            "createdAt": BASE_TIME + rng.randrange(10**6),
+            "version": number % 3,
+            "shareIdentifier": f"share-{number % 7}",
+            "quotaShareName": f"quota-{number % 5}",
+        }
+        if queues[number % len(queues)] is not None:
+            job["jobQueue"] = queues[number % len(queues)]
+        if number % 50 == 0:
+            del job["createdAt"]
+        jobs.append(job)
+    return jobs
+
+
+# Each query shape, and the index its page reads (over every job; with "queue_" in front for a queue).
+SHAPES: dict[str, tuple[dict[str, Any], str]] = {
+    "no filter, default status": ({}, "by_status"),
+    "no filter, jobStatus": ({"jobStatus": "FAILED"}, "by_status"),
+    "BEFORE_CREATED_AT": (
+        {"filters": [{"name": "BEFORE_CREATED_AT", "values": [str(BASE_TIME + 700_000)]}]},
+        "by_created_at",
+    ),
+    "AFTER_CREATED_AT": (
+        {"filters": [{"name": "AFTER_CREATED_AT", "values": [str(BASE_TIME + 300_000)]}]},
+        "by_created_at",
+    ),
+    "SHARE_IDENTIFIER": ({"filters": [{"name": "SHARE_IDENTIFIER", "values": ["share-3"]}]}, "by_share"),
+    "SHARE_IDENTIFIER + jobStatus": (
+        {"jobStatus": "RUNNING", "filters": [{"name": "SHARE_IDENTIFIER", "values": ["share-3"]}]},
+        "by_share_status",
+    ),
+    "QUOTA_SHARE_NAME": ({"filters": [{"name": "QUOTA_SHARE_NAME", "values": ["quota-2"]}]}, "by_quota"),
+    "QUOTA_SHARE_NAME + jobStatus": (
+        {"jobStatus": "RUNNING", "filters": [{"name": "QUOTA_SHARE_NAME", "values": ["quota-2"]}]},
+        "by_quota_status",
+    ),
+    "JOB_NAME exact": ({"filters": [{"name": "JOB_NAME", "values": ["TRAIN-7"]}]}, "by_folded_name"),
+    "JOB_NAME exact, folded ß": (
+        {"filters": [{"name": "JOB_NAME", "values": ["strasse-3"]}]},
+        "by_folded_name",
+    ),
+    "JOB_NAME prefix": ({"filters": [{"name": "JOB_NAME", "values": ["train*"]}]}, "by_name"),
+    "JOB_NAME prefix, folded ß": ({"filters": [{"name": "JOB_NAME", "values": ["STRAS*"]}]}, "by_name"),
+    "JOB_NAME *": ({"filters": [{"name": "JOB_NAME", "values": ["*"]}]}, "by_name"),
+}
+QUEUES = {"every queue": None, "queue name": "gpu", "queue ARN": QUEUE_ARN}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def planned_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[SqlJobStore, list[dict[str, Any]]]]:
+    """A store of 3000 jobs of every kind (on PostgreSQL, loaded in bulk, which refreshes its statistics)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('plans') / 'jobs.db'}"
+    else:
+        url = request.getfixturevalue("postgres").new_database()
+    jobs = plan_jobs(3000)
+    store = SqlJobStore(url)
+    store.put_many(jobs)
+    yield store, jobs
+    store.close()
+
+
+def reads_of_the_jobs_table(store: SqlJobStore, plans: list[str]) -> list[str]:
+    """The plans of the statements that read the jobs table (not the queue catalogue)."""
+    table = "listjobs_jobs" if store.engine == "sqlite" else "on listjobs_jobs"
+    return [plan for plan in plans if table in plan]
+
+
+@pytest.mark.parametrize("queue", list(QUEUES))
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_every_page_query_is_an_index_range_scan_without_a_sort(
+    planned_store: tuple[SqlJobStore, list[dict[str, Any]]], shape: str, queue: str
+) -> None:
+    """For every query shape, with and without a queue, on a first and a later page: each statement that
+    reads the jobs is a range of the shape's index (EXPLAIN QUERY PLAN / EXPLAIN), with no sort and no
+    filter on rows read, and the pages are the pure function's."""
+    store, jobs = planned_store
+    request, index = SHAPES[shape]
+    request = {**request, "maxResults": 7}
+    if QUEUES[queue] is not None:
+        request["jobQueue"] = QUEUES[queue]
+        index = "queue_" + index
+    first = store.list_service_jobs(request)
+    assert first == list_service_jobs(jobs, request)
+    assert "nextToken" in first, "the shape selects more than a page"
+    later = {**request, "nextToken": first["nextToken"]}
+    assert store.list_service_jobs(later) == list_service_jobs(jobs, later)
+    for page_request in (request, later):
+        reads = reads_of_the_jobs_table(store, store.explain(page_request))
+        assert reads
+        for plan in reads:
+            if store.engine == "sqlite":
+                assert "TEMP B-TREE" not in plan and "SCAN" not in plan, plan
+                assert (
+                    plan.startswith("SEARCH listjobs_jobs USING ") and f"INDEX listjobs_{index} (" in plan
+                ), plan
+            else:
+                assert "Sort" not in plan and "Seq Scan" not in plan and "Filter" not in plan, plan
+                assert f"Scan using listjobs_{index} on listjobs_jobs" in plan, plan
+                assert "Index Cond:" in plan, plan
+
+
+def test_a_cursor_is_where_the_range_starts(planned_store: tuple[SqlJobStore, list[dict[str, Any]]]) -> None:
+    """P-4 as a seek: a later page's statement starts its range at the cursor (a row-value bound in the
+    index condition), not at the start of the range."""
+    store, _ = planned_store
+    request = {"maxResults": 5, "filters": [{"name": "AFTER_CREATED_AT", "values": [str(BASE_TIME)]}]}
+    token = store.list_service_jobs(request)["nextToken"]
+    (plan,) = reads_of_the_jobs_table(store, store.explain({**request, "nextToken": token}))
+    if store.engine == "sqlite":
+        assert "(created_key,job_id)>(?,?)" in plan, plan
+    else:
+        assert "ROW(created_key, job_id) > ROW(" in plan, plan
+
+
+# --- Tokens, names and order ---------------------------------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(jobs_lists(max_size=25), st.data())
+def test_tokens_cross_between_the_sql_store_the_memory_store_and_the_pure_function(
+    jobs: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    """T-2, T-3 across implementations: a token from any of the three continues the traversal in any
+    other, page for page as the pure function's."""
+    sql = SqlJobStore("sqlite://", token_key=b"k")
+    sql.put_many(jobs)
+    memory = ServiceJobStore(token_key=b"k")
+    for job in jobs:
+        memory.put(job)
+    listings: list[Callable[[Any], dict[str, Any]]] = [
+        sql.list_service_jobs,
+        memory.list_service_jobs,
+        lambda request: list_service_jobs(jobs, request, token_key=b"k"),
+    ]
+    request = data.draw(queries(jobs))
+    token = None
+    for _ in range(60):
+        page_request = {**request, "maxResults": data.draw(st.integers(1, 4))}
+        if token is not None:
+            page_request["nextToken"] = token
+        page = data.draw(st.sampled_from(listings))(page_request)
+        assert page == list_service_jobs(jobs, page_request, token_key=b"k")
+        token = page.get("nextToken")
+        if token is None:
+            break
+    sql.close()
+
+
+# Names whose order differs between code points and UTF-16 (astral characters sort after U+FFFD by code
+# point, before it in UTF-16), beside the case-folding troublemakers.
+ORDER_ALPHABET = FOLD_ALPHABET + "\ufffd\U0001f600\U00010400\U00010428é\u00e9\u0065\u0301"
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_names_match_and_order_exactly_as_the_core_does(request: pytest.FixtureRequest, engine: str) -> None:
+    """S-5, S-6, O-2 with Straße/STRASSE, the Kelvin sign, dotted İ, final sigma and astral-plane names:
+    every JOB_NAME traversal (exact and prefix, every cut of every name) is the pure function's, on a
+    database whose collation is pinned to code-point order."""
+    url = "sqlite://" if engine == "sqlite" else request.getfixturevalue("postgres").new_database()
+    rng = random.Random(7)
+    names = [
+        "Straße",
+        "STRASSE",
+        "strasse",
+        "Kelvin",
+        "kelvin",
+        "İstanbul",
+        "istanbul",
+        "ΣΊΣΥΦΟΣ",
+        "σίσυφος",
+        "\U0001f600",
+        "\ufffd",
+        "\U00010400x",
+        "\U00010428x",
+        "é",
+        "e\u0301",
+        "ﬆop",
+        "STOP",
+    ]
+    names += ["".join(rng.choice(ORDER_ALPHABET) for _ in range(rng.randint(1, 4))) for _ in range(40)]
+    jobs = [
+        {"jobId": f"j{number}", "jobName": name, "createdAt": number % 4, "version": number % 2}
+        for number, name in enumerate(names)
+    ]
+    with SqlJobStore(url) as store:
+        store.put_many(jobs)
+        store._check()
+        values = {"*"}
+        for name in names:
+            for cut in range(1, len(name) + 1):
+                values |= {name[:cut], name[:cut] + "*", name[:cut].casefold() + "*", name.upper()}
+        for value in sorted(values):
+            listing = {"filters": [{"name": "JOB_NAME", "values": [value]}], "maxResults": 3}
+            pages = list(store.paginate(listing))
+            expected = list_service_jobs(jobs, {**listing, "maxResults": 100})["jobSummaryList"]
+            assert [summary for page in pages for summary in page["jobSummaryList"]] == expected, value
+            assert pages[0] == list_service_jobs(jobs, listing)
+
+
+# --- Writes: checks, atomic updates, client tokens ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("job", "error", "member"),
+    [
+        ({"jobId": "a", "jobName": "n", "tags": {1: "x"}}, TypeError, "tags"),
+        ({"jobId": "a", "jobName": "n", "tags": {"x": {1, 2}}}, TypeError, "tags"),
+        ({"jobId": "a", "jobName": "n", "extra": object()}, TypeError, "extra"),
+        ({"jobId": "a\x00", "jobName": "n"}, ValueError, "jobId"),
+        ({"jobId": "a", "jobName": "\ud800"}, ValueError, "jobName"),
+        ({"jobId": "a", "jobName": "n", "jobQueue": "q\x00"}, ValueError, "jobQueue"),
+        ({"jobId": "a", "jobName": "n", "createdAt": -(2**63) + 1}, ValueError, "createdAt"),
+        ({"jobId": "a", "jobName": "n", "createdAt": 2**63}, ValueError, "createdAt"),
+        ({"jobId": "a", "jobName": "n", "version": 2**63}, ValueError, "version"),
+        ({"jobId": "a", "jobName": "n", "createdAt": "5"}, TypeError, "createdAt"),
+        ({"jobName": "n"}, TypeError, "jobId"),
+    ],
+)
+def test_a_job_a_database_cannot_keep_is_refused_naming_the_member(
+    store: SqlJobStore, job: dict[str, Any], error: type[Exception], member: str
+) -> None:
+    """put, put_many and update refuse what the listing or the database could not keep, naming the member,
+    and write nothing (put_many: not even the good jobs before it)."""
+    good = {"jobId": "good", "jobName": "n", "status": "RUNNING"}
+    with pytest.raises(error, match=member):
+        store.put(job)
+    with pytest.raises(error, match=member):
+        store.put_many([good, job])
+    assert len(store) == 0
+    store.put(good)
+    changes = {key: value for key, value in job.items() if key not in ("jobId", "jobName")}
+    if changes:
+        with pytest.raises(error, match=member):
+            store.update("good", **changes)
+    assert store.get("good") == good
+    store._check()
+
+
+def test_update_changes_members_atomically(store: SqlJobStore) -> None:
+    """update is a locked read-modify-write: eight threads each setting their own member of one job, many
+    times, lose none of each other's changes; an unknown job is a KeyError and jobId cannot change."""
+    store.put({"jobId": "a", "jobName": "n", "status": "RUNNING", "createdAt": 1})
+    errors: list[BaseException] = []
+
+    def worker(number: int) -> None:
+        try:
+            for count in range(15):
+                store.update("a", **{f"member{number}": count})
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(number,)) for number in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    job = store.get("a")
+    assert job is not None and all(job[f"member{number}"] == 14 for number in range(8))
+    with pytest.raises(KeyError):
+        store.update("missing", status="FAILED")
+    with pytest.raises(ValueError, match="jobId"):
+        store.update("a", jobId="b")
+    assert store.update("a", status=None, createdAt=5) == {
+        "jobId": "a",
+        "jobName": "n",
+        "createdAt": 5,
+        **{f"member{number}": 14 for number in range(8)},
+    }
+    store._check()
+
+
+def test_put_new_records_client_tokens_with_the_job(store: SqlJobStore) -> None:
+    """H-7's storage: a job and its client token are written together; a reused token writes nothing and
+    answers False; a stored jobId is a ValueError and leaves the token unused."""
+    assert store.put_new({"jobId": "a", "jobName": "n"}, client_token="t1")
+    assert not store.put_new({"jobId": "b", "jobName": "n"}, client_token="t1")
+    assert "b" not in store
+    with pytest.raises(ValueError, match="already stored"):
+        store.put_new({"jobId": "a", "jobName": "other"}, client_token="t2")
+    assert store.get("a") == {"jobId": "a", "jobName": "n"}
+    assert store.put_new({"jobId": "c", "jobName": "n"}, client_token="t2")
+    assert store.put_new({"jobId": "d", "jobName": "n"})
+    assert sorted(job["jobId"] for job in store) == ["a", "c", "d"]
+
+
+def test_paginate_yields_every_page_to_the_last(store: SqlJobStore) -> None:
+    """paginate follows nextToken from the request (and its own token, if any) to the last page."""
+    jobs = [{"jobId": f"j{n:02d}", "jobName": "n", "status": "RUNNING", "createdAt": n} for n in range(23)]
+    store.put_many(jobs)
+    pages = list(store.paginate({"maxResults": 5}))
+    assert [len(page["jobSummaryList"]) for page in pages] == [5, 5, 5, 5, 3]
+    assert "nextToken" not in pages[-1] and all("nextToken" in page for page in pages[:-1])
+    assert [s["jobId"] for page in pages for s in page["jobSummaryList"]] == [
+        f"j{n:02d}" for n in range(22, -1, -1)
+    ]
+    rest = list(store.paginate({"maxResults": 10, "nextToken": pages[1]["nextToken"]}))
+    assert [len(page["jobSummaryList"]) for page in rest] == [10, 3]
+    with pytest.raises(ClientException):
+        next(store.paginate({"maxResults": 0}))
+
+
+# --- Concurrency and durability --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("new_store", ["sqlite-file", "postgresql"], indirect=True)
+def test_threads_of_writers_and_paginating_readers(new_store: Callable[[bytes | None], SqlJobStore]) -> None:
+    """Concurrent puts, updates, removes and traversals on one database: no error, no job twice in a
+    traversal (P-4: sort keys never change here), each page in order, and the invariants hold after."""
+    store = new_store(None)
+    names = ("train", "Train", "eval", "straße")
+
+    def job(number: int, rng: random.Random) -> dict[str, Any]:
+        return {
+            "jobId": f"job-{number:04d}",
+            "jobName": names[number % 4],
+            "status": rng.choice(("RUNNING", "FAILED", "SUCCEEDED")),
+            "createdAt": number % 97,
+            "jobQueue": rng.choice(("q", "arn:aws:batch:r:1:job-queue/q")),
+            "shareIdentifier": rng.choice(("a", "b")),
+        }
+
+    seed = random.Random(0)
+    store.put_many([job(number, seed) for number in range(300)])
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def writer(seed: int) -> None:
+        rng = random.Random(seed)
+        try:
+            while not stop.is_set():
+                number = rng.randrange(400)
+                action = rng.random()
+                if action < 0.2:
+                    store.remove(f"job-{number:04d}")
+                elif action < 0.5 and f"job-{number:04d}" in store:
+                    with contextlib.suppress(KeyError):  # removed by another writer in between
+                        store.update(f"job-{number:04d}", status=rng.choice(("RUNNING", "FAILED")))
+                else:
+                    store.put(job(number, rng))
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+
+    requests = (
+        {"jobStatus": "RUNNING"},
+        {"jobQueue": "q", "filters": [{"name": "JOB_NAME", "values": ["TRAIN*"]}]},
+        {"filters": [{"name": "AFTER_CREATED_AT", "values": ["10"]}]},
+        {"jobStatus": "FAILED", "filters": [{"name": "SHARE_IDENTIFIER", "values": ["a"]}]},
+    )
+
+    def reader(seed: int) -> None:
+        rng = random.Random(seed)
+        try:
+            for _ in range(12):
+                seen: list[str] = []
+                for page in store.paginate({**rng.choice(requests), "maxResults": rng.randint(1, 40)}):
+                    seen += [summary["jobId"] for summary in page["jobSummaryList"]]
+                assert len(seen) == len(set(seen)), "a job listed twice in one traversal"
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+
+    writers = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
+    readers = [threading.Thread(target=reader, args=(100 + n,)) for n in range(3)]
+    for thread in writers + readers:
+        thread.start()
+    for thread in readers:
+        thread.join()
+    stop.set()
+    for thread in writers:
+        thread.join()
+    assert not errors, errors
+    store._check()
+    store.close()
+
+
+def test_a_sqlite_file_keeps_its_jobs_and_serves_several_stores(tmp_path: Path) -> None:
+    """Jobs survive closing and reopening a SQLite file, and two stores on one file see each other's
+    writes, accept each other's tokens and answer alike."""
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    jobs = [{"jobId": f"j{n}", "jobName": "n", "status": "RUNNING", "createdAt": n} for n in range(10)]
+    with SqlJobStore(url, token_key=b"k") as first:
+        first.put_many(jobs[:5])
+    with SqlJobStore(url, token_key=b"k") as reopened, SqlJobStore(url, token_key=b"k") as other:
+        reopened.put_many(jobs[5:])
+        assert len(other) == 10
+        page = other.list_service_jobs({"maxResults": 4})
+        rest = {"maxResults": 4, "nextToken": page["nextToken"]}
+        assert reopened.list_service_jobs(rest) == list_service_jobs(jobs, rest, token_key=b"k")
+
+
+def test_database_urls_are_checked_and_postgresql_is_imported_lazily() -> None:
+    """Bad URLs are refused naming what is accepted; the package never imports psycopg for SQLite."""
+    for url in ("mysql://x", "sqlite:", "sqlite:///", "jobs.db"):
+        with pytest.raises(ValueError, match="sqlite"):
+            SqlJobStore(url)
+    with pytest.raises(TypeError):
+        SqlJobStore(b"sqlite://")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        SqlJobStore("sqlite://", token_key="text")  # type: ignore[arg-type]
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, listjobs_core, listjobs_core.sql; "
+        "s = listjobs_core.sql.SqlJobStore('sqlite://'); s.put({'jobId': 'a', 'jobName': 'n'}); "
+        "print('psycopg' in sys.modules, len(s))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "1"]
+
+
+def test_a_database_of_another_schema_version_is_refused(tmp_path: Path) -> None:
+    """A database whose listjobs tables have another schema version is refused rather than misread."""
+    import sqlite3
+
+    path = tmp_path / "jobs.db"
+    SqlJobStore(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE listjobs_meta SET value = '99' WHERE name = 'schema_version'")
+    with pytest.raises(Exception, match="schema version"):
+        SqlJobStore(f"sqlite:///{path}")
+
+
+def test_created_at_at_the_ends_of_the_range_sorts_as_the_core_sorts(store: SqlJobStore) -> None:
+    """O-3 and S-7 at the edges of created_key: the earliest and latest createdAt a store keeps, and jobs
+    without one, list, filter and page as the pure function does."""
+    jobs = [
+        {"jobId": "early", "jobName": "n", "status": "RUNNING", "createdAt": -(2**63) + 2},
+        {"jobId": "late", "jobName": "n", "status": "RUNNING", "createdAt": 2**63 - 1},
+        {"jobId": "zero", "jobName": "n", "status": "RUNNING", "createdAt": 0},
+        {"jobId": "none", "jobName": "n", "status": "RUNNING"},
+        {"jobId": "none2", "jobName": "n", "status": "RUNNING"},
+    ]
+    store.put_many(jobs)
+    for request in (
+        {"maxResults": 1},
+        {"maxResults": 2, "filters": [{"name": "BEFORE_CREATED_AT", "values": ["9223372036854775807"]}]},
+        {"maxResults": 1, "filters": [{"name": "AFTER_CREATED_AT", "values": ["0"]}]},
+        {"maxResults": 2, "filters": [{"name": "JOB_NAME", "values": ["N"]}]},
+    ):
+        pages = list(store.paginate(request))
+        expected = [list_service_jobs(jobs, request)]
+        while "nextToken" in expected[-1]:
+            expected.append(list_service_jobs(jobs, {**request, "nextToken": expected[-1]["nextToken"]}))
+        assert pages == expected
+
+
+# --- Any request is answered or refused, as the pure function answers or refuses it -------------------------
+
+_FUZZ_JOBS = plan_jobs(60)
+_fuzz_store = SqlJobStore("sqlite://", token_key=b"k")
+_fuzz_store.put_many(_FUZZ_JOBS)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(fuzz_requests, st.builds(lambda f: {"jobQueue": "gpu", "filters": f}, fuzz_filters)))
+def test_any_request_is_answered_or_refused_as_the_pure_function_does(request: Any) -> None:
+    """V-12 on the SQL store: any JSON-like request gives the pure function's response, or a
+    ClientException with the pure function's message; nothing else escapes."""
+    try:
+        expected: Any = list_service_jobs(_FUZZ_JOBS, request, token_key=b"k")
+    except ClientException as error:
+        expected = error.message
+    try:
+        actual: Any = _fuzz_store.list_service_jobs(request)
+    except ClientException as error:
+        actual = error.message
+    assert actual == expected
