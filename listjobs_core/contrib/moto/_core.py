@@ -4,7 +4,7 @@ The service-job rules of the reference endpoint (validating ``SubmitServiceJobRe
 service-job requests, building a submitted job's record, the describe projection, the messages for an
 unknown job and a reused client token) and the core's way of showing a bad value in a message are the
 plug-in's rules too, so it uses them rather than restating them. They live in private core modules; this is
-the one module that imports them, so a move of those modules is a change here alone.
+the one module that imports them, so a move of those modules is a change here alone (see MS-4 to MS-7).
 """
 
 from ..._request import _kind, _show

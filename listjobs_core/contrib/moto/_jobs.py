@@ -1,5 +1,5 @@
 """Service jobs: SubmitServiceJob, DescribeServiceJob, ListServiceJobs, TerminateServiceJob and
-UpdateServiceJob over one backend's records (rules MS-4 to MS-8 and MS-11 to MS-13).
+UpdateServiceJob over one backend's records (rules MS-4 to MS-7, MS-11 to MS-13, and MS-8's catching up).
 
 Theory of operation: each operation is a function of the backend (for its queues, region, account and
 tagger), the plug-in's ``ServiceState`` for it, the decoded request and a ``Context`` (the time, the

@@ -1,4 +1,4 @@
-"""How a service job's status moves, and the members its status implies (rules MS-8 to MS-11).
+"""How a service job's status moves, and the members its status implies (rules MS-8, MS-10, MS-11).
 
 Theory of operation: nothing in moto runs SageMaker training jobs, so a service job's status moves only
 when something moves it, and each move goes through ``moved`` here:

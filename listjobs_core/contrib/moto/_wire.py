@@ -7,7 +7,7 @@ plug-in adds answer with such a pair, so that every answer carries a request id 
 ``x-amzn-RequestId`` and an error's message names the same id, in the service's own form (rule E-3):
 ``Error executing request, Exception : <text>, RequestId: <uuid>``. moto writes a request id of its own
 into every response it renders; the plug-in keeps an id already there (see ``_install``), so the header and
-the message agree.
+the message agree (rule MS-14).
 """
 
 from __future__ import annotations
