@@ -32,12 +32,12 @@ from collections.abc import Sequence
 
 from ._install import SUPPORTED_MOTO, install, is_installed, uninstall
 from ._list_jobs import job_summary
-from ._moves import CONFIG_KEY, set_service_job_status
+from ._moves import MOVES_CONFIG_KEY, set_service_job_status
 from ._progression import SERVICE_JOB_MODEL
 from ._responses import SERVICE_JOB_OPERATIONS
 
 __all__ = [
-    "CONFIG_KEY",
+    "MOVES_CONFIG_KEY",
     "SERVICE_JOB_MODEL",
     "SERVICE_JOB_OPERATIONS",
     "SUPPORTED_MOTO",

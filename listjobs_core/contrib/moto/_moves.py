@@ -30,10 +30,10 @@ from ._progression import TIMESTAMP_MEMBERS, moved
 from ._responses import context_now
 from ._state import ServiceState, live_states
 
-__all__ = ["CONFIG_KEY", "apply_moves", "set_service_job_status", "take_moves"]
+__all__ = ["MOVES_CONFIG_KEY", "apply_moves", "set_service_job_status", "take_moves"]
 
 # MS-9: where the moves go in moto's configuration (POST /moto-api/config, section "batch").
-CONFIG_KEY = "service_job_status"
+MOVES_CONFIG_KEY = "service_job_status"
 _MOVE_MEMBERS = frozenset({"jobId", "status", "statusReason", *TIMESTAMP_MEMBERS})
 
 
@@ -84,19 +84,19 @@ def take_moves(config: object) -> tuple[object, object]:
     if not isinstance(config, Mapping):
         return config, None
     batch = config.get("batch")
-    if not isinstance(batch, Mapping) or CONFIG_KEY not in batch:
+    if not isinstance(batch, Mapping) or MOVES_CONFIG_KEY not in batch:
         return config, None
-    rest = {key: value for key, value in batch.items() if key != CONFIG_KEY}
+    rest = {key: value for key, value in batch.items() if key != MOVES_CONFIG_KEY}
     stored = {key: value for key, value in config.items() if key != "batch"}
     if rest:
         stored["batch"] = rest
-    return stored, batch[CONFIG_KEY]
+    return stored, batch[MOVES_CONFIG_KEY]
 
 
 def apply_moves(moves: object) -> list[dict[str, Any]]:
     """Apply a list of moves all together, or none of them; the jobs as described after the moves."""
     if not isinstance(moves, list):
-        raise ClientException(f"{CONFIG_KEY} must be a list of moves, got {kind(moves)}")
+        raise ClientException(f"{MOVES_CONFIG_KEY} must be a list of moves, got {kind(moves)}")
     checked = [_checked(move, index) for index, move in enumerate(moves)]
     located = [(find_job(live_states(), move.job)[1], move) for move in checked]
     states: list[ServiceState] = sorted({id(state): state for state, _ in located}.values(), key=id)
@@ -129,7 +129,7 @@ def apply_moves(moves: object) -> list[dict[str, Any]]:
 
 
 def _checked(move: object, index: int) -> _Move:
-    where = f"{CONFIG_KEY}[{index}]"
+    where = f"{MOVES_CONFIG_KEY}[{index}]"
     if not isinstance(move, Mapping):
         raise ClientException(f"{where} must be an object, got {kind(move)}")
     unknown = sorted(str(member) for member in move if member not in _MOVE_MEMBERS)
