@@ -282,14 +282,17 @@ class TestDecoratorMode:
         assert len(response["jobSummaryList"]) == 5 and "nextToken" in response
 
 
-def test_the_readme_example_runs() -> None:
-    """The README's moto example runs as written and its assertion holds."""
+def test_the_readme_examples_run() -> None:
+    """The README's moto examples (ListJobs, then service jobs) run as written and their assertions hold."""
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Fixing moto's ListJobs"):]
-    start = section.index("```python\n") + len("```python\n")
-    code = section[start:section.index("\n```", start)]
-    exec(compile(code, "README.md", "exec"), {})
-    assert not plugin.is_installed()
+    start, end = readme.index("## moto: ListJobs fixed, service jobs added"), readme.index("## Documentation")
+    section = readme[start:end]
+    examples = section.split("```python\n")[1:]
+    assert len(examples) == 2
+    for example in examples:
+        code = example[: example.index("\n```")]
+        exec(compile(code, "README.md", "exec"), {})
+        assert not plugin.is_installed()
 
 
 def moto_api(endpoint: str, path: str, body: Any = None) -> Any:

@@ -6,9 +6,9 @@ behaviour only. A few cannot be: the kit sees an implementation only as a functi
 request to a response or an exception, so it cannot see exception types, HTTP status codes, wire bodies or
 the inside of a token. Those rows say so (``checkable`` is false) and never count against an
 implementation; rules that are only partly observable say which part the kit checks in their ``scope``.
-The rules of the reference HTTP endpoint (H-*) and of ListJobs (LJ-*) have rows too, so the report covers
-the whole document, but they are about serving HTTP, managing jobs or another operation, not about listing
-service jobs, and are never checked.
+The rules of the reference HTTP endpoint (H-*), of ListJobs (LJ-*) and of the moto plug-in (MS-*) have rows
+too, so the report covers the whole document, but they are about serving HTTP, managing jobs or another
+operation, not about listing service jobs, and are never checked.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class Rule:
 _ENDPOINT_RULE = "a rule of the HTTP endpoint, not of listing"
 _LIST_JOBS_RULE = "a rule of ListJobs; the kit checks ListServiceJobs adapters"
 _SQL_STORE_RULE = "a guarantee of listjobs_core.sql.SqlJobStore, not of listing"
+_MOTO_RULE = "a rule of the moto plug-in's service-job operations, not of listing"
 
 RULES: tuple[Rule, ...] = (
     Rule("IN-1", "the jobs are never mutated", scope="checked on every call"),
@@ -161,6 +162,25 @@ RULES: tuple[Rule, ...] = (
             ("LJ-12", "summaries hold the JobSummary members"),
             ("LJ-13", "tokens bound to the operation and the parent job"),
             ("LJ-14", "the moto plug-in"),
+        )
+    ),
+    *(
+        Rule(rule_id, f"moto's service jobs: {title}", checkable=False, scope=_MOTO_RULE)
+        for rule_id, title in (
+            ("MS-1", "install, uninstall, per account and region"),
+            ("MS-2", "service environments"),
+            ("MS-3", "job queues of service environments"),
+            ("MS-4", "SubmitServiceJob"),
+            ("MS-5", "client tokens"),
+            ("MS-6", "TerminateServiceJob"),
+            ("MS-7", "UpdateServiceJob"),
+            ("MS-8", "status progression"),
+            ("MS-9", "moving jobs from a test"),
+            ("MS-10", "timestamps follow the status"),
+            ("MS-11", "DescribeServiceJob"),
+            ("MS-12", "a job ARN wherever a jobId is taken"),
+            ("MS-13", "ListServiceJobs"),
+            ("MS-14", "errors and request ids"),
         )
     ),
 )

@@ -1,0 +1,56 @@
+"""moto's AWS Batch with this library's ListJobs and the service-job operations moto lacks (LJ-14, MS-*).
+
+``install()`` changes moto (5.1 up to 6), in decorator mode (``mock_aws``) and in server mode (a
+``ThreadedMotoServer`` in this process, or ``python -m listjobs_core.contrib.moto`` in place of
+``moto_server``); ``uninstall()`` restores it exactly. Once installed:
+
+- ListJobs pages, orders, filters and refuses as ``list_jobs`` does (LJ-14);
+- the operations of ``SERVICE_JOB_OPERATIONS`` exist: service environments, and service jobs submitted to a
+  ``SAGEMAKER_TRAINING`` job queue, described, listed (by ``ServiceJobStore``, so listings and tokens are
+  this library's), terminated and updated;
+- CreateJobQueue, UpdateJobQueue and DescribeJobQueues know ``jobQueueType`` and ``serviceEnvironmentOrder``.
+
+Nothing in moto runs a SageMaker training job, so a service job stays ``SUBMITTED`` until something moves
+it: a transition set in moto's state manager for ``SERVICE_JOB_MODEL`` (``batch::service_job``), or a test,
+with ``set_service_job_status`` or moto's ``POST /moto-api/config`` (MS-8, MS-9).
+
+The modules, one concern each: ``_install`` (what is replaced in moto, and putting it back), ``_responses``
+(the ``BatchResponse`` methods), ``_wire`` (bodies, responses, errors), ``_environments``, ``_queues``,
+``_jobs`` (the operations), ``_progression`` (statuses and timestamps), ``_moves`` (moving jobs from a
+test), ``_state`` (the records kept per backend), ``_list_jobs`` (ListJobs), ``_moto`` (the moto calls made
+at run time) and ``_core`` (the non-public core functions used). ``import listjobs_core.contrib.moto``
+imports no moto; moto is imported when a function is called.
+
+>>> "ListServiceJobs" in SERVICE_JOB_OPERATIONS, SERVICE_JOB_MODEL
+(True, 'batch::service_job')
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+
+from ._install import SUPPORTED_MOTO, install, is_installed, uninstall
+from ._list_jobs import job_summary
+from ._moves import MOVES_CONFIG_KEY, set_service_job_status
+from ._progression import SERVICE_JOB_MODEL
+from ._responses import SERVICE_JOB_OPERATIONS
+
+__all__ = [
+    "MOVES_CONFIG_KEY",
+    "SERVICE_JOB_MODEL",
+    "SERVICE_JOB_OPERATIONS",
+    "SUPPORTED_MOTO",
+    "install",
+    "is_installed",
+    "job_summary",
+    "main",
+    "set_service_job_status",
+    "uninstall",
+]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run ``moto_server`` (with its own command-line options) with this plug-in installed."""
+    install()
+    importlib.import_module("moto.server").main(None if argv is None else list(argv))

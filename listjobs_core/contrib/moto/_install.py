@@ -1,0 +1,256 @@
+"""``install()`` and ``uninstall()``: every attribute of moto the plug-in replaces, and putting each back
+(rules LJ-14 and MS-1).
+
+Theory of operation: the plug-in changes moto by setting attributes on a few of its classes, and nothing
+else. ``install()`` records, for each attribute, what the class held itself before (or that it held
+nothing, the attribute being inherited), and ``uninstall()`` restores exactly that, the very same objects,
+in reverse order. The attributes:
+
+- ``BatchResponse.listjobs``: ListJobs answered by ``list_jobs`` (LJ-14);
+- ``BatchResponse.<operation>`` for each of ``SERVICE_JOB_OPERATIONS``: the operations moto lacks;
+- ``BatchResponse.createjobqueue``, ``updatejobqueue``, ``describejobqueues``, ``deletejobqueue`` and
+  ``submitjob``: wrappers that add job queue types and service environments and hand every other request
+  to moto's own method;
+- ``BatchResponse.setup_class``: moto's, except that the added operations get the body undecoded, so a body
+  that is not UTF-8 is the plug-in's 400 rather than moto's 500;
+- ``BatchResponse._enrich_response``: moto's, except that a request id already in the headers is kept, so
+  the header and an error's message name the same id (E-3);
+- ``BatchBackend._url_module``: the routes of ``moto.batch.urls`` plus one per added operation. In
+  decorator mode moto matches each request against these routes (``backend.urls``); in server mode they
+  are read once, when moto's server builds its Flask application for Batch;
+- ``DomainDispatcherApplication.get_application`` (server mode, when moto's server is importable): a moto
+  server may have built its Batch application before ``install()``, without the new routes, and keeps it.
+  Requests for the added operations go to a second Batch application the plug-in has the server build (with
+  the routes), which ``uninstall()`` drops; moto's own application is built from moto's routes only;
+- ``MotoAPIBackend.set_config``: moves of service jobs posted to ``/moto-api/config`` (MS-9).
+
+It also registers the default transition of ``batch::service_job`` in moto's state manager (MS-8), and
+``uninstall()`` removes it again and takes the plug-in's records off moto's backends (``_state``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import sys
+import threading
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from ... import ListingError
+from ._list_jobs import _listjobs
+from ._moves import apply_moves, take_moves
+from ._progression import DEFAULT_TRANSITION, SERVICE_JOB_MODEL
+from ._responses import ADDED_METHODS, EXTENDING_METHODS, SERVICE_JOB_OPERATIONS
+from ._state import forget_all
+from ._wire import REQUEST_ID_HEADER
+
+__all__ = ["ROUTE_PATHS", "SUPPORTED_MOTO", "install", "is_installed", "uninstall"]
+
+SUPPORTED_MOTO = "moto>=5.1,<6"
+_RESPONSES_MODULE = "moto.batch.responses"
+# The BatchResponse method moto dispatches POST /v1/listjobs to ("listjobs", the action in lower case).
+_LISTJOBS = "listjobs"
+# MS-1: the path of each added operation, as the model's requestUri gives it.
+ROUTE_PATHS = frozenset(f"/v1/{operation.lower()}" for operation in SERVICE_JOB_OPERATIONS)
+
+_ABSENT = object()
+
+
+@dataclass(frozen=True)
+class _Patch:
+    owner: Any
+    name: str
+    previous: Any  # what owner.__dict__ held, or _ABSENT
+    replacement: Any
+
+
+_lock = threading.Lock()
+_patches: list[_Patch] = []
+# Set while moto's own server code builds or finds an application, so it sees moto's routes only.
+_routing = threading.local()
+# Each moto server's second Batch application, the one with the added routes.
+_server_apps: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def install() -> None:
+    """Give moto the plug-in's operations and its ListJobs from now on; calling it again changes nothing."""
+    response_class = _batch_response_class()
+    with _lock:
+        current = response_class.__dict__.get(_LISTJOBS)
+        if current is _listjobs:
+            return
+        if not callable(current):
+            raise RuntimeError(
+                f"moto.batch.responses.BatchResponse has no {_LISTJOBS} method to replace; "
+                f"listjobs_core.contrib.moto supports {SUPPORTED_MOTO}"
+            )
+        patches: list[_Patch] = []
+        _replace(patches, response_class, _LISTJOBS, _listjobs)
+        for name, method in ADDED_METHODS.items():
+            _replace(patches, response_class, name, method)
+        for name, wrap in EXTENDING_METHODS.items():
+            _replace(patches, response_class, name, wrap(getattr(response_class, name)))
+        _replace(
+            patches, response_class, "setup_class", _raw_body_for_added_operations(response_class.setup_class)
+        )
+        enrich = response_class._enrich_response
+        _replace(patches, response_class, "_enrich_response", staticmethod(_keeping_request_id(enrich)))
+        backend_class = importlib.import_module("moto.batch.models").BatchBackend
+        routes = {f"{{0}}{path}$": response_class.dispatch for path in sorted(ROUTE_PATHS)}
+        url_module = inspect.getattr_static(backend_class, "_url_module")
+        _replace(patches, backend_class, "_url_module", _with_routes(url_module, routes))
+        dispatcher_class = _dispatcher_class()
+        if dispatcher_class is not None:
+            get_application = dispatcher_class.__dict__["get_application"]
+            _replace(patches, dispatcher_class, "get_application", _batch_application(get_application))
+        api_backend_class = type(importlib.import_module("moto.moto_api._internal").moto_api_backend)
+        set_config = api_backend_class.__dict__["set_config"]
+        _replace(patches, api_backend_class, "set_config", _taking_moves(set_config))
+        importlib.import_module("moto.moto_api").state_manager.register_default_transition(
+            SERVICE_JOB_MODEL, DEFAULT_TRANSITION
+        )
+        _patches.extend(patches)
+
+
+def uninstall() -> None:
+    """Restore moto exactly as it was before ``install()``; calling it when not installed changes nothing.
+
+    The plug-in's records (service environments, service jobs, job queue types) are forgotten; moto's own
+    resources, such as the job queues of service environments, stay as moto objects.
+    """
+    with _lock:
+        if not _patches:
+            return
+        for patch in reversed(_patches):
+            if patch.owner.__dict__.get(patch.name, _ABSENT) is not patch.replacement:
+                continue  # replaced again since: whoever did that restores it
+            if patch.previous is _ABSENT:
+                delattr(patch.owner, patch.name)
+            else:
+                setattr(patch.owner, patch.name, patch.previous)
+        _patches.clear()
+        state_manager = importlib.import_module("moto.moto_api").state_manager
+        # moto's state manager has no way to unregister a default; its registry is this dict.
+        defaults = getattr(state_manager, "_default_transitions", {})
+        if defaults.get(SERVICE_JOB_MODEL) is DEFAULT_TRANSITION:
+            del defaults[SERVICE_JOB_MODEL]
+        _server_apps.clear()
+        forget_all()
+
+
+def is_installed() -> bool:
+    """Whether moto is currently answered by the plug-in."""
+    responses = sys.modules.get(_RESPONSES_MODULE)
+    return responses is not None and responses.BatchResponse.__dict__.get(_LISTJOBS) is _listjobs
+
+
+def _replace(patches: list[_Patch], owner: Any, name: str, replacement: Any) -> None:
+    patches.append(_Patch(owner, name, owner.__dict__.get(name, _ABSENT), replacement))
+    setattr(owner, name, replacement)
+
+
+def _raw_body_for_added_operations(setup_class: Callable[..., Any]) -> Callable[..., Any]:
+    """moto's ``setup_class``, which decodes every body as UTF-8 (a body that is not is a 500), except that
+    the added operations get the raw bytes, so ``_wire.request_of`` refuses a bad body with a 400."""
+
+    def set_up_class(self: Any, request: Any, *arguments: Any, **options: Any) -> Any:
+        url = arguments[0] if arguments else options.get("full_url")
+        path = urlsplit(str(url or getattr(request, "url", "") or "")).path
+        if path.rstrip("/") in ROUTE_PATHS:
+            options["use_raw_body"] = True
+        return setup_class(self, request, *arguments, **options)
+
+    set_up_class.__name__ = "setup_class"
+    return set_up_class
+
+
+def _keeping_request_id(enrich: Callable[..., Any]) -> Callable[..., Any]:
+    def _enrich_response(headers: dict[str, Any], body: Any) -> Any:
+        kept = headers.get(REQUEST_ID_HEADER)
+        headers, body = enrich(headers, body)
+        if kept is not None:
+            headers[REQUEST_ID_HEADER] = kept
+        return headers, body
+
+    return _enrich_response
+
+
+class _BatchUrls:
+    """``moto.batch.urls`` with the added routes: what ``BatchBackend._url_module`` gives while installed."""
+
+    def __init__(self, module: Any, routes: dict[str, Any]) -> None:
+        self.__name__ = module.__name__
+        self.url_bases = module.url_bases
+        self.url_paths = {**module.url_paths, **routes}
+
+
+def _with_routes(url_module: property, routes: dict[str, Any]) -> property:
+    def _url_module(self: Any) -> Any:
+        module = url_module.__get__(self, type(self))
+        if getattr(_routing, "moto_only", False) or getattr(module, "__name__", "") != "moto.batch.urls":
+            return module
+        return _BatchUrls(module, routes)
+
+    return property(_url_module)
+
+
+def _batch_application(
+    get_application: Callable[[Any, dict[str, Any]], Any],
+) -> Callable[[Any, dict[str, Any]], Any]:
+    def get_application_with_service_jobs(self: Any, environ: dict[str, Any]) -> Any:
+        outer = getattr(_routing, "moto_only", False)
+        _routing.moto_only = True
+        try:
+            app = get_application(self, environ)
+        finally:
+            _routing.moto_only = outer
+        path = environ.get("PATH_INFO", "")
+        if isinstance(path, bytes):
+            path = path.decode("utf-8", "replace")
+        if getattr(app, "service", None) != "batch" or path.rstrip("/") not in ROUTE_PATHS:
+            return app
+        with _lock:
+            service_app = _server_apps.get(self)
+            if service_app is None:
+                service_app = _server_apps[self] = self.create_app("batch")
+        return service_app
+
+    get_application_with_service_jobs.__name__ = "get_application"
+    return get_application_with_service_jobs
+
+
+def _taking_moves(set_config: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    def set_config_with_moves(self: Any, config: Any) -> Any:
+        stored, moves = take_moves(config)
+        if moves is not None:
+            try:
+                apply_moves(moves)
+            except ListingError as error:
+                exceptions = importlib.import_module("moto.core.exceptions")
+                raise exceptions.AWSError(error.message, error.error_type, error.status_code) from None
+        return set_config(self, stored)
+
+    set_config_with_moves.__name__ = "set_config"
+    return set_config_with_moves
+
+
+def _dispatcher_class() -> Any:
+    """moto's server dispatcher, or ``None`` when moto's server (its ``server`` extra) is not installed."""
+    try:
+        return importlib.import_module("moto.moto_server.werkzeug_app").DomainDispatcherApplication
+    except ImportError:
+        return None
+
+
+def _batch_response_class() -> Any:
+    try:
+        responses = importlib.import_module(_RESPONSES_MODULE)
+    except ImportError as error:
+        raise ImportError(
+            f"listjobs_core.contrib.moto needs moto: pip install 'listjobs-core[moto]' ({SUPPORTED_MOTO})"
+        ) from error
+    return responses.BatchResponse

@@ -1,0 +1,303 @@
+"""Service jobs: SubmitServiceJob, DescribeServiceJob, ListServiceJobs, TerminateServiceJob and
+UpdateServiceJob over one backend's records (rules MS-4 to MS-7, MS-11 to MS-13, and MS-8's catching up).
+
+Theory of operation: each operation is a function of the backend (for its queues, region, account and
+tagger), the plug-in's ``ServiceState`` for it, the decoded request and a ``Context`` (the time, the
+transition moto's state manager holds, a source of ids), and returns the response or raises a
+``ListingError``. The request checks are the core's, shared with the reference endpoint (H-4 to H-7):
+``parse_submit_request``, ``parse_describe_request``, ``parse_terminate_request``, ``parse_request``;
+what is moto's to know (does the queue exist, what type, is it enabled, has it a fair-share policy) is
+checked here. Jobs are records in the wire shape of ``DescribeServiceJobResponse`` in the state's
+``ServiceJobStore``; a change is read, decided and written under the state's lock, and every status change
+goes through ``_progression.moved``, so the timestamps and derived members always agree with the status.
+Before an operation reads jobs, ``catch_up`` applies the transitions that are due (MS-8).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ... import LIST_SERVICE_JOBS, ClientException, parse_request
+from . import _moto
+from ._core import (
+    FINISHED_STATUSES,
+    describe_response,
+    integer,
+    new_service_job,
+    parse_describe_request,
+    parse_submit_request,
+    parse_terminate_request,
+    request_object,
+    required_string,
+    reused_client_token,
+    show,
+    submit_response,
+    unknown_job,
+)
+from ._progression import Transition, derived, moved, next_status
+from ._queues import service_queue
+from ._state import JobProgress, ServiceState
+
+__all__ = [
+    "Context",
+    "capacity_usage",
+    "catch_up",
+    "describe_service_job",
+    "find_job",
+    "list_service_jobs",
+    "job_named",
+    "store_moved",
+    "submit_service_job",
+    "terminate_queue_jobs",
+    "terminate_service_job",
+    "update_service_job",
+]
+
+# MS-12: "Wherever a jobId is taken, the job's ARN is accepted too."
+_SERVICE_JOB_ARN = re.compile(r"arn:[^:]+:batch:[^:]*:[^:]*:service-job/(?P<job_id>[^/]+)")
+# Model, UpdateServiceJobRequest.schedulingPriority: "The minimum supported value is 0 and the maximum
+# supported value is 9999."
+_PRIORITY_RANGE = (0, 9999)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an operation needs besides its request: the time, moto's transition, and fresh ids."""
+
+    now_ms: int
+    transition: Transition
+    new_id: Callable[[], str]
+
+
+def submit_service_job(
+    backend: Any, state: ServiceState, request: object, context: Context
+) -> dict[str, Any]:
+    """SubmitServiceJob (MS-4, MS-5): a ``SUBMITTED`` job in an enabled ``SAGEMAKER_TRAINING`` queue."""
+    submit = parse_submit_request(request)
+    queue, _ = service_queue(backend, state, submit.job_queue)
+    if queue.state != "ENABLED":
+        # Model, JQState: "If the job queue state is DISABLED, new jobs can't be added to the queue".
+        raise ClientException(f"Job queue {submit.job_queue} is {queue.state}; it accepts no new jobs")
+    options = dict(submit.options)
+    # Model, SubmitServiceJobRequest.shareIdentifier: "Don't specify this parameter if the job queue
+    # doesn't have a fair-share scheduling policy. If the job queue has a fair-share scheduling policy,
+    # then this parameter must be specified."
+    if queue.schedule_policy and "shareIdentifier" not in options:
+        raise ClientException(
+            f"shareIdentifier is required: job queue {queue.name} has a fair-share scheduling policy"
+        )
+    if not queue.schedule_policy and "shareIdentifier" in options:
+        raise ClientException(
+            f"shareIdentifier must not be given: job queue {queue.name} has no fair-share scheduling policy"
+        )
+    with state.lock:
+        if submit.client_token is not None and submit.client_token in state.client_tokens:
+            raise reused_client_token(submit.client_token)
+        job_id = context.new_id()
+        job = new_service_job(
+            submit,
+            job_id=job_id,
+            now_ms=context.now_ms,
+            region=backend.region_name,
+            account=backend.account_id,
+        )
+        job["jobArn"] = _moto.batch_arn(backend, "service-job", job_id)
+        job["jobQueue"] = queue.arn
+        job_tags = job.pop("tags", None)
+        usage = capacity_usage(submit.service_request_payload)
+        if usage is not None:
+            job["capacityUsage"] = usage
+        state.jobs.put(derived(job))
+        state.progress[job_id] = JobProgress(context.now_ms)
+        if submit.client_token is not None:
+            state.client_tokens[submit.client_token] = job_id
+        catch_up(state, context)
+    if job_tags:
+        backend.tag_resource(job["jobArn"], job_tags)
+    return submit_response(job)
+
+
+def describe_service_job(
+    backend: Any, state: ServiceState, request: object, context: Context
+) -> dict[str, Any]:
+    """DescribeServiceJob (MS-11): every ``DescribeServiceJobResponse`` member the job has in its status."""
+    identifier = parse_describe_request(request)
+    with state.lock:
+        catch_up(state, context)
+        job = job_named(state, identifier)
+        if context.transition.progression == "manual":
+            job = _tick(state, job, context)
+    described = describe_response(job)
+    job_tags = _moto.tags_of(backend, job["jobArn"])
+    if job_tags:
+        described["tags"] = job_tags
+    return described
+
+
+def list_service_jobs(backend: Any, state: ServiceState, request: object, context: Context) -> dict[str, Any]:
+    """ListServiceJobs (MS-13): what ``list_service_jobs`` answers over the jobs, tokens included.
+
+    The request is checked first, so a bad one is refused whatever queue it names; a queue it names must
+    exist and be of type ``SAGEMAKER_TRAINING``.
+    """
+    query = parse_request(LIST_SERVICE_JOBS, request)
+    if query.job_queue is not None:
+        service_queue(backend, state, query.job_queue)
+    with state.lock:
+        catch_up(state, context)
+        return state.jobs.list_service_jobs(request)
+
+
+def terminate_service_job(
+    backend: Any, state: ServiceState, request: object, context: Context
+) -> dict[str, Any]:
+    """TerminateServiceJob (MS-6): an unfinished job becomes ``FAILED`` with the reason and isTerminated."""
+    identifier, reason = parse_terminate_request(request)
+    with state.lock:
+        catch_up(state, context)
+        _terminate(state, job_named(state, identifier), reason, context.now_ms)
+    return {}
+
+
+def update_service_job(
+    backend: Any, state: ServiceState, request: object, context: Context
+) -> dict[str, Any]:
+    """UpdateServiceJob (MS-7): a new ``schedulingPriority`` for a job that has not finished."""
+    request = request_object(request)
+    identifier = required_string(request, "jobId")
+    if request.get("schedulingPriority") is None:
+        raise ClientException("schedulingPriority is required")
+    priority = integer(request["schedulingPriority"], "schedulingPriority", *_PRIORITY_RANGE)
+    with state.lock:
+        catch_up(state, context)
+        job = job_named(state, identifier)
+        if job.get("status") in FINISHED_STATUSES:
+            raise ClientException(
+                f"Job {job['jobId']} has finished ({job['status']}); "
+                "its schedulingPriority can no longer change"
+            )
+        state.jobs.put({**job, "schedulingPriority": priority})
+    return {"jobArn": job["jobArn"], "jobName": job["jobName"], "jobId": job["jobId"]}
+
+
+def find_job(states: Any, identifier: object) -> tuple[Any, ServiceState]:
+    """The backend and state holding the job a jobId or job ARN names, among ``(backend, state)`` pairs."""
+    if not isinstance(identifier, str) or not identifier:
+        raise ClientException(f"jobId must be a non-empty string, got {show(identifier)}")
+    for backend, state in states:
+        try:
+            job_named(state, identifier)
+        except ClientException:
+            continue
+        return backend, state
+    raise unknown_job(identifier)
+
+
+def terminate_queue_jobs(state: ServiceState, queue_arn: str, reason: str, now_ms: int) -> None:
+    """After DeleteJobQueue: the queue's unfinished jobs are terminated (MS-3; the model's DeleteJobQueue:
+    "All jobs in the queue are eventually terminated when you delete a job queue")."""
+    with state.lock:
+        for job in list(state.jobs):
+            if job.get("jobQueue") == queue_arn:
+                _terminate(state, job, reason, now_ms)
+
+
+def catch_up(state: ServiceState, context: Context) -> None:
+    """Apply the steps a ``time`` or ``immediate`` transition has made due by now (MS-8).
+
+    ``time``: one step along the automatic path per ``seconds`` since the job's last change, each at the
+    time it fell due; ``immediate``: every step at once. Costs O(unfinished jobs) under those transitions,
+    nothing under ``none`` and ``manual``. Call with the state's lock held.
+    """
+    transition = context.transition
+    if transition.progression not in ("time", "immediate"):
+        return
+    step_ms = transition.seconds * 1000
+    for job_id, progress in list(state.progress.items()):
+        job = state.jobs.get(job_id)
+        if job is None:
+            del state.progress[job_id]
+            continue
+        changed = False
+        while (following := next_status(job.get("status"))) is not None:
+            if transition.progression == "immediate":
+                at = context.now_ms
+            elif progress.changed_at_ms + step_ms <= context.now_ms:
+                at = int(progress.changed_at_ms + step_ms)
+            else:
+                break
+            job = moved(job, following, at)
+            progress.changed_at_ms = at
+            changed = True
+        if changed:
+            state.jobs.put(job)
+        if next_status(job.get("status")) is None:
+            del state.progress[job_id]
+
+
+def capacity_usage(payload: str) -> list[dict[str, Any]] | None:
+    """MS-4: ``capacityUsage`` from the payload's ``ResourceConfig`` (the model: "The number of instances
+    should be the same value as the serviceRequestPayload.InstanceCount field"), when it names both.
+
+    >>> capacity_usage('{"ResourceConfig": {"InstanceType": "ml.g5.xlarge", "InstanceCount": 2}}')
+    [{'capacityUnit': 'ml.g5.xlarge', 'quantity': 2.0}]
+    >>> capacity_usage("not json") is None
+    True
+    """
+    try:
+        document = json.loads(payload)
+    except (ValueError, RecursionError):
+        return None
+    resources = document.get("ResourceConfig") if isinstance(document, dict) else None
+    if not isinstance(resources, dict):
+        return None
+    unit, count = resources.get("InstanceType"), resources.get("InstanceCount")
+    if not isinstance(unit, str) or not unit or type(count) is not int or count < 1:
+        return None
+    return [{"capacityUnit": unit, "quantity": float(count)}]
+
+
+def job_named(state: ServiceState, identifier: str) -> dict[str, Any]:
+    """The job a jobId or its job ARN names (MS-12); anything else is the core's unknown-job error."""
+    match = _SERVICE_JOB_ARN.fullmatch(identifier)
+    job = state.jobs.get(match.group("job_id") if match else identifier)
+    if job is None or (match is not None and job.get("jobArn") != identifier):
+        raise unknown_job(identifier)
+    return job
+
+
+def _terminate(state: ServiceState, job: Mapping[str, Any], reason: str, now_ms: int) -> None:
+    """MS-6, as H-6: a job that has not finished becomes FAILED with the reason, ``isTerminated`` and
+    ``stoppedAt``; a finished job is left as it is."""
+    if job.get("status") in FINISHED_STATUSES:
+        return
+    failed = moved(job, "FAILED", now_ms, status_reason=reason)
+    failed["isTerminated"] = True
+    store_moved(state, failed, now_ms)
+
+
+def _tick(state: ServiceState, job: dict[str, Any], context: Context) -> dict[str, Any]:
+    """MS-8, manual: count one DescribeServiceJob of the job; every ``times`` of them, one step."""
+    progress = state.progress.get(job["jobId"])
+    following = next_status(job.get("status"))
+    if progress is None or following is None:
+        return job
+    progress.describes += 1
+    if progress.describes < context.transition.times:
+        return job
+    job = moved(job, following, context.now_ms)
+    store_moved(state, job, context.now_ms)
+    return job
+
+
+def store_moved(state: ServiceState, job: dict[str, Any], now_ms: int) -> None:
+    """Write a job whose status may have changed, and restart its progression bookkeeping."""
+    state.jobs.put(job)
+    if next_status(job.get("status")) is None:
+        state.progress.pop(job["jobId"], None)
+    else:
+        state.progress[job["jobId"]] = JobProgress(now_ms)

@@ -1,0 +1,94 @@
+"""moto's AWS Batch ``ListJobs``, answered by ``listjobs_core.list_jobs`` (rule LJ-14).
+
+Theory of operation: moto (5.1 and later 5.x) routes ``POST /v1/listjobs``, in decorator mode
+(``mock_aws``) and in server mode alike, to the method ``listjobs`` of ``moto.batch.responses.BatchResponse``,
+which answers every match in one page, oldest first, ignores the created-at filters and accepts two
+filters. ``install()`` (``_install``) replaces that one method on the class with ``_listjobs`` below: it
+reads the request body, chooses the jobs the request names (a queue's jobs, or a parent job's children),
+maps each moto job to a wire ``JobSummary`` (``job_summary``), and lets ``list_jobs`` answer. A
+``ListingError`` is raised as moto raises its own errors (an ``AWSError``: the status code, an
+``X-Amzn-ErrorType`` header and a ``{"__type": ..., "message": ...}`` body), which boto3 turns into
+``ClientError`` with the code ``ClientException``.
+
+moto's objects are ``Any`` at this boundary (moto's types describe its internals, which this module reads
+as little as it can: ``describe_short()``, ``job_queue``, ``job_definition``, ``array_properties`` and
+``_child_jobs``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from ... import LIST_JOBS, ClientException, ListingError, list_jobs, parse_request
+from ._wire import request_of
+
+__all__ = ["job_summary"]
+
+
+def job_summary(job: Any) -> dict[str, Any]:
+    """A moto Batch job as a wire ``JobSummary``, plus ``jobQueue`` (its queue's ARN) for the queue rule.
+
+    moto's own short description gives ``jobArn``, ``jobId``, ``jobName``, ``createdAt``, ``status``,
+    ``jobDefinition`` (the revision's ARN), and when they apply ``statusReason``, ``startedAt``,
+    ``stoppedAt`` and ``container`` (the exit code). Added here: ``shareIdentifier`` when moto keeps one,
+    ``arrayProperties`` (``size`` and ``statusSummary`` for an array parent, ``index`` for a child) and
+    ``nodeProperties`` (``numNodes``) for a multi-node parallel job.
+    """
+    summary: dict[str, Any] = dict(job.describe_short())
+    summary["jobQueue"] = job.job_queue.arn
+    share_identifier = getattr(job, "share_identifier", None)
+    if isinstance(share_identifier, str):
+        summary["shareIdentifier"] = share_identifier
+    children = getattr(job, "_child_jobs", None)
+    array_properties = getattr(job, "array_properties", None) or {}
+    if children:
+        status_summary = dict.fromkeys((status.value for status in LIST_JOBS.statuses), 0)
+        for child in children:
+            if child.status in status_summary:
+                status_summary[child.status] += 1
+        summary["arrayProperties"] = {"size": len(children), "statusSummary": status_summary}
+    elif isinstance(array_properties.get("index"), int):
+        summary["arrayProperties"] = {"index": array_properties["index"]}
+    definition = job.job_definition
+    node_properties = getattr(definition, "node_properties", None) or {}
+    if getattr(definition, "type", None) == "multinode" and isinstance(node_properties.get("numNodes"), int):
+        summary["nodeProperties"] = {"numNodes": node_properties["numNodes"]}
+    return summary
+
+
+def _listjobs(self: Any) -> str:
+    """``BatchResponse.listjobs`` with listjobs_core semantics; ``self`` is moto's response object."""
+    try:
+        request = request_of(self.body)
+        response = list_jobs(_jobs_named_by(self.batch_backend, request), request)
+    except ListingError as error:
+        raise _as_moto_error(error) from None
+    return json.dumps(response)
+
+
+def _jobs_named_by(backend: Any, request: object) -> Iterable[dict[str, Any]]:
+    """The jobs of the queue, or the children of the parent job, that a valid request names, as summaries.
+
+    The request is validated first, so a bad request is refused as ``list_jobs`` refuses it even when it
+    names no queue that exists. A queue that does not exist is moto's own ``ClientException``.
+    """
+    query = parse_request(LIST_JOBS, request)
+    if query.job_queue is not None:
+        queue = backend.get_job_queue(query.job_queue)
+        if queue is None:
+            raise ClientException(f"Job queue {query.job_queue} does not exist")
+        jobs = list(queue.jobs)
+    else:
+        parent = backend.get_job_by_id(query.parent_job_id)
+        jobs = list(getattr(parent, "_child_jobs", None) or ())
+    return (job_summary(job) for job in jobs)
+
+
+def _as_moto_error(error: ListingError) -> Exception:
+    """A listjobs_core error as moto's ``AWSError``, which moto renders as the service's error."""
+    exceptions = importlib.import_module("moto.core.exceptions")
+    moto_error: Exception = exceptions.AWSError(error.message, error.error_type, error.status_code)
+    return moto_error

@@ -1,0 +1,179 @@
+"""The ``BatchResponse`` methods the plug-in gives moto: thin shells from moto's request to an operation.
+
+Theory of operation: moto calls the ``BatchResponse`` method named after the request path's action
+(``POST /v1/submitservicejob`` calls ``submitservicejob``). Each method the plug-in adds reads the body
+(``_wire.request_of``), finds the account and region's backend and the plug-in's state for it, runs the
+operation, and answers with ``_wire``'s success or error response, with a fresh request id. The methods
+that extend moto's own operations (``EXTENDING_METHODS``) look at the request first and hand every request
+that is not the plug-in's business to moto's own method unchanged.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from ... import ListingError
+from . import _environments, _jobs, _moto, _queues
+from ._progression import parse_transition
+from ._state import ServiceState, state_of
+from ._wire import Answer, error_response, request_of, success_response
+
+__all__ = ["ADDED_METHODS", "EXTENDING_METHODS", "SERVICE_JOB_OPERATIONS", "context_now"]
+
+Operation = Callable[[Any, ServiceState, object], dict[str, Any]]
+
+
+def context_now() -> _jobs.Context:
+    """The ``Context`` of an operation starting now."""
+    return _jobs.Context(_moto.now_ms(), parse_transition(_moto.transition_config()), _moto.new_id)
+
+
+def _with_context(
+    operation: Callable[[Any, ServiceState, object, _jobs.Context], dict[str, Any]],
+) -> Operation:
+    def run(backend: Any, state: ServiceState, request: object) -> dict[str, Any]:
+        return operation(backend, state, request, context_now())
+
+    return run
+
+
+# MS-1: the operations the plug-in adds, by their model names, in the model's order of concern.
+_OPERATIONS: dict[str, Operation] = {
+    "CreateServiceEnvironment": _environments.create_service_environment,
+    "DescribeServiceEnvironments": _environments.describe_service_environments,
+    "UpdateServiceEnvironment": _environments.update_service_environment,
+    "DeleteServiceEnvironment": _environments.delete_service_environment,
+    "SubmitServiceJob": _with_context(_jobs.submit_service_job),
+    "DescribeServiceJob": _with_context(_jobs.describe_service_job),
+    "ListServiceJobs": _with_context(_jobs.list_service_jobs),
+    "TerminateServiceJob": _with_context(_jobs.terminate_service_job),
+    "UpdateServiceJob": _with_context(_jobs.update_service_job),
+}
+SERVICE_JOB_OPERATIONS = tuple(_OPERATIONS)
+
+
+def _answer(response: Any, run: Callable[[Any, ServiceState, object], Any]) -> Any:
+    """Run ``run(backend, state, request)`` for a ``BatchResponse`` and answer as the service does.
+
+    Request ids come from the standard library, not moto's seeded random source, so the plug-in never
+    shifts the ids moto draws for its own resources.
+    """
+    try:
+        backend = _moto.batch_backend_of(response)
+        result = run(backend, state_of(backend), request_of(response.body))
+    except ListingError as error:
+        return error_response(error, str(uuid.uuid4()))
+    if isinstance(result, str):  # moto's own answer, handed on as it is
+        return result
+    return success_response(result, str(uuid.uuid4()))
+
+
+def _added_method(name: str, operation: Operation) -> Callable[[Any], Answer]:
+    def method(self: Any) -> Answer:
+        answer: Answer = _answer(self, operation)
+        return answer
+
+    method.__name__ = method.__qualname__ = name.lower()
+    method.__doc__ = f"{name}, answered by listjobs_core.contrib.moto."
+    return method
+
+
+# The BatchResponse methods the plug-in adds: moto dispatches /v1/<name lower case> to <name lower case>.
+ADDED_METHODS: dict[str, Callable[[Any], Answer]] = {
+    name.lower(): _added_method(name, operation) for name, operation in _OPERATIONS.items()
+}
+
+
+def _json_object(body: object) -> dict[str, Any] | None:
+    """The body as a JSON object, or ``None`` when it is not one (moto's own method then deals with it)."""
+    try:
+        request = request_of(body)
+    except ListingError:
+        return None
+    return request if isinstance(request, dict) else None
+
+
+def _createjobqueue(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def createjobqueue(self: Any) -> Any:
+        request = _json_object(self.body)
+        if not _queues.takes_over_create(request):
+            return original(self)
+        assert request is not None
+
+        def run(backend: Any, state: ServiceState, _: object) -> Any:
+            made = _queues.create_job_queue(backend, state, request)
+            if made is not None:
+                return made
+            answer = original(self)
+            _queues.record_job_queue_type(backend, state, answer, request["jobQueueType"])
+            return answer
+
+        return _answer(self, run)
+
+    return createjobqueue
+
+
+def _updatejobqueue(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def updatejobqueue(self: Any) -> Any:
+        def run(backend: Any, state: ServiceState, request: object) -> Any:
+            updated = _queues.update_job_queue(backend, state, request)
+            return original(self) if updated is None else updated
+
+        if _json_object(self.body) is None:
+            return original(self)
+        return _answer(self, run)
+
+    return updatejobqueue
+
+
+def _describejobqueues(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def describejobqueues(self: Any) -> Any:
+        answer = original(self)
+        backend = _moto.batch_backend_of(self)
+        return _queues.describe_job_queues(backend, state_of(backend), answer)
+
+    return describejobqueues
+
+
+def _deletejobqueue(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def deletejobqueue(self: Any) -> Any:
+        request = _json_object(self.body)
+        backend = _moto.batch_backend_of(self)
+        identifier = None if request is None else request.get("jobQueue")
+        queue = backend.get_job_queue(identifier) if isinstance(identifier, str) else None
+        answer = original(self)
+        if queue is not None:
+            state = state_of(backend)
+            if _queues.forget_deleted_queue(backend, state, queue):
+                reason = f"The job queue {queue.name} was deleted"
+                _jobs.terminate_queue_jobs(state, queue.arn, reason, _moto.now_ms())
+        return answer
+
+    return deletejobqueue
+
+
+def _submitjob(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def submitjob(self: Any) -> Any:
+        request = _json_object(self.body)
+        if request is None:
+            return original(self)
+
+        def run(backend: Any, state: ServiceState, _: object) -> Any:
+            _queues.refuse_service_queue_for_submit_job(backend, state, request.get("jobQueue"))
+            return original(self)
+
+        return _answer(self, run)
+
+    return submitjob
+
+
+# The BatchResponse methods the plug-in wraps: each factory takes moto's own method and returns the wrapper.
+EXTENDING_METHODS: dict[str, Callable[[Callable[[Any], Any]], Callable[[Any], Any]]] = {
+    "createjobqueue": _createjobqueue,
+    "updatejobqueue": _updatejobqueue,
+    "describejobqueues": _describejobqueues,
+    "deletejobqueue": _deletejobqueue,
+    "submitjob": _submitjob,
+}
