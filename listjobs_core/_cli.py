@@ -239,25 +239,18 @@ def _run_conformance(args: argparse.Namespace) -> int:
 
 
 def add_conformance_command(subparsers: SubParsers) -> None:
-    """``conformance --adapter MODULE:FUNCTION [--seed N] [--examples N] [--rule ID]...``: the kit."""
+    """``conformance (--adapter MODULE:FUNCTION | --endpoint-url URL) [options]``: the kit."""
+    from .conformance._command import add_arguments
+
     parser = subparsers.add_parser(
         "conformance",
         help="check an implementation of ListServiceJobs against the reference, rule by rule",
-        description="Run the conformance kit on an adapter, a function (jobs, request) -> response that "
-        "raises to reject, and print one row per rule of docs/SEMANTICS.md with the smallest failing case "
-        "of each failing rule. Exits with status 0 when every rule passes, 1 when some rule fails.",
+        description="Run the conformance kit on an adapter (a function (jobs, request) -> response that "
+        "raises to reject) or on a running endpoint (over HTTP), and print one row per rule of "
+        "docs/SEMANTICS.md with the smallest failing case of each failing rule. Exits with status 0 when "
+        "the target conforms, 1 when it does not, 2 for a bad command line.",
     )
-    parser.add_argument(
-        "--adapter",
-        required=True,
-        metavar="MODULE:FUNCTION",
-        help="the adapter to check, e.g. my_tests:adapter",
-    )
-    parser.add_argument("--seed", type=int, default=0, help="the seed of the generated cases (default: 0)")
-    parser.add_argument("--examples", type=int, help="how many generated cases to run (default: 300)")
-    parser.add_argument(
-        "--rule", action="append", dest="rules", metavar="ID", help="report only this rule; may be repeated"
-    )
+    add_arguments(parser)
     parser.set_defaults(handler=_run_conformance)
 
 

@@ -728,6 +728,42 @@ def test_command_passes_the_reference(capsys: pytest.CaptureFixture[str]) -> Non
     assert "S-5   ok" in out
 
 
+def test_command_titles_the_report_with_the_adapter_as_given(capsys: pytest.CaptureFixture[str]) -> None:
+    """The title repeats the --adapter spec; --all-rows shows the rules an adapter cannot show."""
+    command = ["conformance", "--adapter", "listjobs_core:list_service_jobs", "--examples", "0"]
+    status = main([*command, "--all-rows"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert out.splitlines()[0] == "ListServiceJobs conformance of listjobs_core:list_service_jobs"
+    assert "E-1   n/a " in out
+
+
+def test_command_grades_decisions_as_advisories_unless_strict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An adapter that differs from the reference only in a decision exits 0, and 1 with --strict;
+    --skip leaves that rule out, and then --strict passes too."""
+    (tmp_path / "shares_values.py").write_text(
+        "from listjobs_core import list_service_jobs\n"
+        "def adapter(jobs, request):\n"
+        "    response = list_service_jobs(jobs, request)\n"
+        "    by_id = {job['jobId']: job for job in jobs}\n"
+        "    for summary in response['jobSummaryList']:\n"
+        "        for member, value in summary.items():\n"
+        "            if isinstance(value, (dict, list)):\n"
+        "                summary[member] = by_id[summary['jobId']][member]\n"
+        "    return response\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    command = ["conformance", "--adapter", "shares_values:adapter", "--examples", "20"]
+    assert main(command) == 0
+    assert "differs from the reference's decisions on W-3" in capsys.readouterr().out
+    assert main([*command, "--strict"]) == 1
+    assert "W-3   FAIL" in capsys.readouterr().out
+    assert main([*command, "--strict", "--skip", "W-3"]) == 0
+
+
 def test_command_fails_a_broken_adapter_as_a_subprocess(tmp_path: Path) -> None:
     """``python -m listjobs_core conformance`` exits 1 with the table for a failing adapter."""
     (tmp_path / "quick_emulator.py").write_text(
