@@ -514,6 +514,33 @@ def test_a_decision_broken_at_the_endpoint_passes_unless_strict() -> None:
     assert "Differs from the reference's decision (the bounds are strict)" in str(report)
 
 
+class CrashingOnNameFilters(ReferenceService):
+    """A bug on one path: every listing with a JOB_NAME filter raises inside the endpoint (a 500)."""
+
+    def list_service_jobs(self, request: object) -> dict[str, Any]:
+        filters = request.get("filters") if isinstance(request, dict) else None
+        if isinstance(filters, list) and any(
+            isinstance(item, dict) and item.get("name") == "JOB_NAME" for item in filters
+        ):
+            raise KeyError("jobName")
+        return super().list_service_jobs(request)
+
+
+def test_an_endpoint_that_crashes_gets_one_line_not_a_wall_of_rules() -> None:
+    """500 answers are one line above the table, with the first request that met one; no rule is failed
+    for them, not even the message rules of the refusals that crashed too."""
+    with serving(CrashingOnNameFilters([])) as url:
+        report = check_endpoint(url, examples=EXAMPLES)
+    assert not report.ok
+    assert report.failed_rules == (), str(report)
+    assert [crash.what for crash in report.crashes] == ["answered HTTP 500"]
+    assert re.search(
+        r"^CRASH: the endpoint answered HTTP 500 on \d+ of \d+ calls; first: ", str(report), re.M
+    )
+    assert report.row("S-5").result == "crash"
+    assert report.row("S-1").result == "ok"
+
+
 class StatusesThatNeverSettle(ReferenceService):
     """A scheduler that never rests: a job waiting to run says, each time it is described, which attempt
     to place it is under way."""

@@ -150,7 +150,7 @@ def _full_run(run: EndpointRun, examples: int) -> None:
     check_descriptions(run)
     discover(run)
     check_the_wire(run)
-    validation_cases(run, run.current_jobs())
+    validation_cases(run)
     designed_listings(run)
     token_cases(run)
     generated_listings(run, examples)

@@ -13,8 +13,13 @@ each call checks the wire:
   ``x-amzn-ErrorType`` header, a JSON object body whose ``__type`` names the same type and whose
   ``message`` reads ``Error executing request, Exception : <text>, RequestId: <uuid>`` (the observed
   form), and that request id is the response's own (H-3).
-- A 5xx answer to a request the contract answers is a crash (see ``_report``): recorded once, not
-  failed under every rule whose case meets it.
+- A 5xx answer is a crash (see ``_report``): a fault of the endpoint, recorded once, and not failed
+  under every rule whose case meets it (not under E-1 or a message rule either, when the request was one
+  to refuse).
+
+Whether the contract refuses a request is the reference's verdict over the same jobs. The reference
+cannot read the endpoint's own tokens, so a request that carries a token the endpoint issued is judged
+without it: the token's own rules (T-3, T-4, P-3) are the judging code's to check.
 
 A listing that names a job the kit does not know (submitted by someone else, or just now) cannot be
 judged: the ids are kept in ``unknown_ids``, and the caller describes them and judges the case again.
@@ -53,6 +58,7 @@ class EndpointImplementation:
         self.known_jobs = known_jobs
         self.unknown_ids: set[str] = set()
         self._request_ids = request_ids
+        self._issued_tokens: set[str] = set()
 
     @property
     def chooses_jobs(self) -> bool:
@@ -64,17 +70,25 @@ class EndpointImplementation:
         log.calls += 1
         answer = self.client.call("ListServiceJobs", request)
         check_request_id(answer, self._request_ids, log, request)
-        refusal = _expected_refusal(jobs, request)
+        refusal = _expected_refusal(jobs, self._without_issued_token(request))
         if answer.status == 200:
+            if isinstance(answer.data, Mapping) and isinstance(answer.data.get("nextToken"), str):
+                self._issued_tokens.add(answer.data["nextToken"])
             return self._read(answer, jobs, request, log)
         shown = answer.shown()
         message = answer.error_message() or ""
-        if answer.status >= 500 and refusal is None:
+        if answer.status >= 500:
             log.crash(f"answered HTTP {answer.status}", shown, jobs=(), request=request)
             return Rejection(shown, message, crash=True, error_type=answer.error_type() or "")
         if refusal is not None:
             _check_client_exception(answer, log, request, refusal)
         return Rejection(shown, message, error_type=answer.error_type() or "")
+
+    def _without_issued_token(self, request: Any) -> Any:
+        token = request.get("nextToken") if isinstance(request, Mapping) else None
+        if isinstance(token, str) and token in self._issued_tokens:
+            return {name: value for name, value in request.items() if name != "nextToken"}
+        return request
 
     def _read(
         self, answer: HttpAnswer, jobs: Sequence[Mapping[str, Any]], request: Any, log: CaseLog

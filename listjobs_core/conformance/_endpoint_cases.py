@@ -134,10 +134,9 @@ def check_the_wire(run: EndpointRun) -> None:
                 )
 
 
-def validation_cases(run: EndpointRun, jobs: Iterable[Mapping[str, Any]]) -> None:
+def validation_cases(run: EndpointRun) -> None:
     """The refusals of ``vectors.json`` (V-1 to V-11), sent to the run's queue as raw JSON. A refusal does
-    not depend on the jobs, so no stable snapshot is needed."""
-    known = tuple(dict(job) for job in jobs)
+    not depend on the jobs, so the cases need neither jobs nor a stable snapshot."""
     for vector in load_vectors():
         if not vector.rule.startswith("V-"):
             continue
@@ -148,7 +147,7 @@ def validation_cases(run: EndpointRun, jobs: Iterable[Mapping[str, Any]]) -> Non
         )
         if not steps:
             continue
-        case = Case(vector.id, vector.rule, vector.title, known, steps, decision=vector.decision)
+        case = Case(vector.id, vector.rule, vector.title, (), steps, decision=vector.decision)
         run.designed += 1
         with run.tally.case(f"vectors.json {vector.id} over the wire: {vector.title}", vector.rule) as log:
             run_case(run.implementation, case, log)
@@ -199,7 +198,7 @@ def _generated(run: EndpointRun, number: int) -> StableCase:
             run.implementation, list_service_jobs, jobs, request, generate_sizes(rng), rng, log
         )
 
-    return StableCase(f"generated listing {number} (seed {run.seed})", None, ("S-1",), body)
+    return StableCase(f"generated listing {number} (seed {run.seed})", None, (), body)
 
 
 def token_cases(run: EndpointRun) -> None:
@@ -307,10 +306,12 @@ def changing_traversals(run: EndpointRun) -> None:
             check_submit_answer(run, request, answer, log)
 
     def terminate_listed(page: list[str]) -> None:
-        if page:
-            answer = run.client.call("TerminateServiceJob", {"jobId": page[0], "reason": TERMINATION_REASON})
-            if answer.status == 200 and page[0] in run.submitted:
-                run.terminated.add(page[0])
+        # Only a job of the run's own: a given queue may hold other people's jobs.
+        own = [job_id for job_id in page if job_id in run.submitted]
+        if own:
+            answer = run.client.call("TerminateServiceJob", {"jobId": own[0], "reason": TERMINATION_REASON})
+            if answer.status == 200:
+                run.terminated.add(own[0])
 
     statuses = [str(job.get("status")) for job in run.current_jobs() if run.in_queue(job)]
     common = max(sorted(set(statuses)), key=statuses.count) if statuses else "SUBMITTED"

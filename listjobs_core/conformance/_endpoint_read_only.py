@@ -34,7 +34,7 @@ def read_only_checks(run: EndpointRun) -> None:
     where = f"listings of queue {run.job_queue}" if run.job_queue else "listings without a queue"
     run.notes.append(f"read-only: nothing was submitted, terminated or created; {where}")
     check_the_wire(run)
-    validation_cases(run, ())
+    validation_cases(run)
     token: str | None = None
     first_request: dict[str, Any] | None = None
     for request in _requests(run):

@@ -35,8 +35,10 @@ from ._rules import DECISION, Coverage, Rule, TargetKind
 
 __all__ = ["CaseLog", "Crash", "Failure", "Report", "RuleRow", "Tally"]
 
-# Values longer than this are cut in the printed report (the Failure keeps them whole).
+# Values longer than this are cut in the printed report (the Failure keeps them whole), and no more jobs
+# than this are printed for one case.
 _MAX_SHOWN = 1500
+_MAX_JOBS_SHOWN = 12
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -67,7 +69,9 @@ class Failure:
         lines = [f"    case      {self.case}", f"    why       {self.reason}"]
         if self.jobs:
             lines.append(f"    jobs      {_shown(self.jobs[0])}")
-            lines.extend(f"              {_shown(job)}" for job in self.jobs[1:])
+            lines.extend(f"              {_shown(job)}" for job in self.jobs[1:_MAX_JOBS_SHOWN])
+            if len(self.jobs) > _MAX_JOBS_SHOWN:
+                lines.append(f"              ... and {len(self.jobs) - _MAX_JOBS_SHOWN} more jobs")
         else:
             lines.append("    jobs      (none)")
         lines.append(f"    request   {_shown(self.request)}")
