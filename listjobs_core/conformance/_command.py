@@ -23,6 +23,7 @@ from ._rules import rule_ids
 
 __all__ = ["add_arguments", "load_adapter", "run_conformance"]
 
+_DEFAULT_TIMEOUT = 10.0
 # The options that only mean something for an endpoint.
 _ENDPOINT_OPTIONS = ("region", "profile", "job_queue", "read_only", "allow_remote", "timeout")
 
@@ -86,7 +87,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="allow submitting jobs to an endpoint that is not on this machine (loopback)",
     )
     endpoint.add_argument(
-        "--timeout", type=float, default=10.0, help="seconds to wait for each HTTP response (default: 10)"
+        "--timeout",
+        type=float,
+        help=f"seconds to wait for each HTTP response (default: {_DEFAULT_TIMEOUT:g})",
     )
 
 
@@ -166,7 +169,7 @@ def _run_endpoint(args: argparse.Namespace) -> int:
             skip=args.skip,
             seed=args.seed,
             examples=examples,
-            timeout=args.timeout,
+            timeout=_DEFAULT_TIMEOUT if args.timeout is None else args.timeout,
         )
     except (ValueError, MissingDependency, EndpointUnreachable) as error:
         raise CommandError(str(error)) from None
@@ -175,7 +178,4 @@ def _run_endpoint(args: argparse.Namespace) -> int:
 
 
 def _given(args: argparse.Namespace, name: str) -> bool:
-    value = getattr(args, name)
-    if name == "timeout":
-        return bool(value != 10.0)
-    return value not in (None, False)
+    return getattr(args, name) not in (None, False)

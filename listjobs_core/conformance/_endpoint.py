@@ -144,10 +144,11 @@ def _full_run(run: EndpointRun, examples: int) -> None:
     """Steps 2 to 4 of the module documentation."""
     if not probe(run) or not set_up_queues(run) or not submit_planned_jobs(run):
         return
+    if not check_descriptions(run):
+        return
     terminate_planned_jobs(run)
     check_client_tokens(run)
     check_refused_submits(run)
-    check_descriptions(run)
     discover(run)
     check_the_wire(run)
     validation_cases(run)

@@ -159,14 +159,7 @@ def _submit_planned(run: EndpointRun, planned: PlannedJob, log: CaseLog) -> bool
             f"SubmitServiceJob is not implemented at {run.client.url} (HTTP {answer.status}): run with "
             "--read-only to check the listings of the jobs already there"
         )
-        log.fail(
-            "H-1",
-            f"SubmitServiceJob is answered HTTP {answer.status} at its requestUri",
-            jobs=(),
-            request=request,
-            expected="an answer from the operation",
-            got=answer.shown(),
-        )
+        _fail_operation(log, "SubmitServiceJob", request, answer)
         return False
     if answer.status != 200 and (share or quota):
         plain = submit_request(planned.name, queue)
@@ -193,6 +186,18 @@ def _submit_planned(run: EndpointRun, planned: PlannedJob, log: CaseLog) -> bool
         if isinstance(arn, str) and ":job-queue/" in arn:
             run.queues = Queues(run.queues.name, arn, run.queues.other)
     return True
+
+
+def _fail_operation(log: CaseLog, operation: str, request: Any, answer: HttpAnswer) -> None:
+    """H-1: an operation of the model is not answered at its requestUri."""
+    log.fail(
+        "H-1",
+        f"{operation} is answered HTTP {answer.status} at its requestUri",
+        jobs=(),
+        request=request,
+        expected="an answer from the operation",
+        got=answer.shown(),
+    )
 
 
 def check_submit_answer(
@@ -290,10 +295,17 @@ def terminate_planned_jobs(run: EndpointRun) -> None:
     """Terminate the jobs ``_plan`` marks, so that statuses differ; H-6 on the way."""
     job_ids = [job_id for job_id, planned in run.planned if planned.terminate]
     with run.tally.case("TerminateServiceJob", "H-6") as log:
-        log.check("H-6")
+        log.check("H-6", "H-1")
         for job_id in job_ids:
             request = {"jobId": job_id, "reason": TERMINATION_REASON}
             answer = run.operation("TerminateServiceJob", request, log)
+            if answer.status in NOT_IMPLEMENTED:
+                _fail_operation(log, "TerminateServiceJob", request, answer)
+                run.notes.append(
+                    f"TerminateServiceJob is not implemented (HTTP {answer.status}): no job of the run "
+                    "changes status, and none can be terminated after the run"
+                )
+                return
             if answer.status == 200:
                 run.terminated.add(job_id)
             else:
@@ -357,12 +369,21 @@ def _settle(run: EndpointRun, job_ids: list[str]) -> dict[str, dict[str, Any]]:
     return latest
 
 
-def check_descriptions(run: EndpointRun) -> None:
-    """H-5 and H-4 on each job the run submitted as DescribeServiceJob shows it, and an unknown jobId."""
+def check_descriptions(run: EndpointRun) -> bool:
+    """H-5 and H-4 on each job the run submitted as DescribeServiceJob shows it, and an unknown jobId;
+    False when the endpoint has no DescribeServiceJob, without which no listing can be judged."""
     with run.tally.case("DescribeServiceJob", "H-5") as log:
-        log.check("H-5", "H-4")
+        log.check("H-5", "H-4", "H-1")
         for job_id, planned in run.planned:
-            answer = run.operation("DescribeServiceJob", {"jobId": job_id}, log)
+            request = {"jobId": job_id}
+            answer = run.operation("DescribeServiceJob", request, log)
+            if answer.status in NOT_IMPLEMENTED:
+                _fail_operation(log, "DescribeServiceJob", request, answer)
+                run.problems.append(
+                    f"DescribeServiceJob is not implemented at {run.client.url} (HTTP {answer.status}): the "
+                    "run cannot see its jobs; run with --read-only to check the listings of the jobs there"
+                )
+                return False
             job = answer.data if answer.status == 200 and isinstance(answer.data, dict) else None
             if job is None:
                 _fail_description(log, job_id, "is not described", answer.shown())
@@ -380,6 +401,7 @@ def check_descriptions(run: EndpointRun) -> None:
                 got=answer.shown(),
                 decision_part=True,
             )
+    return True
 
 
 # The members DescribeServiceJobResponse requires, but startedAt, which a job that has not started lacks.
