@@ -145,8 +145,8 @@ class Implementation(Protocol):
     ``call(jobs, request, log)`` answers ``request`` over ``jobs``, checks what every call and every
     response obey (recording failures in ``log``), and returns the outcome. ``chooses_jobs`` is true when
     the kit chooses the jobs of each call (an adapter); false when the implementation holds its own and
-    ``jobs`` is only what the kit knows of them (an endpoint). ``reorders_jobs``: whether passing the same
-    jobs in another order means anything to it.
+    ``jobs`` is only what the kit knows of them (an endpoint), which the kit can then neither reorder nor
+    leave out.
     """
 
     @property

@@ -342,23 +342,28 @@ def _order_failure(
     return Diagnosis("O-2" if by_name else "O-1", reason + why, specific=True, decision_part=as_aws_states)
 
 
-def follows_aws_order(listed: Sequence[Mapping[str, Any]], by_name: bool) -> bool:
+def follows_aws_order(
+    listed: Sequence[Mapping[str, Any]], by_name: bool, *, versions_known: bool = True
+) -> bool:
     """Whether a listing is in an order AWS allows: "sorted by the createdAt field, with the most recent
     jobs being first" (seed), and with JOB_NAME "grouped by the job name and version" (each group's jobs
-    together, newest first within it). Jobs without createdAt are left out (O-3 is a decision)."""
+    together, newest first within it). Jobs without createdAt are left out (O-3 is a decision).
+
+    Without ``versions_known`` (summaries carry no version), a JOB_NAME listing is only checked for each
+    name's jobs coming together: where one version group ends and the next begins cannot be seen."""
     runs: list[list[Mapping[str, Any]]] = [list(listed)]
     if by_name:
         groups: dict[tuple[str, Any], list[Mapping[str, Any]]] = {}
         previous: tuple[str, Any] | None = None
         for job in listed:
-            key = (job["jobName"], job.get("version", 0))
+            key = (job["jobName"], job.get("version", 0) if versions_known else None)
             if key != previous:
                 if key in groups:  # the group is split in two
                     return False
                 groups[key] = []
                 previous = key
             groups[key].append(job)
-        runs = list(groups.values())
+        runs = list(groups.values()) if versions_known else []
     for run in runs:
         times = [job["createdAt"] for job in run if isinstance(job.get("createdAt"), int)]
         if any(newer < older for newer, older in zip(times, times[1:], strict=False)):

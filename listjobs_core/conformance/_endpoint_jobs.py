@@ -465,7 +465,11 @@ def discover(run: EndpointRun) -> None:
     new = found - run.known
     if new:
         run.known |= new
-        run.notes.append(f"{len(new)} jobs already listed in the queue are judged along with the run's own")
+        run.notes.append(
+            f"{len(new)} jobs already listed in the queue are judged along with the run's own, as "
+            "DescribeServiceJob shows them (so with version 0, should the endpoint group JOB_NAME "
+            "listings by versions of its own)"
+        )
         run.invalidate()
 
 

@@ -377,6 +377,7 @@ class Tally:
         self._kind = kind
         self._strict = strict
         self._counts = {rule.id: _Counts() for rule in self._rules}
+        self._by_id = {rule.id: rule for rule in self._rules}
         self._crashes: dict[str, tuple[int, Failure]] = {}
         self.cases = 0
         self.calls = 0
@@ -395,7 +396,6 @@ class Tally:
         for what, crash in log.crashes:
             count, first = self._crashes.get(what, (0, crash))
             self._crashes[what] = (count + 1, first)
-        by_id = {rule.id: rule for rule in self._rules}
         for rule_id in log.checked:
             counts = self._counts.get(rule_id)
             if counts is None:
@@ -406,7 +406,7 @@ class Tally:
                 if log.crashes:
                     counts.crashed += 1
                 continue
-            if by_id[rule_id].source == DECISION or failure.decision_part:
+            if self._by_id[rule_id].source == DECISION or failure.decision_part:
                 counts.advisories += 1
                 if _smaller(failure, counts.smallest_advisory, rule_id):
                     counts.smallest_advisory = failure

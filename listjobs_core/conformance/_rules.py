@@ -224,8 +224,8 @@ RULES: tuple[Rule, ...] = (
         "JOB_NAME: by jobName (code points), version, newest first, jobId",
         AWS,
         "the order of the name groups (code points, then version); equal createdAt by jobId",
-        endpoint=_part("every version is 0"),
-        read_only=_part("each name's jobs together, newest first"),
+        endpoint=_part("a job's version is taken as 0: the service model has no version member"),
+        read_only=_part("each name's jobs together"),
     ),
     Rule(
         "O-3",
