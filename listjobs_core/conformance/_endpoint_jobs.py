@@ -36,6 +36,7 @@ __all__ = [
     "check_client_tokens",
     "check_descriptions",
     "check_refused_submits",
+    "check_submit_answer",
     "clean_up",
     "discover",
     "set_up_queues",

@@ -164,7 +164,10 @@ class Report:
     per rule, and ``str()``: a table followed by the smallest failing case of every failing rule.
 
     ``ok`` is true when the run could be made, nothing crashed and every AWS-sourced rule that was checked
-    passes; with ``strict``, every difference from a decision of the reference fails it too.
+    passes; with ``strict``, every difference from a decision of the reference fails it too. ``target``
+    names the adapter or the endpoint's URL as given; ``kind`` says which it was. For an endpoint,
+    ``vector_cases`` counts the designed cases and ``generated_cases`` the generated listings; ``notes``
+    say which queue the run used and what it left; ``calls`` counts the calls judged.
     """
 
     rows: tuple[RuleRow, ...]
