@@ -593,6 +593,8 @@ def test_moto_without_the_plugin_is_reported_as_not_implementing_list_service_jo
         flags=re.MULTILINE,
     ), out
     assert "FAILED: the run could not be made" in out
+    assert "(41 rules not reached: the run stopped at the problem above)" in out
+    assert len(out.splitlines()) < 25
 
 
 def test_nothing_is_submitted_to_a_remote_endpoint_without_allow_remote(

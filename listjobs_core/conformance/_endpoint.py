@@ -124,7 +124,7 @@ def check_endpoint(
         finally:
             client.close()
     elapsed = time.perf_counter() - started
-    run.notes.append(f"{client.requests} HTTP requests in {elapsed:.1f} s")
+    run.notes.append(f"{_count(client.requests, 'HTTP request')} in {elapsed:.1f} s")
     return Report(
         tally.rows(),
         url,
@@ -156,3 +156,7 @@ def _full_run(run: EndpointRun, examples: int) -> None:
     token_cases(run)
     generated_listings(run, examples)
     changing_traversals(run)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")

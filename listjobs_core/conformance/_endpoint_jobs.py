@@ -24,14 +24,13 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from ._endpoint_run import EndpointRun
+from ._endpoint_run import NOT_IMPLEMENTED, EndpointRun
 from ._generate import STATUSES
 from ._http import EndpointUnreachable, HttpAnswer
 from ._plan import PLANNED_JOBS, TERMINATION_REASON, PlannedJob, Queues, submit_request
 from ._report import CaseLog
 
 __all__ = [
-    "NOT_IMPLEMENTED",
     "PREFIX",
     "check_client_tokens",
     "check_descriptions",
@@ -46,8 +45,6 @@ __all__ = [
 ]
 
 PREFIX = "listjobs-conformance"
-# The answers that say an operation is not there at all.
-NOT_IMPLEMENTED = frozenset({404, 405, 501})
 # How long a terminated job may take to show FAILED, and how often it is looked at meanwhile.
 _SETTLE_SECONDS = 10.0
 _SETTLE_PAUSE = 0.05

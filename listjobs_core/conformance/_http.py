@@ -101,7 +101,7 @@ class HttpAnswer:
         """How the report shows this answer: the JSON body, else the status and the start of the body."""
         if self.data is not None and 200 <= self.status < 300:
             return self.data
-        text = self.body[:300].decode("utf-8", "replace")
+        text = " ".join(self.body[:300].decode("utf-8", "replace").split())
         return f"HTTP {self.status}: {text}"
 
 

@@ -228,14 +228,18 @@ class Report:
         for crash in self.crashes[:1]:
             lines.append(str(crash.first))
         lines += ["", f"{'rule':<6}{'result':<9}{'source':<16}{'cases':>5}{'failures':>10}  what"]
-        hidden = 0
+        hidden = unreached = 0
         for row in self.rows:
             if not row.checkable and not all_rows:
                 hidden += 1
-                continue
-            lines.append(_table_line(row))
+            elif self.problems and row.result == "-" and not all_rows:
+                unreached += 1
+            else:
+                lines.append(_table_line(row))
         if hidden:
             lines.append(f"({hidden} rules that cannot be checked for {_kind_phrase(self.kind)} not shown)")
+        if unreached:
+            lines.append(f"({unreached} rules not reached: the run stopped at the problem above)")
         lines += ["", self._verdict(checked, failing, differing)]
         for row in failing:
             lines += ["", _details_heading(row, advisory=row.failures == 0)]
@@ -255,7 +259,7 @@ class Report:
         mode = "read-only, " if self.kind == "read-only endpoint" else ""
         return (
             f"over the wire, {mode}{self.vector_cases} designed cases, {self.generated_cases} generated "
-            f"listings (seed {self.seed}), {self.calls} calls"
+            f"listings (seed {self.seed}), {self.calls} {'call' if self.calls == 1 else 'calls'} judged"
         )
 
     def _verdict(self, checked: list[RuleRow], failing: list[RuleRow], differing: list[RuleRow]) -> str:
