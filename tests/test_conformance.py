@@ -80,8 +80,10 @@ def same_query(bound: Any, binding: Any) -> bool:
 class Independent:
     """ListServiceJobs written plainly from the contract: filter everything, sort everything, slice.
 
-    ``tokens`` is ``"signed"`` (base64 JSON of the last key and the query, with a SHA-256 check) or
-    ``"registry"`` (a random id per page, its cursor held in a dict). ``broken`` names one rule to break.
+    ``tokens`` is ``"signed"`` (base64 JSON of the last key and the query, with a SHA-256 check),
+    ``"registry"`` (a random id per page, its cursor held in a dict) or ``"padded"`` (padded base64 of the
+    JSON and its check, decoded leniently, so a token whose cut-off last character was padding still
+    works). ``broken`` names one rule to break.
     """
 
     tokens: str = "signed"
@@ -174,6 +176,8 @@ class Independent:
         name, value = the_filter
         if name in ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME"):
             member = "shareIdentifier" if name == "SHARE_IDENTIFIER" else "quotaShareName"
+            if self.broken == "share filters ignore jobStatus":
+                status = None
             return job.get(member) == value and (status is None or job.get("status") == status)
         if self.broken == "status not overridden by a filter" and job.get("status") != (status or "RUNNING"):
             return False
@@ -181,6 +185,9 @@ class Independent:
             fold: Callable[[str], str] = (
                 (lambda text: text) if self.broken == "case-sensitive names" else str.casefold
             )
+            if self.broken == "every * a wildcard":
+                pattern = ".*".join(re.escape(part.casefold()) for part in value.split("*"))
+                return re.fullmatch(pattern, job["jobName"].casefold(), re.DOTALL) is not None
             if value.endswith("*"):
                 return fold(job["jobName"]).startswith(fold(value[:-1]))
             return fold(job["jobName"]) == fold(value)
@@ -197,7 +204,10 @@ class Independent:
 
         def by_age(job: Job) -> tuple[Any, ...]:
             created = job.get("createdAt")
-            return (created is None, 0 if created is None else sign * created, job["jobId"])
+            newest_first = 0 if created is None else sign * created
+            if self.broken == "shorter jobIds first among equal createdAt":
+                return (created is None, newest_first, len(job["jobId"]), job["jobId"])
+            return (created is None, newest_first, job["jobId"])
 
         if the_filter is not None and the_filter[0] == "JOB_NAME":
             return lambda job: (job["jobName"], job.get("version", 0), *by_age(job))
@@ -213,6 +223,8 @@ class Independent:
             return token
         payload = json.dumps({"after": cursor, "query": binding}).encode()
         check = hashlib.sha256(b"independent" + payload).hexdigest()[:16]
+        if self.tokens == "padded":
+            return base64.urlsafe_b64encode(payload + b"\n" + check.encode()).decode()
         return base64.urlsafe_b64encode(payload).decode() + "." + check
 
     def _decode(self, token: Any, binding: Any) -> Any:
@@ -224,6 +236,16 @@ class Independent:
             if token not in self.registry:
                 raise EmulatorError("unknown nextToken")
             after, bound = self.registry[token]
+        elif self.tokens == "padded":
+            try:
+                decoded = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            except ValueError:
+                raise EmulatorError("malformed nextToken") from None
+            payload, _, check = decoded.rpartition(b"\n")
+            if hashlib.sha256(b"independent" + payload).hexdigest()[:16].encode() != check:
+                raise EmulatorError("altered nextToken")
+            data = json.loads(payload)
+            after, bound = data["after"], data["query"]
         else:
             encoded, _, check = token.rpartition(".")
             try:
@@ -376,6 +398,8 @@ MUTANTS: list[tuple[str, str, set[str]]] = [
     ("tokens not bound to the query", "T-3", {"T-3"}),
     ("members beyond the summary echoed", "W-2", {"W-2"}),
     ("nextToken on a full last page", "P-2", {"P-2"}),
+    ("share filters ignore jobStatus", "S-4", {"S-4"}),
+    ("every * a wildcard", "S-6", {"S-6"}),
 ]
 
 
@@ -384,13 +408,13 @@ MUTANTS: list[tuple[str, str, set[str]]] = [
 def test_each_mutant_fails_its_rule_and_only_it(
     broken: str, rule: str, reported: set[str], tokens: str
 ) -> None:
-    """An implementation with one rule broken fails that rule, is not blamed for the rules its bug merely
-    spoils, and the report shows a small case of it."""
-    report = check(Independent(tokens, broken), examples=EXAMPLES)
+    """An implementation with one rule broken fails that rule (in strict mode, which grades decisions too),
+    is not blamed for the rules its bug merely spoils, and the report shows a small case of it."""
+    report = check(Independent(tokens, broken), examples=EXAMPLES, strict=True)
     assert not report.ok
     assert rule in report.failed_rules, str(report)
     assert set(report.failed_rules) <= reported, str(report)
-    smallest = report.row(rule).smallest
+    smallest = report.row(rule).example
     assert smallest is not None and len(smallest.jobs) <= 9
     assert f"{rule}: " in str(report)
 
@@ -401,8 +425,8 @@ def test_each_mutant_fails_its_rule_and_only_it(
 )
 def test_generated_cases_catch_mutants_too(broken: str, rule: str) -> None:
     """Beyond the vectors, generated cases fail the mutant, and the kit names the same rule for them."""
-    vectors_only = check(Independent("signed", broken), examples=0, rules=[rule]).row(rule).failures
-    with_generated = check(Independent("signed", broken), examples=150, rules=[rule]).row(rule).failures
+    vectors_only = check(Independent("signed", broken), examples=0, rules=[rule]).row(rule).differences
+    with_generated = check(Independent("signed", broken), examples=150, rules=[rule]).row(rule).differences
     assert with_generated > vectors_only
 
 
@@ -421,7 +445,7 @@ def test_generated_cases_catch_mutants_too(broken: str, rule: str) -> None:
 def test_wrapped_reference_mutant_fails_its_rule(adapter: Callable[..., Any], rules: tuple[str, ...]) -> None:
     """Breaking one rule of the reference from outside is caught and named: echoing whole jobs also
     shares their nested values (W-3), and the service's messages are fixed for V-6 and V-8 only."""
-    report = check(adapter, examples=20)
+    report = check(adapter, examples=20, strict=True)
     assert report.failed_rules == rules, str(report)
 
 
@@ -429,7 +453,8 @@ def test_naive_moto_style_adapter_fails_with_a_readable_report() -> None:
     """The quick emulator fails many rules, and the report says which, with a small case for each."""
     report = check(naive_moto_style, examples=40)
     assert not report.ok
-    assert {"S-5", "S-7", "O-1", "P-1", "W-2", "V-6"} <= set(report.failed_rules)
+    assert {"S-5", "O-1", "P-1", "W-2", "V-6"} <= set(report.failed_rules)
+    assert "S-7" in report.differing_rules
     text = str(report)
     assert text.count("\n") > 50
     assert "FAILED:" in text
@@ -438,6 +463,113 @@ def test_naive_moto_style_adapter_fails_with_a_readable_report() -> None:
         assert f"    {label:<10}" in text
     assert report.row("S-1").result == "ok"
     assert report.row("E-1").result == "n/a"
+
+
+def test_each_mutant_is_illustrated_by_a_case_written_for_its_rule() -> None:
+    """The case shown for a failing rule is one of its own vectors, not one written for another rule."""
+    report = check(Independent("signed", "share filters ignore jobStatus"), examples=EXAMPLES)
+    example = report.row("S-4").example
+    assert example is not None and example.case.startswith("vectors.json S-4-"), str(report)
+
+
+# --- grading by source ------------------------------------------------------------------------------------
+
+
+def test_a_broken_aws_rule_fails_and_a_broken_decision_is_an_advisory() -> None:
+    """Breaking a rule AWS states fails the report; deciding otherwise than the reference where AWS is
+    silent passes it, with an advisory that strict mode turns into a failure."""
+    aws = check(Independent("signed", "case-sensitive names"), examples=EXAMPLES)
+    assert not aws.ok
+    assert aws.failed_rules == ("S-5",)
+    decision = check(Independent("signed", "inclusive created-at bounds"), examples=EXAMPLES)
+    assert decision.ok, str(decision)
+    assert (decision.failed_rules, decision.differing_rules) == ((), ("S-7",))
+    assert decision.row("S-7").result == "differs"
+    text = str(decision)
+    heading = "S-7: BEFORE_CREATED_AT and AFTER_CREATED_AT are strict bounds. Differs from the reference's "
+    assert heading + "decision (the bounds are strict)" in text
+    assert "(advisory; fails with strict)" in text
+    strict = check(Independent("signed", "inclusive created-at bounds"), examples=EXAMPLES, strict=True)
+    assert not strict.ok
+    assert strict.failed_rules == ("S-7",)
+    assert strict.row("S-7").result == "FAIL"
+
+
+def reference_differing_only_in_decisions(jobs: list[Job], request: Request) -> dict[str, Any]:
+    """The reference, but where AWS is silent it decides otherwise: an empty jobQueue names no queue and is
+    answered (V-2), and summaries hold the jobs' own nested values (W-3)."""
+    if isinstance(request, dict) and request.get("jobQueue") == "":
+        request = {name: value for name, value in request.items() if name != "jobQueue"}
+    return reference_sharing_values(jobs, request)
+
+
+def test_an_implementation_differing_only_in_decisions_passes_unless_strict() -> None:
+    """Every AWS rule holds, so the report is ok and names the two decisions it differs from."""
+    report = check(reference_differing_only_in_decisions, examples=EXAMPLES)
+    assert report.ok, str(report)
+    assert report.differing_rules == ("V-2", "W-3")
+    strict = check(reference_differing_only_in_decisions, examples=EXAMPLES, strict=True)
+    assert not strict.ok
+    assert strict.failed_rules == ("V-2", "W-3")
+
+
+def test_a_tie_break_of_its_own_differs_only_from_the_decision_part_of_an_aws_rule() -> None:
+    """O-1 is AWS's (newest first) with a decision (equal createdAt by jobId): another tie-break is an
+    advisory of O-1 and O-2, not a failure."""
+    report = check(Independent("signed", "shorter jobIds first among equal createdAt"), examples=EXAMPLES)
+    assert report.ok, str(report)
+    assert "O-1" in report.differing_rules
+    assert set(report.differing_rules) <= {"O-1", "O-2"}
+    assert "equal createdAt by ascending jobId" in str(report)
+
+
+# --- crashes ---------------------------------------------------------------------------------------------
+
+
+def reference_reading_created_at(jobs: list[Job], request: Request) -> dict[str, Any]:
+    """The reference, after sorting by ``job["createdAt"]``: a KeyError for any job without one."""
+    sorted(jobs, key=lambda job: job["createdAt"])
+    return list_service_jobs(jobs, request)
+
+
+def test_a_crash_is_one_line_above_the_table_not_a_failure_of_every_rule() -> None:
+    """KeyError on jobs without createdAt: the report fails, with one line naming the error, how often
+    it happened and the first case, and no rule is blamed for it."""
+    report = check(reference_reading_created_at, examples=EXAMPLES)
+    assert not report.ok
+    assert report.failed_rules == ()
+    assert [crash.what for crash in report.crashes] == ["raised KeyError"]
+    lines = str(report).splitlines()
+    crash = r"CRASH: the adapter raised KeyError on \d+ of \d+ calls; first: KeyError: 'createdAt'"
+    assert re.fullmatch(crash, lines[2])
+    assert lines[3].startswith("    case      vectors.json ")
+    assert "FAILED: the implementation crashed (see above)" in lines
+
+
+def test_an_adapter_with_the_wrong_signature_gets_one_line_not_a_wall_of_rules() -> None:
+    """Every call raises TypeError: one line says so, and no rule fails, its message checks included."""
+
+    def one_argument(jobs: list[Job]) -> dict[str, Any]:
+        return {"jobSummaryList": []}
+
+    report = check(one_argument, examples=EXAMPLES)  # type: ignore[arg-type]
+    text = str(report)
+    assert not report.ok
+    assert report.failed_rules == ()
+    assert "CRASH: the adapter raised TypeError on " in text
+    assert "takes 1 positional argument but 2 were given" in text
+    assert len(text.splitlines()) < 70
+    assert report.row("S-5").result == "crash"
+
+
+def test_a_changed_token_that_still_decodes_is_reported_as_such() -> None:
+    """Padded base64 tokens decoded leniently accept a token whose cut-off last character was padding:
+    T-4 fails, and says why."""
+    report = check(Independent("padded"), examples=EXAMPLES, strict=True)
+    assert report.failed_rules == ("T-4",), str(report)
+    example = report.row("T-4").example
+    assert example is not None
+    assert "still decodes to the same bytes as the original, as base64" in example.reason
 
 
 # --- the report ------------------------------------------------------------------------------------------
@@ -457,10 +589,38 @@ def test_one_row_per_rule_of_the_semantics_document() -> None:
     assert [row.id for row in report.rows] == semantics_rule_ids()
 
 
+def semantics_source_tags() -> dict[str, str]:
+    """Each rule id of docs/SEMANTICS.md with the cell of its table's "source tag" column, found by the
+    column's header, so columns may be added or moved."""
+    tags: dict[str, str] = {}
+    column: int | None = None
+    for line in (ROOT / "docs" / "SEMANTICS.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("|---"):
+            continue
+        if not line.startswith("| "):
+            column = None
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+        if cells[0] == "id":
+            column = cells.index("source tag") if "source tag" in cells else None
+        elif re.fullmatch(r"[A-Z]+-\d+", cells[0]):
+            assert column is not None, f"the table of {cells[0]} has no source tag column"
+            tags[cells[0]] = cells[column]
+    return tags
+
+
+def test_every_rule_of_the_semantics_document_has_the_kits_source_tag() -> None:
+    """docs/SEMANTICS.md tags every rule AWS, decision or AWS + decision, as the kit grades it."""
+    tags = semantics_source_tags()
+    assert list(tags) == semantics_rule_ids()
+    assert set(tags.values()) <= {"AWS", "decision", "AWS + decision"}
+    assert tags == {rule.id: rule.tag for rule in RULES}
+
+
 def test_every_checkable_rule_has_a_hand_written_vector() -> None:
     """Each rule the kit can check is pinned by at least one vector of its own."""
     tagged = {case.rule for case in load_vectors()}
-    assert {rule.id for rule in RULES if rule.checkable} <= tagged
+    assert {rule.id for rule in RULES if rule.adapter.checked} <= tagged
 
 
 def test_vector_file_is_versioned_and_shipped_in_the_package() -> None:
@@ -492,6 +652,37 @@ def test_rules_limit_the_report() -> None:
     assert report.ok
     with pytest.raises(ValueError, match="X-1"):
         check(list_service_jobs, rules=["X-1"])
+
+
+def test_skip_leaves_rules_out() -> None:
+    """``skip`` drops rows, beside ``rules``; an unknown id is an error there too."""
+    report = check(list_service_jobs, examples=5, skip=["W-3", "S-7"])
+    ids = [row.id for row in report.rows]
+    assert "W-3" not in ids and "S-7" not in ids and "S-6" in ids
+    both = check(list_service_jobs, examples=0, rules=["S-5", "S-6"], skip=["S-6"])
+    assert [row.id for row in both.rows] == ["S-5"]
+    with pytest.raises(ValueError, match="X-2"):
+        check(list_service_jobs, skip=["X-2"])
+
+
+def test_the_table_shows_sources_and_only_the_rows_the_target_shows() -> None:
+    """Rules an adapter cannot show are left out of the table (and counted), unless all rows are asked
+    for; each row says whether the rule is AWS's or a decision."""
+    report = check(list_service_jobs, examples=0)
+    text, full = str(report), report.render(all_rows=True)
+    assert "rule  result   source          cases  failures  what" in text
+    assert "\nE-1 " not in text
+    assert "(55 rules that cannot be checked for an adapter not shown)" in text
+    assert "E-1   n/a      AWS" in full
+    assert "S-5   ok       AWS " in text
+    assert "S-7   ok       decision " in text
+    assert "O-1   ok       AWS + decision " in text
+
+
+def test_the_title_names_the_adapter_as_given() -> None:
+    """``name`` (the command line passes the --adapter spec) is the report's title, word for word."""
+    report = check(list_service_jobs, examples=0, name="my_emulator:_make.<locals>.adapter")
+    assert str(report).splitlines()[0] == "ListServiceJobs conformance of my_emulator:_make.<locals>.adapter"
 
 
 def test_the_kit_gives_the_adapter_copies_only() -> None:
@@ -535,6 +726,42 @@ def test_command_passes_the_reference(capsys: pytest.CaptureFixture[str]) -> Non
     assert status == 0
     assert "OK: all 39 checked rules pass" in out
     assert "S-5   ok" in out
+
+
+def test_command_titles_the_report_with_the_adapter_as_given(capsys: pytest.CaptureFixture[str]) -> None:
+    """The title repeats the --adapter spec; --all-rows shows the rules an adapter cannot show."""
+    command = ["conformance", "--adapter", "listjobs_core:list_service_jobs", "--examples", "0"]
+    status = main([*command, "--all-rows"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert out.splitlines()[0] == "ListServiceJobs conformance of listjobs_core:list_service_jobs"
+    assert "E-1   n/a " in out
+
+
+def test_command_grades_decisions_as_advisories_unless_strict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An adapter that differs from the reference only in a decision exits 0, and 1 with --strict;
+    --skip leaves that rule out, and then --strict passes too."""
+    (tmp_path / "shares_values.py").write_text(
+        "from listjobs_core import list_service_jobs\n"
+        "def adapter(jobs, request):\n"
+        "    response = list_service_jobs(jobs, request)\n"
+        "    by_id = {job['jobId']: job for job in jobs}\n"
+        "    for summary in response['jobSummaryList']:\n"
+        "        for member, value in summary.items():\n"
+        "            if isinstance(value, (dict, list)):\n"
+        "                summary[member] = by_id[summary['jobId']][member]\n"
+        "    return response\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    command = ["conformance", "--adapter", "shares_values:adapter", "--examples", "20"]
+    assert main(command) == 0
+    assert "differs from the reference's decisions on W-3" in capsys.readouterr().out
+    assert main([*command, "--strict"]) == 1
+    assert "W-3   FAIL" in capsys.readouterr().out
+    assert main([*command, "--strict", "--skip", "W-3"]) == 0
 
 
 def test_command_fails_a_broken_adapter_as_a_subprocess(tmp_path: Path) -> None:

@@ -15,6 +15,14 @@ then checked for what the contract says of every response, whatever the query:
 
 What the kit keeps of an answer is a JSON copy taken before that probe. Tokens are kept as the adapter
 gave them and never compared by text.
+
+A *crash* is a programming error (``KeyError``, ``TypeError``, ``AttributeError`` ...) raised on a request
+the contract answers: an adapter with the wrong signature, or one that reads a member some jobs lack. It is
+recorded once per call (``CaseLog.crash``), and the judging code does not also fail a rule for it, so one
+bug gives one line of the report instead of a failure of every rule whose cases it meets.
+
+The judging code sees the implementation through :class:`Implementation`: ``AdapterImplementation`` here,
+an HTTP endpoint in ``_endpoint_calls``.
 """
 
 from __future__ import annotations
@@ -22,17 +30,23 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias, runtime_checkable
 
+from .. import list_service_jobs
 from ._report import CaseLog
 
 __all__ = [
     "SUMMARY_MEMBERS",
     "Adapter",
+    "AdapterImplementation",
     "Answer",
+    "Implementation",
+    "Malformed",
     "Outcome",
     "Rejection",
+    "as_implementation",
     "call",
+    "read_response",
     "json_copy",
     "page_limit",
     "summary_of",
@@ -64,6 +78,18 @@ _CLIENT_MEMBERS = frozenset({"ResponseMetadata"})
 TOKEN_MAX_CHARACTERS = 1024
 DEFAULT_PAGE_SIZE = 100
 _PROBE = "conformance-probe"
+# Exception types that signal a bug in the implementation rather than a refusal, when raised on a request the
+# contract answers. ValueError and plain Exception are left out: emulators raise them to refuse requests.
+_CRASH_TYPES = (
+    TypeError,
+    LookupError,
+    AttributeError,
+    NameError,
+    ArithmeticError,
+    AssertionError,
+    NotImplementedError,
+    RecursionError,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +109,18 @@ class Answer:
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
-    """The adapter raised: the exception, as text for the report and for message checks."""
+    """The implementation refused: the error, as text for the report and for message checks.
+
+    ``programming_error``: the error is one of Python's own programming errors (``KeyError`` ...), whose
+    message is no refusal's. ``crash``: such an error on a request the contract answers (see the module
+    documentation), already recorded, which no rule is failed for.
+    """
 
     error: str
     text: str
+    crash: bool = False
+    programming_error: bool = False
+    error_type: str = ""
 
     @property
     def shown(self) -> str:
@@ -102,6 +136,46 @@ class Malformed:
 
 
 Outcome: TypeAlias = "Answer | Rejection | Malformed"
+
+
+@runtime_checkable
+class Implementation(Protocol):
+    """The implementation under test, as the judging code calls it.
+
+    ``call(jobs, request, log)`` answers ``request`` over ``jobs``, checks what every call and every
+    response obey (recording failures in ``log``), and returns the outcome. ``chooses_jobs`` is true when
+    the kit chooses the jobs of each call (an adapter); false when the implementation holds its own and
+    ``jobs`` is only what the kit knows of them (an endpoint), which the kit can then neither reorder nor
+    leave out.
+    """
+
+    @property
+    def chooses_jobs(self) -> bool: ...
+
+    def call(self, jobs: Sequence[Mapping[str, Any]], request: Any, log: CaseLog) -> Outcome: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AdapterImplementation:
+    """An adapter function as an :class:`Implementation`."""
+
+    adapter: Adapter
+
+    @property
+    def chooses_jobs(self) -> bool:
+        """The kit chooses the jobs of every call."""
+        return True
+
+    def call(self, jobs: Sequence[Mapping[str, Any]], request: Any, log: CaseLog) -> Outcome:
+        """Call the adapter (see :func:`call`)."""
+        return call(self.adapter, jobs, request, log)
+
+
+def as_implementation(implementation: Adapter | Implementation) -> Implementation:
+    """An :class:`Implementation`, wrapping a plain adapter function."""
+    if isinstance(implementation, Implementation):
+        return implementation
+    return AdapterImplementation(implementation)
 
 
 def json_copy(value: Any) -> Any:
@@ -130,12 +204,19 @@ def call(adapter: Adapter, jobs: Sequence[Mapping[str, Any]], request: Any, log:
     request_text = _canonical(request)
     given_jobs: list[dict[str, Any]] = json_copy(list(jobs))
     given_request = json_copy(request)
+    log.calls += 1
     try:
         response = adapter(given_jobs, given_request)
     except Exception as error:  # any exception is a rejection: emulators raise their own types
-        outcome: Outcome = Rejection(_describe(error), _searchable_text(error))
+        programming_error = _is_crash(error)
+        crash = programming_error and _contract_answers(jobs, request)
+        error_type = type(error).__name__
+        rejection = Rejection(_describe(error), _searchable_text(error), crash, programming_error, error_type)
+        if crash:
+            log.crash(f"raised {error_type}", rejection.error, jobs=jobs, request=request)
+        outcome: Outcome = rejection
     else:
-        outcome = _read_response(response, jobs, request, log)
+        outcome = read_response(response, jobs, request, log)
     log.check("IN-1", "V-12")
     inputs: tuple[tuple[str, str, Any, str], ...] = (
         ("IN-1", "jobs", given_jobs, jobs_text),
@@ -169,12 +250,34 @@ def call(adapter: Adapter, jobs: Sequence[Mapping[str, Any]], request: Any, log:
     return outcome
 
 
-def _read_response(response: Any, jobs: Sequence[Mapping[str, Any]], request: Any, log: CaseLog) -> Outcome:
+def _is_crash(error: Exception) -> bool:
+    """Whether an exception is one of Python's own programming errors (not a subclass an emulator made)."""
+    return isinstance(error, _CRASH_TYPES) and type(error).__module__ == "builtins"
+
+
+def _contract_answers(jobs: Sequence[Mapping[str, Any]], request: Any) -> bool:
+    """Whether the contract answers ``request`` over ``jobs`` (the reference does not refuse it)."""
+    try:
+        list_service_jobs(json_copy(list(jobs)), json_copy(request))
+    except Exception:  # a refusal: the request is invalid
+        return False
+    return True
+
+
+def read_response(response: Any, jobs: Sequence[Mapping[str, Any]], request: Any, log: CaseLog) -> Outcome:
     """Check the rules every response obeys (W-1, W-2, P-1, P-2, T-1) and read it."""
     log.check("W-1")
 
-    def fail(rule: str, reason: str, expected: Any) -> None:
-        log.fail(rule, reason, jobs=jobs, request=request, expected=expected, got=_safe_json(response))
+    def fail(rule: str, reason: str, expected: Any, *, decision_part: bool = False) -> None:
+        log.fail(
+            rule,
+            reason,
+            jobs=jobs,
+            request=request,
+            expected=expected,
+            got=_safe_json(response),
+            decision_part=decision_part,
+        )
 
     if not isinstance(response, Mapping):
         fail("W-1", f"the response is not a mapping but {type(response).__name__}", "an object")
@@ -200,7 +303,12 @@ def _read_response(response: Any, jobs: Sequence[Mapping[str, Any]], request: An
     log.check("P-1", "P-2", "W-2")
     token = body.get("nextToken")
     if "nextToken" in body and token is None:
-        fail("P-2", "nextToken is present but null; it must be absent when no jobs follow", "no nextToken")
+        fail(
+            "P-2",
+            "nextToken is present but null; it must be absent when no jobs follow",
+            "no nextToken",
+            decision_part=True,
+        )
     limit = page_limit(request)
     if len(summaries) > limit:
         fail("P-1", f"a page of {len(summaries)} jobs, more than maxResults = {limit}", f"at most {limit}")

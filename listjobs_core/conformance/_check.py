@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from .. import list_service_jobs
-from ._calls import Adapter
+from ._calls import Adapter, AdapterImplementation
 from ._differential import run_generated
 from ._report import Report, Tally
 from ._rules import RULES, Rule
 from ._vectors import load_vectors, run_case
 
-__all__ = ["DEFAULT_EXAMPLES", "check"]
+__all__ = ["DEFAULT_EXAMPLES", "check", "chosen_rules"]
 
 DEFAULT_EXAMPLES = 300
 
@@ -38,6 +38,9 @@ def check(
     seed: int = 0,
     examples: int = DEFAULT_EXAMPLES,
     rules: Iterable[str] | None = None,
+    skip: Iterable[str] | None = None,
+    strict: bool = False,
+    name: str | None = None,
 ) -> Report:
     """Check an implementation of ListServiceJobs against the contract and the reference.
 
@@ -47,42 +50,59 @@ def check(
     request by raising any exception. Each call gets fresh copies of the jobs and the request.
 
     ``seed`` and ``examples`` choose the generated cases (``examples=0`` runs the vectors only);
-    ``rules``, a collection of rule ids such as ``["S-5", "P-4"]``, limits the report to those rules.
+    ``rules``, a collection of rule ids such as ``["S-5", "P-4"]``, limits the report to those rules, and
+    ``skip`` leaves rules out. ``strict`` makes a difference from one of the reference's decisions a
+    failure (by default it is an advisory: ``report.ok`` reflects the rules AWS states). ``name`` is how
+    the report's title names the adapter (default: its module and qualified name).
 
     >>> from listjobs_core import list_service_jobs
     >>> report = check(list_service_jobs, examples=10)
     >>> report.ok, report.row("S-5").failures
     (True, 0)
     """
-    chosen = _chosen_rules(rules)
+    chosen = chosen_rules(rules, skip)
     chosen_ids = {rule.id for rule in chosen}
-    tally = Tally(chosen)
+    tally = Tally(chosen, "adapter", strict=strict)
+    implementation = AdapterImplementation(adapter)
     run_all = bool(chosen_ids & _EVERY_CALL_RULES)
     cases = load_vectors()
     for case in cases:
         if run_all or case.rule in chosen_ids:
-            with tally.case(case.name) as log:
-                run_case(adapter, case, log, list_service_jobs)
+            with tally.case(case.name, case.rule) as log:
+                run_case(implementation, case, log, list_service_jobs)
     vector_cases = tally.cases
     if not chosen_ids & _GENERATED_RULES:
         examples = 0
     for number in range(examples):
         rng = random.Random(f"listjobs_core.conformance:{seed}:{number}")
         with tally.case(f"generated case {number} (seed {seed})") as log:
-            run_generated(adapter, list_service_jobs, rng, log)
-    return Report(tally.rows(), _name(adapter), seed, vector_cases, examples)
+            run_generated(implementation, list_service_jobs, rng, log)
+    return Report(
+        tally.rows(),
+        name if name is not None else _name(adapter),
+        seed,
+        vector_cases,
+        examples,
+        strict,
+        "adapter",
+        tally.crashes(),
+        calls=tally.calls,
+    )
 
 
-def _chosen_rules(rules: Iterable[str] | None) -> tuple[Rule, ...]:
-    if rules is None:
-        return RULES
-    if isinstance(rules, str):
-        rules = [rules]
-    wanted = set(rules)
-    unknown = wanted - {rule.id for rule in RULES}
+def chosen_rules(rules: Iterable[str] | None, skip: Iterable[str] | None = None) -> tuple[Rule, ...]:
+    """The rules a check reports on: ``rules`` (default: all) less ``skip``; ``ValueError`` naming any
+    unknown rule id."""
+    wanted = {rule.id for rule in RULES} if rules is None else set(_ids(rules))
+    skipped = set(_ids(skip or ()))
+    unknown = (wanted | skipped) - {rule.id for rule in RULES}
     if unknown:
         raise ValueError(f"unknown rule ids: {', '.join(sorted(unknown))}")
-    return tuple(rule for rule in RULES if rule.id in wanted)
+    return tuple(rule for rule in RULES if rule.id in wanted and rule.id not in skipped)
+
+
+def _ids(rules: Iterable[str]) -> list[str]:
+    return [rules] if isinstance(rules, str) else list(rules)
 
 
 def _name(adapter: Any) -> str:

@@ -1,11 +1,13 @@
-"""``python -m listjobs_core conformance --adapter MODULE:FUNCTION``: the kit from the command line.
+"""``python -m listjobs_core conformance``: the kit from the command line.
 
-Theory of operation: the command imports the adapter the way ASGI servers import an application
-(``package.module:attribute``, with dotted attributes allowed after the colon, and the current directory
-importable), runs :func:`check` and prints the report. Exit status: 0 when every checked rule passes, 1
-when some rule fails, 2 when the adapter cannot be loaded or the options are wrong. The CLI
-(``listjobs_core.cli``) lists ``add_conformance_command`` among its subcommands; this module reports its
-own usage errors and imports nothing of the CLI.
+Theory of operation: the command checks one target, given as ``--adapter MODULE:FUNCTION`` (a function
+in-process: the command imports it the way ASGI servers import an application, ``package.module:attribute``
+with dotted attributes allowed after the colon and the current directory importable, and runs
+:func:`check`) or as ``--endpoint-url URL`` (a running emulator, in any language: :func:`check_endpoint`),
+and prints the report. Exit status: 0 when the target conforms, 1 when it does not (or the run could not
+be made against it), 2 when the command line is wrong, the adapter cannot be loaded or the endpoint cannot
+be reached. The CLI (``listjobs_core.cli``) lists ``add_conformance_command`` among its subcommands; this
+module reports its own usage errors and imports nothing of the CLI.
 """
 
 from __future__ import annotations
@@ -19,13 +21,88 @@ from typing import Any
 from ._check import DEFAULT_EXAMPLES, check
 from ._rules import rule_ids
 
-__all__ = ["CommandError", "add_conformance_command", "load_adapter", "run_conformance"]
+__all__ = ["CommandError", "add_arguments", "add_conformance_command", "load_adapter", "run_conformance"]
 
 EXIT_USAGE = 2
 
 
 class CommandError(Exception):
     """The conformance command line is at fault; the command exits with status 2 and this message."""
+
+_DEFAULT_TIMEOUT = 10.0
+# The options that only mean something for an endpoint.
+_ENDPOINT_OPTIONS = ("region", "profile", "job_queue", "read_only", "allow_remote", "timeout")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the conformance command's options to ``parser``."""
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument(
+        "--adapter",
+        metavar="MODULE:FUNCTION",
+        help="check a function (jobs, request) -> response in this process, e.g. my_tests:adapter",
+    )
+    target.add_argument(
+        "--endpoint-url",
+        metavar="URL",
+        help="check a running AWS Batch endpoint over HTTP, e.g. http://127.0.0.1:5000 (needs botocore: "
+        "pip install 'listjobs-core[conformance]')",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="the seed of the generated cases (default: 0)")
+    parser.add_argument(
+        "--examples",
+        type=int,
+        help=f"how many generated cases to run for an adapter (default: {DEFAULT_EXAMPLES}), or generated "
+        f"listings for an endpoint (default: {_default_endpoint_examples()})",
+    )
+    parser.add_argument(
+        "--rule", action="append", dest="rules", metavar="ID", help="report only this rule; may be repeated"
+    )
+    parser.add_argument(
+        "--skip", action="append", dest="skip", metavar="ID", help="leave this rule out; may be repeated"
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on differences from the reference's decisions too (by default they are advisories, and "
+        "only the rules AWS states decide the exit status)",
+    )
+    parser.add_argument(
+        "--all-rows", action="store_true", help="also show the rules that cannot be checked for this target"
+    )
+    endpoint = parser.add_argument_group("endpoint options")
+    endpoint.add_argument(
+        "--region", help="the region requests are signed for (default: the ambient AWS region, or us-east-1)"
+    )
+    endpoint.add_argument("--profile", help="the AWS profile whose credentials sign requests")
+    endpoint.add_argument(
+        "--job-queue",
+        metavar="NAME_OR_ARN",
+        help="submit into (or, with --read-only, list) this existing SAGEMAKER_TRAINING job queue instead of "
+        "a new queue the run creates",
+    )
+    endpoint.add_argument(
+        "--read-only",
+        action="store_true",
+        help="submit, terminate and create nothing: check validation, messages and pagination over the jobs "
+        "already there (safe against real AWS)",
+    )
+    endpoint.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow submitting jobs to an endpoint that is not on this machine (loopback)",
+    )
+    endpoint.add_argument(
+        "--timeout",
+        type=float,
+        help=f"seconds to wait for each HTTP response (default: {_DEFAULT_TIMEOUT:g})",
+    )
+
+
+def _default_endpoint_examples() -> int:
+    from ._endpoint import DEFAULT_ENDPOINT_EXAMPLES
+
+    return DEFAULT_ENDPOINT_EXAMPLES
 
 
 def load_adapter(spec: str) -> Any:
@@ -51,8 +128,23 @@ def load_adapter(spec: str) -> Any:
     return target
 
 
+def add_conformance_command(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``conformance (--adapter MODULE:FUNCTION | --endpoint-url URL) [options]``: the kit."""
+    parser = subparsers.add_parser(
+        "conformance",
+        help="check an implementation of ListServiceJobs against the reference, rule by rule",
+        description="Run the conformance kit on an adapter (a function (jobs, request) -> response that "
+        "raises to reject) or on a running endpoint (over HTTP), and print one row per rule of "
+        "docs/SEMANTICS.md with the smallest failing case of each failing rule. Exits with status 0 when "
+        "the target conforms, 1 when it does not, 2 for a bad command line.",
+    )
+    add_arguments(parser)
+    parser.set_defaults(handler=run_conformance)
+
+
 def run_conformance(args: argparse.Namespace) -> int:
-    """Run the kit on the adapter named by ``args.adapter``, print the report, return the exit status."""
+    """Run the kit on the adapter or endpoint the arguments name, print the report, return the exit
+    status (2, with the message on standard error, for a bad command line)."""
     try:
         return _run(args)
     except CommandError as error:
@@ -62,38 +154,57 @@ def run_conformance(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    adapter = load_adapter(args.adapter)
-    examples = DEFAULT_EXAMPLES if args.examples is None else args.examples
-    if examples < 0:
-        raise CommandError(f"--examples must not be negative, got {examples}")
-    unknown = sorted(set(args.rules or ()) - set(rule_ids()))
+    if args.examples is not None and args.examples < 0:
+        raise CommandError(f"--examples must not be negative, got {args.examples}")
+    unknown = sorted((set(args.rules or ()) | set(args.skip or ())) - set(rule_ids()))
     if unknown:
         raise CommandError(f"unknown rule ids: {', '.join(unknown)} (see docs/SEMANTICS.md)")
-    report = check(adapter, seed=args.seed, examples=examples, rules=args.rules)
-    print(report)
+    if args.endpoint_url is not None:
+        return _run_endpoint(args)
+    given = [f"--{name.replace('_', '-')}" for name in _ENDPOINT_OPTIONS if _given(args, name)]
+    if given:
+        raise CommandError(f"{', '.join(given)} only apply with --endpoint-url")
+    adapter = load_adapter(args.adapter)
+    examples = DEFAULT_EXAMPLES if args.examples is None else args.examples
+    report = check(
+        adapter,
+        seed=args.seed,
+        examples=examples,
+        rules=args.rules,
+        skip=args.skip,
+        strict=args.strict,
+        name=args.adapter,
+    )
+    print(report.render(all_rows=args.all_rows))
     return 0 if report.ok else 1
 
 
-def add_conformance_command(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """``conformance --adapter MODULE:FUNCTION [--seed N] [--examples N] [--rule ID]...``: the kit."""
-    parser = subparsers.add_parser(
-        "conformance",
-        help="check an implementation of ListServiceJobs against the reference, rule by rule",
-        description="Run the conformance kit on an adapter, a function (jobs, request) -> response that "
-        "raises to reject, and print one row per rule of docs/SEMANTICS.md with the smallest failing case "
-        "of each failing rule. Exits with status 0 when every rule passes, 1 when some rule fails.",
-    )
-    parser.add_argument(
-        "--adapter",
-        required=True,
-        metavar="MODULE:FUNCTION",
-        help="the adapter to check, e.g. my_tests:adapter",
-    )
-    parser.add_argument("--seed", type=int, default=0, help="the seed of the generated cases (default: 0)")
-    parser.add_argument(
-        "--examples", type=int, help=f"how many generated cases to run (default: {DEFAULT_EXAMPLES})"
-    )
-    parser.add_argument(
-        "--rule", action="append", dest="rules", metavar="ID", help="report only this rule; may be repeated"
-    )
-    parser.set_defaults(handler=run_conformance)
+def _run_endpoint(args: argparse.Namespace) -> int:
+    """``--endpoint-url URL``: run :func:`check_endpoint` and print the report."""
+    from ._endpoint import DEFAULT_ENDPOINT_EXAMPLES, check_endpoint
+    from ._http import EndpointUnreachable, MissingDependency
+
+    examples = DEFAULT_ENDPOINT_EXAMPLES if args.examples is None else args.examples
+    try:
+        report = check_endpoint(
+            args.endpoint_url,
+            region=args.region,
+            profile=args.profile,
+            job_queue=args.job_queue,
+            read_only=args.read_only,
+            allow_remote=args.allow_remote,
+            strict=args.strict,
+            rules=args.rules,
+            skip=args.skip,
+            seed=args.seed,
+            examples=examples,
+            timeout=_DEFAULT_TIMEOUT if args.timeout is None else args.timeout,
+        )
+    except (ValueError, MissingDependency, EndpointUnreachable) as error:
+        raise CommandError(str(error)) from None
+    print(report.render(all_rows=args.all_rows))
+    return 0 if report.ok else 1
+
+
+def _given(args: argparse.Namespace, name: str) -> bool:
+    return getattr(args, name) not in (None, False)

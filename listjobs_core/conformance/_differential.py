@@ -12,6 +12,9 @@ Theory of operation: a generated case is one traversal, page sizes changing from
   twice, and no job is skipped that the adapter itself selects in every version of the jobs the
   traversal saw (P-4). Judging against the adapter's own selection keeps a selection bug from showing
   up as a pagination bug too.
+
+The unchanged traversal also serves the endpoint check (``traverse_and_compare``), over the jobs the
+endpoint holds; T-2 is then left out, since an endpoint's jobs cannot be handed over in another order.
 """
 
 from __future__ import annotations
@@ -21,13 +24,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ._calls import Adapter, Answer, call, json_copy, page_limit
-from ._diagnosis import STATUS_IGNORING_FILTERS, Reference, diagnose, filter_name, selection_rule
+from ._calls import Answer, Implementation, Rejection, json_copy, page_limit
+from ._diagnosis import STATUS_IGNORING_FILTERS, Reference, blame, diagnose, filter_name, selection_rule
 from ._generate import changed_jobs, generate_jobs, generate_request, generate_sizes, other_query
 from ._report import CaseLog
-from ._vectors import tampered
+from ._vectors import tampered, token_change_hint
 
-__all__ = ["run_generated"]
+__all__ = ["run_generated", "traverse_and_compare"]
 
 # The share of generated cases whose jobs change between pages.
 _CHANGING_SHARE = 0.3
@@ -39,14 +42,16 @@ class _Page:
     more: bool
 
 
-def run_generated(adapter: Adapter, reference: Reference, rng: random.Random, log: CaseLog) -> None:
-    """Generate one case from ``rng`` and run it against the adapter and the reference."""
+def run_generated(
+    implementation: Implementation, reference: Reference, rng: random.Random, log: CaseLog
+) -> None:
+    """Generate one case from ``rng`` and run it against an adapter and the reference."""
     jobs = generate_jobs(rng)
     request = generate_request(rng, jobs)
     if rng.random() < _CHANGING_SHARE:
-        _changing_traversal(adapter, jobs, request, generate_sizes(rng, largest=3), rng, log)
+        _changing_traversal(implementation, jobs, request, generate_sizes(rng, largest=3), rng, log)
     else:
-        _unchanged_traversal(adapter, reference, jobs, request, generate_sizes(rng), rng, log)
+        traverse_and_compare(implementation, reference, jobs, request, generate_sizes(rng), rng, log)
 
 
 def _page_request(
@@ -83,22 +88,30 @@ def _reference_pages(
             return pages
 
 
-def _unchanged_traversal(
-    adapter: Adapter,
+def traverse_and_compare(
+    implementation: Implementation,
     reference: Reference,
     jobs: list[dict[str, Any]],
     request: dict[str, Any],
     sizes: list[int | None],
     rng: random.Random,
     log: CaseLog,
+    case_rule: str | None = None,
 ) -> None:
+    """Traverse ``request`` with the page sizes ``sizes`` over jobs that do not change, and compare the
+    implementation's pages with the reference's; then check its first token by behaviour.
+
+    ``case_rule``: the rule a designed case is written for, which a failure is reported under unless its
+    cause is another rule's (as for a vector; see ``_diagnosis.blame``)."""
     expected = _reference_pages(reference, jobs, request, sizes)
     log.check(*_rules_exercised(request, expected))
     answers: list[Answer] = []
     token: Any = None
     rejected: str | None = None
     for number in range(len(expected) + 3):
-        outcome = call(adapter, jobs, _page_request(request, sizes, number, token), log)
+        outcome = implementation.call(jobs, _page_request(request, sizes, number, token), log)
+        if isinstance(outcome, Rejection) and outcome.crash:
+            return  # recorded as a crash
         if not isinstance(outcome, Answer):
             rejected = outcome.shown
             break
@@ -109,15 +122,25 @@ def _unchanged_traversal(
     got = [_Page(answer.ids, answer.more) for answer in answers]
     if rejected is None and got == expected:
         if len(answers) > 1 and answers[0].more:
-            _check_token(adapter, jobs, request, sizes, answers, rng, log)
+            _check_token(implementation, jobs, request, sizes, answers, rng, log)
         return
     shown_request = _shown_request(request, sizes, max(len(expected), len(got) + 1))
     shown_expected = [{"jobIds": list(page.ids), "more": page.more} for page in expected]
     shown_got: Any = [{"jobIds": list(page.ids), "more": page.more} for page in got]
     if rejected is not None:
         shown_got = [*shown_got, rejected]
-    rule, reason = _diagnose(adapter, reference, jobs, request, sizes, expected, got, rejected, log)
-    log.fail(rule, reason, jobs=jobs, request=shown_request, expected=shown_expected, got=shown_got)
+    rule, reason, decision_part = _diagnose(
+        implementation, reference, jobs, request, sizes, expected, got, rejected, log, case_rule
+    )
+    log.fail(
+        rule,
+        reason,
+        jobs=jobs,
+        request=shown_request,
+        expected=shown_expected,
+        got=shown_got,
+        decision_part=decision_part,
+    )
 
 
 def _rules_exercised(request: Mapping[str, Any], expected: Sequence[_Page]) -> list[str]:
@@ -132,7 +155,7 @@ def _rules_exercised(request: Mapping[str, Any], expected: Sequence[_Page]) -> l
 
 
 def _diagnose(
-    adapter: Adapter,
+    implementation: Implementation,
     reference: Reference,
     jobs: list[dict[str, Any]],
     request: dict[str, Any],
@@ -141,33 +164,38 @@ def _diagnose(
     got: list[_Page],
     rejected: str | None,
     log: CaseLog,
-) -> tuple[str, str]:
-    """The rule a differing traversal breaks, and why."""
+    case_rule: str | None = None,
+) -> tuple[str, str, bool]:
+    """The rule a differing traversal breaks, why, and whether only its decision part is broken."""
     if rejected is not None and not got:
-        return selection_rule(request), f"rejected a valid request: {rejected}"
+        return case_rule or selection_rule(request), f"rejected a valid request: {rejected}", False
     if rejected is not None:
-        return "P-3", f"rejected the nextToken it gave on page {len(got)}: {rejected}"
-    found = diagnose(adapter, reference, jobs, request, log)
+        return "P-3", f"rejected the nextToken it gave on page {len(got)}: {rejected}", False
+    found = diagnose(implementation, reference, jobs, request, log)
     if found is not None:
-        return found.rule, f"its whole selection {found.reason}"
+        reason = f"its whole selection {found.reason}"
+        if case_rule is not None:
+            chosen = blame(case_rule, implementation, reference, jobs, request, log)
+            return chosen.rule, reason, chosen.decision_part
+        return found.rule, reason, found.decision_part
     for number, (want, have) in enumerate(zip(expected, got, strict=False), 1):
         limit = page_limit(_page_request(request, sizes, number - 1, None))
         if len(have.ids) > limit:
-            return "P-1", f"page {number} holds {len(have.ids)} jobs, more than maxResults = {limit}"
+            return "P-1", f"page {number} holds {len(have.ids)} jobs, more than maxResults = {limit}", False
         if want != have:
             if want.ids == have.ids:
                 token = "has a" if have.more else "has no"
-                return "P-2", f"page {number} {token} nextToken, unlike the reference's"
+                return "P-2", f"page {number} {token} nextToken, unlike the reference's", False
             if not have.ids and number > 1:
-                return "P-2", f"the nextToken of page {number - 1} led to an empty page"
-            return "P-3", f"page {number} lists {list(have.ids)}, not {list(want.ids)}"
+                return "P-2", f"the nextToken of page {number - 1} led to an empty page", False
+            return "P-3", f"page {number} lists {list(have.ids)}, not {list(want.ids)}", False
     if len(got) > len(expected):
-        return "P-2", f"a nextToken on page {len(expected)}, the last page of the listing"
-    return "P-3", "the traversal ends early"
+        return "P-2", f"a nextToken on page {len(expected)}, the last page of the listing", False
+    return "P-3", "the traversal ends early", False
 
 
 def _check_token(
-    adapter: Adapter,
+    implementation: Implementation,
     jobs: list[dict[str, Any]],
     request: dict[str, Any],
     sizes: list[int | None],
@@ -175,36 +203,40 @@ def _check_token(
     rng: random.Random,
     log: CaseLog,
 ) -> None:
-    """T-2, T-3, T-4 on the adapter's first token, by behaviour only."""
+    """T-2, T-3, T-4 on the implementation's first token, by behaviour only."""
     token = answers[0].token
     second = _page_request(request, sizes, 1, token)
     second_page = _Page(answers[1].ids, answers[1].more)
     shown_second = {"jobIds": list(second_page.ids), "more": second_page.more}
 
-    log.check("T-2")
     shuffled = list(jobs)
     rng.shuffle(shuffled)
-    outcome = call(adapter, shuffled, second, log)
-    if not isinstance(outcome, Answer) or _Page(outcome.ids, outcome.more) != second_page:
-        log.fail(
-            "T-2",
-            "the nextToken of page 1 gives another page 2 when the same jobs come in another order",
-            jobs=shuffled,
-            request=second,
-            expected=shown_second,
-            got=outcome.shown
-            if not isinstance(outcome, Answer)
-            else {"jobIds": list(outcome.ids), "more": outcome.more},
-        )
+    # An endpoint's jobs cannot be handed over in another order: T-2 is then checked by the designed cases.
+    if implementation.chooses_jobs:
+        log.check("T-2")
+        outcome = implementation.call(shuffled, second, log)
+        crashed = isinstance(outcome, Rejection) and outcome.crash
+        same = isinstance(outcome, Answer) and _Page(outcome.ids, outcome.more) == second_page
+        if not crashed and not same:
+            log.fail(
+                "T-2",
+                "the nextToken of page 1 gives another page 2 when the same jobs come in another order",
+                jobs=shuffled,
+                request=second,
+                expected=shown_second,
+                got=outcome.shown
+                if not isinstance(outcome, Answer)
+                else {"jobIds": list(outcome.ids), "more": outcome.more},
+            )
 
     if isinstance(token, str):
         log.check("T-4")
         changed = rng.choice(tampered(token))
-        outcome = call(adapter, jobs, {**second, "nextToken": changed}, log)
+        outcome = implementation.call(jobs, {**second, "nextToken": changed}, log)
         if isinstance(outcome, Answer):
             log.fail(
                 "T-4",
-                "a nextToken with one character changed is accepted",
+                "a nextToken with one character changed is accepted" + token_change_hint(token, changed),
                 jobs=jobs,
                 request={**second, "nextToken": changed},
                 expected="a rejection",
@@ -215,7 +247,7 @@ def _check_token(
     if other is not None:
         log.check("T-3")
         foreign = _page_request(other, sizes, 1, token)
-        outcome = call(adapter, jobs, foreign, log)
+        outcome = implementation.call(jobs, foreign, log)
         if isinstance(outcome, Answer):
             log.fail(
                 "T-3",
@@ -228,7 +260,7 @@ def _check_token(
 
 
 def _changing_traversal(
-    adapter: Adapter,
+    implementation: Implementation,
     jobs: list[dict[str, Any]],
     request: dict[str, Any],
     sizes: list[int | None],
@@ -247,7 +279,9 @@ def _changing_traversal(
         if number > 0:
             jobs, changed = changed_jobs(rng, jobs, used)
             changes.append(changed)
-        outcome = call(adapter, jobs, _page_request(request, sizes, number, token), log)
+        outcome = implementation.call(jobs, _page_request(request, sizes, number, token), log)
+        if isinstance(outcome, Rejection) and outcome.crash:
+            return  # recorded as a crash
         if not isinstance(outcome, Answer):
             if number > 0:
                 _fail_changing(
@@ -284,7 +318,7 @@ def _changing_traversal(
     throughout: set[str] | None = None
     for snapshot in snapshots:
         # What the adapter itself selects from this version of the jobs, on one page.
-        outcome = call(adapter, snapshot, {**request, "maxResults": 100}, log)
+        outcome = implementation.call(snapshot, {**request, "maxResults": 100}, log)
         if not isinstance(outcome, Answer) or outcome.more:
             return
         selected = set(outcome.ids)

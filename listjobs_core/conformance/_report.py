@@ -1,10 +1,26 @@
-"""The conformance report: one row per rule, and the smallest failing case of each failing rule.
+"""The conformance report: one row per rule, graded by the rule's source, and the smallest failing case.
 
-Theory of operation: every check the kit makes belongs to one case (a vector of ``vectors.json``, or one
-generated traversal) and names the rule it checks. A row counts the cases that checked its rule and the
-cases in which the rule failed, and keeps one failure to show: the smallest, by number of jobs and then
-by the length of the jobs and request as JSON, so the report shows the easiest case to debug (the earliest
-found wins a tie, and the run is seeded, so the same implementation always gets the same report).
+Theory of operation: every check the kit makes belongs to one case (a vector of ``vectors.json``, a
+generated traversal, or over the wire a designed listing) and names the rule it checks. A row counts the
+cases that checked its rule and the cases in which the rule failed, and keeps one failure to show: the
+smallest, by number of jobs and then by the length of the jobs and request as JSON, preferring a case
+written for that very rule, so the report shows the easiest case to debug under a name that matches its
+row (the earliest found wins a tie, and the run is seeded, so the same implementation always gets the
+same report).
+
+Grading follows the rule's source (``_rules``): a failure of an AWS rule fails the report; a difference
+from one of the reference's decisions (a ``decision`` rule, or the decision part of an ``AWS + decision``
+rule) is an advisory, which fails the report only in strict mode.
+
+Two kinds of trouble are not failures of a rule, and get one line each above the table instead:
+
+- a *crash*: the implementation raised a programming error (``KeyError``, ``TypeError`` ...) on a
+  request the contract answers, or an endpoint answered it with a 5xx. One bug of that kind would
+  otherwise fail every rule whose cases it happens to meet.
+- a *problem*: the run could not be made at all (the endpoint does not implement ListServiceJobs, say).
+
+Over the wire, a listing is judged only against a snapshot of the jobs that is the same before and after
+it; a case that never met a stable snapshot is counted as *unstable*, and never as passed.
 """
 
 from __future__ import annotations
@@ -15,18 +31,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._rules import Rule
+from ._rules import DECISION, Coverage, Rule, TargetKind
 
-__all__ = ["CaseLog", "Failure", "Report", "RuleRow", "Tally"]
+__all__ = ["CaseLog", "Crash", "Failure", "Report", "RuleRow", "Tally"]
 
-# Values longer than this are cut in the printed report (the Failure keeps them whole).
+# Values longer than this are cut in the printed report (the Failure keeps them whole), and no more jobs
+# than this are printed for one case.
 _MAX_SHOWN = 1500
+_MAX_JOBS_SHOWN = 12
 
 
 @dataclass(frozen=True, eq=False, slots=True)
 class Failure:
     """One failing check: where it comes from, the jobs and request of the failing call, what the
-    contract expects and what the implementation did, and why that breaks the rule."""
+    contract expects and what the implementation did, and why that breaks the rule.
+
+    ``decision_part`` is true when the check is of the part of an ``AWS + decision`` rule that is the
+    reference's decision; ``case_rule`` is the rule the case was written for (None for generated cases).
+    """
 
     rule: str
     case: str
@@ -35,6 +57,8 @@ class Failure:
     expected: Any
     got: Any
     reason: str
+    decision_part: bool = False
+    case_rule: str | None = None
 
     @property
     def size(self) -> tuple[int, int]:
@@ -45,7 +69,9 @@ class Failure:
         lines = [f"    case      {self.case}", f"    why       {self.reason}"]
         if self.jobs:
             lines.append(f"    jobs      {_shown(self.jobs[0])}")
-            lines.extend(f"              {_shown(job)}" for job in self.jobs[1:])
+            lines.extend(f"              {_shown(job)}" for job in self.jobs[1:_MAX_JOBS_SHOWN])
+            if len(self.jobs) > _MAX_JOBS_SHOWN:
+                lines.append(f"              ... and {len(self.jobs) - _MAX_JOBS_SHOWN} more jobs")
         else:
             lines.append("    jobs      (none)")
         lines.append(f"    request   {_shown(self.request)}")
@@ -55,13 +81,38 @@ class Failure:
 
 
 @dataclass(frozen=True, eq=False, slots=True)
+class Crash:
+    """Calls on which the implementation crashed the same way: ``what`` (``raised KeyError``, or
+    ``answered HTTP 500``), how many calls, and the first of them."""
+
+    what: str
+    count: int
+    first: Failure
+
+    def line(self, subject: str, calls: int) -> str:
+        """The report's one line for it, e.g. ``the adapter raised KeyError on 3 of 90 calls; first: ...``."""
+        return f"{subject} {self.what} on {self.count} of {calls} calls; first: {self.first.reason}"
+
+
+@dataclass(frozen=True, eq=False, slots=True)
 class RuleRow:
-    """One rule's line of the report."""
+    """One rule's line of the report.
+
+    ``failures`` counts the cases that break the rule as AWS has it, ``advisories`` the cases that only
+    differ from the reference's decision; ``crashed`` the cases that met a crash instead (see
+    :class:`Crash`), ``unstable`` the listings over the wire that never met a stable snapshot.
+    """
 
     rule: Rule
     cases: int
     failures: int
     smallest: Failure | None
+    coverage: Coverage = Coverage()
+    advisories: int = 0
+    smallest_advisory: Failure | None = None
+    crashed: int = 0
+    unstable: int = 0
+    strict: bool = False
 
     @property
     def id(self) -> str:
@@ -69,41 +120,91 @@ class RuleRow:
         return self.rule.id
 
     @property
+    def differences(self) -> int:
+        """The cases that failed the rule or differ from its decision part: ``failures + advisories``."""
+        return self.failures + self.advisories
+
+    @property
+    def example(self) -> Failure | None:
+        """The failing case the report shows: the smallest failure, else the smallest advisory."""
+        return self.smallest if self.failures else self.smallest_advisory
+
+    @property
+    def checkable(self) -> bool:
+        """Whether the kit can check this rule for the target it ran against."""
+        return self.coverage.checked
+
+    @property
     def ok(self) -> bool:
-        """Whether no case failed this rule (always true for a rule the kit cannot check)."""
-        return self.failures == 0
+        """Whether no case failed this rule (always true for a rule the kit cannot check); in strict mode,
+        a difference from a decision counts as a failure too."""
+        return self.failures == 0 and (not self.strict or self.advisories == 0)
 
     @property
     def result(self) -> str:
-        """``ok``, ``FAIL``, or ``n/a`` for a rule that is not checkable through an adapter."""
-        if not self.rule.checkable:
+        """``ok``, ``FAIL``, ``differs`` (from a decision, not strict), ``crash`` (every case that met
+        the rule met a crash), ``unstable`` (never judged), ``-`` (checkable but no case met it), or
+        ``n/a`` for a rule the target cannot show."""
+        if not self.coverage.checked:
             return "n/a"
-        return "ok" if self.ok else "FAIL"
+        if not self.ok:
+            return "FAIL"
+        if self.advisories:
+            return "differs"
+        if self.crashed and self.crashed == self.cases:
+            return "crash"
+        if self.cases == 0:
+            return "unstable" if self.unstable else "-"
+        return "ok"
 
 
 @dataclass(frozen=True, eq=False, slots=True)
 class Report:
-    """The outcome of :func:`listjobs_core.conformance.check`: ``ok``, one row per rule, ``str()`` a
-    table followed by the smallest failing case of every failing rule."""
+    """The outcome of :func:`listjobs_core.conformance.check` or :func:`check_endpoint`: ``ok``, one row
+    per rule, and ``str()``: a table followed by the smallest failing case of every failing rule.
+
+    ``ok`` is true when the run could be made, nothing crashed and every AWS-sourced rule that was checked
+    passes; with ``strict``, every difference from a decision of the reference fails it too. ``target``
+    names the adapter or the endpoint's URL as given; ``kind`` says which it was. For an endpoint,
+    ``vector_cases`` counts the designed cases and ``generated_cases`` the generated listings; ``notes``
+    say which queue the run used and what it left; ``calls`` counts the calls judged.
+    """
 
     rows: tuple[RuleRow, ...]
-    adapter: str = "adapter"
+    target: str = "adapter"
     seed: int = 0
     vector_cases: int = 0
     generated_cases: int = 0
+    strict: bool = False
+    kind: TargetKind = "adapter"
+    crashes: tuple[Crash, ...] = ()
+    problems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    calls: int = 0
 
     @property
     def ok(self) -> bool:
-        """Whether every checked rule passed."""
-        return all(row.ok for row in self.rows)
+        """Whether the implementation conforms (see the class documentation)."""
+        return not self.problems and not self.crashes and all(row.ok for row in self.rows)
 
     @property
     def failed_rules(self) -> tuple[str, ...]:
         """The ids of the failing rules, in the order of ``docs/SEMANTICS.md``."""
         return tuple(row.id for row in self.rows if not row.ok)
 
+    @property
+    def differing_rules(self) -> tuple[str, ...]:
+        """The ids of the rules on which the implementation differs from a decision of the reference
+        (advisories; failures only in strict mode)."""
+        return tuple(row.id for row in self.rows if row.advisories)
+
+    @property
+    def unstable_rules(self) -> tuple[str, ...]:
+        """The ids of the rules some of whose listings were never judged: the jobs kept changing."""
+        return tuple(row.id for row in self.rows if row.unstable)
+
     def __repr__(self) -> str:
-        return f"Report(ok={self.ok}, failed_rules={self.failed_rules!r}, adapter={self.adapter!r})"
+        return f"Report(ok={self.ok}, failed_rules={self.failed_rules!r}, target={self.target!r})"
 
     def row(self, rule_id: str) -> RuleRow:
         """The row of one rule; ``KeyError`` for a rule the report does not have."""
@@ -113,39 +214,107 @@ class Report:
         raise KeyError(rule_id)
 
     def __str__(self) -> str:
-        checked = [row for row in self.rows if row.rule.checkable]
+        return self.render()
+
+    def render(self, *, all_rows: bool = False) -> str:
+        """The report as text; rules the target cannot show are left out unless ``all_rows``."""
+        checked = [row for row in self.rows if row.checkable]
         failing = [row for row in self.rows if not row.ok]
-        verdict = (
-            f"FAILED: {len(failing)} of {len(checked)} checked rules fail: "
-            + ", ".join(row.id for row in failing)
-            if failing
-            else f"OK: all {len(checked)} checked rules pass"
-        )
-        lines = [
-            f"ListServiceJobs conformance of {self.adapter}",
-            f"{self.vector_cases} vector cases, {self.generated_cases} generated cases (seed {self.seed})",
-            "",
-            f"{'rule':<6}{'result':<8}{'cases':>6}{'failures':>10}  what",
-        ]
+        differing = [row for row in self.rows if row.ok and row.advisories]
+        lines = [f"ListServiceJobs conformance of {self.target}", self._cases_line(), *self.notes]
+        subject = "the adapter" if self.kind == "adapter" else "the endpoint"
+        lines += [f"PROBLEM: {problem}" for problem in self.problems]
+        lines += [f"CRASH: {crash.line(subject, self.calls)}" for crash in self.crashes]
+        for crash in self.crashes[:1]:
+            lines.append(str(crash.first))
+        lines += ["", f"{'rule':<6}{'result':<9}{'source':<16}{'cases':>5}{'failures':>10}  what"]
+        hidden = unreached = 0
         for row in self.rows:
-            what = row.rule.title
-            if row.rule.checkable:
-                cases, failures = str(row.cases), str(row.failures)
-                if row.rule.scope:
-                    what += f" ({row.rule.scope})"
+            if not row.checkable and not all_rows:
+                hidden += 1
+            elif self.problems and row.result == "-" and not all_rows:
+                unreached += 1
             else:
-                cases = failures = "-"
-                what += f" (not checkable: {row.rule.scope})"
-            lines.append(f"{row.id:<6}{row.result:<8}{cases:>6}{failures:>10}  {what}")
-        lines += ["", verdict]
+                lines.append(_table_line(row))
+        if hidden:
+            lines.append(f"({hidden} rules that cannot be checked for {_kind_phrase(self.kind)} not shown)")
+        if unreached:
+            lines.append(f"({unreached} rules not reached: the run stopped at the problem above)")
+        lines += ["", self._verdict(checked, failing, differing)]
         for row in failing:
-            lines += [
-                "",
-                f"{row.id}: {row.rule.title}. {row.failures} of {row.cases} cases fail; the smallest:",
-            ]
-            if row.smallest is not None:
-                lines.append(str(row.smallest))
+            lines += ["", _details_heading(row, advisory=row.failures == 0)]
+            if row.example is not None:
+                lines.append(str(row.example))
+        for row in differing:
+            lines += ["", _details_heading(row, advisory=True)]
+            if row.smallest_advisory is not None:
+                lines.append(str(row.smallest_advisory))
         return "\n".join(lines)
+
+    def _cases_line(self) -> str:
+        if self.kind == "adapter":
+            return (
+                f"{self.vector_cases} vector cases, {self.generated_cases} generated cases (seed {self.seed})"
+            )
+        mode = "read-only, " if self.kind == "read-only endpoint" else ""
+        return (
+            f"over the wire, {mode}{self.vector_cases} designed cases, {self.generated_cases} generated "
+            f"listings (seed {self.seed}), {self.calls} {'call' if self.calls == 1 else 'calls'} judged"
+        )
+
+    def _verdict(self, checked: list[RuleRow], failing: list[RuleRow], differing: list[RuleRow]) -> str:
+        parts: list[str] = []
+        if self.problems:
+            parts.append("the run could not be made")
+        if self.crashes:
+            parts.append("the implementation crashed (see above)")
+        if failing:
+            failed = ", ".join(row.id for row in failing)
+            parts.append(f"{len(failing)} of {len(checked)} checked rules fail: {failed}")
+        if parts:
+            verdict = "FAILED: " + "; ".join(parts)
+        else:
+            verdict = f"OK: all {len(checked)} checked rules pass"
+            if differing:
+                verdict += (
+                    " as AWS has them; differs from the reference's decisions on "
+                    + ", ".join(row.id for row in differing)
+                    + " (advisory; fails with strict)"
+                )
+        unstable = [row.id for row in self.rows if row.unstable]
+        if unstable:
+            verdict += f"; some listings of {', '.join(unstable)} were unstable: not judged"
+        return verdict
+
+
+def _kind_phrase(kind: TargetKind) -> str:
+    return {"adapter": "an adapter", "endpoint": "an endpoint", "read-only endpoint": "a read-only run"}[kind]
+
+
+def _table_line(row: RuleRow) -> str:
+    what = row.rule.title
+    if row.checkable:
+        cases, failures = str(row.cases), str(row.differences)
+        if row.coverage.note:
+            what += f" ({row.coverage.note})"
+        if row.unstable:
+            what += f" [{row.unstable} unstable: not judged]"
+        if row.crashed:
+            what += f" [{row.crashed} cases met the crash]"
+    else:
+        cases = failures = "-"
+        what += f" (not checkable: {row.coverage.note})"
+    return f"{row.id:<6}{row.result:<9}{row.rule.tag:<16}{cases:>5}{failures:>10}  {what}"
+
+
+def _details_heading(row: RuleRow, *, advisory: bool) -> str:
+    if advisory:
+        count = row.advisories
+        return (
+            f"{row.id}: {row.rule.title}. Differs from the reference's decision ({row.rule.decision}) in "
+            f"{count} of {row.cases} cases; the smallest:"
+        )
+    return f"{row.id}: {row.rule.title}. {row.failures} of {row.cases} cases fail; the smallest:"
 
 
 @dataclass
@@ -153,15 +322,23 @@ class _Counts:
     cases: int = 0
     failures: int = 0
     smallest: Failure | None = None
+    advisories: int = 0
+    smallest_advisory: Failure | None = None
+    crashed: int = 0
+    unstable: int = 0
 
 
 @dataclass
 class CaseLog:
-    """What one case checked and which rules it failed (the first failure of each rule)."""
+    """What one case checked and which rules it failed (the first failure of each rule), the calls it
+    made and the crashes among them."""
 
     case: str
+    rule: str | None = None
     checked: set[str] = field(default_factory=set)
     failed: dict[str, Failure] = field(default_factory=dict)
+    crashes: list[tuple[str, Failure]] = field(default_factory=list)
+    calls: int = 0
 
     def check(self, *rules: str) -> None:
         """Record that this case checks ``rules``."""
@@ -176,12 +353,23 @@ class CaseLog:
         request: Any,
         expected: Any,
         got: Any,
+        decision_part: bool = False,
     ) -> None:
-        """Record a failure of ``rule``; only the first failure of a rule in a case is kept."""
+        """Record a failure of ``rule``; a case keeps one failure per rule, the first that breaks the
+        rule as AWS has it if there is one."""
         self.checked.add(rule)
-        if rule not in self.failed:
+        known = self.failed.get(rule)
+        if known is None or (known.decision_part and not decision_part):
             job_list = [dict(job) for job in jobs]
-            self.failed[rule] = Failure(rule, self.case, job_list, request, expected, got, reason)
+            self.failed[rule] = Failure(
+                rule, self.case, job_list, request, expected, got, reason, decision_part, self.rule
+            )
+
+    def crash(self, what: str, detail: str, *, jobs: Iterable[Mapping[str, Any]], request: Any) -> None:
+        """Record a crash (``what``: ``raised KeyError``, ``answered HTTP 500``) of one call."""
+        job_list = [dict(job) for job in jobs]
+        failure = Failure("", self.case, job_list, request, "an answer", detail, detail, case_rule=self.rule)
+        self.crashes.append((what, failure))
 
     def failed_any(self) -> bool:
         """Whether some rule failed in this case."""
@@ -189,23 +377,32 @@ class CaseLog:
 
 
 class Tally:
-    """Counts over all cases, for the rules a check reports on."""
+    """Counts over all cases, for the rules a check reports on, graded for one kind of target."""
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
+    def __init__(self, rules: Iterable[Rule], kind: TargetKind = "adapter", *, strict: bool = False) -> None:
         self._rules = tuple(rules)
+        self._kind = kind
+        self._strict = strict
         self._counts = {rule.id: _Counts() for rule in self._rules}
+        self._by_id = {rule.id: rule for rule in self._rules}
+        self._crashes: dict[str, tuple[int, Failure]] = {}
         self.cases = 0
+        self.calls = 0
 
     @contextmanager
-    def case(self, name: str) -> Iterator[CaseLog]:
+    def case(self, name: str, rule: str | None = None) -> Iterator[CaseLog]:
         """A case: whatever it checked and failed is counted when the block ends."""
-        log = CaseLog(name)
+        log = CaseLog(name, rule)
         yield log
         self.add(log)
 
     def add(self, log: CaseLog) -> None:
         """Count one finished case."""
         self.cases += 1
+        self.calls += log.calls
+        for what, crash in log.crashes:
+            count, first = self._crashes.get(what, (0, crash))
+            self._crashes[what] = (count + 1, first)
         for rule_id in log.checked:
             counts = self._counts.get(rule_id)
             if counts is None:
@@ -213,22 +410,70 @@ class Tally:
             counts.cases += 1
             failure = log.failed.get(rule_id)
             if failure is None:
+                if log.crashes:
+                    counts.crashed += 1
                 continue
-            counts.failures += 1
-            if counts.smallest is None or failure.size < counts.smallest.size:
-                counts.smallest = failure
+            if self._by_id[rule_id].source == DECISION or failure.decision_part:
+                counts.advisories += 1
+                if _smaller(failure, counts.smallest_advisory, rule_id):
+                    counts.smallest_advisory = failure
+            else:
+                counts.failures += 1
+                if _smaller(failure, counts.smallest, rule_id):
+                    counts.smallest = failure
+
+    def add_unstable(self, rules: Iterable[str], calls: int = 0) -> None:
+        """Count a case that never met a stable snapshot: its rules were not judged by it."""
+        self.calls += calls
+        for rule_id in rules:
+            counts = self._counts.get(rule_id)
+            if counts is not None:
+                counts.unstable += 1
+
+    def crashes(self) -> tuple[Crash, ...]:
+        """The crashes met, one per kind, most frequent first."""
+        found = [Crash(what, count, first) for what, (count, first) in self._crashes.items()]
+        return tuple(sorted(found, key=lambda crash: -crash.count))
 
     def rows(self) -> tuple[RuleRow, ...]:
         """One row per rule, in the order the rules were given."""
-        return tuple(
-            RuleRow(
-                rule,
-                self._counts[rule.id].cases,
-                self._counts[rule.id].failures,
-                self._counts[rule.id].smallest,
+        rows = []
+        for rule in self._rules:
+            counts = self._counts[rule.id]
+            coverage = rule.coverage(self._kind)
+            rows.append(
+                RuleRow(
+                    rule,
+                    counts.cases,
+                    counts.failures,
+                    counts.smallest,
+                    coverage,
+                    counts.advisories,
+                    counts.smallest_advisory,
+                    counts.crashed,
+                    counts.unstable,
+                    self._strict,
+                )
             )
-            for rule in self._rules
-        )
+        return tuple(rows)
+
+
+def _smaller(failure: Failure, known: Failure | None, rule_id: str) -> bool:
+    """Whether ``failure`` shows the rule better than ``known``: a case written for the rule first, then
+    a generated case, then a case of another rule; then the smaller case."""
+    if known is None:
+        return True
+    return _rank(failure, rule_id) < _rank(known, rule_id)
+
+
+def _rank(failure: Failure, rule_id: str) -> tuple[int, tuple[int, int]]:
+    if failure.case_rule == rule_id:
+        kind = 0
+    elif failure.case_rule is None:
+        kind = 1
+    else:
+        kind = 2
+    return (kind, failure.size)
 
 
 def _json(value: Any) -> str:

@@ -1,142 +1,432 @@
-"""The rules a conformance report has one row for: every rule id of ``docs/SEMANTICS.md``.
+"""The rules a conformance report has one row for: every rule id of ``docs/SEMANTICS.md``, with its source.
 
 Theory of operation: the report names rules by the ids of ``docs/SEMANTICS.md`` (a test keeps this table
-and that document in step), with a one-line title each. Most rules are checked through the adapter, by
-behaviour only. A few cannot be: the kit sees an implementation only as a function from jobs and a
-request to a response or an exception, so it cannot see exception types, HTTP status codes, wire bodies or
-the inside of a token. Those rows say so (``checkable`` is false) and never count against an
-implementation; rules that are only partly observable say which part the kit checks in their ``scope``.
-The rules of the reference HTTP endpoint (H-*), of ListJobs (LJ-*) and of the moto plug-in (MS-*) have rows
-too, so the report covers the whole document, but they are about serving HTTP, managing jobs or another
-operation, not about listing service jobs, and are never checked.
+and that document in step, source tags included), with a one-line title each.
+
+Every rule carries the source tag of that document. ``AWS`` rules come from the service (the API reference
+page, the service model, or observed service behaviour): an implementation that breaks one does not
+behave like AWS, and fails. ``decision`` rules are this reference's own choices where AWS says nothing: an
+implementation that decides otherwise is told so (an advisory), and fails only in strict mode. A rule
+tagged ``AWS + decision`` is AWS's in its main part and a decision in the part ``decision`` names (the
+tie-break of an order, the message of an edge case); the kit tells which part a failure breaks.
+
+What the kit can see depends on the target. An *adapter* is a function from jobs and a request to a
+response or an exception: the kit chooses the jobs and sees the response as Python values, but never
+exception types, HTTP status codes or wire bodies. An *endpoint* is an HTTP service: the kit sees every
+byte of the wire, but only the jobs it submits, with the names, queues and shares SubmitServiceJob
+accepts. In *read-only* mode it submits nothing and judges only what holds over any jobs. Each rule says,
+per target, whether the kit checks it, and what part of it when it checks only a part.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
-__all__ = ["RULES", "Rule", "rule_ids"]
+__all__ = ["AWS", "DECISION", "RULES", "TARGET_KINDS", "Coverage", "Rule", "TargetKind", "rule", "rule_ids"]
+
+Source = Literal["AWS", "decision"]
+AWS: Source = "AWS"
+DECISION: Source = "decision"
+TargetKind = Literal["adapter", "endpoint", "read-only endpoint"]
+TARGET_KINDS: tuple[TargetKind, ...] = ("adapter", "endpoint", "read-only endpoint")
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """What the kit checks of a rule for one kind of target: all of it, a part (``note`` says which),
+    or nothing (``note`` says why)."""
+
+    checked: bool = True
+    note: str = ""
+
+
+def _part(note: str) -> Coverage:
+    return Coverage(True, note)
+
+
+def _never(why: str) -> Coverage:
+    return Coverage(False, why)
+
+
+_ALL = Coverage()
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One rule of ``docs/SEMANTICS.md``: its id, a one-line title, and what of it the kit can check."""
+    """One rule of ``docs/SEMANTICS.md``: its id, a one-line title, its source, and what the kit checks
+    of it for an adapter, an endpoint, and an endpoint in read-only mode.
+
+    ``decision`` is, for an ``AWS`` rule, the part of it that is this reference's decision (empty when
+    none is); for a ``decision`` rule, the decision in a few words.
+    """
 
     id: str
     title: str
-    checkable: bool = True
-    scope: str = ""
+    source: Source
+    decision: str = ""
+    adapter: Coverage = _ALL
+    endpoint: Coverage = _ALL
+    read_only: Coverage | None = None
+
+    @property
+    def tag(self) -> str:
+        """The source tag of ``docs/SEMANTICS.md``: ``AWS``, ``decision`` or ``AWS + decision``."""
+        if self.source == AWS and self.decision:
+            return "AWS + decision"
+        return self.source
+
+    def coverage(self, target: TargetKind) -> Coverage:
+        """What the kit checks of this rule for ``target``."""
+        if target == "adapter":
+            return self.adapter
+        if target == "endpoint":
+            return self.endpoint
+        return self.endpoint if self.read_only is None else self.read_only
 
 
-_ENDPOINT_RULE = "a rule of the HTTP endpoint, not of listing"
-_LIST_JOBS_RULE = "a rule of ListJobs; the kit checks ListServiceJobs adapters"
+_ENDPOINT_RULE = "a rule of the HTTP endpoint; an adapter is a function"
+_LIST_JOBS_RULE = "a rule of ListJobs; the kit checks ListServiceJobs"
+_NEEDS_JOBS = "needs jobs the kit submits"
+_EVERY_JOB_HAS_CREATED_AT = "every job an endpoint holds has a createdAt"
+_REFERENCE_ONLY = "a rule of the reference endpoint's own features"
 _SQL_STORE_RULE = "a guarantee of listjobs_core.sql.SqlJobStore, not of listing"
 _MOTO_RULE = "a rule of the moto plug-in's service-job operations, not of listing"
 
 RULES: tuple[Rule, ...] = (
-    Rule("IN-1", "the jobs are never mutated", scope="checked on every call"),
-    Rule("IN-2", "a job's jobQueue: a queue name and its ARN denote the same queue"),
-    Rule("IN-3", "version groups JOB_NAME results; absent means 0"),
-    Rule("IN-4", "unknown request members are ignored; null means absent"),
-    Rule("V-1", "the request is an object"),
-    Rule("V-2", "jobQueue is a non-empty string"),
-    Rule("V-3", "jobStatus is a known status (case-sensitive), even when a filter ignores it"),
-    Rule("V-4", "maxResults is an integer from 1 to 100"),
-    Rule("V-5", "filters is a list; [] means no filter"),
-    Rule("V-6", "two filters: 'Only one filter key-value pair can be specified.'"),
-    Rule("V-7", "a filter name is JOB_NAME, BEFORE/AFTER_CREATED_AT, SHARE_IDENTIFIER or QUOTA_SHARE_NAME"),
-    Rule("V-8", "values is a list of one string; two: 'Filter cannot take more than one value.'"),
-    Rule("V-9", "a JOB_NAME value is not empty"),
-    Rule("V-10", "a created-at value is ASCII digits, at most 2^63-1"),
-    Rule("V-11", "nextToken is a token issued for the same query"),
+    Rule(
+        "IN-1",
+        "the jobs are never mutated",
+        DECISION,
+        "listing reads its input",
+        adapter=_part("checked on every call"),
+        endpoint=_never("the endpoint keeps its own jobs"),
+    ),
+    Rule(
+        "IN-2",
+        "a job's jobQueue: a queue name and its ARN denote the same queue",
+        DECISION,
+        "a name and its ARN are one queue",
+        endpoint=_part("jobs submitted by queue name and by ARN, listed by both"),
+        read_only=_never(_NEEDS_JOBS),
+    ),
+    Rule(
+        "IN-3",
+        "version groups JOB_NAME results; absent means 0",
+        DECISION,
+        "the grouping version",
+        endpoint=_never("SubmitServiceJob has no version member"),
+    ),
+    Rule(
+        "IN-4",
+        "unknown request members are ignored; null means absent",
+        DECISION,
+        "null is absent",
+        endpoint=_part("null and unknown members, sent as raw JSON"),
+        read_only=_never(_NEEDS_JOBS),
+    ),
+    Rule("V-1", "the request is an object", DECISION, "a request is an object"),
+    Rule("V-2", "jobQueue is a non-empty string", DECISION, "an empty queue name is refused"),
+    Rule(
+        "V-3",
+        "jobStatus is a known status (case-sensitive), even when a filter ignores it",
+        AWS,
+        "jobStatus is validated even when a filter ignores it",
+    ),
+    Rule("V-4", "maxResults is an integer from 1 to 100", AWS),
+    Rule(
+        "V-5",
+        "filters is a list; [] means no filter",
+        DECISION,
+        "[] is no filter",
+        endpoint=_part("filters as an object, sent as raw JSON; [] as no filter"),
+        read_only=_part("filters that are not a list"),
+    ),
+    Rule("V-6", "two filters: 'Only one filter key-value pair can be specified.'", AWS),
+    Rule(
+        "V-7", "a filter name is JOB_NAME, BEFORE/AFTER_CREATED_AT, SHARE_IDENTIFIER or QUOTA_SHARE_NAME", AWS
+    ),
+    Rule(
+        "V-8",
+        "values is a list of one string; two: 'Filter cannot take more than one value.'",
+        AWS,
+        "a filter without a value is refused",
+    ),
+    Rule("V-9", "a JOB_NAME value is not empty", DECISION, "an empty pattern is refused"),
+    Rule(
+        "V-10",
+        "a created-at value is ASCII digits, at most 2^63-1",
+        AWS,
+        "the bound 2^63-1; leading zeros are accepted",
+        read_only=_part("the refusals"),
+    ),
+    Rule("V-11", "nextToken is a token issued for the same query", AWS),
     Rule(
         "V-12",
         "the request is never changed",
-        scope="exception types are the emulator's own, so only 'never changed' is checked",
+        DECISION,
+        "listing reads its input",
+        adapter=_part("exception types are the emulator's own, so only 'never changed' is checked"),
+        endpoint=_never("an endpoint receives bytes; how it refuses is judged under E-1"),
     ),
-    Rule("S-1", "no filter: the jobs whose status equals jobStatus"),
-    Rule("S-2", "no filter and no jobStatus: only RUNNING jobs"),
-    Rule("S-3", "JOB_NAME and created-at filters ignore jobStatus"),
-    Rule("S-4", "SHARE_IDENTIFIER / QUOTA_SHARE_NAME: exact equality, combined with jobStatus"),
-    Rule("S-5", "JOB_NAME matching is case-insensitive (casefold)"),
-    Rule("S-6", "JOB_NAME: only a final * is a wildcard (prefix match)"),
-    Rule("S-7", "BEFORE_CREATED_AT and AFTER_CREATED_AT are strict bounds"),
-    Rule("S-8", "a job without createdAt matches neither created-at filter"),
-    Rule("S-9", "a request's jobQueue selects that queue's jobs, with any filter"),
-    Rule("O-1", "newest createdAt first, then ascending jobId"),
-    Rule("O-2", "JOB_NAME: by jobName (code points), version, newest first, jobId"),
-    Rule("O-3", "jobs without createdAt sort last within their group"),
-    Rule("P-1", "a page holds at most maxResults jobs; 100 by default"),
-    Rule("P-2", "nextToken exactly when more jobs follow (then the page is full); absent, never null"),
-    Rule("P-3", "pages of unchanged jobs concatenate to the whole listing, whatever the page sizes"),
-    Rule("P-4", "jobs changing between pages: no job twice, none that matched throughout skipped"),
+    Rule("S-1", "no filter: the jobs whose status equals jobStatus", AWS, read_only=_part("soundness only")),
+    Rule("S-2", "no filter and no jobStatus: only RUNNING jobs", AWS, read_only=_part("soundness only")),
+    Rule("S-3", "JOB_NAME and created-at filters ignore jobStatus", AWS, read_only=_never(_NEEDS_JOBS)),
+    Rule(
+        "S-4",
+        "SHARE_IDENTIFIER / QUOTA_SHARE_NAME: exact equality, combined with jobStatus",
+        AWS,
+        read_only=_part("soundness only"),
+    ),
+    Rule(
+        "S-5",
+        "JOB_NAME matching is case-insensitive (casefold)",
+        AWS,
+        endpoint=_part("casefold-only variants through the filter value: job names are ASCII"),
+        read_only=_part("soundness only"),
+    ),
+    Rule(
+        "S-6",
+        "JOB_NAME: only a final * is a wildcard (prefix match)",
+        AWS,
+        endpoint=_part("a literal * only in filter values: job names hold none"),
+        read_only=_part("soundness only"),
+    ),
+    Rule(
+        "S-7",
+        "BEFORE_CREATED_AT and AFTER_CREATED_AT are strict bounds",
+        DECISION,
+        "the bounds are strict",
+        endpoint=_part("bounds at, just before and just after observed createdAt values"),
+        read_only=_part("soundness only"),
+    ),
+    Rule(
+        "S-8",
+        "a job without createdAt matches neither created-at filter",
+        DECISION,
+        "no createdAt, no match",
+        endpoint=_never(_EVERY_JOB_HAS_CREATED_AT),
+    ),
+    Rule(
+        "S-9",
+        "a request's jobQueue selects that queue's jobs, with any filter",
+        DECISION,
+        "the queue applies with any filter",
+        endpoint=_part("the jobs of a second queue are never listed"),
+        read_only=_never(_NEEDS_JOBS),
+    ),
+    Rule(
+        "O-1",
+        "newest createdAt first, then ascending jobId",
+        AWS,
+        "equal createdAt by ascending jobId",
+        read_only=_part("createdAt never increases along a traversal"),
+    ),
+    Rule(
+        "O-2",
+        "JOB_NAME: by jobName (code points), version, newest first, jobId",
+        AWS,
+        "the order of the name groups (code points, then version); equal createdAt by jobId",
+        endpoint=_part("a job's version is taken as 0: the service model has no version member"),
+        read_only=_part("each name's jobs together"),
+    ),
+    Rule(
+        "O-3",
+        "jobs without createdAt sort last within their group",
+        DECISION,
+        "no createdAt sorts last",
+        endpoint=_never(_EVERY_JOB_HAS_CREATED_AT),
+    ),
+    Rule("P-1", "a page holds at most maxResults jobs; 100 by default", AWS),
+    Rule(
+        "P-2",
+        "nextToken exactly when more jobs follow (then the page is full); absent, never null",
+        AWS,
+        "absent, never null, on the last page",
+    ),
+    Rule(
+        "P-3",
+        "pages of unchanged jobs concatenate to the whole listing, whatever the page sizes",
+        AWS,
+        read_only=_part("no job twice"),
+    ),
+    Rule(
+        "P-4",
+        "jobs changing between pages: no job twice, none that matched throughout skipped",
+        DECISION,
+        "keyset cursors",
+        endpoint=_part("jobs submitted and terminated between pages"),
+        read_only=_never(_NEEDS_JOBS),
+    ),
     Rule(
         "T-1",
         "tokens are strings of at most 1024 characters",
-        scope="only the size and type; the alphabet and inner layout are the implementation's own",
+        DECISION,
+        "the token size",
+        adapter=_part("only the size and type; the alphabet and inner layout are the implementation's own"),
+        endpoint=_part("only the size and type; the alphabet and inner layout are the implementation's own"),
     ),
     Rule(
         "T-2",
         "tokens do not depend on the order of the jobs",
-        scope="by behaviour: a token continues over the same jobs in another order",
+        DECISION,
+        "deterministic, stateless tokens",
+        adapter=_part("by behaviour: a token continues over the same jobs in another order"),
+        endpoint=_part("by behaviour: the same token twice gives the same page"),
+        read_only=_never("jobs may change between two reads"),
     ),
     Rule(
         "T-3",
         "a token is bound to jobQueue, jobStatus and filters, not to maxResults",
-        scope="with clearly different queries: another queue name, another given status, another filter",
+        DECISION,
+        "tokens are bound to their query",
+        adapter=_part("with clearly different queries: another queue name, another status, another filter"),
+        endpoint=_part("with clearly different queries: another queue, another given status, another filter"),
     ),
     Rule(
         "T-4",
         "a changed or truncated token is rejected",
-        scope="its first, middle or next-to-last character changed, or its last cut off",
+        DECISION,
+        "tampering is detected",
+        adapter=_part("its first, middle or next-to-last character changed, or its last cut off"),
+        endpoint=_part("its first, middle or next-to-last character changed, or its last cut off"),
     ),
-    Rule("W-1", "the response: jobSummaryList always, nextToken only when there is one; JSON"),
-    Rule("W-2", "a summary holds exactly the ServiceJobSummary members the job has"),
-    Rule("W-3", "changing a response never changes the jobs"),
+    Rule("W-1", "the response: jobSummaryList always, nextToken only when there is one; JSON", AWS),
+    Rule(
+        "W-2",
+        "a summary holds exactly the ServiceJobSummary members the job has",
+        AWS,
+        endpoint=_part("against the job as DescribeServiceJob shows it"),
+        read_only=_part("no member beyond ServiceJobSummary"),
+    ),
+    Rule(
+        "W-3",
+        "changing a response never changes the jobs",
+        DECISION,
+        "responses are copies",
+        endpoint=_never("an endpoint sends bytes: nothing is shared"),
+    ),
     Rule(
         "E-1",
         "ClientException: HTTP 400 and a message",
-        checkable=False,
-        scope="an adapter rejects by raising any exception",
+        AWS,
+        adapter=_never("an adapter rejects by raising any exception"),
     ),
     Rule(
         "E-2",
         "ServerException: HTTP 500 for malformed jobs",
-        checkable=False,
-        scope="the kit never passes malformed jobs",
+        AWS,
+        "malformed jobs are the server's fault",
+        adapter=_never("the kit never passes malformed jobs"),
+        endpoint=_never("the kit cannot make an endpoint hold a malformed job"),
     ),
     Rule(
         "E-3",
-        "errors on the wire: status, x-amzn-ErrorType, JSON body",
-        checkable=False,
-        scope="an adapter is a function, not an HTTP endpoint",
+        "errors on the wire: status, x-amzn-ErrorType, JSON body, the service's message form",
+        AWS,
+        adapter=_never("an adapter is a function, not an HTTP endpoint"),
+    ),
+    Rule(
+        "H-1",
+        "the reference endpoint: routes",
+        AWS,
+        "404 for any other path",
+        adapter=_never(_ENDPOINT_RULE),
+        endpoint=_part("each operation answers a POST at its requestUri; another path is a 404"),
+        read_only=_part("ListServiceJobs answers a POST at its requestUri; another path is a 404"),
+    ),
+    Rule(
+        "H-2",
+        "the reference endpoint: the request body",
+        DECISION,
+        "how a body is framed and decoded",
+        adapter=_never(_ENDPOINT_RULE),
+        endpoint=_part("malformed JSON is a 400 ClientException; an empty body is {}"),
+    ),
+    Rule(
+        "H-3",
+        "the reference endpoint: request ids and server faults",
+        AWS,
+        "server faults are logged",
+        adapter=_never(_ENDPOINT_RULE),
+        endpoint=_part("every response has a fresh x-amzn-RequestId, which an error's message names"),
+    ),
+    Rule(
+        "H-4",
+        "the reference endpoint: SubmitServiceJob",
+        AWS,
+        "no queue has to exist; the region, account and status of a new job",
+        adapter=_never(_ENDPOINT_RULE),
+        endpoint=_part("the answer, the job as described, refused submits"),
+        read_only=_never("submits nothing"),
+    ),
+    Rule(
+        "H-5",
+        "the reference endpoint: DescribeServiceJob",
+        AWS,
+        "an unstarted job has no startedAt; an unknown jobId is a ClientException",
+        adapter=_never(_ENDPOINT_RULE),
+        endpoint=_part("members never null, the required ones present; an unknown jobId is refused"),
+        read_only=_never(_NEEDS_JOBS),
+    ),
+    Rule(
+        "H-6",
+        "the reference endpoint: TerminateServiceJob",
+        AWS,
+        "terminating a finished job succeeds and changes nothing",
+        adapter=_never(_ENDPOINT_RULE),
+        endpoint=_part("a terminated job becomes FAILED with the reason; terminating it again succeeds"),
+        read_only=_never("terminates nothing"),
+    ),
+    Rule(
+        "H-7",
+        "the reference endpoint: client tokens",
+        AWS,
+        "any reuse of a clientToken is refused",
+        adapter=_never(_ENDPOINT_RULE),
+        endpoint=_part("the same clientToken and payload twice: the second is refused"),
+        read_only=_never("submits nothing"),
+    ),
+    Rule(
+        "H-8",
+        "the reference endpoint: the jobs it lists",
+        DECISION,
+        "the reference's jobs file and demo set",
+        adapter=_never(_ENDPOINT_RULE),
+        endpoint=_never("a rule of the reference's own jobs"),
     ),
     *(
-        Rule(rule_id, f"the reference endpoint: {title}", checkable=False, scope=_ENDPOINT_RULE)
-        for rule_id, title in (
-            ("H-1", "routes"),
-            ("H-2", "the request body"),
-            ("H-3", "request ids and server faults"),
-            ("H-4", "SubmitServiceJob"),
-            ("H-5", "DescribeServiceJob"),
-            ("H-6", "TerminateServiceJob"),
-            ("H-7", "client tokens"),
-            ("H-8", "the jobs it lists"),
-            ("H-9", "job ARNs as job ids"),
-            ("H-10", "region and account"),
-            ("H-11", "UpdateServiceJob"),
-            ("H-12", "TerminateServiceJobs"),
-            ("H-13", "ListJobs"),
-            ("H-14", "refusals at the HTTP level"),
-            ("H-15", "deadlines and connection caps"),
-            ("H-16", "limits on the jobs held"),
-            ("H-17", "the request log"),
-            ("H-18", "responses that always encode"),
-            ("H-19", "jobs and client tokens kept in a database"),
+        Rule(
+            rule_id,
+            f"the reference endpoint: {title}",
+            source,
+            decision,
+            adapter=_never(_ENDPOINT_RULE),
+            endpoint=_never(_REFERENCE_ONLY),
+        )
+        for rule_id, title, source, decision in (
+            ("H-9", "job ARNs as job ids", DECISION, "this project's choice"),
+            ("H-10", "region and account", DECISION, "this project's choice"),
+            ("H-11", "UpdateServiceJob", AWS, "the endpoint's or plug-in's own choices"),
+            ("H-12", "TerminateServiceJobs", AWS, ""),
+            ("H-13", "ListJobs", AWS, "the endpoint's or plug-in's own choices"),
+            ("H-14", "refusals at the HTTP level", AWS, "the endpoint's or plug-in's own choices"),
+            ("H-15", "deadlines and connection caps", DECISION, "this project's choice"),
+            ("H-16", "limits on the jobs held", AWS, "the endpoint's or plug-in's own choices"),
+            ("H-17", "the request log", DECISION, "this project's choice"),
+            ("H-18", "responses that always encode", DECISION, "this project's choice"),
+            ("H-19", "jobs and client tokens kept in a database", DECISION, "this project's choice"),
         )
     ),
     *(
-        Rule(rule_id, f"the SQL store: {title}", checkable=False, scope=_SQL_STORE_RULE)
+        Rule(
+            rule_id,
+            f"the SQL store: {title}",
+            DECISION,
+            "the SQL store's guarantees",
+            adapter=_never(_SQL_STORE_RULE),
+            endpoint=_never(_SQL_STORE_RULE),
+        )
         for rule_id, title in (
             ("SQL-1", "the pure function's answers and tokens"),
             ("SQL-2", "casefold in Python, code-point collation"),
@@ -146,48 +436,73 @@ RULES: tuple[Rule, ...] = (
         )
     ),
     *(
-        Rule(rule_id, f"ListJobs: {title}", checkable=False, scope=_LIST_JOBS_RULE)
-        for rule_id, title in (
-            ("LJ-1", "the ListServiceJobs rules on the JobSummary shape"),
-            ("LJ-2", "the seven JobStatus values, no SCHEDULED"),
-            ("LJ-3", "its filter names; only SHARE_IDENTIFIER combines with jobStatus"),
-            ("LJ-4", "pages of up to 1000, 100 with a filter; more is cut"),
-            ("LJ-5", "exactly one of jobQueue, arrayJobId, multiNodeJobId"),
-            ("LJ-6", "children known by jobId: P:index and P#node"),
-            ("LJ-7", "queue listings list no child"),
-            ("LJ-8", "a filter is validated, then ignored, for children"),
-            ("LJ-9", "JOB_DEFINITION: names, prefixes and revision ARNs"),
-            ("LJ-10", "JOB_DEFINITION values: not empty, no '*' in an ARN"),
-            ("LJ-11", "JOB_DEFINITION details: wildcards and non-ARN definitions"),
-            ("LJ-12", "summaries hold the JobSummary members"),
-            ("LJ-13", "tokens bound to the operation and the parent job"),
-            ("LJ-14", "the moto plug-in"),
+        Rule(
+            rule_id,
+            f"ListJobs: {title}",
+            source,
+            decision,
+            adapter=_never(_LIST_JOBS_RULE),
+            endpoint=_never(_LIST_JOBS_RULE),
+        )
+        for rule_id, title, source, decision in (
+            ("LJ-1", "the ListServiceJobs rules on the JobSummary shape", AWS, "one engine for both"),
+            ("LJ-2", "the seven JobStatus values, no SCHEDULED", AWS, ""),
+            ("LJ-3", "its filter names; only SHARE_IDENTIFIER combines with jobStatus", AWS, ""),
+            ("LJ-4", "pages of up to 1000, 100 with a filter; more is cut", AWS, "more is cut"),
+            ("LJ-5", "exactly one of jobQueue, arrayJobId, multiNodeJobId", AWS, "the message; none"),
+            ("LJ-6", "children known by jobId: P:index and P#node", AWS, "known by their jobId"),
+            ("LJ-7", "queue listings list no child", DECISION, "children only through their parent"),
+            ("LJ-8", "a filter is validated, then ignored, for children", AWS, "validated, then ignored"),
+            ("LJ-9", "JOB_DEFINITION: names, prefixes and revision ARNs", AWS, ""),
+            ("LJ-10", "JOB_DEFINITION values: not empty, no '*' in an ARN", AWS, "empty, malformed ARNs"),
+            ("LJ-11", "JOB_DEFINITION details: wildcards and non-ARN definitions", DECISION, "as S-6"),
+            ("LJ-12", "summaries hold the JobSummary members", AWS, ""),
+            ("LJ-13", "tokens bound to the operation and the parent job", DECISION, "bound tokens"),
+            ("LJ-14", "the moto plug-in", DECISION, "the plug-in's behaviour"),
         )
     ),
     *(
-        Rule(rule_id, f"moto's service jobs: {title}", checkable=False, scope=_MOTO_RULE)
-        for rule_id, title in (
-            ("MS-1", "install, uninstall, per account and region"),
-            ("MS-2", "service environments"),
-            ("MS-3", "job queues of service environments"),
-            ("MS-4", "SubmitServiceJob"),
-            ("MS-5", "client tokens"),
-            ("MS-6", "TerminateServiceJob"),
-            ("MS-7", "UpdateServiceJob"),
-            ("MS-8", "status progression"),
-            ("MS-9", "moving jobs from a test"),
-            ("MS-10", "timestamps follow the status"),
-            ("MS-11", "DescribeServiceJob"),
-            ("MS-12", "a job ARN wherever a jobId is taken"),
-            ("MS-13", "ListServiceJobs"),
-            ("MS-14", "errors and request ids"),
+        Rule(
+            rule_id,
+            f"the moto plug-in: {title}",
+            source,
+            decision,
+            adapter=_never(_MOTO_RULE),
+            endpoint=_never(_MOTO_RULE),
+        )
+        for rule_id, title, source, decision in (
+            (
+                "MS-1",
+                "install, uninstall, per account and region",
+                AWS,
+                "the endpoint's or plug-in's own choices",
+            ),
+            ("MS-2", "service environments", AWS, "the endpoint's or plug-in's own choices"),
+            ("MS-3", "job queues of service environments", AWS, "the endpoint's or plug-in's own choices"),
+            ("MS-4", "SubmitServiceJob", AWS, "the endpoint's or plug-in's own choices"),
+            ("MS-5", "client tokens", AWS, "the endpoint's or plug-in's own choices"),
+            ("MS-6", "TerminateServiceJob", AWS, "the endpoint's or plug-in's own choices"),
+            ("MS-7", "UpdateServiceJob", AWS, "the endpoint's or plug-in's own choices"),
+            ("MS-8", "status progression", DECISION, "this project's choice"),
+            ("MS-9", "moving jobs to any status", DECISION, "this project's choice"),
+            ("MS-10", "timestamps that follow the status", AWS, "the endpoint's or plug-in's own choices"),
+            ("MS-11", "DescribeServiceJob", AWS, "the endpoint's or plug-in's own choices"),
+            ("MS-12", "job ARNs as job ids", AWS, "the endpoint's or plug-in's own choices"),
+            ("MS-13", "ListServiceJobs", DECISION, "this project's choice"),
+            ("MS-14", "refusals in the service's words", AWS, "the endpoint's or plug-in's own choices"),
         )
     ),
 )
 
 _RULE_IDS = tuple(rule.id for rule in RULES)
+_BY_ID = {rule.id: rule for rule in RULES}
 
 
 def rule_ids() -> tuple[str, ...]:
     """Every rule id, in the order of ``docs/SEMANTICS.md``."""
     return _RULE_IDS
+
+
+def rule(rule_id: str) -> Rule:
+    """The rule with this id; ``KeyError`` for an unknown id."""
+    return _BY_ID[rule_id]

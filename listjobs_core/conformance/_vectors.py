@@ -27,7 +27,13 @@ added at the end) and ``reverse`` (reverse the order of the jobs), applied in th
 stands for the n jobs ``p-000`` ... created at t, t+1, ...; an id list entry ``{"$series": {"prefix":
 "p-", "from": 104, "to": 5}}`` stands for ``p-104`` down to ``p-005``.
 
+A case may say ``"part": "decision"``: it pins the part of an ``AWS + decision`` rule that is the
+reference's decision (``docs/SEMANTICS.md``), so a failure of it is an advisory, not a failure.
+
 Tokens are never compared by text: a ``nextToken`` is only passed back to the adapter that issued it.
+When a changed token is accepted, the report says whether it still decodes to the same bytes as the
+original (base64 padding and unused low bits carry nothing, so only a check of the token's text finds
+such a change).
 A mismatch is a failure of the case's own rule (of P-2 for ``more``: nextToken exactly when more jobs
 follow), unless ``_diagnosis`` finds that the request's whole selection is already wrong: then it is a
 failure of that selection or order rule, so one bug is reported under one rule.
@@ -35,13 +41,15 @@ failure of that selection or order rule, so one bug is reported under one rule.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from ._calls import Adapter, Answer, Malformed, Outcome, Rejection, call
+from ._calls import Adapter, Answer, Implementation, Malformed, Outcome, Rejection, as_implementation
 from ._diagnosis import Reference, blame
 from ._report import CaseLog
 from ._rules import rule_ids
@@ -57,6 +65,7 @@ __all__ = [
     "load_vectors",
     "run_case",
     "tampered",
+    "token_change_hint",
 ]
 
 VECTORS_FORMAT = 1
@@ -149,6 +158,7 @@ class Case:
     jobs: tuple[dict[str, Any], ...]
     steps: tuple[Step, ...] = ()
     traversal: Traversal | None = None
+    decision: bool = False
 
     @property
     def name(self) -> str:
@@ -180,19 +190,24 @@ def load_vectors(text: str | None = None) -> tuple[Case, ...]:
 
 
 def _case(data: Any) -> Case:
-    _only(data, {"id", "rule", "title", "jobs", "steps", "request", "expect", "traversal"}, "a case")
+    _only(data, {"id", "rule", "title", "part", "jobs", "steps", "request", "expect", "traversal"}, "a case")
     case_id = _string(data, "id")
     rule = _string(data, "rule")
     if rule not in rule_ids():
         raise VectorFormatError(f"case {case_id}: unknown rule {rule!r}")
+    part = data.get("part", "AWS")
+    if part not in ("AWS", "decision"):
+        raise VectorFormatError(f"case {case_id}: part is AWS or decision, not {part!r}")
+    decision = part == "decision"
     jobs = tuple(_expand_jobs(_list(data, "jobs")))
     if "traversal" in data:
-        return Case(case_id, rule, _string(data, "title"), jobs, traversal=_traversal(data["traversal"]))
+        traversal = _traversal(data["traversal"])
+        return Case(case_id, rule, _string(data, "title"), jobs, traversal=traversal, decision=decision)
     if "steps" in data:
         steps = tuple(_step(item) for item in _list(data, "steps"))
     else:
         steps = (_step({"request": data["request"], "expect": data.get("expect")}),)
-    return Case(case_id, rule, _string(data, "title"), jobs, steps=steps)
+    return Case(case_id, rule, _string(data, "title"), jobs, steps=steps, decision=decision)
 
 
 def _step(data: Any) -> Step:
@@ -352,14 +367,48 @@ def tampered(token: str) -> list[str]:
     return variants or [token + "A"]
 
 
+def token_change_hint(original: Any, changed: Any) -> str:
+    """Why an implementation may accept ``changed`` in place of its token ``original``: "" when nothing
+    explains it, else a note for the report.
+
+    >>> print(token_change_hint("eyJhIjoxfQ==", "eyJhIjoxfQ="))
+     (the changed token still decodes to the same bytes as the original, as base64: ...)
+    >>> token_change_hint("abc.123", "abc.124")
+    ''
+    """
+    if not isinstance(original, str) or not isinstance(changed, str):
+        return ""
+    first, second = _base64_bytes(original), _base64_bytes(changed)
+    if first is not None and first == second:
+        return (
+            " (the changed token still decodes to the same bytes as the original, as base64: padding and "
+            "unused low bits carry nothing, so only a check of the token as text finds the change)"
+        )
+    if first is not None and second is not None:
+        return " (it decodes to other bytes, and nothing in the token detects the change: no checksum or MAC)"
+    return ""
+
+
+def _base64_bytes(token: str) -> bytes | None:
+    """The bytes a lenient base64 decoder (either alphabet, padding optional) makes of ``token``."""
+    text = token.rstrip("=")
+    if not text or len(text) % 4 == 1:
+        return None
+    altchars = b"-_" if "-" in text or "_" in text else None
+    try:
+        return base64.b64decode(text + "=" * (-len(text) % 4), altchars=altchars, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
 # --- running --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class _Run:
-    """What running one case needs: the adapter, the reference (for naming causes only) and the log."""
+    """What running one case needs: the implementation, the reference (for naming causes only), the log."""
 
-    adapter: Adapter
+    implementation: Implementation
     reference: Reference | None
     case: Case
     log: CaseLog
@@ -368,17 +417,31 @@ class _Run:
         self, rule: str, reason: str, jobs: Sequence[Mapping[str, Any]], request: Any, expected: Any, got: Any
     ) -> None:
         """Fail ``rule``, or the rule that a wrong whole selection of ``request`` points to."""
-        rule, cause = blame(rule, self.adapter, self.reference, jobs, request, self.log)
-        self.log.fail(rule, reason + cause, jobs=jobs, request=request, expected=expected, got=got)
+        found = blame(rule, self.implementation, self.reference, jobs, request, self.log)
+        decision_part = found.decision_part or (found.rule == self.case.rule and self.case.decision)
+        self.log.fail(
+            found.rule,
+            reason + found.note,
+            jobs=jobs,
+            request=request,
+            expected=expected,
+            got=got,
+            decision_part=decision_part,
+        )
 
 
-def run_case(adapter: Adapter, case: Case, log: CaseLog, reference: Reference | None = None) -> None:
-    """Run one vector against the adapter, recording in ``log`` what it checked and failed.
+def run_case(
+    implementation: Adapter | Implementation, case: Case, log: CaseLog, reference: Reference | None = None
+) -> None:
+    """Run one vector against an adapter (or any :class:`Implementation`), recording in ``log`` what it
+    checked and failed.
 
     With a ``reference``, a failure is reported under the rule its cause breaks (see ``_diagnosis``).
     """
     log.check(case.rule)
-    run = _Run(adapter, reference, case, log)
+    if log.rule is None:
+        log.rule = case.rule
+    run = _Run(as_implementation(implementation), reference, case, log)
     if case.traversal is not None:
         _run_traversal(run, case.traversal)
     else:
@@ -386,7 +449,7 @@ def run_case(adapter: Adapter, case: Case, log: CaseLog, reference: Reference | 
 
 
 def _run_steps(run: _Run) -> None:
-    adapter, case, log = run.adapter, run.case, run.log
+    case, log = run.case, run.log
     jobs = list(case.jobs)
     token: Any = None
     passed_before: Any = None
@@ -418,8 +481,12 @@ def _run_steps(run: _Run) -> None:
                 passed = [token_to_pass[:-1]]
             requests = [{**step.request, "nextToken": value} for value in passed]
         for request in requests:
-            outcome = call(adapter, jobs, request, log)
-            if not _judge(run, f"step {number} of {len(case.steps)}", step.expect, outcome, jobs, request):
+            outcome = run.implementation.call(jobs, request, log)
+            hint = ""
+            if step.token in ("tampered", "truncated") and isinstance(request, Mapping):
+                hint = token_change_hint(token_to_pass, request.get("nextToken"))
+            where = f"step {number} of {len(case.steps)}"
+            if not _judge(run, where, step.expect, outcome, jobs, request, hint):
                 return
             expects_answer = step.expect is None or not step.expect.reject
             if isinstance(outcome, Answer) and outcome.more and expects_answer:
@@ -427,7 +494,7 @@ def _run_steps(run: _Run) -> None:
 
 
 def _run_traversal(run: _Run, traversal: Traversal) -> None:
-    adapter, case, log = run.adapter, run.case, run.log
+    case, log = run.case, run.log
     jobs = list(case.jobs)
     pages: list[list[str]] = []
     token: Any = None
@@ -443,7 +510,7 @@ def _run_traversal(run: _Run, traversal: Traversal) -> None:
             request["maxResults"] = max_results
         if token is not None:
             request["nextToken"] = token
-        outcome = call(adapter, jobs, request, log)
+        outcome = run.implementation.call(jobs, request, log)
         if not _judge(run, f"page {number + 1}", spec.expect, outcome, jobs, request):
             return
         assert isinstance(outcome, Answer)
@@ -469,14 +536,15 @@ def _run_traversal(run: _Run, traversal: Traversal) -> None:
             if traversal.listed is not None
             else {"exactlyOnce": list(traversal.exactly_once), "atMostOnce": list(traversal.at_most_once)}
         )
-        rule, cause = blame(case.rule, adapter, run.reference, case.jobs, traversal.request, log)
+        found = blame(case.rule, run.implementation, run.reference, case.jobs, traversal.request, log)
         log.fail(
-            rule,
-            reason + cause,
+            found.rule,
+            reason + found.note,
             jobs=case.jobs,
             request=traversal.spec,
             expected=expected,
             got={"pages": pages},
+            decision_part=found.decision_part or (found.rule == case.rule and case.decision),
         )
 
 
@@ -505,6 +573,7 @@ def _judge(
     outcome: Outcome,
     jobs: list[dict[str, Any]],
     request: Any,
+    hint: str = "",
 ) -> bool:
     """Compare an outcome with its expectation; False when the case cannot go on."""
     expected: Any = expect.as_json() if expect is not None else "an answer"
@@ -513,12 +582,18 @@ def _judge(
     def fail(reason: str, rule: str = run.case.rule) -> None:
         run.fail(rule, f"{where}: {reason}", jobs, request, expected, outcome.shown)
 
+    if isinstance(outcome, Rejection) and outcome.crash:
+        return False  # recorded as a crash, not as a failure of this rule
     if expect is not None and expect.reject:
         if isinstance(outcome, Answer):
-            fail("answered a request the contract rejects")
+            fail("answered a request the contract rejects" + hint)
             return False
         if isinstance(outcome, Rejection) and expect.message and expect.message not in outcome.text:
-            fail(f"rejected, but the error does not carry the contract's message {expect.message!r}")
+            if outcome.programming_error:
+                # A programming error refuses for the wrong reason: one crash, not a message failure.
+                log.crash(f"raised {outcome.error_type}", outcome.error, jobs=jobs, request=request)
+            else:
+                fail(f"rejected, but the error does not carry the contract's message {expect.message!r}")
         return isinstance(outcome, Rejection)
     if isinstance(outcome, Rejection):
         fail("rejected a request the contract answers")

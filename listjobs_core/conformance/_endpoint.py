@@ -1,0 +1,162 @@
+"""``check_endpoint``: check a running endpoint over the wire, black-box, through the public API only.
+
+Theory of operation, in the order a run goes:
+
+1. Safety. Nothing is submitted to an endpoint that is not on this machine unless ``allow_remote``; in
+   ``read_only`` mode nothing is submitted, terminated or created at all (``_endpoint_read_only``).
+2. A probe: ListServiceJobs must answer at its ``requestUri``; a 404 there ends the run with a report
+   that says ListServiceJobs is not implemented.
+3. The queues and jobs (``_endpoint_jobs``): a queue whose name is new for every run (or the one given),
+   the jobs of ``_plan`` submitted into it and some terminated, the other operations' rules on the way.
+4. The cases (``_endpoint_cases``), each listing judged against the reference over the jobs as described,
+   on snapshots that hold still (``_endpoint_run``).
+5. Clean-up: every job the run submitted is terminated and what it made deleted, even when the run
+   stops early; the report's notes say which queue was used.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from ._check import chosen_rules
+from ._endpoint_cases import (
+    changing_traversals,
+    check_the_wire,
+    designed_listings,
+    generated_listings,
+    probe,
+    token_cases,
+    validation_cases,
+)
+from ._endpoint_jobs import (
+    check_client_tokens,
+    check_descriptions,
+    check_refused_submits,
+    clean_up,
+    discover,
+    set_up_queues,
+    submit_planned_jobs,
+    terminate_planned_jobs,
+)
+from ._endpoint_read_only import read_only_checks
+from ._endpoint_run import EndpointRun
+from ._http import EndpointClient, is_loopback
+from ._report import Report, Tally
+from ._rules import TargetKind
+
+__all__ = ["DEFAULT_ENDPOINT_EXAMPLES", "RemoteEndpointRefused", "check_endpoint"]
+
+DEFAULT_ENDPOINT_EXAMPLES = 20
+
+
+class RemoteEndpointRefused(ValueError):
+    """The run would submit jobs to an endpoint that is not on this machine without ``allow_remote``."""
+
+
+def check_endpoint(
+    url: str,
+    *,
+    region: str | None = None,
+    profile: str | None = None,
+    access_key_id: str | None = None,
+    secret_access_key: str | None = None,
+    session_token: str | None = None,
+    job_queue: str | None = None,
+    read_only: bool = False,
+    allow_remote: bool = False,
+    strict: bool = False,
+    rules: Iterable[str] | None = None,
+    skip: Iterable[str] | None = None,
+    seed: int = 0,
+    examples: int = DEFAULT_ENDPOINT_EXAMPLES,
+    timeout: float = 10.0,
+) -> Report:
+    """Check the AWS Batch endpoint at ``url`` against the contract over the wire, and return the same
+    :class:`Report` as :func:`check`, titled with ``url`` as given.
+
+    The run submits its own jobs into a queue whose name is new (or into ``job_queue``, an existing
+    SAGEMAKER_TRAINING job queue), judges every listing against the reference over the jobs as described,
+    terminates what it submitted, and says in the report's notes which queue it used. ``read_only``
+    submits nothing and checks what holds over the jobs already there (validation, messages, pagination).
+    Requests are SigV4-signed with the given credentials, or those of ``profile``, or the ambient ones
+    (an endpoint on this machine gets dummy ones when there are none); this needs botocore
+    (``pip install 'listjobs-core[conformance]'``).
+
+    ``strict``, ``rules``, ``skip`` and ``seed`` are as for :func:`check`; ``examples`` is the number of
+    generated listings; ``timeout`` the seconds to wait for each response.
+
+    Raises :class:`RemoteEndpointRefused` for an endpoint not on this machine without ``allow_remote``
+    or ``read_only``, ``EndpointUnreachable`` when it cannot be reached, ``MissingDependency`` without
+    botocore, and ``ValueError`` for a bad URL, rule id or ``examples``.
+    """
+    chosen = chosen_rules(rules, skip)
+    if examples < 0:
+        raise ValueError(f"examples must not be negative, got {examples}")
+    if not read_only and not allow_remote and not is_loopback(url):
+        raise RemoteEndpointRefused(
+            f"{url} is not on this machine: the kit submits and terminates jobs only on a loopback endpoint "
+            "unless remote endpoints are allowed (--allow-remote); --read-only submits nothing"
+        )
+    client = EndpointClient(
+        url,
+        region=region,
+        profile=profile,
+        access_key_id=access_key_id,
+        secret_access_key=secret_access_key,
+        session_token=session_token,
+        timeout=timeout,
+    )
+    kind: TargetKind = "read-only endpoint" if read_only else "endpoint"
+    tally = Tally(chosen, kind, strict=strict)
+    run = EndpointRun(client, tally, seed=seed, job_queue=job_queue, read_only=read_only)
+    started = time.perf_counter()
+    try:
+        if read_only:
+            if probe(run):
+                read_only_checks(run)
+        else:
+            _full_run(run, examples)
+    finally:
+        try:
+            if not read_only:
+                clean_up(run)
+        finally:
+            client.close()
+    elapsed = time.perf_counter() - started
+    run.notes.append(f"{_count(client.requests, 'HTTP request')} in {elapsed:.1f} s")
+    return Report(
+        tally.rows(),
+        url,
+        seed,
+        run.designed,
+        run.generated,
+        strict,
+        kind,
+        tally.crashes(),
+        tuple(run.problems),
+        tuple(run.notes),
+        tally.calls,
+    )
+
+
+def _full_run(run: EndpointRun, examples: int) -> None:
+    """Steps 2 to 4 of the module documentation."""
+    if not probe(run) or not set_up_queues(run) or not submit_planned_jobs(run):
+        return
+    if not check_descriptions(run):
+        return
+    terminate_planned_jobs(run)
+    check_client_tokens(run)
+    check_refused_submits(run)
+    discover(run)
+    check_the_wire(run)
+    validation_cases(run)
+    designed_listings(run)
+    token_cases(run)
+    generated_listings(run, examples)
+    changing_traversals(run)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")

@@ -1,0 +1,514 @@
+"""The run's queues and jobs over the wire: making them, the operation rules they show, cleaning up.
+
+Theory of operation: unless given a queue, a run makes its own, with a name new for every run, and a
+second queue for S-9. AWS, and emulators that follow it (moto with the plug-in), need a SAGEMAKER_TRAINING
+job queue backed by a service environment: the run makes both through CreateServiceEnvironment and
+CreateJobQueue. An endpoint without CreateServiceEnvironment (a 404) is taken to accept any queue name,
+as the reference endpoint does; if it refuses the submits, the report says to pass ``--job-queue``.
+
+On the way, the operations other than ListServiceJobs are checked for what the service model says of
+them (the AWS parts of H-4 to H-7): a SubmitServiceJob answers the job's name and id and refuses what the
+model refuses; a DescribeServiceJob shows the job submitted, with no null member and the members the model
+requires; a terminated job becomes FAILED with the reason as its statusReason; a clientToken and payload
+sent twice are refused the second time. The decision parts (an unknown jobId is a ClientException;
+terminating a finished job succeeds) are advisories.
+
+At the end every job the run submitted is terminated, and what it made is disabled and deleted as far as
+the endpoint allows; the notes say what was used and what is left.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from ._endpoint_run import NOT_IMPLEMENTED, EndpointRun
+from ._generate import STATUSES
+from ._http import EndpointUnreachable, HttpAnswer
+from ._plan import PLANNED_JOBS, TERMINATION_REASON, PlannedJob, Queues, submit_request
+from ._report import CaseLog
+
+__all__ = [
+    "PREFIX",
+    "check_client_tokens",
+    "check_descriptions",
+    "check_refused_submits",
+    "check_submit_answer",
+    "clean_up",
+    "discover",
+    "set_up_queues",
+    "short",
+    "submit_planned_jobs",
+    "terminate_planned_jobs",
+]
+
+PREFIX = "listjobs-conformance"
+# How long a terminated job may take to show FAILED, and how often it is looked at meanwhile.
+_SETTLE_SECONDS = 10.0
+_SETTLE_PAUSE = 0.05
+_MAX_DISCOVERY_PAGES = 50
+_CLIENT_EXCEPTION = "ClientException"
+
+
+def short(answer: HttpAnswer) -> str:
+    """An answer's error message (or the start of its body), on one line."""
+    text = answer.error_message() or answer.body[:200].decode("utf-8", "replace")
+    text = " ".join(text.split())
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+# --- the queues ------------------------------------------------------------------------------------
+
+
+def set_up_queues(run: EndpointRun) -> bool:
+    """The run's queue and second queue (see the module documentation); False when they cannot be had."""
+    if run.job_queue:
+        arn = run.job_queue if ":job-queue/" in run.job_queue else None
+        run.queues = Queues(run.job_queue, arn, None)
+        run.notes.append(f"queue: {run.job_queue} (given; S-9 needs a second queue and is not checked)")
+        return True
+    suffix = secrets.token_hex(4)
+    name, other = f"{PREFIX}-{suffix}", f"{PREFIX}-{suffix}-other"
+    with run.tally.case("creating the run's queues") as log:
+        environment = run.operation(
+            "CreateServiceEnvironment",
+            {
+                "serviceEnvironmentName": name,
+                "serviceEnvironmentType": "SAGEMAKER_TRAINING",
+                "state": "ENABLED",
+                "capacityLimits": [{"maxCapacity": 1, "capacityUnit": "NUM_INSTANCES"}],
+            },
+            log,
+        )
+        if environment.status in NOT_IMPLEMENTED:
+            run.queues = Queues(name, None, other)
+            run.notes.append(
+                f"queue: {name} and {other} (new names; the endpoint has no CreateServiceEnvironment)"
+            )
+            return True
+        if environment.status != 200:
+            run.problems.append(
+                f"CreateServiceEnvironment failed with HTTP {environment.status} ({short(environment)}): "
+                "create a SAGEMAKER_TRAINING job queue and pass it as --job-queue"
+            )
+            return False
+        data = environment.data if isinstance(environment.data, dict) else {}
+        run.created_environment = str(data.get("serviceEnvironmentArn") or name)
+        arns: dict[str, str | None] = {}
+        for queue in (name, other):
+            answer = run.operation(
+                "CreateJobQueue",
+                {
+                    "jobQueueName": queue,
+                    "state": "ENABLED",
+                    "priority": 1,
+                    "jobQueueType": "SAGEMAKER_TRAINING",
+                    "serviceEnvironmentOrder": [{"order": 1, "serviceEnvironment": run.created_environment}],
+                },
+                log,
+            )
+            if answer.status != 200:
+                run.problems.append(
+                    f"CreateJobQueue failed with HTTP {answer.status} ({short(answer)}): create a "
+                    "SAGEMAKER_TRAINING job queue and pass it as --job-queue"
+                )
+                return False
+            queue_data = answer.data if isinstance(answer.data, dict) else {}
+            arn = queue_data.get("jobQueueArn")
+            arns[queue] = arn if isinstance(arn, str) and arn else None
+            run.created_queues.append(arns[queue] or queue)
+    run.queues = Queues(name, arns[name], other)
+    run.notes.append(f"queue: {name} and {other} (created, with the service environment {name})")
+    return True
+
+
+# --- submitting ------------------------------------------------------------------------------------
+
+
+def submit_planned_jobs(run: EndpointRun) -> bool:
+    """Submit the jobs of ``_plan``, checking H-4 on each answer; False when the run cannot go on."""
+    with run.tally.case("SubmitServiceJob: the run's jobs", "H-4") as log:
+        log.check("H-4", "H-1")
+        for planned in PLANNED_JOBS:
+            if planned.queue == "other" and run.queues.other is None:
+                continue
+            if not _submit_planned(run, planned, log):
+                return False
+    return True
+
+
+def _queue_for(run: EndpointRun, planned: PlannedJob) -> str:
+    if planned.queue == "other" and run.queues.other is not None:
+        return run.queues.other
+    if planned.by_arn and run.queues.arn is not None:
+        return run.queues.arn
+    return run.queues.name
+
+
+def _submit_planned(run: EndpointRun, planned: PlannedJob, log: CaseLog) -> bool:
+    queue = _queue_for(run, planned)
+    share, quota = (planned.share, planned.quota) if run.shares_kept else (None, None)
+    request = submit_request(planned.name, queue, share=share, quota=quota)
+    answer = run.operation("SubmitServiceJob", request, log)
+    if answer.status in NOT_IMPLEMENTED:
+        run.problems.append(
+            f"SubmitServiceJob is not implemented at {run.client.url} (HTTP {answer.status}): run with "
+            "--read-only to check the listings of the jobs already there"
+        )
+        _fail_operation(log, "SubmitServiceJob", request, answer)
+        return False
+    if answer.status != 200 and (share or quota):
+        plain = submit_request(planned.name, queue)
+        retry = run.operation("SubmitServiceJob", plain, log)
+        if retry.status == 200:
+            run.shares_kept = False
+            run.notes.append(
+                f"the endpoint refused shareIdentifier and quotaShareName on submit ({short(answer)}): "
+                "the share filters (S-4) are not checked"
+            )
+            request, answer = plain, retry
+    if answer.status != 200:
+        run.problems.append(
+            f"SubmitServiceJob refused a job of the run with HTTP {answer.status} ({short(answer)}): if the "
+            "endpoint needs an existing queue, make a SAGEMAKER_TRAINING job queue and pass it as --job-queue"
+        )
+        return False
+    job_id = check_submit_answer(run, request, answer, log)
+    if job_id is None:
+        return False
+    run.planned.append((job_id, planned))
+    if run.queues.arn is None and planned.queue == "main":
+        arn = (run.describe(job_id) or {}).get("jobQueue")
+        if isinstance(arn, str) and ":job-queue/" in arn:
+            run.queues = Queues(run.queues.name, arn, run.queues.other)
+    return True
+
+
+def _fail_operation(log: CaseLog, operation: str, request: Any, answer: HttpAnswer) -> None:
+    """H-1: an operation of the model is not answered at its requestUri."""
+    log.fail(
+        "H-1",
+        f"{operation} is answered HTTP {answer.status} at its requestUri",
+        jobs=(),
+        request=request,
+        expected="an answer from the operation",
+        got=answer.shown(),
+    )
+
+
+def check_submit_answer(
+    run: EndpointRun, request: Mapping[str, Any], answer: HttpAnswer, log: CaseLog
+) -> str | None:
+    """H-4 on a SubmitServiceJobResponse (the model: jobName and jobId required, jobArn a string); the
+    job's id, which the run then owns."""
+    data = answer.data if isinstance(answer.data, dict) else {}
+    job_id = data.get("jobId")
+    if isinstance(job_id, str) and job_id:
+        run.own(job_id)
+    if (
+        not isinstance(job_id, str)
+        or not job_id
+        or data.get("jobName") != request["jobName"]
+        or not isinstance(data.get("jobArn", ""), str)
+    ):
+        log.fail(
+            "H-4",
+            "the SubmitServiceJob answer is not a jobId, the jobName submitted and a jobArn",
+            jobs=(),
+            request=dict(request),
+            expected={"jobName": request["jobName"], "jobId": "a string", "jobArn": "a string"},
+            got=answer.shown(),
+        )
+    return job_id if isinstance(job_id, str) and job_id else None
+
+
+def check_refused_submits(run: EndpointRun) -> None:
+    """H-4: SubmitServiceJob refuses what the model refuses: a name with spaces, an unknown
+    serviceJobType, a missing serviceRequestPayload."""
+    queue = run.queues.name
+    without_payload = {
+        name: value
+        for name, value in submit_request("conf-no-payload", queue).items()
+        if name != "serviceRequestPayload"
+    }
+    bad_requests = (
+        ("a job name with spaces", {**submit_request("x", queue), "jobName": "not a valid name"}),
+        (
+            "an unknown serviceJobType",
+            {**submit_request("conf-bad-type", queue), "serviceJobType": "NO_SUCH_TYPE"},
+        ),
+        ("no serviceRequestPayload", without_payload),
+    )
+    with run.tally.case("SubmitServiceJob refusals", "H-4") as log:
+        log.check("H-4")
+        for what, request in bad_requests:
+            answer = run.operation("SubmitServiceJob", request, log)
+            job_id = answer.data.get("jobId") if isinstance(answer.data, dict) else None
+            if answer.status == 200 and isinstance(job_id, str):
+                run.own(job_id)
+            if answer.status != 400 or answer.error_type() != _CLIENT_EXCEPTION:
+                log.fail(
+                    "H-4",
+                    f"SubmitServiceJob with {what} is answered HTTP {answer.status}, not refused",
+                    jobs=(),
+                    request=request,
+                    expected="a ClientException (HTTP 400)",
+                    got=answer.shown(),
+                )
+
+
+def check_client_tokens(run: EndpointRun) -> None:
+    """H-7: the same clientToken and payload sent twice: the model says "the second request is
+    rejected"."""
+    with run.tally.case("SubmitServiceJob with a client token used twice", "H-7") as log:
+        token = f"{PREFIX}-{secrets.token_hex(8)}"
+        request = submit_request("conf-token", run.queues.name, client_token=token)
+        first = run.operation("SubmitServiceJob", request, log)
+        if first.status != 200:
+            run.notes.append(f"a submit with a clientToken was refused ({short(first)}): H-7 is not checked")
+            return
+        log.check("H-7")
+        check_submit_answer(run, request, first, log)
+        second = run.operation("SubmitServiceJob", request, log)
+        if second.status == 200:
+            job_id = second.data.get("jobId") if isinstance(second.data, dict) else None
+            if isinstance(job_id, str):
+                run.own(job_id)
+            log.fail(
+                "H-7",
+                "a second SubmitServiceJob with the same clientToken and payload is accepted",
+                jobs=(),
+                request=request,
+                expected="a refusal (the model: 'the second request is rejected')",
+                got=second.shown(),
+            )
+
+
+# --- terminating and describing ----------------------------------------------------------------------
+
+
+def terminate_planned_jobs(run: EndpointRun) -> None:
+    """Terminate the jobs ``_plan`` marks, so that statuses differ; H-6 on the way."""
+    job_ids = [job_id for job_id, planned in run.planned if planned.terminate]
+    with run.tally.case("TerminateServiceJob", "H-6") as log:
+        log.check("H-6", "H-1")
+        for job_id in job_ids:
+            request = {"jobId": job_id, "reason": TERMINATION_REASON}
+            answer = run.operation("TerminateServiceJob", request, log)
+            if answer.status in NOT_IMPLEMENTED:
+                _fail_operation(log, "TerminateServiceJob", request, answer)
+                run.notes.append(
+                    f"TerminateServiceJob is not implemented (HTTP {answer.status}): no job of the run "
+                    "changes status, and none can be terminated after the run"
+                )
+                return
+            if answer.status == 200:
+                run.terminated.add(job_id)
+            else:
+                log.fail(
+                    "H-6",
+                    f"TerminateServiceJob of a job the run submitted is answered HTTP {answer.status}",
+                    jobs=(),
+                    request=request,
+                    expected="{}",
+                    got=answer.shown(),
+                )
+        settled = _settle(run, [job_id for job_id in job_ids if job_id in run.terminated])
+        for job_id, job in settled.items():
+            _check_terminated(log, job_id, job)
+        if settled:
+            request = {"jobId": next(iter(settled)), "reason": "again"}
+            again = run.operation("TerminateServiceJob", request, log)
+            if again.status != 200:
+                log.fail(
+                    "H-6",
+                    f"terminating a job that has finished is answered HTTP {again.status}",
+                    jobs=(),
+                    request=request,
+                    expected="{}: terminating a finished job changes nothing",
+                    got=again.shown(),
+                    decision_part=True,
+                )
+    run.invalidate()
+
+
+def _check_terminated(log: CaseLog, job_id: str, job: dict[str, Any]) -> None:
+    """The model: the reason "is returned by DescribeServiceJob"; the job ends FAILED, terminated."""
+    reason = job.get("statusReason")
+    wanted = {"status": "FAILED", "statusReason": TERMINATION_REASON, "isTerminated": True}
+    shown = {member: job.get(member) for member in wanted}
+    if job.get("status") != "FAILED" or not isinstance(reason, str) or TERMINATION_REASON not in reason:
+        why = "a terminated job does not become FAILED with the reason as its statusReason"
+    elif job.get("isTerminated") is not True:
+        why = "a terminated job does not say isTerminated: true"
+    else:
+        return
+    request = {"jobId": job_id, "reason": TERMINATION_REASON}
+    log.fail("H-6", why, jobs=(job,), request=request, expected=wanted, got=shown)
+
+
+def _settle(run: EndpointRun, job_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Each job as described once it shows FAILED, or as it is when the time is up."""
+    deadline = time.monotonic() + _SETTLE_SECONDS
+    latest: dict[str, dict[str, Any]] = {}
+    pending = list(job_ids)
+    while pending:
+        for job_id in list(pending):
+            job = run.describe(job_id)
+            if job is not None:
+                latest[job_id] = job
+                if job.get("status") == "FAILED":
+                    pending.remove(job_id)
+        if not pending or time.monotonic() > deadline:
+            break
+        time.sleep(_SETTLE_PAUSE)
+    return latest
+
+
+def check_descriptions(run: EndpointRun) -> bool:
+    """H-5 and H-4 on each job the run submitted as DescribeServiceJob shows it, and an unknown jobId;
+    False when the endpoint has no DescribeServiceJob, without which no listing can be judged."""
+    with run.tally.case("DescribeServiceJob", "H-5") as log:
+        log.check("H-5", "H-4", "H-1")
+        for job_id, planned in run.planned:
+            request = {"jobId": job_id}
+            answer = run.operation("DescribeServiceJob", request, log)
+            if answer.status in NOT_IMPLEMENTED:
+                _fail_operation(log, "DescribeServiceJob", request, answer)
+                run.problems.append(
+                    f"DescribeServiceJob is not implemented at {run.client.url} (HTTP {answer.status}): the "
+                    "run cannot see its jobs; run with --read-only to check the listings of the jobs there"
+                )
+                return False
+            job = answer.data if answer.status == 200 and isinstance(answer.data, dict) else None
+            if job is None:
+                _fail_description(log, job_id, "is not described", answer.shown())
+            else:
+                _check_description(run, log, job_id, planned, job)
+        unknown = {"jobId": f"{PREFIX}-no-such-job-{secrets.token_hex(4)}"}
+        answer = run.operation("DescribeServiceJob", unknown, log)
+        if answer.status != 400 or answer.error_type() != _CLIENT_EXCEPTION:
+            log.fail(
+                "H-5",
+                f"DescribeServiceJob of an unknown jobId is answered HTTP {answer.status}",
+                jobs=(),
+                request=unknown,
+                expected="a ClientException (HTTP 400)",
+                got=answer.shown(),
+                decision_part=True,
+            )
+    return True
+
+
+# The members DescribeServiceJobResponse requires, but startedAt, which a job that has not started lacks.
+_REQUIRED = ("jobId", "jobName", "jobQueue", "serviceJobType", "status", "createdAt")
+
+
+def _check_description(
+    run: EndpointRun, log: CaseLog, job_id: str, planned: PlannedJob, job: dict[str, Any]
+) -> None:
+    nulls = sorted(member for member, value in job.items() if value is None)
+    missing = [member for member in _REQUIRED if member not in job]
+    if nulls or missing or job.get("status") not in STATUSES:
+        _fail_description(
+            log, job_id, f"has null members {nulls}, lacks {missing}, or an unknown status", job
+        )
+        return
+    expected: dict[str, Any] = {"jobName": planned.name}
+    if run.shares_kept:
+        expected |= {"shareIdentifier": planned.share, "quotaShareName": planned.quota}
+    queue = run.queues.other if planned.queue == "other" else run.queues.name
+    wrong = {member: job.get(member) for member, value in expected.items() if job.get(member) != value}
+    if wrong or not run.in_queue(job, queue):
+        log.fail(
+            "H-4",
+            "the job as described is not the job submitted (name, queue, shares)",
+            jobs=(job,),
+            request={**expected, "jobQueue": queue},
+            expected={**expected, "jobQueue": f"{queue} or its ARN"},
+            got={**wrong, "jobQueue": job.get("jobQueue")},
+        )
+
+
+def _fail_description(log: CaseLog, job_id: str, what: str, got: Any) -> None:
+    log.fail(
+        "H-5",
+        f"the job {job_id!r} {what}",
+        jobs=(),
+        request={"jobId": job_id},
+        expected="the job's DescribeServiceJobResponse members, never null",
+        got=got,
+    )
+
+
+def discover(run: EndpointRun) -> None:
+    """Add the jobs already listed in the run's queue (a given queue, or jobs an endpoint lists for any
+    queue), so that listings are judged over every job they may show."""
+    found: set[str] = set()
+    for status in STATUSES:
+        request: dict[str, Any] = {"jobQueue": run.queues.name, "jobStatus": status, "maxResults": 100}
+        for _ in range(_MAX_DISCOVERY_PAGES):
+            answer = run.client.call("ListServiceJobs", request)
+            data = answer.data if answer.status == 200 and isinstance(answer.data, dict) else {}
+            summaries = data.get("jobSummaryList")
+            for item in summaries if isinstance(summaries, list) else []:
+                if isinstance(item, dict) and isinstance(item.get("jobId"), str):
+                    found.add(item["jobId"])
+            token = data.get("nextToken")
+            if not isinstance(token, str):
+                break
+            request = {**request, "nextToken": token}
+    new = found - run.known
+    if new:
+        run.known |= new
+        run.notes.append(
+            f"{len(new)} jobs already listed in the queue are judged along with the run's own, as "
+            "DescribeServiceJob shows them (so with version 0, should the endpoint group JOB_NAME "
+            "listings by versions of its own)"
+        )
+        run.invalidate()
+
+
+# --- cleaning up ---------------------------------------------------------------------------------
+
+
+def clean_up(run: EndpointRun) -> None:
+    """Terminate every job the run submitted, delete what it made, and note what was done."""
+    failed = 0
+    try:
+        for job_id in [job_id for job_id in run.submitted if job_id not in run.terminated]:
+            answer = run.client.call("TerminateServiceJob", {"jobId": job_id, "reason": TERMINATION_REASON})
+            if answer.status == 200:
+                run.terminated.add(job_id)
+            else:
+                failed += 1
+        left = _delete_created(run)
+    except EndpointUnreachable as error:
+        run.notes.append(f"clean-up stopped: {error}")
+        return
+    if run.submitted:
+        ending = f"; {failed} could not be terminated" if failed else ""
+        run.notes.append(
+            f"jobs: {len(run.submitted)} submitted, {len(run.terminated)} terminated by the run{ending}"
+        )
+    if run.created_queues:
+        run.notes.append(
+            f"left in place: {', '.join(left)}" if left else "the run's queues and environment were deleted"
+        )
+
+
+def _delete_created(run: EndpointRun) -> list[str]:
+    """Disable and delete the queues and the environment the run made; what could not be deleted."""
+    left: list[str] = []
+    for queue in run.created_queues:
+        run.client.call("UpdateJobQueue", {"jobQueue": queue, "state": "DISABLED"})
+        if run.client.call("DeleteJobQueue", {"jobQueue": queue}).status != 200:
+            left.append(f"job queue {queue}")
+    if run.created_environment is not None:
+        environment = run.created_environment
+        run.client.call("UpdateServiceEnvironment", {"serviceEnvironment": environment, "state": "DISABLED"})
+        if run.client.call("DeleteServiceEnvironment", {"serviceEnvironment": environment}).status != 200:
+            left.append(f"service environment {environment}")
+    return left
