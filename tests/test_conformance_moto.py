@@ -3,8 +3,8 @@
 ``listjobs_core.contrib.moto.install()`` gives moto the service-job operations it lacks (service
 environments, SAGEMAKER_TRAINING job queues, SubmitServiceJob ... ListServiceJobs) when the plug-in has
 them, which it announces with ``SERVICE_JOB_OPERATIONS``; until then this module is skipped. moto needs
-the queue to exist, so the run creates a service environment and two job queues through the API, as it
-would against AWS.
+the queue to exist, so the run creates a service environment, a fair-share scheduling policy and two job
+queues through the API, as it would against AWS.
 """
 
 from __future__ import annotations
@@ -63,3 +63,6 @@ def test_moto_with_the_plugin_conforms(moto_url: str) -> None:
     for rule in ("S-4", "S-5", "S-6", "O-1", "P-3", "E-1", "E-3"):
         assert report.row(rule).result == "ok", str(report)
     assert "created, with the service environment" in str(report)
+    # The share filters are checked on queues with a fair-share policy, as AWS requires of shares.
+    assert "fair-share scheduling policy" in str(report)
+    assert "what the run made (queues, environment, policy) was deleted" in str(report)

@@ -28,10 +28,10 @@ from .. import list_service_jobs
 from ._calls import Answer, Rejection, json_copy
 from ._differential import traverse_and_compare
 from ._endpoint_calls import check_request_id
-from ._endpoint_jobs import PREFIX, check_submit_answer, short
+from ._endpoint_jobs import PREFIX, check_submit_answer, run_submit_request, short
 from ._endpoint_run import NOT_IMPLEMENTED, EndpointRun, Snapshot, StableCase
 from ._generate import generate_sizes
-from ._plan import TERMINATION_REASON, ListingCase, generated_request, listing_cases, submit_request
+from ._plan import TERMINATION_REASON, ListingCase, generated_request, listing_cases
 from ._report import CaseLog
 from ._vectors import Case, Step, load_vectors, run_case, tampered, token_change_hint
 
@@ -166,7 +166,7 @@ def designed_listings(run: EndpointRun) -> None:
     times = [
         int(job["createdAt"]) for job in jobs if isinstance(job.get("createdAt"), int) and run.in_queue(job)
     ]
-    cases = listing_cases(run.queues, times, shares=run.shares_kept)
+    cases = listing_cases(run.queues, times, shares=run.shares_kept, quotas=run.quotas_kept)
     run.designed += len(cases)
     run.judge([_designed(run, number, case) for number, case in enumerate(cases)])
 
@@ -301,7 +301,7 @@ def changing_traversals(run: EndpointRun) -> None:
 
     def submit_newer(page: list[str]) -> None:
         log = CaseLog("submitting a job between pages")
-        request = submit_request("conf-late", run.queues.name)
+        request = run_submit_request(run, "conf-late", run.queues.name)
         answer = run.operation("SubmitServiceJob", request, log)
         if answer.status == 200:
             check_submit_answer(run, request, answer, log)

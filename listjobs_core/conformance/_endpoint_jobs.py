@@ -6,6 +6,14 @@ job queue backed by a service environment: the run makes both through CreateServ
 CreateJobQueue. An endpoint without CreateServiceEnvironment (a 404) is taken to accept any queue name,
 as the reference endpoint does; if it refuses the submits, the report says to pass ``--job-queue``.
 
+Shares follow the model: "Don't specify [shareIdentifier] if the job queue doesn't have a fair-share
+scheduling policy. If the job queue has a fair-share scheduling policy, then this parameter must be
+specified", and the same of quotaShareName and a quota share policy. So the run gives its queues a
+fair-share scheduling policy (CreateSchedulingPolicy) when the endpoint makes one, and then every job
+carries a share identifier (``DEFAULT_SHARE`` for the jobs planned without one). A submit refused with
+its shares is sent again without the quota share name, then without either; the first form accepted
+says which of the share filters (S-4) the run can check.
+
 On the way, the operations other than ListServiceJobs are checked for what the service model says of
 them (the AWS parts of H-4 to H-7): a SubmitServiceJob answers the job's name and id and refuses what the
 model refuses; a DescribeServiceJob shows the job submitted, with no null member and the members the model
@@ -19,6 +27,7 @@ the endpoint allows; the notes say what was used and what is left.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import time
 from collections.abc import Mapping
@@ -31,12 +40,14 @@ from ._plan import PLANNED_JOBS, TERMINATION_REASON, PlannedJob, Queues, submit_
 from ._report import CaseLog
 
 __all__ = [
+    "DEFAULT_SHARE",
     "PREFIX",
     "check_client_tokens",
     "check_descriptions",
     "check_refused_submits",
     "check_submit_answer",
     "clean_up",
+    "run_submit_request",
     "discover",
     "set_up_queues",
     "short",
@@ -45,6 +56,8 @@ __all__ = [
 ]
 
 PREFIX = "listjobs-conformance"
+# The share identifier of the jobs planned without one, when the run's queues have a fair-share policy.
+DEFAULT_SHARE = "sC"
 # How long a terminated job may take to show FAILED, and how often it is looked at meanwhile.
 _SETTLE_SECONDS = 10.0
 _SETTLE_PAUSE = 0.05
@@ -96,19 +109,19 @@ def set_up_queues(run: EndpointRun) -> bool:
             return False
         data = environment.data if isinstance(environment.data, dict) else {}
         run.created_environment = str(data.get("serviceEnvironmentArn") or name)
+        _make_fair_share_policy(run, name, log)
         arns: dict[str, str | None] = {}
         for queue in (name, other):
-            answer = run.operation(
-                "CreateJobQueue",
-                {
-                    "jobQueueName": queue,
-                    "state": "ENABLED",
-                    "priority": 1,
-                    "jobQueueType": "SAGEMAKER_TRAINING",
-                    "serviceEnvironmentOrder": [{"order": 1, "serviceEnvironment": run.created_environment}],
-                },
-                log,
-            )
+            request: dict[str, Any] = {
+                "jobQueueName": queue,
+                "state": "ENABLED",
+                "priority": 1,
+                "jobQueueType": "SAGEMAKER_TRAINING",
+                "serviceEnvironmentOrder": [{"order": 1, "serviceEnvironment": run.created_environment}],
+            }
+            if run.created_policy is not None:
+                request["schedulingPolicyArn"] = run.created_policy
+            answer = run.operation("CreateJobQueue", request, log)
             if answer.status != 200:
                 run.problems.append(
                     f"CreateJobQueue failed with HTTP {answer.status} ({short(answer)}): create a "
@@ -120,8 +133,25 @@ def set_up_queues(run: EndpointRun) -> bool:
             arns[queue] = arn if isinstance(arn, str) and arn else None
             run.created_queues.append(arns[queue] or queue)
     run.queues = Queues(name, arns[name], other)
-    run.notes.append(f"queue: {name} and {other} (created, with the service environment {name})")
+    policy = f" and the fair-share scheduling policy {name}" if run.created_policy else ""
+    run.notes.append(f"queue: {name} and {other} (created, with the service environment {name}{policy})")
     return True
+
+
+def _make_fair_share_policy(run: EndpointRun, name: str, log: CaseLog) -> None:
+    """A fair-share scheduling policy for the run's queues, so that its jobs may carry share identifiers
+    (see the module documentation); without one, the submits show whether the endpoint takes them."""
+    answer = run.operation("CreateSchedulingPolicy", {"name": name, "fairsharePolicy": {}}, log)
+    data = answer.data if isinstance(answer.data, dict) else {}
+    arn = data.get("arn")
+    if answer.status == 200 and isinstance(arn, str) and arn:
+        run.created_policy = arn
+        run.every_job_shared = True
+    else:
+        run.notes.append(
+            f"no fair-share scheduling policy for the run's queues (CreateSchedulingPolicy: HTTP "
+            f"{answer.status}, {short(answer)})"
+        )
 
 
 # --- submitting ------------------------------------------------------------------------------------
@@ -147,10 +177,29 @@ def _queue_for(run: EndpointRun, planned: PlannedJob) -> str:
     return run.queues.name
 
 
+def _shares_for(run: EndpointRun, planned: PlannedJob) -> PlannedJob:
+    """The job as the run submits it: the shares the endpoint keeps, and a share identifier for every
+    job when the queues have a fair-share policy."""
+    share = planned.share if run.shares_kept else None
+    if run.every_job_shared and share is None:
+        share = DEFAULT_SHARE
+    quota = planned.quota if run.quotas_kept else None
+    return dataclasses.replace(planned, share=share, quota=quota)
+
+
+def run_submit_request(
+    run: EndpointRun, name: str, queue: str, *, client_token: str | None = None
+) -> dict[str, Any]:
+    """A SubmitServiceJobRequest for a job beyond the plan: a share identifier only when the run's queues
+    have a fair-share policy, which then requires one."""
+    share = DEFAULT_SHARE if run.every_job_shared else None
+    return submit_request(name, queue, share=share, client_token=client_token)
+
+
 def _submit_planned(run: EndpointRun, planned: PlannedJob, log: CaseLog) -> bool:
     queue = _queue_for(run, planned)
-    share, quota = (planned.share, planned.quota) if run.shares_kept else (None, None)
-    request = submit_request(planned.name, queue, share=share, quota=quota)
+    planned = _shares_for(run, planned)
+    request = submit_request(planned.name, queue, share=planned.share, quota=planned.quota)
     answer = run.operation("SubmitServiceJob", request, log)
     if answer.status in NOT_IMPLEMENTED:
         run.problems.append(
@@ -159,16 +208,30 @@ def _submit_planned(run: EndpointRun, planned: PlannedJob, log: CaseLog) -> bool
         )
         _fail_operation(log, "SubmitServiceJob", request, answer)
         return False
-    if answer.status != 200 and (share or quota):
+    if answer.status != 200 and planned.quota is not None:
+        # The model: quotaShareName only on a queue with a quota share scheduling policy.
+        retry_job = dataclasses.replace(planned, quota=None)
+        retry_request = submit_request(planned.name, queue, share=retry_job.share)
+        retry = run.operation("SubmitServiceJob", retry_request, log)
+        if retry.status == 200:
+            run.quotas_kept = False
+            run.notes.append(
+                f"the endpoint refused quotaShareName on submit ({short(answer)}): "
+                "the QUOTA_SHARE_NAME filter (S-4) is not checked"
+            )
+            planned, request, answer = retry_job, retry_request, retry
+    if answer.status != 200 and planned.share is not None and not run.every_job_shared:
+        # The model: shareIdentifier only on a queue with a fair-share scheduling policy.
+        plain_job = dataclasses.replace(planned, share=None, quota=None)
         plain = submit_request(planned.name, queue)
         retry = run.operation("SubmitServiceJob", plain, log)
         if retry.status == 200:
-            run.shares_kept = False
+            run.shares_kept = run.quotas_kept = False
             run.notes.append(
-                f"the endpoint refused shareIdentifier and quotaShareName on submit ({short(answer)}): "
+                f"the endpoint refused shareIdentifier on submit ({short(answer)}): "
                 "the share filters (S-4) are not checked"
             )
-            request, answer = plain, retry
+            planned, request, answer = plain_job, plain, retry
     if answer.status != 200:
         run.problems.append(
             f"SubmitServiceJob refused a job of the run with HTTP {answer.status} ({short(answer)}): if the "
@@ -230,14 +293,14 @@ def check_refused_submits(run: EndpointRun) -> None:
     queue = run.queues.name
     without_payload = {
         name: value
-        for name, value in submit_request("conf-no-payload", queue).items()
+        for name, value in run_submit_request(run, "conf-no-payload", queue).items()
         if name != "serviceRequestPayload"
     }
     bad_requests = (
-        ("a job name with spaces", {**submit_request("x", queue), "jobName": "not a valid name"}),
+        ("a job name with spaces", {**run_submit_request(run, "x", queue), "jobName": "not a valid name"}),
         (
             "an unknown serviceJobType",
-            {**submit_request("conf-bad-type", queue), "serviceJobType": "NO_SUCH_TYPE"},
+            {**run_submit_request(run, "conf-bad-type", queue), "serviceJobType": "NO_SUCH_TYPE"},
         ),
         ("no serviceRequestPayload", without_payload),
     )
@@ -264,7 +327,7 @@ def check_client_tokens(run: EndpointRun) -> None:
     rejected"."""
     with run.tally.case("SubmitServiceJob with a client token used twice", "H-7") as log:
         token = f"{PREFIX}-{secrets.token_hex(8)}"
-        request = submit_request("conf-token", run.queues.name, client_token=token)
+        request = run_submit_request(run, "conf-token", run.queues.name, client_token=token)
         first = run.operation("SubmitServiceJob", request, log)
         if first.status != 200:
             run.notes.append(f"a submit with a clientToken was refused ({short(first)}): H-7 is not checked")
@@ -416,9 +479,12 @@ def _check_description(
             log, job_id, f"has null members {nulls}, lacks {missing}, or an unknown status", job
         )
         return
-    expected: dict[str, Any] = {"jobName": planned.name}
-    if run.shares_kept:
-        expected |= {"shareIdentifier": planned.share, "quotaShareName": planned.quota}
+    # ``planned`` is the job as submitted (see ``_shares_for``): its shares are the ones sent.
+    expected: dict[str, Any] = {
+        "jobName": planned.name,
+        "shareIdentifier": planned.share,
+        "quotaShareName": planned.quota,
+    }
     queue = run.queues.other if planned.queue == "other" else run.queues.name
     wrong = {member: job.get(member) for member, value in expected.items() if job.get(member) != value}
     if wrong or not run.in_queue(job, queue):
@@ -495,7 +561,9 @@ def clean_up(run: EndpointRun) -> None:
         )
     if run.created_queues:
         run.notes.append(
-            f"left in place: {', '.join(left)}" if left else "the run's queues and environment were deleted"
+            f"left in place: {', '.join(left)}"
+            if left
+            else "what the run made (queues, environment, policy) was deleted"
         )
 
 
@@ -511,4 +579,7 @@ def _delete_created(run: EndpointRun) -> list[str]:
         run.client.call("UpdateServiceEnvironment", {"serviceEnvironment": environment, "state": "DISABLED"})
         if run.client.call("DeleteServiceEnvironment", {"serviceEnvironment": environment}).status != 200:
             left.append(f"service environment {environment}")
+    policy = run.created_policy
+    if policy is not None and run.client.call("DeleteSchedulingPolicy", {"arn": policy}).status != 200:
+        left.append(f"scheduling policy {policy}")
     return left

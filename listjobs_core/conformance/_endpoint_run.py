@@ -83,7 +83,10 @@ class EndpointRun:
     terminated: set[str] = field(default_factory=set)
     known: set[str] = field(default_factory=set)
     shares_kept: bool = True
+    quotas_kept: bool = True
+    every_job_shared: bool = False
     created_environment: str | None = None
+    created_policy: str | None = None
     created_queues: list[str] = field(default_factory=list)
     implementation: EndpointImplementation = field(init=False)
     _snapshot: Snapshot | None = None

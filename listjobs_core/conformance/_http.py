@@ -44,6 +44,8 @@ OPERATION_PATHS: dict[str, str] = {
     "CreateJobQueue": "/v1/createjobqueue",
     "UpdateJobQueue": "/v1/updatejobqueue",
     "DeleteJobQueue": "/v1/deletejobqueue",
+    "CreateSchedulingPolicy": "/v1/createschedulingpolicy",
+    "DeleteSchedulingPolicy": "/v1/deleteschedulingpolicy",
 }
 _SERVICE = "batch"
 _DEFAULT_REGION = "us-east-1"

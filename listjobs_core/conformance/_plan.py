@@ -135,9 +135,12 @@ def _name_filter(value: str) -> list[dict[str, Any]]:
     return [{"name": "JOB_NAME", "values": [value]}]
 
 
-def listing_cases(queues: Queues, times: Sequence[int], *, shares: bool = True) -> list[ListingCase]:
+def listing_cases(
+    queues: Queues, times: Sequence[int], *, shares: bool = True, quotas: bool = True
+) -> list[ListingCase]:
     """The designed listings over the run's jobs; ``times`` are the observed createdAt values of the
-    run's queue, ``shares`` whether the endpoint kept share identifiers and quota share names."""
+    run's queue, ``shares`` and ``quotas`` whether the endpoint kept share identifiers and quota share
+    names."""
     queue = queues.name
     cases = [ListingCase("S-1", {"jobQueue": queue, "jobStatus": status}) for status in STATUSES]
     cases += [
@@ -175,17 +178,15 @@ def listing_cases(queues: Queues, times: Sequence[int], *, shares: bool = True) 
                 cases.append(ListingCase("S-7", {"jobQueue": queue, "filters": filters}, (4,)))
         middle = [{"name": "AFTER_CREATED_AT", "values": [str(ordered[0] - 1)]}]
         cases.append(ListingCase("S-3", {"jobQueue": queue, "jobStatus": "SCHEDULED", "filters": middle}))
-    if shares:
-        for name, values in (
-            ("SHARE_IDENTIFIER", ("sA", "SA", "sB")),
-            ("QUOTA_SHARE_NAME", ("qA", "QA", "qB")),
-        ):
-            for value in values:
-                filters = [{"name": name, "values": [value]}]
-                cases.append(ListingCase("S-4", {"jobQueue": queue, "filters": filters}, (2,)))
-            for status in ("SUBMITTED", "FAILED"):
-                filters = [{"name": name, "values": [values[0]]}]
-                cases.append(ListingCase("S-4", {"jobQueue": queue, "jobStatus": status, "filters": filters}))
+    share_filters = [("SHARE_IDENTIFIER", ("sA", "SA", "sB"))] if shares else []
+    share_filters += [("QUOTA_SHARE_NAME", ("qA", "QA", "qB"))] if quotas else []
+    for name, values in share_filters:
+        for value in values:
+            filters = [{"name": name, "values": [value]}]
+            cases.append(ListingCase("S-4", {"jobQueue": queue, "filters": filters}, (2,)))
+        for status in ("SUBMITTED", "FAILED"):
+            filters = [{"name": name, "values": [values[0]]}]
+            cases.append(ListingCase("S-4", {"jobQueue": queue, "jobStatus": status, "filters": filters}))
     if queues.arn is not None:
         arn = queues.arn
         cases += [
