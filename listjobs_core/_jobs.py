@@ -11,8 +11,10 @@ member of the wrong type where it projects one (E-2).
 
 What a well-formed job is (IN-1): ``jobId`` and ``jobName`` are non-empty strings; every other member the
 model names has its model type (``version``: a non-negative integer); every value is JSON (objects with
-string keys, arrays, strings, numbers, booleans) nested at most ``MAX_NESTING_DEPTH`` deep, and every
-string is valid Unicode (no lone surrogate, which no UTF-8 response could carry). A member whose value is
+string keys, arrays, strings, numbers, booleans) nested at most ``MAX_NESTING_DEPTH`` deep, every
+string is valid Unicode (no lone surrogate, which no UTF-8 response could carry), and every integer fits
+the model's ``Long``, 64 bits signed (``LONG_MIN`` to ``LONG_MAX``; a larger one has no wire form an SDK
+reads, and beyond 4300 digits Python cannot even write it as JSON). A member whose value is
 ``None`` counts as absent (IN-1), and members the model does not name may hold any such JSON value.
 """
 
@@ -25,6 +27,8 @@ from typing import Any, NamedTuple
 from ._json import json_kind
 
 __all__ = [
+    "LONG_MAX",
+    "LONG_MIN",
     "MAX_NESTING_DEPTH",
     "MEMBER_SHAPES",
     "NON_NEGATIVE_INTEGER",
@@ -89,6 +93,10 @@ MEMBER_SHAPES: dict[str, Shape] = {
     "version": NON_NEGATIVE_INTEGER,
 }
 
+# IN-1: every integer of a job fits the model's Long (a 64-bit signed integer), the widest integer shape
+# the model has; the created-at filter values are bounded the same way (V-10).
+LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
+
 # IN-1: how deep objects and arrays may nest inside one member: far beyond any shape of the model (the
 # deepest, ``attempts``, nests four levels), and far below the interpreter's recursion limit.
 MAX_NESTING_DEPTH = 32
@@ -99,12 +107,33 @@ def fits(value: object, shape: Shape) -> bool:
 
     >>> fits(5, LONG), fits(True, LONG), fits(True, BOOLEAN), fits(-1, NON_NEGATIVE_INTEGER)
     (True, False, True, False)
+    >>> fits(2**63 - 1, LONG), fits(2**63, LONG)
+    (True, False)
     """
     if type(value) is bool:
         return shape is BOOLEAN
     if not isinstance(value, shape.types):
         return False
-    return shape is not NON_NEGATIVE_INTEGER or (isinstance(value, int) and value >= 0)
+    if isinstance(value, int):
+        low = 0 if shape is NON_NEGATIVE_INTEGER else LONG_MIN
+        return low <= value <= LONG_MAX
+    return True
+
+
+def _show_integer(value: int) -> str:
+    """An integer for a message: its digits when it has few, else its size (a huge one has no ``str``)."""
+    return str(value) if value.bit_length() <= 128 else f"an integer of {value.bit_length()} bits"
+
+
+def _integer_problem(member: str, shape: Shape, value: int) -> JobProblem:
+    """An integer member out of its shape's range: a value error, not a type error."""
+    if shape is NON_NEGATIVE_INTEGER and value < 0:
+        wanted = shape.name
+    elif shape is NON_NEGATIVE_INTEGER:
+        wanted = "an integer up to 2^63-1 (the model's Long)"
+    else:
+        wanted = "an integer from -2^63 to 2^63-1 (the model's Long)"
+    return JobProblem(member, f"must be {wanted}, got {_show_integer(value)}", is_type_error=False)
 
 
 def is_valid_unicode(text: str) -> bool:
@@ -166,8 +195,8 @@ def find_job_problem(job: object) -> JobProblem | None:
             return JobProblem(None, f"a job's member names must be strings, got {json_kind(member)}")
         shape = MEMBER_SHAPES.get(member)
         if shape is not None and not fits(value, shape):
-            if shape is NON_NEGATIVE_INTEGER and type(value) is int:
-                return JobProblem(member, f"must be {shape.name}, got {value}", is_type_error=False)
+            if type(value) is int and int in shape.types:
+                return _integer_problem(member, shape, value)
             return JobProblem(member, f"must be {shape.name}, got {json_kind(value)}")
         problem = _json_value_problem(value, member, 0)
         if problem is not None:
@@ -181,8 +210,10 @@ def _json_value_problem(value: Any, member: str, depth: int) -> JobProblem | Non
         if is_valid_unicode(value):
             return None
         return JobProblem(member, "must be valid Unicode: it holds a lone surrogate", is_type_error=False)
-    if value is None or isinstance(value, (bool, int)):
+    if value is None or isinstance(value, bool):
         return None
+    if isinstance(value, int):
+        return None if LONG_MIN <= value <= LONG_MAX else _integer_problem(member, LONG, value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return JobProblem(member, "must be JSON: it holds NaN or an infinity", is_type_error=False)

@@ -526,6 +526,18 @@ def test_flat_and_nested_jobs_project_alike() -> None:
         ({"jobId": "a", "jobName": "n", "shareIdentifier": 1}, TypeError, "shareIdentifier"),
         ({"jobId": "a", "jobName": "n", "jobArn": 1}, TypeError, "jobArn"),
         ({"jobId": "a", "jobName": "n", "latestAttempt": {"x": {1, 2}}}, TypeError, "latestAttempt"),
+        # IN-1: every integer fits the model's Long; a huge one has no JSON form Python can even write.
+        ({"jobId": "a", "jobName": "n", "createdAt": 2**63}, ValueError, "createdAt"),
+        ({"jobId": "a", "jobName": "n", "createdAt": -(2**63) - 1}, ValueError, "createdAt"),
+        ({"jobId": "a", "jobName": "n", "createdAt": 10**5000}, ValueError, "createdAt"),
+        ({"jobId": "a", "jobName": "n", "version": 2**63}, ValueError, "version"),
+        ({"jobId": "a", "jobName": "n", "version": -(10**5000)}, ValueError, "version"),
+        ({"jobId": "a", "jobName": "n", "custom": 2**64}, ValueError, "custom"),
+        (
+            {"jobId": "a", "jobName": "n", "capacityUsage": [{"quantity": 10**5000}]},
+            ValueError,
+            "capacityUsage",
+        ),
     ],
 )
 def test_a_bad_job_is_refused_naming_the_member(job: Any, error: type[Exception], member: str) -> None:
@@ -535,6 +547,23 @@ def test_a_bad_job_is_refused_naming_the_member(job: Any, error: type[Exception]
         store.put(job)
     assert len(store) == 0
     store._check()
+
+
+def test_the_ends_of_the_long_range_are_well_formed() -> None:
+    """IN-1: -2^63 and 2^63-1 are the model's Long, kept and listed as given."""
+    store = ServiceJobStore()
+    low = {"jobId": "low", "jobName": "n", "createdAt": -(2**63), "custom": -(2**63), "version": 0}
+    high = {
+        "jobId": "high",
+        "jobName": "n",
+        "createdAt": 2**63 - 1,
+        "custom": 2**63 - 1,
+        "version": 2**63 - 1,
+    }
+    store.put_many([low, high])
+    assert store.get("low") == low and store.get("high") == high
+    request = {"filters": [{"name": "JOB_NAME", "values": ["n"]}]}
+    assert store.list_service_jobs(request) == list_service_jobs([low, high], request)
 
 
 def test_records_keys_and_errors_behave_as_the_pure_function() -> None:

@@ -27,7 +27,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .._jobs import MEMBER_SHAPES, Shape, find_job_problem, fits
+from .._jobs import LONG_MAX, LONG_MIN, MEMBER_SHAPES, Shape, find_job_problem, fits
 from .._model import ServiceJob
 from .._wire import to_summary
 
@@ -175,6 +175,8 @@ def is_simple(job: object) -> bool:
                 return False
         elif type(value) is int:
             if not (kind is int or kind is _ANY or (kind is _NATURAL and value >= 0)):
+                return False
+            if not LONG_MIN <= value <= LONG_MAX:
                 return False
         else:
             return False
