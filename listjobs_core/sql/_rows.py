@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._filters import FilterName, JobFilter
+from .._jobs import is_valid_unicode
 from .._model import SortKey
 from .._operations import LIST_SERVICE_JOBS
 from .._ordering import sort_key_function
@@ -32,7 +33,15 @@ from .._wire import to_summary
 from ..store._records import private_record
 from ._schema import COLUMNS, INT64_MAX, MISSING_CREATED_AT_FLAG, MISSING_CREATED_KEY, queue_scope
 
-__all__ = ["MEMBERS", "core_key", "job_from_text", "job_row", "sql_key", "summaries_from_texts"]
+__all__ = [
+    "MEMBERS",
+    "core_key",
+    "is_sql_text",
+    "job_from_text",
+    "job_row",
+    "sql_key",
+    "summaries_from_texts",
+]
 
 MEMBERS = LIST_SERVICE_JOBS.summary_members
 _NEWEST_FIRST = sort_key_function(ListQuery(LIST_SERVICE_JOBS))
@@ -136,6 +145,16 @@ def _check_json(value: Any, job_id: str, member: str) -> None:
     raise TypeError(
         f"job {job_id!r}: member {member!r} holds a {type(value).__name__}, which is not a JSON value"
     )
+
+
+def is_sql_text(value: str) -> bool:
+    """Whether a string can be sent to the database as text: no NUL, no lone surrogate. A stored job's
+    text members all are (``_check_text``), so a value that is not matches none of them.
+
+    >>> is_sql_text("Straße"), is_sql_text("a\x00"), is_sql_text("\ud800")
+    (True, False, False)
+    """
+    return "\x00" not in value and is_valid_unicode(value)
 
 
 def _check_text(value: str, job_id: str, member: str) -> None:

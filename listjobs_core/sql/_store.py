@@ -42,7 +42,7 @@ from .._tokens import check_token_key, encode_token
 from .._wire import response
 from ..store._name_ranges import FoldTable, _name_heads, _successor
 from ._engines import Connection, Engine, Pool, open_engine, transaction
-from ._rows import ROW_COLUMNS, core_key, job_from_text, job_row, sql_key, summaries_from_texts
+from ._rows import ROW_COLUMNS, core_key, is_sql_text, job_from_text, job_row, sql_key, summaries_from_texts
 from ._schema import (
     CLIENT_TOKENS,
     COLUMNS,
@@ -160,7 +160,7 @@ class SqlJobStore:
 
     def __contains__(self, job_id: object) -> bool:
         """Whether a job with this ``jobId`` is stored. O(log N)."""
-        if not isinstance(job_id, str):
+        if not isinstance(job_id, str) or not is_sql_text(job_id):
             return False
         return self._read_one(f"SELECT 1 FROM {JOBS} WHERE job_id = ?", (job_id,)) is not None
 
@@ -172,7 +172,7 @@ class SqlJobStore:
 
     def get(self, job_id: object) -> dict[str, Any] | None:
         """A copy of the job with ``job_id``, or ``None``. O(log N)."""
-        if not isinstance(job_id, str):
+        if not isinstance(job_id, str) or not is_sql_text(job_id):
             return None
         row = self._read_one(f"SELECT job FROM {JOBS} WHERE job_id = ?", (job_id,))
         return None if row is None else job_from_text(row[0])
@@ -227,7 +227,7 @@ class SqlJobStore:
 
     def remove(self, job_id: object) -> None:
         """Remove the job with ``job_id``; nothing happens when there is none. O(log N) per index."""
-        if not isinstance(job_id, str):
+        if not isinstance(job_id, str) or not is_sql_text(job_id):
             return
         with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
             connection.execute(self._sql(f"DELETE FROM {JOBS} WHERE job_id = ?"), (job_id,))
@@ -241,6 +241,8 @@ class SqlJobStore:
         """
         if "jobId" in changes and changes["jobId"] != job_id:
             raise ValueError(f"update cannot change a job's jobId ({job_id!r} to {changes['jobId']!r})")
+        if not isinstance(job_id, str) or not is_sql_text(job_id):
+            raise KeyError(job_id)  # no stored jobId holds what the database cannot be sent
         with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
             read = f"SELECT job FROM {JOBS} WHERE job_id = ?{self._engine.lock_for_update}"
             found = connection.execute(self._sql(read), (job_id,)).fetchone()
@@ -341,6 +343,12 @@ class SqlJobStore:
     def _page_rows(self, connection: Connection, query: ListQuery, count: int) -> list[Sequence[Any]]:
         """The first ``count`` rows ``(summary, *order columns)`` after the cursor, in the query's order."""
         job_filter = query.job_filter
+        # A stored job's text holds no NUL and no lone surrogate (``_rows.is_sql_text``), which no database
+        # can be sent: a queue or filter value holding one matches no job, and the page is empty, as the
+        # pure function finds it.
+        values = (query.job_queue or "", job_filter.value if job_filter else "")
+        if not all(is_sql_text(value) for value in values):
+            return []
         ranges = FILTER_SQL[None if job_filter is None else job_filter.name].ranges(
             job_filter, selected_status(query)
         )
