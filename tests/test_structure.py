@@ -161,6 +161,17 @@ def test_every_filter_name_has_its_spec(name: FilterName) -> None:
     assert spec.member in MEMBER_SHAPES, f"what a well-formed {spec.member} is is not known (_jobs.py)"
 
 
+@pytest.mark.parametrize("name", LIST_SERVICE_JOBS.filter_names, ids=lambda name: name.value)
+def test_every_list_service_jobs_filter_has_its_sql(name: FilterName) -> None:
+    """The SQL store keeps SQL out of the core: a filter's indexes and ranges live in one table,
+    ``sql/_schema.FILTER_SQL``. A filter of ListServiceJobs without an entry there fails here, before a
+    listing of the SQL store does."""
+    from listjobs_core.sql._schema import FILTER_SQL
+
+    assert name in FILTER_SQL, f"{name.value} has no entry in listjobs_core/sql/_schema.py FILTER_SQL"
+    assert FILTER_SQL[name].indexes, f"{name.value} names no index in FILTER_SQL"
+
+
 # Candidate values: each filter accepts at least one of them.
 CANDIDATE_VALUES = ("x*", "x", "3", "jd1")
 JOBS = [
