@@ -40,7 +40,7 @@ from .endpoint._service import Limits, ReferenceService
 from .endpoint._service_jobs import DEFAULT_ACCOUNT, DEFAULT_REGION
 from .endpoint._stores import ListingStore
 
-__all__ = ["Limits", "ServerSettings", "serving"]
+__all__ = ["Limits", "ServerSettings", "serving", "serving_service"]
 
 
 @contextmanager
@@ -82,6 +82,29 @@ def serving(
     )
     service.load_service_jobs(jobs or ())
     service.load_batch_jobs(batch_jobs or ())
+    with serving_service(service, settings=settings, host=host, port=port) as url:
+        yield url
+
+
+@contextmanager
+def serving_service(
+    service: ReferenceService,
+    *,
+    settings: ServerSettings | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+) -> Iterator[str]:
+    """Serve a ``ReferenceService`` made by the caller (a subclass, one with its own clock or job ids)
+    as ``serving`` serves the one it makes; yields ``http://HOST:PORT``.
+
+    >>> import urllib.request
+    >>> from listjobs_core.endpoint import ReferenceService
+    >>> with serving_service(ReferenceService(clock=lambda: 7)) as url:
+    ...     request = urllib.request.Request(url + "/v1/listservicejobs", data=b"{}", method="POST")
+    ...     with urllib.request.urlopen(request) as answer:
+    ...         print(answer.read())
+    b'{"jobSummaryList":[]}'
+    """
     server = make_server(service, host, port, settings or ServerSettings())
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()

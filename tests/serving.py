@@ -8,13 +8,12 @@ everything else they import is public.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 from listjobs_core.endpoint import ReferenceService as _ReferenceService
-from listjobs_core.endpoint import make_server
+from listjobs_core.testing import serving_service
 
 __all__ = ["ReferenceService", "jobs_of", "serving"]
 
@@ -36,15 +35,8 @@ class ReferenceService(_ReferenceService):
 def serving(service: _ReferenceService | None = None) -> Iterator[str]:
     """Serve ``service`` (default: a reference service without jobs) on 127.0.0.1, a free port, in a
     thread; yield its URL, and stop it at the end."""
-    server = make_server(ReferenceService() if service is None else service, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server.url
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving_service(ReferenceService() if service is None else service) as url:
+        yield url
 
 
 def jobs_of(service: _ReferenceService) -> list[dict[str, Any]]:
