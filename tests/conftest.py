@@ -20,9 +20,17 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from postgresql_server import PostgresServer, find_binaries  # noqa: E402 - needs the path above
 
+# default: random examples on every run, to find what no run found before. ci: the gate of every change,
+# the same examples on every run (derandomize), so that it judges the change and not the luck of the draw.
+# thorough: a long hunt (HYPOTHESIS_PROFILE=thorough scripts/test).
 settings.register_profile("default", max_examples=100, deadline=None)
 settings.register_profile(
-    "ci", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+    "ci",
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
 )
 settings.register_profile("thorough", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
