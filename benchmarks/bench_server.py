@@ -22,11 +22,12 @@ floor are measured alternately ``--rounds`` times and the best round of each is 
 load from elsewhere on the machine costs one round, not the comparison.
 
 ``--profile N`` runs, in this process and alternately under one client, the floor's handler, the
-endpoint's HTTP shell alone (its listing answering the fixed page), the endpoint holding N jobs, and a
-what-if: the endpoint answering with a page joined from per-job JSON fragments encoded once and kept. It
-prints their server CPU per call, then each stage of a call timed alone (on a request captured from boto3)
-as a share of the endpoint's CPU per call, then ``cProfile``'s top functions (CPU time) for the server,
-one connection at a time in the main thread.
+endpoint's HTTP shell alone (its listing answering the fixed page), the endpoint holding N jobs (its page
+joined by the store from per-job JSON fragments, ``answer_json``), and the endpoint as it was before the
+store kept fragments (the page built as summaries, then encoded with ``json``). It prints their server CPU
+per call, then each stage of a call timed alone (on a request captured from boto3) as a share of the
+endpoint's CPU per call, then ``cProfile``'s top functions (CPU time) for the server, one connection at a
+time in the main thread.
 
 ``--moto`` measures the earlier comparison of BENCHMARKS.md: the endpoint against moto's Batch server.
 Writes no files outside a temporary directory.
@@ -283,34 +284,11 @@ def _microseconds(call: Callable[[], object], number: int = 2000) -> float:
     return min(timeit.repeat(call, number=number, repeat=5)) / number * 1e6
 
 
-class _FragmentPages:
-    """What-if, for the profile: the page answered as JSON joined from per-job fragments encoded once and
-    kept, the design a store can adopt. The store still builds its summaries here (to learn the page's job
-    ids), so this over-states what such a store would cost."""
-
-    def __init__(self, service: Any) -> None:
-        self._service = service
-        self._fragments: dict[str, bytes] = {}
-
-    def __call__(self, request: object) -> bytes:
-        page = self._service.store.answer(request)
-        fragments = self._fragments
-        parts = []
-        for summary in page["jobSummaryList"]:
-            fragment = fragments.get(summary["jobId"])
-            if fragment is None:
-                fragment = fragments[summary["jobId"]] = json.dumps(summary, separators=(",", ":")).encode()
-            parts.append(fragment)
-        token = page.get("nextToken")
-        tail = b"]}" if token is None else b'],"nextToken":"' + token.encode() + b'"}'
-        return b'{"jobSummaryList":[' + b",".join(parts) + tail
-
-
 def profile(size: int, seconds: float, rounds: int) -> None:
     """Where the endpoint's CPU time goes. In this process, alternately under one client: the floor's
     handler, the endpoint's HTTP shell alone (its listing answers fixed bytes), the endpoint, and the
-    endpoint with a page joined from cached per-job JSON fragments; then each stage of a call timed alone
-    against the endpoint's CPU time per call; then cProfile's view of the server."""
+    endpoint encoding summaries with ``json`` as it did before ``answer_json``; then each stage of a call
+    timed alone against the endpoint's CPU time per call; then cProfile's view of the server."""
     from listjobs_core import LIST_SERVICE_JOBS
     from listjobs_core._request import parse_request
     from listjobs_core._tokens import encode_token
@@ -326,9 +304,10 @@ def profile(size: int, seconds: float, rounds: int) -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     head, body = _captured_request(batch_client(server.url))
     request = decode_body(body)
-    page = service.list_service_jobs(request)
-    assert isinstance(page, dict)
-    fixed_page = encode_answer(page)
+    fixed_page = service.list_service_jobs(request)
+    assert isinstance(fixed_page, bytes)
+    page = json.loads(fixed_page)
+    store = service.store
 
     _FloorHandler.body = fixed_page
     floor = ThreadingHTTPServer(("127.0.0.1", 0), _FloorHandler)
@@ -340,7 +319,10 @@ def profile(size: int, seconds: float, rounds: int) -> None:
         "floor: http.server answering the fixed page": (floor_url, None),
         "endpoint's HTTP shell, listing answers the fixed page": (server.url, lambda request: fixed_page),
         "endpoint": (server.url, listing),
-        "endpoint, page joined from cached per-job JSON (what-if)": (server.url, _FragmentPages(service)),
+        "endpoint, page encoded from summaries by json (as before answer_json)": (
+            server.url,
+            lambda request: encode_answer(store.answer(request)),
+        ),
     }
     best: dict[str, float] = {}
     for _ in range(rounds):
@@ -372,10 +354,12 @@ def profile(size: int, seconds: float, rounds: int) -> None:
     stages: dict[str, Callable[[], object]] = {
         "read the head (split, check, 4 fields)": lambda: read_head(bytearray(head), lambda: False),
         "route and decode the JSON body": lambda: (route("POST", "/v1/listservicejobs"), decode_body(body)),
-        "the store's page, whole (two parts below)": lambda: service.list_service_jobs(request),
+        "the store's page as JSON, whole (answer_json; two parts below)": lambda: store.answer_json(request),
         "- parse the request and check its token": lambda: parse_request(LIST_SERVICE_JOBS, request),
         "- make the next token": lambda: encode_token(last_key, query),
-        "encode the page as JSON": lambda: encode_answer(page),
+        "- (not in a call) the page as summaries, then json.dumps": lambda: encode_answer(
+            store.answer(request)
+        ),
         "request id, response head": lambda: answer_head.format(_http_date(), 25000, uuid.uuid4()).encode(),
         "the request log, when off": lambda: log_request(
             request_id="r", client="c", method="POST", path="/", operation="o", status=200, started=0.0
