@@ -151,7 +151,7 @@ def is_sql_text(value: str) -> bool:
     """Whether a string can be sent to the database as text: no NUL, no lone surrogate. A stored job's
     text members all are (``_check_text``), so a value that is not matches none of them.
 
-    >>> is_sql_text("Straße"), is_sql_text("a\x00"), is_sql_text("\ud800")
+    >>> is_sql_text("Straße"), is_sql_text("a\\x00"), is_sql_text("\\ud800")
     (True, False, False)
     """
     return "\x00" not in value and is_valid_unicode(value)
