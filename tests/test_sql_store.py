@@ -584,19 +584,24 @@ def test_any_request_is_answered_or_refused_as_the_pure_function_does(request: A
 @pytest.mark.parametrize("text", ["\ud800", "gpu\x00", "\x00"])
 def test_text_no_database_can_be_sent_matches_no_job(store: SqlJobStore, text: str) -> None:
     """A lone surrogate or a NUL (which a put refuses, and no database can be sent) in a jobId, a queue or
-    a filter value finds no job, on every engine, as it finds none in the pure function."""
-    jobs = plan_jobs(8)
+    a filter value finds no job, on every engine, as it finds none in the pure function; a queue holding
+    one still lists the jobs without a queue (IN-2)."""
+    queueless = {"jobId": "queueless", "jobName": "n", "status": "RUNNING", "createdAt": 1}
+    jobs = [*plan_jobs(8), queueless]
     store.put_many(jobs)
     assert store.get(text) is None and text not in store
     store.remove(text)
     with pytest.raises(KeyError):
         store.update(text, status="RUNNING")
     for request in (
-        {"jobQueue": text},
         {"filters": [{"name": "JOB_NAME", "values": [text]}]},
         {"filters": [{"name": "JOB_NAME", "values": [text + "*"]}]},
         {"jobQueue": "gpu", "filters": [{"name": "SHARE_IDENTIFIER", "values": [text]}]},
         {"filters": [{"name": "QUOTA_SHARE_NAME", "values": [text]}]},
     ):
         assert store.list_service_jobs(request) == list_service_jobs(jobs, request) == {"jobSummaryList": []}
+    by_queue = {"jobQueue": text}
+    expected = list_service_jobs(jobs, by_queue)
+    assert store.list_service_jobs(by_queue) == expected
+    assert "queueless" in [summary["jobId"] for summary in expected["jobSummaryList"]]
     assert len(store) == len(jobs)

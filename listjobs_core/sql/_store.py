@@ -344,10 +344,9 @@ class SqlJobStore:
         """The first ``count`` rows ``(summary, *order columns)`` after the cursor, in the query's order."""
         job_filter = query.job_filter
         # A stored job's text holds no NUL and no lone surrogate (``_rows.is_sql_text``), which no database
-        # can be sent: a queue or filter value holding one matches no job, and the page is empty, as the
-        # pure function finds it.
-        values = (query.job_queue or "", job_filter.value if job_filter else "")
-        if not all(is_sql_text(value) for value in values):
+        # can be sent: a filter value holding one matches no job, and the page is empty, as the pure
+        # function finds it (a queue holding one: see ``_arms``).
+        if job_filter is not None and not is_sql_text(job_filter.value):
             return []
         ranges = FILTER_SQL[None if job_filter is None else job_filter.name].ranges(
             job_filter, selected_status(query)
@@ -367,6 +366,10 @@ class SqlJobStore:
         each ``jobQueue`` value that denotes the requested queue (decided by the core's ``QueueMatcher``)."""
         if job_queue is None:
             return [_EVERY_JOB]
+        if not is_sql_text(job_queue):
+            # No stored jobQueue value holds a NUL or a lone surrogate, so none denotes this queue; the jobs
+            # without a queue are still listed for it (IN-2).
+            return [_NO_QUEUE]
         accepts = QueueMatcher(job_queue)
         values = connection.execute(self._sql(_QUEUE_VALUES), (queue_name(job_queue),)).fetchall()
         return [_NO_QUEUE] + [
