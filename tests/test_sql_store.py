@@ -786,6 +786,37 @@ def test_one_database_holds_both_operations_jobs_apart(
         assert sorted(job["jobId"] for job in reopened) == ["a", "a:0"]
 
 
+def test_list_jobs_decisions_turned_around_are_followed(
+    new_batch_store: Callable[[bytes | None], SqlJobStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LJ-7 and LJ-8 each one line in ``_decisions``, on the SQL store too: turned around (queue listings
+    list children; filters apply to them), a store made then answers as ``list_jobs`` does."""
+    from listjobs_core import _decisions as decisions
+
+    monkeypatch.setattr(decisions, "QUEUE_LISTINGS_INCLUDE_CHILD_JOBS", True)
+    monkeypatch.setattr(decisions, "FILTERS_APPLY_TO_CHILD_JOBS", True)
+    jobs = plan_batch_jobs(40)
+    child_name = next(job["jobName"] for job in jobs if job["jobId"] == "job-00001:0")
+    by_name = {"filters": [{"name": "JOB_NAME", "values": [child_name]}]}
+    after_zero = {"filters": [{"name": "AFTER_CREATED_AT", "values": ["0"]}]}
+    with new_batch_store(None) as store:
+        store.put_many(jobs)
+        store._check()
+        for request, lists_children in (
+            ({"jobQueue": "gpu"}, True),
+            ({"jobQueue": "gpu", **by_name}, False),
+            ({"arrayJobId": "job-00001", **by_name}, True),
+            ({"multiNodeJobId": "job-00002", **after_zero}, True),
+            ({"arrayJobId": "job-00003"}, False),
+        ):
+            pages = list(store.paginate({**request, "maxResults": 3}))
+            assert pages[0] == list_jobs(jobs, {**request, "maxResults": 3})
+            listed = [summary["jobId"] for page in pages for summary in page["jobSummaryList"]]
+            assert listed == [summary["jobId"] for summary in list_jobs(jobs, request)["jobSummaryList"]]
+            if lists_children:
+                assert any("#" in job_id or ":" in job_id for job_id in listed), request
+
+
 def test_created_at_at_the_ends_of_the_range_sorts_as_the_core_sorts(store: SqlJobStore) -> None:
     """O-3 and S-7 at the edges of created_key: the earliest and latest createdAt a store keeps, and jobs
     without one, list, filter and page as the pure function does."""

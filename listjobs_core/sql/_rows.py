@@ -26,7 +26,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from .._children import CHILD_SEPARATORS, parent_of
+from .._children import CHILD_SEPARATORS, parent_of, select_family
 from .._definitions import job_definition_name
 from .._filters import FilterName, JobFilter
 from .._jobs import is_valid_unicode
@@ -64,6 +64,13 @@ ROW_COLUMNS = tuple(name for name, _ in COLUMNS)
 
 
 @functools.cache
+def _queue_listing(operation: Operation) -> ListQuery:
+    """A query of one queue: ``select_family`` tells with it whether a queue listing may list a job (its
+    queue aside, which the queue scope stands for)."""
+    return ListQuery(operation, job_queue="any queue")
+
+
+@functools.cache
 def _sort_keys(operation: Operation) -> tuple[Callable[[JobLike], SortKey], Callable[[JobLike], SortKey]]:
     """The core's newest-first (O-1) and grouped (O-2) sort key functions of an operation."""
     return (
@@ -90,6 +97,10 @@ def job_row(job: object, operation: Operation = LIST_SERVICE_JOBS) -> tuple[Any,
         raise ValueError(
             f"job {job_id!r}: member 'createdAt' must lie from -(2^63-2) to 2^63-1, got {created_at}"
         )
+    job_queue = stored.get("jobQueue")
+    # LJ-7: a job no queue listing lists (a child, as the core's ``select_family`` decides) has no queue
+    # scope, so no queue index holds it.
+    listed_by_queues = not lists_children or bool(select_family([stored], _queue_listing(operation)))
     newest_first, grouped = _sort_keys(operation)
     newest = newest_first(stored)
     name, version = grouped(stored)[:2]
@@ -102,8 +113,8 @@ def job_row(job: object, operation: Operation = LIST_SERVICE_JOBS) -> tuple[Any,
         version,
         sql_key(newest, grouped=False)[0],
         stored.get("status"),
-        stored.get("jobQueue"),
-        queue_scope(stored.get("jobQueue")),
+        job_queue,
+        queue_scope(job_queue) if listed_by_queues else None,
         stored.get("shareIdentifier"),
         stored.get("quotaShareName"),
     )

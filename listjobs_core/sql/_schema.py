@@ -40,8 +40,11 @@ is an equality, a prefix a range, an ARN an equality on ``job_definition``, all 
 ``parent_key``, the parent id and separator of an array child or MNP node (``_children``), NULL for any
 other job. A parent's children (LJ-6) are then one range of an index ``(parent_key, status,
 created_key, job_id) WHERE parent_key IS NOT NULL``, and a queue listing, which lists no child (LJ-7),
-reads the indexes above made partial with ``WHERE parent_key IS NULL``: a second set, since ListServiceJobs
-lists a job with a child-shaped id like any other.
+reads the indexes above made partial: a second set, since ListServiceJobs lists a job with a child-shaped
+id like any other. The rows a queue listing may read are those whose ``queue_scope`` is not NULL: the core's
+``select_family`` decides at write time whether a queue listing lists the job (NULL when it does not), so
+the decision of LJ-7 has its one home there, and every queue listing's ``queue_scope = ?`` implies the
+partial indexes' ``queue_scope IS NOT NULL`` on both engines.
 
 Each operation keeps its jobs in tables of its own (``Tables``, by operation name): ListServiceJobs the
 ``listjobs_*`` tables above, ListJobs ``listjobs_batch_*``, with the three columns more, so one database
@@ -87,7 +90,7 @@ __all__ = [
     "BY_PARENT",
     "LIST_JOBS_COLUMNS",
     "LIST_JOBS_FILTER_SQL",
-    "NOT_A_CHILD",
+    "IN_QUEUE_LISTINGS",
     "TABLES",
     "queue_scope",
     "tables_of",
@@ -394,18 +397,19 @@ BATCH_JOBS = "listjobs_batch_jobs"
 BATCH_JOB_QUEUES = "listjobs_batch_job_queues"
 BATCH_CLIENT_TOKENS = "listjobs_batch_client_tokens"
 
-# The ListJobs row: the ListServiceJobs columns, and before the two JSON texts the three of ListJobs.
+# The ListJobs row: the ListServiceJobs columns, and before the two JSON texts the three of ListJobs;
+# ``queue_scope`` is NULL for a job no queue listing lists (LJ-7).
 LIST_JOBS_COLUMNS: tuple[tuple[str, str], ...] = (
-    *COLUMNS[:-2],
+    *(("queue_scope", "text") if name == "queue_scope" else (name, kind) for name, kind in COLUMNS[:-2]),
     ("definition_name", "text"),
     ("job_definition", "text"),
     ("parent_key", "text"),
     *COLUMNS[-2:],
 )
 
-# LJ-7: "A jobQueue listing lists no child". The queue indexes of ListJobs hold the jobs that are no child,
-# and every queue listing says so, so that both engines read those partial indexes.
-NOT_A_CHILD = "parent_key IS NULL"
+# LJ-7: "A jobQueue listing lists no child". The queue indexes of ListJobs hold the jobs a queue listing
+# lists, those with a queue scope (see the module's notes).
+IN_QUEUE_LISTINGS = "queue_scope IS NOT NULL"
 # LJ-6: a parent's children, of one status (LJ-8: no filter applies to them), newest first.
 BY_PARENT = Index(
     "by_parent", ("parent_key", "status"), NEWEST_FIRST, "parent_key IS NOT NULL", BATCH_JOBS,
@@ -413,7 +417,7 @@ BY_PARENT = Index(
 )
 LIST_JOBS_FILTER_SQL: dict[FilterName | None, FilterSql] = _filter_sql(
     # LJ-5: every ListJobs request names a queue or a parent, so no index over every job is needed.
-    _index_set(BATCH_JOBS, "listjobs_batch_", NOT_A_CHILD, (True,)),
+    _index_set(BATCH_JOBS, "listjobs_batch_", IN_QUEUE_LISTINGS, (True,)),
     LIST_JOBS,
 )
 
@@ -457,7 +461,7 @@ TABLES: dict[str, Tables] = {
         BATCH_CLIENT_TOKENS,
         LIST_JOBS_COLUMNS,
         LIST_JOBS_FILTER_SQL,
-        f"{SCOPE_CONDITION} AND {NOT_A_CHILD}",
+        SCOPE_CONDITION,
         "listjobs_batch_queue_names",
         BY_PARENT,
     ),

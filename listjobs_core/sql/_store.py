@@ -36,7 +36,7 @@ from itertools import islice
 from typing import Any
 
 from .._errors import ServerException
-from .._listing import paginate_with
+from .._listing import paginate_with, run_listing
 from .._model import ServiceJob, SortKey
 from .._operations import LIST_JOBS, LIST_SERVICE_JOBS, Operation
 from .._ordering import groups_by_name
@@ -353,6 +353,11 @@ class SqlJobStore:
         """Answer a request of the store's operation, as its pure function (``list_service_jobs`` or
         ``list_jobs``) does over the stored jobs; ``ClientException`` for a bad request."""
         query = parse_request(self._operation, request, token_key=self._token_key)
+        if query.parent_job_id is not None and query.job_filter is not None:
+            # LJ-8 turned around (``_decisions.FILTERS_APPLY_TO_CHILD_JOBS``): a filter that applies to
+            # children reads no index of theirs, so the core lists the parent's children, read as one range.
+            family = self._children_of(query)
+            return run_listing(self._operation, family, request, token_key=self._token_key)
         limit = query.page_size
         with self._pool.connection() as connection:
             rows = self._page_rows(connection, query, limit + 1)
@@ -446,6 +451,21 @@ class SqlJobStore:
         job_filter = query.job_filter
         filter_sql = self._tables.filter_sql[None if job_filter is None else job_filter.name]
         return filter_sql.ranges(job_filter, status)
+
+    def _children_of(self, query: ListQuery) -> list[dict[str, Any]]:
+        """Every child of the parent a query names (LJ-6), whatever its status: one range of the parent
+        index."""
+        children = self._tables.children
+        if children is None or query.parent_job_member is None or query.parent_job_id is None:
+            return []
+        if not is_sql_text(query.parent_job_id):
+            return []  # no stored jobId holds what the database cannot be sent
+        key = parent_key(query.parent_job_member, query.parent_job_id)
+        hint = self._engine.index_hint(children.sql_name(False))
+        sql = self._sql(f"SELECT job FROM {children.table}{hint} WHERE parent_key = ?")
+        with self._pool.connection() as connection:
+            texts = [row[0] for row in connection.execute(sql, (key,)).fetchall()]
+        return [job_from_text(text) for text in texts]
 
     def _arms(self, connection: Connection, job_queue: str | None) -> list[Arm]:
         """The queue scopes a request reads (IN-2, S-9): every job, or the jobs without a queue and those of
