@@ -18,8 +18,9 @@ it would sort the union instead of merging it. A JOB_DEFINITION prefix (ListJobs
 definition name it covers, merged the same way.
 
 Costs, for N stored jobs and a page of k: put, update, remove are one transaction touching one row and its
-entries in the indexes of the filters it can match (at most 16, two per index kind, fewer when
-``shareIdentifier`` or ``quotaShareName`` is absent); a page is one or two statements of O(log N + k),
+entries in the indexes of the filters it can match (ListServiceJobs: at most 16, two per index kind, fewer
+when ``shareIdentifier`` or ``quotaShareName`` is absent; ListJobs: at most 8 queue indexes, none for a
+child, which is in the parent index only); a page is one or two statements of O(log N + k),
 plus, for a JOB_NAME prefix, the head walk's index probes (one per head for names in one case; see the
 core's ``_store``), and for a JOB_DEFINITION prefix one probe and one statement per definition name it
 covers. ``len`` counts the rows, O(N).
