@@ -20,7 +20,7 @@ knows of a filter name lives in its ``FilterSpec`` in ``FILTERS``, and nowhere e
 Which operation accepts which filter names is the operation tables' business (``_operations``). Adding a
 filter name means adding a ``FilterName`` member and its spec here, and listing it in an operation table.
 The one place outside the core that knows filters by name is the SQL store's ``FILTER_SQL`` (SQL stays
-out of the core); a ListServiceJobs filter needs its entry there too.
+out of the core); a filter needs its entry there too, which ``LIST_JOBS_FILTER_SQL`` takes for ListJobs.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
-from . import ListingError, list_jobs, list_service_jobs
+from . import LIST_JOBS, LIST_SERVICE_JOBS, ListingError, Operation, list_jobs, list_service_jobs
 from .conformance._command import add_conformance_command
 from .endpoint._demo import demo_batch_jobs, demo_jobs
 from .endpoint._jobsfile import JobsFileError, load_jobs
@@ -273,43 +273,52 @@ def _run_serve(args: argparse.Namespace) -> int:
     jobs = jobs_from_arguments(args)
     batch_jobs = batch_jobs_from_arguments(args)
     token_key = token_key_from_arguments(args)
-    store = None if args.db is None else _open_database(args.db, token_key)
-    service = ReferenceService(
-        store,
-        token_key=token_key,
-        region=args.region,
-        account=args.account,
-        limits=Limits(max_jobs=args.max_jobs, max_job_bytes=args.max_job_bytes),
-    )
-    for load, loaded, source in (
-        (service.load_service_jobs, jobs, args.jobs),
-        (service.load_batch_jobs, batch_jobs, args.batch_jobs),
-    ):
-        try:
-            load(loaded)
-        except ValueError as error:
-            raise CommandError(f"{source or 'the demo jobs'}: {error}") from None
-    settings = ServerSettings(
-        request_deadline=args.request_deadline,
-        idle_timeout=args.idle_timeout,
-        max_connections=args.max_connections,
-    )
-    configure_logging("WARNING" if args.quiet else args.log_level, args.log_format, sys.stderr)
+    stores: list[Any] = []
     try:
-        return serve(service, host=args.host, port=args.port, settings=settings)
-    except OSError as error:
-        raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
+        if args.db is not None:
+            # H-19: the service jobs and the Batch jobs in one database, each in tables of their own.
+            stores.append(_open_database(args.db, token_key, LIST_SERVICE_JOBS))
+            stores.append(_open_database(args.db, token_key, LIST_JOBS))
+        service = ReferenceService(
+            stores[0] if stores else None,
+            batch_store=stores[1] if stores else None,
+            token_key=token_key,
+            region=args.region,
+            account=args.account,
+            limits=Limits(max_jobs=args.max_jobs, max_job_bytes=args.max_job_bytes),
+        )
+        for load, loaded, source in (
+            (service.load_service_jobs, jobs, args.jobs),
+            (service.load_batch_jobs, batch_jobs, args.batch_jobs),
+        ):
+            try:
+                load(loaded)
+            except ValueError as error:
+                raise CommandError(f"{source or 'the demo jobs'}: {error}") from None
+        settings = ServerSettings(
+            request_deadline=args.request_deadline,
+            idle_timeout=args.idle_timeout,
+            max_connections=args.max_connections,
+        )
+        configure_logging("WARNING" if args.quiet else args.log_level, args.log_format, sys.stderr)
+        try:
+            return serve(service, host=args.host, port=args.port, settings=settings)
+        except OSError as error:
+            raise CommandError(
+                f"cannot listen on {args.host}:{args.port}: {error.strerror or error}"
+            ) from None
     finally:
-        if store is not None:
+        for store in stores:
             store.close()
 
 
-def _open_database(url: str, token_key: bytes | None) -> Any:
-    """``serve --db URL``: the ``SqlJobStore`` on ``url``; :class:`CommandError` naming what is wrong."""
+def _open_database(url: str, token_key: bytes | None, operation: Operation) -> Any:
+    """``serve --db URL``: the ``SqlJobStore`` of ``operation``'s jobs on ``url``; :class:`CommandError`
+    naming what is wrong."""
     from .sql import SqlJobStore
 
     try:
-        return SqlJobStore(url, token_key=token_key)
+        return SqlJobStore(url, token_key=token_key, operation=operation)
     except Exception as error:  # any driver's error: a bad URL, no server, no permission
         raise CommandError(f"--db: cannot open the database: {error}") from None
 
@@ -346,9 +355,10 @@ def add_serve_command(subparsers: SubParsers) -> None:
     parser.add_argument(
         "--db",
         metavar="URL",
-        help="keep the service jobs and client tokens in a database (sqlite:///PATH or postgresql://...), "
-        "so they survive restarts and several servers with one token key can share them; the server starts "
-        "with the jobs the database holds, plus those of --jobs FILE when given (no demo set)",
+        help="keep the service jobs, their client tokens and the Batch jobs ListJobs lists in a database "
+        "(sqlite:///PATH or postgresql://...), so they survive restarts and several servers with one token "
+        "key can share them; the server starts with the jobs the database holds, plus those of --jobs FILE "
+        "and --batch-jobs FILE when given (no demo set)",
     )
     parser.add_argument(
         "--region",

@@ -1,4 +1,5 @@
-"""``serve --db URL``: jobs and client tokens survive a SIGKILL, and servers on one database answer alike.
+"""``serve --db URL``: jobs and client tokens survive a SIGKILL, servers on one database answer alike, and
+the Batch jobs ListJobs lists are kept in the database too.
 
 Each test runs ``python -m listjobs_core serve`` as a real process on a real database (a SQLite file, or a
 throwaway PostgreSQL server from the machine's binaries) and talks to it over HTTP.
@@ -17,9 +18,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from postgresql_server import PostgresServer
-from wire import REPOSITORY, TIMEOUT_SECONDS, serve_process
+from wire import REPOSITORY, TIMEOUT_SECONDS, as_held, client, full_selection, paginate, serve_process
 
-from listjobs_core import list_service_jobs
+from listjobs_core import LIST_JOBS, list_jobs, list_service_jobs
+from listjobs_core.endpoint._demo import demo_batch_jobs
 from listjobs_core.sql import SqlJobStore
 
 QUEUE_ARN = "arn:aws:batch:us-east-1:123456789012:job-queue/training"
@@ -236,3 +238,52 @@ def test_serve_starts_with_the_database_jobs_and_puts_a_jobs_file_in(tmp_path: P
             assert status == 200 and page["jobSummaryList"] == expected
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=TIMEOUT_SECONDS) == 0
+
+
+def test_serve_keeps_the_batch_jobs_in_the_database(tmp_path: Path) -> None:
+    """H-19 for ListJobs: with --db the server keeps the Batch jobs of --batch-jobs in the database (tables
+    of their own, beside the service jobs). boto3's list_jobs and its paginator get list_jobs' pages over
+    them (queues, JOB_DEFINITION, array children, MNP nodes), and after a restart without --batch-jobs the
+    same; no demo job is ever added."""
+    pytest.importorskip("boto3")
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    batch_jobs = demo_batch_jobs()
+    jobs_file = tmp_path / "batch-jobs.jsonl"
+    jobs_file.write_text("".join(json.dumps(job) + "\n" for job in batch_jobs))
+    held = as_held(batch_jobs, kind="job")
+    queue_arn = "arn:aws:batch:us-east-1:123456789012:job-queue/"
+    requests: list[dict[str, Any]] = [
+        {"jobQueue": "gpu-queue", "jobStatus": "SUCCEEDED"},
+        {"jobQueue": "cpu-queue", "filters": [{"name": "JOB_DEFINITION", "values": ["preprocess"]}]},
+        {"jobQueue": "cpu-queue", "filters": [{"name": "JOB_NAME", "values": ["nightly*"]}]},
+    ]
+    for member, kind in (("arrayJobId", "arrayProperties"), ("multiNodeJobId", "nodeProperties")):
+        requests.append(next(
+            listing
+            for parent in held
+            if kind in parent
+            for status in ("RUNNING", "SUCCEEDED", "FAILED", "RUNNABLE")
+            if list_jobs(held, listing := {member: parent["jobId"], "jobStatus": status})["jobSummaryList"]
+        ))
+    expected = []
+    for request in requests:
+        # H-10: the endpoint reads a queue name as its own region's queue ARN.
+        queue = {"jobQueue": queue_arn + request["jobQueue"]} if "jobQueue" in request else {}
+        expected.append(full_selection(list_jobs, held, {**request, **queue}))
+    assert all(expected)
+    for arguments in (("--batch-jobs", str(jobs_file)), ()):
+        with serve_process("--db", url, "--quiet", *arguments) as (process, base, _):
+            batch = client(base)
+            for request, selection in zip(requests, expected, strict=True):
+                assert paginate(batch, "list_jobs", 2, **request) == selection
+                first = batch.list_jobs(**request, maxResults=1)
+                assert first["jobSummaryList"] == selection[:1]
+            status, page = call(base, "listservicejobs", {})
+            assert status == 200 and page == {"jobSummaryList": []}
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=TIMEOUT_SECONDS) == 0
+    with SqlJobStore(url, operation=LIST_JOBS) as store:
+        store._check()
+        assert sorted(store, key=lambda job: job["jobId"]) == sorted(held, key=lambda job: job["jobId"])
+    with SqlJobStore(url) as services:
+        assert len(services) == 0

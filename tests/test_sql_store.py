@@ -1,9 +1,9 @@
 """SqlJobStore answers exactly as the pure function over its current jobs, on SQLite and PostgreSQL.
 
-The in-memory store's state machine (tests/test_store.py) runs here unchanged on each engine: random puts,
-updates and removes interleaved with paginated listings, checked response by response, token by token,
-against the pure function, and the store's invariants after every step. PostgreSQL is a real server from
-the machine's binaries (the session's ``postgres`` fixture).
+The in-memory stores' state machines (tests/test_store.py) run here unchanged on each engine, for
+ListServiceJobs and for ListJobs: random puts, updates and removes interleaved with paginated listings,
+checked response by response, token by token, against the pure function, and the store's invariants after
+every step. PostgreSQL is a real server from the machine's binaries (the session's ``postgres`` fixture).
 """
 
 from __future__ import annotations
@@ -20,14 +20,36 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
 from postgresql_server import PostgresServer
-from strategies import fuzz_filters, fuzz_requests, jobs_lists, queries
-from test_store import FOLD_ALPHABET, StoreMachine
+from strategies import (
+    NASTY_STRINGS,
+    PARENTS,
+    fuzz_filters,
+    fuzz_requests,
+    jobs_lists,
+    json_like,
+    list_jobs_jobs,
+    list_jobs_queries,
+    queries,
+)
+from test_store import FOLD_ALPHABET, ListJobsStoreMachine, StoreMachine
 
-from listjobs_core import ClientException, ServiceJobStore, list_service_jobs
+from listjobs_core import (
+    LIST_JOBS,
+    LIST_SERVICE_JOBS,
+    ClientException,
+    JobStore,
+    Operation,
+    ServiceJobStore,
+    list_jobs,
+    list_service_jobs,
+)
 from listjobs_core.sql import SqlJobStore
 
 ENGINES = ("sqlite-memory", "sqlite-file", "postgresql")
-TABLES = ("listjobs_jobs", "listjobs_job_queues", "listjobs_client_tokens")
+TABLES = {
+    LIST_SERVICE_JOBS.name: ("listjobs_jobs", "listjobs_job_queues", "listjobs_client_tokens"),
+    LIST_JOBS.name: ("listjobs_batch_jobs", "listjobs_batch_job_queues", "listjobs_batch_client_tokens"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -36,33 +58,51 @@ def postgres_url(postgres: PostgresServer) -> str:
     return postgres.new_database()
 
 
-def emptied(url: str) -> None:
-    """Remove every job, queue and client token from a PostgreSQL database the store has set up."""
+def emptied(url: str, operation: Operation) -> None:
+    """Remove every job, queue and client token of an operation from a PostgreSQL database the store has
+    set up."""
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f"TRUNCATE {', '.join(TABLES)}")
+        connection.execute(f"TRUNCATE {', '.join(TABLES[operation.name])}")
+
+
+def store_factory(
+    engine: str,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    operation: Operation,
+) -> Callable[[bytes | None], SqlJobStore]:
+    """A factory of new, empty stores of one operation on one engine."""
+
+    def make(token_key: bytes | None) -> SqlJobStore:
+        if engine == "sqlite-memory":
+            return SqlJobStore("sqlite://", token_key=token_key, operation=operation)
+        if engine == "sqlite-file":
+            path = tmp_path_factory.mktemp("sqlite") / "jobs.db"
+            return SqlJobStore(f"sqlite:///{path}", token_key=token_key, operation=operation)
+        url = request.getfixturevalue("postgres_url")
+        store = SqlJobStore(url, token_key=token_key, operation=operation)
+        emptied(url, operation)
+        return store
+
+    return make
 
 
 @pytest.fixture(params=ENGINES)
 def new_store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Callable[[bytes | None], SqlJobStore]:
-    """A factory of new, empty stores on one engine."""
-    engine = request.param
+    """A factory of new, empty ListServiceJobs stores on one engine."""
+    return store_factory(request.param, request, tmp_path_factory, LIST_SERVICE_JOBS)
 
-    def make(token_key: bytes | None) -> SqlJobStore:
-        if engine == "sqlite-memory":
-            return SqlJobStore("sqlite://", token_key=token_key)
-        if engine == "sqlite-file":
-            path = tmp_path_factory.mktemp("sqlite") / "jobs.db"
-            return SqlJobStore(f"sqlite:///{path}", token_key=token_key)
-        url = request.getfixturevalue("postgres_url")
-        store = SqlJobStore(url, token_key=token_key)
-        emptied(url)
-        return store
 
-    return make
+@pytest.fixture(params=ENGINES)
+def new_batch_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[bytes | None], SqlJobStore]:
+    """A factory of new, empty ListJobs stores on one engine."""
+    return store_factory(request.param, request, tmp_path_factory, LIST_JOBS)
 
 
 @pytest.fixture
@@ -87,6 +127,23 @@ def test_the_store_machine_runs_on_every_engine(
     run_state_machine_as_test(
         lambda: StoreMachine(new_store),
         settings=settings(max_examples=MACHINE_EXAMPLES[engine], stateful_step_count=40, deadline=None),
+    )
+
+
+# How many random ListJobs programs each engine runs.
+BATCH_MACHINE_EXAMPLES = {"sqlite-memory": 60, "sqlite-file": 20, "postgresql": 40}
+
+
+def test_the_list_jobs_store_machine_runs_on_every_engine(
+    new_batch_store: Callable[[bytes | None], SqlJobStore], request: pytest.FixtureRequest
+) -> None:
+    """The in-memory ListJobs machine, on this engine: array children and MNP nodes listed by parent,
+    queue listings without children, JOB_DEFINITION by name, prefix and revision, shares; every response
+    and token is ``list_jobs``', and every invariant holds after every step."""
+    engine = request.node.callspec.params["new_batch_store"]
+    run_state_machine_as_test(
+        lambda: ListJobsStoreMachine(new_batch_store),
+        settings=settings(max_examples=BATCH_MACHINE_EXAMPLES[engine], stateful_step_count=40, deadline=None),
     )
 
 
@@ -212,6 +269,134 @@ def test_every_page_query_is_an_index_range_scan_without_a_sort(
                 assert "Index Cond:" in plan, plan
 
 
+DEFINITION_ARN = "arn:aws:batch:us-east-1:123456789012:job-definition/"
+DEFINITION_NAMES = ("trainer", "trainer-gpu", "trainee", "eval", "Trainer")
+PARENT_COUNT = 40
+
+
+def plan_batch_jobs(count: int) -> list[dict[str, Any]]:
+    """Batch jobs of every kind the ListJobs shapes read: the jobs of ``plan_jobs`` with job definitions
+    (ARNs of several revisions, and bare names), and beside them array children and MNP nodes of the
+    first ``PARENT_COUNT`` jobs, ten each."""
+    rng = random.Random(count)
+    jobs = plan_jobs(count)
+    children = []
+    for number, job in enumerate(jobs):
+        del job["quotaShareName"]
+        name = DEFINITION_NAMES[number % len(DEFINITION_NAMES)]
+        if number % 9 == 0:
+            job["jobDefinition"] = f"{name}:{number % 3 + 1}"
+        elif number % 13:
+            job["jobDefinition"] = f"{DEFINITION_ARN}{name}:{number % 3 + 1}"
+        if number < PARENT_COUNT:
+            separator = ":" if number % 2 else "#"
+            for index in range(10):
+                children.append({
+                    "jobId": f"{job['jobId']}{separator}{index}",
+                    "jobName": job["jobName"],
+                    "status": rng.choice(STATUSES),
+                    "createdAt": BASE_TIME + rng.randrange(10**6),
+                    "jobQueue": job.get("jobQueue", "gpu"),
+                })
+    return jobs + children
+
+
+# Each ListJobs shape with a queue, and the index its page reads (all with "queue_" in front).
+BATCH_SHAPES: dict[str, tuple[dict[str, Any], str]] = {
+    **{name: shape for name, shape in SHAPES.items() if "QUOTA_SHARE_NAME" not in name},
+    "JOB_DEFINITION name": (
+        {"filters": [{"name": "JOB_DEFINITION", "values": ["trainer"]}]},
+        "by_definition",
+    ),
+    "JOB_DEFINITION prefix": (
+        {"filters": [{"name": "JOB_DEFINITION", "values": ["train*"]}]},
+        "by_definition",
+    ),
+    "JOB_DEFINITION revision": (
+        {"filters": [{"name": "JOB_DEFINITION", "values": [DEFINITION_ARN + "trainer:2"]}]},
+        "by_job_definition",
+    ),
+}
+# Each children listing, and the request that names its parent (jobs 1 and 3 are arrays, 0 and 2 MNP).
+CHILD_SHAPES: dict[str, dict[str, Any]] = {
+    "children of an array job": {"arrayJobId": "job-00001"},
+    "children of an array job, jobStatus": {"arrayJobId": "job-00003", "jobStatus": "FAILED"},
+    "nodes of an MNP job": {"multiNodeJobId": "job-00002"},
+    "nodes of an MNP job, jobStatus": {"multiNodeJobId": "job-00000", "jobStatus": "SUCCEEDED"},
+}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def planned_batch_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[SqlJobStore, list[dict[str, Any]]]]:
+    """A ListJobs store of 3000 jobs and 400 children (on PostgreSQL, loaded in bulk)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('batch-plans') / 'jobs.db'}"
+    else:
+        url = request.getfixturevalue("postgres").new_database()
+    jobs = plan_batch_jobs(3000)
+    store = SqlJobStore(url, operation=LIST_JOBS)
+    store.put_many(jobs)
+    yield store, jobs
+    store.close()
+
+
+def assert_index_range_scans(store: SqlJobStore, plans: list[str], table: str, index: str) -> None:
+    """Each plan of a statement that reads ``table`` is a range of ``index``, with no sort and no filter
+    on rows read; there is at least one."""
+    reads = [plan for plan in plans if (table if store.engine == "sqlite" else f"on {table}") in plan]
+    assert reads
+    for plan in reads:
+        if store.engine == "sqlite":
+            assert "TEMP B-TREE" not in plan and "SCAN" not in plan, plan
+            assert plan.startswith(f"SEARCH {table} USING ") and f"INDEX {index} (" in plan, plan
+        else:
+            assert "Sort" not in plan and "Seq Scan" not in plan and "Filter" not in plan, plan
+            assert f"Scan using {index} on {table}" in plan, plan
+            assert "Index Cond:" in plan, plan
+
+
+def first_and_later_pages(
+    store: SqlJobStore, jobs: list[dict[str, Any]], request: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A first page of ``request`` and the next, each checked against ``list_jobs``."""
+    first = store.list_jobs(request)
+    assert first == list_jobs(jobs, request)
+    assert "nextToken" in first, "the shape selects more than a page"
+    later = {**request, "nextToken": first["nextToken"]}
+    assert store.list_jobs(later) == list_jobs(jobs, later)
+    return request, later
+
+
+@pytest.mark.parametrize("queue", ["queue name", "queue ARN"])
+@pytest.mark.parametrize("shape", list(BATCH_SHAPES))
+def test_every_list_jobs_page_query_is_an_index_range_scan_without_a_sort(
+    planned_batch_store: tuple[SqlJobStore, list[dict[str, Any]]], shape: str, queue: str
+) -> None:
+    """SQL-3 for ListJobs: every filter shape, with and without jobStatus, names a queue (LJ-5) and reads
+    the queue-scoped partial index of the jobs that are no child (LJ-7), first and later pages alike."""
+    store, jobs = planned_batch_store
+    request, index = BATCH_SHAPES[shape]
+    request = {**request, "maxResults": 3, "jobQueue": QUEUES[queue]}
+    for page_request in first_and_later_pages(store, jobs, request):
+        plans = store.explain(page_request)
+        assert_index_range_scans(store, plans, "listjobs_batch_jobs", f"listjobs_batch_queue_{index}")
+
+
+@pytest.mark.parametrize("shape", list(CHILD_SHAPES))
+def test_a_parents_children_are_one_index_range(
+    planned_batch_store: tuple[SqlJobStore, list[dict[str, Any]]], shape: str
+) -> None:
+    """LJ-6 as SQL-3: the children of an array job, or the nodes of an MNP job, of one status, are one
+    range of the parent index, first and later pages alike."""
+    store, jobs = planned_batch_store
+    request = {**CHILD_SHAPES[shape], "maxResults": 1}
+    for page_request in first_and_later_pages(store, jobs, request):
+        (plan,) = store.explain(page_request)
+        assert_index_range_scans(store, [plan], "listjobs_batch_jobs", "listjobs_batch_by_parent")
+
+
 def test_a_cursor_is_where_the_range_starts(planned_store: tuple[SqlJobStore, list[dict[str, Any]]]) -> None:
     """P-4 as a seek: a later page's statement starts its range at the cursor (a row-value bound in the
     index condition), not at the start of the range."""
@@ -253,6 +438,36 @@ def test_tokens_cross_between_the_sql_store_the_memory_store_and_the_pure_functi
             page_request["nextToken"] = token
         page = data.draw(st.sampled_from(listings))(page_request)
         assert page == list_service_jobs(jobs, page_request, token_key=b"k")
+        token = page.get("nextToken")
+        if token is None:
+            break
+    sql.close()
+
+
+@settings(max_examples=25, deadline=None)
+@given(list_jobs_jobs(max_size=25), st.data())
+def test_list_jobs_tokens_cross_between_the_sql_store_the_memory_store_and_the_pure_function(
+    jobs: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    """T-2, T-3 for ListJobs: a token from ``list_jobs``, ``JobStore(LIST_JOBS)`` or the SQL store continues
+    the traversal in any other (queue listings, children by parent, JOB_DEFINITION and the other
+    filters), page for page as the pure function's."""
+    sql = SqlJobStore("sqlite://", token_key=b"k", operation=LIST_JOBS)
+    sql.put_many(jobs)
+    memory = JobStore(LIST_JOBS, jobs, token_key=b"k")
+    listings: list[Callable[[Any], dict[str, Any]]] = [
+        sql.list_jobs,
+        memory.answer,
+        lambda request: list_jobs(jobs, request, token_key=b"k"),
+    ]
+    request = data.draw(list_jobs_queries(jobs))
+    token = None
+    for _ in range(60):
+        page_request = {**request, "maxResults": data.draw(st.integers(1, 4))}
+        if token is not None:
+            page_request["nextToken"] = token
+        page = data.draw(st.sampled_from(listings))(page_request)
+        assert page == list_jobs(jobs, page_request, token_key=b"k")
         token = page.get("nextToken")
         if token is None:
             break
@@ -532,6 +747,74 @@ def test_a_database_of_another_schema_version_is_refused(tmp_path: Path) -> None
         connection.execute("UPDATE listjobs_meta SET value = '99' WHERE name = 'schema_version'")
     with pytest.raises(Exception, match="schema version"):
         SqlJobStore(f"sqlite:///{path}")
+    with pytest.raises(Exception, match="schema version"):
+        SqlJobStore(f"sqlite:///{path}", operation=LIST_JOBS)
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_one_database_holds_both_operations_jobs_apart(
+    request: pytest.FixtureRequest, tmp_path: Path, engine: str
+) -> None:
+    """A ListServiceJobs store and a ListJobs store on one database keep their jobs in tables of their
+    own: each lists, counts, gets and removes only its own, a job of one jobId may live in both, and each
+    answers only its operation."""
+    if engine == "sqlite":
+        url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    else:
+        url = request.getfixturevalue("postgres").new_database()
+    service_job = {"jobId": "a", "jobName": "service", "status": "RUNNING", "createdAt": 1, "jobQueue": "q"}
+    batch_job = {"jobId": "a", "jobName": "batch", "status": "RUNNING", "createdAt": 2, "jobQueue": "q"}
+    child = {"jobId": "a:0", "jobName": "batch", "status": "RUNNING", "createdAt": 3}
+    with SqlJobStore(url) as services, SqlJobStore(url, operation=LIST_JOBS) as batch:
+        services.put(service_job)
+        batch.put_many([batch_job, child])
+        assert len(services) == 1 and len(batch) == 2
+        assert services.get("a") == service_job and batch.get("a") == batch_job
+        assert "a:0" not in services and "a:0" in batch
+        by_queue = {"jobQueue": "q"}
+        assert services.list_service_jobs(by_queue) == list_service_jobs([service_job], by_queue)
+        assert batch.list_jobs(by_queue) == list_jobs([batch_job, child], by_queue)
+        with pytest.raises(TypeError, match="ListJobs"):
+            services.list_jobs({"jobQueue": "q"})
+        with pytest.raises(TypeError, match="ListServiceJobs"):
+            batch.list_service_jobs({})
+        services.remove("a")
+        assert batch.get("a") == batch_job
+        services._check()
+        batch._check()
+    with SqlJobStore(url, operation=LIST_JOBS) as reopened:
+        assert sorted(job["jobId"] for job in reopened) == ["a", "a:0"]
+
+
+def test_list_jobs_decisions_turned_around_are_followed(
+    new_batch_store: Callable[[bytes | None], SqlJobStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LJ-7 and LJ-8 each one line in ``_decisions``, on the SQL store too: turned around (queue listings
+    list children; filters apply to them), a store made then answers as ``list_jobs`` does."""
+    from listjobs_core import _decisions as decisions
+
+    monkeypatch.setattr(decisions, "QUEUE_LISTINGS_INCLUDE_CHILD_JOBS", True)
+    monkeypatch.setattr(decisions, "FILTERS_APPLY_TO_CHILD_JOBS", True)
+    jobs = plan_batch_jobs(40)
+    child_name = next(job["jobName"] for job in jobs if job["jobId"] == "job-00001:0")
+    by_name = {"filters": [{"name": "JOB_NAME", "values": [child_name]}]}
+    after_zero = {"filters": [{"name": "AFTER_CREATED_AT", "values": ["0"]}]}
+    with new_batch_store(None) as store:
+        store.put_many(jobs)
+        store._check()
+        for request, lists_children in (
+            ({"jobQueue": "gpu"}, True),
+            ({"jobQueue": "gpu", **by_name}, False),
+            ({"arrayJobId": "job-00001", **by_name}, True),
+            ({"multiNodeJobId": "job-00002", **after_zero}, True),
+            ({"arrayJobId": "job-00003"}, False),
+        ):
+            pages = list(store.paginate({**request, "maxResults": 3}))
+            assert pages[0] == list_jobs(jobs, {**request, "maxResults": 3})
+            listed = [summary["jobId"] for page in pages for summary in page["jobSummaryList"]]
+            assert listed == [summary["jobId"] for summary in list_jobs(jobs, request)["jobSummaryList"]]
+            if lists_children:
+                assert any("#" in job_id or ":" in job_id for job_id in listed), request
 
 
 def test_created_at_at_the_ends_of_the_range_sorts_as_the_core_sorts(store: SqlJobStore) -> None:
@@ -581,22 +864,104 @@ def test_any_request_is_answered_or_refused_as_the_pure_function_does(request: A
     assert actual == expected
 
 
+_FUZZ_BATCH_JOBS = plan_batch_jobs(60)
+_fuzz_batch_store = SqlJobStore("sqlite://", token_key=b"k", operation=LIST_JOBS)
+_fuzz_batch_store.put_many(_FUZZ_BATCH_JOBS)
+_FUZZ_PARENTS = ("job-00001", "job-00002", *PARENTS)
+
+
+_fuzz_definition_values = st.one_of(
+    st.sampled_from(("trainer", "train*", "*", DEFINITION_ARN + "trainer:2")),
+    st.sampled_from(NASTY_STRINGS),
+    json_like,
+)
+_fuzz_definition_filter = st.fixed_dictionaries(
+    {"name": st.just("JOB_DEFINITION"), "values": st.lists(_fuzz_definition_values, max_size=2)}
+)
+_fuzz_definition_filters = st.lists(_fuzz_definition_filter, max_size=2)
+_fuzz_list_jobs_requests = st.fixed_dictionaries(
+    {},
+    optional={
+        "jobQueue": st.sampled_from(("gpu", QUEUE_ARN, *NASTY_STRINGS)),
+        "arrayJobId": st.one_of(st.sampled_from(_FUZZ_PARENTS), st.sampled_from(NASTY_STRINGS), json_like),
+        "multiNodeJobId": st.one_of(st.sampled_from(_FUZZ_PARENTS), json_like),
+        "jobStatus": st.one_of(st.sampled_from(STATUSES), json_like),
+        "filters": st.one_of(fuzz_filters, _fuzz_definition_filters),
+        "maxResults": st.one_of(st.integers(-2, 2000), json_like),
+    },
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        fuzz_requests,
+        st.builds(lambda f: {"jobQueue": "gpu", "filters": f}, fuzz_filters),
+        _fuzz_list_jobs_requests,
+    )
+)
+def test_any_list_jobs_request_is_answered_or_refused_as_the_pure_function_does(request: Any) -> None:
+    """V-12 for ListJobs on the SQL store: any JSON-like request gives ``list_jobs``' response, or a
+    ClientException with its message; nothing else escapes."""
+    try:
+        expected: Any = list_jobs(_FUZZ_BATCH_JOBS, request, token_key=b"k")
+    except ClientException as error:
+        expected = error.message
+    try:
+        actual: Any = _fuzz_batch_store.list_jobs(request)
+    except ClientException as error:
+        actual = error.message
+    assert actual == expected
+
+
 @pytest.mark.parametrize("text", ["\ud800", "gpu\x00", "\x00"])
 def test_text_no_database_can_be_sent_matches_no_job(store: SqlJobStore, text: str) -> None:
     """A lone surrogate or a NUL (which a put refuses, and no database can be sent) in a jobId, a queue or
-    a filter value finds no job, on every engine, as it finds none in the pure function."""
-    jobs = plan_jobs(8)
+    a filter value finds no job, on every engine, as it finds none in the pure function; a queue holding
+    one still lists the jobs without a queue (IN-2)."""
+    queueless = {"jobId": "queueless", "jobName": "n", "status": "RUNNING", "createdAt": 1}
+    jobs = [*plan_jobs(8), queueless]
     store.put_many(jobs)
     assert store.get(text) is None and text not in store
     store.remove(text)
     with pytest.raises(KeyError):
         store.update(text, status="RUNNING")
     for request in (
-        {"jobQueue": text},
         {"filters": [{"name": "JOB_NAME", "values": [text]}]},
         {"filters": [{"name": "JOB_NAME", "values": [text + "*"]}]},
         {"jobQueue": "gpu", "filters": [{"name": "SHARE_IDENTIFIER", "values": [text]}]},
         {"filters": [{"name": "QUOTA_SHARE_NAME", "values": [text]}]},
     ):
         assert store.list_service_jobs(request) == list_service_jobs(jobs, request) == {"jobSummaryList": []}
+    by_queue = {"jobQueue": text}
+    expected = list_service_jobs(jobs, by_queue)
+    assert store.list_service_jobs(by_queue) == expected
+    assert "queueless" in [summary["jobId"] for summary in expected["jobSummaryList"]]
     assert len(store) == len(jobs)
+
+
+@pytest.mark.parametrize("text", ["\ud800", "p\x00"])
+def test_list_jobs_text_no_database_can_be_sent_matches_no_job(
+    new_batch_store: Callable[[bytes | None], SqlJobStore], text: str
+) -> None:
+    """SQL-5 for ListJobs: a parent id, a queue or a JOB_DEFINITION value holding a lone surrogate or a NUL
+    is answered as ``list_jobs`` answers it, on every engine; a jobDefinition holding one is refused at
+    put, naming the member."""
+    jobs = [
+        {"jobId": "p", "jobName": "n", "status": "RUNNING", "createdAt": 1, "jobDefinition": "jd:1"},
+        {"jobId": "p:0", "jobName": "n", "status": "RUNNING", "createdAt": 2},
+        {"jobId": "q", "jobName": "n", "status": "RUNNING", "createdAt": 3, "jobQueue": "gpu"},
+    ]
+    with new_batch_store(None) as store:
+        store.put_many(jobs)
+        with pytest.raises(ValueError, match="jobDefinition"):
+            store.put({"jobId": "bad", "jobName": "n", "jobDefinition": text})
+        for request in (
+            {"arrayJobId": text},
+            {"multiNodeJobId": text},
+            {"jobQueue": text},
+            {"jobQueue": "gpu", "filters": [{"name": "JOB_DEFINITION", "values": [text]}]},
+            {"jobQueue": "gpu", "filters": [{"name": "JOB_DEFINITION", "values": [text + "*"]}]},
+        ):
+            assert store.list_jobs(request) == list_jobs(jobs, request)
+        assert len(store) == len(jobs)

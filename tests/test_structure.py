@@ -172,6 +172,20 @@ def test_every_list_service_jobs_filter_has_its_sql(name: FilterName) -> None:
     assert FILTER_SQL[name].indexes, f"{name.value} names no index in FILTER_SQL"
 
 
+@pytest.mark.parametrize("name", LIST_JOBS.filter_names, ids=lambda name: name.value)
+def test_every_list_jobs_filter_has_its_sql(name: FilterName) -> None:
+    """The same for ListJobs, whose filters' SQL is ``sql/_schema.LIST_JOBS_FILTER_SQL``, over the ListJobs
+    table's own indexes: a filter of ListJobs without an entry there fails here."""
+    from listjobs_core.sql._schema import BATCH_JOBS, LIST_JOBS_FILTER_SQL
+
+    assert name in LIST_JOBS_FILTER_SQL, (
+        f"{name.value} has no entry in listjobs_core/sql/_schema.py LIST_JOBS_FILTER_SQL"
+    )
+    indexes = LIST_JOBS_FILTER_SQL[name].indexes
+    assert indexes, f"{name.value} names no index in LIST_JOBS_FILTER_SQL"
+    assert all(index.table == BATCH_JOBS for index in indexes), f"{name.value} reads another table"
+
+
 # Candidate values: each filter accepts at least one of them.
 CANDIDATE_VALUES = ("x*", "x", "3", "jd1")
 JOBS = [

@@ -6,27 +6,32 @@ the same ``TypeError`` / ``ValueError`` naming the member), and then for what a 
 - every member must be a JSON value (strings, numbers, booleans, null, lists or tuples, mappings with
   string keys), since the job is kept as JSON text; a tuple comes back as a list;
 - the sort-key strings (``jobId``, ``jobName``) and the strings the indexes compare (``status``,
-  ``jobQueue``, ``shareIdentifier``, ``quotaShareName``) must be storable as database text: no NUL
-  character and no lone surrogate (UTF-8 cannot hold one);
+  ``jobQueue``, ``shareIdentifier``, ``quotaShareName``, and for ListJobs ``jobDefinition``) must be
+  storable as database text: no NUL character and no lone surrogate (UTF-8 cannot hold one);
 - ``createdAt`` must lie from -(2^63-2) to 2^63-1 and ``version`` at most 2^63-1, the 64-bit integers a
   sort-key column holds (``createdAt`` is negated in its column, and the one value left beyond is the key
   of the jobs without ``createdAt``).
 
 The row holds the core's two sort keys, element by element (see ``_schema``), ``jobName.casefold()``, and
-the wire summary as JSON text, built by the core's ``to_summary``: a page is the page's summaries read
-back with one ``json.loads``.
+the wire summary of the store's operation as JSON text, built by the core's ``to_summary``: a page is the
+page's summaries read back with one ``json.loads``. A ListJobs row holds besides the definition name of
+``jobDefinition`` (``job_definition_name``) and the parent of an array child or MNP node (``parent_of``),
+each the core's.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from .._children import CHILD_SEPARATORS, parent_of, select_family
+from .._definitions import job_definition_name
 from .._filters import FilterName, JobFilter
 from .._jobs import is_valid_unicode
-from .._model import SortKey
-from .._operations import LIST_SERVICE_JOBS
+from .._model import JobLike, SortKey
+from .._operations import LIST_SERVICE_JOBS, Operation
 from .._ordering import sort_key_function
 from .._query import ListQuery
 from .._wire import to_summary
@@ -39,17 +44,18 @@ __all__ = [
     "is_sql_text",
     "job_from_text",
     "job_row",
+    "parent_key",
     "sql_key",
     "summaries_from_texts",
 ]
 
 MEMBERS = LIST_SERVICE_JOBS.summary_members
-_NEWEST_FIRST = sort_key_function(ListQuery(LIST_SERVICE_JOBS))
-_GROUPED = sort_key_function(ListQuery(LIST_SERVICE_JOBS, job_filter=JobFilter(FilterName.JOB_NAME, "*")))
 # createdAt values whose created_key (-createdAt) is a 64-bit integer other than MISSING_CREATED_KEY,
 # whichever end of the range that is.
 _CREATED_AT_RANGE = range(-INT64_MAX + 1, INT64_MAX + 1)
 _TEXT_MEMBERS = ("jobId", "jobName", "status", "jobQueue", "shareIdentifier", "quotaShareName")
+# ListJobs compares jobDefinition too (JOB_DEFINITION, LJ-9).
+_PARENT_TEXT_MEMBERS = (*_TEXT_MEMBERS, "jobDefinition")
 _SCALARS = (str, int, float, bool, type(None))
 # The JSON text of the stored values: compact, ASCII (so a lone surrogate in a free-text member is kept).
 _dumps = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
@@ -57,13 +63,32 @@ _dumps = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
 ROW_COLUMNS = tuple(name for name, _ in COLUMNS)
 
 
-def job_row(job: object) -> tuple[Any, ...]:
-    """The row of a job, in ``COLUMNS`` order; ``TypeError`` or ``ValueError`` naming the member at fault."""
-    stored = dict(private_record(job, LIST_SERVICE_JOBS.summary_members))
+@functools.cache
+def _queue_listing(operation: Operation) -> ListQuery:
+    """A query of one queue: ``select_family`` tells with it whether a queue listing may list a job (its
+    queue aside, which the queue scope stands for)."""
+    return ListQuery(operation, job_queue="any queue")
+
+
+@functools.cache
+def _sort_keys(operation: Operation) -> tuple[Callable[[JobLike], SortKey], Callable[[JobLike], SortKey]]:
+    """The core's newest-first (O-1) and grouped (O-2) sort key functions of an operation."""
+    return (
+        sort_key_function(ListQuery(operation)),
+        sort_key_function(ListQuery(operation, job_filter=JobFilter(FilterName.JOB_NAME, "*"))),
+    )
+
+
+def job_row(job: object, operation: Operation = LIST_SERVICE_JOBS) -> tuple[Any, ...]:
+    """The row of a job of ``operation``, in the order of its table's columns (``_schema.Tables``);
+    ``TypeError`` or ``ValueError`` naming the member at fault."""
+    members = operation.summary_members
+    lists_children = bool(operation.parent_job_members)
+    stored = dict(private_record(job, members))
     job_id = stored["jobId"]
     for member, value in stored.items():
         _check_json(value, job_id, member)
-    for member in _TEXT_MEMBERS:
+    for member in _PARENT_TEXT_MEMBERS if lists_children else _TEXT_MEMBERS:
         value = stored.get(member)
         if value is not None:
             _check_text(value, job_id, member)
@@ -72,24 +97,46 @@ def job_row(job: object) -> tuple[Any, ...]:
         raise ValueError(
             f"job {job_id!r}: member 'createdAt' must lie from -(2^63-2) to 2^63-1, got {created_at}"
         )
-    newest = _NEWEST_FIRST(stored)
-    name, version = _GROUPED(stored)[:2]
+    job_queue = stored.get("jobQueue")
+    # LJ-7: a job no queue listing lists (a child, as the core's ``select_family`` decides) has no queue
+    # scope, so no queue index holds it.
+    listed_by_queues = not lists_children or bool(select_family([stored], _queue_listing(operation)))
+    newest_first, grouped = _sort_keys(operation)
+    newest = newest_first(stored)
+    name, version = grouped(stored)[:2]
     if version > INT64_MAX:
         raise ValueError(f"job {job_id!r}: member 'version' must be at most 2^63-1, got {version}")
-    return (
+    columns: tuple[Any, ...] = (
         job_id,
         name,
         name.casefold(),  # S-5: Python's casefold, never SQL lower()
         version,
         sql_key(newest, grouped=False)[0],
         stored.get("status"),
-        stored.get("jobQueue"),
-        queue_scope(stored.get("jobQueue")),
+        job_queue,
+        queue_scope(job_queue) if listed_by_queues else None,
         stored.get("shareIdentifier"),
         stored.get("quotaShareName"),
-        _dumps(to_summary(stored, MEMBERS)),
-        _dumps(stored),
     )
+    if lists_children:
+        job_definition = stored.get("jobDefinition")
+        family = parent_of(job_id)  # LJ-6: the child's parent, from its jobId, as the core reads it
+        columns += (
+            None if job_definition is None else job_definition_name(job_definition),  # LJ-9, LJ-11
+            job_definition,
+            None if family is None else parent_key(*family),
+        )
+    return (*columns, _dumps(to_summary(stored, members)), _dumps(stored))
+
+
+def parent_key(member: str, parent_job_id: str) -> str:
+    """The ``parent_key`` of the children a request member (``arrayJobId``, ``multiNodeJobId``) names: the
+    parent's id and the separator of its children's ids, so that the pair is one text.
+
+    >>> parent_key("arrayJobId", "p"), parent_key("multiNodeJobId", "p")
+    ('p:', 'p#')
+    """
+    return parent_job_id + CHILD_SEPARATORS[member]
 
 
 def sql_key(key: SortKey, *, grouped: bool) -> SortKey:
@@ -151,7 +198,7 @@ def is_sql_text(value: str) -> bool:
     """Whether a string can be sent to the database as text: no NUL, no lone surrogate. A stored job's
     text members all are (``_check_text``), so a value that is not matches none of them.
 
-    >>> is_sql_text("Straße"), is_sql_text("a\x00"), is_sql_text("\ud800")
+    >>> is_sql_text("Straße"), is_sql_text("a\\x00"), is_sql_text("\\ud800")
     (True, False, False)
     """
     return "\x00" not in value and is_valid_unicode(value)

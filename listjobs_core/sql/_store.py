@@ -1,23 +1,29 @@
 """``SqlJobStore``: the indexed store's interface and answers, with the jobs in SQLite or PostgreSQL.
 
-Theory of operation: the store answers a ListServiceJobs request as ``ServiceJobStore`` does, and so as
-the pure function does, tokens included, because nothing here restates a listing rule: the request is
-parsed by the core's ``parse_request``, the status a query selects is ``selected_status``, the queues a
-request accepts are ``QueueMatcher``'s, the JOB_NAME heads are the in-memory store's ``_name_heads``, the
-sort keys and the summaries are computed by the core when a job is written (``_rows``), and tokens are
-``encode_token``'s. What the store adds is how a query becomes index ranges (``_schema.FILTER_SQL``) and
-how the ranges become SQL (``_arm`` below): equality on the index's leading columns, then one lower bound,
-the later of the range's start and the cursor (P-4: ``(order columns) > (cursor)``), and one upper bound,
-ordered by the index's own columns with ``LIMIT k + 1``. A request naming a queue reads the range once
+Theory of operation: the store answers a ListServiceJobs request as ``ServiceJobStore`` does, or, opened
+for ``LIST_JOBS``, a ListJobs request as ``JobStore(LIST_JOBS)`` does, and so as the pure function does,
+tokens included, because nothing here restates a listing rule: the request is parsed by the core's
+``parse_request``, the status a query selects is ``selected_status``, the queues a request accepts are
+``QueueMatcher``'s, the JOB_NAME heads are the in-memory store's ``_name_heads``, the JOB_DEFINITION names
+a prefix covers are ``JobDefinitionPattern.matches``', the sort keys, the summaries, definition names and
+parents are computed by the core when a job is written (``_rows``), and tokens are ``encode_token``'s.
+What the store adds is how a query becomes index ranges (``_schema.FILTER_SQL``, ``LIST_JOBS_FILTER_SQL``,
+and ``BY_PARENT`` for a parent's children) and how the ranges become SQL (``_arm`` below): equality on the
+index's leading columns, then one lower bound, the later of the range's start and the cursor (P-4:
+``(order columns) > (cursor)``), and one upper bound, ordered by the index's own columns with
+``LIMIT k + 1``. A request naming a queue reads the range once
 per queue scope (IN-2), one statement each, and merges the scopes' ordered runs here: a ``UNION ALL`` would
 be one statement, but PostgreSQL does not know a scope's ``queue_scope`` constant inside a union's arm, so
-it would sort the union instead of merging it.
+it would sort the union instead of merging it. A JOB_DEFINITION prefix (ListJobs) reads one such range per
+definition name it covers, merged the same way.
 
 Costs, for N stored jobs and a page of k: put, update, remove are one transaction touching one row and its
-entries in the indexes of the filters it can match (at most 16, two per index kind, fewer when
-``shareIdentifier`` or ``quotaShareName`` is absent); a page is one or two statements of O(log N + k),
+entries in the indexes of the filters it can match (ListServiceJobs: at most 16, two per index kind, fewer
+when ``shareIdentifier`` or ``quotaShareName`` is absent; ListJobs: at most 8 queue indexes, none for a
+child, which is in the parent index only); a page is one or two statements of O(log N + k),
 plus, for a JOB_NAME prefix, the head walk's index probes (one per head for names in one case; see the
-core's ``_store``). ``len`` counts the rows, O(N).
+core's ``_store``), and for a JOB_DEFINITION prefix one probe and one statement per definition name it
+covers. ``len`` counts the rows, O(N).
 """
 
 from __future__ import annotations
@@ -26,13 +32,14 @@ import functools
 import heapq
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
 from .._errors import ServerException
-from .._listing import paginate_with
+from .._listing import paginate_with, run_listing
 from .._model import ServiceJob, SortKey
-from .._operations import LIST_SERVICE_JOBS
+from .._operations import LIST_JOBS, LIST_SERVICE_JOBS, Operation
 from .._ordering import groups_by_name
 from .._query import ListQuery
 from .._queues import QueueMatcher, queue_name
@@ -42,22 +49,18 @@ from .._tokens import check_token_key, encode_token
 from .._wire import response
 from ..store._name_ranges import FoldTable, _name_heads, _successor
 from ._engines import Connection, Engine, Pool, open_engine, transaction
-from ._rows import ROW_COLUMNS, core_key, is_sql_text, job_from_text, job_row, sql_key, summaries_from_texts
+from ._rows import core_key, is_sql_text, job_from_text, job_row, parent_key, sql_key, summaries_from_texts
 from ._schema import (
-    CLIENT_TOKENS,
-    COLUMNS,
-    FILTER_SQL,
-    INDEXES,
-    JOB_QUEUES,
-    JOBS,
     META,
     NO_QUEUE_SCOPE,
     SCHEMA_VERSION,
-    SCOPE_CONDITION,
+    DefinitionNames,
     Index,
     NameHeads,
     Range,
+    Tables,
     queue_scope,
+    tables_of,
 )
 
 __all__ = ["SqlJobStore"]
@@ -65,29 +68,44 @@ __all__ = ["SqlJobStore"]
 # A queue scope of a listing: whether it reads the queue-scoped index, and its condition.
 Arm = tuple[bool, str | None, tuple[object, ...]]
 _EVERY_JOB: Arm = (False, None, ())
-_NO_QUEUE: Arm = (True, SCOPE_CONDITION, (NO_QUEUE_SCOPE,))
 
-_PUT = (
-    f"INSERT INTO {JOBS} ({', '.join(ROW_COLUMNS)}) VALUES ({', '.join('?' for _ in ROW_COLUMNS)}) "
-    f"ON CONFLICT (job_id) DO UPDATE SET "
-    + ", ".join(f"{column} = excluded.{column}" for column in ROW_COLUMNS[1:])
-)
-_INSERT_NEW = (
-    f"INSERT INTO {JOBS} ({', '.join(ROW_COLUMNS)}) VALUES ({', '.join('?' for _ in ROW_COLUMNS)}) "
-    f"ON CONFLICT (job_id) DO NOTHING RETURNING job_id"
-)
-_REWRITE = (
-    f"UPDATE {JOBS} SET " + ", ".join(f"{column} = ?" for column in ROW_COLUMNS[1:]) + " WHERE job_id = ?"
-)
-_KNOW_QUEUE = (
-    f"INSERT INTO {JOB_QUEUES} (job_queue, queue_name) VALUES (?, ?) ON CONFLICT (job_queue) DO NOTHING"
-)
-_CLAIM_CLIENT_TOKEN = (
-    f"INSERT INTO {CLIENT_TOKENS} (client_token, job_id) VALUES (?, ?) "
-    "ON CONFLICT (client_token) DO NOTHING RETURNING client_token"
-)
-_QUEUE_VALUES = f"SELECT job_queue FROM {JOB_QUEUES} WHERE queue_name = ? ORDER BY job_queue"
-_JOB_QUEUE_COLUMN = ROW_COLUMNS.index("job_queue")
+
+@dataclass(frozen=True)
+class _Statements:
+    """The statements that write and read one operation's tables (``_schema.Tables``)."""
+
+    tables: Tables
+    row_columns: tuple[str, ...]
+    put: str
+    insert_new: str
+    rewrite: str
+    know_queue: str
+    claim_client_token: str
+    queue_values: str
+    job_queue_column: int
+
+    @classmethod
+    def of(cls, tables: Tables) -> _Statements:
+        jobs, columns = tables.jobs, tuple(name for name, _ in tables.columns)
+        insert = f"INSERT INTO {jobs} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
+        return cls(
+            tables=tables,
+            row_columns=columns,
+            put=insert
+            + "ON CONFLICT (job_id) DO UPDATE SET "
+            + ", ".join(f"{column} = excluded.{column}" for column in columns[1:]),
+            insert_new=insert + "ON CONFLICT (job_id) DO NOTHING RETURNING job_id",
+            rewrite=f"UPDATE {jobs} SET "
+            + ", ".join(f"{column} = ?" for column in columns[1:])
+            + " WHERE job_id = ?",
+            know_queue=f"INSERT INTO {tables.job_queues} (job_queue, queue_name) VALUES (?, ?) "
+            "ON CONFLICT (job_queue) DO NOTHING",
+            claim_client_token=f"INSERT INTO {tables.client_tokens} (client_token, job_id) VALUES (?, ?) "
+            "ON CONFLICT (client_token) DO NOTHING RETURNING client_token",
+            queue_values=f"SELECT job_queue FROM {tables.job_queues} WHERE queue_name = ? ORDER BY job_queue",
+            job_queue_column=columns.index("job_queue"),
+        )
+
 # put_many of at least this many jobs refreshes PostgreSQL's statistics of the table.
 _ANALYZE_AFTER = 1000
 
@@ -97,7 +115,8 @@ class _Abandon(Exception):
 
 
 class SqlJobStore:
-    """Jobs in SQLite or PostgreSQL, indexed to answer ``ListServiceJobs`` in O(log N + page).
+    """Jobs in SQLite or PostgreSQL, indexed to answer ``ListServiceJobs`` (or ``ListJobs``) in
+    O(log N + page).
 
     ``url`` is ``sqlite://`` (memory), ``sqlite:///PATH`` (a file; ``sqlite:////abs/path`` for an absolute
     path) or ``postgresql://...`` (needs the ``postgresql`` extra). The store has ``ServiceJobStore``'s
@@ -106,6 +125,11 @@ class SqlJobStore:
     in the other (and in any store on the same database) under the same ``token_key``. put, update and
     remove are transactions; a listing reads one consistent snapshot; many threads and processes may use
     one database at once. Jobs are kept as JSON (see ``put``).
+
+    ``operation=LIST_JOBS`` makes it the store of ``JobStore(LIST_JOBS)``: it keeps Batch jobs
+    (``JobSummary`` shape, array children ``P:i`` and multi-node parallel nodes ``P#n`` among them) in
+    tables of their own, and ``list_jobs(request)`` (or ``answer``) returns exactly what
+    ``list_jobs(list(store), request)`` returns. One database holds both operations' jobs apart.
 
     >>> store = SqlJobStore("sqlite://")
     >>> store.put({"jobId": "a", "jobName": "Straße", "status": "RUNNING", "createdAt": 1})
@@ -119,11 +143,25 @@ class SqlJobStore:
     ['b']
     >>> "a" in store, len(store)
     (True, 2)
+    >>> from listjobs_core import LIST_JOBS
+    >>> batch = SqlJobStore("sqlite://", operation=LIST_JOBS)
+    >>> batch.put({"jobId": "p", "jobName": "sweep", "status": "RUNNING", "createdAt": 1, "jobQueue": "q"})
+    >>> batch.put({"jobId": "p:0", "jobName": "sweep", "status": "RUNNING", "createdAt": 2})
+    >>> [summary["jobId"] for summary in batch.list_jobs({"jobQueue": "q"})["jobSummaryList"]]
+    ['p']
+    >>> [summary["jobId"] for summary in batch.list_jobs({"arrayJobId": "p"})["jobSummaryList"]]
+    ['p:0']
     """
 
-    def __init__(self, url: str, *, token_key: bytes | None = None) -> None:
+    def __init__(
+        self, url: str, *, token_key: bytes | None = None, operation: Operation = LIST_SERVICE_JOBS
+    ) -> None:
         # A token key is the caller's configuration, not request input: a wrong one is a programming error.
         self._token_key = check_token_key(token_key)
+        self._operation = operation
+        self._tables = tables_of(operation)
+        self._statements = _Statements.of(self._tables)
+        self._jobs = self._tables.jobs
         self._engine: Engine = open_engine(url)
         self._pool = Pool(self._engine.connect, self._engine.pool_size)
         self._sql_cache: dict[str, str] = {}
@@ -134,7 +172,12 @@ class SqlJobStore:
             raise
 
     def __repr__(self) -> str:
-        return f"<SqlJobStore on {self._engine.name}>"
+        return f"<SqlJobStore for {self._operation.name} on {self._engine.name}>"
+
+    @property
+    def operation(self) -> Operation:
+        """The listing operation this store answers."""
+        return self._operation
 
     def __enter__(self) -> SqlJobStore:
         return self
@@ -155,26 +198,27 @@ class SqlJobStore:
 
     def __len__(self) -> int:
         """How many jobs are stored. O(N): the engine counts the rows."""
-        row = self._read_one(f"SELECT count(*) FROM {JOBS}", ())
+        row = self._read_one(f"SELECT count(*) FROM {self._jobs}", ())
         return int(row[0]) if row is not None else 0
 
     def __contains__(self, job_id: object) -> bool:
         """Whether a job with this ``jobId`` is stored. O(log N)."""
         if not isinstance(job_id, str) or not is_sql_text(job_id):
             return False
-        return self._read_one(f"SELECT 1 FROM {JOBS} WHERE job_id = ?", (job_id,)) is not None
+        return self._read_one(f"SELECT 1 FROM {self._jobs} WHERE job_id = ?", (job_id,)) is not None
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         """Copies of the stored jobs, as they were when iteration began (one snapshot). O(N)."""
         with self._pool.connection() as connection:
-            texts = [row[0] for row in connection.execute(self._sql(f"SELECT job FROM {JOBS}")).fetchall()]
+            every_job = self._sql(f"SELECT job FROM {self._jobs}")
+            texts = [row[0] for row in connection.execute(every_job).fetchall()]
         return (job_from_text(text) for text in texts)
 
     def get(self, job_id: object) -> dict[str, Any] | None:
         """A copy of the job with ``job_id``, or ``None``. O(log N)."""
         if not isinstance(job_id, str) or not is_sql_text(job_id):
             return None
-        row = self._read_one(f"SELECT job FROM {JOBS} WHERE job_id = ?", (job_id,))
+        row = self._read_one(f"SELECT job FROM {self._jobs} WHERE job_id = ?", (job_id,))
         return None if row is None else job_from_text(row[0])
 
     def put(self, job: Mapping[str, Any] | ServiceJob) -> None:
@@ -184,45 +228,48 @@ class SqlJobStore:
         A job the listing could not answer is refused as ``ServiceJobStore.put`` refuses it (``TypeError``
         or ``ValueError`` naming the member), and so is one a database cannot keep: a member that is not a
         JSON value, NUL or a lone surrogate in ``jobId``, ``jobName``, ``status``, ``jobQueue``,
-        ``shareIdentifier`` or ``quotaShareName``, a ``createdAt`` beyond ±(2^63-1) or a ``version``
-        beyond 2^63-1. Tuples come back from ``get`` as lists. O(log N) per index.
+        ``shareIdentifier``, ``quotaShareName`` or (ListJobs) ``jobDefinition``, a ``createdAt`` beyond
+        ±(2^63-1) or a ``version`` beyond 2^63-1. Tuples come back from ``get`` as lists. O(log N) per
+        index.
         """
-        row = job_row(job)
+        row = job_row(job, self._operation)
         with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
-            self._write(connection, _PUT, row, row[_JOB_QUEUE_COLUMN])
+            self._write(connection, self._statements.put, row, row[self._statements.job_queue_column])
 
     def put_many(self, jobs: Iterable[Mapping[str, Any] | ServiceJob]) -> int:
         """Put many jobs in one transaction, all or none: every job is checked before any is written. A
         ``jobId`` given twice keeps the last. Returns how many jobs were given. The fast way to load."""
-        rows = [job_row(job) for job in jobs]
+        rows = [job_row(job, self._operation) for job in jobs]
         # One row per jobId, the last given (an upsert may not touch one row twice in a statement).
         latest = list({row[0]: row for row in rows}.values())
-        queues = sorted({row[_JOB_QUEUE_COLUMN] for row in latest} - {None})
+        queue_column = self._statements.job_queue_column
+        queues = sorted({row[queue_column] for row in latest} - {None})
         with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
             if self._engine.name == "postgresql":
                 self._copy_rows(connection, latest)
             else:
-                connection.cursor().executemany(self._sql(_PUT), latest)
-            connection.cursor().executemany(self._sql(_KNOW_QUEUE), [(q, queue_name(q)) for q in queues])
+                connection.cursor().executemany(self._sql(self._statements.put), latest)
+            known = [(queue, queue_name(queue)) for queue in queues]
+            connection.cursor().executemany(self._sql(self._statements.know_queue), known)
             if self._engine.name == "postgresql" and len(latest) >= _ANALYZE_AFTER:
                 # The statistics of a table just bulk-loaded say it is tiny, and the planner would take
                 # any index with the listing's order; fresh ones make it take the index whose columns are
                 # the query's (autovacuum keeps them fresh afterwards).
-                connection.execute(f"ANALYZE {JOBS}")
+                connection.execute(f"ANALYZE {self._jobs}")
         return len(rows)
 
     def _copy_rows(self, connection: Connection, rows: list[tuple[Any, ...]]) -> None:
         """PostgreSQL: the rows COPYed into a temporary table, then upserted in one statement (an INSERT per
         row is a round trip and a plan each)."""
-        columns = ", ".join(ROW_COLUMNS)
-        connection.execute(f"CREATE TEMPORARY TABLE listjobs_load (LIKE {JOBS}) ON COMMIT DROP")
+        columns = ", ".join(self._statements.row_columns)
+        connection.execute(f"CREATE TEMPORARY TABLE listjobs_load (LIKE {self._jobs}) ON COMMIT DROP")
         with connection.cursor().copy(f"COPY listjobs_load ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
         connection.execute(
-            f"INSERT INTO {JOBS} ({columns}) SELECT {columns} FROM listjobs_load "
+            f"INSERT INTO {self._jobs} ({columns}) SELECT {columns} FROM listjobs_load "
             f"ON CONFLICT (job_id) DO UPDATE SET "
-            + ", ".join(f"{column} = excluded.{column}" for column in ROW_COLUMNS[1:])
+            + ", ".join(f"{column} = excluded.{column}" for column in self._statements.row_columns[1:])
         )
 
     def remove(self, job_id: object) -> None:
@@ -230,7 +277,7 @@ class SqlJobStore:
         if not isinstance(job_id, str) or not is_sql_text(job_id):
             return
         with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
-            connection.execute(self._sql(f"DELETE FROM {JOBS} WHERE job_id = ?"), (job_id,))
+            connection.execute(self._sql(f"DELETE FROM {self._jobs} WHERE job_id = ?"), (job_id,))
 
     def update(self, job_id: str, **changes: Any) -> dict[str, Any]:
         """Change some members of a stored job in one transaction that locks it, so concurrent updates of
@@ -244,13 +291,16 @@ class SqlJobStore:
         if not isinstance(job_id, str) or not is_sql_text(job_id):
             raise KeyError(job_id)  # no stored jobId holds what the database cannot be sent
         with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
-            read = f"SELECT job FROM {JOBS} WHERE job_id = ?{self._engine.lock_for_update}"
+            read = f"SELECT job FROM {self._jobs} WHERE job_id = ?{self._engine.lock_for_update}"
             found = connection.execute(self._sql(read), (job_id,)).fetchone()
             if found is None:
                 raise KeyError(job_id)
             changed = {**job_from_text(found[0]), **changes}
-            row = job_row({member: value for member, value in changed.items() if value is not None})
-            self._write(connection, _REWRITE, (*row[1:], job_id), row[_JOB_QUEUE_COLUMN])
+            row = job_row(
+                {member: value for member, value in changed.items() if value is not None}, self._operation
+            )
+            rewrite, queue_column = self._statements.rewrite, self._statements.job_queue_column
+            self._write(connection, rewrite, (*row[1:], job_id), row[queue_column])
         return job_from_text(row[-1])
 
     def put_new(self, job: Mapping[str, Any] | ServiceJob, *, client_token: str | None = None) -> bool:
@@ -260,14 +310,16 @@ class SqlJobStore:
         the database (H-7); raises ``ValueError`` when a job with the same ``jobId`` is stored. Client tokens
         are kept for as long as the database.
         """
-        row = job_row(job)
+        row = job_row(job, self._operation)
         try:
             with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
                 if client_token is not None:
-                    claimed = connection.execute(self._sql(_CLAIM_CLIENT_TOKEN), (client_token, row[0]))
+                    claim = self._sql(self._statements.claim_client_token)
+                    claimed = connection.execute(claim, (client_token, row[0]))
                     if claimed.fetchone() is None:
                         raise _Abandon
-                if self._write(connection, _INSERT_NEW, row, row[_JOB_QUEUE_COLUMN]) is None:
+                job_queue = row[self._statements.job_queue_column]
+                if self._write(connection, self._statements.insert_new, row, job_queue) is None:
                     raise ValueError(f"a job with jobId {row[0]!r} is already stored")
         except _Abandon:
             return False
@@ -277,8 +329,36 @@ class SqlJobStore:
         """Answer a ListServiceJobs request over the stored jobs, as ``list_service_jobs`` does.
 
         Raises ``ClientException`` for a bad request, exactly as the pure function does. O(log N + k).
+        A store of ListJobs raises ``TypeError``: it holds Batch jobs, which ListServiceJobs never lists.
         """
-        query = parse_request(LIST_SERVICE_JOBS, request, token_key=self._token_key)
+        self._require_operation(LIST_SERVICE_JOBS)
+        return self.answer(request)
+
+    def list_jobs(self, request: object) -> dict[str, Any]:
+        """Answer a ListJobs request over the stored jobs, as ``list_jobs`` does (a store opened with
+        ``operation=LIST_JOBS``; any other raises ``TypeError``).
+
+        Raises ``ClientException`` for a bad request, exactly as the pure function does. O(log N + k).
+        """
+        self._require_operation(LIST_JOBS)
+        return self.answer(request)
+
+    def _require_operation(self, operation: Operation) -> None:
+        if self._operation is not operation:
+            raise TypeError(
+                f"this SqlJobStore holds the jobs of {self._operation.name}, not of {operation.name}: "
+                f"open one with operation={operation.name} for those"
+            )
+
+    def answer(self, request: object) -> dict[str, Any]:
+        """Answer a request of the store's operation, as its pure function (``list_service_jobs`` or
+        ``list_jobs``) does over the stored jobs; ``ClientException`` for a bad request."""
+        query = parse_request(self._operation, request, token_key=self._token_key)
+        if query.parent_job_id is not None and query.job_filter is not None:
+            # LJ-8 turned around (``_decisions.FILTERS_APPLY_TO_CHILD_JOBS``): a filter that applies to
+            # children reads no index of theirs, so the core lists the parent's children, read as one range.
+            family = self._children_of(query)
+            return run_listing(self._operation, family, request, token_key=self._token_key)
         limit = query.page_size
         with self._pool.connection() as connection:
             rows = self._page_rows(connection, query, limit + 1)
@@ -292,7 +372,7 @@ class SqlJobStore:
         """The engine's plan of each statement that a listing of ``request`` runs, as text, in order
         (SQLite's ``EXPLAIN QUERY PLAN``, PostgreSQL's ``EXPLAIN``): to see, on a real database, that a page
         is an index range scan and never a sort."""
-        query = parse_request(LIST_SERVICE_JOBS, request, token_key=self._token_key)
+        query = parse_request(self._operation, request, token_key=self._token_key)
         plans: list[str] = []
         with self._pool.connection() as connection:
             recorder = _Recorder(connection)
@@ -306,35 +386,33 @@ class SqlJobStore:
                     plans.append("\n".join(str(row[0]) for row in rows))
         return plans
 
-    def answer(self, request: object) -> dict[str, Any]:
-        """``list_service_jobs``, under the name every store answers its operation by."""
-        return self.list_service_jobs(request)
-
     def answer_json(self, request: object) -> bytes:
         """``answer(request)`` as the JSON an endpoint sends: ``json.dumps(answer, separators=(",", ":"))``,
         ASCII, as the in-memory store's ``answer_json`` gives it."""
-        return _dumps_ascii(self.list_service_jobs(request)).encode("ascii")
+        return _dumps_ascii(self.answer(request)).encode("ascii")
 
     def paginate(self, request: object) -> Iterator[dict[str, Any]]:
         """The pages of a traversal, from ``request`` (and its ``nextToken``, if any) to the last page."""
-        return paginate_with(self.list_service_jobs, request)
+        return paginate_with(self.answer, request)
 
     def _check(self) -> None:
         """Assert the store's invariants: every row's columns are what the core computes from its job now,
         every jobQueue value is in the queue catalogue, and (SQLite) every index agrees with the table."""
         with self._pool.connection() as connection, transaction(connection, self._engine.begin_read):
-            rows = connection.execute(f"SELECT {', '.join(ROW_COLUMNS)} FROM {JOBS}").fetchall()
-            catalogue = dict(connection.execute(f"SELECT job_queue, queue_name FROM {JOB_QUEUES}").fetchall())
+            columns = ", ".join(self._statements.row_columns)
+            rows = connection.execute(f"SELECT {columns} FROM {self._jobs}").fetchall()
+            queues = f"SELECT job_queue, queue_name FROM {self._tables.job_queues}"
+            catalogue = dict(connection.execute(queues).fetchall())
             if self._engine.name == "sqlite":
                 verdict = connection.execute("PRAGMA integrity_check").fetchall()
                 _require(verdict == [("ok",)], f"SQLite integrity check: {verdict}")
         for row in rows:
-            expected = job_row(job_from_text(row[-1]))
+            expected = job_row(job_from_text(row[-1]), self._operation)
             _require(
                 tuple(row) == expected,
                 f"row of {row[0]!r} holds the core's columns: {tuple(row)} != {expected}",
             )
-            job_queue = row[_JOB_QUEUE_COLUMN]
+            job_queue = row[self._statements.job_queue_column]
             if job_queue is not None:
                 _require(catalogue.get(job_queue) == queue_name(job_queue), f"queue {job_queue!r} catalogued")
 
@@ -344,14 +422,12 @@ class SqlJobStore:
         """The first ``count`` rows ``(summary, *order columns)`` after the cursor, in the query's order."""
         job_filter = query.job_filter
         # A stored job's text holds no NUL and no lone surrogate (``_rows.is_sql_text``), which no database
-        # can be sent: a queue or filter value holding one matches no job, and the page is empty, as the
-        # pure function finds it.
-        values = (query.job_queue or "", job_filter.value if job_filter else "")
+        # can be sent: a filter value or a parent id holding one matches no job, and the page is empty, as
+        # the pure function finds it (a queue holding one: see ``_arms``).
+        values = (job_filter.value if job_filter else "", query.parent_job_id or "")
         if not all(is_sql_text(value) for value in values):
             return []
-        ranges = FILTER_SQL[None if job_filter is None else job_filter.name].ranges(
-            job_filter, selected_status(query)
-        )
+        ranges = self._ranges(query)
         after = None if query.after is None else sql_key(query.after.sort_key, grouped=groups_by_name(query))
         if query.job_queue is None and isinstance(ranges, Range):
             # One statement reads one snapshot, on both engines: no transaction needed.
@@ -360,17 +436,54 @@ class SqlJobStore:
             arms = self._arms(connection, query.job_queue)
             if isinstance(ranges, Range):
                 return self._range_rows(connection, ranges, arms, after, count)
+            if isinstance(ranges, DefinitionNames):
+                return self._definition_rows(connection, ranges, arms, after, count)
             return self._head_rows(connection, ranges, arms, after, count)
+
+    def _ranges(self, query: ListQuery) -> Range | NameHeads | DefinitionNames:
+        """The index ranges a query reads: a parent's children (LJ-6), else its filter's (``FILTER_SQL``)."""
+        status = selected_status(query)
+        children = self._tables.children
+        if query.parent_job_id is not None and query.parent_job_member is not None and children is not None:
+            # LJ-8: no filter applies to children (``parse_request`` drops it), so the one status
+            # ``selected_status`` gives is the listing's.
+            key = parent_key(query.parent_job_member, query.parent_job_id)
+            return Range(children, (key, status))
+        job_filter = query.job_filter
+        filter_sql = self._tables.filter_sql[None if job_filter is None else job_filter.name]
+        return filter_sql.ranges(job_filter, status)
+
+    def _children_of(self, query: ListQuery) -> list[dict[str, Any]]:
+        """Every child of the parent a query names (LJ-6), whatever its status: one range of the parent
+        index."""
+        children = self._tables.children
+        if children is None or query.parent_job_member is None or query.parent_job_id is None:
+            return []
+        if not is_sql_text(query.parent_job_id):
+            return []  # no stored jobId holds what the database cannot be sent
+        key = parent_key(query.parent_job_member, query.parent_job_id)
+        hint = self._engine.index_hint(children.sql_name(False))
+        sql = self._sql(f"SELECT job FROM {children.table}{hint} WHERE parent_key = ?")
+        with self._pool.connection() as connection:
+            texts = [row[0] for row in connection.execute(sql, (key,)).fetchall()]
+        return [job_from_text(text) for text in texts]
 
     def _arms(self, connection: Connection, job_queue: str | None) -> list[Arm]:
         """The queue scopes a request reads (IN-2, S-9): every job, or the jobs without a queue and those of
         each ``jobQueue`` value that denotes the requested queue (decided by the core's ``QueueMatcher``)."""
         if job_queue is None:
             return [_EVERY_JOB]
+        condition = self._tables.scope_condition
+        no_queue: Arm = (True, condition, (NO_QUEUE_SCOPE,))
+        if not is_sql_text(job_queue):
+            # No stored jobQueue value holds a NUL or a lone surrogate, so none denotes this queue; the jobs
+            # without a queue are still listed for it (IN-2).
+            return [no_queue]
         accepts = QueueMatcher(job_queue)
-        values = connection.execute(self._sql(_QUEUE_VALUES), (queue_name(job_queue),)).fetchall()
-        return [_NO_QUEUE] + [
-            (True, SCOPE_CONDITION, (queue_scope(value),)) for (value,) in values if accepts[value]
+        known = self._sql(self._statements.queue_values)
+        values = connection.execute(known, (queue_name(job_queue),)).fetchall()
+        return [no_queue] + [
+            (True, condition, (queue_scope(value),)) for (value,) in values if accepts[value]
         ]
 
     def _range_rows(
@@ -408,6 +521,28 @@ class SqlJobStore:
                 break
         return rows
 
+    def _definition_rows(
+        self,
+        connection: Connection,
+        names: DefinitionNames,
+        arms: list[Arm],
+        after: SortKey | None,
+        count: int,
+    ) -> list[Sequence[Any]]:
+        """LJ-9 prefixes: the range of each definition name the pattern covers (walked in name order from
+        the prefix by index probes, each name tested by the core's ``JobDefinitionPattern.matches``),
+        merged newest first, as the in-memory store merges one bucket per name."""
+        probe = _NextDefinitionName(self, connection, names.index, arms)
+        runs = []
+        name = probe.first_at_or_after(names.pattern.text)
+        while name is not None and names.pattern.matches(name):
+            ranges = Range(names.index, (name,), residual=names.residual)
+            runs.append(self._range_rows(connection, ranges, arms, after, count))
+            name = probe.first_after(name)
+        if len(runs) == 1:
+            return runs[0]
+        return list(islice(heapq.merge(*runs, key=_order_columns), count))
+
     # --- helpers ---
 
     def _sql(self, text: str) -> str:
@@ -429,22 +564,24 @@ class SqlJobStore:
         cursor = connection.execute(self._sql(sql), params)
         written: Sequence[Any] | None = cursor.fetchone() if "RETURNING" in sql else None
         if job_queue is not None:
-            connection.execute(self._sql(_KNOW_QUEUE), (job_queue, queue_name(job_queue)))
+            connection.execute(self._sql(self._statements.know_queue), (job_queue, queue_name(job_queue)))
         return written
 
     def _create_schema(self) -> None:
         engine = self._engine
-        columns = ", ".join(f"{name} {engine.column_type(kind)}" for name, kind in COLUMNS)
+        tables = self._tables
+        columns = ", ".join(f"{name} {engine.column_type(kind)}" for name, kind in tables.columns)
         statements = [
             f"CREATE TABLE IF NOT EXISTS {META} (name {engine.key_text_type} PRIMARY KEY, "
             "value TEXT NOT NULL)",
-            f"CREATE TABLE IF NOT EXISTS {JOBS} ({columns}, PRIMARY KEY (job_id))",
-            f"CREATE TABLE IF NOT EXISTS {JOB_QUEUES} (job_queue {engine.key_text_type} PRIMARY KEY, "
+            f"CREATE TABLE IF NOT EXISTS {self._jobs} ({columns}, PRIMARY KEY (job_id))",
+            f"CREATE TABLE IF NOT EXISTS {tables.job_queues} (job_queue {engine.key_text_type} PRIMARY KEY, "
             f"queue_name {engine.key_text_type})",
-            f"CREATE INDEX IF NOT EXISTS listjobs_queue_names ON {JOB_QUEUES} (queue_name, job_queue)",
-            f"CREATE TABLE IF NOT EXISTS {CLIENT_TOKENS} (client_token {engine.key_text_type} PRIMARY KEY, "
-            f"job_id {engine.key_text_type})",
-            *(index.ddl(scoped) for index in INDEXES for scoped in (False, True)),
+            f"CREATE INDEX IF NOT EXISTS {tables.queue_names_index} ON {tables.job_queues} "
+            "(queue_name, job_queue)",
+            f"CREATE TABLE IF NOT EXISTS {tables.client_tokens} (client_token {engine.key_text_type} "
+            f"PRIMARY KEY, job_id {engine.key_text_type})",
+            *(index.ddl(scoped) for index in tables.indexes for scoped in index.scopes),
         ]
         with self._pool.connection() as connection, transaction(connection, engine.begin_write):
             if engine.name == "postgresql":
@@ -488,7 +625,10 @@ class _FirstName:
         for scoped, condition, params in arms:
             where = f"{condition} AND " if condition else ""
             hint = store._engine.index_hint(index.sql_name(scoped))
-            sql = f"SELECT job_name FROM {JOBS}{hint} WHERE {where}job_name >= ? ORDER BY job_name LIMIT 1"
+            sql = (
+                f"SELECT job_name FROM {index.table}{hint} WHERE {where}job_name >= ? "
+                "ORDER BY job_name LIMIT 1"
+            )
             self._probes.append((store._sql(sql), params))
         self._connection = connection
 
@@ -497,6 +637,38 @@ class _FirstName:
             return None
         names = []
         for sql, params in self._probes:
+            row = self._connection.execute(sql, (*params, position)).fetchone()
+            if row is not None:
+                names.append(row[0])
+        return min(names) if names else None
+
+
+class _NextDefinitionName:
+    """The definition names of a listing's queue scopes, in order, one index probe per scope and name: a
+    walk over the distinct names present, never over their jobs."""
+
+    def __init__(self, store: SqlJobStore, connection: Connection, index: Index, arms: list[Arm]) -> None:
+        self._probes = []
+        for scoped, condition, params in arms:
+            where = f"{condition} AND " if condition else ""
+            hint = store._engine.index_hint(index.sql_name(scoped))
+            select = f"SELECT definition_name FROM {index.table}{hint} WHERE {where}definition_name"
+            order = "ORDER BY definition_name LIMIT 1"
+            self._probes.append(
+                (store._sql(f"{select} >= ? {order}"), store._sql(f"{select} > ? {order}"), params)
+            )
+        self._connection = connection
+
+    def first_at_or_after(self, position: str) -> str | None:
+        return self._first(position, inclusive=True)
+
+    def first_after(self, position: str) -> str | None:
+        return self._first(position, inclusive=False)
+
+    def _first(self, position: str, *, inclusive: bool) -> str | None:
+        names = []
+        for at_or_after, after, params in self._probes:
+            sql = at_or_after if inclusive else after
             row = self._connection.execute(sql, (*params, position)).fetchone()
             if row is not None:
                 names.append(row[0])
@@ -560,5 +732,5 @@ def _arm(engine: Engine, ranges: Range, arm: Arm, after: SortKey | None) -> tupl
         params += ranges.residual[1]
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     hint = engine.index_hint(index.sql_name(scoped))
-    sql = f"SELECT summary, {', '.join(order)} FROM {JOBS}{hint}{where}"
+    sql = f"SELECT summary, {', '.join(order)} FROM {index.table}{hint}{where}"
     return sql, tuple(params)
