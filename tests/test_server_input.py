@@ -201,6 +201,19 @@ def test_loading_more_than_max_jobs_fails_before_serving(tmp_path: Path) -> None
     assert len(service) == 0
 
 
+def test_loading_jobs_again_counts_each_job_once() -> None:
+    """H-16: jobs that replace held ones (serve --db restarting with the file it loaded before) or repeat
+    within a file count once against --max-jobs; a new one beyond it is still refused."""
+    jobs = [{"jobId": "a", "jobName": "n"}, {"jobId": "b", "jobName": "n"}]
+    service = ReferenceService(limits=Limits(max_jobs=2))
+    service.load_service_jobs(jobs)
+    service.load_service_jobs([*jobs, jobs[0]])
+    assert len(service) == 2
+    with pytest.raises(ValueError, match="3 jobs are more than the endpoint holds, at most 2"):
+        service.load_service_jobs([*jobs, {"jobId": "c", "jobName": "n"}])
+    assert len(service) == 2
+
+
 def test_a_job_over_the_size_limit_is_refused_in_aws_words() -> None:
     """A submit whose job is 30 KiB or more is refused with AWS's message (H-16); below it is accepted."""
     with serving() as url:

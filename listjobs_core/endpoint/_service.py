@@ -167,6 +167,11 @@ class ReferenceService:
         ]
         total = len(self) + len(records)
         if total > self.limits.max_jobs:
+            # A job that replaces a held one (the same jobId, as when serve --db restarts with the file
+            # it loaded before) or repeats one of the file adds nothing to what the endpoint holds.
+            ids = {record.get("jobId") if hasattr(record, "get") else None for record in records}
+            total = len(self) + sum(1 for job_id in ids if not (isinstance(job_id, str) and job_id in store))
+        if total > self.limits.max_jobs:
             limit = self.limits.max_jobs
             raise ValueError(f"{total} jobs are more than the endpoint holds, at most {limit}")
         for index, record in enumerate(records):
