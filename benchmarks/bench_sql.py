@@ -1,7 +1,7 @@
 """SqlJobStore on SQLite and PostgreSQL against the in-memory store and the floor, at 1e4, 1e5 and 1e6 jobs.
 
-- **floor**: building one page of 100 wire summaries from job dicts with ``to_summary`` (as in
-  ``bench_store.py``): what any listing must pay for its page.
+- **floor**: one page of 100 jobs projected onto the summary members by a dict comprehension
+  (``jobsets.project``, the floor of ``bench_store.py``): what any listing must pay for its page.
 - **memory**: ``ServiceJobStore.list_service_jobs``, the page of 100 in the middle of a traversal (its
   ``nextToken``).
 - **sqlite**, **postgresql**: ``SqlJobStore.list_service_jobs`` with the same request and token, on a SQLite
@@ -35,14 +35,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import pytest  # noqa: E402
-from jobsets import PAGE, QUERY_SHAPES, START, synthetic_jobs  # noqa: E402
+from jobsets import PAGE, QUERY_SHAPES, START, project, synthetic_jobs  # noqa: E402
 from jobsets import SIZES as ALL_SIZES  # noqa: E402
 from postgresql_server import PostgresServer, find_binaries  # noqa: E402
 
-from listjobs_core import LIST_SERVICE_JOBS, ServiceJobStore, to_summary  # noqa: E402
+from listjobs_core import ServiceJobStore  # noqa: E402
 from listjobs_core.sql import SqlJobStore  # noqa: E402
 
-MEMBERS = LIST_SERVICE_JOBS.summary_members
 SIZES = tuple(int(size) for size in os.environ.get("LISTJOBS_BENCH_SIZES", "").split(",") if size)
 SIZES = SIZES or ALL_SIZES
 ENGINES = ("sqlite", "postgresql")
@@ -121,10 +120,10 @@ def middle_request(size: int, shape: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_floor(benchmark: Any, size: int) -> None:
-    """The floor: one page of 100 wire summaries built from job dicts with to_summary."""
+    """The floor: one page of 100 jobs projected onto the summary members by a dict comprehension."""
     page = jobs_of(size)[size // 2 : size // 2 + PAGE]
     benchmark.group = f"{size} floor"
-    benchmark(lambda: [to_summary(job, MEMBERS) for job in page])
+    benchmark(project, page)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -242,3 +242,20 @@ def test_every_filter_of_every_operation_lists_alike_everywhere(
     listed = [summary["jobId"] for page in pages for summary in page["jobSummaryList"]]
     if operation is LIST_SERVICE_JOBS:
         assert listed == [summary["jobId"] for summary in expected_selection(JOBS, request)]
+
+
+def test_the_benchmarks_collect() -> None:
+    """The benchmarks never run in the suite (no timing here), but they must keep importing what the
+    package offers: collecting them (pytest-benchmark is a test dependency) fails on a name they lost."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    files = sorted(str(path) for path in (root / "benchmarks").glob("bench_*.py"))
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *files],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
