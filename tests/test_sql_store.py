@@ -749,6 +749,10 @@ def test_a_database_of_another_schema_version_is_refused(tmp_path: Path) -> None
         SqlJobStore(f"sqlite:///{path}")
     with pytest.raises(Exception, match="schema version"):
         SqlJobStore(f"sqlite:///{path}", operation=LIST_JOBS)
+    # Refused before anything is created in it: the ListJobs tables this version would add are not there.
+    with sqlite3.connect(path) as connection:
+        names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert not any(name.startswith("listjobs_batch") for name in names), names
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])

@@ -587,8 +587,10 @@ class SqlJobStore:
             if engine.name == "postgresql":
                 # Two processes opening a new database at once would race on CREATE ... IF NOT EXISTS.
                 connection.execute("SELECT pg_advisory_xact_lock(7461626)")
-            for statement in statements:
-                connection.execute(statement)
+            # The schema version first: a database of another version is refused before anything of
+            # this version's tables is created in it.
+            meta, *tables_and_indexes = statements
+            connection.execute(meta)
             connection.execute(
                 self._sql(f"INSERT INTO {META} (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING"),
                 ("schema_version", SCHEMA_VERSION),
@@ -596,6 +598,9 @@ class SqlJobStore:
             found = connection.execute(
                 self._sql(f"SELECT value FROM {META} WHERE name = ?"), ("schema_version",)
             ).fetchone()
+            if found is not None and found[0] == SCHEMA_VERSION:
+                for statement in tables_and_indexes:
+                    connection.execute(statement)
         if found is None or found[0] != SCHEMA_VERSION:
             raise ServerException(
                 f"the database holds listjobs tables of schema version {found and found[0]!r}; this "
