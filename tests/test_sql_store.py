@@ -291,13 +291,15 @@ def plan_batch_jobs(count: int) -> list[dict[str, Any]]:
         if number < PARENT_COUNT:
             separator = ":" if number % 2 else "#"
             for index in range(10):
-                children.append({
-                    "jobId": f"{job['jobId']}{separator}{index}",
-                    "jobName": job["jobName"],
-                    "status": rng.choice(STATUSES),
-                    "createdAt": BASE_TIME + rng.randrange(10**6),
-                    "jobQueue": job.get("jobQueue", "gpu"),
-                })
+                children.append(
+                    {
+                        "jobId": f"{job['jobId']}{separator}{index}",
+                        "jobName": job["jobName"],
+                        "status": rng.choice(STATUSES),
+                        "createdAt": BASE_TIME + rng.randrange(10**6),
+                        "jobQueue": job.get("jobQueue", "gpu"),
+                    }
+                )
     return jobs + children
 
 
@@ -431,17 +433,30 @@ def test_tokens_cross_between_the_sql_store_the_memory_store_and_the_pure_functi
         lambda request: list_service_jobs(jobs, request, token_key=b"k"),
     ]
     request = data.draw(queries(jobs))
+    traverse_across(
+        listings, request, lambda page_request: list_service_jobs(jobs, page_request, token_key=b"k"), data
+    )
+    sql.close()
+
+
+def traverse_across(
+    listings: list[Callable[[Any], dict[str, Any]]],
+    request: dict[str, Any],
+    expected: Callable[[Any], dict[str, Any]],
+    data: st.DataObject,
+) -> None:
+    """Page through ``request`` with page sizes of 1 to 4, each page asked of a listing drawn from
+    ``listings`` with the previous page's token, each page the one ``expected`` answers."""
     token = None
     for _ in range(60):
         page_request = {**request, "maxResults": data.draw(st.integers(1, 4))}
         if token is not None:
             page_request["nextToken"] = token
         page = data.draw(st.sampled_from(listings))(page_request)
-        assert page == list_service_jobs(jobs, page_request, token_key=b"k")
+        assert page == expected(page_request)
         token = page.get("nextToken")
         if token is None:
             break
-    sql.close()
 
 
 @settings(max_examples=25, deadline=None)
@@ -461,16 +476,9 @@ def test_list_jobs_tokens_cross_between_the_sql_store_the_memory_store_and_the_p
         lambda request: list_jobs(jobs, request, token_key=b"k"),
     ]
     request = data.draw(list_jobs_queries(jobs))
-    token = None
-    for _ in range(60):
-        page_request = {**request, "maxResults": data.draw(st.integers(1, 4))}
-        if token is not None:
-            page_request["nextToken"] = token
-        page = data.draw(st.sampled_from(listings))(page_request)
-        assert page == list_jobs(jobs, page_request, token_key=b"k")
-        token = page.get("nextToken")
-        if token is None:
-            break
+    traverse_across(
+        listings, request, lambda page_request: list_jobs(jobs, page_request, token_key=b"k"), data
+    )
     sql.close()
 
 
