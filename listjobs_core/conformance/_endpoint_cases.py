@@ -28,7 +28,7 @@ from .. import list_service_jobs
 from ._calls import Answer, Rejection, json_copy
 from ._differential import traverse_and_compare
 from ._endpoint_calls import check_request_id
-from ._endpoint_jobs import PREFIX, check_submit_answer, run_submit_request, short
+from ._endpoint_jobs import PREFIX, check_submit_answer, fail_operation, run_submit_request, short
 from ._endpoint_run import NOT_IMPLEMENTED, EndpointRun, Snapshot, StableCase
 from ._generate import generate_sizes
 from ._plan import TERMINATION_REASON, ListingCase, generated_request, listing_cases
@@ -65,14 +65,7 @@ def probe(run: EndpointRun) -> bool:
                 f"ListServiceJobs is not implemented at {run.client.url}: POST /v1/listservicejobs is "
                 f"answered HTTP {answer.status} ({short(answer)})"
             )
-            log.fail(
-                "H-1",
-                f"ListServiceJobs is answered HTTP {answer.status} at its requestUri",
-                jobs=(),
-                request=request,
-                expected="an answer from the operation",
-                got=answer.shown(),
-            )
+            fail_operation(log, "ListServiceJobs", request, answer)
             return False
         if answer.status in _REFUSED:
             run.problems.append(

@@ -44,11 +44,13 @@ __all__ = [
     "PREFIX",
     "check_client_tokens",
     "check_descriptions",
+    "check_refused",
     "check_refused_submits",
     "check_submit_answer",
     "clean_up",
     "run_submit_request",
     "discover",
+    "fail_operation",
     "set_up_queues",
     "short",
     "submit_planned_jobs",
@@ -206,7 +208,7 @@ def _submit_planned(run: EndpointRun, planned: PlannedJob, log: CaseLog) -> bool
             f"SubmitServiceJob is not implemented at {run.client.url} (HTTP {answer.status}): run with "
             "--read-only to check the listings of the jobs already there"
         )
-        _fail_operation(log, "SubmitServiceJob", request, answer)
+        fail_operation(log, "SubmitServiceJob", request, answer)
         return False
     if answer.status != 200 and planned.quota is not None:
         # The model: quotaShareName only on a queue with a quota share scheduling policy.
@@ -249,7 +251,23 @@ def _submit_planned(run: EndpointRun, planned: PlannedJob, log: CaseLog) -> bool
     return True
 
 
-def _fail_operation(log: CaseLog, operation: str, request: Any, answer: HttpAnswer) -> None:
+def check_refused(
+    log: CaseLog, rule: str, request: Any, answer: HttpAnswer, message: str, *, decision_part: bool = False
+) -> None:
+    """``answer`` must refuse ``request`` as a ClientException (HTTP 400); else ``message`` fails ``rule``."""
+    if answer.status != 400 or answer.error_type() != _CLIENT_EXCEPTION:
+        log.fail(
+            rule,
+            message,
+            jobs=(),
+            request=request,
+            expected="a ClientException (HTTP 400)",
+            got=answer.shown(),
+            decision_part=decision_part,
+        )
+
+
+def fail_operation(log: CaseLog, operation: str, request: Any, answer: HttpAnswer) -> None:
     """H-1: an operation of the model is not answered at its requestUri."""
     log.fail(
         "H-1",
@@ -311,15 +329,13 @@ def check_refused_submits(run: EndpointRun) -> None:
             job_id = answer.data.get("jobId") if isinstance(answer.data, dict) else None
             if answer.status == 200 and isinstance(job_id, str):
                 run.own(job_id)
-            if answer.status != 400 or answer.error_type() != _CLIENT_EXCEPTION:
-                log.fail(
-                    "H-4",
-                    f"SubmitServiceJob with {what} is answered HTTP {answer.status}, not refused",
-                    jobs=(),
-                    request=request,
-                    expected="a ClientException (HTTP 400)",
-                    got=answer.shown(),
-                )
+            check_refused(
+                log,
+                "H-4",
+                request,
+                answer,
+                f"SubmitServiceJob with {what} is answered HTTP {answer.status}, not refused",
+            )
 
 
 def check_client_tokens(run: EndpointRun) -> None:
@@ -361,7 +377,7 @@ def terminate_planned_jobs(run: EndpointRun) -> None:
             request = {"jobId": job_id, "reason": TERMINATION_REASON}
             answer = run.operation("TerminateServiceJob", request, log)
             if answer.status in NOT_IMPLEMENTED:
-                _fail_operation(log, "TerminateServiceJob", request, answer)
+                fail_operation(log, "TerminateServiceJob", request, answer)
                 run.notes.append(
                     f"TerminateServiceJob is not implemented (HTTP {answer.status}): no job of the run "
                     "changes status, and none can be terminated after the run"
@@ -439,7 +455,7 @@ def check_descriptions(run: EndpointRun) -> bool:
             request = {"jobId": job_id}
             answer = run.operation("DescribeServiceJob", request, log)
             if answer.status in NOT_IMPLEMENTED:
-                _fail_operation(log, "DescribeServiceJob", request, answer)
+                fail_operation(log, "DescribeServiceJob", request, answer)
                 run.problems.append(
                     f"DescribeServiceJob is not implemented at {run.client.url} (HTTP {answer.status}): the "
                     "run cannot see its jobs; run with --read-only to check the listings of the jobs there"
@@ -452,16 +468,14 @@ def check_descriptions(run: EndpointRun) -> bool:
                 _check_description(run, log, job_id, planned, job)
         unknown = {"jobId": f"{PREFIX}-no-such-job-{secrets.token_hex(4)}"}
         answer = run.operation("DescribeServiceJob", unknown, log)
-        if answer.status != 400 or answer.error_type() != _CLIENT_EXCEPTION:
-            log.fail(
-                "H-5",
-                f"DescribeServiceJob of an unknown jobId is answered HTTP {answer.status}",
-                jobs=(),
-                request=unknown,
-                expected="a ClientException (HTTP 400)",
-                got=answer.shown(),
-                decision_part=True,
-            )
+        check_refused(
+            log,
+            "H-5",
+            unknown,
+            answer,
+            f"DescribeServiceJob of an unknown jobId is answered HTTP {answer.status}",
+            decision_part=True,
+        )
     return True
 
 
