@@ -579,13 +579,16 @@ def _string(value: object, member: str) -> str:
     return value
 
 
-def _required_string(request: Mapping[str, Any], member: str) -> str:
+def _required_string(request: Mapping[str, Any], member: str, *, named: str | None = None) -> str:
+    """A required, non-empty string member; messages call it ``named`` (a nested member's place, say),
+    else ``member``."""
+    name = member if named is None else named
     value = request.get(member)
     if value is None:
-        raise ClientException(f"{member} is required")
-    text = _string(value, member)
+        raise ClientException(f"{name} is required")
+    text = _string(value, name)
     if not text:
-        raise ClientException(f"{member} must not be empty")
+        raise ClientException(f"{name} must not be empty")
     return text
 
 

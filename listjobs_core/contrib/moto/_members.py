@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ... import ClientException
-from ._core import show, string
+from ._core import required_string, show
 
 __all__ = ["one_of", "required_text"]
 
@@ -36,11 +36,4 @@ def required_text(mapping: Mapping[str, Any], member: str, where: str) -> str:
     ...
     listjobs_core._errors.ClientException: jobStateTimeLimitActions[0].reason is required
     """
-    name = f"{where}.{member}"
-    value = mapping.get(member)
-    if value is None:
-        raise ClientException(f"{name} is required")
-    text = string(value, name)
-    if not text:
-        raise ClientException(f"{name} must not be empty")
-    return text
+    return required_string(mapping, member, named=f"{where}.{member}")
