@@ -218,12 +218,22 @@ def planned_store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[SqlJobStore, list[dict[str, Any]]]]:
     """A store of 3000 jobs of every kind (on PostgreSQL, loaded in bulk, which refreshes its statistics)."""
+    yield from loaded_store(request, tmp_path_factory, plan_jobs(3000), LIST_SERVICE_JOBS)
+
+
+def loaded_store(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    jobs: list[dict[str, Any]],
+    operation: Operation,
+) -> Iterator[tuple[SqlJobStore, list[dict[str, Any]]]]:
+    """A store of ``operation`` on the engine ``request.param`` names, holding ``jobs`` put in bulk, closed
+    when the fixture ends."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('plans') / 'jobs.db'}"
     else:
         url = request.getfixturevalue("postgres").new_database()
-    jobs = plan_jobs(3000)
-    store = SqlJobStore(url)
+    store = SqlJobStore(url, operation=operation)
     store.put_many(jobs)
     yield store, jobs
     store.close()
@@ -333,15 +343,7 @@ def planned_batch_store(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[SqlJobStore, list[dict[str, Any]]]]:
     """A ListJobs store of 3000 jobs and 400 children (on PostgreSQL, loaded in bulk)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('batch-plans') / 'jobs.db'}"
-    else:
-        url = request.getfixturevalue("postgres").new_database()
-    jobs = plan_batch_jobs(3000)
-    store = SqlJobStore(url, operation=LIST_JOBS)
-    store.put_many(jobs)
-    yield store, jobs
-    store.close()
+    yield from loaded_store(request, tmp_path_factory, plan_batch_jobs(3000), LIST_JOBS)
 
 
 def assert_index_range_scans(store: SqlJobStore, plans: list[str], table: str, index: str) -> None:
