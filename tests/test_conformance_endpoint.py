@@ -574,7 +574,8 @@ def test_listings_over_jobs_that_keep_changing_are_unstable_not_passed() -> None
 def test_moto_without_the_plugin_is_reported_as_not_implementing_list_service_jobs(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """moto's server answers POST /v1/listservicejobs with 404: one clear line, and exit status 1."""
+    """moto's server answers POST /v1/listservicejobs with 404 (to moto 5.2.5) or a 500 that says the action
+    is not implemented (5.2.6 on, which finds the operation in botocore's model): one clear line, exit 1."""
     from moto.server import ThreadedMotoServer
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -587,14 +588,15 @@ def test_moto_without_the_plugin_is_reported_as_not_implementing_list_service_jo
     out = capsys.readouterr().out
     assert status == 1, out
     assert re.search(
-        r"^PROBLEM: ListServiceJobs is not implemented at http://127\.0\.0\.1:\d+: POST /v1/listservicejobs "
-        r"is answered HTTP 404",
+        r"^PROBLEM: ListServiceJobs (is not implemented|fails) at http://127\.0\.0\.1:\d+: "
+        r"POST /v1/listservicejobs is answered HTTP (404|500)",
         out,
         flags=re.MULTILINE,
     ), out
     assert "FAILED: the run could not be made" in out
-    assert "(41 rules not reached: the run stopped at the problem above)" in out
-    assert len(out.splitlines()) < 25
+    # A 500 is judged under H-3 too (it carries no request id), so one rule fewer is left unreached.
+    assert re.search(r"\((41|40) rules not reached: the run stopped at the problem above\)", out), out
+    assert len(out.splitlines()) < 40
 
 
 def test_nothing_is_submitted_to_a_remote_endpoint_without_allow_remote(

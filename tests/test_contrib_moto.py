@@ -27,8 +27,10 @@ from listjobs_core.contrib import moto as plugin  # noqa: E402
 REGION = "us-east-1"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": REGION}
 NO_DOCKER = {"batch": {"use_docker": False}}
-# moto's own method, as imported, before anything here installs the plug-in.
-MOTO_LISTJOBS = BatchResponse.__dict__["listjobs"]
+# moto's own ListJobs method, as imported, before anything here installs the plug-in: ``listjobs`` up to
+# moto 5.2.5, ``list_jobs`` (dispatched through botocore's service model) from 5.2.6 on.
+LISTJOBS_METHOD = "list_jobs" if "list_jobs" in BatchResponse.__dict__ else "listjobs"
+MOTO_LISTJOBS = BatchResponse.__dict__[LISTJOBS_METHOD]
 JOB_SUMMARY_MEMBERS = {
     "jobArn", "jobId", "jobName", "capacityUsage", "createdAt", "scheduledAt", "shareIdentifier", "status",
     "statusReason", "startedAt", "stoppedAt", "container", "arrayProperties", "nodeProperties",
@@ -114,6 +116,36 @@ def client_error(batch: Any, **request: Any) -> dict[str, Any]:
     error: dict[str, Any] = caught.value.response["Error"]
     assert error["Code"] == "ClientException"
     return error
+
+
+def test_moto_under_test_is_the_one_the_version_matrix_names() -> None:
+    """When scripts/test runs these tests with a chosen moto (LISTJOBS_EXPECT_MOTO), that moto is imported."""
+    import importlib.metadata
+    import os
+
+    expected = os.environ.get("LISTJOBS_EXPECT_MOTO")
+    found = importlib.metadata.version("moto")
+    assert expected in (None, found), f"the run was to test moto {expected}, and imported moto {found}"
+    assert moto.__version__ == found
+
+
+def test_install_names_the_moto_version_it_cannot_extend(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A moto whose BatchResponse has no ListJobs method the plug-in knows is refused, naming its version."""
+    import importlib.metadata
+
+    from listjobs_core.contrib.moto import _install
+
+    class UnknownBatchResponse:
+        def list_jobs_v2(self) -> str:
+            return "{}"
+
+    monkeypatch.setattr(_install, "_batch_response_class", lambda: UnknownBatchResponse)
+    with pytest.raises(RuntimeError) as raised:
+        plugin.install()
+    message = str(raised.value)
+    assert f"moto {importlib.metadata.version('moto')}" in message
+    assert plugin.OLDEST_MOTO in message and plugin.SUPPORTED_MOTO in message
+    assert set(vars(UnknownBatchResponse)) & {"listjobs", "list_jobs", "list_service_jobs"} == set()
 
 
 def test_importing_listjobs_core_never_imports_moto() -> None:
@@ -262,9 +294,9 @@ class TestDecoratorMode:
         assert plugin.is_installed()
         try:
             plugin.uninstall()
-            assert BatchResponse.__dict__["listjobs"] is MOTO_LISTJOBS and not plugin.is_installed()
+            assert BatchResponse.__dict__[LISTJOBS_METHOD] is MOTO_LISTJOBS and not plugin.is_installed()
             plugin.uninstall()
-            assert BatchResponse.__dict__["listjobs"] is MOTO_LISTJOBS
+            assert BatchResponse.__dict__[LISTJOBS_METHOD] is MOTO_LISTJOBS
         finally:
             plugin.install()
 
@@ -272,7 +304,7 @@ class TestDecoratorMode:
         """uninstall() puts moto's method back: everything in one page, and two filters are not refused."""
         plugin.uninstall()
         try:
-            assert BatchResponse.__dict__["listjobs"] is MOTO_LISTJOBS
+            assert BatchResponse.__dict__[LISTJOBS_METHOD] is MOTO_LISTJOBS
             response = world.batch.list_jobs(jobQueue="main", jobStatus="SUCCEEDED", maxResults=5)
             assert len(response["jobSummaryList"]) == 30 and "nextToken" not in response
             assert "jobSummaryList" in world.batch.list_jobs(jobQueue="main", filters=TWO_FILTERS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -37,6 +38,14 @@ ACCOUNT = "123456789012"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 PAYLOAD = "{}"
 MODEL = plugin.SERVICE_JOB_MODEL
+
+
+def moto_method_name(operation: str) -> str:
+    """The BatchResponse method moto calls for an operation: the path's action in lower case up to moto
+    5.2.5, the model's operation name in snake case (dispatched through botocore's model) from 5.2.6 on."""
+    if "list_jobs" in vars(BatchResponse):
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
+    return operation.lower()
 
 
 @dataclass
@@ -137,14 +146,16 @@ def test_uninstall_restores_every_attribute_of_moto_exactly() -> None:
     """MS-1: after install() and uninstall(), every class holds the very objects it held before."""
     before = attributes()
     plugin.install()
-    during = attributes()
-    plugin.install()  # a second install changes nothing
-    assert attributes() == during
-    assert set(during["BatchResponse"]) - set(before["BatchResponse"]) == {
-        name.lower() for name in plugin.SERVICE_JOB_OPERATIONS
-    } | {"_enrich_response", "setup_class"}
-    assert during["transitions"][MODEL] == {"progression": "none"}
-    plugin.uninstall()
+    try:
+        during = attributes()
+        plugin.install()  # a second install changes nothing
+        assert attributes() == during
+        assert set(during["BatchResponse"]) - set(before["BatchResponse"]) == {
+            moto_method_name(name) for name in plugin.SERVICE_JOB_OPERATIONS
+        } | {"_enrich_response", "setup_class"}
+        assert during["transitions"][MODEL] == {"progression": "none"}
+    finally:
+        plugin.uninstall()
     after = attributes()
     assert after.keys() == before.keys()
     for name, held in before.items():
@@ -786,7 +797,10 @@ def test_uninstall_gives_a_running_server_back_its_own_routes() -> None:
         with pytest.raises(ClientError) as after:
             batch.list_service_jobs()
         assert after.value.response["Error"] == before.value.response["Error"]
-        assert after.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+        # moto's own answer to an operation it lacks: 404 up to 5.2.5 (no route), 500 from 5.2.6 on (an
+        # operation of botocore's model with no handler).
+        status = before.value.response["ResponseMetadata"]["HTTPStatusCode"]
+        assert after.value.response["ResponseMetadata"]["HTTPStatusCode"] == status in (404, 500)
         assert batch.describe_job_queues()["jobQueues"] == []
     finally:
         moto_server.stop()

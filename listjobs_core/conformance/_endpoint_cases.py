@@ -67,6 +67,15 @@ def probe(run: EndpointRun) -> bool:
             )
             fail_operation(log, "ListServiceJobs", request, answer)
             return False
+        if answer.status >= 500:
+            # moto from 5.2.6 on finds every operation of botocore's model and answers one it has no
+            # handler for with a 500 (NotImplementedError): the run cannot be made either way.
+            run.problems.append(
+                f"ListServiceJobs fails at {run.client.url}: POST /v1/listservicejobs is answered HTTP "
+                f"{answer.status} ({short(answer)})"
+            )
+            fail_operation(log, "ListServiceJobs", request, answer)
+            return False
         if answer.status in _REFUSED:
             run.problems.append(
                 f"{run.client.url} refused the signed request with HTTP {answer.status} ({short(answer)}): "

@@ -1,8 +1,9 @@
 """moto's AWS Batch with this library's ListJobs and the service-job operations moto lacks (LJ-14, MS-*).
 
-``install()`` changes moto (5.1 up to 6), in decorator mode (``mock_aws``) and in server mode (a
-``ThreadedMotoServer`` in this process, or ``python -m listjobs_core.contrib.moto`` in place of
-``moto_server``); ``uninstall()`` restores it exactly. Once installed:
+``install()`` changes moto (5.1 up to 6; ``TESTED_MOTO`` names the releases it is tested with), in
+decorator mode (``mock_aws``) and in server mode (a ``ThreadedMotoServer`` in this process, or
+``python -m listjobs_core.contrib.moto`` in place of ``moto_server``); ``uninstall()`` restores it exactly.
+Once installed:
 
 - ListJobs pages, orders, filters and refuses as ``list_jobs`` does (LJ-14);
 - the operations of ``SERVICE_JOB_OPERATIONS`` exist: service environments, and service jobs submitted to a
@@ -30,7 +31,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 
-from ._install import SUPPORTED_MOTO, install, is_installed, uninstall
+from ._install import OLDEST_MOTO, SUPPORTED_MOTO, TESTED_MOTO, install, is_installed, uninstall
 from ._list_jobs import job_summary
 from ._moves import MOVES_CONFIG_KEY, set_service_job_status
 from ._progression import SERVICE_JOB_MODEL
@@ -38,9 +39,11 @@ from ._responses import SERVICE_JOB_OPERATIONS
 
 __all__ = [
     "MOVES_CONFIG_KEY",
+    "OLDEST_MOTO",
     "SERVICE_JOB_MODEL",
     "SERVICE_JOB_OPERATIONS",
     "SUPPORTED_MOTO",
+    "TESTED_MOTO",
     "install",
     "is_installed",
     "job_summary",

@@ -4,7 +4,9 @@
 Theory of operation: the plug-in changes moto by setting attributes on a few of its classes, and nothing
 else. ``install()`` records, for each attribute, what the class held itself before (or that it held
 nothing, the attribute being inherited), and ``uninstall()`` restores exactly that, the very same objects,
-in reverse order. The attributes:
+in reverse order. Which attributes moto's dispatcher looks up is decided by what the installed moto has
+(``_Dispatch``): up to moto 5.2.5 the path's action in lower case (``listjobs``), from 5.2.6 on the model's
+operation name in snake case (``list_jobs``). Named here in the older spelling, the attributes are:
 
 - ``BatchResponse.listjobs``: ListJobs answered by ``list_jobs`` (LJ-14);
 - ``BatchResponse.<operation>`` for each of ``SERVICE_JOB_OPERATIONS``: the operations moto lacks;
@@ -15,7 +17,8 @@ in reverse order. The attributes:
   that is not UTF-8 is the plug-in's 400 rather than moto's 500;
 - ``BatchResponse._enrich_response``: moto's, except that a request id already in the headers is kept, so
   the header and an error's message name the same id (E-3);
-- ``BatchBackend._url_module``: the routes of ``moto.batch.urls`` plus one per added operation. In
+- only where moto routes each operation's path on its own (to 5.2.5; from 5.2.6 one route takes every
+  path), ``BatchBackend._url_module``: the routes of ``moto.batch.urls`` plus one per added operation. In
   decorator mode moto matches each request against these routes (``backend.urls``); in server mode they
   are read once, when moto's server builds its Flask application for Batch;
 - ``DomainDispatcherApplication.get_application`` (server mode, when moto's server is importable): a moto
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 import sys
 import threading
 import weakref
@@ -41,6 +45,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ... import ListingError
+from . import _moto
 from ._list_jobs import _listjobs
 from ._moves import apply_moves, take_moves
 from ._progression import DEFAULT_TRANSITION, SERVICE_JOB_MODEL
@@ -48,12 +53,17 @@ from ._responses import ADDED_METHODS, EXTENDING_METHODS, SERVICE_JOB_OPERATIONS
 from ._state import forget_all
 from ._wire import REQUEST_ID_HEADER
 
-__all__ = ["ROUTE_PATHS", "SUPPORTED_MOTO", "install", "is_installed", "uninstall"]
+__all__ = ["OLDEST_MOTO", "ROUTE_PATHS", "SUPPORTED_MOTO", "TESTED_MOTO", "install", "is_installed", "uninstall"]
 
 SUPPORTED_MOTO = "moto>=5.1,<6"
+# The oldest moto the plug-in supports. The test command (scripts/test) runs the plug-in's tests with it and
+# with the newest moto that pip resolves; 5.2.6 is the newest this release was tested with.
+OLDEST_MOTO = "5.1.0"
+TESTED_MOTO = (OLDEST_MOTO, "5.2.6")
 _RESPONSES_MODULE = "moto.batch.responses"
-# The BatchResponse method moto dispatches POST /v1/listjobs to ("listjobs", the action in lower case).
-_LISTJOBS = "listjobs"
+# The names the ListJobs method has had in moto: the path's action in lower case (to 5.2.5), then the
+# model's operation name in snake case (5.2.6 on).
+_LISTJOBS_METHODS = ("listjobs", "list_jobs")
 # MS-1: the path of each added operation, as the model's requestUri gives it.
 ROUTE_PATHS = frozenset(f"/v1/{operation.lower()}" for operation in SERVICE_JOB_OPERATIONS)
 
@@ -77,36 +87,38 @@ _server_apps: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
 
 def install() -> None:
-    """Give moto the plug-in's operations and its ListJobs from now on; calling it again changes nothing."""
+    """Give moto the plug-in's operations and its ListJobs from now on; calling it again changes nothing.
+
+    Raises ``RuntimeError`` naming the installed moto's version when that moto dispatches Batch requests in
+    a way the plug-in does not know (see ``SUPPORTED_MOTO`` and ``TESTED_MOTO``).
+    """
     response_class = _batch_response_class()
     with _lock:
-        current = response_class.__dict__.get(_LISTJOBS)
-        if current is _listjobs:
+        dispatch = _dispatch_of(response_class)
+        listjobs = dispatch.method_of("ListJobs")
+        if response_class.__dict__.get(listjobs) is _listjobs:
             return
-        if not callable(current):
-            raise RuntimeError(
-                f"moto.batch.responses.BatchResponse has no {_LISTJOBS} method to replace; "
-                f"listjobs_core.contrib.moto supports {SUPPORTED_MOTO}"
-            )
         patches: list[_Patch] = []
-        _replace(patches, response_class, _LISTJOBS, _listjobs)
-        for name, method in ADDED_METHODS.items():
-            _replace(patches, response_class, name, method)
-        for name, wrap in EXTENDING_METHODS.items():
+        _replace(patches, response_class, listjobs, _listjobs)
+        for operation, method in ADDED_METHODS.items():
+            _replace(patches, response_class, dispatch.method_of(operation), method)
+        for operation, wrap in EXTENDING_METHODS.items():
+            name = dispatch.method_of(operation)
             _replace(patches, response_class, name, wrap(getattr(response_class, name)))
         _replace(
             patches, response_class, "setup_class", _raw_body_for_added_operations(response_class.setup_class)
         )
         enrich = response_class._enrich_response
         _replace(patches, response_class, "_enrich_response", staticmethod(_keeping_request_id(enrich)))
-        backend_class = importlib.import_module("moto.batch.models").BatchBackend
-        routes = {f"{{0}}{path}$": response_class.dispatch for path in sorted(ROUTE_PATHS)}
-        url_module = inspect.getattr_static(backend_class, "_url_module")
-        _replace(patches, backend_class, "_url_module", _with_routes(url_module, routes))
-        dispatcher_class = _dispatcher_class()
-        if dispatcher_class is not None:
-            get_application = dispatcher_class.__dict__["get_application"]
-            _replace(patches, dispatcher_class, "get_application", _batch_application(get_application))
+        if dispatch.needs_routes:
+            backend_class = importlib.import_module("moto.batch.models").BatchBackend
+            routes = {f"{{0}}{path}$": response_class.dispatch for path in sorted(ROUTE_PATHS)}
+            url_module = inspect.getattr_static(backend_class, "_url_module")
+            _replace(patches, backend_class, "_url_module", _with_routes(url_module, routes))
+            dispatcher_class = _dispatcher_class()
+            if dispatcher_class is not None:
+                get_application = dispatcher_class.__dict__["get_application"]
+                _replace(patches, dispatcher_class, "get_application", _batch_application(get_application))
         api_backend_class = type(importlib.import_module("moto.moto_api._internal").moto_api_backend)
         set_config = api_backend_class.__dict__["set_config"]
         _replace(patches, api_backend_class, "set_config", _taking_moves(set_config))
@@ -114,6 +126,59 @@ def install() -> None:
             SERVICE_JOB_MODEL, DEFAULT_TRANSITION
         )
         _patches.extend(patches)
+
+
+@dataclass(frozen=True)
+class _Dispatch:
+    """How the installed moto finds the ``BatchResponse`` method that answers a Batch request.
+
+    Decided by what moto has, never by its version string:
+
+    - up to moto 5.2.5, one route per operation path (``/v1/listjobs``) and a method named after the path's
+      action in lower case (``listjobs``): the added operations need routes of their own;
+    - from moto 5.2.6 on, one route for every path; moto finds the operation in botocore's service model
+      and calls its snake-case method (``list_jobs``): an added operation is a method the dispatcher finds,
+      as long as the installed botocore's model has the operation.
+    """
+
+    method_of: Callable[[str], str]  # the operation's model name -> the BatchResponse method's name
+    needs_routes: bool
+
+
+def _dispatch_of(response_class: Any) -> _Dispatch:
+    if inspect.isfunction(response_class.__dict__.get("list_jobs")):
+        camelcase_to_underscores = importlib.import_module("moto.core.utils").camelcase_to_underscores
+        _require_model_operations()
+        return _Dispatch(camelcase_to_underscores, needs_routes=not _routes_cover_added_paths())
+    if inspect.isfunction(response_class.__dict__.get("listjobs")):
+        return _Dispatch(str.lower, needs_routes=not _routes_cover_added_paths())
+    raise RuntimeError(
+        f"listjobs_core.contrib.moto cannot extend moto {_moto.moto_version()}: its "
+        "moto.batch.responses.BatchResponse answers ListJobs neither by a listjobs method (moto up to "
+        "5.2.5) nor by a list_jobs method (moto 5.2.6 and later). The plug-in supports "
+        f"{SUPPORTED_MOTO} and is tested with moto {' and '.join(TESTED_MOTO)} and the newest 5.x."
+    )
+
+
+def _routes_cover_added_paths() -> bool:
+    """Whether moto's own Batch routes already send every added operation's path to ``BatchResponse``."""
+    url_paths = importlib.import_module("moto.batch.urls").url_paths
+    patterns = [re.compile(str(pattern).format("")) for pattern in url_paths]
+    return all(any(pattern.match(path) for pattern in patterns) for path in ROUTE_PATHS)
+
+
+def _require_model_operations() -> None:
+    """Where moto dispatches by the service model, every added operation must be in botocore's model."""
+    botocore_session = importlib.import_module("botocore.session")
+    model = botocore_session.get_session().get_service_model("batch")
+    missing = [operation for operation in SERVICE_JOB_OPERATIONS if operation not in model.operation_names]
+    if missing:
+        botocore_version = importlib.import_module("botocore").__version__
+        raise RuntimeError(
+            f"moto {_moto.moto_version()} finds Batch operations in botocore's service model, and the model "
+            f"of botocore {botocore_version} lacks {', '.join(missing)}: listjobs_core.contrib.moto needs "
+            "botocore 1.40 or later"
+        )
 
 
 def uninstall() -> None:
@@ -145,7 +210,10 @@ def uninstall() -> None:
 def is_installed() -> bool:
     """Whether moto is currently answered by the plug-in."""
     responses = sys.modules.get(_RESPONSES_MODULE)
-    return responses is not None and responses.BatchResponse.__dict__.get(_LISTJOBS) is _listjobs
+    if responses is None:
+        return False
+    methods = responses.BatchResponse.__dict__
+    return any(methods.get(name) is _listjobs for name in _LISTJOBS_METHODS)
 
 
 def _replace(patches: list[_Patch], owner: Any, name: str, replacement: Any) -> None:
@@ -230,8 +298,7 @@ def _taking_moves(set_config: Callable[[Any, Any], Any]) -> Callable[[Any, Any],
             try:
                 apply_moves(moves)
             except ListingError as error:
-                exceptions = importlib.import_module("moto.core.exceptions")
-                raise exceptions.AWSError(error.message, error.error_type, error.status_code) from None
+                raise _moto.client_error(error) from None
         return set_config(self, stored)
 
     set_config_with_moves.__name__ = "set_config"
@@ -251,6 +318,7 @@ def _batch_response_class() -> Any:
         responses = importlib.import_module(_RESPONSES_MODULE)
     except ImportError as error:
         raise ImportError(
-            f"listjobs_core.contrib.moto needs moto: pip install 'listjobs-core[moto]' ({SUPPORTED_MOTO})"
+            "listjobs_core.contrib.moto needs moto: pip install \".[moto]\" from a clone of listjobs_core, or "
+            f"pip install 'listjobs-core[moto]' where an index serves it ({SUPPORTED_MOTO})"
         ) from error
     return responses.BatchResponse

@@ -1,12 +1,13 @@
 """moto's AWS Batch ``ListJobs``, answered by ``listjobs_core.list_jobs`` (rule LJ-14).
 
 Theory of operation: moto (5.1 and later 5.x) routes ``POST /v1/listjobs``, in decorator mode
-(``mock_aws``) and in server mode alike, to the method ``listjobs`` of ``moto.batch.responses.BatchResponse``,
-which answers every match in one page, oldest first, ignores the created-at filters and accepts two
-filters. ``install()`` (``_install``) replaces that one method on the class with ``_listjobs`` below: it
+(``mock_aws``) and in server mode alike, to one method of ``moto.batch.responses.BatchResponse`` (``listjobs``
+up to moto 5.2.5, ``list_jobs`` from 5.2.6 on), which answers every match in one page, oldest first, ignores
+the created-at filters and accepts two filters. ``install()`` (``_install``) replaces that one method on the
+class with ``_listjobs`` below: it
 reads the request body, chooses the jobs the request names (a queue's jobs, or a parent job's children),
 maps each moto job to a wire ``JobSummary`` (``job_summary``), and lets ``list_jobs`` answer. A
-``ListingError`` is raised as moto raises its own errors (an ``AWSError``: the status code, an
+``ListingError`` is raised as moto raises its own errors (``_moto.client_error``: the status code, an
 ``X-Amzn-ErrorType`` header and a ``{"__type": ..., "message": ...}`` body), which boto3 turns into
 ``ClientError`` with the code ``ClientException``.
 
@@ -17,12 +18,12 @@ as little as it can: ``describe_short()``, ``job_queue``, ``job_definition``, ``
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Iterable
 from typing import Any
 
 from ... import LIST_JOBS, ClientException, ListingError, list_jobs, parse_request
+from ._moto import client_error
 from ._wire import request_of
 
 __all__ = ["job_summary"]
@@ -60,12 +61,12 @@ def job_summary(job: Any) -> dict[str, Any]:
 
 
 def _listjobs(self: Any) -> str:
-    """``BatchResponse.listjobs`` with listjobs_core semantics; ``self`` is moto's response object."""
+    """moto's ListJobs method with listjobs_core semantics; ``self`` is moto's response object."""
     try:
         request = request_of(self.body)
         response = list_jobs(_jobs_named_by(self.batch_backend, request), request)
     except ListingError as error:
-        raise _as_moto_error(error) from None
+        raise client_error(error) from None
     return json.dumps(response)
 
 
@@ -85,10 +86,3 @@ def _jobs_named_by(backend: Any, request: object) -> Iterable[dict[str, Any]]:
         parent = backend.get_job_by_id(query.parent_job_id)
         jobs = list(getattr(parent, "_child_jobs", None) or ())
     return (job_summary(job) for job in jobs)
-
-
-def _as_moto_error(error: ListingError) -> Exception:
-    """A listjobs_core error as moto's ``AWSError``, which moto renders as the service's error."""
-    exceptions = importlib.import_module("moto.core.exceptions")
-    moto_error: Exception = exceptions.AWSError(error.message, error.error_type, error.status_code)
-    return moto_error

@@ -9,14 +9,18 @@ called, never at import time, so ``import listjobs_core.contrib.moto`` imports n
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import time
 from typing import Any
 
+from ... import ListingError
 from ._progression import SERVICE_JOB_MODEL
 
 __all__ = [
     "batch_arn",
     "batch_backend_of",
+    "client_error",
+    "moto_version",
     "new_id",
     "new_job_queue",
     "now_ms",
@@ -35,6 +39,27 @@ def batch_backend_of(response: Any) -> Any:
     """
     models = importlib.import_module("moto.batch.models")
     return models.batch_backends[response.current_account][response.region]
+
+
+def client_error(error: ListingError) -> Exception:
+    """A listjobs_core error as the exception moto renders as a JSON service error: the status code, an
+    ``X-Amzn-ErrorType`` header and a ``{"__type": ..., "message": ...}`` body.
+
+    ``JsonRESTError`` is the one such class that every supported moto has (5.2.6 dropped ``AWSError``).
+    """
+    exceptions = importlib.import_module("moto.core.exceptions")
+    moto_error = exceptions.JsonRESTError(error.error_type, error.message)
+    moto_error.code = error.status_code
+    rendered: Exception = moto_error
+    return rendered
+
+
+def moto_version() -> str:
+    """The installed moto's version, as its distribution names it (``unknown`` when it does not say)."""
+    try:
+        return importlib.metadata.version("moto")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def new_id() -> str:

@@ -1,7 +1,10 @@
 """The ``BatchResponse`` methods the plug-in gives moto: thin shells from moto's request to an operation.
 
-Theory of operation: moto calls the ``BatchResponse`` method named after the request path's action
-(``POST /v1/submitservicejob`` calls ``submitservicejob``). Each method the plug-in adds reads the body
+Theory of operation: moto calls the ``BatchResponse`` method named after the request's operation: after the
+path's action in lower case on moto up to 5.2.5 (``POST /v1/submitservicejob`` calls ``submitservicejob``),
+after the service model's operation name in snake case from 5.2.6 on (``submit_service_job``). The tables
+here are keyed by the model's operation names; ``_install`` names each method as the installed moto's
+dispatcher looks it up. Each method the plug-in adds reads the body
 (``_wire.request_of``), finds the account and region's backend and the plug-in's state for it, runs the
 operation, and answers with ``_wire``'s success or error response, with a fresh request id. The methods
 that extend moto's own operations (``EXTENDING_METHODS``) look at the request first and hand every request
@@ -75,14 +78,14 @@ def _added_method(name: str, operation: Operation) -> Callable[[Any], Answer]:
         answer: Answer = _answer(self, operation)
         return answer
 
-    method.__name__ = method.__qualname__ = name.lower()
+    method.__name__ = method.__qualname__ = name
     method.__doc__ = f"{name}, answered by listjobs_core.contrib.moto."
     return method
 
 
-# The BatchResponse methods the plug-in adds: moto dispatches /v1/<name lower case> to <name lower case>.
+# The BatchResponse methods the plug-in adds, by operation name (``_install`` names them for moto's dispatcher).
 ADDED_METHODS: dict[str, Callable[[Any], Answer]] = {
-    name.lower(): _added_method(name, operation) for name, operation in _OPERATIONS.items()
+    name: _added_method(name, operation) for name, operation in _OPERATIONS.items()
 }
 
 
@@ -169,11 +172,12 @@ def _submitjob(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return submitjob
 
 
-# The BatchResponse methods the plug-in wraps: each factory takes moto's own method and returns the wrapper.
+# The BatchResponse methods the plug-in wraps, by operation name: each factory takes moto's own method and
+# returns the wrapper.
 EXTENDING_METHODS: dict[str, Callable[[Callable[[Any], Any]], Callable[[Any], Any]]] = {
-    "createjobqueue": _createjobqueue,
-    "updatejobqueue": _updatejobqueue,
-    "describejobqueues": _describejobqueues,
-    "deletejobqueue": _deletejobqueue,
-    "submitjob": _submitjob,
+    "CreateJobQueue": _createjobqueue,
+    "UpdateJobQueue": _updatejobqueue,
+    "DescribeJobQueues": _describejobqueues,
+    "DeleteJobQueue": _deletejobqueue,
+    "SubmitJob": _submitjob,
 }
