@@ -10,7 +10,8 @@ member, the endpoint into a ``ClientException``. The listing reads ``MEMBER_SHAP
 member of the wrong type where it projects one (E-2).
 
 What a well-formed job is (IN-1): ``jobId`` and ``jobName`` are non-empty strings; every other member the
-model names has its model type (``version``: a non-negative integer); every value is JSON (objects with
+model names has its model type (``version``: a non-negative integer), and ``status`` is one of the model's
+statuses; every value is JSON (objects with
 string keys, arrays, strings, numbers, booleans) nested at most ``MAX_NESTING_DEPTH`` deep, every
 string is valid Unicode (no lone surrogate, which no UTF-8 response could carry), and every integer fits
 the model's ``Long``, 64 bits signed (``LONG_MIN`` to ``LONG_MAX``; a larger one has no wire form an SDK
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ._json import json_kind
+from ._model import JobStatus
 
 __all__ = [
     "LONG_MAX",
@@ -33,6 +35,8 @@ __all__ = [
     "MEMBER_SHAPES",
     "NON_NEGATIVE_INTEGER",
     "REQUIRED_MEMBERS",
+    "STATUS_VALUES",
+    "SUMMARY_TRUE_ONLY_MEMBERS",
     "JobProblem",
     "Shape",
     "find_job_problem",
@@ -54,6 +58,10 @@ BOOLEAN = Shape("a boolean", (bool,))
 STRUCTURE = Shape("an object", (Mapping,))
 LIST = Shape("an array", (list, tuple))
 NON_NEGATIVE_INTEGER = Shape("a non-negative integer", (int,))
+
+# IN-1, model (ServiceJobStatus, of which JobStatus is a part): a job's status is one of the model's values,
+# case-sensitive. A job of another status would match no listing at all.
+STATUS_VALUES = frozenset(status.value for status in JobStatus)
 
 # IN-1: "jobId and jobName are non-empty strings"; the model marks both required in every job shape.
 REQUIRED_MEMBERS = ("jobId", "jobName")
@@ -92,6 +100,11 @@ MEMBER_SHAPES: dict[str, Shape] = {
     "attempts": LIST,
     "version": NON_NEGATIVE_INTEGER,
 }
+
+# W-2, model (ServiceJobSummary.isTerminated, JobSummary.isCancelled and JobSummary.isTerminated): "This
+# field is only present when the value is true." A summary leaves these members out when they are false;
+# DescribeServiceJobResponse.isTerminated has no such sentence, and a description keeps a false one.
+SUMMARY_TRUE_ONLY_MEMBERS = frozenset({"isCancelled", "isTerminated"})
 
 # IN-1: every integer of a job fits the model's Long (a 64-bit signed integer), the widest integer shape
 # the model has; the created-at filter values are bounded the same way (V-10).
@@ -201,6 +214,11 @@ def find_job_problem(job: object) -> JobProblem | None:
         problem = _json_value_problem(value, member, 0)
         if problem is not None:
             return problem
+    status = job.get("status")
+    if isinstance(status, str) and status not in STATUS_VALUES:
+        return JobProblem(
+            "status", f"must be one of {', '.join(JobStatus)}, got {status!r}", is_type_error=False
+        )
     return None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import _decisions
+from ._arns import JOB, SERVICE_JOB
 from ._filters import FilterName
 from ._model import JobStatus
 
@@ -31,6 +32,8 @@ class Operation:
     filter_names: tuple[FilterName, ...]
     default_status: JobStatus
     summary_members: tuple[str, ...]
+    # The resource type of the ARNs of the jobs it lists (``service-job/<jobId>``, ``job/<jobId>``).
+    job_resource: str
     # The page size when maxResults is absent, without and with a filter.
     default_page_size_unfiltered: int
     default_page_size_filtered: int
@@ -84,7 +87,9 @@ LIST_SERVICE_JOBS = Operation(
         "statusReason",
         "startedAt",
         "stoppedAt",
+        "isTerminated",
     ),
+    job_resource=SERVICE_JOB,
     # Seed: "This value can be between 1 and 100. If this parameter isn't used, then ListServiceJobs
     # returns up to 100 results" (rules V-4, P-1).
     default_page_size_unfiltered=100,
@@ -127,7 +132,10 @@ LIST_JOBS = Operation(
         "arrayProperties",
         "nodeProperties",
         "jobDefinition",
+        "isCancelled",
+        "isTerminated",
     ),
+    job_resource=JOB,
     # Model, ListJobsRequest.maxResults: "When --job-status is used, Batch returns up to 1000 values. When
     # --filters is used, Batch returns up to 100 values. If neither parameter is used, then ListJobs returns
     # up to 1000 results" (rule LJ-4).

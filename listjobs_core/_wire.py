@@ -2,7 +2,8 @@
 
 Theory of operation: only the jobs on the page are ever projected. A summary holds exactly the
 operation's summary members that the job has (model, ``ServiceJobSummary``), absent members stay absent
-(never null), and every other member (``jobQueue``, ``version``, anything else) is dropped. Values are
+(never null), a member the model shows only when true (``isTerminated``, ``isCancelled``) is absent when
+false, and every other member (``jobQueue``, ``version``, anything else) is dropped. Values are
 copied into plain JSON types, so the response is JSON-serialisable and shares nothing mutable with the
 caller's jobs. A member of the wrong type (its model type is ``_jobs.MEMBER_SHAPES``') is the server's
 fault, not the client's: a ``ServerException`` naming the job and the member.
@@ -14,7 +15,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ._errors import ServerException
-from ._jobs import MAX_NESTING_DEPTH, MEMBER_SHAPES, NON_NEGATIVE_INTEGER, REQUIRED_MEMBERS, fits
+from ._jobs import (
+    MAX_NESTING_DEPTH,
+    MEMBER_SHAPES,
+    NON_NEGATIVE_INTEGER,
+    REQUIRED_MEMBERS,
+    SUMMARY_TRUE_ONLY_MEMBERS,
+    fits,
+)
 from ._model import JobLike
 
 __all__ = ["response", "to_summary"]
@@ -31,12 +39,17 @@ _SCALAR_OF: dict[str, type] = {
 }
 
 
-def to_summary(job: JobLike, members: Iterable[str]) -> dict[str, Any]:
-    """The wire summary of a job: its ``members`` that are present, as plain JSON values.
+def to_summary(
+    job: JobLike, members: Iterable[str], *, true_only: frozenset[str] = SUMMARY_TRUE_ONLY_MEMBERS
+) -> dict[str, Any]:
+    """The wire summary of a job: its ``members`` that are present, as plain JSON values; a member of
+    ``true_only`` (by default the summaries' ``isTerminated`` and ``isCancelled``) only when it is true.
 
-    >>> job = {"jobId": "j", "jobName": "n", "jobQueue": "q", "status": None}
-    >>> to_summary(job, ("jobId", "jobName", "status"))
+    >>> job = {"jobId": "j", "jobName": "n", "jobQueue": "q", "status": None, "isTerminated": False}
+    >>> to_summary(job, ("jobId", "jobName", "status", "isTerminated"))
     {'jobId': 'j', 'jobName': 'n'}
+    >>> to_summary(job, ("jobId", "isTerminated"), true_only=frozenset())
+    {'jobId': 'j', 'isTerminated': False}
     """
     summary: dict[str, Any] = {}
     for member in members:
@@ -47,6 +60,8 @@ def to_summary(job: JobLike, members: Iterable[str]) -> dict[str, Any]:
             continue
         if type(value) is _SCALAR_OF.get(member):
             summary[member] = value
+            continue
+        if value is False and member in true_only:
             continue
         types = _TYPES_OF.get(member)
         # ``_jobs.fits`` in one isinstance for most values: this runs for every member of every listed job.

@@ -18,8 +18,10 @@ FILTER_NAMES = ("JOB_NAME", "BEFORE_CREATED_AT", "AFTER_CREATED_AT", "SHARE_IDEN
 SUMMARY_MEMBERS = (
     "jobArn", "jobId", "jobName", "capacityUsage", "createdAt", "latestAttempt", "scheduledAt",
     "serviceJobType", "shareIdentifier", "quotaShareName", "status", "statusReason", "startedAt",
-    "stoppedAt",
+    "stoppedAt", "isTerminated",
 )
+# W-2, model: isTerminated is "only present when the value is true".
+TRUE_ONLY_MEMBERS = ("isTerminated", "isCancelled")
 MAX_CREATED_AT = 2**63 - 1
 QUEUE_ARN = re.compile(r"arn:[^:]+:batch:[^:]*:[^:]*:job-queue/(.+)", re.DOTALL)
 
@@ -106,8 +108,12 @@ def sort_key(job: Job, request: Request) -> tuple[Any, ...]:
 
 
 def summary(job: Job) -> dict[str, Any]:
-    """W-2: only the ServiceJobSummary members the job has."""
-    return {name: job[name] for name in SUMMARY_MEMBERS if name in job}
+    """W-2: only the ServiceJobSummary members the job has; isTerminated only when true."""
+    return {
+        name: job[name]
+        for name in SUMMARY_MEMBERS
+        if name in job and not (name in TRUE_ONLY_MEMBERS and job[name] is False)
+    }
 
 
 def expected_selection(jobs: Iterable[Job], request: Request) -> list[dict[str, Any]]:

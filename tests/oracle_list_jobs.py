@@ -18,7 +18,7 @@ FILTER_NAMES = ("JOB_NAME", "JOB_DEFINITION", "BEFORE_CREATED_AT", "AFTER_CREATE
 SUMMARY_MEMBERS = (
     "jobArn", "jobId", "jobName", "capacityUsage", "createdAt", "scheduledAt", "shareIdentifier", "status",
     "statusReason", "startedAt", "stoppedAt", "container", "arrayProperties", "nodeProperties",
-    "jobDefinition",
+    "jobDefinition", "isCancelled", "isTerminated",
 )
 PARENT_MEMBERS = {"arrayJobId": ":", "multiNodeJobId": "#"}
 # LJ-6: a parent id, ':' (array child) or '#' (MNP node), an index in ASCII digits.
@@ -107,8 +107,12 @@ def sort_key(job: Job, request: Request) -> tuple[Any, ...]:
 
 
 def summary(job: Job) -> dict[str, Any]:
-    """LJ-12: only the JobSummary members the job has."""
-    return {name: job[name] for name in SUMMARY_MEMBERS if name in job}
+    """LJ-12: only the JobSummary members the job has; isCancelled and isTerminated only when true."""
+    return {
+        name: job[name]
+        for name in SUMMARY_MEMBERS
+        if name in job and not (name in oracle.TRUE_ONLY_MEMBERS and job[name] is False)
+    }
 
 
 def expected_selection(jobs: Iterable[Job], request: Request) -> list[dict[str, Any]]:

@@ -50,6 +50,10 @@ class BatchClient(Protocol):
     def move(self, moves: list[dict[str, Any]]) -> None:
         """Move jobs to statuses (``{"jobId", "status", ...}`` each), the way this client's moto offers."""
 
+    def summary_members(self) -> frozenset[str]:
+        """The ServiceJobSummary members of the model this client parses responses with: a client drops
+        every other member, so a member newer than its model never reaches the caller."""
+
 
 def snake_case(operation: str) -> str:
     """boto3's method name for an operation: ``SubmitServiceJob`` -> ``submit_service_job``."""
@@ -63,6 +67,9 @@ class Boto3Batch:
         self.client = client
         self._moves = moves
         self.page_sizes: list[list[int]] = []  # the page sizes of each traversal, for checking page bounds
+
+    def summary_members(self) -> frozenset[str]:
+        return frozenset(self.client.meta.service_model.shape_for("ServiceJobSummary").members)
 
     def call(self, operation: str, **request: Any) -> dict[str, Any]:
         from botocore.exceptions import ClientError
@@ -130,6 +137,18 @@ class CliBatch:
         }
         self.commands = 0
         self.processes = 0
+
+    def summary_members(self) -> frozenset[str]:
+        # The AWS CLI (v1) may carry a botocore of its own, whose model may be older than botocore's; asked
+        # in a process of its own, as the CLI runs, so that this process' botocore has no say.
+        script = (
+            "import json, awscli.clidriver as d; s = d.create_clidriver().session; "
+            "print(json.dumps(list(s.get_service_model('batch').shape_for('ServiceJobSummary').members)))"
+        )
+        answer = subprocess.run(
+            [sys.executable, "-c", script], env=self.environment, capture_output=True, text=True, check=True
+        )
+        return frozenset(json.loads(answer.stdout))
 
     def _arguments(self, *arguments: str) -> list[str]:
         return [*arguments, "--endpoint-url", self.endpoint, "--region", self.region, "--output", "json"]

@@ -72,6 +72,7 @@ def job_bodies(draw: st.DrawFn) -> dict[str, Any]:
         "latestAttempt": latest_attempts,
         "capacityUsage": capacity_usages,
         "tags": st.dictionaries(st.text(max_size=3), st.text(max_size=3), max_size=2),
+        "isTerminated": st.booleans(),
     }
     # createdAt and status are present most of the time, the rest about half the time.
     for name, values in optional.items():
@@ -348,6 +349,8 @@ def list_jobs_jobs(draw: st.DrawFn, max_size: int = 20) -> list[dict[str, Any]]:
             job["jobDefinition"] = draw(definitions)
         if draw(st.booleans()):
             job["container"] = {"exitCode": draw(st.integers(0, 2))}
+        if draw(st.integers(0, 3)) == 0:
+            job["isCancelled"] = draw(st.booleans())
         if kind == "array" and draw(st.booleans()):
             job["arrayProperties"] = {"index": int(job["jobId"].rsplit(":", 1)[1])}
         jobs.append(job)

@@ -44,6 +44,7 @@ FILTERS = ("JOB_NAME", "BEFORE_CREATED_AT", "AFTER_CREATED_AT", "SHARE_IDENTIFIE
 SUMMARY = (
     "jobArn", "jobId", "jobName", "capacityUsage", "createdAt", "latestAttempt", "scheduledAt",
     "serviceJobType", "shareIdentifier", "quotaShareName", "status", "statusReason", "startedAt", "stoppedAt",
+    "isTerminated",
 )  # fmt: skip
 QUEUE_ARN = re.compile(r"arn:[^:]+:batch:[^:]*:[^:]*:job-queue/([^/]+)")
 MAX_LONG = 2**63 - 1
@@ -125,7 +126,9 @@ class Independent:
             summaries = [json.loads(json.dumps(job)) for job in page]
         else:
             summaries = [
-                json.loads(json.dumps({name: job[name] for name in SUMMARY if name in job})) for job in page
+                json.loads(json.dumps({
+                    name: job[name] for name in SUMMARY if name in job and job[name] is not False
+                })) for job in page
             ]
         response: dict[str, Any] = {"jobSummaryList": summaries}
         if more and page:

@@ -314,6 +314,37 @@ class TestDecoratorMode:
         assert len(response["jobSummaryList"]) == 5 and "nextToken" in response
 
 
+def test_accepted_cancel_and_terminate_show_in_job_summaries() -> None:
+    """LJ-12: a job whose CancelJob or TerminateJob moto accepted says isCancelled / isTerminated: true; a
+    finished job's request is not accepted, and a job without either request carries neither member."""
+    from moto.batch.models import batch_backends
+
+    with moto.mock_aws(config=NO_DOCKER):
+        plugin.install()
+        try:
+            world = build_world()
+            backend = batch_backends["123456789012"][REGION]
+            waiting, running, finished, untouched = (job["jobId"] for job in world.jobs[:4])
+            # batch_simple runs every job to the end at once; put two back where a request is accepted.
+            for job_id, status in ((waiting, "RUNNABLE"), (running, "RUNNING")):
+                job = backend.get_job_by_id(job_id)
+                job.status, job.stop = status, False
+            world.batch.cancel_job(jobId=waiting, reason="not needed")
+            world.batch.terminate_job(jobId=running, reason="not needed")
+            world.batch.terminate_job(jobId=finished, reason="too late")
+            summaries = {
+                summary["jobId"]: summary
+                for status in ("RUNNABLE", "RUNNING", "SUCCEEDED", "FAILED")
+                for summary in world.batch.list_jobs(jobQueue="main", jobStatus=status)["jobSummaryList"]
+            }
+        finally:
+            plugin.uninstall()
+    assert summaries[waiting].get("isCancelled") is True and "isTerminated" not in summaries[waiting]
+    assert summaries[running].get("isTerminated") is True and "isCancelled" not in summaries[running]
+    for job_id in (finished, untouched):
+        assert {"isCancelled", "isTerminated"} & set(summaries[job_id]) == set()
+
+
 def test_the_readme_examples_run() -> None:
     """The README's moto examples (ListJobs, then service jobs) run as written and their assertions hold."""
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")

@@ -443,7 +443,7 @@ def test_summaries_hold_only_job_summary_members() -> None:
         statusReason="r", startedAt=2, stoppedAt=3,
         container={"exitCode": 0}, arrayProperties={"size": 2}, nodeProperties={"numNodes": 2},
         jobDefinition=arn("jd1", 1), latestAttempt={"x": 1}, serviceJobType="SAGEMAKER_TRAINING",
-        quotaShareName="qs", jobQueue="q", version=2, tags={"k": "v"},
+        quotaShareName="qs", jobQueue="q", version=2, tags={"k": "v"}, isCancelled=True, isTerminated=True,
     )
     (summary,) = list_jobs([full], {"jobQueue": "q"})["jobSummaryList"]
     assert list(summary) == [member for member in oracle.SUMMARY_MEMBERS if member in full]

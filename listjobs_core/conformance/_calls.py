@@ -71,7 +71,10 @@ SUMMARY_MEMBERS = (
     "statusReason",
     "startedAt",
     "stoppedAt",
+    "isTerminated",
 )
+# W-2, model: ServiceJobSummary.isTerminated is "only present when the value is true".
+_TRUE_ONLY_MEMBERS = frozenset({"isTerminated"})
 _RESPONSE_MEMBERS = frozenset({"jobSummaryList", "nextToken"})
 # What botocore adds to every parsed response; not part of the wire body.
 _CLIENT_MEMBERS = frozenset({"ResponseMetadata"})
@@ -194,7 +197,11 @@ def page_limit(request: Any) -> int:
 
 def summary_of(job: Mapping[str, Any]) -> dict[str, Any]:
     """The summary the contract expects for a job (W-2): its ServiceJobSummary members, in any order."""
-    return {member: job[member] for member in SUMMARY_MEMBERS if job.get(member) is not None}
+    return {
+        member: job[member]
+        for member in SUMMARY_MEMBERS
+        if job.get(member) is not None and not (member in _TRUE_ONLY_MEMBERS and job[member] is False)
+    }
 
 
 def call(adapter: Adapter, jobs: Sequence[Mapping[str, Any]], request: Any, log: CaseLog) -> Outcome:

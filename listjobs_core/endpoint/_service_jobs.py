@@ -434,7 +434,9 @@ def describe_response(job: Mapping[str, Any]) -> dict[str, Any]:
     >>> describe_response({"jobId": "j", "jobName": "n", "status": "SUBMITTED", "version": 2})
     {'jobId': 'j', 'jobName': 'n', 'status': 'SUBMITTED'}
     """
-    return to_summary(job, DESCRIBE_MEMBERS)
+    # Model: DescribeServiceJobResponse.isTerminated "Indicates whether the service job has been
+    # terminated", false included; only the summaries show it when true alone.
+    return to_summary(job, DESCRIBE_MEMBERS, true_only=frozenset())
 
 
 def unknown_job(identifier: str, member: str = "jobId") -> ClientException:

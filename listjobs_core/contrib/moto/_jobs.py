@@ -30,6 +30,7 @@ from ._core import (
     new_service_job,
     parse_describe_request,
     parse_submit_request,
+    parse_terminate_many_request,
     parse_terminate_request,
     request_object,
     required_string,
@@ -161,6 +162,33 @@ def terminate_service_job(
         catch_up(state, context)
         _terminate(state, job_named(state, identifier), reason, context.now_ms)
     return {}
+
+
+def terminate_service_jobs(
+    backend: Any, state: ServiceState, request: object, context: Context
+) -> dict[str, Any]:
+    """TerminateServiceJobs (MS-6, as H-12): TerminateServiceJob for each of up to 50 jobs, each reported in
+    ``successful`` or, with a code and a message, in ``errors``."""
+    terminate = parse_terminate_many_request(request)
+    successful: list[str] = []
+    errors: list[dict[str, str]] = []
+    with state.lock:
+        catch_up(state, context)
+        for identifier in terminate.jobs:
+            if not identifier:
+                # Model, TerminateServiceJobsErrorDetail.code: "ValidationException - A service job
+                # identifier in the request is malformed or isn't valid."
+                message = "jobs holds an empty service job ID"
+                errors.append({"job": identifier, "code": "ValidationException", "message": message})
+                continue
+            try:
+                job: Mapping[str, Any] | None = job_named(state, identifier)
+            except ClientException:
+                job = None  # Model: "Service jobs that can't be found are treated as successfully processed."
+            if job is not None:
+                _terminate(state, job, terminate.reason, context.now_ms)
+            successful.append(identifier)
+    return {"successful": successful, "errors": errors}
 
 
 def update_service_job(

@@ -20,23 +20,29 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from ... import LIST_JOBS, ClientException, ListingError, list_jobs, parse_request
-from ._moto import client_error
+from ._moto import batch_backend_of, client_error
+from ._state import ServiceState, state_of
 from ._wire import request_of
 
 __all__ = ["job_summary"]
 
 
-def job_summary(job: Any) -> dict[str, Any]:
+def job_summary(
+    job: Any, cancelled: AbstractSet[str] = frozenset(), terminated: AbstractSet[str] = frozenset()
+) -> dict[str, Any]:
     """A moto Batch job as a wire ``JobSummary``, plus ``jobQueue`` (its queue's ARN) for the queue rule.
 
     moto's own short description gives ``jobArn``, ``jobId``, ``jobName``, ``createdAt``, ``status``,
     ``jobDefinition`` (the revision's ARN), and when they apply ``statusReason``, ``startedAt``,
     ``stoppedAt`` and ``container`` (the exit code). Added here: ``shareIdentifier`` when moto keeps one,
     ``arrayProperties`` (``size`` and ``statusSummary`` for an array parent, ``index`` for a child) and
-    ``nodeProperties`` (``numNodes``) for a multi-node parallel job.
+    ``nodeProperties`` (``numNodes``) for a multi-node parallel job, and ``isCancelled`` or
+    ``isTerminated`` when its jobId is among ``cancelled`` or ``terminated``: the jobs whose CancelJob or
+    TerminateJob moto accepted.
     """
     summary: dict[str, Any] = dict(job.describe_short())
     summary["jobQueue"] = job.job_queue.arn
@@ -57,6 +63,10 @@ def job_summary(job: Any) -> dict[str, Any]:
     node_properties = getattr(definition, "node_properties", None) or {}
     if getattr(definition, "type", None) == "multinode" and isinstance(node_properties.get("numNodes"), int):
         summary["nodeProperties"] = {"numNodes": node_properties["numNodes"]}
+    if job.job_id in cancelled:
+        summary["isCancelled"] = True
+    if job.job_id in terminated:
+        summary["isTerminated"] = True
     return summary
 
 
@@ -64,13 +74,14 @@ def _listjobs(self: Any) -> str:
     """moto's ListJobs method with listjobs_core semantics; ``self`` is moto's response object."""
     try:
         request = request_of(self.body)
-        response = list_jobs(_jobs_named_by(self.batch_backend, request), request)
+        state = state_of(batch_backend_of(self))
+        response = list_jobs(_jobs_named_by(self.batch_backend, request, state), request)
     except ListingError as error:
         raise client_error(error) from None
     return json.dumps(response)
 
 
-def _jobs_named_by(backend: Any, request: object) -> Iterable[dict[str, Any]]:
+def _jobs_named_by(backend: Any, request: object, state: ServiceState) -> Iterable[dict[str, Any]]:
     """The jobs of the queue, or the children of the parent job, that a valid request names, as summaries.
 
     The request is validated first, so a bad request is refused as ``list_jobs`` refuses it even when it
@@ -85,4 +96,6 @@ def _jobs_named_by(backend: Any, request: object) -> Iterable[dict[str, Any]]:
     else:
         parent = backend.get_job_by_id(query.parent_job_id)
         jobs = list(getattr(parent, "_child_jobs", None) or ())
-    return (job_summary(job) for job in jobs)
+    with state.lock:
+        cancelled, terminated = frozenset(state.cancelled_jobs), frozenset(state.terminated_jobs)
+    return (job_summary(job, cancelled, terminated) for job in jobs)

@@ -52,6 +52,7 @@ _OPERATIONS: dict[str, Operation] = {
     "DescribeServiceJob": _with_context(_jobs.describe_service_job),
     "ListServiceJobs": _with_context(_jobs.list_service_jobs),
     "TerminateServiceJob": _with_context(_jobs.terminate_service_job),
+    "TerminateServiceJobs": _with_context(_jobs.terminate_service_jobs),
     "UpdateServiceJob": _with_context(_jobs.update_service_job),
 }
 SERVICE_JOB_OPERATIONS = tuple(_OPERATIONS)
@@ -83,7 +84,8 @@ def _added_method(name: str, operation: Operation) -> Callable[[Any], Answer]:
     return method
 
 
-# The BatchResponse methods the plug-in adds, by operation name (``_install`` names them for moto's dispatcher).
+# The BatchResponse methods the plug-in adds, by operation name (``_install`` names each as moto's
+# dispatcher looks it up).
 ADDED_METHODS: dict[str, Callable[[Any], Answer]] = {
     name: _added_method(name, operation) for name, operation in _OPERATIONS.items()
 }
@@ -172,6 +174,35 @@ def _submitjob(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return submitjob
 
 
+# Model, JobStatus: the statuses of a job that has finished; a termination of such a job is not accepted.
+_FINISHED_JOB_STATUSES = frozenset({"SUCCEEDED", "FAILED"})
+
+
+def _accepted_into(records: Callable[[ServiceState], set[str]]) -> Callable[[Callable[[Any], Any]], Any]:
+    """A wrapper of moto's CancelJob or TerminateJob that records, in ``records(state)``, a job whose
+    request moto accepted: one that had not finished and that moto stopped (LJ-14: ``isCancelled``,
+    ``isTerminated``)."""
+
+    def wrap(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def cancel_or_terminate(self: Any) -> Any:
+            request = _json_object(self.body)
+            job_id = None if request is None else request.get("jobId")
+            backend = _moto.batch_backend_of(self)
+            job = backend.get_job_by_id(job_id) if isinstance(job_id, str) and job_id else None
+            live = job is not None and getattr(job, "stop", None) is False
+            live = live and getattr(job, "status", None) not in _FINISHED_JOB_STATUSES
+            answer = original(self)
+            if job is not None and live and getattr(job, "stop", None) is True:
+                state = state_of(backend)
+                with state.lock:
+                    records(state).add(job.job_id)
+            return answer
+
+        return cancel_or_terminate
+
+    return wrap
+
+
 # The BatchResponse methods the plug-in wraps, by operation name: each factory takes moto's own method and
 # returns the wrapper.
 EXTENDING_METHODS: dict[str, Callable[[Callable[[Any], Any]], Callable[[Any], Any]]] = {
@@ -180,4 +211,6 @@ EXTENDING_METHODS: dict[str, Callable[[Callable[[Any], Any]], Callable[[Any], An
     "DescribeJobQueues": _describejobqueues,
     "DeleteJobQueue": _deletejobqueue,
     "SubmitJob": _submitjob,
+    "CancelJob": _accepted_into(lambda state: state.cancelled_jobs),
+    "TerminateJob": _accepted_into(lambda state: state.terminated_jobs),
 }

@@ -109,6 +109,10 @@ class ServiceState:
         self.client_tokens: dict[str, str] = {}  # clientToken -> the jobId it submitted
         self.progress: dict[str, JobProgress] = {}  # jobId -> progression bookkeeping, unfinished jobs only
         self.next_sequence = 0
+        # LJ-14: the moto Batch jobs whose CancelJob or TerminateJob moto accepted (their JobSummary says
+        # isCancelled or isTerminated).
+        self.cancelled_jobs: set[str] = set()
+        self.terminated_jobs: set[str] = set()
 
 
 # Every backend the plug-in has written its records to, so uninstall() can take them off again.
