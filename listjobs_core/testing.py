@@ -14,7 +14,7 @@ in fixtures.
 ...     with urllib.request.urlopen(request) as answer:
 ...         print(json.load(answer))
 {'jobSummaryList': [{'jobArn': 'arn:aws:batch:us-east-1:123456789012:service-job/j-1', 'jobId': 'j-1', \
-'jobName': 'train', 'createdAt': 1, 'status': 'RUNNING'}]}
+'jobName': 'train', 'createdAt': 1, 'serviceJobType': 'SAGEMAKER_TRAINING', 'status': 'RUNNING'}]}
 
 With a store, jobs put into it while the endpoint runs are listed at once:
 

@@ -378,8 +378,9 @@ def test_terminating_a_finished_job_changes_nothing(
     listjobs_store: ServiceJobStore, listjobs_batch_client: Any
 ) -> None:
     """TerminateServiceJob on a SUCCEEDED job succeeds and leaves it as it was (H-6)."""
-    job = {"jobId": "done", "jobName": "n", "status": "SUCCEEDED", "createdAt": 1, "stoppedAt": 5}
-    listjobs_store.put(job)
+    listjobs_store.put({"jobId": "done", "jobName": "n", "status": "SUCCEEDED", "createdAt": 1,
+                        "stoppedAt": 5})
+    job = listjobs_store.get("done")  # as held: completed with its jobArn and serviceJobType (H-20)
     listjobs_batch_client.terminate_service_job(jobId="done", reason="too late")
     assert listjobs_store.get("done") == job
 

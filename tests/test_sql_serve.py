@@ -223,12 +223,15 @@ def test_serve_starts_with_the_database_jobs_and_puts_a_jobs_file_in(tmp_path: P
         store.put({"jobId": "kept", "jobName": "kept", "status": "RUNNING", "createdAt": 9})
     jobs_file = tmp_path / "jobs.jsonl"
     jobs_file.write_text("".join(json.dumps(job) + "\n" for job in jobs))
-    # H-10: a job of a jobs file without a jobArn gets its ARN in the endpoint's region and account.
+    # H-10, H-20: a job without a jobArn gets its ARN in the endpoint's region and account, and a service job
+    # without a serviceJobType the model's only one, whether it comes from a jobs file or the database.
     arn = "arn:aws:batch:us-east-1:123456789012:service-job/"
+    complete = {"serviceJobType": "SAGEMAKER_TRAINING"}
     expected = full_listing(
         [
-            *({**job, "jobArn": arn + job["jobId"]} for job in jobs),
-            {"jobId": "kept", "jobName": "kept", "status": "RUNNING", "createdAt": 9},
+            *({**job, "jobArn": arn + job["jobId"], **complete} for job in jobs),
+            {"jobId": "kept", "jobName": "kept", "status": "RUNNING", "createdAt": 9, "jobArn": arn + "kept",
+             **complete},
         ],
         {},
     )

@@ -552,6 +552,7 @@ def test_names_match_and_order_exactly_as_the_core_does(request: pytest.FixtureR
         ({"jobId": "a", "jobName": "n", "version": 2**63}, ValueError, "version"),
         ({"jobId": "a", "jobName": "n", "createdAt": "5"}, TypeError, "createdAt"),
         ({"jobName": "n"}, TypeError, "jobId"),
+        ({"jobId": "a", "jobName": "n", "status": "BOGUS"}, ValueError, "status"),
     ],
 )
 def test_a_job_a_database_cannot_keep_is_refused_naming_the_member(

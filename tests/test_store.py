@@ -522,6 +522,9 @@ def test_flat_and_nested_jobs_project_alike() -> None:
         ({"jobId": "a", "jobName": "n", "version": -1}, ValueError, "version"),
         ({"jobId": "a", "jobName": "n", "version": 1.0}, TypeError, "version"),
         ({"jobId": "a", "jobName": "n", "status": 5}, TypeError, "status"),
+        # IN-1: a status outside the model's enum, which no listing would ever list.
+        ({"jobId": "a", "jobName": "n", "status": "BOGUS"}, ValueError, "status"),
+        ({"jobId": "a", "jobName": "n", "status": "running"}, ValueError, "status"),
         ({"jobId": "a", "jobName": "n", "jobQueue": ["q"]}, TypeError, "jobQueue"),
         ({"jobId": "a", "jobName": "n", "shareIdentifier": 1}, TypeError, "shareIdentifier"),
         ({"jobId": "a", "jobName": "n", "jobArn": 1}, TypeError, "jobArn"),
@@ -799,3 +802,32 @@ def test_the_case_fold_tables_cover_the_stored_names_only() -> None:
     for value in ("strass*", "STRAS*", "k*", "KELVIN", "s*", "*"):
         request = {"filters": [{"name": "JOB_NAME", "values": [value]}]}
         assert store.list_service_jobs(request) == list_service_jobs(jobs, request)
+
+
+def test_update_refuses_a_status_outside_the_model() -> None:
+    """IN-1: update to a status the model lacks is refused, naming the member, and the job stays listed."""
+    store = ServiceJobStore([{"jobId": "a", "jobName": "n", "status": "RUNNING", "createdAt": 1}])
+    with pytest.raises(ValueError, match="status"):
+        store.update("a", status="BOGUS")
+    assert [summary["jobId"] for summary in store.list_service_jobs({})["jobSummaryList"]] == ["a"]
+
+
+@pytest.mark.parametrize("operation", [LIST_SERVICE_JOBS, LIST_JOBS])
+def test_a_store_with_a_completion_completes_every_job_put_into_it(operation: Any) -> None:
+    """H-20: put, put_many and update give a job without jobArn (and a service job without serviceJobType)
+    what it lacks; a member given is kept; a store without a completion keeps jobs as they are."""
+    from listjobs_core._completion import Completion
+
+    resource = "service-job" if operation is LIST_SERVICE_JOBS else "job"
+    completing = JobStore(operation, completion=Completion("eu-west-1", "1"))
+    plain = JobStore(operation)
+    bare = {"jobId": "a", "jobName": "n", "status": "RUNNING", "createdAt": 1}
+    given = {**bare, "jobId": "b", "jobArn": "arn:aws:batch:us-east-1:2:job/b"}
+    for store in (completing, plain):
+        store.put(bare)
+        store.put_many([given])
+    assert completing.get("a")["jobArn"] == f"arn:aws:batch:eu-west-1:1:{resource}/a"
+    assert completing.get("b")["jobArn"] == given["jobArn"]
+    assert ("serviceJobType" in completing.get("a")) is (operation is LIST_SERVICE_JOBS)
+    assert completing.update("a", jobArn=None)["jobArn"] == f"arn:aws:batch:eu-west-1:1:{resource}/a"
+    assert plain.get("a") == bare and plain.get("b") == given

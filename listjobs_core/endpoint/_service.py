@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._arns import JOB, SERVICE_JOB
+from .._completion import Completion
 from .._errors import ClientException
 from .._operations import LIST_JOBS
 from ..store import JobStore, ServiceJobStore
@@ -119,6 +120,11 @@ class ReferenceService:
             store = ServiceJobStore(token_key=token_key)
         if batch_store is None:
             batch_store = JobStore(LIST_JOBS, token_key=token_key)
+        # H-20: every job served has its jobArn (and a service job its serviceJobType), whichever way it
+        # reaches the store: the stores complete what they are given from now on, and the jobs they hold.
+        completion = Completion(region, account)
+        for served in (store, batch_store):
+            _complete_jobs_of(served, completion)
         self._store = store
         self._batch_store = batch_store
         self._clock = clock
@@ -297,3 +303,15 @@ class ReferenceService:
         if changes:
             check_job({**job, **changes}, self.limits.max_job_bytes)
             self._store.update(job["jobId"], **changes)
+
+
+def _complete_jobs_of(store: ListingStore, completion: Completion) -> None:
+    """Make ``store`` complete the jobs put into it (H-20), unless it already does, and complete the jobs
+    it holds; a store that already completes is the caller's choice and is left as it is."""
+    if store.completion is not None:
+        return
+    store.completion = completion
+    operation = store.operation
+    incomplete = [job for job in store if completion.complete(job, operation) is not job]
+    if incomplete:
+        store.put_many(incomplete)

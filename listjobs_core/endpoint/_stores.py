@@ -17,6 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
+from .._completion import Completion
+from .._operations import Operation
+
 __all__ = ["Answer", "ClientTokenStore", "ListingStore"]
 
 # What a service method returns: the response as a dict, or already encoded as UTF-8 JSON.
@@ -32,7 +35,14 @@ class ListingStore(Protocol):
     refuses a malformed one with ``TypeError`` or ``ValueError``, and ``put_many`` keeps many at once, all
     or none; ``get`` returns a copy or ``None``; ``update`` changes members of a stored job at once (a
     change to ``None`` removes the member) and returns the job as changed, or raises ``KeyError``.
+    ``operation`` is the listing operation it answers; ``completion``, when set, completes every job put
+    into it (rule H-20), and the endpoint sets it on the stores it serves.
     """
+
+    completion: Completion | None
+
+    @property
+    def operation(self) -> Operation: ...
 
     def put(self, job: Mapping[str, Any]) -> None: ...
 

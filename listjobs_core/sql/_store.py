@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
+from .._completion import Completion
 from .._errors import ServerException
 from .._listing import paginate_with, run_listing
 from .._model import ServiceJob, SortKey
@@ -154,10 +155,17 @@ class SqlJobStore:
     """
 
     def __init__(
-        self, url: str, *, token_key: bytes | None = None, operation: Operation = LIST_SERVICE_JOBS
+        self,
+        url: str,
+        *,
+        token_key: bytes | None = None,
+        operation: Operation = LIST_SERVICE_JOBS,
+        completion: Completion | None = None,
     ) -> None:
         # A token key is the caller's configuration, not request input: a wrong one is a programming error.
         self._token_key = check_token_key(token_key)
+        # H-20: a store an endpoint serves completes every job put into it (``None``: jobs as they are).
+        self.completion = completion
         self._operation = operation
         self._tables = tables_of(operation)
         self._statements = _Statements.of(self._tables)
@@ -232,14 +240,14 @@ class SqlJobStore:
         ±(2^63-1) or a ``version`` beyond 2^63-1. Tuples come back from ``get`` as lists. O(log N) per
         index.
         """
-        row = job_row(job, self._operation)
+        row = self._row_of(job)
         with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
             self._write(connection, self._statements.put, row, row[self._statements.job_queue_column])
 
     def put_many(self, jobs: Iterable[Mapping[str, Any] | ServiceJob]) -> int:
         """Put many jobs in one transaction, all or none: every job is checked before any is written. A
         ``jobId`` given twice keeps the last. Returns how many jobs were given. The fast way to load."""
-        rows = [job_row(job, self._operation) for job in jobs]
+        rows = [self._row_of(job) for job in jobs]
         # One row per jobId, the last given (an upsert may not touch one row twice in a statement).
         latest = list({row[0]: row for row in rows}.values())
         queue_column = self._statements.job_queue_column
@@ -257,6 +265,12 @@ class SqlJobStore:
                 # the query's (autovacuum keeps them fresh afterwards).
                 connection.execute(f"ANALYZE {self._jobs}")
         return len(rows)
+
+    def _row_of(self, job: object) -> tuple[Any, ...]:
+        """The row of a job as this store keeps it: completed first when it has a ``completion`` (H-20)."""
+        completion = self.completion
+        completed = job if completion is None else completion.complete(job, self._operation)
+        return job_row(completed, self._operation)
 
     def _copy_rows(self, connection: Connection, rows: list[tuple[Any, ...]]) -> None:
         """PostgreSQL: the rows COPYed into a temporary table, then upserted in one statement (an INSERT per
@@ -296,9 +310,7 @@ class SqlJobStore:
             if found is None:
                 raise KeyError(job_id)
             changed = {**job_from_text(found[0]), **changes}
-            row = job_row(
-                {member: value for member, value in changed.items() if value is not None}, self._operation
-            )
+            row = self._row_of({member: value for member, value in changed.items() if value is not None})
             rewrite, queue_column = self._statements.rewrite, self._statements.job_queue_column
             self._write(connection, rewrite, (*row[1:], job_id), row[queue_column])
         return job_from_text(row[-1])
@@ -310,7 +322,7 @@ class SqlJobStore:
         the database (H-7); raises ``ValueError`` when a job with the same ``jobId`` is stored. Client tokens
         are kept for as long as the database.
         """
-        row = job_row(job, self._operation)
+        row = self._row_of(job)
         try:
             with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
                 if client_token is not None:

@@ -27,7 +27,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .._jobs import LONG_MAX, LONG_MIN, MEMBER_SHAPES, Shape, find_job_problem, fits
+from .._jobs import LONG_MAX, LONG_MIN, MEMBER_SHAPES, STATUS_VALUES, Shape, find_job_problem, fits
 from .._model import ServiceJob
 from .._wire import to_summary
 
@@ -139,6 +139,7 @@ def public_copy(record: Record) -> dict[str, Any]:
 
 _ANY = "any"  # a member the model does not name: any JSON value is well formed
 _NATURAL = "natural"  # an integer of at least 0
+_STATUS = "status"  # one of the model's statuses (IN-1)
 
 
 def _simple_kind(shape: Shape) -> object:
@@ -153,7 +154,10 @@ def _simple_kind(shape: Shape) -> object:
     return None
 
 
-_SIMPLE_KINDS: dict[str, object] = {member: _simple_kind(shape) for member, shape in MEMBER_SHAPES.items()}
+_SIMPLE_KINDS: dict[str, object] = {
+    **{member: _simple_kind(shape) for member, shape in MEMBER_SHAPES.items()},
+    "status": _STATUS,
+}
 
 
 def is_simple(job: object) -> bool:
@@ -164,6 +168,9 @@ def is_simple(job: object) -> bool:
     True
     >>> is_simple({"jobId": "a", "jobName": "n", "createdAt": "5"}), is_simple({"jobId": "a", "jobName": "é"})
     (False, False)
+    >>> job = {"jobId": "a", "jobName": "n", "status": "RUNNING"}
+    >>> is_simple(job), is_simple({**job, "status": "BOGUS"})
+    (True, False)
     """
     if type(job) is not dict:
         return False
@@ -171,7 +178,10 @@ def is_simple(job: object) -> bool:
     for member, value in job.items():
         kind = kinds.get(member, _ANY)
         if type(value) is str:
-            if not ((kind is str or kind is _ANY) and value.isascii()):
+            if kind is _STATUS:
+                if value not in STATUS_VALUES:
+                    return False
+            elif not ((kind is str or kind is _ANY) and value.isascii()):
                 return False
         elif type(value) is int:
             if not (kind is int or kind is _ANY or (kind is _NATURAL and value >= 0)):

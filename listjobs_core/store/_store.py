@@ -56,6 +56,7 @@ from typing import Any
 
 from .. import _decisions
 from .._children import parent_of
+from .._completion import Completion
 from .._filters import FilterName, JobFilter
 from .._listing import paginate_with
 from .._model import ServiceJob, SortKey
@@ -127,9 +128,12 @@ class JobStore:
         jobs: Iterable[Mapping[str, Any] | ServiceJob] = (),
         *,
         token_key: bytes | None = None,
+        completion: Completion | None = None,
     ) -> None:
         # A token key is the caller's configuration, not request input: a wrong one is a programming error.
         self._token_key = check_token_key(token_key)
+        # H-20: a store an endpoint serves completes every job put into it (``None``: jobs as they are).
+        self.completion = completion
         self._operation = operation
         self._members = operation.summary_members
         self._layout = Layout.of(operation)
@@ -192,7 +196,7 @@ class JobStore:
         nested at most 32 deep; ``None`` counts as absent) is refused with ``TypeError`` or ``ValueError``
         naming the member. O(log N) per index; a change of status alone, O(log N) per status bucket.
         """
-        record = private_record(job, self._members)
+        record = private_record(self._completed(job), self._members)
         keys = self._keys.of(record)
         with self._lock:
             self._store(record, keys)
@@ -225,9 +229,10 @@ class JobStore:
 
     def _put_many(self, jobs: Iterable[Mapping[str, Any] | ServiceJob]) -> None:
         records: dict[str, Record] = {}
+        completed = self._completed
         for position, job in enumerate(jobs):
             try:
-                record = private_record(job, self._members)
+                record = private_record(completed(job), self._members)
             except (TypeError, ValueError) as error:
                 raise type(error)(f"job {position} of put_many: {error}") from None
             records[record["jobId"]] = record
@@ -239,6 +244,11 @@ class JobStore:
                 return
             kept = [(job, self._keys.of(job)) for job_id, job in self._jobs.items() if job_id not in records]
             self._rebuild(kept + keyed)
+
+    def _completed(self, job: Any) -> Any:
+        """The job as this store keeps it: completed when the store has a ``completion`` (H-20)."""
+        completion = self.completion
+        return job if completion is None else completion.complete(job, self._operation)
 
     def remove(self, job_id: str) -> None:
         """Remove the job with ``job_id``; nothing happens when there is none. O(log N) per index."""
@@ -270,7 +280,8 @@ class JobStore:
                 raise KeyError(job_id)
             changed = {**previous, **changes}
             record = private_record(
-                {member: value for member, value in changed.items() if value is not None}, self._members
+                self._completed({member: value for member, value in changed.items() if value is not None}),
+                self._members,
             )
             self._store(record, self._keys.of(record), previous)
         return public_copy(record)
@@ -547,9 +558,13 @@ class ServiceJobStore(JobStore):
     """
 
     def __init__(
-        self, jobs: Iterable[Mapping[str, Any] | ServiceJob] = (), *, token_key: bytes | None = None
+        self,
+        jobs: Iterable[Mapping[str, Any] | ServiceJob] = (),
+        *,
+        token_key: bytes | None = None,
+        completion: Completion | None = None,
     ) -> None:
-        super().__init__(LIST_SERVICE_JOBS, jobs, token_key=token_key)
+        super().__init__(LIST_SERVICE_JOBS, jobs, token_key=token_key, completion=completion)
 
     def list_service_jobs(self, request: object) -> dict[str, Any]:
         """Answer a ListServiceJobs request over the stored jobs, as ``list_service_jobs`` does."""
