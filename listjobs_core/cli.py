@@ -38,6 +38,7 @@ from .conformance._command import add_conformance_command
 from .endpoint._demo import demo_batch_jobs, demo_jobs
 from .endpoint._jobsfile import JobsFileError, load_jobs
 from .endpoint._protocol import decode_json_body
+from .endpoint._service_jobs import DEFAULT_ACCOUNT, DEFAULT_REGION
 
 __all__ = [
     "EXIT_OK",
@@ -104,7 +105,12 @@ def jobs_from_arguments(args: argparse.Namespace) -> list[dict[str, Any]]:
     :class:`JobsFileError` for a bad file."""
     if args.jobs is not None:
         return load_jobs(args.jobs)
-    return demo_jobs() if _demo_sets_used(args) else []
+    return demo_jobs(*_demo_place(args)) if _demo_sets_used(args) else []
+
+
+def _demo_place(args: argparse.Namespace) -> tuple[str, str]:
+    # H-10: the demo jobs' ARNs are in the region and account of every other ARN (serve --region, --account).
+    return getattr(args, "region", None) or DEFAULT_REGION, getattr(args, "account", None) or DEFAULT_ACCOUNT
 
 
 def batch_jobs_from_arguments(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -112,7 +118,7 @@ def batch_jobs_from_arguments(args: argparse.Namespace) -> list[dict[str, Any]]:
     :class:`JobsFileError` for a bad file."""
     if args.batch_jobs is not None:
         return load_jobs(args.batch_jobs)
-    return demo_batch_jobs() if _demo_sets_used(args) else []
+    return demo_batch_jobs(*_demo_place(args)) if _demo_sets_used(args) else []
 
 
 def token_key_from_arguments(args: argparse.Namespace) -> bytes | None:
@@ -331,12 +337,7 @@ def add_serve_command(subparsers: SubParsers) -> None:
         DEFAULT_MAX_CONNECTIONS,
         DEFAULT_REQUEST_DEADLINE_SECONDS,
     )
-    from .endpoint._service_jobs import (
-        DEFAULT_ACCOUNT,
-        DEFAULT_MAX_JOB_BYTES,
-        DEFAULT_MAX_JOBS,
-        DEFAULT_REGION,
-    )
+    from .endpoint._service_jobs import DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_JOBS
 
     parser = subparsers.add_parser(
         "serve",

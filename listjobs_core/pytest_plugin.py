@@ -11,7 +11,7 @@ Theory of operation: installed with the package, this module is a pytest plugin 
 - ``listjobs_region`` and ``listjobs_account``: the region and account of the endpoint's ARNs and of the
   client (``us-east-1`` and ``123456789012``); override either fixture to run a test elsewhere.
 
-boto3 is needed only for ``listjobs_batch_client`` (``pip install "listjobs-core[pytest]"``); without it,
+boto3 is needed only for ``listjobs_batch_client`` (``pip install ".[pytest]"`` from a clone); without it,
 a test asking for that fixture is skipped. Clients share one botocore session, which loads the service
 model once per test session instead of once per test.
 

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 from listjobs_core import cli, list_jobs, list_service_jobs
 from listjobs_core.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, main
 from listjobs_core.endpoint._demo import demo_batch_jobs, demo_jobs
+from listjobs_core.testing import serving
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 TWO_FILTERS = {
@@ -385,3 +387,41 @@ def test_serve_refuses_bad_options(capsys: pytest.CaptureFixture[str], arguments
     status, out, err = run(capsys, "serve", "--port", "0", *arguments)
     assert (status, out) == (EXIT_USAGE, "")
     assert "error:" in err
+
+
+def test_serve_gives_the_demo_jobs_the_region_and_account_of_its_flags() -> None:
+    """H-10: under serve --region and --account the demo jobs' ARNs are that region's and account's, so a
+    queue name lists as many jobs there as in the default region."""
+    from listjobs_core.cli import batch_jobs_from_arguments, build_parser, jobs_from_arguments
+
+    def demo_sets(*flags: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        args = build_parser().parse_args(["serve", *flags])
+        return jobs_from_arguments(args), batch_jobs_from_arguments(args)
+
+    jobs, batch_jobs = demo_sets("--region", "eu-west-1", "--account", "111122223333")
+    here = "arn:aws:batch:eu-west-1:111122223333:"
+    arns = [job["jobArn"] for job in jobs + batch_jobs] + [
+        job["jobQueue"] for job in jobs + batch_jobs if job.get("jobQueue", "").startswith("arn:")
+    ]
+    assert arns and all(arn.startswith(here) for arn in arns)
+    default_jobs, _ = demo_sets()
+    request = {"jobQueue": "research-queue", "jobStatus": "SUCCEEDED"}
+    with serving(jobs, region="eu-west-1", account="111122223333") as url:
+        there = listed_ids(url, request)
+    with serving(default_jobs) as url:
+        default = listed_ids(url, request)
+    assert there == default and there
+
+
+def listed_ids(url: str, request: dict[str, Any]) -> list[str]:
+    """The job ids of a whole ListServiceJobs traversal, over HTTP."""
+    ids: list[str] = []
+    while True:
+        body = json.dumps(request).encode()
+        call = urllib.request.Request(url + "/v1/listservicejobs", data=body, method="POST")
+        with urllib.request.urlopen(call) as answer:
+            page = json.load(answer)
+        ids += [summary["jobId"] for summary in page["jobSummaryList"]]
+        if "nextToken" not in page:
+            return ids
+        request = {**request, "nextToken": page["nextToken"]}

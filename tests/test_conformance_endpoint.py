@@ -637,7 +637,7 @@ def test_the_kit_imports_botocore_only_to_check_an_endpoint() -> None:
     command = [sys.executable, "-c", code]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert "pip install 'listjobs-core[conformance]'" in result.stdout
+    assert 'pip install ".[conformance]" from a clone' in result.stdout
 
 
 @pytest.mark.parametrize(

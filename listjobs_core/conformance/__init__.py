@@ -11,7 +11,7 @@ against the reference over the jobs as the endpoint describes them. Both return 
 the reference's decisions is an advisory, a failure only with ``strict``), and ``str(report)``, a table
 followed by the smallest failing case of every failing rule. Tokens are judged by behaviour only, so an
 implementation with its own token format passes. ``check`` is standard library only; ``check_endpoint``
-signs its requests with botocore (``pip install 'listjobs-core[conformance]'``).
+signs its requests with botocore (``pip install ".[conformance]"`` from a clone).
 
 Modules: ``_rules`` (the rule table, with sources and what each target shows), ``_calls`` (calling an
 adapter; what every response obeys), ``_vectors`` (the vector format and runner), ``_generate`` (seeded

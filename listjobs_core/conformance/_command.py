@@ -18,6 +18,7 @@ import os
 import sys
 from typing import Any
 
+from .._extras import install_hint
 from ._check import DEFAULT_EXAMPLES, check
 from ._rules import rule_ids
 
@@ -46,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--endpoint-url",
         metavar="URL",
         help="check a running AWS Batch endpoint over HTTP, e.g. http://127.0.0.1:5000 (needs botocore: "
-        "pip install 'listjobs-core[conformance]')",
+        f"{install_hint('conformance')})",
     )
     parser.add_argument("--seed", type=int, default=0, help="the seed of the generated cases (default: 0)")
     parser.add_argument(

@@ -81,7 +81,7 @@ def check_endpoint(
     submits nothing and checks what holds over the jobs already there (validation, messages, pagination).
     Requests are SigV4-signed with the given credentials, or those of ``profile``, or the ambient ones
     (an endpoint on this machine gets dummy ones when there are none); this needs botocore
-    (``pip install 'listjobs-core[conformance]'``).
+    (``pip install ".[conformance]"`` from a clone).
 
     ``strict``, ``rules``, ``skip`` and ``seed`` are as for :func:`check`; ``examples`` is the number of
     generated listings; ``timeout`` the seconds to wait for each response.

@@ -7,7 +7,7 @@ that is not JSON at all), and reads back the status, the headers and the body un
 signed with AWS Signature Version 4 (``botocore.auth.SigV4Auth``, service ``batch``) with the credentials
 given, or else the ambient ones botocore finds (environment, profile, instance role); an endpoint on this
 machine that finds none gets dummy ones, as emulators accept any. botocore is the kit's optional extra
-(``pip install 'listjobs-core[conformance]'``), imported only when a client is made; the core never
+(``pip install ".[conformance]"`` from a clone), imported only when a client is made; the core never
 needs it.
 
 The connection is kept alive and made again when the server closes it (moto's does after every response).
@@ -22,6 +22,8 @@ import socket
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
+
+from .._extras import install_hint
 
 __all__ = [
     "OPERATION_PATHS",
@@ -157,8 +159,7 @@ class EndpointClient:
             from botocore.session import Session
         except ImportError:
             raise MissingDependency(
-                "checking an endpoint needs botocore to sign requests: "
-                "pip install 'listjobs-core[conformance]'"
+                f"checking an endpoint needs botocore to sign requests: {install_hint('conformance')}"
             ) from None
         self._request_class = AWSRequest
         session = Session(profile=profile)

@@ -31,6 +31,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from .._extras import install_hint
+
 __all__ = ["BUSY_TIMEOUT_SECONDS", "Engine", "Pool", "open_engine"]
 
 # How long a SQLite writer waits for another's lock before giving up with "database is locked".
@@ -129,9 +131,7 @@ def _postgresql(url: str) -> Engine:
     try:
         import psycopg
     except ImportError:
-        raise ImportError(
-            'a postgresql:// store needs psycopg 3: pip install "listjobs-core[postgresql]"'
-        ) from None
+        raise ImportError(f"a postgresql:// store needs psycopg 3: {install_hint('postgresql')}") from None
 
     def connect() -> Connection:
         connection = psycopg.connect(url, autocommit=True)

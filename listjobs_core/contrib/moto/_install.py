@@ -45,6 +45,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ... import ListingError
+from ..._extras import install_hint
 from . import _moto
 from ._list_jobs import _listjobs
 from ._moves import apply_moves, take_moves
@@ -53,7 +54,15 @@ from ._responses import ADDED_METHODS, EXTENDING_METHODS, SERVICE_JOB_OPERATIONS
 from ._state import forget_all
 from ._wire import REQUEST_ID_HEADER
 
-__all__ = ["OLDEST_MOTO", "ROUTE_PATHS", "SUPPORTED_MOTO", "TESTED_MOTO", "install", "is_installed", "uninstall"]
+__all__ = [
+    "OLDEST_MOTO",
+    "ROUTE_PATHS",
+    "SUPPORTED_MOTO",
+    "TESTED_MOTO",
+    "install",
+    "is_installed",
+    "uninstall",
+]
 
 SUPPORTED_MOTO = "moto>=5.1,<6"
 # The oldest moto the plug-in supports. The test command (scripts/test) runs the plug-in's tests with it and
@@ -318,7 +327,6 @@ def _batch_response_class() -> Any:
         responses = importlib.import_module(_RESPONSES_MODULE)
     except ImportError as error:
         raise ImportError(
-            "listjobs_core.contrib.moto needs moto: pip install \".[moto]\" from a clone of listjobs_core, or "
-            f"pip install 'listjobs-core[moto]' where an index serves it ({SUPPORTED_MOTO})"
+            f"listjobs_core.contrib.moto needs moto ({SUPPORTED_MOTO}): {install_hint('moto')}"
         ) from error
     return responses.BatchResponse
