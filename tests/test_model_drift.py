@@ -1,0 +1,349 @@
+"""The newest AWS model, read rather than copied: what the project serves and projects, held against the Batch
+model of the installed botocore (rules W-2, LJ-12, IN-1, H-1, H-20, MS-1).
+
+CI installs the newest botocore, so a member or an operation the model gains is a failing test here, named
+after what changed, the day the model ships. Nothing here restates the model: every expectation is read
+from it. The served outputs are read as raw JSON over HTTP, not through a client, since a client drops
+every member its model lacks, which is the very thing to see.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import botocore
+import botocore.session
+import pytest
+
+from listjobs_core import LIST_JOBS, LIST_SERVICE_JOBS, ServiceJobStore
+from listjobs_core._jobs import MEMBER_SHAPES, SUMMARY_TRUE_ONLY_MEMBERS
+from listjobs_core.endpoint._protocol import ROUTES
+from listjobs_core.testing import serving
+
+MODEL = botocore.session.get_session().get_service_model("batch")
+# The model's words for a member a summary holds only when it is true.
+TRUE_ONLY_SENTENCE = "only present when the value is true"
+# The job shapes whose members the project types (``_jobs.MEMBER_SHAPES``).
+JOB_SHAPES = ("ServiceJobSummary", "JobSummary", "DescribeServiceJobResponse")
+# How ``_jobs.MEMBER_SHAPES`` names each model type.
+OUR_TYPE_NAMES = {
+    "string": {"a string"},
+    "integer": {"an integer", "a non-negative integer"},
+    "long": {"an integer", "a non-negative integer"},
+    "boolean": {"a boolean"},
+    "structure": {"an object"},
+    "map": {"an object"},
+    "list": {"an array"},
+}
+# Any signature will do: the servers under test check none, and moto's reads the service from it.
+AUTHORIZATION = (
+    "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/batch/aws4_request, "
+    "SignedHeaders=host, Signature=0"
+)
+# The JSON types each model type is written as.
+JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "long": (int,),
+    "boolean": (bool,),
+    "double": (int, float),
+    "float": (int, float),
+    "timestamp": (int, float),
+    "structure": (dict,),
+    "list": (list,),
+    "map": (dict,),
+}
+
+
+def model_drift(value: Any, shape: Any, path: str, *, required: frozenset[str] = frozenset()) -> list[str]:
+    """Where a JSON value departs from a model shape: a member the shape lacks, a value of another type or
+    outside the enum, or a missing member among the shapes named in ``required``."""
+    wanted = JSON_TYPES[shape.type_name]
+    if not isinstance(value, wanted) or (type(value) is bool) != (shape.type_name == "boolean"):
+        return [f"{path} is {type(value).__name__}, the model's {shape.name} is a {shape.type_name}"]
+    problems: list[str] = []
+    if shape.type_name == "string" and shape.enum and value not in shape.enum:
+        problems.append(f"{path} is {value!r}, not one of the model's {shape.name} values")
+    elif shape.type_name == "structure":
+        for member, item in value.items():
+            if member not in shape.members:
+                problems.append(f"{path}.{member} is not a member of the model's {shape.name}")
+            else:
+                problems += model_drift(item, shape.members[member], f"{path}.{member}", required=required)
+        if shape.name in required:
+            problems += [
+                f"{path} lacks {member}, required by the model's {shape.name}"
+                for member in shape.required_members
+                if member not in value
+            ]
+    elif shape.type_name == "list":
+        for index, item in enumerate(value):
+            problems += model_drift(item, shape.member, f"{path}[{index}]", required=required)
+    elif shape.type_name == "map":
+        for key, item in value.items():
+            problems += model_drift(item, shape.value, f"{path}[{key!r}]", required=required)
+    return problems
+
+
+# --- member lists -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("operation", "shape"), [(LIST_SERVICE_JOBS, "ServiceJobSummary"), (LIST_JOBS, "JobSummary")]
+)
+def test_summary_members_are_the_models(operation: Any, shape: str) -> None:
+    """W-2, LJ-12: each listing projects exactly its summary shape's members, in the model's order for
+    JobSummary; a member the model adds or drops is named."""
+    model_members = list(MODEL.shape_for(shape).members)
+    missing = [member for member in model_members if member not in operation.summary_members]
+    extra = [member for member in operation.summary_members if member not in model_members]
+    assert (missing, extra) == ([], []), (
+        f"{operation.name} summaries leave out {missing} of the model's {shape} and project {extra}, "
+        f"which it lacks (botocore {botocore.__version__})"
+    )
+    if shape == "JobSummary":
+        assert list(operation.summary_members) == model_members
+
+
+def test_member_types_are_the_models() -> None:
+    """IN-1: every member of the job shapes is typed as the model types it."""
+    wrong = []
+    for shape_name in JOB_SHAPES:
+        for member, shape in MODEL.shape_for(shape_name).members.items():
+            ours = MEMBER_SHAPES.get(member)
+            if ours is None or ours.name not in OUR_TYPE_NAMES[shape.type_name]:
+                wrong.append(f"{shape_name}.{member} is the model's {shape.type_name}, typed {ours}")
+    assert wrong == [], f"botocore {botocore.__version__}: {wrong}"
+
+
+def test_true_only_members_are_the_models() -> None:
+    """W-2: the members a summary shows only when true are the ones the model documents so."""
+    documented = {
+        member
+        for shape_name in ("ServiceJobSummary", "JobSummary")
+        for member, shape in MODEL.shape_for(shape_name).members.items()
+        if TRUE_ONLY_SENTENCE in re.sub(r"<[^>]+>", "", shape.documentation or "")
+    }
+    assert documented == SUMMARY_TRUE_ONLY_MEMBERS
+
+
+def test_the_endpoint_serves_every_service_job_operation_of_the_model() -> None:
+    """H-1: the endpoint's routes are the model's service-job operations and ListJobs, at their URIs."""
+    expected = {
+        MODEL.operation_model(name).http["requestUri"]: name
+        for name in MODEL.operation_names
+        if "ServiceJob" in name or name == "ListJobs"
+    }
+    assert {path: route.operation for path, route in ROUTES.items()} == expected
+
+
+def test_the_moto_plugin_adds_every_service_job_operation_of_the_model() -> None:
+    """MS-1: the plug-in adds every service-job and service-environment operation the model has."""
+    from listjobs_core.contrib.moto import SERVICE_JOB_OPERATIONS
+
+    expected = {
+        name for name in MODEL.operation_names if "ServiceJob" in name or "ServiceEnvironment" in name
+    }
+    assert set(SERVICE_JOB_OPERATIONS) == expected
+
+
+# --- what is served ------------------------------------------------------------------------------------
+
+
+def post(url: str, operation: str, request: dict[str, Any]) -> Any:
+    """The JSON body of a successful POST of ``operation`` at its requestUri."""
+    path = MODEL.operation_model(operation).http["requestUri"]
+    call = urllib.request.Request(
+        url + path,
+        data=json.dumps(request).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "Authorization": AUTHORIZATION},
+    )
+    with urllib.request.urlopen(call, timeout=30) as answer:
+        return json.load(answer)
+
+
+def check_output(operation: str, body: Any) -> list[str]:
+    """Where an operation's output departs from its model shape; every summary must hold its required
+    members."""
+    output = MODEL.operation_model(operation).output_shape
+    return model_drift(body, output, operation, required=frozenset({"ServiceJobSummary", "JobSummary"}))
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    """The reference endpoint; its store holds a job put the way the README's fixtures put one."""
+    store = ServiceJobStore()
+    store.put({"jobId": "put-1", "jobName": "bare", "status": "RUNNING", "createdAt": 1})
+    batch_jobs = [
+        {"jobId": "b-1", "jobName": "cancelled", "status": "FAILED", "createdAt": 1, "isCancelled": True},
+        {"jobId": "b-2", "jobName": "live", "status": "RUNNING", "createdAt": 2, "isTerminated": False},
+    ]
+    with serving(store=store, batch_jobs=batch_jobs) as url:
+        yield url
+
+
+def test_every_service_job_operation_answers_in_the_models_shape(endpoint: str) -> None:
+    """H-4 to H-12, H-20, W-2: each served output holds only model members of the model's types, and
+    every summary its required members (serviceJobType included, for a job put without one)."""
+    outputs: dict[str, Any] = {}
+    submit = {
+        "jobName": "train",
+        "jobQueue": "q",
+        "serviceJobType": "SAGEMAKER_TRAINING",
+        "serviceRequestPayload": "{}",
+        "shareIdentifier": "blue",
+        "schedulingPriority": 1,
+    }
+    outputs["SubmitServiceJob"] = job = post(endpoint, "SubmitServiceJob", submit)
+    doomed = post(endpoint, "SubmitServiceJob", {**submit, "jobName": "doomed"})
+    outputs["UpdateServiceJob"] = post(
+        endpoint, "UpdateServiceJob", {"jobId": job["jobArn"], "schedulingPriority": 7}
+    )
+    outputs["TerminateServiceJob"] = post(
+        endpoint, "TerminateServiceJob", {"jobId": doomed["jobId"], "reason": "not needed"}
+    )
+    outputs["TerminateServiceJobs"] = post(
+        endpoint, "TerminateServiceJobs", {"jobs": ["nope"], "reason": "none"}
+    )
+    outputs["DescribeServiceJob"] = post(endpoint, "DescribeServiceJob", {"jobId": doomed["jobId"]})
+    for status in ("SUBMITTED", "FAILED", "RUNNING"):
+        outputs[f"ListServiceJobs {status}"] = post(endpoint, "ListServiceJobs", {"jobStatus": status})
+    for status in ("FAILED", "RUNNING"):
+        outputs[f"ListJobs {status}"] = post(endpoint, "ListJobs", {"jobQueue": "q", "jobStatus": status})
+    problems = [problem for name, body in outputs.items() for problem in check_output(name.split()[0], body)]
+    assert problems == [], f"botocore {botocore.__version__}: {problems}"
+
+
+def test_terminated_jobs_are_listed_with_is_terminated_and_live_ones_without(endpoint: str) -> None:
+    """W-2, H-6: a job terminated through the endpoint is listed with isTerminated: true; a live one has no
+    isTerminated; ListJobs carries isCancelled and isTerminated from the job, when true."""
+    submit = {
+        "jobName": "w2",
+        "jobQueue": "w2",
+        "serviceJobType": "SAGEMAKER_TRAINING",
+        "serviceRequestPayload": "{}",
+    }
+    live, doomed = (post(endpoint, "SubmitServiceJob", submit)["jobId"] for _ in range(2))
+    post(endpoint, "TerminateServiceJob", {"jobId": doomed, "reason": "not needed"})
+    failed = post(endpoint, "ListServiceJobs", {"jobQueue": "w2", "jobStatus": "FAILED"})["jobSummaryList"]
+    submitted = post(endpoint, "ListServiceJobs", {"jobQueue": "w2", "jobStatus": "SUBMITTED"})[
+        "jobSummaryList"
+    ]
+    assert [(summary["jobId"], summary.get("isTerminated")) for summary in failed] == [(doomed, True)]
+    assert [summary["jobId"] for summary in submitted] == [live] and "isTerminated" not in submitted[0]
+    assert post(endpoint, "DescribeServiceJob", {"jobId": live})["isTerminated"] is False
+    cancelled = post(endpoint, "ListJobs", {"jobQueue": "q", "jobStatus": "FAILED"})["jobSummaryList"]
+    running = post(endpoint, "ListJobs", {"jobQueue": "q", "jobStatus": "RUNNING"})["jobSummaryList"]
+    assert [summary.get("isCancelled") for summary in cancelled] == [True]
+    assert {"isCancelled", "isTerminated"} & set(running[0]) == set()
+
+
+def test_a_job_put_without_arn_or_type_is_served_complete(endpoint: str) -> None:
+    """H-20: a job put into a served store without jobArn or serviceJobType is listed and described with
+    them, in the endpoint's region and account, as a job of a jobs file is."""
+    listed = post(endpoint, "ListServiceJobs", {"jobStatus": "RUNNING"})["jobSummaryList"]
+    (bare,) = [summary for summary in listed if summary["jobId"] == "put-1"]
+    assert bare["jobArn"] == "arn:aws:batch:us-east-1:123456789012:service-job/put-1"
+    assert bare["serviceJobType"] == "SAGEMAKER_TRAINING"
+    described = post(endpoint, "DescribeServiceJob", {"jobId": bare["jobArn"]})
+    assert (described["jobArn"], described["serviceJobType"]) == (bare["jobArn"], "SAGEMAKER_TRAINING")
+
+
+def test_the_drift_check_names_a_member_the_model_lacks() -> None:
+    """The check itself: a member the model lacks, a value of the wrong type and a missing required member
+    are each named."""
+    summary = MODEL.shape_for("ListServiceJobsResponse")
+    body = {"jobSummaryList": [{"jobId": "j", "jobName": "n", "isTerminated": "yes", "madeUp": 1}]}
+    problems = model_drift(body, summary, "ListServiceJobs", required=frozenset({"ServiceJobSummary"}))
+    assert any("madeUp is not a member" in problem for problem in problems), problems
+    assert any("isTerminated is str" in problem for problem in problems), problems
+    assert any("lacks serviceJobType" in problem for problem in problems), problems
+
+
+# --- the moto plug-in, over the wire -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint() -> Iterator[str]:
+    """moto's server in this process, with the plug-in installed."""
+    pytest.importorskip("moto")  # a test extra; the suite's own install always has it
+    from moto.server import ThreadedMotoServer
+
+    from listjobs_core.contrib import moto as plugin
+
+    plugin.install()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+        plugin.uninstall()
+
+
+def test_the_moto_plugin_answers_in_the_models_shape(moto_endpoint: str) -> None:
+    """MS-1 to MS-13: the plug-in's outputs hold only model members of the model's types, and every
+    summary its required members; a terminated job is listed with isTerminated: true."""
+    url = moto_endpoint
+    outputs: dict[str, Any] = {}
+    outputs["CreateServiceEnvironment"] = environment = post(
+        url,
+        "CreateServiceEnvironment",
+        {
+            "serviceEnvironmentName": "drift",
+            "serviceEnvironmentType": "SAGEMAKER_TRAINING",
+            "capacityLimits": [{"maxCapacity": 1, "capacityUnit": "NUM_INSTANCES"}],
+        },
+    )
+    outputs["CreateJobQueue"] = post(
+        url,
+        "CreateJobQueue",
+        {
+            "jobQueueName": "drift",
+            "priority": 1,
+            "jobQueueType": "SAGEMAKER_TRAINING",
+            "serviceEnvironmentOrder": [
+                {"order": 1, "serviceEnvironment": environment["serviceEnvironmentArn"]}
+            ],
+        },
+    )
+    outputs["DescribeServiceEnvironments"] = post(url, "DescribeServiceEnvironments", {})
+    submit = {
+        "jobName": "train",
+        "jobQueue": "drift",
+        "serviceJobType": "SAGEMAKER_TRAINING",
+        "serviceRequestPayload": "{}",
+    }
+    outputs["SubmitServiceJob"] = job = post(url, "SubmitServiceJob", submit)
+    doomed = post(url, "SubmitServiceJob", {**submit, "jobName": "doomed"})
+    outputs["UpdateServiceJob"] = post(
+        url, "UpdateServiceJob", {"jobId": job["jobId"], "schedulingPriority": 3}
+    )
+    outputs["TerminateServiceJob"] = post(
+        url, "TerminateServiceJob", {"jobId": doomed["jobId"], "reason": "x"}
+    )
+    outputs["TerminateServiceJobs"] = post(url, "TerminateServiceJobs", {"jobs": ["nope"], "reason": "x"})
+    outputs["DescribeServiceJob"] = post(url, "DescribeServiceJob", {"jobId": job["jobId"]})
+    outputs["ListServiceJobs"] = failed = post(
+        url, "ListServiceJobs", {"jobQueue": "drift", "jobStatus": "FAILED"}
+    )
+    outputs["ListServiceJobs "] = post(
+        url, "ListServiceJobs", {"jobQueue": "drift", "jobStatus": "SUBMITTED"}
+    )
+    problems = [problem for name, body in outputs.items() for problem in check_output(name.strip(), body)]
+    assert problems == [], f"botocore {botocore.__version__}: {problems}"
+    assert [summary.get("isTerminated") for summary in failed["jobSummaryList"]] == [True]
+
+
+def test_an_operation_the_model_lacks_is_no_route() -> None:
+    """H-1: a path that is no operation of the model is a 404 at the endpoint."""
+    with serving() as url, pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(url + "/v1/nosuchoperation", data=b"{}", method="POST"))
+    assert refused.value.code == 404
