@@ -416,6 +416,7 @@ RULES: tuple[Rule, ...] = (
             ("H-17", "the request log", DECISION, "this project's choice"),
             ("H-18", "responses that always encode", DECISION, "this project's choice"),
             ("H-19", "jobs and client tokens kept in a database", DECISION, "this project's choice"),
+            ("H-20", "every served job complete", AWS, "this project's choice"),
         )
     ),
     *(
