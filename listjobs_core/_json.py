@@ -14,6 +14,7 @@ jobs file), and every message about a bad value names its JSON type. Both live h
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import NoReturn
 
@@ -52,11 +53,18 @@ def decode_json(text: str) -> object:
     Traceback (most recent call last):
     ...
     listjobs_core._json.InvalidJson: Expecting value at line 1, column 7
+    >>> decode_json('"a\x01"')
+    Traceback (most recent call last):
+    ...
+    listjobs_core._json.InvalidJson: Invalid control character at line 1, column 3
     """
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
-        raise InvalidJson(error.msg, error.lineno, error.colno) from None
+        # Some of the parser's reasons end in "at" ("Invalid control character at"), as they are written
+        # to be followed by a position; the position follows here anyway.
+        reason = error.msg.removesuffix(" at")
+        raise InvalidJson(reason, error.lineno, error.colno) from None
     except RecursionError:
         raise InvalidJson("nested too deeply") from None
     except ValueError as error:  # NaN/Infinity, or an integer too long to convert
@@ -95,12 +103,17 @@ def json_kind(value: object) -> str:
 
 
 def show(value: object) -> str:
-    """A value for a message: its repr when it is a scalar, else its JSON type; cut to 80 characters.
+    """A value for a message: a scalar as it is written (``true``, ``false`` and ``null`` as JSON writes
+    them, a string quoted), else its JSON type; cut to 80 characters.
 
-    >>> show("RUNNING"), show([1, 2]), show(10**100)
-    ("'RUNNING'", 'an array', 'an integer out of range')
+    >>> show("RUNNING"), show([1, 2]), show(10**100), show(True), show(None), show(2.5), show(float("inf"))
+    ("'RUNNING'", 'an array', 'an integer out of range', 'true', 'null', '2.5', 'a number that is not finite')
     """
     if type(value) is int and value.bit_length() > 64:
         return "an integer out of range"  # repr of a huge int is slow, and refused past 4300 digits
-    text = repr(value) if isinstance(value, (str, int, float, bool)) else json_kind(value)
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)  # messages name JSON values as JSON writes them, never as Python does
+    if isinstance(value, float) and not math.isfinite(value):
+        return "a number that is not finite"  # no JSON text holds one; only a Python caller can send it
+    text = repr(value) if isinstance(value, (str, int, float)) else json_kind(value)
     return text if len(text) <= 80 else text[:77] + "..."

@@ -1209,3 +1209,16 @@ def test_E3_botocore_parses_the_wire_error_as_client_error() -> None:
         parsed = parsers.RestJSONParser().parse(raw, None)
         assert parsed["Error"] == {"Code": "ClientException", "Message": message}
         assert parsed["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(True, "got true"), (False, "got false"), (float("inf"), "got a number that is not finite"),
+     (float("nan"), "got a number that is not finite"), (-0.0, "got -0.0")],
+)
+def test_messages_name_values_as_json_writes_them(value: object, shown: str) -> None:
+    """V-2: a refused value is named as JSON spells it (``true``, not Python's ``True``); a number no JSON
+    text can hold is named for what it is."""
+    with pytest.raises(ClientException) as refused:
+        list_service_jobs([], {"maxResults": value})
+    assert refused.value.message.endswith(shown)
