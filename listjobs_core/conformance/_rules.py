@@ -20,10 +20,22 @@ per target, whether the kit checks it, and what part of it when it checks only a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["AWS", "DECISION", "RULES", "TARGET_KINDS", "Coverage", "Rule", "TargetKind", "rule", "rule_ids"]
+__all__ = [
+    "AWS",
+    "DECISION",
+    "RULES",
+    "TARGET_KINDS",
+    "Coverage",
+    "Rule",
+    "TargetKind",
+    "chosen_rules",
+    "rule",
+    "rule_ids",
+]
 
 Source = Literal["AWS", "decision"]
 AWS: Source = "AWS"
@@ -416,6 +428,7 @@ RULES: tuple[Rule, ...] = (
             ("H-17", "the request log", DECISION, "this project's choice"),
             ("H-18", "responses that always encode", DECISION, "this project's choice"),
             ("H-19", "jobs and client tokens kept in a database", DECISION, "this project's choice"),
+            ("H-20", "served jobs carry jobArn and serviceJobType", AWS, "complete rather than refuse"),
         )
     ),
     *(
@@ -506,3 +519,18 @@ def rule_ids() -> tuple[str, ...]:
 def rule(rule_id: str) -> Rule:
     """The rule with this id; ``KeyError`` for an unknown id."""
     return _BY_ID[rule_id]
+
+
+def chosen_rules(rules: Iterable[str] | None, skip: Iterable[str] | None = None) -> tuple[Rule, ...]:
+    """The rules a check reports on: ``rules`` (default: all) less ``skip``; ``ValueError`` naming any
+    unknown rule id."""
+    wanted = {rule.id for rule in RULES} if rules is None else set(_ids(rules))
+    skipped = set(_ids(skip or ()))
+    unknown = (wanted | skipped) - {rule.id for rule in RULES}
+    if unknown:
+        raise ValueError(f"unknown rule ids: {', '.join(sorted(unknown))}")
+    return tuple(rule for rule in RULES if rule.id in wanted and rule.id not in skipped)
+
+
+def _ids(rules: Iterable[str]) -> list[str]:
+    return [rules] if isinstance(rules, str) else list(rules)
