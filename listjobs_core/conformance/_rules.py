@@ -1,7 +1,9 @@
 """The rules a conformance report has one row for: every rule id of ``docs/SEMANTICS.md``, with its source.
 
-Theory of operation: the report names rules by the ids of ``docs/SEMANTICS.md`` (a test keeps this table
-and that document in step, source tags included), with a one-line title each.
+Theory of operation: this table is the one source of each rule's id, one-line title and source tag; the
+report names and grades rules by it, and the kit's code and vectors name rules by its ids. The document
+states each rule in full, where it lives and which tests pin it; ``tests/test_rules.py`` holds the
+document's ids (in order) and source tags to this table, so neither can change without the other.
 
 Every rule carries the source tag of that document. ``AWS`` rules come from the service (the API reference
 page, the service model, or observed service behaviour): an implementation that breaks one does not
