@@ -578,48 +578,6 @@ def test_a_changed_token_that_still_decodes_is_reported_as_such() -> None:
 # --- the report ------------------------------------------------------------------------------------------
 
 
-def semantics_rule_ids() -> list[str]:
-    """The rule ids of docs/SEMANTICS.md, in the order of its tables."""
-    text = (ROOT / "docs" / "SEMANTICS.md").read_text(encoding="utf-8")
-    return re.findall(r"^\| ([A-Z]+-\d+) \|", text, flags=re.MULTILINE)
-
-
-def test_one_row_per_rule_of_the_semantics_document() -> None:
-    """The report's rows are exactly the rule ids of docs/SEMANTICS.md, in order."""
-    report = check(list_service_jobs, examples=0)
-    hint = "a rule was added to or removed from docs/SEMANTICS.md: update listjobs_core/conformance/_rules.py"
-    assert [rule.id for rule in RULES] == semantics_rule_ids(), hint
-    assert [row.id for row in report.rows] == semantics_rule_ids()
-
-
-def semantics_source_tags() -> dict[str, str]:
-    """Each rule id of docs/SEMANTICS.md with the cell of its table's "source tag" column, found by the
-    column's header, so columns may be added or moved."""
-    tags: dict[str, str] = {}
-    column: int | None = None
-    for line in (ROOT / "docs" / "SEMANTICS.md").read_text(encoding="utf-8").splitlines():
-        if line.startswith("|---"):
-            continue
-        if not line.startswith("| "):
-            column = None
-            continue
-        cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
-        if cells[0] == "id":
-            column = cells.index("source tag") if "source tag" in cells else None
-        elif re.fullmatch(r"[A-Z]+-\d+", cells[0]):
-            assert column is not None, f"the table of {cells[0]} has no source tag column"
-            tags[cells[0]] = cells[column]
-    return tags
-
-
-def test_every_rule_of_the_semantics_document_has_the_kits_source_tag() -> None:
-    """docs/SEMANTICS.md tags every rule AWS, decision or AWS + decision, as the kit grades it."""
-    tags = semantics_source_tags()
-    assert list(tags) == semantics_rule_ids()
-    assert set(tags.values()) <= {"AWS", "decision", "AWS + decision"}
-    assert tags == {rule.id: rule.tag for rule in RULES}
-
-
 def test_every_checkable_rule_has_a_hand_written_vector() -> None:
     """Each rule the kit can check is pinned by at least one vector of its own."""
     tagged = {case.rule for case in load_vectors()}
@@ -675,7 +633,7 @@ def test_the_table_shows_sources_and_only_the_rows_the_target_shows() -> None:
     text, full = str(report), report.render(all_rows=True)
     assert "rule  result   source          cases  failures  what" in text
     assert "\nE-1 " not in text
-    assert "(55 rules that cannot be checked for an adapter not shown)" in text
+    assert "(56 rules that cannot be checked for an adapter not shown)" in text
     assert "E-1   n/a      AWS" in full
     assert "S-5   ok       AWS " in text
     assert "S-7   ok       decision " in text
@@ -816,3 +774,69 @@ def test_command_help_states_the_kit_default(capsys: pytest.CaptureFixture[str])
 def test_report_type_is_exported() -> None:
     """``Report`` is what ``check`` returns."""
     assert isinstance(check(list_service_jobs, examples=0), Report)
+
+
+# --- the kit's rooms ---------------------------------------------------------------------------------------
+
+KIT = ROOT / "listjobs_core" / "conformance"
+ROOMS = ("in_process", "over_the_wire")
+
+
+def kit_imports(path: Path) -> set[str]:
+    """The modules of the kit that the module at ``path`` imports anywhere, as paths relative to the kit
+    (``_rules``, ``in_process._check``, ``over_the_wire``)."""
+    import ast
+
+    package = path.parent.relative_to(KIT).parts
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = list(package[: len(package) - (node.level - 1)]) if node.level > 1 else list(package)
+            if node.level - 1 > len(package):
+                continue  # above the kit: the core or the package
+            target = [*base, *(node.module.split(".") if node.module else [])]
+            if target:
+                found.add(".".join(target))
+            else:
+                found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            for name in names:
+                if name.startswith("listjobs_core.conformance."):
+                    found.add(name.removeprefix("listjobs_core.conformance."))
+    return found
+
+
+def test_the_kit_has_one_room_per_way_of_checking() -> None:
+    """What both ways of checking share sits at the top of conformance/ and imports neither room; each
+    room imports the shared modules and never the other room, so either can change on its own."""
+    for path in sorted(KIT.rglob("*.py")):
+        relative = path.relative_to(KIT)
+        room = relative.parts[0] if len(relative.parts) > 1 else None
+        if relative.name in ("__init__.py", "_command.py") and room is None:
+            continue  # the facade and the command line dispatch to both rooms
+        rooms_imported = {name.split(".")[0] for name in kit_imports(path)} & set(ROOMS)
+        allowed = set() if room is None else {room}
+        assert rooms_imported <= allowed, f"{relative} imports {sorted(rooms_imported - allowed)}"
+
+
+def test_no_module_name_of_the_kit_is_used_elsewhere_in_the_package() -> None:
+    """A module of the kit is found by its name alone: no other module of the package has it."""
+    package = ROOT / "listjobs_core"
+    outside = {path.name for path in package.rglob("*.py") if KIT not in path.parents}
+    inside = [path.name for path in KIT.rglob("*.py") if path.name != "__init__.py"]
+    assert len(inside) == len(set(inside)), sorted(name for name in inside if inside.count(name) > 1)
+    assert set(inside) & outside == set()
+
+
+def test_every_module_of_the_kit_says_what_it_exports() -> None:
+    """Each module of the kit has ``__all__``, and every name in it exists."""
+    import importlib
+
+    for path in sorted(KIT.rglob("*.py")):
+        relative = path.relative_to(KIT).with_suffix("")
+        parts = [part for part in relative.parts if part != "__init__"]
+        module = importlib.import_module(".".join(["listjobs_core", "conformance", *parts]))
+        exported = getattr(module, "__all__", None)
+        assert exported is not None, f"{path.relative_to(ROOT)} has no __all__"
+        assert [name for name in exported if not hasattr(module, name)] == [], path

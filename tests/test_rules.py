@@ -3,6 +3,9 @@
 Each test is named after the rule it pins and is chosen to fail for a plausible wrong implementation of
 that rule (an inclusive bound, a lower-cased name, an offset cursor, ...). Expected values are written by
 hand from the rules of docs/SEMANTICS.md, never computed by the code under test.
+
+The last section holds docs/SEMANTICS.md to the one source of each rule's id and source tag, the kit's rule
+table, and to the tree: every home and test a row names exists, and every test here is listed in its row.
 """
 
 from __future__ import annotations
@@ -1222,3 +1225,167 @@ def test_messages_name_values_as_json_writes_them(value: object, shown: str) -> 
     with pytest.raises(ClientException) as refused:
         list_service_jobs([], {"maxResults": value})
     assert refused.value.message.endswith(shown)
+
+# ------------------------------------------------------- One source per rule: the kit's table and this doc
+#
+# A rule's id, title and source tag have one home, the kit's rule table (listjobs_core/conformance/_rules.py),
+# which the conformance report grades by. docs/SEMANTICS.md states each rule in full and says where it
+# lives and which tests pin it; the tests below hold the document to the table and to the tree, and hold
+# the tests of this file to the document, so none of the three can drift from the others unnoticed.
+
+SEMANTICS = ROOT / "docs" / "SEMANTICS.md"
+PACKAGE = ROOT / "listjobs_core"
+TESTS = ROOT / "tests"
+RULE_ID = re.compile(r"[A-Z]+-\d+")
+CODE = re.compile(r"`([^`]+)`")
+
+
+def semantics_rows() -> list[dict[str, str]]:
+    """Each rule row of docs/SEMANTICS.md as its table's header names the cells, so columns may be added
+    or moved."""
+    rows: list[dict[str, str]] = []
+    header: list[str] | None = None
+    for line in SEMANTICS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("|---"):
+            continue
+        if not line.startswith("| "):
+            header = None
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+        if cells[0] == "id":
+            header = cells
+        elif RULE_ID.fullmatch(cells[0]):
+            assert header is not None, f"the row of {cells[0]} has no table header"
+            assert len(cells) == len(header), f"the row of {cells[0]} has {len(cells)} cells"
+            rows.append(dict(zip(header, cells, strict=True)))
+    return rows
+
+
+def test_one_row_per_rule_of_the_semantics_document() -> None:
+    """The kit's rule table and its report's rows are exactly the rule ids of docs/SEMANTICS.md, in order."""
+    from listjobs_core.conformance import RULES, check
+
+    document = [row["id"] for row in semantics_rows()]
+    hint = "a rule was added to or removed from docs/SEMANTICS.md: update listjobs_core/conformance/_rules.py"
+    assert [rule.id for rule in RULES] == document, hint
+    assert [row.id for row in check(list_service_jobs, examples=0).rows] == document
+
+
+def test_every_rule_of_the_semantics_document_has_the_kits_source_tag() -> None:
+    """docs/SEMANTICS.md tags every rule AWS, decision or AWS + decision, as the kit grades it."""
+    from listjobs_core.conformance import RULES
+
+    tags = {row["id"]: row["source tag"] for row in semantics_rows()}
+    assert set(tags.values()) <= {"AWS", "decision", "AWS + decision"}
+    assert tags == {rule.id: rule.tag for rule in RULES}
+
+
+def defined_tests() -> dict[str, set[str]]:
+    """Every test function or method of tests/, with the files that define it."""
+    defined: dict[str, set[str]] = {}
+    for path in TESTS.glob("test_*.py"):
+        for name in re.findall(r"^\s*(?:async\s+)?def (test_\w+)\(", path.read_text(encoding="utf-8"), re.M):
+            defined.setdefault(name, set()).add(path.name)
+    return defined
+
+
+def test_every_test_the_semantics_document_names_exists() -> None:
+    """The "tests" column names tests that exist: a bare name in some test file, ``file::name`` in that
+    file, a ``tests/...`` path as a file."""
+    defined = defined_tests()
+    missing = []
+    for row in semantics_rows():
+        for name in CODE.findall(row["tests"]):
+            file, separator, test = name.rpartition("::")
+            if name.startswith("tests/"):
+                found = (ROOT / name).is_file()
+            elif separator:
+                found = file in defined.get(test, set())
+            else:
+                found = test in defined
+            if not found:
+                missing.append(f"{row['id']}: {name}")
+    assert missing == []
+
+
+def test_every_test_of_this_file_is_named_after_a_rule_whose_row_names_it() -> None:
+    """Each test here is ``test_<rule>_...``, and the row of that rule lists it: this file adds no rule of
+    its own, and the document names every example that pins a rule."""
+    listed = {row["id"]: set(CODE.findall(row["tests"])) for row in semantics_rows()}
+    unlisted = []
+    for name in re.findall(r"^def (test_\w+)\(", Path(__file__).read_text(encoding="utf-8"), re.M):
+        match = re.match(r"test_([A-Z]+)(\d+)_", name)
+        if match is None:
+            continue  # the tests of this section, which hold the document to the table
+        if name not in listed.get(f"{match.group(1)}-{match.group(2)}", set()):
+            unlisted.append(name)
+    assert unlisted == []
+
+
+def _names_in(path: Path, name: str) -> bool:
+    """Whether ``name`` appears in the file (or, for a folder, in a file of it) as a whole word."""
+    word = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+    files = [path] if path.is_file() else sorted(path.rglob("*.py"))
+    return any(word.search(file.read_text(encoding="utf-8")) for file in files)
+
+
+def lives_in_problems(cell: str) -> list[str]:
+    """What does not resolve among the names of one "lives in" cell. ``_module.attr`` is a module of
+    ``listjobs_core/`` and its attribute; ``folder/file.py`` and ``folder/`` are paths in ``listjobs_core/``
+    (a bare ``file.py`` in the folder named before it); any other name must appear in the module or folder
+    named before it (in the package when none was)."""
+    import importlib
+
+    problems: list[str] = []
+    current: Path = PACKAGE
+    for name in CODE.findall(cell):
+        first, _, attributes = name.partition(".")
+        if "/" in name or name.endswith(".py"):
+            base = PACKAGE if "/" in name else (current if current.is_dir() else current.parent)
+            path = base / name.rstrip("/")
+            if not path.exists():
+                problems.append(f"{name}: no such file or folder")
+                continue
+            current = path
+        elif first.startswith("_") and (PACKAGE / f"{first}.py").is_file():
+            value: object = importlib.import_module(f"listjobs_core.{first}")
+            for attribute in attributes.split(".") if attributes else []:
+                if not hasattr(value, attribute):
+                    problems.append(f"{name}: listjobs_core.{first} has no {attributes}")
+                    break
+                value = getattr(value, attribute)
+            current = PACKAGE / f"{first}.py"
+        elif not _names_in(current, name):
+            problems.append(f"{name}: not found in {current.relative_to(ROOT)}")
+    return problems
+
+
+def test_every_home_the_semantics_document_names_exists() -> None:
+    """The "lives in" column names modules, attributes, files and names that are where it says."""
+    rows = semantics_rows()
+    problems = [f"{row['id']}: {problem}" for row in rows for problem in lives_in_problems(row["lives in"])]
+    assert problems == []
+
+
+def test_the_homes_check_can_fail() -> None:
+    """The check above finds a module, an attribute, a file and a name that are not there."""
+    assert lives_in_problems("`_request.parse_request`; `endpoint/`; `_decisions.MISSING_VERSION`") == []
+    assert len(lives_in_problems("`_nowhere.x`, `_request.no_such_function`, `store/_gone.py`")) == 3
+    assert lives_in_problems("`contrib/moto/` (`_no_such_module.py`)") != []
+    assert lives_in_problems("`_operations` (`no_such_member`)") != []
+
+
+def test_every_rule_id_the_kit_names_is_a_rule() -> None:
+    """The kit names rules by id in its code and its vectors; a report drops an id it does not know, so a
+    mistyped one would silently check nothing. Every id the kit's modules write is one of the table's."""
+    from listjobs_core.conformance._rules import rule_ids
+
+    known = set(rule_ids())
+    unknown = set()
+    for path in (PACKAGE / "conformance").rglob("*.py"):
+        if path.name == "_rules.py":
+            continue
+        for rule_id in re.findall(r"""["']([A-Z]{1,3}-\d+)["']""", path.read_text(encoding="utf-8")):
+            if rule_id not in known:
+                unknown.add(f"{path.relative_to(PACKAGE)}: {rule_id}")
+    assert sorted(unknown) == []

@@ -13,15 +13,14 @@ followed by the smallest failing case of every failing rule. Tokens are judged b
 implementation with its own token format passes. ``check`` is standard library only; ``check_endpoint``
 signs its requests with botocore (``pip install ".[conformance]"`` from a clone).
 
-Modules: ``_rules`` (the rule table, with sources and what each target shows), ``_calls`` (calling an
-adapter; what every response obeys), ``_vectors`` (the vector format and runner), ``_generate`` (seeded
-generators), ``_differential`` (the comparison with the reference), ``_diagnosis`` (which rule a
-difference breaks), ``_report`` (grading, rows and rendering), ``_check`` (``check`` itself); over the
-wire ``_http`` (signed REST-JSON requests), ``_endpoint_calls`` (ListServiceJobs over the wire, and the
-wire rules), ``_plan`` (the jobs and listings a run designs), ``_endpoint_run`` (a run's state and its
-stable snapshots), ``_endpoint_jobs`` (queues, jobs and the other operations), ``_endpoint_cases`` and
-``_endpoint_read_only`` (what is judged) and ``_endpoint`` (``check_endpoint``); and ``_command``
-(``python -m listjobs_core conformance``).
+The kit is in rooms. At the top, what both ways of checking share: ``_rules`` (the rule table, with
+sources and what each target shows; the one source of the rule ids and source tags of
+``docs/SEMANTICS.md``, which a test holds to it), ``_report`` (grading, rows and rendering), ``_calls``
+(calling an implementation; what every response obeys), ``_vectors`` (the vector format and runner),
+``_generate`` (seeded generators), ``_diagnosis`` (which rule a difference breaks), ``_differential`` (a
+traversal compared with the reference's) and ``_command`` (``python -m listjobs_core conformance``). Then
+one sub-package per way of checking: ``in_process`` (:func:`check`, an adapter called as a function) and
+``over_the_wire`` (:func:`check_endpoint`, an endpoint reached over HTTP). Neither imports the other.
 
 >>> from listjobs_core import list_service_jobs
 >>> check(list_service_jobs, examples=5).ok
@@ -29,12 +28,17 @@ True
 """
 
 from ._calls import Adapter
-from ._check import DEFAULT_EXAMPLES, check
-from ._endpoint import DEFAULT_ENDPOINT_EXAMPLES, RemoteEndpointRefused, check_endpoint
-from ._http import EndpointUnreachable, MissingDependency
 from ._report import Crash, Failure, Report, RuleRow
 from ._rules import RULES, Coverage, Rule
 from ._vectors import VECTORS_FORMAT, Case, load_vectors
+from .in_process import DEFAULT_EXAMPLES, check
+from .over_the_wire import (
+    DEFAULT_ENDPOINT_EXAMPLES,
+    EndpointUnreachable,
+    MissingDependency,
+    RemoteEndpointRefused,
+    check_endpoint,
+)
 
 __all__ = [
     "DEFAULT_ENDPOINT_EXAMPLES",

@@ -22,7 +22,7 @@ recorded once per call (``CaseLog.crash``), and the judging code does not also f
 bug gives one line of the report instead of a failure of every rule whose cases it meets.
 
 The judging code sees the implementation through :class:`Implementation`: ``AdapterImplementation`` here,
-an HTTP endpoint in ``_endpoint_calls``.
+an HTTP endpoint in ``over_the_wire._listing_calls``.
 """
 
 from __future__ import annotations

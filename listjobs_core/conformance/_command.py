@@ -19,8 +19,8 @@ import sys
 from typing import Any
 
 from .._extras import install_hint
-from ._check import DEFAULT_EXAMPLES, check
 from ._rules import rule_ids
+from .in_process import DEFAULT_EXAMPLES, check
 
 __all__ = ["CommandError", "add_arguments", "add_conformance_command", "load_adapter", "run_conformance"]
 
@@ -101,7 +101,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _default_endpoint_examples() -> int:
-    from ._endpoint import DEFAULT_ENDPOINT_EXAMPLES
+    from .over_the_wire import DEFAULT_ENDPOINT_EXAMPLES
 
     return DEFAULT_ENDPOINT_EXAMPLES
 
@@ -182,8 +182,12 @@ def _run(args: argparse.Namespace) -> int:
 
 def _run_endpoint(args: argparse.Namespace) -> int:
     """``--endpoint-url URL``: run :func:`check_endpoint` and print the report."""
-    from ._endpoint import DEFAULT_ENDPOINT_EXAMPLES, check_endpoint
-    from ._http import EndpointUnreachable, MissingDependency
+    from .over_the_wire import (
+        DEFAULT_ENDPOINT_EXAMPLES,
+        EndpointUnreachable,
+        MissingDependency,
+        check_endpoint,
+    )
 
     examples = DEFAULT_ENDPOINT_EXAMPLES if args.examples is None else args.examples
     try:

@@ -1,22 +1,17 @@
-"""The differential run: generated jobs and requests, the adapter's traversals against the reference's.
+"""The comparison with the reference: one traversal of unchanged jobs, page by page, and its first token.
 
-Theory of operation: a generated case is one traversal, page sizes changing from page to page.
+Theory of operation: a traversal follows one request with page sizes changing from page to page. The
+implementation's pages must equal the reference's, page by page: the same job ids in the same order, and
+a ``nextToken`` on the same pages. Each side follows only its own tokens. When they differ, the kit names
+the rule at fault (``_diagnosis``): another whole selection is a selection or order rule, the same list
+cut into other pages a pagination rule (P-1, P-2, P-3). Then the implementation's first token is checked
+by behaviour: with one character changed it is rejected (T-4); with another query it is rejected (T-3);
+over the same jobs in another order it gives the same next page (T-2).
 
-- Unchanged jobs: the adapter's pages must equal the reference's, page by page: the same job ids in the
-  same order, and a ``nextToken`` on the same pages. Each side follows only its own tokens. When they
-  differ, the kit names the rule at fault (``_diagnosis``): another whole selection is a selection or
-  order rule, the same list cut into other pages a pagination rule (P-1, P-2, P-3). Then the adapter's
-  first token is checked by behaviour: with one character changed it is rejected (T-4); with another
-  query it is rejected (T-3); over the same jobs in another order it gives the same next page (T-2).
-- Jobs changing between pages (inserts, deletes, status changes, never a sort key): no job is listed
-  twice, and no job is skipped that the adapter itself selects in every version of the jobs the
-  traversal saw (P-4). Judging against the adapter's own selection keeps a selection bug from showing
-  up as a pagination bug too.
-
-The unchanged traversal also serves the endpoint check (``traverse_and_compare``), over the jobs the
-endpoint holds; T-2 is then left out, since an endpoint's jobs cannot be handed over in another order.
+Both ways of checking use it: in process over generated jobs (``in_process``), and over the wire over the
+jobs the endpoint holds (``over_the_wire``), where T-2 is left out, since an endpoint's jobs cannot be
+handed over in another order.
 """
-
 from __future__ import annotations
 
 import random
@@ -26,14 +21,11 @@ from typing import Any
 
 from ._calls import Answer, Implementation, Rejection, json_copy, page_limit
 from ._diagnosis import STATUS_IGNORING_FILTERS, Reference, blame, diagnose, filter_name, selection_rule
-from ._generate import changed_jobs, generate_jobs, generate_request, generate_sizes, other_query
+from ._generate import other_query
 from ._report import CaseLog
 from ._vectors import tampered, token_change_hint
 
-__all__ = ["run_generated", "traverse_and_compare"]
-
-# The share of generated cases whose jobs change between pages.
-_CHANGING_SHARE = 0.3
+__all__ = ["page_request", "traverse_and_compare"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,21 +34,11 @@ class _Page:
     more: bool
 
 
-def run_generated(
-    implementation: Implementation, reference: Reference, rng: random.Random, log: CaseLog
-) -> None:
-    """Generate one case from ``rng`` and run it against an adapter and the reference."""
-    jobs = generate_jobs(rng)
-    request = generate_request(rng, jobs)
-    if rng.random() < _CHANGING_SHARE:
-        _changing_traversal(implementation, jobs, request, generate_sizes(rng, largest=3), rng, log)
-    else:
-        traverse_and_compare(implementation, reference, jobs, request, generate_sizes(rng), rng, log)
-
-
-def _page_request(
+def page_request(
     request: Mapping[str, Any], sizes: Sequence[int | None], number: int, token: Any
 ) -> dict[str, Any]:
+    """Page ``number`` of a traversal of ``request``: its size from ``sizes`` (the last one repeated), and
+    ``token`` when given."""
     page_request = dict(request)
     size = sizes[min(number, len(sizes) - 1)]
     if size is not None:
@@ -69,7 +51,7 @@ def _page_request(
 def _shown_request(request: Mapping[str, Any], sizes: Sequence[int | None], pages: int) -> Any:
     used = [sizes[min(number, len(sizes) - 1)] for number in range(max(pages, 1))]
     if len(used) == 1:
-        return _page_request(request, used, 0, None)
+        return page_request(request, used, 0, None)
     return {"request": dict(request), "maxResults of each page": used}
 
 
@@ -79,7 +61,7 @@ def _reference_pages(
     pages: list[_Page] = []
     token = None
     while True:
-        response = reference(json_copy(jobs), _page_request(request, sizes, len(pages), token))
+        response = reference(json_copy(jobs), page_request(request, sizes, len(pages), token))
         token = response.get("nextToken")
         pages.append(
             _Page(tuple(summary["jobId"] for summary in response["jobSummaryList"]), token is not None)
@@ -109,7 +91,7 @@ def traverse_and_compare(
     token: Any = None
     rejected: str | None = None
     for number in range(len(expected) + 3):
-        outcome = implementation.call(jobs, _page_request(request, sizes, number, token), log)
+        outcome = implementation.call(jobs, page_request(request, sizes, number, token), log)
         if isinstance(outcome, Rejection) and outcome.crash:
             return  # recorded as a crash
         if not isinstance(outcome, Answer):
@@ -179,7 +161,7 @@ def _diagnose(
             return chosen.rule, reason, chosen.decision_part
         return found.rule, reason, found.decision_part
     for number, (want, have) in enumerate(zip(expected, got, strict=False), 1):
-        limit = page_limit(_page_request(request, sizes, number - 1, None))
+        limit = page_limit(page_request(request, sizes, number - 1, None))
         if len(have.ids) > limit:
             return "P-1", f"page {number} holds {len(have.ids)} jobs, more than maxResults = {limit}", False
         if want != have:
@@ -205,7 +187,7 @@ def _check_token(
 ) -> None:
     """T-2, T-3, T-4 on the implementation's first token, by behaviour only."""
     token = answers[0].token
-    second = _page_request(request, sizes, 1, token)
+    second = page_request(request, sizes, 1, token)
     second_page = _Page(answers[1].ids, answers[1].more)
     shown_second = {"jobIds": list(second_page.ids), "more": second_page.more}
 
@@ -246,115 +228,14 @@ def _check_token(
     other = other_query(rng, request)
     if other is not None:
         log.check("T-3")
-        foreign = _page_request(other, sizes, 1, token)
+        foreign = page_request(other, sizes, 1, token)
         outcome = implementation.call(jobs, foreign, log)
         if isinstance(outcome, Answer):
             log.fail(
                 "T-3",
                 "a nextToken is accepted with another query (jobQueue, jobStatus or filters changed)",
                 jobs=jobs,
-                request={"first page": _page_request(request, sizes, 0, None), "then": foreign},
+                request={"first page": page_request(request, sizes, 0, None), "then": foreign},
                 expected="a rejection",
                 got=outcome.shown,
             )
-
-
-def _changing_traversal(
-    implementation: Implementation,
-    jobs: list[dict[str, Any]],
-    request: dict[str, Any],
-    sizes: list[int | None],
-    rng: random.Random,
-    log: CaseLog,
-) -> None:
-    log.check("P-4")
-    used = {job["jobId"] for job in jobs}
-    first_jobs = jobs
-    snapshots: list[list[dict[str, Any]]] = []
-    changes: list[list[str]] = []
-    pages: list[list[str]] = []
-    token: Any = None
-    limit = 3 * (len(jobs) + 10)
-    for number in range(limit):
-        if number > 0:
-            jobs, changed = changed_jobs(rng, jobs, used)
-            changes.append(changed)
-        outcome = implementation.call(jobs, _page_request(request, sizes, number, token), log)
-        if isinstance(outcome, Rejection) and outcome.crash:
-            return  # recorded as a crash
-        if not isinstance(outcome, Answer):
-            if number > 0:
-                _fail_changing(
-                    log,
-                    first_jobs,
-                    request,
-                    sizes,
-                    changes,
-                    pages,
-                    f"rejected its own nextToken: {outcome.shown}",
-                )
-            return
-        snapshots.append(jobs)
-        pages.append(list(outcome.ids))
-        if not outcome.more:
-            break
-        token = outcome.token
-    else:
-        _fail_changing(
-            log,
-            first_jobs,
-            request,
-            sizes,
-            changes,
-            pages,
-            f"the traversal has not ended after {limit} pages",
-        )
-        return
-    listed = [job_id for page in pages for job_id in page]
-    twice = sorted({job_id for job_id in listed if listed.count(job_id) > 1})
-    if twice:
-        _fail_changing(log, first_jobs, request, sizes, changes, pages, f"listed twice: {twice}")
-        return
-    throughout: set[str] | None = None
-    for snapshot in snapshots:
-        # What the adapter itself selects from this version of the jobs, on one page.
-        outcome = implementation.call(snapshot, {**request, "maxResults": 100}, log)
-        if not isinstance(outcome, Answer) or outcome.more:
-            return
-        selected = set(outcome.ids)
-        throughout = selected if throughout is None else throughout & selected
-    skipped = sorted((throughout or set()) - set(listed))
-    if skipped:
-        _fail_changing(
-            log,
-            first_jobs,
-            request,
-            sizes,
-            changes,
-            pages,
-            f"skipped {skipped}, which matched the query throughout",
-        )
-
-
-def _fail_changing(
-    log: CaseLog,
-    jobs: list[dict[str, Any]],
-    request: dict[str, Any],
-    sizes: list[int | None],
-    changes: list[list[str]],
-    pages: list[list[str]],
-    reason: str,
-) -> None:
-    shown_request = {
-        **({"request": request} if len(pages) > 1 else {"request": _page_request(request, sizes, 0, None)}),
-        "maxResults of each page": [sizes[min(number, len(sizes) - 1)] for number in range(len(pages) + 1)],
-        "changes before each next page": changes,
-    }
-    log.fail(
-        "P-4",
-        reason,
-        jobs=jobs,
-        request=shown_request,
-        expected="no job twice; every job that matched throughout listed",
-        got={"pages": pages},
-    )

@@ -198,11 +198,6 @@ class Report:
         (advisories; failures only in strict mode)."""
         return tuple(row.id for row in self.rows if row.advisories)
 
-    @property
-    def unstable_rules(self) -> tuple[str, ...]:
-        """The ids of the rules some of whose listings were never judged: the jobs kept changing."""
-        return tuple(row.id for row in self.rows if row.unstable)
-
     def __repr__(self) -> str:
         return f"Report(ok={self.ok}, failed_rules={self.failed_rules!r}, target={self.target!r})"
 
@@ -370,10 +365,6 @@ class CaseLog:
         job_list = [dict(job) for job in jobs]
         failure = Failure("", self.case, job_list, request, "an answer", detail, detail, case_rule=self.rule)
         self.crashes.append((what, failure))
-
-    def failed_any(self) -> bool:
-        """Whether some rule failed in this case."""
-        return bool(self.failed)
 
 
 class Tally:

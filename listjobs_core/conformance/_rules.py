@@ -1,7 +1,9 @@
 """The rules a conformance report has one row for: every rule id of ``docs/SEMANTICS.md``, with its source.
 
-Theory of operation: the report names rules by the ids of ``docs/SEMANTICS.md`` (a test keeps this table
-and that document in step, source tags included), with a one-line title each.
+Theory of operation: this table is the one source of each rule's id, one-line title and source tag; the
+report names and grades rules by it, and the kit's code and vectors name rules by its ids. The document
+states each rule in full, where it lives and which tests pin it; ``tests/test_rules.py`` holds the
+document's ids (in order) and source tags to this table, so neither can change without the other.
 
 Every rule carries the source tag of that document. ``AWS`` rules come from the service (the API reference
 page, the service model, or observed service behaviour): an implementation that breaks one does not
@@ -20,10 +22,22 @@ per target, whether the kit checks it, and what part of it when it checks only a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["AWS", "DECISION", "RULES", "TARGET_KINDS", "Coverage", "Rule", "TargetKind", "rule", "rule_ids"]
+__all__ = [
+    "AWS",
+    "DECISION",
+    "RULES",
+    "TARGET_KINDS",
+    "Coverage",
+    "Rule",
+    "TargetKind",
+    "chosen_rules",
+    "rule",
+    "rule_ids",
+]
 
 Source = Literal["AWS", "decision"]
 AWS: Source = "AWS"
@@ -416,7 +430,7 @@ RULES: tuple[Rule, ...] = (
             ("H-17", "the request log", DECISION, "this project's choice"),
             ("H-18", "responses that always encode", DECISION, "this project's choice"),
             ("H-19", "jobs and client tokens kept in a database", DECISION, "this project's choice"),
-            ("H-20", "every served job complete", AWS, "this project's choice"),
+            ("H-20", "served jobs carry jobArn and serviceJobType", AWS, "complete rather than refuse"),
         )
     ),
     *(
@@ -507,3 +521,18 @@ def rule_ids() -> tuple[str, ...]:
 def rule(rule_id: str) -> Rule:
     """The rule with this id; ``KeyError`` for an unknown id."""
     return _BY_ID[rule_id]
+
+
+def chosen_rules(rules: Iterable[str] | None, skip: Iterable[str] | None = None) -> tuple[Rule, ...]:
+    """The rules a check reports on: ``rules`` (default: all) less ``skip``; ``ValueError`` naming any
+    unknown rule id."""
+    wanted = {rule.id for rule in RULES} if rules is None else set(_ids(rules))
+    skipped = set(_ids(skip or ()))
+    unknown = (wanted | skipped) - {rule.id for rule in RULES}
+    if unknown:
+        raise ValueError(f"unknown rule ids: {', '.join(sorted(unknown))}")
+    return tuple(rule for rule in RULES if rule.id in wanted and rule.id not in skipped)
+
+
+def _ids(rules: Iterable[str]) -> list[str]:
+    return [rules] if isinstance(rules, str) else list(rules)

@@ -33,11 +33,11 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from ._endpoint_run import NOT_IMPLEMENTED, EndpointRun
-from ._generate import STATUSES
-from ._http import EndpointUnreachable, HttpAnswer
+from .._generate import STATUSES
+from .._report import CaseLog
 from ._plan import PLANNED_JOBS, TERMINATION_REASON, PlannedJob, Queues, submit_request
-from ._report import CaseLog
+from ._rest_client import EndpointUnreachable, HttpAnswer
+from ._run import NOT_IMPLEMENTED, EndpointRun
 
 __all__ = [
     "DEFAULT_SHARE",

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._calls import Answer, Rejection
-from ._diagnosis import filter_name, follows_aws_order, selection_rule
-from ._endpoint_cases import check_the_wire, check_token, validation_cases, whole_listing
-from ._endpoint_run import EndpointRun
-from ._generate import STATUSES
-from ._report import CaseLog
+from .._calls import Answer, Rejection
+from .._diagnosis import filter_name, follows_aws_order, selection_rule
+from .._generate import STATUSES
+from .._report import CaseLog
+from ._cases import check_the_wire, check_token, validation_cases, whole_listing
+from ._run import EndpointRun
 
 __all__ = ["read_only_checks"]
 

@@ -31,10 +31,10 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .. import ClientException, ServerException, list_service_jobs
-from ._calls import Outcome, Rejection, json_copy, read_response
-from ._http import EndpointClient, HttpAnswer
-from ._report import CaseLog
+from ... import ClientException, ServerException, list_service_jobs
+from .._calls import Outcome, Rejection, json_copy, read_response
+from .._report import CaseLog
+from ._rest_client import EndpointClient, HttpAnswer
 
 __all__ = ["SERVICE_MESSAGE", "EndpointImplementation", "check_request_id"]
 

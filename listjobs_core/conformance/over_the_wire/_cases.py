@@ -1,14 +1,14 @@
 """The cases of a run over the wire: the wire itself, validation, listings, tokens, jobs changing.
 
 Theory of operation: every listing is judged against the reference over the jobs as the endpoint
-describes them (``_endpoint_run`` keeps those still), with the judging code the adapter check uses:
+describes them (``_run`` keeps those still), with the judging code the adapter check uses:
 
 - ``probe``: ListServiceJobs answers at its requestUri (H-1); a 404 ends the run with a clear problem.
 - ``check_the_wire``: another path is a 404 (H-1, decision part); a body that is not JSON is a 400
   ClientException and an empty body the request ``{}`` (H-2).
 - ``validation_cases``: the refusals of ``vectors.json`` (V-1 to V-11), sent as raw JSON (null members,
   unknown members, ``filters`` as an object: what an SDK will not send), each refusal checked on the wire
-  too (E-1, E-3, H-3; see ``_endpoint_calls``).
+  too (E-1, E-3, H-3; see ``_listing_calls``).
 - ``designed_listings`` and ``generated_listings``: the listings of ``_plan``, traversed page by page
   with changing page sizes and compared with the reference's pages; a difference is reported under the
   rule that causes it (``_diagnosis``).
@@ -24,16 +24,16 @@ import random
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from .. import list_service_jobs
-from ._calls import Answer, Rejection, json_copy
-from ._differential import traverse_and_compare
-from ._endpoint_calls import check_request_id
-from ._endpoint_jobs import PREFIX, check_submit_answer, fail_operation, run_submit_request, short
-from ._endpoint_run import NOT_IMPLEMENTED, EndpointRun, Snapshot, StableCase
-from ._generate import generate_sizes
+from ... import list_service_jobs
+from .._calls import Answer, Rejection, json_copy
+from .._differential import traverse_and_compare
+from .._generate import generate_sizes
+from .._report import CaseLog
+from .._vectors import Case, Step, load_vectors, run_case, tampered, token_change_hint
+from ._listing_calls import check_request_id
 from ._plan import TERMINATION_REASON, ListingCase, generated_request, listing_cases
-from ._report import CaseLog
-from ._vectors import Case, Step, load_vectors, run_case, tampered, token_change_hint
+from ._queues_and_jobs import PREFIX, check_submit_answer, fail_operation, run_submit_request, short
+from ._run import NOT_IMPLEMENTED, EndpointRun, Snapshot, StableCase
 
 __all__ = [
     "changing_traversals",

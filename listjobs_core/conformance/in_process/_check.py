@@ -12,14 +12,14 @@ import random
 from collections.abc import Iterable
 from typing import Any
 
-from .. import list_service_jobs
-from ._calls import Adapter, AdapterImplementation
-from ._differential import run_generated
-from ._report import Report, Tally
-from ._rules import RULES, Rule
-from ._vectors import load_vectors, run_case
+from ... import list_service_jobs
+from .._calls import Adapter, AdapterImplementation
+from .._report import Report, Tally
+from .._rules import chosen_rules
+from .._vectors import load_vectors, run_case
+from ._generated import run_generated
 
-__all__ = ["DEFAULT_EXAMPLES", "check", "chosen_rules"]
+__all__ = ["DEFAULT_EXAMPLES", "check"]
 
 DEFAULT_EXAMPLES = 300
 
@@ -88,21 +88,6 @@ def check(
         tally.crashes(),
         calls=tally.calls,
     )
-
-
-def chosen_rules(rules: Iterable[str] | None, skip: Iterable[str] | None = None) -> tuple[Rule, ...]:
-    """The rules a check reports on: ``rules`` (default: all) less ``skip``; ``ValueError`` naming any
-    unknown rule id."""
-    wanted = {rule.id for rule in RULES} if rules is None else set(_ids(rules))
-    skipped = set(_ids(skip or ()))
-    unknown = (wanted | skipped) - {rule.id for rule in RULES}
-    if unknown:
-        raise ValueError(f"unknown rule ids: {', '.join(sorted(unknown))}")
-    return tuple(rule for rule in RULES if rule.id in wanted and rule.id not in skipped)
-
-
-def _ids(rules: Iterable[str]) -> list[str]:
-    return [rules] if isinstance(rules, str) else list(rules)
 
 
 def _name(adapter: Any) -> str:

@@ -23,7 +23,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._extras import install_hint
+from ..._extras import install_hint
 
 __all__ = [
     "OPERATION_PATHS",

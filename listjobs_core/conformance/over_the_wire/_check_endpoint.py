@@ -3,13 +3,13 @@
 Theory of operation, in the order a run goes:
 
 1. Safety. Nothing is submitted to an endpoint that is not on this machine unless ``allow_remote``; in
-   ``read_only`` mode nothing is submitted, terminated or created at all (``_endpoint_read_only``).
+   ``read_only`` mode nothing is submitted, terminated or created at all (``_read_only``).
 2. A probe: ListServiceJobs must answer at its ``requestUri``; a 404 there ends the run with a report
    that says ListServiceJobs is not implemented.
-3. The queues and jobs (``_endpoint_jobs``): a queue whose name is new for every run (or the one given),
+3. The queues and jobs (``_queues_and_jobs``): a queue whose name is new for every run (or the one given),
    the jobs of ``_plan`` submitted into it and some terminated, the other operations' rules on the way.
-4. The cases (``_endpoint_cases``), each listing judged against the reference over the jobs as described,
-   on snapshots that hold still (``_endpoint_run``).
+4. The cases (``_cases``), each listing judged against the reference over the jobs as described,
+   on snapshots that hold still (``_run``).
 5. Clean-up: every job the run submitted is terminated and what it made deleted, even when the run
    stops early; the report's notes say which queue was used.
 """
@@ -19,8 +19,9 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from ._check import chosen_rules
-from ._endpoint_cases import (
+from .._report import Report, Tally
+from .._rules import TargetKind, chosen_rules
+from ._cases import (
     changing_traversals,
     check_the_wire,
     designed_listings,
@@ -29,7 +30,7 @@ from ._endpoint_cases import (
     token_cases,
     validation_cases,
 )
-from ._endpoint_jobs import (
+from ._queues_and_jobs import (
     check_client_tokens,
     check_descriptions,
     check_refused_submits,
@@ -39,11 +40,9 @@ from ._endpoint_jobs import (
     submit_planned_jobs,
     terminate_planned_jobs,
 )
-from ._endpoint_read_only import read_only_checks
-from ._endpoint_run import EndpointRun
-from ._http import EndpointClient, is_loopback
-from ._report import Report, Tally
-from ._rules import TargetKind
+from ._read_only import read_only_checks
+from ._rest_client import EndpointClient, is_loopback
+from ._run import EndpointRun
 
 __all__ = ["DEFAULT_ENDPOINT_EXAMPLES", "RemoteEndpointRefused", "check_endpoint"]
 

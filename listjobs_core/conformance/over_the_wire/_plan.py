@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ._generate import STATUSES
+from .._generate import STATUSES
 
 __all__ = [
     "PLANNED_JOBS",

@@ -25,11 +25,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._calls import SUMMARY_MEMBERS, json_copy, summary_of
-from ._endpoint_calls import EndpointImplementation, check_request_id
-from ._http import EndpointClient, HttpAnswer
+from .._calls import SUMMARY_MEMBERS, json_copy, summary_of
+from .._report import CaseLog, Tally
+from ._listing_calls import EndpointImplementation, check_request_id
 from ._plan import PlannedJob, Queues
-from ._report import CaseLog, Tally
+from ._rest_client import EndpointClient, HttpAnswer
 
 __all__ = ["NOT_IMPLEMENTED", "EndpointRun", "Snapshot", "StableCase"]
 
