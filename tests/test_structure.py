@@ -23,8 +23,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "listjobs_core"
 PACKAGE_NAME = "listjobs_core"
 OPERATIONS = (LIST_SERVICE_JOBS, LIST_JOBS)
 # Everything outside the core: the stores and the shells around the core.
-NOT_CORE = ("store", "endpoint", "cli", "testing", "conformance", "contrib", "sql", "pytest_plugin")
-SHELLS = ("endpoint", "cli", "testing", "conformance", "contrib", "sql", "pytest_plugin")
+NOT_CORE = (
+    "store", "endpoint", "cli", "testing", "conformance", "contrib", "sql", "pytest_plugin", "strategies",
+    "workloads",
+)
+SHELLS = (
+    "endpoint", "cli", "testing", "conformance", "contrib", "sql", "pytest_plugin", "strategies", "workloads",
+)
 
 
 def module_name(path: Path) -> str:
