@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import random
 from collections import defaultdict
 from typing import Any
 
@@ -32,42 +31,15 @@ import pytest
 from jobsets import PAGE, one_pass, synthetic_jobs
 
 from listjobs_core import ServiceJobStore, list_service_jobs
+from listjobs_core.workloads import case_variant_jobs, queue_region_jobs
 
 SIZE = 50_000
 NAME = "training-job-name"
 
 
-@functools.cache
-def case_variant_jobs() -> list[dict[str, Any]]:
-    rng = random.Random(1)
-    return [
-        {
-            "jobId": f"job-{number:06d}",
-            "jobName": "".join(c.upper() if rng.random() < 0.5 else c for c in NAME),
-            "status": "RUNNING",
-            "createdAt": 1_700_000_000_000 + number,
-        }
-        for number in range(SIZE)
-    ]
-
-
-@functools.cache
-def region_jobs() -> list[dict[str, Any]]:
-    return [
-        {
-            "jobId": f"job-{number:06d}",
-            "jobName": "train",
-            "status": "RUNNING",
-            "createdAt": 1_700_000_000_000 + number,
-            "jobQueue": f"arn:aws:batch:region-{number}:123456789012:job-queue/q",
-        }
-        for number in range(SIZE)
-    ]
-
-
 DATA_SETS = {
-    "case variants": case_variant_jobs,
-    "queue regions": region_jobs,
+    "case variants": lambda: case_variant_jobs(SIZE),
+    "queue regions": lambda: queue_region_jobs(SIZE),
     "ordinary": lambda: synthetic_jobs(SIZE),
 }
 

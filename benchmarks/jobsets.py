@@ -17,85 +17,37 @@ this library, and what any listing must pay at least:
 
 from __future__ import annotations
 
-import functools
 import os
-import random
-from collections.abc import Callable
 from typing import Any
 
-ALL_SIZES = (10_000, 100_000, 1_000_000)
+from listjobs_core import LIST_SERVICE_JOBS
+from listjobs_core.workloads import (
+    DEFAULT_SIZES,
+    PAGE,
+    QUERY_SHAPES,
+    QUEUE_ARN,
+    QUEUES,
+    START,
+    naive_page,
+    ordinary_jobs,
+)
+
+__all__ = [
+    "PAGE", "QUERY_SHAPES", "QUEUE_ARN", "QUEUES", "SIZES", "START", "STATUSES", "inlined_page",
+    "naive_page", "one_pass", "project", "synthetic_jobs",
+]
+
+ALL_SIZES = DEFAULT_SIZES
 # LISTJOBS_BENCH_SIZES=10000,100000 runs some sizes only (a quick look; the tables need all three).
 _CHOSEN = os.environ.get("LISTJOBS_BENCH_SIZES", "")
 SIZES = tuple(int(size) for size in _CHOSEN.split(",") if size) or ALL_SIZES
-PAGE = 100
-STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "SCHEDULED", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
-START = 1_700_000_000_000
-QUEUE_ARN = "arn:aws:batch:us-east-1:123456789012:job-queue/"
-QUEUES = ("training", "evaluation")
-SUMMARY_MEMBERS = (
-    "jobArn", "jobId", "jobName", "capacityUsage", "createdAt", "latestAttempt", "scheduledAt",
-    "serviceJobType", "shareIdentifier", "quotaShareName", "status", "statusReason", "startedAt",
-    "stoppedAt",
-)
-
-# One query per shape the service answers: by status (the default), by name exactly and by prefix, by
-# creation time either way, by share identifier with and without a status; each also for one queue,
-# named by its name while the jobs carry its ARN.
-_SHAPES: dict[str, dict[str, Any]] = {
-    "status": {"jobStatus": "RUNNING"},
-    "JOB_NAME exact": {"filters": [{"name": "JOB_NAME", "values": ["Training-7"]}]},
-    "JOB_NAME prefix": {"filters": [{"name": "JOB_NAME", "values": ["training-1*"]}]},
-    "AFTER_CREATED_AT": {"filters": [{"name": "AFTER_CREATED_AT", "values": [str(START + 500_000_000)]}]},
-    "BEFORE_CREATED_AT": {"filters": [{"name": "BEFORE_CREATED_AT", "values": [str(START + 500_000_000)]}]},
-    "SHARE_IDENTIFIER + status": {
-        "jobStatus": "RUNNING",
-        "filters": [{"name": "SHARE_IDENTIFIER", "values": ["share-3"]}],
-    },
-    "SHARE_IDENTIFIER": {"filters": [{"name": "SHARE_IDENTIFIER", "values": ["share-3"]}]},
-}
-QUERY_SHAPES: dict[str, dict[str, Any]] = {}
-for _name, _shape in _SHAPES.items():
-    QUERY_SHAPES[_name] = _shape
-    QUERY_SHAPES[f"{_name}, queue"] = {"jobQueue": QUEUES[0], **_shape}
-
-
-@functools.cache
-def synthetic_jobs(count: int) -> list[dict[str, Any]]:
-    """``count`` service jobs in creation order, as an emulator appends them: 1000 names in mixed case,
-    eight statuses, ten share identifiers, two queues (by ARN), some name versions."""
-    rng = random.Random(count)
-    jobs = []
-    created_at = START
-    for index in range(count):
-        created_at += rng.randrange(0, 2_000_000_000 // count + 1)
-        job_id = f"{rng.getrandbits(128):032x}"
-        name = f"{'Training' if index % 2 else 'training'}-{rng.randrange(1000)}"
-        jobs.append(
-            {
-                "jobId": job_id,
-                "jobArn": f"arn:aws:batch:us-east-1:123456789012:service-job/{job_id}",
-                "jobName": name,
-                "serviceJobType": "SAGEMAKER_TRAINING",
-                "status": rng.choice(STATUSES),
-                "createdAt": created_at,
-                "shareIdentifier": f"share-{rng.randrange(10)}",
-                "jobQueue": QUEUE_ARN + rng.choice(QUEUES),
-                "version": rng.randrange(3),
-            }
-        )
-    return jobs
+STATUSES = tuple(status.value for status in LIST_SERVICE_JOBS.statuses)
+SUMMARY_MEMBERS = LIST_SERVICE_JOBS.summary_members
+# The jobs and query shapes are the public workloads' (listjobs_core.workloads), so a user times the same.
+synthetic_jobs = ordinary_jobs
 
 
 # --- Baselines ------------------------------------------------------------------------------------------
-
-
-def naive_page(jobs: list[dict[str, Any]], request: dict[str, Any], offset: int = 0) -> list[dict[str, Any]]:
-    """The page of ``request`` that starts ``offset`` jobs into its selection: filter with a predicate,
-    sort by the order key, slice, project the page."""
-    keep = naive_predicate(request)
-    selected = [job for job in jobs if keep(job)]
-    selected.sort(key=_grouped_key if _filter_of(request)[0] == "JOB_NAME" else _newest_first_key)
-    return project(selected[offset : offset + PAGE])
 
 
 def _filter_of(request: dict[str, Any]) -> tuple[str | None, str]:
@@ -107,35 +59,6 @@ def _requested_arn(request: dict[str, Any]) -> str | None:
     """The ARN of the requested queue, resolved once (the jobs carry their queue's ARN)."""
     queue = request.get("jobQueue")
     return None if queue is None else queue if queue.startswith("arn:") else QUEUE_ARN + queue
-
-
-def naive_predicate(request: dict[str, Any]) -> Callable[[dict[str, Any]], bool]:
-    """Whether a job belongs to the selection of ``request``, as one test per job."""
-    status = request.get("jobStatus")
-    arn = _requested_arn(request)
-    name, value = _filter_of(request)
-    folded = value[:-1].casefold() if value.endswith("*") else value.casefold()
-    is_prefix = value.endswith("*")
-    bound = int(value) if name in ("AFTER_CREATED_AT", "BEFORE_CREATED_AT") else 0
-    member = "shareIdentifier" if name == "SHARE_IDENTIFIER" else "quotaShareName"
-    wanted = status or "RUNNING"
-
-    def keep(job: dict[str, Any]) -> Any:
-        if arn is not None and job.get("jobQueue") != arn:
-            return False
-        if name is None:
-            return job.get("status") == wanted
-        if name == "JOB_NAME":
-            job_name = job["jobName"].casefold()
-            return job_name.startswith(folded) if is_prefix else job_name == folded
-        if name in ("AFTER_CREATED_AT", "BEFORE_CREATED_AT"):
-            created = job.get("createdAt")
-            if created is None:
-                return False
-            return created > bound if name == "AFTER_CREATED_AT" else created < bound
-        return job.get(member) == value and (status is None or job.get("status") == status)
-
-    return keep
 
 
 def inlined_page(
