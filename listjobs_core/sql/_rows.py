@@ -1,6 +1,6 @@
 """From a job to its row and back: every column computed in Python by the core, once, at write time.
 
-Theory of operation: a job is checked as ``ServiceJobStore.put`` checks it (the core's ``_private_copy``:
+Theory of operation: a job is checked as ``ServiceJobStore.put`` checks it (the core's ``_records.private_record``:
 the same ``TypeError`` / ``ValueError`` naming the member), and then for what a database adds:
 
 - every member must be a JSON value (strings, numbers, booleans, null, lists or tuples, mappings with
@@ -34,9 +34,9 @@ from .._model import JobLike, SortKey
 from .._operations import LIST_SERVICE_JOBS, Operation
 from .._ordering import sort_key_function
 from .._query import ListQuery
+from .._records import private_record
 from .._wire import to_summary
-from ..store._records import private_record
-from ._schema import COLUMNS, INT64_MAX, MISSING_CREATED_AT_FLAG, MISSING_CREATED_KEY, queue_scope
+from ._schema import INT64_MAX, MISSING_CREATED_AT_FLAG, MISSING_CREATED_KEY, queue_scope
 
 __all__ = [
     "MEMBERS",
@@ -59,8 +59,6 @@ _PARENT_TEXT_MEMBERS = (*_TEXT_MEMBERS, "jobDefinition")
 _SCALARS = (str, int, float, bool, type(None))
 # The JSON text of the stored values: compact, ASCII (so a lone surrogate in a free-text member is kept).
 _dumps = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
-
-ROW_COLUMNS = tuple(name for name, _ in COLUMNS)
 
 
 @functools.cache

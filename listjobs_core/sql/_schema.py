@@ -83,7 +83,6 @@ __all__ = [
     "NO_QUEUE_SCOPE",
     "SCHEMA_VERSION",
     "SCOPE_CONDITION",
-    "TEXT_COLUMNS",
     "BATCH_CLIENT_TOKENS",
     "BATCH_JOBS",
     "BATCH_JOB_QUEUES",
@@ -124,7 +123,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("summary", "json"),
     ("job", "json"),
 )
-TEXT_COLUMNS = frozenset(name for name, kind in COLUMNS if kind.endswith("text"))
 
 # IN-2: "a job without jobQueue is listed for any queue". A request naming a queue reads the scope of the
 # jobs without one and the scope of each jobQueue value that denotes its queue, each by equality on
@@ -185,7 +183,7 @@ class Range:
 
 @dataclass(frozen=True, slots=True)
 class NameHeads:
-    """A JOB_NAME prefix: the names that start with one of the pattern's heads (see ``_store._name_heads``
+    """A JOB_NAME prefix: the names that start with one of the pattern's heads (see ``_name_heads.name_heads``
     in the core), one range of ``index`` per head, in head order."""
 
     index: Index
@@ -444,10 +442,6 @@ class Tables:
         """Every index of the jobs table."""
         children = () if self.children is None else (self.children,)
         return _every_index(self.filter_sql) + children
-
-    @property
-    def text_columns(self) -> frozenset[str]:
-        return frozenset(name for name, kind in self.columns if kind.endswith("text"))
 
 
 # The tables of each operation, by its name.

@@ -2,9 +2,9 @@
 
 Modules: ``_sorted_keys`` (the chunked sorted list every index is), ``_name_ranges`` (JOB_NAME as ranges
 of the grouped name index), ``_scope`` (one set of indexes, and how each filter's index plan reads it) and
-``_store`` (``JobStore`` and ``ServiceJobStore``: jobs in, pages out, under one lock).
+``_memory`` (``JobStore`` and ``ServiceJobStore``: jobs in, pages out, under one lock).
 """
 
-from ._store import JobStore, ServiceJobStore
+from ._memory import JobStore, ServiceJobStore
 
 __all__ = ["JobStore", "ServiceJobStore"]

@@ -60,17 +60,17 @@ from .._completion import Completion
 from .._filters import FilterName, JobFilter
 from .._listing import paginate_with
 from .._model import ServiceJob, SortKey
+from .._name_heads import FoldTable
 from .._operations import LIST_SERVICE_JOBS, Operation
 from .._ordering import sort_key_function
 from .._query import ListQuery
 from .._queues import QueueMatcher, queue_name
+from .._records import Record, fragment_of, private_record, public_copy, summary_of
 from .._request import parse_request
 from .._selection import selected_status
 from .._tokens import check_token_key, encode_token
 from .._wire import response
 from ._checks import check_store
-from ._name_ranges import FoldTable
-from ._records import Record, fragment_of, private_record, public_copy, summary_of
 from ._scope import IndexLists, JobKeys, Layout, Reading, Scope, job_id_of, scope_runs
 from ._sorted_keys import Key
 

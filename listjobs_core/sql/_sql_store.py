@@ -4,7 +4,7 @@ Theory of operation: the store answers a ListServiceJobs request as ``ServiceJob
 for ``LIST_JOBS``, a ListJobs request as ``JobStore(LIST_JOBS)`` does, and so as the pure function does,
 tokens included, because nothing here restates a listing rule: the request is parsed by the core's
 ``parse_request``, the status a query selects is ``selected_status``, the queues a request accepts are
-``QueueMatcher``'s, the JOB_NAME heads are the in-memory store's ``_name_heads``, the JOB_DEFINITION names
+``QueueMatcher``'s, the JOB_NAME heads are the core's ``name_heads``, the JOB_DEFINITION names
 a prefix covers are ``JobDefinitionPattern.matches``', the sort keys, the summaries, definition names and
 parents are computed by the core when a job is written (``_rows``), and tokens are ``encode_token``'s.
 What the store adds is how a query becomes index ranges (``_schema.FILTER_SQL``, ``LIST_JOBS_FILTER_SQL``,
@@ -40,6 +40,7 @@ from .._completion import Completion
 from .._errors import ServerException
 from .._listing import paginate_with, run_listing
 from .._model import ServiceJob, SortKey
+from .._name_heads import FoldTable, name_heads, successor
 from .._operations import LIST_JOBS, LIST_SERVICE_JOBS, Operation
 from .._ordering import groups_by_name
 from .._query import ListQuery
@@ -48,7 +49,6 @@ from .._request import parse_request
 from .._selection import selected_status
 from .._tokens import check_token_key, encode_token
 from .._wire import response
-from ..store._name_ranges import FoldTable, _name_heads, _successor
 from ._engines import Connection, Engine, Pool, open_engine, transaction
 from ._rows import core_key, is_sql_text, job_from_text, job_row, parent_key, sql_key, summaries_from_texts
 from ._schema import (
@@ -516,16 +516,16 @@ class SqlJobStore:
     def _head_rows(
         self, connection: Connection, heads: NameHeads, arms: list[Arm], after: SortKey | None, count: int
     ) -> list[Sequence[Any]]:
-        """S-6 prefixes: the range of each head in turn (the core's ``_name_heads``) until ``count`` rows."""
+        """S-6 prefixes: the range of each head in turn (the core's ``name_heads``) until ``count`` rows."""
         probe = _FirstName(self, connection, heads.index, arms)
         start = "" if after is None else str(after[0])
         rows: list[Sequence[Any]] = []
-        for head in _name_heads(probe.first_name, heads.folded, start, _every_fold()):
-            successor = _successor(head)
+        for head in name_heads(probe.first_name, heads.folded, start, _every_fold()):
+            upper = successor(head)
             ranges = Range(
                 heads.index,
                 lower=(head,),
-                upper=None if successor is None else (successor,),
+                upper=None if upper is None else (upper,),
                 residual=heads.residual,
             )
             rows += self._range_rows(connection, ranges, arms, after, count - len(rows))
@@ -634,7 +634,7 @@ class _Recorder:
 
 
 class _FirstName:
-    """What ``_name_heads`` asks of an index: the first stored name at or after a position, over the
+    """What ``name_heads`` asks of an index: the first stored name at or after a position, over the
     listing's queue scopes, as one index probe per scope."""
 
     def __init__(self, store: SqlJobStore, connection: Connection, index: Index, arms: list[Arm]) -> None:
