@@ -9,6 +9,7 @@ every step. PostgreSQL is a real server from the machine's binaries (the session
 from __future__ import annotations
 
 import contextlib
+import json
 import random
 import threading
 from collections.abc import Callable, Iterator
@@ -42,6 +43,7 @@ from listjobs_core import (
     ServiceJobStore,
     list_jobs,
     list_service_jobs,
+    paginate,
 )
 from listjobs_core.sql import SqlJobStore
 
@@ -471,7 +473,7 @@ def test_list_jobs_tokens_cross_between_the_sql_store_the_memory_store_and_the_p
     filters), page for page as the pure function's."""
     sql = SqlJobStore("sqlite://", token_key=b"k", operation=LIST_JOBS)
     sql.put_many(jobs)
-    memory = JobStore(LIST_JOBS, jobs, token_key=b"k")
+    memory = JobStore(jobs, operation=LIST_JOBS, token_key=b"k")
     listings: list[Callable[[Any], dict[str, Any]]] = [
         sql.list_jobs,
         memory.answer,
@@ -980,3 +982,94 @@ def test_list_jobs_text_no_database_can_be_sent_matches_no_job(
         ):
             assert store.list_jobs(request) == list_jobs(jobs, request)
         assert len(store) == len(jobs)
+
+
+# --- One interface: every store, the same methods and the same answers -----------------------------------
+
+STORE_KINDS = (
+    "memory ServiceJobStore",
+    "memory JobStore(LIST_JOBS)",
+    *(f"{engine} {operation.name}" for engine in ENGINES for operation in (LIST_SERVICE_JOBS, LIST_JOBS)),
+)
+
+
+@pytest.fixture(params=STORE_KINDS)
+def any_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """An empty store of each kind: the two in-memory stores and the SQL store of each operation on each
+    engine."""
+    kind: str = request.param
+    if kind == "memory ServiceJobStore":
+        yield ServiceJobStore()
+        return
+    if kind == "memory JobStore(LIST_JOBS)":
+        yield JobStore(LIST_JOBS)
+        return
+    engine, operation_name = kind.split(" ")
+    operation = LIST_SERVICE_JOBS if operation_name == LIST_SERVICE_JOBS.name else LIST_JOBS
+    made = store_factory(engine, request, tmp_path_factory, operation)(None)
+    try:
+        yield made
+    finally:
+        made.close()
+
+
+def test_every_store_has_the_one_interface(any_store: Any) -> None:
+    """The same constructor shape, methods and return types in every store (``ListingStore``): answers
+    are the pure function's, ``put_many`` returns a count, the operation's own method answers and the other
+    one raises ``TypeError`` naming the store's operation and the method to call."""
+    from listjobs_core.store import ListingStore
+
+    store: ListingStore = any_store
+    operation = store.operation
+    pure = list_service_jobs if operation is LIST_SERVICE_JOBS else list_jobs
+    names = ("list_service_jobs", "list_jobs")
+    own, other = names if operation is LIST_SERVICE_JOBS else names[::-1]
+    assert store.completion is None
+    jobs = [
+        {"jobId": f"j{n}", "jobName": f"n{n % 3}", "status": "RUNNING", "createdAt": n, "jobQueue": "q"}
+        for n in range(5)
+    ]
+    assert store.put_many(jobs) == 5
+    assert store.put_many([jobs[0], jobs[0]]) == 2  # the count of jobs given, not of jobs stored
+    assert store.put_many(iter([])) == 0
+    assert store.put({"jobId": "x", "jobName": "n", "status": "RUNNING", "createdAt": 9}) is None
+    assert len(store) == 6 and "x" in store and "nope" not in store and 5 not in store
+    assert sorted(job["jobId"] for job in store) == ["j0", "j1", "j2", "j3", "j4", "x"]
+    assert store.get("j1") == jobs[1] and store.get("nope") is None
+    changed = store.update("j1", status="SUCCEEDED")
+    assert changed == {**jobs[1], "status": "SUCCEEDED"} and store.get("j1") == changed
+    with pytest.raises(KeyError):
+        store.update("nope", status="FAILED")
+    assert store.remove("x") is None and store.remove("x") is None and "x" not in store
+    stored = sorted(store, key=lambda job: job["jobId"])
+    request = {"jobQueue": "q", "maxResults": 2}
+    expected = pure(stored, request)
+    assert store.answer(request) == expected
+    assert getattr(store, own)(request) == expected
+    assert store.answer_json(request) == json.dumps(expected, separators=(",", ":")).encode("ascii")
+    pages = list(store.paginate(request))
+    from_pure = paginate(stored, request, operation=operation)
+    assert [page["jobSummaryList"] for page in pages] == [page["jobSummaryList"] for page in from_pure]
+    with pytest.raises(TypeError, match=f"answers {operation.name}.*call {own}") as refused:
+        getattr(store, other)(request)
+    assert type(store).__name__ in str(refused.value)
+    with pytest.raises(ClientException):
+        store.answer({"maxResults": 0})
+    methods = ("answer", "answer_json", *names, "put", "put_many", "update", "remove", "get", "paginate")
+    assert all(callable(getattr(store, method)) for method in methods)
+
+
+def test_every_store_takes_operation_by_keyword() -> None:
+    """The constructor shape: ``operation=`` by keyword everywhere; ``JobStore(LIST_JOBS)`` still works, and
+    ``ServiceJobStore`` answers ListServiceJobs only."""
+    assert JobStore(operation=LIST_JOBS).operation is LIST_JOBS
+    assert JobStore(LIST_JOBS).operation is LIST_JOBS
+    assert JobStore().operation is LIST_SERVICE_JOBS
+    assert JobStore([{"jobId": "a", "jobName": "n"}], operation=LIST_JOBS).operation is LIST_JOBS
+    assert ServiceJobStore(operation=LIST_SERVICE_JOBS).operation is LIST_SERVICE_JOBS
+    with pytest.raises(ValueError, match="JobStore"):
+        ServiceJobStore(operation=LIST_JOBS)
+    with pytest.raises(TypeError, match="two operations"):
+        JobStore(LIST_SERVICE_JOBS, operation=LIST_JOBS)
+    with SqlJobStore("sqlite://", operation=LIST_JOBS) as batch:
+        assert batch.operation is LIST_JOBS

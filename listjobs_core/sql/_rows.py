@@ -1,7 +1,8 @@
 """From a job to its row and back: every column computed in Python by the core, once, at write time.
 
-Theory of operation: a job is checked as ``ServiceJobStore.put`` checks it (the core's ``_records.private_record``:
-the same ``TypeError`` / ``ValueError`` naming the member), and then for what a database adds:
+Theory of operation: a job is checked as ``ServiceJobStore.put`` checks it (the core's
+``_records.private_record``: the same ``TypeError`` / ``ValueError`` naming the member), and then for what a
+database adds:
 
 - every member must be a JSON value (strings, numbers, booleans, null, lists or tuples, mappings with
   string keys), since the job is kept as JSON text; a tuple comes back as a list;

@@ -34,14 +34,14 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._completion import Completion
 from .._errors import ServerException
-from .._listing import paginate_with, run_listing
+from .._listing import run_listing
 from .._model import ServiceJob, SortKey
 from .._name_heads import FoldTable, name_heads, successor
-from .._operations import LIST_JOBS, LIST_SERVICE_JOBS, Operation
+from .._operations import LIST_SERVICE_JOBS, Operation
 from .._ordering import groups_by_name
 from .._query import ListQuery
 from .._queues import QueueMatcher, queue_name
@@ -49,6 +49,7 @@ from .._request import parse_request
 from .._selection import selected_status
 from .._tokens import check_token_key, encode_token
 from .._wire import response
+from ..store import ListingMethods, ListingStore
 from ._engines import Connection, Engine, Pool, open_engine, transaction
 from ._rows import core_key, is_sql_text, job_from_text, job_row, parent_key, sql_key, summaries_from_texts
 from ._schema import (
@@ -115,7 +116,7 @@ class _Abandon(Exception):
     """Roll a write transaction back without an error for the caller."""
 
 
-class SqlJobStore:
+class SqlJobStore(ListingMethods):
     """Jobs in SQLite or PostgreSQL, indexed to answer ``ListServiceJobs`` (or ``ListJobs``) in
     O(log N + page).
 
@@ -158,8 +159,8 @@ class SqlJobStore:
         self,
         url: str,
         *,
-        token_key: bytes | None = None,
         operation: Operation = LIST_SERVICE_JOBS,
+        token_key: bytes | None = None,
         completion: Completion | None = None,
     ) -> None:
         # A token key is the caller's configuration, not request input: a wrong one is a programming error.
@@ -202,7 +203,7 @@ class SqlJobStore:
         """``"sqlite"`` or ``"postgresql"``."""
         return self._engine.name
 
-    # --- the ServiceJobStore interface ---
+    # --- the ListingStore interface ---
 
     def __len__(self) -> int:
         """How many jobs are stored. O(N): the engine counts the rows."""
@@ -337,31 +338,6 @@ class SqlJobStore:
             return False
         return True
 
-    def list_service_jobs(self, request: object) -> dict[str, Any]:
-        """Answer a ListServiceJobs request over the stored jobs, as ``list_service_jobs`` does.
-
-        Raises ``ClientException`` for a bad request, exactly as the pure function does. O(log N + k).
-        A store of ListJobs raises ``TypeError``: it holds Batch jobs, which ListServiceJobs never lists.
-        """
-        self._require_operation(LIST_SERVICE_JOBS)
-        return self.answer(request)
-
-    def list_jobs(self, request: object) -> dict[str, Any]:
-        """Answer a ListJobs request over the stored jobs, as ``list_jobs`` does (a store opened with
-        ``operation=LIST_JOBS``; any other raises ``TypeError``).
-
-        Raises ``ClientException`` for a bad request, exactly as the pure function does. O(log N + k).
-        """
-        self._require_operation(LIST_JOBS)
-        return self.answer(request)
-
-    def _require_operation(self, operation: Operation) -> None:
-        if self._operation is not operation:
-            raise TypeError(
-                f"this SqlJobStore holds the jobs of {self._operation.name}, not of {operation.name}: "
-                f"open one with operation={operation.name} for those"
-            )
-
     def answer(self, request: object) -> dict[str, Any]:
         """Answer a request of the store's operation, as its pure function (``list_service_jobs`` or
         ``list_jobs``) does over the stored jobs; ``ClientException`` for a bad request."""
@@ -402,10 +378,6 @@ class SqlJobStore:
         """``answer(request)`` as the JSON an endpoint sends: ``json.dumps(answer, separators=(",", ":"))``,
         ASCII, as the in-memory store's ``answer_json`` gives it."""
         return _dumps_ascii(self.answer(request)).encode("ascii")
-
-    def paginate(self, request: object) -> Iterator[dict[str, Any]]:
-        """The pages of a traversal, from ``request`` (and its ``nextToken``, if any) to the last page."""
-        return paginate_with(self.answer, request)
 
     def _check(self) -> None:
         """Assert the store's invariants: every row's columns are what the core computes from its job now,
@@ -751,3 +723,7 @@ def _arm(engine: Engine, ranges: Range, arm: Arm, after: SortKey | None) -> tupl
     hint = engine.index_hint(index.sql_name(scoped))
     sql = f"SELECT summary, {', '.join(order)} FROM {index.table}{hint}{where}"
     return sql, tuple(params)
+
+
+if TYPE_CHECKING:  # the SQL store satisfies the interface (checked by mypy, never run)
+    _store: ListingStore = SqlJobStore("sqlite://")
