@@ -193,15 +193,21 @@ SHAPES: dict[str, tuple[dict[str, Any], str]] = {
         {"filters": [{"name": "AFTER_CREATED_AT", "values": [str(BASE_TIME + 300_000)]}]},
         "by_created_at",
     ),
-    "SHARE_IDENTIFIER": ({"filters": [{"name": "SHARE_IDENTIFIER", "values": ["share-3"]}]}, "by_share"),
+    "SHARE_IDENTIFIER": (
+        {"filters": [{"name": "SHARE_IDENTIFIER", "values": ["share-3"]}]},
+        "by_share_identifier",
+    ),
     "SHARE_IDENTIFIER + jobStatus": (
         {"jobStatus": "RUNNING", "filters": [{"name": "SHARE_IDENTIFIER", "values": ["share-3"]}]},
-        "by_share_status",
+        "by_share_identifier_status",
     ),
-    "QUOTA_SHARE_NAME": ({"filters": [{"name": "QUOTA_SHARE_NAME", "values": ["quota-2"]}]}, "by_quota"),
+    "QUOTA_SHARE_NAME": (
+        {"filters": [{"name": "QUOTA_SHARE_NAME", "values": ["quota-2"]}]},
+        "by_quota_share_name",
+    ),
     "QUOTA_SHARE_NAME + jobStatus": (
         {"jobStatus": "RUNNING", "filters": [{"name": "QUOTA_SHARE_NAME", "values": ["quota-2"]}]},
-        "by_quota_status",
+        "by_quota_share_name_status",
     ),
     "JOB_NAME exact": ({"filters": [{"name": "JOB_NAME", "values": ["TRAIN-7"]}]}, "by_folded_name"),
     "JOB_NAME exact, folded ß": (
@@ -1073,3 +1079,91 @@ def test_every_store_takes_operation_by_keyword() -> None:
         JobStore(LIST_SERVICE_JOBS, operation=LIST_JOBS)
     with SqlJobStore("sqlite://", operation=LIST_JOBS) as batch:
         assert batch.operation is LIST_JOBS
+
+
+# --- Access paths from the filters' index plans ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("operation", [LIST_SERVICE_JOBS, LIST_JOBS], ids=lambda operation: operation.name)
+def test_a_filter_whose_plan_is_scan_is_answered_by_every_store(
+    operation: Operation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A filter needs no SQL of its own: with every filter's plan turned to ``SCAN``, the SQL store (and the
+    in-memory store) read the listing's rows in order and test each job with the spec's predicate, and
+    answer every page as the pure function does."""
+    import dataclasses
+
+    from listjobs_core._filters import FILTERS, IndexPlan
+
+    for name in operation.filter_names:
+        monkeypatch.setitem(FILTERS, name, dataclasses.replace(FILTERS[name], index_plan=IndexPlan.SCAN))
+    rng = random.Random(7)
+    jobs = [
+        {
+            "jobId": f"j{number:03}",
+            "jobName": rng.choice(["train", "Train", "eval", "STRASSE", "straße"]) + str(number % 3),
+            "status": rng.choice(["RUNNING", "SUCCEEDED", "FAILED"]),
+            "createdAt": rng.randrange(1000),
+            "jobQueue": rng.choice(["q", "r"]),
+            "shareIdentifier": rng.choice(["a", "b"]),
+            "quotaShareName": rng.choice(["a", "b"]),
+            "jobDefinition": rng.choice(["jd1", "jd1:2", "jd2:1", "other:1"]),
+        }
+        for number in range(450)
+    ]
+    values = {
+        "JOB_NAME": ["train*", "STRAS*", "eval1", "*"],
+        "JOB_DEFINITION": ["jd*", "jd1", "jd2:1"],
+        "BEFORE_CREATED_AT": ["500"],
+        "AFTER_CREATED_AT": ["20"],
+        "SHARE_IDENTIFIER": ["a"],
+        "QUOTA_SHARE_NAME": ["b"],
+    }
+    pure = list_service_jobs if operation is LIST_SERVICE_JOBS else list_jobs
+    with SqlJobStore("sqlite://", operation=operation) as sql:
+        memory = JobStore(jobs, operation=operation)
+        assert sql.put_many(jobs) == len(jobs)
+        indexes = {index.name for index in sql._tables.indexes}
+        assert not indexes & {"by_share_identifier", "by_folded_name", "by_definition"}, indexes
+        for name in operation.filter_names:
+            for value in values[name.value]:
+                for extra in ({"jobQueue": "q"}, {"jobQueue": "q", "jobStatus": "FAILED"}):
+                    request = {**extra, "maxResults": 7, "filters": [{"name": name.value, "values": [value]}]}
+                    expected = list(paginate(jobs, request, operation=operation))
+                    assert list(sql.paginate(request)) == expected, request
+                    assert list(memory.paginate(request)) == expected, request
+                    assert pure(jobs, request) == expected[0]
+
+
+def test_a_database_of_schema_version_1_is_brought_to_version_2(tmp_path: Path) -> None:
+    """Version 2 renamed the equality filters' indexes only: a version 1 database keeps its jobs, loses the
+    indexes of the old names, gets those of the new ones, and is of version 2 from then on."""
+    import sqlite3
+
+    from listjobs_core.sql._schema import RETIRED_INDEXES, SCHEMA_VERSION
+
+    path = tmp_path / "jobs.db"
+    job = {"jobId": "a", "jobName": "n", "status": "RUNNING", "createdAt": 1, "shareIdentifier": "s"}
+    with SqlJobStore(f"sqlite:///{path}") as store:
+        store.put(job)
+    with sqlite3.connect(path) as connection:
+        # The database as version 1 left it: its indexes by the old names, and version "1".
+        for new, old in (("share_identifier", "share"), ("quota_share_name", "quota")):
+            for scope, condition in (("", ""), ("queue_", "queue_scope, ")):
+                for status in ("", "_status"):
+                    connection.execute(f"DROP INDEX listjobs_{scope}by_{new}{status}")
+                    columns = f"{condition}{new}{', status' if status else ''}, created_key, job_id"
+                    index = f"listjobs_{scope}by_{old}{status}"
+                    connection.execute(f"CREATE INDEX {index} ON listjobs_jobs ({columns})")
+        connection.execute("UPDATE listjobs_meta SET value = '1' WHERE name = 'schema_version'")
+    with SqlJobStore(f"sqlite:///{path}") as store:
+        request = {"filters": [{"name": "SHARE_IDENTIFIER", "values": ["s"]}]}
+        assert store.list_service_jobs(request) == list_service_jobs([job], request)
+        store._check()
+    with sqlite3.connect(path) as connection:
+        names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        version = connection.execute("SELECT value FROM listjobs_meta WHERE name = 'schema_version'")
+        version = version.fetchone()
+    assert version == (SCHEMA_VERSION,) == ("2",)
+    assert not names & set(RETIRED_INDEXES["1"]), names
+    assert {"listjobs_by_share_identifier", "listjobs_queue_by_quota_share_name_status"} <= names

@@ -7,12 +7,13 @@ tokens included, because nothing here restates a listing rule: the request is pa
 ``QueueMatcher``'s, the JOB_NAME heads are the core's ``name_heads``, the JOB_DEFINITION names
 a prefix covers are ``JobDefinitionPattern.matches``', the sort keys, the summaries, definition names and
 parents are computed by the core when a job is written (``_rows``), and tokens are ``encode_token``'s.
-What the store adds is how a query becomes index ranges (``_schema.FILTER_SQL``, ``LIST_JOBS_FILTER_SQL``,
-and ``BY_PARENT`` for a parent's children) and how the ranges become SQL (``_arm`` below): equality on the
-index's leading columns, then one lower bound, the later of the range's start and the cursor (P-4:
-``(order columns) > (cursor)``), and one upper bound, ordered by the index's own columns with
-``LIMIT k + 1``. A request naming a queue reads the range once
-per queue scope (IN-2), one statement each, and merges the scopes' ordered runs here: a ``UNION ALL`` would
+What the store adds is how a query becomes index ranges (from its filter's index plan,
+``_schema.PLAN_SQL``, and ``BY_PARENT`` for a parent's children) and how the ranges become SQL (``_arm``
+below): equality on the index's leading columns, then one lower bound, the later of the range's start and
+the cursor (P-4: ``(order columns) > (cursor)``), and one upper bound, ordered by the index's own columns
+with ``LIMIT k + 1``. A filter whose plan is ``SCAN`` reads the listing's rows in that order in batches and
+tests each job with its spec's predicate. A request naming a queue reads the range once per queue scope
+(IN-2), one statement each, and merges the scopes' ordered runs here: a ``UNION ALL`` would
 be one statement, but PostgreSQL does not know a scope's ``queue_scope`` constant inside a union's arm, so
 it would sort the union instead of merging it. A JOB_DEFINITION prefix (ListJobs) reads one such range per
 definition name it covers, merged the same way.
@@ -22,8 +23,8 @@ entries in the indexes of the filters it can match (ListServiceJobs: at most 16,
 when ``shareIdentifier`` or ``quotaShareName`` is absent; ListJobs: at most 8 queue indexes, none for a
 child, which is in the parent index only); a page is one or two statements of O(log N + k),
 plus, for a JOB_NAME prefix, the head walk's index probes (one per head for names in one case; see the
-core's ``_store``), and for a JOB_DEFINITION prefix one probe and one statement per definition name it
-covers. ``len`` counts the rows, O(N).
+core's ``_name_heads``), and for a JOB_DEFINITION prefix one probe and one statement per definition name it
+covers; a ``SCAN`` filter, O(rows passed over). ``len`` counts the rows, O(N).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._completion import Completion
 from .._errors import ServerException
+from .._filters import IndexPlan
 from .._listing import run_listing
 from .._model import ServiceJob, SortKey
 from .._name_heads import FoldTable, name_heads, successor
@@ -55,11 +57,13 @@ from ._rows import core_key, is_sql_text, job_from_text, job_row, parent_key, sq
 from ._schema import (
     META,
     NO_QUEUE_SCOPE,
+    RETIRED_INDEXES,
     SCHEMA_VERSION,
     DefinitionNames,
     Index,
     NameHeads,
     Range,
+    Scan,
     Tables,
     queue_scope,
     tables_of,
@@ -107,6 +111,9 @@ class _Statements:
             queue_values=f"SELECT job_queue FROM {tables.job_queues} WHERE queue_name = ? ORDER BY job_queue",
             job_queue_column=columns.index("job_queue"),
         )
+
+# A SCAN plan reads the listing's rows in batches of at least this many.
+_SCAN_BATCH = 200
 
 # put_many of at least this many jobs refreshes PostgreSQL's statistics of the table.
 _ANALYZE_AFTER = 1000
@@ -271,7 +278,7 @@ class SqlJobStore(ListingMethods):
         """The row of a job as this store keeps it: completed first when it has a ``completion`` (H-20)."""
         completion = self.completion
         completed = job if completion is None else completion.complete(job, self._operation)
-        return job_row(completed, self._operation)
+        return job_row(completed, self._operation, self._tables)
 
     def _copy_rows(self, connection: Connection, rows: list[tuple[Any, ...]]) -> None:
         """PostgreSQL: the rows COPYed into a temporary table, then upserted in one statement (an INSERT per
@@ -391,7 +398,7 @@ class SqlJobStore(ListingMethods):
                 verdict = connection.execute("PRAGMA integrity_check").fetchall()
                 _require(verdict == [("ok",)], f"SQLite integrity check: {verdict}")
         for row in rows:
-            expected = job_row(job_from_text(row[-1]), self._operation)
+            expected = job_row(job_from_text(row[-1]), self._operation, self._tables)
             _require(
                 tuple(row) == expected,
                 f"row of {row[0]!r} holds the core's columns: {tuple(row)} != {expected}",
@@ -408,7 +415,8 @@ class SqlJobStore(ListingMethods):
         # A stored job's text holds no NUL and no lone surrogate (``_rows.is_sql_text``), which no database
         # can be sent: a filter value or a parent id holding one matches no job, and the page is empty, as
         # the pure function finds it (a queue holding one: see ``_arms``).
-        values = (job_filter.value if job_filter else "", query.parent_job_id or "")
+        sent = job_filter is not None and job_filter.spec.index_plan is not IndexPlan.SCAN
+        values = (job_filter.value if sent and job_filter else "", query.parent_job_id or "")
         if not all(is_sql_text(value) for value in values):
             return []
         ranges = self._ranges(query)
@@ -422,10 +430,13 @@ class SqlJobStore(ListingMethods):
                 return self._range_rows(connection, ranges, arms, after, count)
             if isinstance(ranges, DefinitionNames):
                 return self._definition_rows(connection, ranges, arms, after, count)
+            if isinstance(ranges, Scan):
+                return self._scan_rows(connection, ranges, arms, after, count)
             return self._head_rows(connection, ranges, arms, after, count)
 
-    def _ranges(self, query: ListQuery) -> Range | NameHeads | DefinitionNames:
-        """The index ranges a query reads: a parent's children (LJ-6), else its filter's (``FILTER_SQL``)."""
+    def _ranges(self, query: ListQuery) -> Range | NameHeads | DefinitionNames | Scan:
+        """The index ranges a query reads: a parent's children (LJ-6), else its filter's (from its index
+        plan, ``_schema.PLAN_SQL``)."""
         status = selected_status(query)
         children = self._tables.children
         if query.parent_job_id is not None and query.parent_job_member is not None and children is not None:
@@ -471,19 +482,42 @@ class SqlJobStore(ListingMethods):
         ]
 
     def _range_rows(
-        self, connection: Connection, ranges: Range, arms: list[Arm], after: SortKey | None, count: int
+        self,
+        connection: Connection,
+        ranges: Range,
+        arms: list[Arm],
+        after: SortKey | None,
+        count: int,
+        *,
+        with_job: bool = False,
     ) -> list[Sequence[Any]]:
         """The first ``count`` rows of ``ranges`` over every arm, after the cursor: one statement per arm,
-        each a range scan of one index in the listing's order, merged here (IN-2's scopes are disjoint)."""
+        each a range scan of one index in the listing's order, merged here (IN-2's scopes are disjoint).
+        ``with_job``: each row ends with the job's JSON text too."""
         runs = []
         for arm in arms:
-            sql, params = _arm(self._engine, ranges, arm, after)
+            sql, params = _arm(self._engine, ranges, arm, after, with_job=with_job)
             order = ", ".join(ranges.index.order)
             statement = self._sql(f"{sql} ORDER BY {order} LIMIT ?")
             runs.append(connection.execute(statement, (*params, count)).fetchall())
         if len(runs) == 1:
             return list(runs[0])
         return list(islice(heapq.merge(*runs, key=_order_columns), count))
+
+    def _scan_rows(
+        self, connection: Connection, scan: Scan, arms: list[Arm], after: SortKey | None, count: int
+    ) -> list[Sequence[Any]]:
+        """A ``SCAN`` plan: the listing's rows in order, read in batches from the cursor, each job tested with
+        the filter's predicate, until ``count`` rows pass or the range ends (O(rows passed over))."""
+        batch = max(count, _SCAN_BATCH)
+        rows: list[Sequence[Any]] = []
+        while len(rows) < count:
+            read = self._range_rows(connection, scan.range, arms, after, batch, with_job=True)
+            rows += [row[:-1] for row in read if scan.matches(job_from_text(row[-1]))]
+            if len(read) < batch:
+                break
+            after = tuple(read[-1][1:-1])  # the order columns of the last row read
+        return rows[:count]
 
     def _head_rows(
         self, connection: Connection, heads: NameHeads, arms: list[Arm], after: SortKey | None, count: int
@@ -582,6 +616,14 @@ class SqlJobStore(ListingMethods):
             found = connection.execute(
                 self._sql(f"SELECT value FROM {META} WHERE name = ?"), ("schema_version",)
             ).fetchone()
+            if found is not None and found[0] in RETIRED_INDEXES:
+                # An earlier version's tables are this version's, but for indexes that are now named
+                # otherwise: those go, this version's are made below, and the database is of this version.
+                for retired in RETIRED_INDEXES[found[0]]:
+                    connection.execute(f"DROP INDEX IF EXISTS {retired}")
+                upgrade = self._sql(f"UPDATE {META} SET value = ? WHERE name = ?")
+                connection.execute(upgrade, (SCHEMA_VERSION, "schema_version"))
+                found = (SCHEMA_VERSION,)
             if found is not None and found[0] == SCHEMA_VERSION:
                 for statement in tables_and_indexes:
                     connection.execute(statement)
@@ -687,7 +729,9 @@ def _require(condition: bool, invariant: str) -> None:
         raise AssertionError(f"SqlJobStore invariant broken: {invariant}")
 
 
-def _arm(engine: Engine, ranges: Range, arm: Arm, after: SortKey | None) -> tuple[str, tuple[object, ...]]:
+def _arm(
+    engine: Engine, ranges: Range, arm: Arm, after: SortKey | None, *, with_job: bool = False
+) -> tuple[str, tuple[object, ...]]:
     """One arm of a page query: the rows of ``ranges`` in one queue scope, after the cursor.
 
     As the in-memory store's ``_range_run``: the lower bound is the cursor when it lies at or past the
@@ -721,7 +765,8 @@ def _arm(engine: Engine, ranges: Range, arm: Arm, after: SortKey | None) -> tupl
         params += ranges.residual[1]
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     hint = engine.index_hint(index.sql_name(scoped))
-    sql = f"SELECT summary, {', '.join(order)} FROM {index.table}{hint}{where}"
+    job = ", job" if with_job else ""
+    sql = f"SELECT summary, {', '.join(order)}{job} FROM {index.table}{hint}{where}"
     return sql, tuple(params)
 
 

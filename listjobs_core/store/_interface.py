@@ -16,7 +16,7 @@ itself.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from .._completion import Completion
 from .._listing import paginate_with
@@ -150,9 +150,3 @@ ListServiceJobs jobs in a store made with operation=LIST_SERVICE_JOBS
                 f"operation={method_name(wanted).upper()}"
             )
 
-
-if TYPE_CHECKING:  # the in-memory stores satisfy the interface (checked by mypy, never run)
-    from ._memory import JobStore, ServiceJobStore
-
-    _service_jobs: ListingStore = ServiceJobStore()
-    _jobs: ListingStore = JobStore()

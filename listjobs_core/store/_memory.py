@@ -52,7 +52,7 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _decisions
 from .._children import parent_of
@@ -70,7 +70,7 @@ from .._selection import selected_status
 from .._tokens import check_token_key, encode_token
 from .._wire import response
 from ._checks import check_store
-from ._interface import ListingMethods
+from ._interface import ListingMethods, ListingStore
 from ._scope import IndexLists, JobKeys, Layout, Reading, Scope, job_id_of, scope_runs
 from ._sorted_keys import Key
 
@@ -575,3 +575,7 @@ def _reads_grouped_keys(query: ListQuery) -> bool:
     spec = query.filter_spec
     return spec is not None and spec.groups_by_name
 
+
+if TYPE_CHECKING:  # the in-memory stores satisfy the interface (checked by mypy, never run)
+    _service_jobs: ListingStore = ServiceJobStore()
+    _jobs: ListingStore = JobStore()
