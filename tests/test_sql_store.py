@@ -1167,3 +1167,18 @@ def test_a_database_of_schema_version_1_is_brought_to_version_2(tmp_path: Path) 
     assert version == (SCHEMA_VERSION,) == ("2",)
     assert not names & set(RETIRED_INDEXES["1"]), names
     assert {"listjobs_by_share_identifier", "listjobs_queue_by_quota_share_name_status"} <= names
+
+
+def test_the_sql_store_imports_only_the_public_names_of_the_in_memory_stores() -> None:
+    """What both stores need lives in the core or in ``listjobs_core.store``'s public names: ``sql/`` never
+    reaches into the in-memory store's private modules."""
+    import ast
+
+    import listjobs_core.sql
+
+    for path in Path(listjobs_core.sql.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module is not None:
+                parts = node.module.split(".")
+                if "store" in parts:
+                    assert not any(part.startswith("_") for part in parts[parts.index("store") :]), path
