@@ -9,6 +9,7 @@ every step. PostgreSQL is a real server from the machine's binaries (the session
 from __future__ import annotations
 
 import contextlib
+import json
 import random
 import threading
 from collections.abc import Callable, Iterator
@@ -42,6 +43,7 @@ from listjobs_core import (
     ServiceJobStore,
     list_jobs,
     list_service_jobs,
+    paginate,
 )
 from listjobs_core.sql import SqlJobStore
 
@@ -191,15 +193,21 @@ SHAPES: dict[str, tuple[dict[str, Any], str]] = {
         {"filters": [{"name": "AFTER_CREATED_AT", "values": [str(BASE_TIME + 300_000)]}]},
         "by_created_at",
     ),
-    "SHARE_IDENTIFIER": ({"filters": [{"name": "SHARE_IDENTIFIER", "values": ["share-3"]}]}, "by_share"),
+    "SHARE_IDENTIFIER": (
+        {"filters": [{"name": "SHARE_IDENTIFIER", "values": ["share-3"]}]},
+        "by_share_identifier",
+    ),
     "SHARE_IDENTIFIER + jobStatus": (
         {"jobStatus": "RUNNING", "filters": [{"name": "SHARE_IDENTIFIER", "values": ["share-3"]}]},
-        "by_share_status",
+        "by_share_identifier_status",
     ),
-    "QUOTA_SHARE_NAME": ({"filters": [{"name": "QUOTA_SHARE_NAME", "values": ["quota-2"]}]}, "by_quota"),
+    "QUOTA_SHARE_NAME": (
+        {"filters": [{"name": "QUOTA_SHARE_NAME", "values": ["quota-2"]}]},
+        "by_quota_share_name",
+    ),
     "QUOTA_SHARE_NAME + jobStatus": (
         {"jobStatus": "RUNNING", "filters": [{"name": "QUOTA_SHARE_NAME", "values": ["quota-2"]}]},
-        "by_quota_status",
+        "by_quota_share_name_status",
     ),
     "JOB_NAME exact": ({"filters": [{"name": "JOB_NAME", "values": ["TRAIN-7"]}]}, "by_folded_name"),
     "JOB_NAME exact, folded ß": (
@@ -471,7 +479,7 @@ def test_list_jobs_tokens_cross_between_the_sql_store_the_memory_store_and_the_p
     filters), page for page as the pure function's."""
     sql = SqlJobStore("sqlite://", token_key=b"k", operation=LIST_JOBS)
     sql.put_many(jobs)
-    memory = JobStore(LIST_JOBS, jobs, token_key=b"k")
+    memory = JobStore(jobs, operation=LIST_JOBS, token_key=b"k")
     listings: list[Callable[[Any], dict[str, Any]]] = [
         sql.list_jobs,
         memory.answer,
@@ -980,3 +988,197 @@ def test_list_jobs_text_no_database_can_be_sent_matches_no_job(
         ):
             assert store.list_jobs(request) == list_jobs(jobs, request)
         assert len(store) == len(jobs)
+
+
+# --- One interface: every store, the same methods and the same answers -----------------------------------
+
+STORE_KINDS = (
+    "memory ServiceJobStore",
+    "memory JobStore(LIST_JOBS)",
+    *(f"{engine} {operation.name}" for engine in ENGINES for operation in (LIST_SERVICE_JOBS, LIST_JOBS)),
+)
+
+
+@pytest.fixture(params=STORE_KINDS)
+def any_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """An empty store of each kind: the two in-memory stores and the SQL store of each operation on each
+    engine."""
+    kind: str = request.param
+    if kind == "memory ServiceJobStore":
+        yield ServiceJobStore()
+        return
+    if kind == "memory JobStore(LIST_JOBS)":
+        yield JobStore(LIST_JOBS)
+        return
+    engine, operation_name = kind.split(" ")
+    operation = LIST_SERVICE_JOBS if operation_name == LIST_SERVICE_JOBS.name else LIST_JOBS
+    made = store_factory(engine, request, tmp_path_factory, operation)(None)
+    try:
+        yield made
+    finally:
+        made.close()
+
+
+def test_every_store_has_the_one_interface(any_store: Any) -> None:
+    """The same constructor shape, methods and return types in every store (``ListingStore``): answers
+    are the pure function's, ``put_many`` returns a count, the operation's own method answers and the other
+    one raises ``TypeError`` naming the store's operation and the method to call."""
+    from listjobs_core.store import ListingStore
+
+    store: ListingStore = any_store
+    operation = store.operation
+    pure = list_service_jobs if operation is LIST_SERVICE_JOBS else list_jobs
+    names = ("list_service_jobs", "list_jobs")
+    own, other = names if operation is LIST_SERVICE_JOBS else names[::-1]
+    assert store.completion is None
+    jobs = [
+        {"jobId": f"j{n}", "jobName": f"n{n % 3}", "status": "RUNNING", "createdAt": n, "jobQueue": "q"}
+        for n in range(5)
+    ]
+    assert store.put_many(jobs) == 5
+    assert store.put_many([jobs[0], jobs[0]]) == 2  # the count of jobs given, not of jobs stored
+    assert store.put_many(iter([])) == 0
+    assert store.put({"jobId": "x", "jobName": "n", "status": "RUNNING", "createdAt": 9}) is None
+    assert len(store) == 6 and "x" in store and "nope" not in store and 5 not in store
+    assert sorted(job["jobId"] for job in store) == ["j0", "j1", "j2", "j3", "j4", "x"]
+    assert store.get("j1") == jobs[1] and store.get("nope") is None
+    changed = store.update("j1", status="SUCCEEDED")
+    assert changed == {**jobs[1], "status": "SUCCEEDED"} and store.get("j1") == changed
+    with pytest.raises(KeyError):
+        store.update("nope", status="FAILED")
+    assert store.remove("x") is None and store.remove("x") is None and "x" not in store
+    stored = sorted(store, key=lambda job: job["jobId"])
+    request = {"jobQueue": "q", "maxResults": 2}
+    expected = pure(stored, request)
+    assert store.answer(request) == expected
+    assert getattr(store, own)(request) == expected
+    assert store.answer_json(request) == json.dumps(expected, separators=(",", ":")).encode("ascii")
+    pages = list(store.paginate(request))
+    from_pure = paginate(stored, request, operation=operation)
+    assert [page["jobSummaryList"] for page in pages] == [page["jobSummaryList"] for page in from_pure]
+    with pytest.raises(TypeError, match=f"answers {operation.name}.*call {own}") as refused:
+        getattr(store, other)(request)
+    assert type(store).__name__ in str(refused.value)
+    with pytest.raises(ClientException):
+        store.answer({"maxResults": 0})
+    methods = ("answer", "answer_json", *names, "put", "put_many", "update", "remove", "get", "paginate")
+    assert all(callable(getattr(store, method)) for method in methods)
+
+
+def test_every_store_takes_operation_by_keyword() -> None:
+    """The constructor shape: ``operation=`` by keyword everywhere; ``JobStore(LIST_JOBS)`` still works, and
+    ``ServiceJobStore`` answers ListServiceJobs only."""
+    assert JobStore(operation=LIST_JOBS).operation is LIST_JOBS
+    assert JobStore(LIST_JOBS).operation is LIST_JOBS
+    assert JobStore().operation is LIST_SERVICE_JOBS
+    assert JobStore([{"jobId": "a", "jobName": "n"}], operation=LIST_JOBS).operation is LIST_JOBS
+    assert ServiceJobStore(operation=LIST_SERVICE_JOBS).operation is LIST_SERVICE_JOBS
+    with pytest.raises(ValueError, match="JobStore"):
+        ServiceJobStore(operation=LIST_JOBS)
+    with pytest.raises(TypeError, match="two operations"):
+        JobStore(LIST_SERVICE_JOBS, operation=LIST_JOBS)
+    with SqlJobStore("sqlite://", operation=LIST_JOBS) as batch:
+        assert batch.operation is LIST_JOBS
+
+
+# --- Access paths from the filters' index plans ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("operation", [LIST_SERVICE_JOBS, LIST_JOBS], ids=lambda operation: operation.name)
+def test_a_filter_whose_plan_is_scan_is_answered_by_every_store(
+    operation: Operation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A filter needs no SQL of its own: with every filter's plan turned to ``SCAN``, the SQL store (and the
+    in-memory store) read the listing's rows in order and test each job with the spec's predicate, and
+    answer every page as the pure function does."""
+    import dataclasses
+
+    from listjobs_core._filters import FILTERS, IndexPlan
+
+    for name in operation.filter_names:
+        monkeypatch.setitem(FILTERS, name, dataclasses.replace(FILTERS[name], index_plan=IndexPlan.SCAN))
+    rng = random.Random(7)
+    jobs = [
+        {
+            "jobId": f"j{number:03}",
+            "jobName": rng.choice(["train", "Train", "eval", "STRASSE", "straße"]) + str(number % 3),
+            "status": rng.choice(["RUNNING", "SUCCEEDED", "FAILED"]),
+            "createdAt": rng.randrange(1000),
+            "jobQueue": rng.choice(["q", "r"]),
+            "shareIdentifier": rng.choice(["a", "b"]),
+            "quotaShareName": rng.choice(["a", "b"]),
+            "jobDefinition": rng.choice(["jd1", "jd1:2", "jd2:1", "other:1"]),
+        }
+        for number in range(450)
+    ]
+    values = {
+        "JOB_NAME": ["train*", "STRAS*", "eval1", "*"],
+        "JOB_DEFINITION": ["jd*", "jd1", "jd2:1"],
+        "BEFORE_CREATED_AT": ["500"],
+        "AFTER_CREATED_AT": ["20"],
+        "SHARE_IDENTIFIER": ["a"],
+        "QUOTA_SHARE_NAME": ["b"],
+    }
+    pure = list_service_jobs if operation is LIST_SERVICE_JOBS else list_jobs
+    with SqlJobStore("sqlite://", operation=operation) as sql:
+        memory = JobStore(jobs, operation=operation)
+        assert sql.put_many(jobs) == len(jobs)
+        indexes = {index.name for index in sql._tables.indexes}
+        assert not indexes & {"by_share_identifier", "by_folded_name", "by_definition"}, indexes
+        for name in operation.filter_names:
+            for value in values[name.value]:
+                for extra in ({"jobQueue": "q"}, {"jobQueue": "q", "jobStatus": "FAILED"}):
+                    request = {**extra, "maxResults": 7, "filters": [{"name": name.value, "values": [value]}]}
+                    expected = list(paginate(jobs, request, operation=operation))
+                    assert list(sql.paginate(request)) == expected, request
+                    assert list(memory.paginate(request)) == expected, request
+                    assert pure(jobs, request) == expected[0]
+
+
+def test_a_database_of_schema_version_1_is_brought_to_version_2(tmp_path: Path) -> None:
+    """Version 2 renamed the equality filters' indexes only: a version 1 database keeps its jobs, loses the
+    indexes of the old names, gets those of the new ones, and is of version 2 from then on."""
+    import sqlite3
+
+    from listjobs_core.sql._schema import RETIRED_INDEXES, SCHEMA_VERSION
+
+    path = tmp_path / "jobs.db"
+    job = {"jobId": "a", "jobName": "n", "status": "RUNNING", "createdAt": 1, "shareIdentifier": "s"}
+    with SqlJobStore(f"sqlite:///{path}") as store:
+        store.put(job)
+    with sqlite3.connect(path) as connection:
+        # The database as version 1 left it: its indexes by the old names, and version "1".
+        for new, old in (("share_identifier", "share"), ("quota_share_name", "quota")):
+            for scope, condition in (("", ""), ("queue_", "queue_scope, ")):
+                for status in ("", "_status"):
+                    connection.execute(f"DROP INDEX listjobs_{scope}by_{new}{status}")
+                    columns = f"{condition}{new}{', status' if status else ''}, created_key, job_id"
+                    index = f"listjobs_{scope}by_{old}{status}"
+                    connection.execute(f"CREATE INDEX {index} ON listjobs_jobs ({columns})")
+        connection.execute("UPDATE listjobs_meta SET value = '1' WHERE name = 'schema_version'")
+    with SqlJobStore(f"sqlite:///{path}") as store:
+        request = {"filters": [{"name": "SHARE_IDENTIFIER", "values": ["s"]}]}
+        assert store.list_service_jobs(request) == list_service_jobs([job], request)
+        store._check()
+    with sqlite3.connect(path) as connection:
+        names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        version = connection.execute("SELECT value FROM listjobs_meta WHERE name = 'schema_version'")
+        version = version.fetchone()
+    assert version == (SCHEMA_VERSION,) == ("2",)
+    assert not names & set(RETIRED_INDEXES["1"]), names
+    assert {"listjobs_by_share_identifier", "listjobs_queue_by_quota_share_name_status"} <= names
+
+
+def test_the_sql_store_imports_only_the_public_names_of_the_in_memory_stores() -> None:
+    """What both stores need lives in the core or in ``listjobs_core.store``'s public names: ``sql/`` never
+    reaches into the in-memory store's private modules."""
+    import ast
+
+    import listjobs_core.sql
+
+    for path in Path(listjobs_core.sql.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module is not None:
+                parts = node.module.split(".")
+                if "store" in parts:
+                    assert not any(part.startswith("_") for part in parts[parts.index("store") :]), path

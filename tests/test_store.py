@@ -37,10 +37,10 @@ from listjobs_core import (
     paginate,
 )
 from listjobs_core._jobs import MEMBER_SHAPES, find_job_problem
+from listjobs_core._records import is_simple, private_record, summary_of
 from listjobs_core._request import parse_request
 from listjobs_core._wire import to_summary
 from listjobs_core.store import _name_ranges
-from listjobs_core.store._records import is_simple, private_record, summary_of
 from listjobs_core.store._sorted_keys import SortedKeys as _SortedKeys
 
 # Characters whose case folding is not one-to-one, or not the identity on a single character: the sharp s

@@ -4,10 +4,10 @@ or, opened with ``operation=LIST_JOBS``, as ``JobStore(LIST_JOBS)`` and ``list_j
 
 The modules: ``_schema`` (tables, indexes and the SQL of every filter, in one table), ``_rows`` (a job's
 row, computed by the core at write time), ``_engines`` (URLs, connections, what the two databases spell
-differently) and ``_store`` (the store). ``import listjobs_core`` does not import this package, and this
+differently) and ``_sql_store`` (the store). ``import listjobs_core`` does not import this package, and this
 package imports psycopg only when a ``postgresql://`` URL is opened.
 """
 
-from ._store import SqlJobStore
+from ._sql_store import SqlJobStore
 
 __all__ = ["SqlJobStore"]

@@ -1,7 +1,8 @@
 """From a job to its row and back: every column computed in Python by the core, once, at write time.
 
-Theory of operation: a job is checked as ``ServiceJobStore.put`` checks it (the core's ``_private_copy``:
-the same ``TypeError`` / ``ValueError`` naming the member), and then for what a database adds:
+Theory of operation: a job is checked as ``ServiceJobStore.put`` checks it (the core's
+``_records.private_record``: the same ``TypeError`` / ``ValueError`` naming the member), and then for what a
+database adds:
 
 - every member must be a JSON value (strings, numbers, booleans, null, lists or tuples, mappings with
   string keys), since the job is kept as JSON text; a tuple comes back as a list;
@@ -34,9 +35,17 @@ from .._model import JobLike, SortKey
 from .._operations import LIST_SERVICE_JOBS, Operation
 from .._ordering import sort_key_function
 from .._query import ListQuery
+from .._records import private_record
 from .._wire import to_summary
-from ..store._records import private_record
-from ._schema import COLUMNS, INT64_MAX, MISSING_CREATED_AT_FLAG, MISSING_CREATED_KEY, queue_scope
+from ._schema import (
+    EQUALITY_MEMBERS,
+    INT64_MAX,
+    MISSING_CREATED_AT_FLAG,
+    MISSING_CREATED_KEY,
+    Tables,
+    queue_scope,
+    tables_of,
+)
 
 __all__ = [
     "MEMBERS",
@@ -53,14 +62,13 @@ MEMBERS = LIST_SERVICE_JOBS.summary_members
 # createdAt values whose created_key (-createdAt) is a 64-bit integer other than MISSING_CREATED_KEY,
 # whichever end of the range that is.
 _CREATED_AT_RANGE = range(-INT64_MAX + 1, INT64_MAX + 1)
-_TEXT_MEMBERS = ("jobId", "jobName", "status", "jobQueue", "shareIdentifier", "quotaShareName")
-# ListJobs compares jobDefinition too (JOB_DEFINITION, LJ-9).
-_PARENT_TEXT_MEMBERS = (*_TEXT_MEMBERS, "jobDefinition")
+# The members every row holds as text columns besides those of the equality filters (``_schema``); a
+# table with the definition columns compares jobDefinition too (JOB_DEFINITION, LJ-9).
+_TEXT_MEMBERS = ("jobId", "jobName", "status", "jobQueue", *EQUALITY_MEMBERS)
+_DEFINITION_TEXT_MEMBERS = (*_TEXT_MEMBERS, "jobDefinition")
 _SCALARS = (str, int, float, bool, type(None))
 # The JSON text of the stored values: compact, ASCII (so a lone surrogate in a free-text member is kept).
 _dumps = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
-
-ROW_COLUMNS = tuple(name for name, _ in COLUMNS)
 
 
 @functools.cache
@@ -79,16 +87,20 @@ def _sort_keys(operation: Operation) -> tuple[Callable[[JobLike], SortKey], Call
     )
 
 
-def job_row(job: object, operation: Operation = LIST_SERVICE_JOBS) -> tuple[Any, ...]:
-    """The row of a job of ``operation``, in the order of its table's columns (``_schema.Tables``);
-    ``TypeError`` or ``ValueError`` naming the member at fault."""
+def job_row(
+    job: object, operation: Operation = LIST_SERVICE_JOBS, tables: Tables | None = None
+) -> tuple[Any, ...]:
+    """The row of a job of ``operation``, in the order of its table's columns (``tables``, by default
+    ``tables_of(operation)``); ``TypeError`` or ``ValueError`` naming the member at fault."""
+    if tables is None:
+        tables = tables_of(operation)
     members = operation.summary_members
     lists_children = bool(operation.parent_job_members)
     stored = dict(private_record(job, members))
     job_id = stored["jobId"]
     for member, value in stored.items():
         _check_json(value, job_id, member)
-    for member in _PARENT_TEXT_MEMBERS if lists_children else _TEXT_MEMBERS:
+    for member in _DEFINITION_TEXT_MEMBERS if tables.definitions else _TEXT_MEMBERS:
         value = stored.get(member)
         if value is not None:
             _check_text(value, job_id, member)
@@ -115,17 +127,17 @@ def job_row(job: object, operation: Operation = LIST_SERVICE_JOBS) -> tuple[Any,
         stored.get("status"),
         job_queue,
         queue_scope(job_queue) if listed_by_queues else None,
-        stored.get("shareIdentifier"),
-        stored.get("quotaShareName"),
+        *(stored.get(member) for member in EQUALITY_MEMBERS),
     )
-    if lists_children:
+    if tables.definitions:
         job_definition = stored.get("jobDefinition")
-        family = parent_of(job_id)  # LJ-6: the child's parent, from its jobId, as the core reads it
         columns += (
             None if job_definition is None else job_definition_name(job_definition),  # LJ-9, LJ-11
             job_definition,
-            None if family is None else parent_key(*family),
         )
+    if lists_children:
+        family = parent_of(job_id)  # LJ-6: the child's parent, from its jobId, as the core reads it
+        columns += (None if family is None else parent_key(*family),)
     return (*columns, _dumps(to_summary(stored, members)), _dumps(stored))
 
 

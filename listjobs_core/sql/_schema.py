@@ -14,15 +14,21 @@ columns the listing reads, each computed in Python by the core when the job is w
   comparison ``(columns) > (cursor)``, which both engines turn into the start of an index range;
 - ``folded_name``, ``jobName.casefold()`` (S-5), never SQL ``lower()``, which folds neither ``ß`` nor the
   Kelvin sign as Python does;
-- ``status``, ``job_queue``, ``share_identifier``, ``quota_share_name`` as the job carries them, and
-  ``queue_scope`` (see ``queue_scope`` below).
+- ``status``, ``job_queue`` and the member of each equality filter (``shareIdentifier`` as
+  ``share_identifier``, ``sql_column``) as the job carries them, and ``queue_scope`` (see ``queue_scope``
+  below).
 
 Strings compare in code-point order, as Python compares them (O-2: "exact string, code-point order"): the
 collation is pinned on every text column, ``BINARY`` on SQLite (memcmp of UTF-8) and ``"C"`` on
 PostgreSQL (memcmp of the UTF-8 server encoding), never the database's default.
 
-``FILTER_SQL`` is the table of the filters: for each filter name (and ``None``, no filter) the indexes it
-reads and the function that turns a parsed filter into an index ``Range``. A query reads one range of one
+A filter's SQL follows from its spec (``_filters``): ``PLAN_SQL`` holds, for each ``IndexPlan`` (and
+``None``, no filter), the indexes a filter of that plan reads and the function that turns the parsed filter
+into an index ``Range``, named and keyed by the spec's member (``sql_column``), as the in-memory store's
+``_scope.PLANS`` reads a scope. A filter whose plan is ``SCAN`` has no index of its own: its page is the
+listing's rows in order, each job tested with the spec's predicate (``Scan``). ``tables_of`` derives an
+operation's columns, indexes and per-filter SQL from its filter names, so a new filter needs nothing here
+unless it brings a new kind of plan. A query reads one range of one
 index per queue scope (see ``Scope``), or, for a JOB_NAME prefix, one range per head (``NameHeads``); the
 order of every index is the order of the listing, so a page is a range scan that stops after ``k + 1``
 rows and never a sort. Each index exists twice: over every job, and with ``queue_scope`` in front for the
@@ -35,7 +41,7 @@ decides which do. A value is never removed: one that no job carries any more cos
 
 ListJobs fits the same layout, with columns computed by the core at write time as these are: the
 ``JobSummary`` as JSON beside the ``ServiceJobSummary``; ``definition_name`` (``_definitions.
-job_definition_name``) and ``job_definition`` for JOB_DEFINITION, one more entry of ``FILTER_SQL`` (a name
+job_definition_name``) and ``job_definition`` for JOB_DEFINITION, the ``DEFINITION_PATTERN`` plan (a name
 is an equality, a prefix a range, an ARN an equality on ``job_definition``, all newest first); and
 ``parent_key``, the parent id and separator of an array child or MNP node (``_children``), NULL for any
 other job. A parent's children (LJ-6) are then one range of an index ``(parent_key, status,
@@ -46,70 +52,90 @@ id like any other. The rows a queue listing may read are those whose ``queue_sco
 the decision of LJ-7 has its one home there, and every queue listing's ``queue_scope = ?`` implies the
 partial indexes' ``queue_scope IS NOT NULL`` on both engines.
 
-Each operation keeps its jobs in tables of its own (``Tables``, by operation name): ListServiceJobs the
+Each operation keeps its jobs in tables of its own (``Tables``, ``tables_of``): ListServiceJobs the
 ``listjobs_*`` tables above, ListJobs ``listjobs_batch_*``, with the three columns more, so one database
 holds both operations' jobs and a store opened for one never reads the other's. Every ListJobs request
 names a queue or a parent (LJ-5), so its queue indexes exist only with ``queue_scope`` in front, and its
 JOB_DEFINITION prefix reads one range of the definition-name index per definition name it covers, found
-by index probes and merged newest first, as the in-memory store reads one bucket per name. The layout of
-the ListServiceJobs tables is that of schema version 1; the ListJobs tables are new tables beside them.
+by index probes and merged newest first, as the in-memory store reads one bucket per name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .._definitions import JobDefinitionPattern, PatternKind
-from .._filters import CreatedAtBound, FilterName, JobFilter
+from .._filters import FILTERS, CreatedAtBound, FilterName, FilterSpec, IndexPlan, JobFilter
 from .._model import SortKey
 from .._names import JobNamePattern
 from .._operations import LIST_JOBS, LIST_SERVICE_JOBS, Operation
 from .._ordering import newest_first_key
 
 __all__ = [
-    "CLIENT_TOKENS",
-    "COLUMNS",
-    "FILTER_SQL",
-    "GROUPED",
-    "INDEXES",
-    "INT64_MAX",
-    "MISSING_CREATED_AT_FLAG",
-    "MISSING_CREATED_KEY",
-    "JOBS",
-    "JOB_QUEUES",
-    "META",
-    "NEWEST_FIRST",
-    "NO_QUEUE_SCOPE",
-    "SCHEMA_VERSION",
-    "SCOPE_CONDITION",
-    "TEXT_COLUMNS",
     "BATCH_CLIENT_TOKENS",
     "BATCH_JOBS",
     "BATCH_JOB_QUEUES",
     "BY_PARENT",
-    "LIST_JOBS_COLUMNS",
-    "LIST_JOBS_FILTER_SQL",
+    "CLIENT_TOKENS",
+    "COLUMNS",
+    "EQUALITY_MEMBERS",
+    "FILTER_SQL",
+    "GROUPED",
+    "INT64_MAX",
     "IN_QUEUE_LISTINGS",
-    "TABLES",
-    "queue_scope",
-    "tables_of",
+    "JOBS",
+    "JOB_QUEUES",
+    "LIST_JOBS_FILTER_SQL",
+    "META",
+    "MISSING_CREATED_AT_FLAG",
+    "MISSING_CREATED_KEY",
+    "NEWEST_FIRST",
+    "NO_QUEUE_SCOPE",
+    "PLAN_SQL",
+    "RETIRED_INDEXES",
+    "SCHEMA_VERSION",
+    "SCOPE_CONDITION",
     "DefinitionNames",
     "FilterSql",
     "Index",
+    "IndexMaker",
     "NameHeads",
     "Range",
+    "Scan",
     "Tables",
+    "filter_sql_of",
+    "queue_scope",
+    "sql_column",
+    "tables_of",
 ]
 
 JOBS = "listjobs_jobs"
 JOB_QUEUES = "listjobs_job_queues"
 CLIENT_TOKENS = "listjobs_client_tokens"
 META = "listjobs_meta"
-SCHEMA_VERSION = "1"
+# Version 2 names each equality filter's indexes after its column (``by_share_identifier``, was
+# ``by_share``); a version 1 database is brought to version 2 when opened (``RETIRED_INDEXES``).
+SCHEMA_VERSION = "2"
+# The indexes of earlier versions that this one no longer has, by version: dropped when such a database is
+# opened, before this version's indexes are created. The tables are the same.
+RETIRED_INDEXES: dict[str, tuple[str, ...]] = {
+    "1": tuple(
+        f"{prefix}{scope}by_{kind}{status}"
+        for prefix, scopes, kinds in (
+            ("listjobs_", ("", "queue_"), ("share", "quota")),
+            ("listjobs_batch_", ("queue_",), ("share",)),
+        )
+        for scope in scopes
+        for kind in kinds
+        for status in ("", "_status")
+    ),
+}
 
-# Every column of JOBS, in the order rows are written: (name, kind); the kinds are mapped to each engine's
-# types, with the collation pinned on text ("key text" is NOT NULL).
+# The columns every jobs table starts with, in the order rows are written: (name, kind); the kinds are mapped
+# to each engine's types, with the collation pinned on text ("key text" is NOT NULL). ``tables_of`` adds
+# the columns of the operation's filters and the two JSON texts.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("job_id", "key text"),
     ("job_name", "key text"),
@@ -119,12 +145,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("status", "text"),
     ("job_queue", "text"),
     ("queue_scope", "key text"),
-    ("share_identifier", "text"),
-    ("quota_share_name", "text"),
-    ("summary", "json"),
-    ("job", "json"),
 )
-TEXT_COLUMNS = frozenset(name for name, kind in COLUMNS if kind.endswith("text"))
 
 # IN-2: "a job without jobQueue is listed for any queue". A request naming a queue reads the scope of the
 # jobs without one and the scope of each jobQueue value that denotes its queue, each by equality on
@@ -185,7 +206,7 @@ class Range:
 
 @dataclass(frozen=True, slots=True)
 class NameHeads:
-    """A JOB_NAME prefix: the names that start with one of the pattern's heads (see ``_store._name_heads``
+    """A JOB_NAME prefix: the names that start with one of the pattern's heads (see ``_name_heads.name_heads``
     in the core), one range of ``index`` per head, in head order."""
 
     index: Index
@@ -204,83 +225,64 @@ class DefinitionNames:
 
 
 @dataclass(frozen=True, slots=True)
+class Scan:
+    """A filter whose plan is ``SCAN``: the rows of ``range`` (the listing without the filter, in its
+    order), each job tested with the spec's predicate (``matches``) as it is read."""
+
+    range: Range
+    matches: Callable[[Any], bool]
+
+
+Ranges = Callable[[JobFilter | None, "str | None"], "Range | NameHeads | DefinitionNames | Scan"]
+
+
+@dataclass(frozen=True, slots=True)
 class FilterSql:
     """The SQL of one filter: the indexes it reads, and the ranges a parsed filter selects, given the status
     that ``selected_status`` requires (``None``: any)."""
 
     indexes: tuple[Index, ...]
-    ranges: Callable[[JobFilter | None, str | None], Range | NameHeads | DefinitionNames]
+    ranges: Ranges
 
 
-# --- The indexes -------------------------------------------------------------------------------------------
+# --- Columns from the filter registry ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _IndexSet:
-    """The indexes of one operation's jobs table, by kind (see ``_index_set``)."""
+def sql_column(member: str) -> str:
+    """The column of a job member: its name in snake case.
 
-    by_status: Index
-    by_created_at: Index
-    by_share: Index
-    by_share_status: Index
-    by_quota: Index
-    by_quota_status: Index
-    by_name: Index
-    by_folded_name: Index
-    by_definition: Index
-    by_job_definition: Index
+    >>> sql_column("shareIdentifier"), sql_column("jobDefinition")
+    ('share_identifier', 'job_definition')
+    """
+    return "".join(f"_{letter.lower()}" if letter.isupper() else letter for letter in member)
 
 
-def _index_set(table: str, prefix: str, listed: str | None, scopes: tuple[bool, ...]) -> _IndexSet:
-    """The indexes of a jobs table, each partial on ``listed`` (the rows a listing of it may read) and
-    kept over ``scopes``."""
-
-    def index(name: str, equal: tuple[str, ...], order: tuple[str, ...], where: str | None = None) -> Index:
-        condition = " AND ".join(part for part in (where, listed) if part) or None
-        return Index(name, equal, order, condition, table, prefix, scopes)
-
-    return _IndexSet(
-        by_status=index("by_status", ("status",), NEWEST_FIRST),
-        by_created_at=index("by_created_at", (), NEWEST_FIRST),
-        by_share=index("by_share", ("share_identifier",), NEWEST_FIRST, "share_identifier IS NOT NULL"),
-        by_share_status=index(
-            "by_share_status", ("share_identifier", "status"), NEWEST_FIRST, "share_identifier IS NOT NULL"
-        ),
-        by_quota=index("by_quota", ("quota_share_name",), NEWEST_FIRST, "quota_share_name IS NOT NULL"),
-        by_quota_status=index(
-            "by_quota_status", ("quota_share_name", "status"), NEWEST_FIRST, "quota_share_name IS NOT NULL"
-        ),
-        by_name=index("by_name", (), GROUPED),
-        by_folded_name=index("by_folded_name", ("folded_name",), GROUPED),
-        by_definition=index(
-            "by_definition", ("definition_name",), NEWEST_FIRST, "definition_name IS NOT NULL"
-        ),
-        by_job_definition=index(
-            "by_job_definition", ("job_definition",), NEWEST_FIRST, "job_definition IS NOT NULL"
-        ),
-    )
+# The members an equality filter (``IndexPlan.MEMBER_EQUALS``) of any operation reads, each a text column
+# of every jobs table, in the registry's order: the row holds them as the job carries them.
+EQUALITY_MEMBERS: tuple[str, ...] = tuple(
+    dict.fromkeys(spec.member for spec in FILTERS.values() if spec.index_plan is IndexPlan.MEMBER_EQUALS)
+)
 
 
-# A condition for a status the index does not hold (S-3 ignores jobStatus for these filters, so
-# ``selected_status`` gives None and it is never used; kept so a change there stays right).
-STATUS_RESIDUAL = "status = ?"
+def _reads_definitions(operation: Operation) -> bool:
+    """Whether an operation has a filter read through the job definition indexes (LJ-9)."""
+    return any(FILTERS[name].index_plan is IndexPlan.DEFINITION_PATTERN for name in operation.filter_names)
 
 
-def _status_residual(status: str | None) -> tuple[str, tuple[object, ...]] | None:
-    return None if status is None else (STATUS_RESIDUAL, (status,))
+# --- Each index plan as SQL --------------------------------------------------------------------------------
+
+# A function making the indexes of one jobs table: ``(name, equality columns, order columns, condition)``.
+IndexMaker = Callable[[str, tuple[str, ...], tuple[str, ...], "str | None"], Index]
 
 
-# --- The filters -------------------------------------------------------------------------------------------
+def _no_filter(index: IndexMaker, spec: FilterSpec | None) -> FilterSql:
+    by_status = index("by_status", ("status",), NEWEST_FIRST, None)
 
-Ranges = Callable[[JobFilter | None, str | None], "Range | NameHeads | DefinitionNames"]
-
-
-def _no_filter(by_status: Index) -> Ranges:
     def ranges(job_filter: JobFilter | None, status: str | None) -> Range:
         # S-1, S-2: the jobs of one status (``selected_status`` is never None without a filter).
         return Range(by_status, (status,))
 
-    return ranges
+    return FilterSql((by_status,), ranges)
 
 
 # O-3 as ``_ordering.newest_first_key`` builds it: the first element of the key of a job without createdAt,
@@ -294,35 +296,45 @@ _HAS_CREATED_AT_LOWER = None if _MISSING_SORTS_LAST else (MISSING_CREATED_KEY + 
 _HAS_CREATED_AT_UPPER = (MISSING_CREATED_KEY,) if _MISSING_SORTS_LAST else None
 
 
-def _created_at(by_created_at: Index) -> Ranges:
+def _created_at_range(index: IndexMaker, spec: FilterSpec | None) -> FilterSql:
+    by_created_at = index("by_created_at", (), NEWEST_FIRST, None)
+
     def ranges(job_filter: JobFilter | None, status: str | None) -> Range:
-        """S-7, S-8 as a key range of the newest-first index (as ``_store._created_at_range`` in the core):
+        """S-7, S-8 as a key range of the newest-first index (as ``_scope.created_at_range`` in memory):
         BEFORE keeps ``createdAt <= latest``, that is ``created_key >= -latest``; AFTER keeps
         ``createdAt >= earliest``, that is ``created_key < -earliest + 1``; both only among the jobs that
         have ``createdAt`` (S-8), which the range's other end keeps."""
         assert job_filter is not None
         bound: CreatedAtBound = job_filter.parsed  # S-7's inclusive limits, from their one home
-        residual = _status_residual(status)
         lower = _HAS_CREATED_AT_LOWER if bound.latest is None else (-bound.latest,)
         upper = _HAS_CREATED_AT_UPPER if bound.earliest is None else (-bound.earliest + 1,)
-        return Range(by_created_at, lower=lower, upper=upper, residual=residual)
+        return Range(by_created_at, lower=lower, upper=upper, residual=_status_residual(status))
 
-    return ranges
+    return FilterSql((by_created_at,), ranges)
 
 
-def _member_equals(by_value: Index, by_value_and_status: Index) -> Ranges:
+def _member_equals(index: IndexMaker, spec: FilterSpec | None) -> FilterSql:
     # S-4: "exact, case-sensitive equality with the job's shareIdentifier / quotaShareName, combined with
-    # jobStatus when it is given, every status when it is not".
+    # jobStatus when it is given, every status when it is not": for any member, its column and two indexes.
+    assert spec is not None
+    column = sql_column(spec.member)
+    present = f"{column} IS NOT NULL"
+    by_value = index(f"by_{column}", (column,), NEWEST_FIRST, present)
+    by_value_and_status = index(f"by_{column}_status", (column, "status"), NEWEST_FIRST, present)
+
     def ranges(job_filter: JobFilter | None, status: str | None) -> Range:
         assert job_filter is not None
         if status is None:
-            return Range(by_value, (job_filter.value,))
-        return Range(by_value_and_status, (job_filter.value, status))
+            return Range(by_value, (job_filter.parsed,))
+        return Range(by_value_and_status, (job_filter.parsed, status))
 
-    return ranges
+    return FilterSql((by_value, by_value_and_status), ranges)
 
 
-def _job_name(by_name: Index, by_folded_name: Index) -> Ranges:
+def _name_pattern(index: IndexMaker, spec: FilterSpec | None) -> FilterSql:
+    by_name = index("by_name", (), GROUPED, None)
+    by_folded_name = index("by_folded_name", ("folded_name",), GROUPED, None)
+
     def ranges(job_filter: JobFilter | None, status: str | None) -> Range | NameHeads:
         """S-5, S-6. An exact name is one range of the folded-name index: within one ``folded_name`` its
         order is O-2's. A prefix is one range of the exact-name index per head."""
@@ -333,10 +345,15 @@ def _job_name(by_name: Index, by_folded_name: Index) -> Ranges:
             return NameHeads(by_name, pattern.folded, residual)
         return Range(by_folded_name, (pattern.folded,), residual=residual)
 
-    return ranges
+    return FilterSql((by_name, by_folded_name), ranges)
 
 
-def _job_definition(by_definition: Index, by_job_definition: Index) -> Ranges:
+def _definition_pattern(index: IndexMaker, spec: FilterSpec | None) -> FilterSql:
+    by_definition = index("by_definition", ("definition_name",), NEWEST_FIRST, "definition_name IS NOT NULL")
+    by_job_definition = index(
+        "by_job_definition", ("job_definition",), NEWEST_FIRST, "job_definition IS NOT NULL"
+    )
+
     def ranges(job_filter: JobFilter | None, status: str | None) -> Range | DefinitionNames:
         """LJ-9 as ``JobDefinitionPattern`` classifies the value: an ARN is one revision, an equality on
         the job's ``jobDefinition``; a name every revision of it, an equality on the definition name
@@ -350,33 +367,62 @@ def _job_definition(by_definition: Index, by_job_definition: Index) -> Ranges:
             return Range(by_definition, (pattern.text,), residual=residual)
         return DefinitionNames(by_definition, pattern, residual)
 
-    return ranges
+    return FilterSql((by_definition, by_job_definition), ranges)
 
 
-def _filter_sql(indexes: _IndexSet, operation: Operation) -> dict[FilterName | None, FilterSql]:
-    """The SQL of every filter name of ``operation``, and of no filter, over one table's indexes."""
-    every: dict[FilterName | None, FilterSql] = {
-        None: FilterSql((indexes.by_status,), _no_filter(indexes.by_status)),
-        FilterName.BEFORE_CREATED_AT: FilterSql((indexes.by_created_at,), _created_at(indexes.by_created_at)),
-        FilterName.AFTER_CREATED_AT: FilterSql((indexes.by_created_at,), _created_at(indexes.by_created_at)),
-        FilterName.SHARE_IDENTIFIER: FilterSql(
-            (indexes.by_share, indexes.by_share_status),
-            _member_equals(indexes.by_share, indexes.by_share_status),
-        ),
-        FilterName.QUOTA_SHARE_NAME: FilterSql(
-            (indexes.by_quota, indexes.by_quota_status),
-            _member_equals(indexes.by_quota, indexes.by_quota_status),
-        ),
-        FilterName.JOB_NAME: FilterSql(
-            (indexes.by_name, indexes.by_folded_name), _job_name(indexes.by_name, indexes.by_folded_name)
-        ),
-        FilterName.JOB_DEFINITION: FilterSql(
-            (indexes.by_definition, indexes.by_job_definition),
-            _job_definition(indexes.by_definition, indexes.by_job_definition),
-        ),
-    }
-    # Only the operation's own filters: a table keeps no index no request of it reads.
-    return {name: every[name] for name in (None, *operation.filter_names)}
+def _scan(index: IndexMaker, spec: FilterSpec | None) -> FilterSql:
+    # A filter without an index of its own: the listing's rows in its order, each job tested with the
+    # spec's predicate, so any filter the registry holds is answered here with no SQL of its own.
+    assert spec is not None
+    by_status = index("by_status", ("status",), NEWEST_FIRST, None)
+    by_created_at = index("by_created_at", (), NEWEST_FIRST, None)
+    by_name = index("by_name", (), GROUPED, None)
+
+    def ranges(job_filter: JobFilter | None, status: str | None) -> Scan:
+        assert job_filter is not None
+        matches = spec.predicate(job_filter.parsed)
+        if spec.groups_by_name:
+            return Scan(Range(by_name, residual=_status_residual(status)), matches)
+        if status is None:
+            return Scan(Range(by_created_at), matches)
+        return Scan(Range(by_status, (status,)), matches)
+
+    indexes = (by_name,) if spec.groups_by_name else (by_status, by_created_at)
+    return FilterSql(indexes, ranges)
+
+
+# How each index plan of ``_filters.IndexPlan`` reads a jobs table, as the in-memory store's ``_scope.PLANS``
+# reads a scope; ``None`` stands for "no filter". The one home of the store's per-filter SQL: a filter gets
+# its columns, indexes and ranges from its spec's plan and member.
+PLAN_SQL: dict[IndexPlan | None, Callable[[IndexMaker, FilterSpec | None], FilterSql]] = {
+    None: _no_filter,
+    IndexPlan.CREATED_AT_RANGE: _created_at_range,
+    IndexPlan.MEMBER_EQUALS: _member_equals,
+    IndexPlan.NAME_PATTERN: _name_pattern,
+    IndexPlan.DEFINITION_PATTERN: _definition_pattern,
+    IndexPlan.SCAN: _scan,
+}
+
+
+def _index_maker(table: str, prefix: str, listed: str | None, scopes: tuple[bool, ...]) -> IndexMaker:
+    """The indexes of a jobs table, each partial on ``listed`` (the rows a listing of it may read) and
+    kept over ``scopes``."""
+
+    def index(name: str, equal: tuple[str, ...], order: tuple[str, ...], where: str | None) -> Index:
+        condition = " AND ".join(part for part in (where, listed) if part) or None
+        return Index(name, equal, order, condition, table, prefix, scopes)
+
+    return index
+
+
+def filter_sql_of(operation: Operation, index: IndexMaker) -> dict[FilterName | None, FilterSql]:
+    """The SQL of every filter name of ``operation``, and of no filter, each from its spec's index plan
+    (read from the registry now, so a plan changed there is followed)."""
+    every: dict[FilterName | None, FilterSql] = {None: PLAN_SQL[None](index, None)}
+    for name in operation.filter_names:
+        spec = FILTERS[name]
+        every[name] = PLAN_SQL[spec.index_plan](index, spec)
+    return every
 
 
 def _every_index(filter_sql: dict[FilterName | None, FilterSql]) -> tuple[Index, ...]:
@@ -384,28 +430,20 @@ def _every_index(filter_sql: dict[FilterName | None, FilterSql]) -> tuple[Index,
     return tuple(dict.fromkeys(index for entry in filter_sql.values() for index in entry.indexes))
 
 
-# The one table of per-filter SQL of ListServiceJobs: every filter name, and ``None`` for no filter.
-FILTER_SQL: dict[FilterName | None, FilterSql] = _filter_sql(
-    _index_set(JOBS, "listjobs_", None, (False, True)), LIST_SERVICE_JOBS
-)
-INDEXES: tuple[Index, ...] = _every_index(FILTER_SQL)
+# A condition for a status the index does not hold (S-3 ignores jobStatus for these filters, so
+# ``selected_status`` gives None and it is never used; kept so a change there stays right).
+STATUS_RESIDUAL = "status = ?"
 
 
-# --- ListJobs --------------------------------------------------------------------------------------------
+def _status_residual(status: str | None) -> tuple[str, tuple[object, ...]] | None:
+    return None if status is None else (STATUS_RESIDUAL, (status,))
+
+
+# --- The tables of each operation --------------------------------------------------------------------------
 
 BATCH_JOBS = "listjobs_batch_jobs"
 BATCH_JOB_QUEUES = "listjobs_batch_job_queues"
 BATCH_CLIENT_TOKENS = "listjobs_batch_client_tokens"
-
-# The ListJobs row: the ListServiceJobs columns, and before the two JSON texts the three of ListJobs;
-# ``queue_scope`` is NULL for a job no queue listing lists (LJ-7).
-LIST_JOBS_COLUMNS: tuple[tuple[str, str], ...] = (
-    *(("queue_scope", "text") if name == "queue_scope" else (name, kind) for name, kind in COLUMNS[:-2]),
-    ("definition_name", "text"),
-    ("job_definition", "text"),
-    ("parent_key", "text"),
-    *COLUMNS[-2:],
-)
 
 # LJ-7: "A jobQueue listing lists no child". The queue indexes of ListJobs hold the jobs a queue listing
 # lists, those with a queue scope (see the module's notes).
@@ -415,11 +453,6 @@ BY_PARENT = Index(
     "by_parent", ("parent_key", "status"), NEWEST_FIRST, "parent_key IS NOT NULL", BATCH_JOBS,
     "listjobs_batch_", (False,),
 )
-LIST_JOBS_FILTER_SQL: dict[FilterName | None, FilterSql] = _filter_sql(
-    # LJ-5: every ListJobs request names a queue or a parent, so no index over every job is needed.
-    _index_set(BATCH_JOBS, "listjobs_batch_", IN_QUEUE_LISTINGS, (True,)),
-    LIST_JOBS,
-)
 
 
 @dataclass(frozen=True)
@@ -427,7 +460,8 @@ class Tables:
     """The tables of one operation's jobs, their columns and indexes, and the SQL of its filters.
 
     ``scope_condition`` selects one queue scope (IN-2) of the rows a queue listing may read; ``children``
-    is the index of a parent's children (LJ-6), for an operation that lists them.
+    is the index of a parent's children (LJ-6), for an operation that lists them; ``definitions``, whether
+    the rows hold ``definition_name`` and ``job_definition`` (an operation with a JOB_DEFINITION filter).
     """
 
     jobs: str
@@ -438,6 +472,7 @@ class Tables:
     scope_condition: str
     queue_names_index: str
     children: Index | None = None
+    definitions: bool = False
 
     @property
     def indexes(self) -> tuple[Index, ...]:
@@ -445,36 +480,57 @@ class Tables:
         children = () if self.children is None else (self.children,)
         return _every_index(self.filter_sql) + children
 
-    @property
-    def text_columns(self) -> frozenset[str]:
-        return frozenset(name for name, kind in self.columns if kind.endswith("text"))
 
-
-# The tables of each operation, by its name.
-TABLES: dict[str, Tables] = {
-    LIST_SERVICE_JOBS.name: Tables(
-        JOBS, JOB_QUEUES, CLIENT_TOKENS, COLUMNS, FILTER_SQL, SCOPE_CONDITION, "listjobs_queue_names"
-    ),
-    LIST_JOBS.name: Tables(
-        BATCH_JOBS,
-        BATCH_JOB_QUEUES,
-        BATCH_CLIENT_TOKENS,
-        LIST_JOBS_COLUMNS,
-        LIST_JOBS_FILTER_SQL,
-        SCOPE_CONDITION,
-        "listjobs_batch_queue_names",
-        BY_PARENT,
-    ),
-}
+def _columns(operation: Operation, queue_scope_kind: str) -> tuple[tuple[str, str], ...]:
+    """The columns of an operation's jobs table, in the order rows are written (``_rows.job_row``)."""
+    definitions = _reads_definitions(operation)
+    lists_children = bool(operation.parent_job_members)
+    return (
+        *((name, queue_scope_kind if name == "queue_scope" else kind) for name, kind in COLUMNS),
+        *((sql_column(member), "text") for member in EQUALITY_MEMBERS),
+        *((("definition_name", "text"), ("job_definition", "text")) if definitions else ()),
+        *((("parent_key", "text"),) if lists_children else ()),
+        ("summary", "json"),
+        ("job", "json"),
+    )
 
 
 def tables_of(operation: Operation) -> Tables:
     """The tables of an operation's jobs; ``ValueError`` for an operation the SQL store does not list.
 
+    Each operation keeps its jobs in tables of its own: ListServiceJobs ``listjobs_*``, ListJobs
+    ``listjobs_batch_*``, whose queue indexes hold only the jobs a queue listing lists (LJ-7) and exist only
+    with ``queue_scope`` in front (LJ-5: every ListJobs request names a queue or a parent).
+
     >>> tables_of(LIST_JOBS).jobs
     'listjobs_batch_jobs'
     """
-    tables = TABLES.get(operation.name)
-    if tables is None or operation not in (LIST_SERVICE_JOBS, LIST_JOBS):
-        raise ValueError(f"the SQL store lists ListServiceJobs or ListJobs, not {operation.name!r}")
-    return tables
+    if operation is LIST_SERVICE_JOBS:
+        return Tables(
+            JOBS,
+            JOB_QUEUES,
+            CLIENT_TOKENS,
+            _columns(operation, "key text"),
+            filter_sql_of(operation, _index_maker(JOBS, "listjobs_", None, (False, True))),
+            SCOPE_CONDITION,
+            "listjobs_queue_names",
+            definitions=_reads_definitions(operation),
+        )
+    if operation is LIST_JOBS:
+        return Tables(
+            BATCH_JOBS,
+            BATCH_JOB_QUEUES,
+            BATCH_CLIENT_TOKENS,
+            _columns(operation, "text"),
+            filter_sql_of(operation, _index_maker(BATCH_JOBS, "listjobs_batch_", IN_QUEUE_LISTINGS, (True,))),
+            SCOPE_CONDITION,
+            "listjobs_batch_queue_names",
+            BY_PARENT,
+            definitions=_reads_definitions(operation),
+        )
+    raise ValueError(f"the SQL store lists ListServiceJobs or ListJobs, not {operation.name!r}")
+
+
+# The SQL of every filter of each operation, as ``tables_of`` derives it from the registry.
+FILTER_SQL: dict[FilterName | None, FilterSql] = tables_of(LIST_SERVICE_JOBS).filter_sql
+LIST_JOBS_FILTER_SQL: dict[FilterName | None, FilterSql] = tables_of(LIST_JOBS).filter_sql

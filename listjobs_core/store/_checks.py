@@ -13,8 +13,8 @@ from typing import Any
 from .. import _decisions
 from .._definitions import job_definition_name
 from .._queues import queue_name
+from .._records import FlatRecord, ProjectedRecord, Record, summary_of
 from .._wire import to_summary
-from ._records import FlatRecord, ProjectedRecord, Record, summary_of
 from ._scope import Scope, StatusBuckets, job_id_of
 from ._sorted_keys import SortedKeys, require
 

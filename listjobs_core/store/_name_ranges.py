@@ -30,16 +30,14 @@ characters of the stored names only (``FoldTable``), kept up to date by ``put``.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from itertools import islice
 
+from .._name_heads import FoldTable, name_heads
 from .._names import JobNamePattern
 from ._sorted_keys import Key, SortedKeys
 
-__all__ = ["FoldTable", "name_run"]
-
-# The first stored name at or after a position (``None``: past the end).
-FirstName = Callable[[str | None], str | None]
+__all__ = ["name_run"]
 
 # A prefix matched by at most this many folded names reads their ranges of ``by_folded`` at once.
 FEW_FOLDED_NAMES = 4
@@ -118,7 +116,7 @@ def _head_ranges(by_name: SortedKeys, prefix: str, after: Key | None, table: Fol
         return None if key is None else str(key[0])
 
     after_name = "" if after is None else str(after[0])
-    for head in _name_heads(first_name, prefix, after_name, table):
+    for head in name_heads(first_name, prefix, after_name, table):
         lower: Key = (head,)
         if after is not None and after >= lower:
             keys = by_name.walk(after, inclusive=False)
@@ -128,128 +126,3 @@ def _head_ranges(by_name: SortedKeys, prefix: str, after: Key | None, table: Fol
             if not key[0].startswith(head):
                 break
             yield key
-
-
-# --- Heads of a prefix pattern (S-5, S-6) -----------------------------------------------------------------
-#
-# ``_names.JobNamePattern.matches`` keeps a job when ``jobName.casefold()`` starts with the folded pattern
-# p. ``by_name`` is ordered by the exact jobName (O-2), and case folding scatters the matches: ``Train`` and
-# ``train`` are far apart in code-point order, and ``ß`` folds to ``ss`` (two characters). ``str.casefold``
-# folds each character on its own (full case folding has no context), so a name s matches exactly when s
-# starts with a *head*: a string h with ``h.casefold().startswith(p)`` whose last character is the one that
-# reaches the length of p. No head is a prefix of another, so the names under distinct heads form disjoint,
-# ordered index ranges.
-#
-# Heads are the leaves of a tree: a node is an exact string whose folding is a prefix of p, a child adds
-# one character whose folding continues p. ``_name_heads`` walks that tree in code-point order and prunes
-# it with the index itself: it keeps ``current``, the first stored name at or after its position, and
-# enters a subtree only when ``current`` lies in it, so each search either finds a matching name or skips
-# every subtree before the next stored name. The characters a child may add are those of the stored names
-# only (``FoldTable``): a head is a prefix of a stored name.
-
-
-class FoldTable:
-    """The characters of the stored names whose ``casefold`` is not themselves, by folding and by proper
-    prefix of a multi-character folding: the inverse of case folding, over the characters that occur.
-
-    ``learn`` adds the characters of a name (O(length of the name)); the table only grows, and characters
-    no stored name holds any more cost a wasted branch of the walk at most. ``children`` is cached between
-    requests and forgotten whenever the table learns a character.
-
-    >>> table = FoldTable()
-    >>> table.learn("Straße")
-    >>> [character for character, _, _ in table.children("ss", is_prefix=False)]
-    ['S', 's', 'ß']
-    """
-
-    __slots__ = ("_by_folding", "_by_folding_prefix", "_children", "_longest", "_seen")
-
-    def __init__(self) -> None:
-        self._seen: set[str] = set()
-        self._by_folding: dict[str, tuple[str, ...]] = {}
-        self._by_folding_prefix: dict[str, tuple[str, ...]] = {}
-        self._longest = 1
-        self._children: dict[tuple[str, bool], list[tuple[str, str, bool]]] = {}
-
-    def learn(self, name: str) -> None:
-        """Take in the characters of a stored name."""
-        new = set(name).difference(self._seen)
-        if not new:
-            return
-        self._seen.update(new)
-        for character in sorted(new):
-            folded = character.casefold()
-            if folded == character:
-                continue
-            self._by_folding[folded] = (*self._by_folding.get(folded, ()), character)
-            self._longest = max(self._longest, len(folded))
-            for end in range(1, len(folded)):
-                piece = folded[:end]
-                self._by_folding_prefix[piece] = (*self._by_folding_prefix.get(piece, ()), character)
-        self._children.clear()
-
-    def children(self, rest: str, is_prefix: bool) -> list[tuple[str, str, bool]]:
-        """The children of a tree node whose folding leaves ``rest`` of the pattern to match: each is
-        (character, what remains after it, whether it ends a head), in code-point order."""
-        cached = self._children.get((rest, is_prefix))
-        if cached is not None:
-            return cached
-        children: list[tuple[str, str, bool]] = []
-        for length in range(1, min(self._longest, len(rest)) + 1):
-            piece, remains = rest[:length], rest[length:]
-            itself = (piece,) if len(piece) == 1 and piece.casefold() == piece else ()
-            children.extend(
-                (character, remains, not remains) for character in itself + self._by_folding.get(piece, ())
-            )
-        if is_prefix:
-            # A character whose folding runs past the pattern ("ß" for the pattern "s") ends a head.
-            children.extend((character, "", True) for character in self._by_folding_prefix.get(rest, ()))
-        children.sort()
-        self._children[(rest, is_prefix)] = children
-        return children
-
-
-def _successor(prefix: str) -> str | None:
-    """The smallest string above every string that starts with ``prefix`` (``None``: there is none)."""
-    while prefix and prefix[-1] == "\U0010ffff":
-        prefix = prefix[:-1]
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else None
-
-
-def _name_heads(first_name: FirstName, folded: str, start: str, table: FoldTable) -> Iterator[str]:
-    """The heads of a prefix pattern (see above) under which the index holds a name ``>= start``, in
-    ascending order; ``first_name(position)`` is the first stored name at or after a position. Iterative,
-    so a long pattern cannot exhaust the stack."""
-    current = first_name(start)
-    # Each frame: (node, its children, the next child to visit).
-    stack: list[tuple[str, list[tuple[str, str, bool]], int]] = []
-    node: tuple[str, str, bool] | None = ("", folded, not folded)
-    while True:
-        if node is not None:
-            head, rest, is_head = node
-            if current is not None and current < head:
-                current = first_name(head)
-            if current is None:
-                return
-            if current.startswith(head):
-                if is_head:
-                    yield head
-                    current = first_name(_successor(head))
-                else:
-                    stack.append((head, table.children(rest, True), 0))
-            node = None
-        while stack and node is None:
-            head, children, next_child = stack[-1]
-            if current is None:
-                return
-            if next_child == len(children) or not current.startswith(head):
-                stack.pop()
-                continue
-            stack[-1] = (head, children, next_child + 1)
-            character, rest, is_head = children[next_child]
-            child = head + character
-            if child >= current[: len(child)]:  # a child wholly before ``current`` holds no name
-                node = (child, rest, is_head)
-        if node is None:
-            return
-

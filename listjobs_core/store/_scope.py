@@ -35,9 +35,10 @@ from typing import Any, NamedTuple
 from .. import _decisions
 from .._definitions import JobDefinitionPattern, PatternKind, job_definition_name
 from .._filters import FILTERS, CreatedAtBound, IndexPlan
+from .._name_heads import FoldTable
 from .._operations import Operation
 from .._query import ListQuery
-from ._name_ranges import FoldTable, name_run
+from ._name_ranges import name_run
 from ._sorted_keys import Key, SortedKeys
 
 __all__ = [

@@ -52,25 +52,25 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _decisions
 from .._children import parent_of
 from .._completion import Completion
 from .._filters import FilterName, JobFilter
-from .._listing import paginate_with
 from .._model import ServiceJob, SortKey
+from .._name_heads import FoldTable
 from .._operations import LIST_SERVICE_JOBS, Operation
 from .._ordering import sort_key_function
 from .._query import ListQuery
 from .._queues import QueueMatcher, queue_name
+from .._records import Record, fragment_of, private_record, public_copy, summary_of
 from .._request import parse_request
 from .._selection import selected_status
 from .._tokens import check_token_key, encode_token
 from .._wire import response
 from ._checks import check_store
-from ._name_ranges import FoldTable
-from ._records import Record, fragment_of, private_record, public_copy, summary_of
+from ._interface import ListingMethods, ListingStore
 from ._scope import IndexLists, JobKeys, Layout, Reading, Scope, job_id_of, scope_runs
 from ._sorted_keys import Key
 
@@ -103,14 +103,16 @@ class JobKeyMaker:
         return JobKeys(newest, grouped, (sys.intern(flat[0].casefold()), grouped))
 
 
-class JobStore:
+class JobStore(ListingMethods):
     """Jobs in memory, indexed to answer one listing operation in O(log N + page).
 
     ``store.answer(request)`` returns exactly what the operation's pure function (``list_service_jobs`` for
     ``LIST_SERVICE_JOBS``, ``list_jobs`` for ``LIST_JOBS``) returns over ``list(store)``, tokens included,
     and a token from either one is valid in the other (with the same ``token_key``); ``answer_json`` returns
-    the same response as JSON bytes. ``jobs``, when given, are put with ``put_many``. Every method is
-    thread-safe; a listing sees one consistent state of the store.
+    the same response as JSON bytes; ``list_service_jobs`` or ``list_jobs`` (the operation's own name) is
+    ``answer``. ``jobs``, when given, are put with ``put_many``; an operation given in their place,
+    ``JobStore(LIST_JOBS)``, is ``operation=``. Every method is thread-safe; a listing sees one consistent
+    state of the store. The interface is ``ListingStore``'s, as ``SqlJobStore``'s is.
 
     >>> from listjobs_core import LIST_JOBS
     >>> store = JobStore(LIST_JOBS)
@@ -118,18 +120,23 @@ class JobStore:
     >>> store.put({"jobId": "p:0", "jobName": "sweep", "status": "RUNNING", "createdAt": 2})
     >>> [summary["jobId"] for summary in store.answer({"jobQueue": "q"})["jobSummaryList"]]
     ['p']
-    >>> [summary["jobId"] for summary in store.answer({"arrayJobId": "p"})["jobSummaryList"]]
+    >>> [summary["jobId"] for summary in store.list_jobs({"arrayJobId": "p"})["jobSummaryList"]]
     ['p:0']
     """
 
     def __init__(
         self,
-        operation: Operation = LIST_SERVICE_JOBS,
-        jobs: Iterable[Mapping[str, Any] | ServiceJob] = (),
+        jobs: Iterable[Mapping[str, Any] | ServiceJob] | Operation = (),
         *,
+        operation: Operation = LIST_SERVICE_JOBS,
         token_key: bytes | None = None,
         completion: Completion | None = None,
     ) -> None:
+        if isinstance(jobs, Operation):
+            # ``JobStore(LIST_JOBS)``, the form the README shows: an operation given in the place of jobs.
+            if operation is not LIST_SERVICE_JOBS and operation is not jobs:
+                raise TypeError(f"two operations given: {jobs.name} and operation={operation.name}")
+            operation, jobs = jobs, ()
         # A token key is the caller's configuration, not request input: a wrong one is a programming error.
         self._token_key = check_token_key(token_key)
         # H-20: a store an endpoint serves completes every job put into it (``None``: jobs as they are).
@@ -201,9 +208,10 @@ class JobStore:
         with self._lock:
             self._store(record, keys)
 
-    def put_many(self, jobs: Iterable[Mapping[str, Any] | ServiceJob]) -> None:
+    def put_many(self, jobs: Iterable[Mapping[str, Any] | ServiceJob]) -> int:
         """Put every job of ``jobs``, as ``put`` would one by one (a later job with the same ``jobId`` wins),
         at a fraction of the cost: the jobs are checked and copied first, then each index is sorted once.
+        Returns how many jobs were given.
 
         Every job is checked before any is stored: a job that is not well formed raises as ``put`` does,
         naming its position in ``jobs`` and the member, and the store is left as it was. O(N) for jobs in
@@ -212,6 +220,7 @@ class JobStore:
 
         >>> store = ServiceJobStore()
         >>> store.put_many({"jobId": n, "jobName": n, "status": "RUNNING", "createdAt": len(n)} for n in "ab")
+        2
         >>> [summary["jobId"] for summary in store.list_service_jobs({})["jobSummaryList"]]
         ['a', 'b']
         """
@@ -220,17 +229,19 @@ class JobStore:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            self._put_many(jobs)
+            return self._put_many(jobs)
         finally:
             if collecting:
                 gc.enable()
                 # The young collection the load postponed, now rather than in the next request.
                 gc.collect(0)
 
-    def _put_many(self, jobs: Iterable[Mapping[str, Any] | ServiceJob]) -> None:
+    def _put_many(self, jobs: Iterable[Mapping[str, Any] | ServiceJob]) -> int:
         records: dict[str, Record] = {}
         completed = self._completed
+        given = 0
         for position, job in enumerate(jobs):
+            given += 1
             try:
                 record = private_record(completed(job), self._members)
             except (TypeError, ValueError) as error:
@@ -241,9 +252,10 @@ class JobStore:
             if 4 * len(keyed) < len(self._jobs):
                 for record, keys in keyed:
                     self._store(record, keys)
-                return
+                return given
             kept = [(job, self._keys.of(job)) for job_id, job in self._jobs.items() if job_id not in records]
             self._rebuild(kept + keyed)
+        return given
 
     def _completed(self, job: Any) -> Any:
         """The job as this store keeps it: completed when the store has a ``completion`` (H-20)."""
@@ -314,18 +326,6 @@ class JobStore:
             return f'{{"jobSummaryList":[{summaries}]}}'.encode("ascii")
         # A token is URL-safe ASCII (T-1): JSON holds it as it is.
         return f'{{"jobSummaryList":[{summaries}],"nextToken":"{next_token}"}}'.encode("ascii")
-
-    def paginate(self, request: object) -> Iterator[dict[str, Any]]:
-        """Every page of ``request``, first to last, each fetched with the previous page's ``nextToken``
-        (the store may change between pages; rule P-4 holds across them).
-
-        >>> store = ServiceJobStore()
-        >>> for index in range(5):
-        ...     store.put({"jobId": str(index), "jobName": "n", "status": "RUNNING", "createdAt": index})
-        >>> [len(page["jobSummaryList"]) for page in store.paginate({"maxResults": 2})]
-        [2, 2, 1]
-        """
-        return paginate_with(self.answer, request)
 
     # --- internals ---
 
@@ -561,14 +561,13 @@ class ServiceJobStore(JobStore):
         self,
         jobs: Iterable[Mapping[str, Any] | ServiceJob] = (),
         *,
+        operation: Operation = LIST_SERVICE_JOBS,
         token_key: bytes | None = None,
         completion: Completion | None = None,
     ) -> None:
-        super().__init__(LIST_SERVICE_JOBS, jobs, token_key=token_key, completion=completion)
-
-    def list_service_jobs(self, request: object) -> dict[str, Any]:
-        """Answer a ListServiceJobs request over the stored jobs, as ``list_service_jobs`` does."""
-        return self.answer(request)
+        if operation is not LIST_SERVICE_JOBS:
+            raise ValueError(f"a ServiceJobStore answers ListServiceJobs; for {operation.name} use JobStore")
+        super().__init__(jobs, operation=LIST_SERVICE_JOBS, token_key=token_key, completion=completion)
 
 
 def _reads_grouped_keys(query: ListQuery) -> bool:
@@ -576,3 +575,7 @@ def _reads_grouped_keys(query: ListQuery) -> bool:
     spec = query.filter_spec
     return spec is not None and spec.groups_by_name
 
+
+if TYPE_CHECKING:  # the in-memory stores satisfy the interface (checked by mypy, never run)
+    _service_jobs: ListingStore = ServiceJobStore()
+    _jobs: ListingStore = JobStore()

@@ -27,9 +27,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .._jobs import LONG_MAX, LONG_MIN, MEMBER_SHAPES, STATUS_VALUES, Shape, find_job_problem, fits
-from .._model import ServiceJob
-from .._wire import to_summary
+from ._jobs import LONG_MAX, LONG_MIN, MEMBER_SHAPES, STATUS_VALUES, Shape, find_job_problem, fits
+from ._model import ServiceJob
+from ._wire import to_summary
 
 __all__ = [
     "NEVER_ECHOED",

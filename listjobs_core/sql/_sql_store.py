@@ -4,15 +4,16 @@ Theory of operation: the store answers a ListServiceJobs request as ``ServiceJob
 for ``LIST_JOBS``, a ListJobs request as ``JobStore(LIST_JOBS)`` does, and so as the pure function does,
 tokens included, because nothing here restates a listing rule: the request is parsed by the core's
 ``parse_request``, the status a query selects is ``selected_status``, the queues a request accepts are
-``QueueMatcher``'s, the JOB_NAME heads are the in-memory store's ``_name_heads``, the JOB_DEFINITION names
+``QueueMatcher``'s, the JOB_NAME heads are the core's ``name_heads``, the JOB_DEFINITION names
 a prefix covers are ``JobDefinitionPattern.matches``', the sort keys, the summaries, definition names and
 parents are computed by the core when a job is written (``_rows``), and tokens are ``encode_token``'s.
-What the store adds is how a query becomes index ranges (``_schema.FILTER_SQL``, ``LIST_JOBS_FILTER_SQL``,
-and ``BY_PARENT`` for a parent's children) and how the ranges become SQL (``_arm`` below): equality on the
-index's leading columns, then one lower bound, the later of the range's start and the cursor (P-4:
-``(order columns) > (cursor)``), and one upper bound, ordered by the index's own columns with
-``LIMIT k + 1``. A request naming a queue reads the range once
-per queue scope (IN-2), one statement each, and merges the scopes' ordered runs here: a ``UNION ALL`` would
+What the store adds is how a query becomes index ranges (from its filter's index plan,
+``_schema.PLAN_SQL``, and ``BY_PARENT`` for a parent's children) and how the ranges become SQL (``_arm``
+below): equality on the index's leading columns, then one lower bound, the later of the range's start and
+the cursor (P-4: ``(order columns) > (cursor)``), and one upper bound, ordered by the index's own columns
+with ``LIMIT k + 1``. A filter whose plan is ``SCAN`` reads the listing's rows in that order in batches and
+tests each job with its spec's predicate. A request naming a queue reads the range once per queue scope
+(IN-2), one statement each, and merges the scopes' ordered runs here: a ``UNION ALL`` would
 be one statement, but PostgreSQL does not know a scope's ``queue_scope`` constant inside a union's arm, so
 it would sort the union instead of merging it. A JOB_DEFINITION prefix (ListJobs) reads one such range per
 definition name it covers, merged the same way.
@@ -22,8 +23,8 @@ entries in the indexes of the filters it can match (ListServiceJobs: at most 16,
 when ``shareIdentifier`` or ``quotaShareName`` is absent; ListJobs: at most 8 queue indexes, none for a
 child, which is in the parent index only); a page is one or two statements of O(log N + k),
 plus, for a JOB_NAME prefix, the head walk's index probes (one per head for names in one case; see the
-core's ``_store``), and for a JOB_DEFINITION prefix one probe and one statement per definition name it
-covers. ``len`` counts the rows, O(N).
+core's ``_name_heads``), and for a JOB_DEFINITION prefix one probe and one statement per definition name it
+covers; a ``SCAN`` filter, O(rows passed over). ``len`` counts the rows, O(N).
 """
 
 from __future__ import annotations
@@ -34,13 +35,15 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._completion import Completion
 from .._errors import ServerException
-from .._listing import paginate_with, run_listing
+from .._filters import IndexPlan
+from .._listing import run_listing
 from .._model import ServiceJob, SortKey
-from .._operations import LIST_JOBS, LIST_SERVICE_JOBS, Operation
+from .._name_heads import FoldTable, name_heads, successor
+from .._operations import LIST_SERVICE_JOBS, Operation
 from .._ordering import groups_by_name
 from .._query import ListQuery
 from .._queues import QueueMatcher, queue_name
@@ -48,17 +51,19 @@ from .._request import parse_request
 from .._selection import selected_status
 from .._tokens import check_token_key, encode_token
 from .._wire import response
-from ..store._name_ranges import FoldTable, _name_heads, _successor
+from ..store import ListingMethods, ListingStore
 from ._engines import Connection, Engine, Pool, open_engine, transaction
 from ._rows import core_key, is_sql_text, job_from_text, job_row, parent_key, sql_key, summaries_from_texts
 from ._schema import (
     META,
     NO_QUEUE_SCOPE,
+    RETIRED_INDEXES,
     SCHEMA_VERSION,
     DefinitionNames,
     Index,
     NameHeads,
     Range,
+    Scan,
     Tables,
     queue_scope,
     tables_of,
@@ -107,6 +112,9 @@ class _Statements:
             job_queue_column=columns.index("job_queue"),
         )
 
+# A SCAN plan reads the listing's rows in batches of at least this many.
+_SCAN_BATCH = 200
+
 # put_many of at least this many jobs refreshes PostgreSQL's statistics of the table.
 _ANALYZE_AFTER = 1000
 
@@ -115,7 +123,7 @@ class _Abandon(Exception):
     """Roll a write transaction back without an error for the caller."""
 
 
-class SqlJobStore:
+class SqlJobStore(ListingMethods):
     """Jobs in SQLite or PostgreSQL, indexed to answer ``ListServiceJobs`` (or ``ListJobs``) in
     O(log N + page).
 
@@ -158,8 +166,8 @@ class SqlJobStore:
         self,
         url: str,
         *,
-        token_key: bytes | None = None,
         operation: Operation = LIST_SERVICE_JOBS,
+        token_key: bytes | None = None,
         completion: Completion | None = None,
     ) -> None:
         # A token key is the caller's configuration, not request input: a wrong one is a programming error.
@@ -202,7 +210,7 @@ class SqlJobStore:
         """``"sqlite"`` or ``"postgresql"``."""
         return self._engine.name
 
-    # --- the ServiceJobStore interface ---
+    # --- the ListingStore interface ---
 
     def __len__(self) -> int:
         """How many jobs are stored. O(N): the engine counts the rows."""
@@ -270,7 +278,7 @@ class SqlJobStore:
         """The row of a job as this store keeps it: completed first when it has a ``completion`` (H-20)."""
         completion = self.completion
         completed = job if completion is None else completion.complete(job, self._operation)
-        return job_row(completed, self._operation)
+        return job_row(completed, self._operation, self._tables)
 
     def _copy_rows(self, connection: Connection, rows: list[tuple[Any, ...]]) -> None:
         """PostgreSQL: the rows COPYed into a temporary table, then upserted in one statement (an INSERT per
@@ -337,31 +345,6 @@ class SqlJobStore:
             return False
         return True
 
-    def list_service_jobs(self, request: object) -> dict[str, Any]:
-        """Answer a ListServiceJobs request over the stored jobs, as ``list_service_jobs`` does.
-
-        Raises ``ClientException`` for a bad request, exactly as the pure function does. O(log N + k).
-        A store of ListJobs raises ``TypeError``: it holds Batch jobs, which ListServiceJobs never lists.
-        """
-        self._require_operation(LIST_SERVICE_JOBS)
-        return self.answer(request)
-
-    def list_jobs(self, request: object) -> dict[str, Any]:
-        """Answer a ListJobs request over the stored jobs, as ``list_jobs`` does (a store opened with
-        ``operation=LIST_JOBS``; any other raises ``TypeError``).
-
-        Raises ``ClientException`` for a bad request, exactly as the pure function does. O(log N + k).
-        """
-        self._require_operation(LIST_JOBS)
-        return self.answer(request)
-
-    def _require_operation(self, operation: Operation) -> None:
-        if self._operation is not operation:
-            raise TypeError(
-                f"this SqlJobStore holds the jobs of {self._operation.name}, not of {operation.name}: "
-                f"open one with operation={operation.name} for those"
-            )
-
     def answer(self, request: object) -> dict[str, Any]:
         """Answer a request of the store's operation, as its pure function (``list_service_jobs`` or
         ``list_jobs``) does over the stored jobs; ``ClientException`` for a bad request."""
@@ -403,10 +386,6 @@ class SqlJobStore:
         ASCII, as the in-memory store's ``answer_json`` gives it."""
         return _dumps_ascii(self.answer(request)).encode("ascii")
 
-    def paginate(self, request: object) -> Iterator[dict[str, Any]]:
-        """The pages of a traversal, from ``request`` (and its ``nextToken``, if any) to the last page."""
-        return paginate_with(self.answer, request)
-
     def _check(self) -> None:
         """Assert the store's invariants: every row's columns are what the core computes from its job now,
         every jobQueue value is in the queue catalogue, and (SQLite) every index agrees with the table."""
@@ -419,7 +398,7 @@ class SqlJobStore:
                 verdict = connection.execute("PRAGMA integrity_check").fetchall()
                 _require(verdict == [("ok",)], f"SQLite integrity check: {verdict}")
         for row in rows:
-            expected = job_row(job_from_text(row[-1]), self._operation)
+            expected = job_row(job_from_text(row[-1]), self._operation, self._tables)
             _require(
                 tuple(row) == expected,
                 f"row of {row[0]!r} holds the core's columns: {tuple(row)} != {expected}",
@@ -436,7 +415,8 @@ class SqlJobStore:
         # A stored job's text holds no NUL and no lone surrogate (``_rows.is_sql_text``), which no database
         # can be sent: a filter value or a parent id holding one matches no job, and the page is empty, as
         # the pure function finds it (a queue holding one: see ``_arms``).
-        values = (job_filter.value if job_filter else "", query.parent_job_id or "")
+        sent = job_filter is not None and job_filter.spec.index_plan is not IndexPlan.SCAN
+        values = (job_filter.value if sent and job_filter else "", query.parent_job_id or "")
         if not all(is_sql_text(value) for value in values):
             return []
         ranges = self._ranges(query)
@@ -450,10 +430,13 @@ class SqlJobStore:
                 return self._range_rows(connection, ranges, arms, after, count)
             if isinstance(ranges, DefinitionNames):
                 return self._definition_rows(connection, ranges, arms, after, count)
+            if isinstance(ranges, Scan):
+                return self._scan_rows(connection, ranges, arms, after, count)
             return self._head_rows(connection, ranges, arms, after, count)
 
-    def _ranges(self, query: ListQuery) -> Range | NameHeads | DefinitionNames:
-        """The index ranges a query reads: a parent's children (LJ-6), else its filter's (``FILTER_SQL``)."""
+    def _ranges(self, query: ListQuery) -> Range | NameHeads | DefinitionNames | Scan:
+        """The index ranges a query reads: a parent's children (LJ-6), else its filter's (from its index
+        plan, ``_schema.PLAN_SQL``)."""
         status = selected_status(query)
         children = self._tables.children
         if query.parent_job_id is not None and query.parent_job_member is not None and children is not None:
@@ -499,13 +482,21 @@ class SqlJobStore:
         ]
 
     def _range_rows(
-        self, connection: Connection, ranges: Range, arms: list[Arm], after: SortKey | None, count: int
+        self,
+        connection: Connection,
+        ranges: Range,
+        arms: list[Arm],
+        after: SortKey | None,
+        count: int,
+        *,
+        with_job: bool = False,
     ) -> list[Sequence[Any]]:
         """The first ``count`` rows of ``ranges`` over every arm, after the cursor: one statement per arm,
-        each a range scan of one index in the listing's order, merged here (IN-2's scopes are disjoint)."""
+        each a range scan of one index in the listing's order, merged here (IN-2's scopes are disjoint).
+        ``with_job``: each row ends with the job's JSON text too."""
         runs = []
         for arm in arms:
-            sql, params = _arm(self._engine, ranges, arm, after)
+            sql, params = _arm(self._engine, ranges, arm, after, with_job=with_job)
             order = ", ".join(ranges.index.order)
             statement = self._sql(f"{sql} ORDER BY {order} LIMIT ?")
             runs.append(connection.execute(statement, (*params, count)).fetchall())
@@ -513,19 +504,34 @@ class SqlJobStore:
             return list(runs[0])
         return list(islice(heapq.merge(*runs, key=_order_columns), count))
 
+    def _scan_rows(
+        self, connection: Connection, scan: Scan, arms: list[Arm], after: SortKey | None, count: int
+    ) -> list[Sequence[Any]]:
+        """A ``SCAN`` plan: the listing's rows in order, read in batches from the cursor, each job tested with
+        the filter's predicate, until ``count`` rows pass or the range ends (O(rows passed over))."""
+        batch = max(count, _SCAN_BATCH)
+        rows: list[Sequence[Any]] = []
+        while len(rows) < count:
+            read = self._range_rows(connection, scan.range, arms, after, batch, with_job=True)
+            rows += [row[:-1] for row in read if scan.matches(job_from_text(row[-1]))]
+            if len(read) < batch:
+                break
+            after = tuple(read[-1][1:-1])  # the order columns of the last row read
+        return rows[:count]
+
     def _head_rows(
         self, connection: Connection, heads: NameHeads, arms: list[Arm], after: SortKey | None, count: int
     ) -> list[Sequence[Any]]:
-        """S-6 prefixes: the range of each head in turn (the core's ``_name_heads``) until ``count`` rows."""
+        """S-6 prefixes: the range of each head in turn (the core's ``name_heads``) until ``count`` rows."""
         probe = _FirstName(self, connection, heads.index, arms)
         start = "" if after is None else str(after[0])
         rows: list[Sequence[Any]] = []
-        for head in _name_heads(probe.first_name, heads.folded, start, _every_fold()):
-            successor = _successor(head)
+        for head in name_heads(probe.first_name, heads.folded, start, _every_fold()):
+            upper = successor(head)
             ranges = Range(
                 heads.index,
                 lower=(head,),
-                upper=None if successor is None else (successor,),
+                upper=None if upper is None else (upper,),
                 residual=heads.residual,
             )
             rows += self._range_rows(connection, ranges, arms, after, count - len(rows))
@@ -610,6 +616,14 @@ class SqlJobStore:
             found = connection.execute(
                 self._sql(f"SELECT value FROM {META} WHERE name = ?"), ("schema_version",)
             ).fetchone()
+            if found is not None and found[0] in RETIRED_INDEXES:
+                # An earlier version's tables are this version's, but for indexes that are now named
+                # otherwise: those go, this version's are made below, and the database is of this version.
+                for retired in RETIRED_INDEXES[found[0]]:
+                    connection.execute(f"DROP INDEX IF EXISTS {retired}")
+                upgrade = self._sql(f"UPDATE {META} SET value = ? WHERE name = ?")
+                connection.execute(upgrade, (SCHEMA_VERSION, "schema_version"))
+                found = (SCHEMA_VERSION,)
             if found is not None and found[0] == SCHEMA_VERSION:
                 for statement in tables_and_indexes:
                     connection.execute(statement)
@@ -634,7 +648,7 @@ class _Recorder:
 
 
 class _FirstName:
-    """What ``_name_heads`` asks of an index: the first stored name at or after a position, over the
+    """What ``name_heads`` asks of an index: the first stored name at or after a position, over the
     listing's queue scopes, as one index probe per scope."""
 
     def __init__(self, store: SqlJobStore, connection: Connection, index: Index, arms: list[Arm]) -> None:
@@ -715,7 +729,9 @@ def _require(condition: bool, invariant: str) -> None:
         raise AssertionError(f"SqlJobStore invariant broken: {invariant}")
 
 
-def _arm(engine: Engine, ranges: Range, arm: Arm, after: SortKey | None) -> tuple[str, tuple[object, ...]]:
+def _arm(
+    engine: Engine, ranges: Range, arm: Arm, after: SortKey | None, *, with_job: bool = False
+) -> tuple[str, tuple[object, ...]]:
     """One arm of a page query: the rows of ``ranges`` in one queue scope, after the cursor.
 
     As the in-memory store's ``_range_run``: the lower bound is the cursor when it lies at or past the
@@ -749,5 +765,10 @@ def _arm(engine: Engine, ranges: Range, arm: Arm, after: SortKey | None) -> tupl
         params += ranges.residual[1]
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     hint = engine.index_hint(index.sql_name(scoped))
-    sql = f"SELECT summary, {', '.join(order)} FROM {index.table}{hint}{where}"
+    job = ", job" if with_job else ""
+    sql = f"SELECT summary, {', '.join(order)}{job} FROM {index.table}{hint}{where}"
     return sql, tuple(params)
+
+
+if TYPE_CHECKING:  # the SQL store satisfies the interface (checked by mypy, never run)
+    _store: ListingStore = SqlJobStore("sqlite://")
