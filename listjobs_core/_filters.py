@@ -19,8 +19,9 @@ knows of a filter name lives in its ``FilterSpec`` in ``FILTERS``, and nowhere e
 
 Which operation accepts which filter names is the operation tables' business (``_operations``). Adding a
 filter name means adding a ``FilterName`` member and its spec here, and listing it in an operation table.
-The one place outside the core that knows filters by name is the SQL store's ``FILTER_SQL`` (SQL stays
-out of the core); a filter needs its entry there too, which ``LIST_JOBS_FILTER_SQL`` takes for ListJobs.
+No store knows filters by name: the in-memory store follows each spec's ``index_plan`` (``store/_scope``),
+and the SQL store derives its columns, indexes and ranges from the same plan (``sql/_schema.PLAN_SQL``;
+``FILTER_SQL`` and ``LIST_JOBS_FILTER_SQL`` are derived from it), SQL staying out of the core.
 """
 
 from __future__ import annotations

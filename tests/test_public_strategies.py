@@ -98,7 +98,7 @@ def test_any_list_jobs_request_is_answered_or_refused_alike_by_the_store(data: s
     alike; a valid one gets the same answer from both."""
     jobs = data.draw(batch_jobs(max_size=8))
     request = data.draw(invalid_list_jobs_requests(jobs))
-    store = JobStore(LIST_JOBS, jobs)
+    store = JobStore(jobs, operation=LIST_JOBS)
     try:
         expected = list_jobs(jobs, request)
     except ClientException as refused:

@@ -168,9 +168,9 @@ def test_every_filter_name_has_its_spec(name: FilterName) -> None:
 
 @pytest.mark.parametrize("name", LIST_SERVICE_JOBS.filter_names, ids=lambda name: name.value)
 def test_every_list_service_jobs_filter_has_its_sql(name: FilterName) -> None:
-    """The SQL store keeps SQL out of the core: a filter's indexes and ranges live in one table,
-    ``sql/_schema.FILTER_SQL``. A filter of ListServiceJobs without an entry there fails here, before a
-    listing of the SQL store does."""
+    """The SQL store keeps SQL out of the core and derives a filter's indexes and ranges from its index plan
+    (``sql/_schema.PLAN_SQL``, seen per filter in ``FILTER_SQL``). A filter of ListServiceJobs whose plan
+    has no SQL fails here, before a listing of the SQL store does."""
     from listjobs_core.sql._schema import FILTER_SQL
 
     assert name in FILTER_SQL, f"{name.value} has no entry in listjobs_core/sql/_schema.py FILTER_SQL"
@@ -179,8 +179,8 @@ def test_every_list_service_jobs_filter_has_its_sql(name: FilterName) -> None:
 
 @pytest.mark.parametrize("name", LIST_JOBS.filter_names, ids=lambda name: name.value)
 def test_every_list_jobs_filter_has_its_sql(name: FilterName) -> None:
-    """The same for ListJobs, whose filters' SQL is ``sql/_schema.LIST_JOBS_FILTER_SQL``, over the ListJobs
-    table's own indexes: a filter of ListJobs without an entry there fails here."""
+    """The same for ListJobs (``sql/_schema.LIST_JOBS_FILTER_SQL``, derived likewise), over the ListJobs
+    table's own indexes: a filter of ListJobs whose plan has no SQL fails here."""
     from listjobs_core.sql._schema import BATCH_JOBS, LIST_JOBS_FILTER_SQL
 
     assert name in LIST_JOBS_FILTER_SQL, (
