@@ -38,7 +38,7 @@ from .conformance._command import add_conformance_command
 from .endpoint._demo import demo_batch_jobs, demo_jobs
 from .endpoint._jobsfile import JobsFileError, load_jobs
 from .endpoint._protocol import decode_json_body
-from .endpoint._service_jobs import DEFAULT_ACCOUNT, DEFAULT_REGION
+from .service import DEFAULT_ACCOUNT, DEFAULT_REGION
 
 __all__ = [
     "EXIT_OK",
@@ -337,7 +337,7 @@ def add_serve_command(subparsers: SubParsers) -> None:
         DEFAULT_MAX_CONNECTIONS,
         DEFAULT_REQUEST_DEADLINE_SECONDS,
     )
-    from .endpoint._service_jobs import DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_JOBS
+    from .service import DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_JOBS
 
     parser = subparsers.add_parser(
         "serve",

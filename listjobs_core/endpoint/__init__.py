@@ -1,12 +1,13 @@
 """The reference endpoint: AWS Batch's service-job operations and ListJobs over HTTP, a shell around the core.
 
-Modules: ``_service_jobs`` (the job-level rules of the service-job operations, as pure functions),
-``_stores`` (``ListingStore``, the one interface through which the service holds its jobs), ``_service``
-(``ReferenceService``: the endpoint's state and operations), ``_protocol`` (routes, request bodies and the
-errors of the HTTP level), ``_head`` (reading a request head), ``_server`` (HTTP/1.1 connections, with
-deadlines and caps), ``_logs`` (the request log), ``_jobsfile`` (reading jobs files) and ``_demo`` (the
-built-in demo jobs). Run it with ``python -m listjobs_core serve``, in tests with
-``listjobs_core.testing.serving`` or the pytest plugin's fixtures, or embed it:
+Every rule on a service job is ``listjobs_core.service``'s; this package is HTTP and the endpoint's state.
+Modules: ``_stores`` (``ListingStore``, the one interface through which the service holds its jobs),
+``_service`` (``ReferenceService``: the endpoint's state, each operation mapped to the service),
+``_protocol`` (routes, request bodies and the errors of the HTTP level), ``_head`` (reading a request
+head), ``_server`` (HTTP/1.1 connections, with deadlines and caps), ``_logs`` (the request log),
+``_jobsfile`` (reading jobs files) and ``_demo`` (the built-in demo jobs). Run it with
+``python -m listjobs_core serve``, in tests with ``listjobs_core.testing.serving`` or the pytest plugin's
+fixtures, or embed it:
 
 >>> from listjobs_core import ServiceJobStore
 >>> service = ReferenceService(ServiceJobStore(), region="eu-west-1", account="111122223333")
@@ -15,15 +16,15 @@ built-in demo jobs). Run it with ``python -m listjobs_core serve``, in tests wit
 """
 
 from ._server import ReferenceServer, ServerSettings, make_server, serve
-from ._service import Limits, ReferenceService
-from ._stores import Answer, ListingStore
+from ._service import Limits, ReferenceService, ServiceAnswer
+from ._stores import ListingStore
 
 __all__ = [
-    "Answer",
     "Limits",
     "ListingStore",
     "ReferenceServer",
     "ReferenceService",
+    "ServiceAnswer",
     "ServerSettings",
     "make_server",
     "serve",

@@ -25,8 +25,8 @@ from typing import Any
 
 from ... import LIST_JOBS, ClientException, ListingError, list_jobs, parse_request
 from ._moto import batch_backend_of, client_error
+from ._replies import request_of
 from ._state import ServiceState, state_of
-from ._wire import request_of
 
 __all__ = ["job_summary"]
 

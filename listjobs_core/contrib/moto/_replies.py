@@ -24,7 +24,7 @@ __all__ = ["REQUEST_ID_HEADER", "error_response", "request_of", "success_respons
 # The header moto writes its request id under (lower case); the plug-in writes its own id under the same key.
 REQUEST_ID_HEADER = "x-amzn-requestid"
 
-Answer = tuple[str, dict[str, Any]]
+MotoReply = tuple[str, dict[str, Any]]
 
 
 def request_of(body: object) -> object:
@@ -52,13 +52,13 @@ def request_of(body: object) -> object:
         raise ClientException("The request body is not valid JSON") from None
 
 
-def success_response(result: Mapping[str, Any], request_id: str) -> Answer:
+def success_response(result: Mapping[str, Any], request_id: str) -> MotoReply:
     """A 200 answer holding ``result`` as JSON."""
     headers = {"status": 200, "Content-Type": "application/json", REQUEST_ID_HEADER: request_id}
     return json.dumps(result), headers
 
 
-def error_response(error: ListingError, request_id: str) -> Answer:
+def error_response(error: ListingError, request_id: str) -> MotoReply:
     """An error answer in the service's form (rule E-3), its message naming ``request_id``.
 
     >>> body, headers = error_response(ClientException("jobId is required"), "r-1")
