@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
 from . import LIST_JOBS, LIST_SERVICE_JOBS, ListingError, Operation, list_jobs, list_service_jobs
+from ._http_errors import wire_error
 from .conformance._command import add_conformance_command
 from .endpoint._demo import demo_batch_jobs, demo_jobs
 from .endpoint._jobsfile import JobsFileError, load_jobs
@@ -146,8 +147,7 @@ def _write_json(value: object) -> None:
 
 
 def _report_rejection(error: ListingError) -> int:
-    wire = error.to_wire()
-    _write_json(wire.body)
+    _write_json(wire_error(error).body)
     one_line = " ".join(error.message.split())
     print(f"{_program_name()}: {error.error_type}: {one_line}", file=sys.stderr)
     return EXIT_REJECTED

@@ -40,6 +40,7 @@ from types import FrameType
 from typing import Any, TextIO
 
 from .._errors import ListingError, ServerException
+from .._http_errors import wire_error
 from ._head import RequestHead, read_head
 from ._logs import log_request, logger
 from ._protocol import (
@@ -255,7 +256,7 @@ class _Connection(socketserver.BaseRequestHandler):
             self._log(request_id, head, found, 200)
             return sent and head.keeps_alive
         closes = getattr(error, "closes_connection", False) or head is None or not head.keeps_alive
-        wire = error.to_wire(request_id)
+        wire = wire_error(error, request_id)
         extra = {"Allow": "POST"} if isinstance(error, MethodNotAllowed) else {}
         sent = self._send(
             HTTPStatus(wire.status_code),

@@ -19,8 +19,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ... import LIST_SERVICE_JOBS, ClientException, parse_request
+from ... import LIST_SERVICE_JOBS, ClientException
 from ..._json import show
+from ..._request import parse_request
 from ...service import (
     describe_response,
     moved_job,

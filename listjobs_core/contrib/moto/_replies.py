@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ... import ClientException, ListingError
+from ..._http_errors import wire_error
 from ..._json import InvalidJson, decode_json
 
 __all__ = ["REQUEST_ID_HEADER", "error_response", "request_of", "success_response"]
@@ -65,7 +66,7 @@ def error_response(error: ListingError, request_id: str) -> MotoReply:
     >>> json.loads(body)["message"], headers["status"], headers["x-amzn-ErrorType"]
     ('Error executing request, Exception : jobId is required, RequestId: r-1', 400, 'ClientException')
     """
-    wire = error.to_wire(request_id)
+    wire = wire_error(error, request_id)
     headers: dict[str, Any] = {
         name: value for name, value in wire.headers.items() if name.lower() != REQUEST_ID_HEADER
     }
