@@ -40,7 +40,7 @@ from .endpoint._service import Limits, ReferenceService
 from .endpoint._stores import ListingStore
 from .service import DEFAULT_ACCOUNT, DEFAULT_REGION
 
-__all__ = ["Limits", "ServerSettings", "serving", "serving_service"]
+__all__ = ["serving", "serving_service"]
 
 
 @contextmanager

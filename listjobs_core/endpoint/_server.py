@@ -419,11 +419,6 @@ class ReferenceServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
         method: Callable[[object], dict[str, Any] | bytes] = getattr(self.service, found.method_name)
         return method(request)
 
-    @property
-    def open_connections(self) -> int:
-        """How many connections are open now (at most ``max_connections``)."""
-        return len(self._open)
-
     def process_request(self, request: Any, client_address: Any) -> None:
         """Wait for a free connection slot (H-15), then answer the connection in a thread of its own."""
         with self._slots:
