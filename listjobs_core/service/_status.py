@@ -141,7 +141,7 @@ def moved_job(
         elif status in _REQUIRED_BY[member] and record.get(member) is None:
             missing.append(member)
     _fill(record, missing, now_ms)
-    _check_order(record)
+    _check_order(record, {*given, *missing})
     if status_reason is not None:
         if not isinstance(status_reason, str) or not status_reason:
             raise ClientException(f"statusReason must be a non-empty string, got {show(status_reason)}")
@@ -293,11 +293,12 @@ def _fill(record: dict[str, Any], missing: list[str], now_ms: int) -> None:
         record[member] = value
 
 
-def _check_order(record: Mapping[str, Any]) -> None:
-    """MS-10: ``createdAt <= scheduledAt <= startedAt <= stoppedAt`` for those the job has."""
+def _check_order(record: Mapping[str, Any], changed: set[str]) -> None:
+    """MS-10: ``createdAt <= scheduledAt <= startedAt <= stoppedAt`` for those the job has, wherever a
+    timestamp the move sets is involved (a job loaded with its own times is not refused for them)."""
     known = [(name, record[name]) for name in _CHAIN if isinstance(record.get(name), int)]
     for (earlier, earlier_value), (later, later_value) in zip(known, known[1:], strict=False):
-        if later_value < earlier_value:
+        if (earlier in changed or later in changed) and later_value < earlier_value:
             raise ClientException(f"{later} {later_value} is before {earlier} {earlier_value}")
 
 
