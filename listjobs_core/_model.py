@@ -10,7 +10,6 @@ without building job dicts.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Protocol, overload
 
@@ -92,11 +91,6 @@ class ServiceJob:
         if value is None:
             raise KeyError(member)
         return value
-
-    @classmethod
-    def from_wire(cls, job: Mapping[str, Any]) -> ServiceJob:
-        """Build a record from a wire-shaped job mapping; members it does not know are dropped."""
-        return cls(**{name: job[name] for name in _SERVICE_JOB_FIELDS if name in job})
 
 
 _SERVICE_JOB_FIELDS = frozenset(field.name for field in fields(ServiceJob))

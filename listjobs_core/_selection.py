@@ -47,7 +47,10 @@ CHUNK_SIZE = 2048
 def selected_status(query: ListQuery) -> str | None:
     """The status every selected job must have, or ``None`` when any status is selected.
 
-    >>> from listjobs_core import LIST_SERVICE_JOBS, ListQuery, JobFilter, FilterName, JobStatus
+    >>> from listjobs_core import LIST_SERVICE_JOBS
+    >>> from listjobs_core._filters import FilterName, JobFilter
+    >>> from listjobs_core._model import JobStatus
+    >>> from listjobs_core._query import ListQuery
     >>> selected_status(ListQuery(LIST_SERVICE_JOBS))
     'RUNNING'
     >>> job_name = JobFilter(FilterName.JOB_NAME, "x")

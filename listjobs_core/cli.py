@@ -38,22 +38,19 @@ from .conformance._command import add_conformance_command
 from .endpoint._demo import demo_batch_jobs, demo_jobs
 from .endpoint._jobsfile import JobsFileError, load_jobs
 from .endpoint._protocol import decode_json_body
-from .endpoint._service_jobs import DEFAULT_ACCOUNT, DEFAULT_REGION
+from .rest_errors import wire_error
+from .service import DEFAULT_ACCOUNT, DEFAULT_REGION
 
 __all__ = [
     "EXIT_OK",
     "EXIT_REJECTED",
     "EXIT_USAGE",
     "SUBCOMMANDS",
-    "CommandError",
     "add_jobs_arguments",
-    "add_query_command",
-    "add_serve_command",
     "batch_jobs_from_arguments",
     "build_parser",
     "jobs_from_arguments",
     "main",
-    "token_key_from_arguments",
 ]
 
 EXIT_OK = 0
@@ -64,7 +61,7 @@ SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Handler: TypeAlias = Callable[[argparse.Namespace], int]
 
 
-class CommandError(Exception):
+class _CommandError(Exception):
     """The command line or a file it names is at fault; exits with status 2 and this message."""
 
 
@@ -121,8 +118,8 @@ def batch_jobs_from_arguments(args: argparse.Namespace) -> list[dict[str, Any]]:
     return demo_batch_jobs(*_demo_place(args)) if _demo_sets_used(args) else []
 
 
-def token_key_from_arguments(args: argparse.Namespace) -> bytes | None:
-    """The key in ``--token-key-file``, or None for the built-in key; raises :class:`CommandError`."""
+def _token_key_from_arguments(args: argparse.Namespace) -> bytes | None:
+    """The key in ``--token-key-file``, or None for the built-in key; raises :class:`_CommandError`."""
     path: str | None = args.token_key_file
     if path is None:
         return None
@@ -130,11 +127,11 @@ def token_key_from_arguments(args: argparse.Namespace) -> bytes | None:
         with open(path, "rb") as file:
             key = file.read()
     except OSError as error:
-        raise CommandError(f"{path}: cannot read token key file: {error.strerror or error}") from None
+        raise _CommandError(f"{path}: cannot read token key file: {error.strerror or error}") from None
     # `echo secret > key` writes a newline that is not part of the secret.
     key = key.rstrip(b"\r\n")
     if not key:
-        raise CommandError(f"{path}: token key file is empty")
+        raise _CommandError(f"{path}: token key file is empty")
     return key
 
 
@@ -146,8 +143,7 @@ def _write_json(value: object) -> None:
 
 
 def _report_rejection(error: ListingError) -> int:
-    wire = error.to_wire()
-    _write_json(wire.body)
+    _write_json(wire_error(error).body)
     one_line = " ".join(error.message.split())
     print(f"{_program_name()}: {error.error_type}: {one_line}", file=sys.stderr)
     return EXIT_REJECTED
@@ -179,11 +175,11 @@ QUERY_OPERATIONS: dict[str, tuple[ListFunction, JobsReader]] = {
 def _run_query(args: argparse.Namespace) -> int:
     list_function, jobs_of = QUERY_OPERATIONS[args.operation]
     if args.operation == "ListJobs" and args.jobs is not None and args.batch_jobs is None:
-        raise CommandError("ListJobs lists the jobs of --batch-jobs; --jobs holds service jobs")
+        raise _CommandError("ListJobs lists the jobs of --batch-jobs; --jobs holds service jobs")
     if args.operation == "ListServiceJobs" and args.batch_jobs is not None and args.jobs is None:
-        raise CommandError("ListServiceJobs lists the jobs of --jobs; --batch-jobs holds Batch jobs")
+        raise _CommandError("ListServiceJobs lists the jobs of --jobs; --batch-jobs holds Batch jobs")
     jobs = jobs_of(args)
-    token_key = token_key_from_arguments(args)
+    token_key = _token_key_from_arguments(args)
     try:
         if args.request is None or args.request == "-":
             request = decode_json_body(_read_standard_input(), "The request (standard input)")
@@ -199,7 +195,7 @@ def _run_query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def add_query_command(subparsers: SubParsers) -> None:
+def _add_query_command(subparsers: SubParsers) -> None:
     """``query [--operation OP] [--jobs FILE] [--batch-jobs FILE] [--token-key-file FILE] [REQUEST]``:
     answer one listing request."""
     parser = subparsers.add_parser(
@@ -278,7 +274,7 @@ def _run_serve(args: argparse.Namespace) -> int:
 
     jobs = jobs_from_arguments(args)
     batch_jobs = batch_jobs_from_arguments(args)
-    token_key = token_key_from_arguments(args)
+    token_key = _token_key_from_arguments(args)
     stores: list[Any] = []
     try:
         if args.db is not None:
@@ -300,7 +296,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             try:
                 load(loaded)
             except ValueError as error:
-                raise CommandError(f"{source or 'the demo jobs'}: {error}") from None
+                raise _CommandError(f"{source or 'the demo jobs'}: {error}") from None
         settings = ServerSettings(
             request_deadline=args.request_deadline,
             idle_timeout=args.idle_timeout,
@@ -310,7 +306,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         try:
             return serve(service, host=args.host, port=args.port, settings=settings)
         except OSError as error:
-            raise CommandError(
+            raise _CommandError(
                 f"cannot listen on {args.host}:{args.port}: {error.strerror or error}"
             ) from None
     finally:
@@ -319,17 +315,17 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _open_database(url: str, token_key: bytes | None, operation: Operation) -> Any:
-    """``serve --db URL``: the ``SqlJobStore`` of ``operation``'s jobs on ``url``; :class:`CommandError`
+    """``serve --db URL``: the ``SqlJobStore`` of ``operation``'s jobs on ``url``; :class:`_CommandError`
     naming what is wrong."""
     from .sql import SqlJobStore
 
     try:
         return SqlJobStore(url, token_key=token_key, operation=operation)
     except Exception as error:  # any driver's error: a bad URL, no server, no permission
-        raise CommandError(f"--db: cannot open the database: {error}") from None
+        raise _CommandError(f"--db: cannot open the database: {error}") from None
 
 
-def add_serve_command(subparsers: SubParsers) -> None:
+def _add_serve_command(subparsers: SubParsers) -> None:
     """``serve [--host H] [--port P] [--jobs FILE] [--batch-jobs FILE] [--region R] [--account A] ...``:
     the reference endpoint."""
     from .endpoint._server import (
@@ -337,7 +333,7 @@ def add_serve_command(subparsers: SubParsers) -> None:
         DEFAULT_MAX_CONNECTIONS,
         DEFAULT_REQUEST_DEADLINE_SECONDS,
     )
-    from .endpoint._service_jobs import DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_JOBS
+    from .service import DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_JOBS
 
     parser = subparsers.add_parser(
         "serve",
@@ -436,8 +432,8 @@ def add_serve_command(subparsers: SubParsers) -> None:
 # --- the command ------------------------------------------------------------------------------------
 
 SUBCOMMANDS: list[Callable[[SubParsers], None]] = [
-    add_query_command,
-    add_serve_command,
+    _add_query_command,
+    _add_serve_command,
     add_conformance_command,
 ]
 
@@ -478,6 +474,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
-    except (CommandError, JobsFileError) as error:
+    except (_CommandError, JobsFileError) as error:
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 
 from . import LIST_JOBS, JobStore, ServiceJobStore
-from .endpoint._service_jobs import DEFAULT_ACCOUNT, DEFAULT_REGION
+from .service import DEFAULT_ACCOUNT, DEFAULT_REGION
 from .testing import serving
 
 __all__ = [

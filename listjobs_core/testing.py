@@ -37,10 +37,10 @@ from typing import Any
 
 from .endpoint._server import ServerSettings, make_server
 from .endpoint._service import Limits, ReferenceService
-from .endpoint._service_jobs import DEFAULT_ACCOUNT, DEFAULT_REGION
-from .endpoint._stores import ListingStore
+from .service import DEFAULT_ACCOUNT, DEFAULT_REGION
+from .store import ListingStore
 
-__all__ = ["Limits", "ServerSettings", "serving", "serving_service"]
+__all__ = ["serving", "serving_service"]
 
 
 @contextmanager

@@ -28,6 +28,7 @@ from serving import ReferenceService, jobs_of, serving
 from listjobs_core import ClientException, list_service_jobs
 from listjobs_core.__main__ import main
 from listjobs_core.conformance import RemoteEndpointRefused, check_endpoint
+from listjobs_core.rest_errors import WireError, wire_error
 
 ROOT = Path(__file__).resolve().parent.parent
 # The designed cases catch every mutant below; generated listings only add time here.
@@ -394,21 +395,25 @@ class ValidationTyped(_WireError):
 class BareMessage(_WireError):
     """E-3: the message without the service's 'Error executing request, ...' form."""
 
-    def to_wire(self, request_id: str | None = None) -> Any:
-        wire = super().to_wire(None)
-        if request_id is not None:
-            wire.headers["x-amzn-RequestId"] = request_id
-        return wire
+
+@wire_error.register
+def _bare_message(error: BareMessage, request_id: str | None = None) -> WireError:
+    wire = wire_error.dispatch(ClientException)(error, None)
+    if request_id is not None:
+        wire.headers["x-amzn-RequestId"] = request_id
+    return wire
 
 
 class OtherRequestIdInMessage(_WireError):
     """H-3: the message names another request id than the response's header."""
 
-    def to_wire(self, request_id: str | None = None) -> Any:
-        wire = super().to_wire("00000000-0000-4000-8000-000000000000")
-        if request_id is not None:
-            wire.headers["x-amzn-RequestId"] = request_id
-        return wire
+
+@wire_error.register
+def _other_request_id(error: OtherRequestIdInMessage, request_id: str | None = None) -> WireError:
+    wire = wire_error.dispatch(ClientException)(error, "00000000-0000-4000-8000-000000000000")
+    if request_id is not None:
+        wire.headers["x-amzn-RequestId"] = request_id
+    return wire
 
 
 def refusing_as(error_class: type[ClientException]) -> type[ReferenceService]:

@@ -30,8 +30,8 @@ from listjobs_core import (
     ClientException,
     list_jobs,
     list_service_jobs,
-    matches_job_definition,
 )
+from listjobs_core._definitions import matches_job_definition
 from listjobs_core._listing import run_listing
 
 MAX_PAGES = 3000

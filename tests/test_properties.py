@@ -28,12 +28,11 @@ from traversals import listed, traverse
 from listjobs_core import (
     LIST_JOBS,
     LIST_SERVICE_JOBS,
-    FilterName,
-    JobFilter,
     Operation,
     _selection,
     list_service_jobs,
 )
+from listjobs_core._filters import FilterName, JobFilter
 from listjobs_core._queues import QueueMatcher, denote_same_queue
 
 three_sizes = st.lists(st.integers(1, 30), min_size=3, max_size=3)

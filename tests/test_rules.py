@@ -22,7 +22,8 @@ from typing import Any
 
 import pytest
 
-from listjobs_core import ClientException, ServerException, WireError, list_service_jobs
+from listjobs_core import ClientException, ServerException, list_service_jobs
+from listjobs_core.rest_errors import WireError, wire_error
 
 ROOT = Path(__file__).resolve().parent.parent
 QUEUE_ARN = "arn:aws:batch:us-east-1:123456789012:job-queue/training"
@@ -1141,7 +1142,7 @@ def test_E2_malformed_job_is_a_server_exception(jobs: list[Any]) -> None:
     assert type(caught.value) is ServerException
     assert caught.value.status_code == 500
     assert caught.value.error_type == "ServerException"
-    assert caught.value.to_wire().status_code == 500
+    assert wire_error(caught.value).status_code == 500
 
 
 @pytest.mark.parametrize(
@@ -1169,12 +1170,12 @@ def test_E2_server_exception_is_not_a_client_exception() -> None:
     """E-2: a malformed job is the server's fault, never reported as the client's."""
     assert not issubclass(ServerException, ClientException)
     assert not issubclass(ClientException, ServerException)
-    assert ServerException("x").to_wire().body == {"__type": "ServerException", "message": "x"}
+    assert wire_error(ServerException("x")).body == {"__type": "ServerException", "message": "x"}
 
 
 def test_E3_wire_error_without_request_id() -> None:
     """E-3: "the status code, header x-amzn-ErrorType: <type>, body {"__type": "<type>", "message": ...}"."""
-    wire = ClientException("maxResults must be an integer").to_wire()
+    wire = wire_error(ClientException("maxResults must be an integer"))
     assert isinstance(wire, WireError)
     assert wire.status_code == 400
     assert wire.headers["x-amzn-ErrorType"] == "ClientException"
@@ -1185,7 +1186,7 @@ def test_E3_wire_error_without_request_id() -> None:
 def test_E3_wire_error_with_request_id_reads_like_the_service() -> None:
     """E-3: "the message reads Error executing request, Exception : <text>, RequestId: <uuid>"."""
     request_id = "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9"
-    wire = ClientException(TWO_FILTERS).to_wire(request_id)
+    wire = wire_error(ClientException(TWO_FILTERS), request_id)
     assert wire.status_code == 400
     assert wire.headers["x-amzn-ErrorType"] == "ClientException"
     assert wire.body == {
@@ -1195,7 +1196,7 @@ def test_E3_wire_error_with_request_id_reads_like_the_service() -> None:
             "RequestId: 0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9"
         ),
     }
-    server = ServerException("boom").to_wire(request_id)
+    server = wire_error(ServerException("boom"), request_id)
     assert (server.status_code, server.headers["x-amzn-ErrorType"]) == (500, "ServerException")
     assert server.body["message"] == f"Error executing request, Exception : boom, RequestId: {request_id}"
 
@@ -1207,7 +1208,7 @@ def test_E3_botocore_parses_the_wire_error_as_client_error() -> None:
         (None, "bad"),
         ("r-1", "Error executing request, Exception : bad, RequestId: r-1"),
     ):
-        wire = ClientException("bad").to_wire(request_id)
+        wire = wire_error(ClientException("bad"), request_id)
         raw = {"status_code": wire.status_code, "headers": wire.headers, "body": wire.body_bytes()}
         parsed = parsers.RestJSONParser().parse(raw, None)
         assert parsed["Error"] == {"Code": "ClientException", "Message": message}

@@ -38,9 +38,10 @@ from wire import (
     serve_process,
 )
 
-from listjobs_core import ServiceJobStore, list_jobs, list_service_jobs
+from listjobs_core import ClientException, ServiceJobStore, list_jobs, list_service_jobs
 from listjobs_core.endpoint._demo import demo_batch_jobs, demo_jobs
 from listjobs_core.endpoint._protocol import MAX_BODY_BYTES, ROUTES
+from listjobs_core.service import move_job
 from listjobs_core.testing import serving
 
 boto3 = pytest.importorskip("boto3")
@@ -383,6 +384,29 @@ def test_terminating_a_finished_job_changes_nothing(
     job = listjobs_store.get("done")  # as held: completed with its jobArn and serviceJobType (H-20)
     listjobs_batch_client.terminate_service_job(jobId="done", reason="too late")
     assert listjobs_store.get("done") == job
+
+
+def test_a_job_moved_in_the_store_is_described_with_the_timestamps_aws_shows(
+    listjobs_store: ServiceJobStore, listjobs_batch_client: Any
+) -> None:
+    """A test that keeps the store moves a submitted job to RUNNING, then SUCCEEDED (the service's status
+    moves, MS-10, MS-11): the endpoint describes and lists it with consistent timestamps and its attempt."""
+    batch = listjobs_batch_client
+    submitted = batch.submit_service_job(**SUBMIT)
+    created_at = listjobs_store.get(submitted["jobId"])["createdAt"]
+    running = move_job(listjobs_store, submitted["jobId"], "RUNNING", now_ms=created_at + 10)
+    assert (running["scheduledAt"], running["startedAt"]) == (created_at + 10, created_at + 10)
+    move_job(listjobs_store, submitted["jobId"], "SUCCEEDED", now_ms=created_at + 99, status_reason="done")
+    described = batch.describe_service_job(jobId=submitted["jobArn"])
+    assert described["status"] == "SUCCEEDED" and described["statusReason"] == "done"
+    assert described["createdAt"] <= described["startedAt"] <= described["stoppedAt"] == created_at + 99
+    assert described["latestAttempt"] == {"serviceResourceId": described["attempts"][0]["serviceResourceId"]}
+    listed = batch.list_service_jobs(jobStatus="SUCCEEDED")["jobSummaryList"]
+    assert [job["jobId"] for job in listed] == [submitted["jobId"]]
+    held = listjobs_store.get(submitted["jobId"])
+    with pytest.raises(ClientException, match="stoppedAt does not apply"):
+        move_job(listjobs_store, submitted["jobId"], "RUNNABLE", now_ms=created_at + 200, stopped_at=1)
+    assert listjobs_store.get(submitted["jobId"]) == held  # a refused move changes nothing
 
 
 def test_a_reused_client_token_is_rejected(listjobs_batch_client: Any) -> None:

@@ -28,8 +28,9 @@ from wire import (
     read_responses,
 )
 
+from listjobs_core.endpoint import ServerSettings
 from listjobs_core.endpoint._head import MAX_HEAD_BYTES, MAX_HEADER_LINES
-from listjobs_core.testing import ServerSettings, serving
+from listjobs_core.testing import serving
 
 LIST_BODY = b'{"maxResults": 1}'
 LIST_REQUEST = b"POST /v1/listservicejobs HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n\r\n" + LIST_BODY

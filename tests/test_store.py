@@ -30,13 +30,13 @@ from listjobs_core import (
     ClientException,
     JobStore,
     ListingError,
-    ServiceJob,
     ServiceJobStore,
     list_jobs,
     list_service_jobs,
     paginate,
 )
 from listjobs_core._jobs import MEMBER_SHAPES, find_job_problem
+from listjobs_core._model import ServiceJob
 from listjobs_core._records import is_simple, private_record, summary_of
 from listjobs_core._request import parse_request
 from listjobs_core._wire import to_summary

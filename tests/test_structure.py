@@ -24,11 +24,12 @@ PACKAGE_NAME = "listjobs_core"
 OPERATIONS = (LIST_SERVICE_JOBS, LIST_JOBS)
 # Everything outside the core: the stores and the shells around the core.
 NOT_CORE = (
-    "store", "endpoint", "cli", "testing", "conformance", "contrib", "sql", "pytest_plugin", "strategies",
-    "workloads",
+    "store", "service", "endpoint", "cli", "testing", "conformance", "contrib", "sql", "pytest_plugin",
+    "strategies", "workloads", "rest_errors",
 )
 SHELLS = (
     "endpoint", "cli", "testing", "conformance", "contrib", "sql", "pytest_plugin", "strategies", "workloads",
+    "rest_errors",
 )
 
 
@@ -103,6 +104,54 @@ def test_the_store_imports_no_shell(name: str) -> None:
     for imported in package_imports(name):
         second = imported.split(".")[1] if imported.count(".") else ""
         assert second not in SHELLS, f"{name} imports {imported}"
+
+
+@pytest.mark.parametrize("name", sorted(name for name in MODULES if name.startswith("listjobs_core.store")))
+def test_the_store_imports_not_the_service(name: str) -> None:
+    """The service rules are written over the stores, never the other way round."""
+    assert not any(imported.startswith("listjobs_core.service") for imported in package_imports(name))
+
+
+# What speaks HTTP, or is moto or an AWS client: none of it belongs in the service rules.
+HTTP_AND_MOTO = {"http", "socket", "socketserver", "urllib", "ssl", "moto", "boto3", "botocore", "werkzeug"}
+
+
+@pytest.mark.parametrize("name", sorted(name for name in MODULES if name.startswith("listjobs_core.service")))
+def test_the_service_rules_import_no_http_and_no_moto(name: str) -> None:
+    """The service-job rules are plain functions over a store: no HTTP, no moto, no shell."""
+    for imported in imported_modules(name):
+        assert imported.split(".")[0] not in HTTP_AND_MOTO, f"{name} imports {imported}"
+        if imported.split(".")[0] == PACKAGE_NAME and imported.count("."):
+            assert imported.split(".")[1] not in SHELLS, f"{name} imports the shell {imported}"
+
+
+def package_of(prefix: str) -> list[str]:
+    return [name for name in MODULES if name == prefix or name.startswith(prefix + ".")]
+
+
+def test_the_endpoint_and_the_moto_plugin_call_the_service_and_not_each_other() -> None:
+    """One service, two thin shells: each imports listjobs_core.service, and neither imports the other."""
+    for shell, other in (("listjobs_core.endpoint", "listjobs_core.contrib"),
+                         ("listjobs_core.contrib.moto", "listjobs_core.endpoint")):
+        imports = {imported for name in package_of(shell) for imported in package_imports(name)}
+        assert any(imported.startswith("listjobs_core.service") for imported in imports), shell
+        crossing = [imported for imported in imports if imported.startswith(other)]
+        assert crossing == [], f"{shell} imports {other}"
+
+
+def test_no_module_name_means_two_things() -> None:
+    """A module's file name is not repeated in another package of the library for something else
+    (``__main__``, Python's name for what ``python -m`` runs, excepted)."""
+    seen: dict[str, str] = {}
+    repeated = []
+    for name, path in MODULES.items():
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        package = name.rpartition(".")[0]
+        if path.stem in seen and seen[path.stem] != package:
+            repeated.append(f"{path.stem}: {seen[path.stem]} and {package}")
+        seen.setdefault(path.stem, package)
+    assert repeated == []
 
 
 def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -1,11 +1,11 @@
 """The reference endpoint: AWS Batch's service-job operations and ListJobs over HTTP, a shell around the core.
 
-Modules: ``_service_jobs`` (the job-level rules of the service-job operations, as pure functions),
-``_stores`` (``ListingStore``, the one interface through which the service holds its jobs), ``_service``
-(``ReferenceService``: the endpoint's state and operations), ``_protocol`` (routes, request bodies and the
-errors of the HTTP level), ``_head`` (reading a request head), ``_server`` (HTTP/1.1 connections, with
-deadlines and caps), ``_logs`` (the request log), ``_jobsfile`` (reading jobs files) and ``_demo`` (the
-built-in demo jobs). Run it with ``python -m listjobs_core serve``, in tests with
+Every rule on a service job is ``listjobs_core.service``'s; this package is HTTP and the endpoint's state. It
+holds its jobs in stores of ``listjobs_core.store.ListingStore``'s interface. Modules: ``_service``
+(``ReferenceService``: the endpoint's state, each operation mapped to the service), ``_protocol`` (routes,
+request bodies and the errors of the HTTP level), ``_head`` (reading a request head), ``_server`` (HTTP/1.1
+connections, with deadlines and caps), ``_logs`` (the request log), ``_jobsfile`` (reading jobs files) and
+``_demo`` (the built-in demo jobs). Run it with ``python -m listjobs_core serve``, in tests with
 ``listjobs_core.testing.serving`` or the pytest plugin's fixtures, or embed it:
 
 >>> from listjobs_core import ServiceJobStore
@@ -14,16 +14,16 @@ built-in demo jobs). Run it with ``python -m listjobs_core serve``, in tests wit
 >>> server.server_close()
 """
 
+from ..store import ListingStore
 from ._server import ReferenceServer, ServerSettings, make_server, serve
-from ._service import Limits, ReferenceService
-from ._stores import Answer, ListingStore
+from ._service import Limits, ReferenceService, ServiceAnswer
 
 __all__ = [
-    "Answer",
     "Limits",
     "ListingStore",
     "ReferenceServer",
     "ReferenceService",
+    "ServiceAnswer",
     "ServerSettings",
     "make_server",
     "serve",

@@ -32,7 +32,7 @@ import uuid
 from typing import Any
 
 from .._arns import JOB, JOB_QUEUE, SERVICE_JOB, batch_arn
-from ._service_jobs import DEFAULT_ACCOUNT, DEFAULT_REGION
+from ..service import DEFAULT_ACCOUNT, DEFAULT_REGION
 
 __all__ = ["DEMO_BATCH_JOB_COUNT", "DEMO_JOB_COUNT", "demo_batch_jobs", "demo_jobs"]
 

@@ -40,6 +40,7 @@ from types import FrameType
 from typing import Any, TextIO
 
 from .._errors import ListingError, ServerException
+from ..rest_errors import wire_error
 from ._head import RequestHead, read_head
 from ._logs import log_request, logger
 from ._protocol import (
@@ -255,7 +256,7 @@ class _Connection(socketserver.BaseRequestHandler):
             self._log(request_id, head, found, 200)
             return sent and head.keeps_alive
         closes = getattr(error, "closes_connection", False) or head is None or not head.keeps_alive
-        wire = error.to_wire(request_id)
+        wire = wire_error(error, request_id)
         extra = {"Allow": "POST"} if isinstance(error, MethodNotAllowed) else {}
         sent = self._send(
             HTTPStatus(wire.status_code),
@@ -417,11 +418,6 @@ class ReferenceServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
         """Call the service method a route names."""
         method: Callable[[object], dict[str, Any] | bytes] = getattr(self.service, found.method_name)
         return method(request)
-
-    @property
-    def open_connections(self) -> int:
-        """How many connections are open now (at most ``max_connections``)."""
-        return len(self._open)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         """Wait for a free connection slot (H-15), then answer the connection in a thread of its own."""

@@ -1,86 +1,56 @@
 """The service behind the reference endpoint: the Batch operations it serves, each a dict to a dict.
 
-Theory of operation: this module holds state and nothing else. It keeps two stores (``ListingStore``,
-``_stores``): the service jobs, which ListServiceJobs lists and the service-job operations change, and
-the Batch jobs of ``--batch-jobs``, which ListJobs lists (rule H-13). Besides the stores it holds the
-client tokens already used (rule H-7), a clock, a job id source, the endpoint's region and account
-(H-10) and its limits (H-16). Each operation calls the core: a store's ``answer`` for the listings
-(indexed, O(log N + page), answering exactly as the pure functions over the same jobs, tokens included),
-the pure ``_service_jobs`` for the job-level rules of the others. It never sees bytes or HTTP; ``_server``
-decodes a request body to a dict, calls one of the methods below, and encodes what it returns (or the
-``ListingError`` it raises).
+Theory of operation: this module maps each operation to the service and holds the endpoint's state, and
+nothing else. It keeps two stores (``listjobs_core.store.ListingStore``): the service jobs, which
+ListServiceJobs lists and the service-job operations change through one ``service.JobService``, and the Batch
+jobs of ``--batch-jobs``, which ListJobs lists (rule H-13). Every rule on one job (validation, ids and ARNs,
+client tokens, status moves, the limits) is ``listjobs_core.service``'s; a store's ``answer`` answers the
+listings (indexed, O(log N + page), answering exactly as the pure functions over the same jobs, tokens
+included). It never sees bytes or HTTP; ``_server`` decodes a request body to a dict, calls one of the methods
+below, and encodes what it returns (or the ``ListingError`` it raises).
 
 The jobs of a jobs file enter a store in one place, ``_load``.
 
-Thread safety: every method may be called from many threads at once. Jobs are never changed in place;
-a submit, terminate or update replaces a job's record under one lock, so a listing reads each job either
-before or after a change, never half-changed, and a traversal never lists a job twice (rule P-4).
+Thread safety: every method may be called from many threads at once; the ``JobService`` serialises every
+read-modify-write, so a listing reads each job either before or after a change, never half-changed, and a
+traversal never lists a job twice (rule P-4).
 """
 
 from __future__ import annotations
 
-import threading
-import time
-import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from .._arns import JOB, SERVICE_JOB
 from .._completion import Completion
 from .._errors import ClientException
 from .._operations import LIST_JOBS
-from ..store import JobStore, ServiceJobStore
-from ._service_jobs import (
+from ..service import (
     DEFAULT_ACCOUNT,
-    DEFAULT_MAX_JOB_BYTES,
-    DEFAULT_MAX_JOBS,
     DEFAULT_REGION,
+    JobService,
+    Limits,
     check_job,
-    describe_response,
-    job_id_from,
     loaded_job,
     local_queue,
-    new_service_job,
+    new_job_id,
+    now_in_milliseconds,
     parse_describe_request,
     parse_submit_request,
     parse_terminate_many_request,
     parse_terminate_request,
     parse_update_request,
-    reused_client_token,
     submit_response,
-    termination_changes,
-    too_many_jobs,
-    unknown_job,
-    update_response,
-    updated_priority,
 )
-from ._stores import Answer, ClientTokenStore, ListingStore
+from ..store import JobStore, ListingStore, ServiceJobStore
 
-__all__ = ["Limits", "ReferenceService", "now_in_milliseconds"]
+__all__ = ["Limits", "ReferenceService", "ServiceAnswer"]
 
+# What an operation of ``ReferenceService`` returns: the response as a dict, or already encoded as UTF-8
+# JSON (a store's ``answer_json``); ``_server`` sends bytes as they are.
+ServiceAnswer: TypeAlias = "dict[str, Any] | bytes"
 
-def now_in_milliseconds() -> int:
-    """The wall clock in milliseconds since the epoch, the unit of ``createdAt``."""
-    return time.time_ns() // 1_000_000
-
-
-def _new_job_id() -> str:
-    # H-4: "a fresh UUID jobId".
-    return str(uuid.uuid4())
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What the endpoint holds at most (rule H-16): ``max_jobs`` jobs in all, each smaller than
-    ``max_job_bytes`` as compact UTF-8 JSON."""
-
-    max_jobs: int = DEFAULT_MAX_JOBS
-    max_job_bytes: int = DEFAULT_MAX_JOB_BYTES
-
-    def __post_init__(self) -> None:
-        if self.max_jobs < 0 or self.max_job_bytes < 1:
-            raise ValueError("max_jobs must be at least 0 and max_job_bytes at least 1")
+_DEFAULT_LIMITS = Limits()  # H-16
 
 
 class ReferenceService:
@@ -111,10 +81,10 @@ class ReferenceService:
         batch_store: ListingStore | None = None,
         token_key: bytes | None = None,
         clock: Callable[[], int] = now_in_milliseconds,
-        new_job_id: Callable[[], str] = _new_job_id,
+        new_job_id: Callable[[], str] = new_job_id,
         region: str = DEFAULT_REGION,
         account: str = DEFAULT_ACCOUNT,
-        limits: Limits = Limits(),
+        limits: Limits = _DEFAULT_LIMITS,
     ) -> None:
         if store is None:
             store = ServiceJobStore(token_key=token_key)
@@ -127,14 +97,19 @@ class ReferenceService:
             _complete_jobs_of(served, completion)
         self._store = store
         self._batch_store = batch_store
-        self._clock = clock
-        self._new_job_id = new_job_id
         self.region = region
         self.account = account
         self.limits = limits
-        self._client_tokens: set[str] = set()
-        # Serialises every read-modify-write: submit (client tokens, the job count), terminate, update.
-        self._lock = threading.Lock()
+        # H-16: the job count covers the jobs of both kinds.
+        self._jobs = JobService(
+            store,
+            region=region,
+            account=account,
+            limits=limits,
+            held=self.__len__,
+            clock=clock,
+            new_job_id=new_job_id,
+        )
 
     def __len__(self) -> int:
         """How many jobs the service holds, of both kinds."""
@@ -190,119 +165,67 @@ class ReferenceService:
 
     # --- listings ------------------------------------------------------------------------------------
 
-    def list_service_jobs(self, request: object) -> Answer:
+    def list_service_jobs(self, request: object) -> ServiceAnswer:
         """ListServiceJobs: the listing core over the service jobs held now (rules H-8, H-10)."""
         return self._store.answer_json(local_queue(request, self.region, self.account))
 
-    def list_jobs(self, request: object) -> Answer:
+    def list_jobs(self, request: object) -> ServiceAnswer:
         """ListJobs: the listing core over the jobs of ``--batch-jobs`` (rules H-10, H-13)."""
         return self._batch_store.answer_json(local_queue(request, self.region, self.account))
 
     # --- the service-job operations --------------------------------------------------------------------
 
-    def submit_service_job(self, request: object) -> Answer:
+    def submit_service_job(self, request: object) -> ServiceAnswer:
         """SubmitServiceJob: validate, create a SUBMITTED job (rule H-4), answer its ARN, name and id."""
-        submit = parse_submit_request(request)
-        with self._lock:
-            # H-7: "two submit requests with identical payloads and clientTokens ... the second request is
-            # rejected" (model, SubmitServiceJobRequest.clientToken).
-            if submit.client_token is not None and submit.client_token in self._client_tokens:
-                raise reused_client_token(submit.client_token)
-            if len(self) >= self.limits.max_jobs:
-                raise too_many_jobs(self.limits.max_jobs)
-            job = new_service_job(
-                submit,
-                job_id=self._new_job_id(),
-                now_ms=self._clock(),
-                region=self.region,
-                account=self.account,
-            )
-            check_job(job, self.limits.max_job_bytes)
-            store = self._store
-            if isinstance(store, ClientTokenStore):
-                # H-7, H-19: the store records the token with its job, for every server on the store.
-                if not store.put_new(job, client_token=submit.client_token):
-                    raise reused_client_token(str(submit.client_token))
-            else:
-                self._store.put(job)
-                if submit.client_token is not None:
-                    self._client_tokens.add(submit.client_token)
-        return submit_response(job)
+        return submit_response(self._jobs.submit(parse_submit_request(request)))
 
-    def describe_service_job(self, request: object) -> Answer:
+    def describe_service_job(self, request: object) -> ServiceAnswer:
         """DescribeServiceJob: the job's describe members (rule H-5), by id or ARN (H-9)."""
-        identifier = parse_describe_request(request)
-        return describe_response(self._job(identifier))
+        return self._jobs.describe(parse_describe_request(request))
 
-    def terminate_service_job(self, request: object) -> Answer:
+    def terminate_service_job(self, request: object) -> ServiceAnswer:
         """TerminateServiceJob: the job becomes FAILED with the reason (rule H-6); the answer is empty."""
         identifier, reason = parse_terminate_request(request)
-        with self._lock:
-            self._terminate(self._job(identifier), reason)
+        self._jobs.terminate(identifier, reason)
         return {}
 
-    def terminate_service_jobs(self, request: object) -> Answer:
+    def terminate_service_jobs(self, request: object) -> ServiceAnswer:
         """TerminateServiceJobs: TerminateServiceJob for each of up to 50 jobs (rule H-12), each reported
         in ``successful`` or, with a code and a message, in ``errors``."""
-        terminate = parse_terminate_many_request(request)
-        successful: list[str] = []
-        errors: list[dict[str, str]] = []
-        with self._lock:
-            for identifier in terminate.jobs:
-                try:
-                    if not identifier:
-                        raise ClientException("jobs holds an empty service job ID")
-                    job = self._find(identifier, "jobs")
-                except ClientException as error:
-                    # Model, TerminateServiceJobsErrorDetail.code: "ValidationException - A service job
-                    # identifier in the request is malformed or isn't valid."
-                    code = "ValidationException"
-                    errors.append({"job": identifier, "code": code, "message": error.message})
-                    continue
-                if job is not None:
-                    try:
-                        self._terminate(job, terminate.reason)
-                    except ClientException as error:
-                        errors.append({"job": identifier, "code": error.error_type, "message": error.message})
-                        continue
-                # Model: "Service jobs that can't be found are treated as successfully processed."
-                successful.append(identifier)
-        return {"successful": successful, "errors": errors}
+        return self._jobs.terminate_many(parse_terminate_many_request(request))
 
-    def update_service_job(self, request: object) -> Answer:
+    def update_service_job(self, request: object) -> ServiceAnswer:
         """UpdateServiceJob: the job's scheduling priority changes (rule H-11)."""
-        identifier, priority = parse_update_request(request)
-        with self._lock:
-            job = self._job(identifier)
-            changes = updated_priority(job, priority)
-            check_job({**job, **changes}, self.limits.max_job_bytes)
-            changed = self._store.update(job["jobId"], **changes)
-        return update_response(changed)
+        return self._jobs.update(*parse_update_request(request))
 
-    # --- internals -------------------------------------------------------------------------------------
+    def move_service_job(
+        self,
+        job_id: str,
+        status: str,
+        *,
+        status_reason: str | None = None,
+        scheduled_at: int | None = None,
+        started_at: int | None = None,
+        stopped_at: int | None = None,
+    ) -> dict[str, Any]:
+        """Move a service job (by id or ARN) to any status, with the timestamps and members AWS shows
+        (``service.JobService.move``); the job as DescribeServiceJob describes it. Not an operation of
+        the model: for tests that want RUNNING, SUCCEEDED or FAILED jobs.
 
-    def _job(self, identifier: str) -> dict[str, Any]:
-        """The stored job an id or ARN names (rule H-9), or the ``ClientException`` of an unknown job."""
-        job = self._find(identifier, "jobId")
-        if job is None:
-            raise unknown_job(identifier)
-        return job
-
-    def _find(self, identifier: str, member: str) -> dict[str, Any] | None:
-        """The stored job an identifier names (H-9): the job with that id, else the job whose ARN here it
-        is; ``None`` when there is none, and a ``ClientException`` for an ARN of another resource."""
-        job = self._store.get(identifier)
-        if job is not None:
-            return job
-        job_id = job_id_from(identifier, member, self.region, self.account)
-        return None if job_id is None or job_id == identifier else self._store.get(job_id)
-
-    def _terminate(self, job: Mapping[str, Any], reason: str) -> None:
-        """Terminate a stored job (rule H-6), under the lock."""
-        changes = termination_changes(job, reason, self._clock())
-        if changes:
-            check_job({**job, **changes}, self.limits.max_job_bytes)
-            self._store.update(job["jobId"], **changes)
+        >>> service = ReferenceService(clock=lambda: 1000, new_job_id=lambda: "j-1")
+        >>> _ = service.submit_service_job({"jobName": "train", "jobQueue": "q",
+        ...     "serviceJobType": "SAGEMAKER_TRAINING", "serviceRequestPayload": "{}"})
+        >>> service.move_service_job("j-1", "SUCCEEDED")["stoppedAt"]
+        1000
+        """
+        return self._jobs.move(
+            job_id,
+            status,
+            status_reason=status_reason,
+            scheduled_at=scheduled_at,
+            started_at=started_at,
+            stopped_at=stopped_at,
+        )
 
 
 def _complete_jobs_of(store: ListingStore, completion: Completion) -> None:

@@ -15,12 +15,16 @@ Nothing in moto runs a SageMaker training job, so a service job stays ``SUBMITTE
 it: a transition set in moto's state manager for ``SERVICE_JOB_MODEL`` (``batch::service_job``), or a test,
 with ``set_service_job_status`` or moto's ``POST /moto-api/config`` (MS-8, MS-9).
 
-The modules, one concern each: ``_install`` (what is replaced in moto, and putting it back), ``_responses``
-(the ``BatchResponse`` methods), ``_wire`` (bodies, responses, errors), ``_environments``, ``_queues``,
-``_jobs`` (the operations), ``_progression`` (statuses and timestamps), ``_moves`` (moving jobs from a
-test), ``_state`` (the records kept per backend), ``_list_jobs`` (ListJobs), ``_moto`` (the moto calls made
-at run time) and ``_core`` (the non-public core functions used). ``import listjobs_core.contrib.moto``
-imports no moto; moto is imported when a function is called.
+The plug-in is an adapter: every rule on a service job (validation, ids and ARNs, client tokens, status
+moves with their timestamps, terminate and update) is ``listjobs_core.service``'s, the same the reference
+endpoint follows. The modules, one concern each: ``_install`` (what is replaced in moto, and putting it
+back), ``_responses`` (the ``BatchResponse`` methods), ``_replies`` (request bodies in, responses and errors
+out), ``_environments`` (service environments), ``_job_queues`` (what job queues know beyond moto),
+``_job_operations`` (the service-job operations over moto's backends), ``_transitions`` (moto's state
+manager for service jobs), ``_moves`` (moving jobs from a test), ``_state`` (the records kept per backend),
+``_members`` (member checks of the plug-in's own requests), ``_moto_list_jobs`` (ListJobs) and ``_moto``
+(the moto calls made at run time). ``import listjobs_core.contrib.moto`` imports no moto; moto is imported
+when a function is called.
 
 >>> "ListServiceJobs" in SERVICE_JOB_OPERATIONS, SERVICE_JOB_MODEL
 (True, 'batch::service_job')
@@ -32,10 +36,10 @@ import importlib
 from collections.abc import Sequence
 
 from ._install import OLDEST_MOTO, SUPPORTED_MOTO, TESTED_MOTO, install, is_installed, uninstall
-from ._list_jobs import job_summary
+from ._moto_list_jobs import job_summary
 from ._moves import MOVES_CONFIG_KEY, set_service_job_status
-from ._progression import SERVICE_JOB_MODEL
 from ._responses import SERVICE_JOB_OPERATIONS
+from ._transitions import SERVICE_JOB_MODEL
 
 __all__ = [
     "MOVES_CONFIG_KEY",

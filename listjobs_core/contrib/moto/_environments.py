@@ -20,8 +20,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ... import ClientException
+from ..._json import json_kind, show
+from ...service import integer, object_member, request_object, required_string, string, tag_map
 from . import _moto
-from ._core import integer, kind, object_member, request_object, required_string, show, string, tags
 from ._members import one_of
 from ._state import ServiceEnvironment, ServiceState
 
@@ -62,7 +63,7 @@ def create_service_environment(backend: Any, state: ServiceState, request: objec
     if request.get("state") is not None:
         environment_state = one_of(request["state"], "state", STATES)
     limits = _capacity_limits(request.get("capacityLimits"), required=True)
-    environment_tags = tags(request["tags"]) if request.get("tags") is not None else None
+    environment_tags = tag_map(request["tags"]) if request.get("tags") is not None else None
     arn = _moto.batch_arn(backend, "service-environment", name)
     with state.lock:
         if arn in state.environments:
@@ -84,7 +85,7 @@ def describe_service_environments(backend: Any, state: ServiceState, request: ob
     if request.get("serviceEnvironments") is not None:
         identifiers = request["serviceEnvironments"]
         if not isinstance(identifiers, list):
-            raise ClientException(f"serviceEnvironments must be a list, got {kind(identifiers)}")
+            raise ClientException(f"serviceEnvironments must be a list, got {json_kind(identifiers)}")
         wanted = {string(identifier, "serviceEnvironments[]") for identifier in identifiers}
     max_results = _MAX_RESULTS[1]
     if request.get("maxResults") is not None:
@@ -167,7 +168,7 @@ def _capacity_limits(value: object, *, required: bool) -> list[dict[str, Any]] |
             raise ClientException("capacityLimits is required")
         return None
     if not isinstance(value, list):
-        raise ClientException(f"capacityLimits must be a list, got {kind(value)}")
+        raise ClientException(f"capacityLimits must be a list, got {json_kind(value)}")
     limits: list[dict[str, Any]] = []
     for index, item in enumerate(value):
         where = f"capacityLimits[{index}]"

@@ -47,12 +47,12 @@ from urllib.parse import urlsplit
 from ... import ListingError
 from ..._extras import install_hint
 from . import _moto
-from ._list_jobs import _listjobs
+from ._moto_list_jobs import _listjobs
 from ._moves import apply_moves, take_moves
-from ._progression import DEFAULT_TRANSITION, SERVICE_JOB_MODEL
+from ._replies import REQUEST_ID_HEADER
 from ._responses import ADDED_METHODS, EXTENDING_METHODS, SERVICE_JOB_OPERATIONS
 from ._state import forget_all
-from ._wire import REQUEST_ID_HEADER
+from ._transitions import DEFAULT_TRANSITION, SERVICE_JOB_MODEL
 
 __all__ = [
     "OLDEST_MOTO",
@@ -232,7 +232,7 @@ def _replace(patches: list[_Patch], owner: Any, name: str, replacement: Any) -> 
 
 def _raw_body_for_added_operations(setup_class: Callable[..., Any]) -> Callable[..., Any]:
     """moto's ``setup_class``, which decodes every body as UTF-8 (a body that is not is a 500), except that
-    the added operations get the raw bytes, so ``_wire.request_of`` refuses a bad body with a 400."""
+    the added operations get the raw bytes, so ``_replies.request_of`` refuses a bad body with a 400."""
 
     def set_up_class(self: Any, request: Any, *arguments: Any, **options: Any) -> Any:
         url = arguments[0] if arguments else options.get("full_url")

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ... import ClientException
-from ._core import required_string, show
+from ..._json import show
+from ...service import required_string
 
 __all__ = ["one_of", "required_text"]
 

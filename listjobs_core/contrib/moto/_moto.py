@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from ... import ListingError
-from ._progression import SERVICE_JOB_MODEL
+from ._transitions import SERVICE_JOB_MODEL
 
 __all__ = [
     "batch_arn",

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ... import ClientException
-from ._core import describe_response, kind, show
-from ._jobs import catch_up, find_job, job_named, store_moved
-from ._progression import TIMESTAMP_MEMBERS, moved
+from ..._json import json_kind, show
+from ...service import TIMESTAMP_MEMBERS, describe_response, moved_job
+from ._job_operations import catch_up, find_job, job_named, store_moved
 from ._responses import context_now
 from ._state import ServiceState, live_states
 
@@ -96,7 +96,7 @@ def take_moves(config: object) -> tuple[object, object]:
 def apply_moves(moves: object) -> list[dict[str, Any]]:
     """Apply a list of moves all together, or none of them; the jobs as described after the moves."""
     if not isinstance(moves, list):
-        raise ClientException(f"{MOVES_CONFIG_KEY} must be a list of moves, got {kind(moves)}")
+        raise ClientException(f"{MOVES_CONFIG_KEY} must be a list of moves, got {json_kind(moves)}")
     checked = [_checked(move, index) for index, move in enumerate(moves)]
     located = [(find_job(live_states(), move.job)[1], move) for move in checked]
     states: list[ServiceState] = sorted({id(state): state for state, _ in located}.values(), key=id)
@@ -114,7 +114,7 @@ def apply_moves(moves: object) -> list[dict[str, Any]]:
             current = after[key][1] if key in after else job
             after[key] = (
                 state,
-                moved(
+                moved_job(
                     current,
                     move.status,
                     context.now_ms,
@@ -131,7 +131,7 @@ def apply_moves(moves: object) -> list[dict[str, Any]]:
 def _checked(move: object, index: int) -> _Move:
     where = f"{MOVES_CONFIG_KEY}[{index}]"
     if not isinstance(move, Mapping):
-        raise ClientException(f"{where} must be an object, got {kind(move)}")
+        raise ClientException(f"{where} must be an object, got {json_kind(move)}")
     unknown = sorted(str(member) for member in move if member not in _MOVE_MEMBERS)
     if unknown:
         raise ClientException(f"{where} has members it does not know: {', '.join(unknown)}")

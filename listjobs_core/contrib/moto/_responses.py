@@ -5,8 +5,8 @@ path's action in lower case on moto up to 5.2.5 (``POST /v1/submitservicejob`` c
 after the service model's operation name in snake case from 5.2.6 on (``submit_service_job``). The tables
 here are keyed by the model's operation names; ``_install`` names each method as the installed moto's
 dispatcher looks it up. Each method the plug-in adds reads the body
-(``_wire.request_of``), finds the account and region's backend and the plug-in's state for it, runs the
-operation, and answers with ``_wire``'s success or error response, with a fresh request id. The methods
+(``_replies.request_of``), finds the account and region's backend and the plug-in's state for it, runs the
+operation, and answers with ``_replies``'s success or error response, with a fresh request id. The methods
 that extend moto's own operations (``EXTENDING_METHODS``) look at the request first and hand every request
 that is not the plug-in's business to moto's own method unchanged.
 """
@@ -18,23 +18,23 @@ from collections.abc import Callable
 from typing import Any
 
 from ... import ListingError
-from . import _environments, _jobs, _moto, _queues
-from ._progression import parse_transition
+from . import _environments, _job_operations, _job_queues, _moto
+from ._replies import MotoReply, error_response, request_of, success_response
 from ._state import ServiceState, state_of
-from ._wire import Answer, error_response, request_of, success_response
+from ._transitions import parse_transition
 
 __all__ = ["ADDED_METHODS", "EXTENDING_METHODS", "SERVICE_JOB_OPERATIONS", "context_now"]
 
 Operation = Callable[[Any, ServiceState, object], dict[str, Any]]
 
 
-def context_now() -> _jobs.Context:
+def context_now() -> _job_operations.Context:
     """The ``Context`` of an operation starting now."""
-    return _jobs.Context(_moto.now_ms(), parse_transition(_moto.transition_config()), _moto.new_id)
+    return _job_operations.Context(_moto.now_ms(), parse_transition(_moto.transition_config()))
 
 
 def _with_context(
-    operation: Callable[[Any, ServiceState, object, _jobs.Context], dict[str, Any]],
+    operation: Callable[[Any, ServiceState, object, _job_operations.Context], dict[str, Any]],
 ) -> Operation:
     def run(backend: Any, state: ServiceState, request: object) -> dict[str, Any]:
         return operation(backend, state, request, context_now())
@@ -48,12 +48,12 @@ _OPERATIONS: dict[str, Operation] = {
     "DescribeServiceEnvironments": _environments.describe_service_environments,
     "UpdateServiceEnvironment": _environments.update_service_environment,
     "DeleteServiceEnvironment": _environments.delete_service_environment,
-    "SubmitServiceJob": _with_context(_jobs.submit_service_job),
-    "DescribeServiceJob": _with_context(_jobs.describe_service_job),
-    "ListServiceJobs": _with_context(_jobs.list_service_jobs),
-    "TerminateServiceJob": _with_context(_jobs.terminate_service_job),
-    "TerminateServiceJobs": _with_context(_jobs.terminate_service_jobs),
-    "UpdateServiceJob": _with_context(_jobs.update_service_job),
+    "SubmitServiceJob": _with_context(_job_operations.submit_service_job),
+    "DescribeServiceJob": _with_context(_job_operations.describe_service_job),
+    "ListServiceJobs": _with_context(_job_operations.list_service_jobs),
+    "TerminateServiceJob": _with_context(_job_operations.terminate_service_job),
+    "TerminateServiceJobs": _with_context(_job_operations.terminate_service_jobs),
+    "UpdateServiceJob": _with_context(_job_operations.update_service_job),
 }
 SERVICE_JOB_OPERATIONS = tuple(_OPERATIONS)
 
@@ -74,9 +74,9 @@ def _answer(response: Any, run: Callable[[Any, ServiceState, object], Any]) -> A
     return success_response(result, str(uuid.uuid4()))
 
 
-def _added_method(name: str, operation: Operation) -> Callable[[Any], Answer]:
-    def method(self: Any) -> Answer:
-        answer: Answer = _answer(self, operation)
+def _added_method(name: str, operation: Operation) -> Callable[[Any], MotoReply]:
+    def method(self: Any) -> MotoReply:
+        answer: MotoReply = _answer(self, operation)
         return answer
 
     method.__name__ = method.__qualname__ = name
@@ -86,7 +86,7 @@ def _added_method(name: str, operation: Operation) -> Callable[[Any], Answer]:
 
 # The BatchResponse methods the plug-in adds, by operation name (``_install`` names each as moto's
 # dispatcher looks it up).
-ADDED_METHODS: dict[str, Callable[[Any], Answer]] = {
+ADDED_METHODS: dict[str, Callable[[Any], MotoReply]] = {
     name: _added_method(name, operation) for name, operation in _OPERATIONS.items()
 }
 
@@ -103,16 +103,16 @@ def _json_object(body: object) -> dict[str, Any] | None:
 def _createjobqueue(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def createjobqueue(self: Any) -> Any:
         request = _json_object(self.body)
-        if not _queues.takes_over_create(request):
+        if not _job_queues.takes_over_create(request):
             return original(self)
         assert request is not None
 
         def run(backend: Any, state: ServiceState, _: object) -> Any:
-            made = _queues.create_job_queue(backend, state, request)
+            made = _job_queues.create_job_queue(backend, state, request)
             if made is not None:
                 return made
             answer = original(self)
-            _queues.record_job_queue_type(backend, state, answer, request["jobQueueType"])
+            _job_queues.record_job_queue_type(backend, state, answer, request["jobQueueType"])
             return answer
 
         return _answer(self, run)
@@ -123,7 +123,7 @@ def _createjobqueue(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
 def _updatejobqueue(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def updatejobqueue(self: Any) -> Any:
         def run(backend: Any, state: ServiceState, request: object) -> Any:
-            updated = _queues.update_job_queue(backend, state, request)
+            updated = _job_queues.update_job_queue(backend, state, request)
             return original(self) if updated is None else updated
 
         if _json_object(self.body) is None:
@@ -137,7 +137,7 @@ def _describejobqueues(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def describejobqueues(self: Any) -> Any:
         answer = original(self)
         backend = _moto.batch_backend_of(self)
-        return _queues.describe_job_queues(backend, state_of(backend), answer)
+        return _job_queues.describe_job_queues(backend, state_of(backend), answer)
 
     return describejobqueues
 
@@ -151,9 +151,9 @@ def _deletejobqueue(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
         answer = original(self)
         if queue is not None:
             state = state_of(backend)
-            if _queues.forget_deleted_queue(backend, state, queue):
+            if _job_queues.forget_deleted_queue(backend, state, queue):
                 reason = f"The job queue {queue.name} was deleted"
-                _jobs.terminate_queue_jobs(state, queue.arn, reason, _moto.now_ms())
+                _job_operations.terminate_queue_jobs(state, queue.arn, reason, _moto.now_ms())
         return answer
 
     return deletejobqueue
@@ -166,7 +166,7 @@ def _submitjob(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
             return original(self)
 
         def run(backend: Any, state: ServiceState, _: object) -> Any:
-            _queues.refuse_service_queue_for_submit_job(backend, state, request.get("jobQueue"))
+            _job_queues.refuse_service_queue_for_submit_job(backend, state, request.get("jobQueue"))
             return original(self)
 
         return _answer(self, run)

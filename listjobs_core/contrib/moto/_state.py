@@ -6,11 +6,13 @@ one ``ServiceState`` stored in the backend's ``__dict__``, so they are per accou
 and moto's reset clears them with everything else. ``uninstall()`` takes the records off every backend the
 plug-in wrote to (``forget_all``), so nothing of the plug-in stays in moto.
 
-The records are plain data: the jobs in a ``ServiceJobStore`` (so listings and tokens are this library's),
-the service environments, what the plug-in knows about job queues beyond moto (their type and service
-environments), the client tokens used, and the progression bookkeeping of jobs that have not finished.
-The store is thread-safe on its own, but every change here reads, decides and writes, so each takes the
-state's ``lock``; moto's server answers requests on many threads.
+The records are plain data: the service jobs, in a ``ServiceJobStore`` (so listings and tokens are this
+library's) behind the one ``listjobs_core.service.JobService`` of the backend's partition, region and
+account (which also keeps the client tokens used), the service environments, what the plug-in knows about
+job queues beyond moto (their type and service environments), and the progression bookkeeping of jobs
+that have not finished. The store is thread-safe on its own, but every change here reads, decides and
+writes, so each takes the state's ``lock`` (the job service's); moto's server answers requests on many
+threads.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ... import ServiceJobStore
+from ...service import JobService
+from . import _moto
 
 __all__ = [
     "JobProgress",
@@ -101,12 +105,19 @@ class JobProgress:
 class ServiceState:
     """The plug-in's records for one moto Batch backend."""
 
-    def __init__(self) -> None:
-        self.lock = threading.RLock()
+    def __init__(self, backend: Any) -> None:
         self.jobs = ServiceJobStore()
+        self.service = JobService(
+            self.jobs,
+            region=backend.region_name,
+            account=backend.account_id,
+            partition=_moto.partition_of(backend),
+            clock=_moto.now_ms,
+            new_job_id=_moto.new_id,
+        )
+        self.lock = self.service.lock
         self.environments: dict[str, ServiceEnvironment] = {}  # by ARN, in creation order
         self.queues: dict[str, QueueRecord] = {}  # by queue ARN
-        self.client_tokens: dict[str, str] = {}  # clientToken -> the jobId it submitted
         self.progress: dict[str, JobProgress] = {}  # jobId -> progression bookkeeping, unfinished jobs only
         self.next_sequence = 0
         # LJ-14: the moto Batch jobs whose CancelJob or TerminateJob moto accepted (their JobSummary says
@@ -128,7 +139,7 @@ def state_of(backend: Any) -> ServiceState:
     with _written_lock:
         state = vars(backend).get(_ATTRIBUTE)
         if not isinstance(state, ServiceState):
-            state = ServiceState()
+            state = ServiceState(backend)
             vars(backend)[_ATTRIBUTE] = state
             _written.add(backend)
     return state

@@ -1,23 +1,22 @@
-"""How a service job's status moves, and the members its status implies (rules MS-8, MS-10, MS-11).
+"""Status moves: a service job in any status, with the timestamps and members AWS shows (rules H-4, H-6,
+H-11, MS-8, MS-10, MS-11).
 
-Theory of operation: nothing in moto runs SageMaker training jobs, so a service job's status moves only
-when something moves it, and each move goes through ``moved`` here:
+Theory of operation: nothing here runs SageMaker training jobs, so a service job's status moves only when
+something moves it, and every move goes through ``moved_job``:
 
-- a test, through ``set_service_job_status`` (decorator mode) or moto's ``/moto-api/config`` (server mode),
-  to any status, with any timestamps that are consistent (MS-9);
-- TerminateServiceJob, to ``FAILED`` (MS-6);
-- moto's state manager, when a transition is set for the model ``batch::service_job``: one step along
-  ``AUTOMATIC_PATH`` per ``times`` DescribeServiceJob calls of the job (``manual``), per ``seconds`` of
-  time (``time``), or the whole path at once (``immediate``) (MS-8). The default transition is ``none``:
-  a submitted job stays ``SUBMITTED`` until it is moved or terminated, which is deterministic, and the
-  same choice the reference endpoint makes (H-4).
+- a submitted job starts in ``SUBMITTED`` (H-4);
+- TerminateServiceJob moves it to ``FAILED`` with the reason and ``isTerminated`` (``terminated_job``,
+  H-6); a finished job stays as it is;
+- a test moves it to any status, with any timestamps that are consistent (``move_job`` over a store, or
+  ``JobService.move``; the moto plug-in's ``set_service_job_status`` and moto's state manager use them);
+- the moto plug-in's progression steps it along ``AUTOMATIC_PATH`` (``next_status``).
 
-``moved`` keeps the timestamps consistent with the status (MS-10): ``scheduledAt`` from ``SCHEDULED`` on,
-``startedAt`` from ``RUNNING`` on, ``stoppedAt`` for ``SUCCEEDED`` and ``FAILED`` (a job may fail before it
-was scheduled or started, so ``FAILED`` keeps what it had), and never out of order:
+``moved_job`` keeps the timestamps consistent with the status: ``scheduledAt`` from ``SCHEDULED`` on,
+``startedAt`` from ``RUNNING`` on, ``stoppedAt`` for ``SUCCEEDED`` and ``FAILED`` (a job may fail before
+it was scheduled or started, so ``FAILED`` keeps what it had), and never out of order:
 ``createdAt <= scheduledAt <= startedAt <= stoppedAt``. The members that follow from those (``attempts``,
-``latestAttempt``, MS-11) are recomputed by ``derived``. Everything here is a pure function of its
-arguments, with the clock passed in.
+``latestAttempt``) are recomputed by ``with_attempts``. Everything but ``move_job`` is a pure function of
+its arguments, with the clock passed in.
 """
 
 from __future__ import annotations
@@ -25,36 +24,45 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ... import LIST_SERVICE_JOBS, ClientException, ServerException
-from ._core import show
+from .._errors import ClientException
+from .._json import show
+from .._operations import LIST_SERVICE_JOBS
+from ._identity import unknown_job
+from ._limits import check_job
+from ._projection import describe_response
+
+if TYPE_CHECKING:
+    from ._store_interface import ListingStore
 
 __all__ = [
     "AUTOMATIC_PATH",
-    "DEFAULT_TRANSITION",
-    "SERVICE_JOB_MODEL",
+    "FINISHED_STATUSES",
     "STATUSES",
+    "SUBMITTED_STATUS",
     "TIMESTAMP_MEMBERS",
-    "Transition",
-    "derived",
-    "moved",
+    "move_job",
+    "moved_job",
     "next_status",
-    "parse_transition",
+    "terminated_job",
+    "updated_priority",
+    "with_attempts",
 ]
 
-# MS-8: the model name a transition is set for in moto's state manager, in moto's "<service>::<model>" form.
-SERVICE_JOB_MODEL = "batch::service_job"
-# MS-8: "a submitted job stays SUBMITTED until something moves it". moto's state manager knows the
-# progressions immediate, manual and time; "none" is the plug-in's, and moto's own models ignore it.
-DEFAULT_TRANSITION: dict[str, Any] = {"progression": "none"}
+# H-4: "a submitted job starts in SUBMITTED"; only a move takes it on (there is no scheduler).
+SUBMITTED_STATUS = "SUBMITTED"
+
+# H-6: "Terminating a job that has already finished (SUCCEEDED or FAILED) changes nothing", as TerminateJob
+# leaves jobs in a terminal state alone. H-11: the priority of a finished job cannot change.
+FINISHED_STATUSES = frozenset({"SUCCEEDED", "FAILED"})
+_TERMINATED_STATUS = "FAILED"
 
 # Model, ServiceJobStatus, in the order a job that succeeds goes through them.
 AUTOMATIC_PATH = ("SUBMITTED", "PENDING", "RUNNABLE", "SCHEDULED", "STARTING", "RUNNING", "SUCCEEDED")
 STATUSES = tuple(status.value for status in LIST_SERVICE_JOBS.statuses)
 
-# MS-10: which statuses have which timestamp. A FAILED job keeps scheduledAt and startedAt when it had
+# MS-10, H-6: which statuses have which timestamp. A FAILED job keeps scheduledAt and startedAt when it had
 # them (it may have failed before it was scheduled or started); the others have exactly these.
 TIMESTAMP_MEMBERS = ("scheduledAt", "startedAt", "stoppedAt")
 _REQUIRED_BY = {
@@ -70,62 +78,13 @@ _ALLOWED_IN = {
 _CHAIN = ("createdAt", *TIMESTAMP_MEMBERS)
 _LONG_MAX = 2**63 - 1  # the model's Long
 
+
 # MS-11: the SageMaker resource an attempt names. SageMaker's training job names are 1 to 63 letters,
 # digits and hyphens, starting with a letter or digit.
 _TRAINING_JOB_NAME = re.compile(r"[A-Za-z0-9](-*[A-Za-z0-9]){0,62}")
 _SERVICE_JOB_ARN = re.compile(
     r"arn:(?P<partition>[^:]+):batch:(?P<region>[^:]*):(?P<account>[^:]*):service-job/"
 )
-
-
-@dataclass(frozen=True)
-class Transition:
-    """A transition of moto's state manager, as the plug-in reads it for ``batch::service_job``."""
-
-    progression: str  # "none", "immediate", "manual" or "time"
-    times: int = 1  # manual: DescribeServiceJob calls per step
-    seconds: float = 0.0  # time: seconds per step
-
-
-def parse_transition(config: object) -> Transition:
-    """The transition moto's state manager holds, checked; a malformed one is a ``ServerException``.
-
-    >>> parse_transition({"progression": "manual", "times": 3})
-    Transition(progression='manual', times=3, seconds=0.0)
-    >>> parse_transition({"progression": "time"})  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    listjobs_core._errors.ServerException: ... time needs a number of seconds above 0, got nothing
-    """
-    where = f"The transition set for {SERVICE_JOB_MODEL} is malformed"
-    if not isinstance(config, Mapping):
-        raise ServerException(f"{where}: it is not an object")
-    progression = config.get("progression")
-    if progression in ("none", "immediate"):
-        return Transition(progression)
-    if progression == "manual":
-        times = config.get("times")
-        if type(times) is not int or times < 0:
-            raise ServerException(
-                f"{where}: manual needs times, an integer of at least 0, got {_shown(times)}"
-            )
-        return Transition("manual", times=times)
-    if progression == "time":
-        seconds = config.get("seconds")
-        if (
-            not isinstance(seconds, (int, float))
-            or isinstance(seconds, bool)
-            or not 0 < seconds < float("inf")
-        ):
-            raise ServerException(f"{where}: time needs a number of seconds above 0, got {_shown(seconds)}")
-        return Transition("time", seconds=float(seconds))
-    raise ServerException(
-        f"{where}: progression must be none, immediate, manual or time, got {_shown(progression)}"
-    )
-
-
-def _shown(value: object) -> str:
-    return "nothing" if value is None else show(value)
 
 
 def next_status(status: object) -> str | None:
@@ -139,7 +98,7 @@ def next_status(status: object) -> str | None:
     return AUTOMATIC_PATH[AUTOMATIC_PATH.index(status) + 1]
 
 
-def moved(
+def moved_job(
     job: Mapping[str, Any],
     status: object,
     now_ms: int,
@@ -156,13 +115,13 @@ def moved(
 
     >>> job = {"jobId": "j", "jobName": "n", "status": "SUBMITTED", "createdAt": 100,
     ...        "jobArn": "arn:aws:batch:us-east-1:1:service-job/j"}
-    >>> running = moved(job, "RUNNING", 500, timestamps={"startedAt": 300})
+    >>> running = moved_job(job, "RUNNING", 500, timestamps={"startedAt": 300})
     >>> running["scheduledAt"], running["startedAt"], "stoppedAt" in running
     (300, 300, False)
-    >>> done = moved(running, "SUCCEEDED", 900)
+    >>> done = moved_job(running, "SUCCEEDED", 900)
     >>> done["startedAt"], done["stoppedAt"], done["latestAttempt"]["serviceResourceId"]["value"]
     (300, 900, 'arn:aws:sagemaker:us-east-1:1:training-job/n')
-    >>> moved(job, "RUNNABLE", 500, timestamps={"startedAt": 300})
+    >>> moved_job(job, "RUNNABLE", 500, timestamps={"startedAt": 300})
     Traceback (most recent call last):
     ...
     listjobs_core._errors.ClientException: startedAt does not apply to a job in status RUNNABLE
@@ -182,24 +141,24 @@ def moved(
         elif status in _REQUIRED_BY[member] and record.get(member) is None:
             missing.append(member)
     _fill(record, missing, now_ms)
-    _check_order(record)
+    _check_order(record, {*given, *missing})
     if status_reason is not None:
         if not isinstance(status_reason, str) or not status_reason:
             raise ClientException(f"statusReason must be a non-empty string, got {show(status_reason)}")
         record["statusReason"] = status_reason
     elif status != previous_status:
         record.pop("statusReason", None)
-    return derived(record)
+    return with_attempts(record)
 
 
-def derived(job: Mapping[str, Any]) -> dict[str, Any]:
+def with_attempts(job: Mapping[str, Any]) -> dict[str, Any]:
     """The job with ``attempts`` and ``latestAttempt`` as its status implies (MS-11).
 
     A job that has been scheduled (it has ``scheduledAt``) has one attempt, naming the SageMaker training
     job it was dispatched as, with the job's start and stop times and, once finished, its reason; a job
     that has not been scheduled has no attempt and no ``latestAttempt``.
 
-    >>> derived({"jobId": "j", "jobName": "n", "status": "SUBMITTED"})["attempts"]
+    >>> with_attempts({"jobId": "j", "jobName": "n", "status": "SUBMITTED"})["attempts"]
     []
     """
     record = dict(job)
@@ -217,6 +176,88 @@ def derived(job: Mapping[str, Any]) -> dict[str, Any]:
     record["attempts"] = [attempt]
     record["latestAttempt"] = {"serviceResourceId": resource}
     return record
+
+
+def terminated_job(job: Mapping[str, Any], reason: str, now_ms: int) -> dict[str, Any] | None:
+    """The job as TerminateServiceJob leaves it (rule H-6), or ``None`` for a finished job, which stays
+    as it is.
+
+    A job that has not finished becomes ``FAILED`` with ``statusReason`` the reason, ``isTerminated``
+    true and ``stoppedAt`` now (never before the times it already has).
+
+    >>> job = terminated_job({"jobId": "j", "jobName": "n", "status": "RUNNING"}, "cancelled by user", 9)
+    >>> job["status"], job["statusReason"], job["isTerminated"], job["stoppedAt"]
+    ('FAILED', 'cancelled by user', True, 9)
+    >>> terminated_job({"jobId": "j", "jobName": "n", "status": "FAILED"}, "again", 10) is None
+    True
+    """
+    if job.get("status") in FINISHED_STATUSES:
+        return None
+    failed = moved_job(job, _TERMINATED_STATUS, now_ms, status_reason=reason)
+    failed["isTerminated"] = True
+    return failed
+
+
+def updated_priority(job: Mapping[str, Any], priority: int) -> dict[str, Any]:
+    """The members UpdateServiceJob changes (rule H-11), or a ``ClientException`` for a finished job,
+    which is no longer scheduled.
+
+    >>> updated_priority({"jobId": "j", "jobName": "n", "status": "SUBMITTED"}, 5)
+    {'schedulingPriority': 5}
+    """
+    status = job.get("status")
+    if status in FINISHED_STATUSES:
+        # MS-7, H-11: "Job <id> has finished (<status>); its schedulingPriority can no longer change".
+        raise ClientException(
+            f"Job {job['jobId']} has finished ({status}); its schedulingPriority can no longer change"
+        )
+    return {"schedulingPriority": priority}
+
+
+def move_job(
+    store: ListingStore,
+    job_id: str,
+    status: str,
+    *,
+    now_ms: int,
+    status_reason: str | None = None,
+    scheduled_at: int | None = None,
+    started_at: int | None = None,
+    stopped_at: int | None = None,
+    max_job_bytes: int | None = None,
+) -> dict[str, Any]:
+    """Move the stored job ``job_id`` to ``status`` and return it as DescribeServiceJob describes it.
+
+    The timestamps the status calls for and the job lacks are ``now_ms`` (milliseconds since the epoch),
+    kept in order; those given are kept, if consistent:
+    ``createdAt <= scheduledAt <= startedAt <= stoppedAt``. ``status_reason`` sets ``statusReason``;
+    without one a change of status drops the old reason. ``max_job_bytes``, when given, is the size limit
+    the moved job must keep (H-16). Anything invalid raises ``ClientException`` and changes nothing.
+
+    >>> from listjobs_core import ServiceJobStore
+    >>> store = ServiceJobStore()
+    >>> store.put({"jobId": "j-1", "jobName": "train", "status": "SUBMITTED", "createdAt": 1000,
+    ...     "jobArn": "arn:aws:batch:us-east-1:123456789012:service-job/j-1"})
+    >>> running = move_job(store, "j-1", "RUNNING", now_ms=2000)
+    >>> running["status"], running["scheduledAt"], running["startedAt"]
+    ('RUNNING', 2000, 2000)
+    >>> done = move_job(store, "j-1", "SUCCEEDED", now_ms=5000, status_reason="Training complete")
+    >>> done["startedAt"], done["stoppedAt"], done["statusReason"], store.get("j-1")["status"]
+    (2000, 5000, 'Training complete', 'SUCCEEDED')
+    >>> move_job(store, "j-1", "RUNNABLE", now_ms=6000, started_at=1500)
+    Traceback (most recent call last):
+    ...
+    listjobs_core._errors.ClientException: startedAt does not apply to a job in status RUNNABLE
+    """
+    job = store.get(job_id)
+    if job is None:
+        raise unknown_job(job_id)
+    timestamps = {"scheduledAt": scheduled_at, "startedAt": started_at, "stoppedAt": stopped_at}
+    moved = moved_job(job, status, now_ms, status_reason=status_reason, timestamps=timestamps)
+    if max_job_bytes is not None:
+        check_job(moved, max_job_bytes)
+    store.put(moved)
+    return describe_response(moved)
 
 
 def _given_timestamps(timestamps: Mapping[str, object], status: str, created_at: object) -> dict[str, int]:
@@ -252,11 +293,12 @@ def _fill(record: dict[str, Any], missing: list[str], now_ms: int) -> None:
         record[member] = value
 
 
-def _check_order(record: Mapping[str, Any]) -> None:
-    """MS-10: ``createdAt <= scheduledAt <= startedAt <= stoppedAt`` for those the job has."""
+def _check_order(record: Mapping[str, Any], changed: set[str]) -> None:
+    """MS-10: ``createdAt <= scheduledAt <= startedAt <= stoppedAt`` for those the job has, wherever a
+    timestamp the move sets is involved (a job loaded with its own times is not refused for them)."""
     known = [(name, record[name]) for name in _CHAIN if isinstance(record.get(name), int)]
     for (earlier, earlier_value), (later, later_value) in zip(known, known[1:], strict=False):
-        if later_value < earlier_value:
+        if (earlier in changed or later in changed) and later_value < earlier_value:
             raise ClientException(f"{later} {later_value} is before {earlier} {earlier_value}")
 
 

@@ -18,13 +18,14 @@ from typing import Any
 
 from ... import ClientException, ListingError
 from ..._json import InvalidJson, decode_json
+from ...rest_errors import wire_error
 
 __all__ = ["REQUEST_ID_HEADER", "error_response", "request_of", "success_response"]
 
 # The header moto writes its request id under (lower case); the plug-in writes its own id under the same key.
 REQUEST_ID_HEADER = "x-amzn-requestid"
 
-Answer = tuple[str, dict[str, Any]]
+MotoReply = tuple[str, dict[str, Any]]
 
 
 def request_of(body: object) -> object:
@@ -52,20 +53,20 @@ def request_of(body: object) -> object:
         raise ClientException("The request body is not valid JSON") from None
 
 
-def success_response(result: Mapping[str, Any], request_id: str) -> Answer:
+def success_response(result: Mapping[str, Any], request_id: str) -> MotoReply:
     """A 200 answer holding ``result`` as JSON."""
     headers = {"status": 200, "Content-Type": "application/json", REQUEST_ID_HEADER: request_id}
     return json.dumps(result), headers
 
 
-def error_response(error: ListingError, request_id: str) -> Answer:
+def error_response(error: ListingError, request_id: str) -> MotoReply:
     """An error answer in the service's form (rule E-3), its message naming ``request_id``.
 
     >>> body, headers = error_response(ClientException("jobId is required"), "r-1")
     >>> json.loads(body)["message"], headers["status"], headers["x-amzn-ErrorType"]
     ('Error executing request, Exception : jobId is required, RequestId: r-1', 400, 'ClientException')
     """
-    wire = error.to_wire(request_id)
+    wire = wire_error(error, request_id)
     headers: dict[str, Any] = {
         name: value for name, value in wire.headers.items() if name.lower() != REQUEST_ID_HEADER
     }

@@ -1,47 +1,43 @@
-"""Service jobs: SubmitServiceJob, DescribeServiceJob, ListServiceJobs, TerminateServiceJob and
+"""Service jobs: SubmitServiceJob, DescribeServiceJob, ListServiceJobs, TerminateServiceJob(s) and
 UpdateServiceJob over one backend's records (rules MS-4 to MS-7, MS-11 to MS-13, and MS-8's catching up).
 
-Theory of operation: each operation is a function of the backend (for its queues, region, account and
-tagger), the plug-in's ``ServiceState`` for it, the decoded request and a ``Context`` (the time, the
-transition moto's state manager holds, a source of ids), and returns the response or raises a
-``ListingError``. The request checks are the core's, shared with the reference endpoint (H-4 to H-7):
-``parse_submit_request``, ``parse_describe_request``, ``parse_terminate_request``, ``parse_request``;
-what is moto's to know (does the queue exist, what type, is it enabled, has it a fair-share policy) is
-checked here. Jobs are records in the wire shape of ``DescribeServiceJobResponse`` in the state's
-``ServiceJobStore``; a change is read, decided and written under the state's lock, and every status change
-goes through ``_progression.moved``, so the timestamps and derived members always agree with the status.
-Before an operation reads jobs, ``catch_up`` applies the transitions that are due (MS-8).
+Theory of operation: each operation is a function of the backend (for its queues and tagger), the
+plug-in's ``ServiceState`` for it, the decoded request and a ``Context`` (the time and the transition
+moto's state manager holds), and returns the response or raises a ``ListingError``. Every rule on one job
+is ``listjobs_core.service``'s, the same the reference endpoint follows: the requests are parsed by its
+parsers, and the state's ``JobService`` submits, finds, describes, terminates and updates the jobs. What
+is moto's to know (does the queue exist, what type, is it enabled, has it a fair-share policy; tags kept
+by moto's tagger; ``capacityUsage`` from the payload) is checked and added here. A change is read, decided
+and written under the state's lock, and every status change goes through the service's ``moved_job``, so
+the timestamps and derived members always agree with the status. Before an operation reads jobs,
+``catch_up`` applies the transitions that are due (MS-8).
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ... import LIST_SERVICE_JOBS, ClientException, parse_request
-from . import _moto
-from ._core import (
-    FINISHED_STATUSES,
+from ... import LIST_SERVICE_JOBS, ClientException
+from ..._json import show
+from ..._request import parse_request
+from ...service import (
     describe_response,
-    integer,
-    new_service_job,
+    moved_job,
+    next_status,
     parse_describe_request,
     parse_submit_request,
     parse_terminate_many_request,
     parse_terminate_request,
-    request_object,
-    required_string,
-    reused_client_token,
-    show,
+    parse_update_request,
     submit_response,
     unknown_job,
 )
-from ._progression import Transition, derived, moved, next_status
-from ._queues import service_queue
+from . import _moto
+from ._job_queues import service_queue
 from ._state import JobProgress, ServiceState
+from ._transitions import Transition
 
 __all__ = [
     "Context",
@@ -49,29 +45,23 @@ __all__ = [
     "catch_up",
     "describe_service_job",
     "find_job",
-    "list_service_jobs",
     "job_named",
+    "list_service_jobs",
     "store_moved",
     "submit_service_job",
     "terminate_queue_jobs",
     "terminate_service_job",
+    "terminate_service_jobs",
     "update_service_job",
 ]
-
-# MS-12: "Wherever a jobId is taken, the job's ARN is accepted too."
-_SERVICE_JOB_ARN = re.compile(r"arn:[^:]+:batch:[^:]*:[^:]*:service-job/(?P<job_id>[^/]+)")
-# Model, UpdateServiceJobRequest.schedulingPriority: "The minimum supported value is 0 and the maximum
-# supported value is 9999."
-_PRIORITY_RANGE = (0, 9999)
 
 
 @dataclass(frozen=True)
 class Context:
-    """What an operation needs besides its request: the time, moto's transition, and fresh ids."""
+    """What an operation needs besides its request: the time and moto's transition."""
 
     now_ms: int
     transition: Transition
-    new_id: Callable[[], str]
 
 
 def submit_service_job(
@@ -95,28 +85,19 @@ def submit_service_job(
         raise ClientException(
             f"shareIdentifier must not be given: job queue {queue.name} has no fair-share scheduling policy"
         )
+    # moto's tagger keeps the tags (TagResource and UntagResource change them); the job names moto's queue;
+    # MS-11: a job that has not been scheduled has no attempt.
+    members = {
+        "jobQueue": queue.arn,
+        "tags": None,
+        "capacityUsage": capacity_usage(submit.service_request_payload),
+        "attempts": [],
+    }
     with state.lock:
-        if submit.client_token is not None and submit.client_token in state.client_tokens:
-            raise reused_client_token(submit.client_token)
-        job_id = context.new_id()
-        job = new_service_job(
-            submit,
-            job_id=job_id,
-            now_ms=context.now_ms,
-            region=backend.region_name,
-            account=backend.account_id,
-        )
-        job["jobArn"] = _moto.batch_arn(backend, "service-job", job_id)
-        job["jobQueue"] = queue.arn
-        job_tags = job.pop("tags", None)
-        usage = capacity_usage(submit.service_request_payload)
-        if usage is not None:
-            job["capacityUsage"] = usage
-        state.jobs.put(derived(job))
-        state.progress[job_id] = JobProgress(context.now_ms)
-        if submit.client_token is not None:
-            state.client_tokens[submit.client_token] = job_id
+        job = state.service.submit(submit, now_ms=context.now_ms, members=members)
+        state.progress[job["jobId"]] = JobProgress(context.now_ms)
         catch_up(state, context)
+    job_tags = options.get("tags")
     if job_tags:
         backend.tag_resource(job["jobArn"], job_tags)
     return submit_response(job)
@@ -156,11 +137,12 @@ def list_service_jobs(backend: Any, state: ServiceState, request: object, contex
 def terminate_service_job(
     backend: Any, state: ServiceState, request: object, context: Context
 ) -> dict[str, Any]:
-    """TerminateServiceJob (MS-6): an unfinished job becomes ``FAILED`` with the reason and isTerminated."""
+    """TerminateServiceJob (MS-6, as H-6): an unfinished job becomes ``FAILED`` with the reason and
+    isTerminated."""
     identifier, reason = parse_terminate_request(request)
     with state.lock:
         catch_up(state, context)
-        _terminate(state, job_named(state, identifier), reason, context.now_ms)
+        state.service.terminate(identifier, reason, now_ms=context.now_ms)
     return {}
 
 
@@ -170,46 +152,19 @@ def terminate_service_jobs(
     """TerminateServiceJobs (MS-6, as H-12): TerminateServiceJob for each of up to 50 jobs, each reported in
     ``successful`` or, with a code and a message, in ``errors``."""
     terminate = parse_terminate_many_request(request)
-    successful: list[str] = []
-    errors: list[dict[str, str]] = []
     with state.lock:
         catch_up(state, context)
-        for identifier in terminate.jobs:
-            if not identifier:
-                # Model, TerminateServiceJobsErrorDetail.code: "ValidationException - A service job
-                # identifier in the request is malformed or isn't valid."
-                message = "jobs holds an empty service job ID"
-                errors.append({"job": identifier, "code": "ValidationException", "message": message})
-                continue
-            try:
-                job: Mapping[str, Any] | None = job_named(state, identifier)
-            except ClientException:
-                job = None  # Model: "Service jobs that can't be found are treated as successfully processed."
-            if job is not None:
-                _terminate(state, job, terminate.reason, context.now_ms)
-            successful.append(identifier)
-    return {"successful": successful, "errors": errors}
+        return state.service.terminate_many(terminate, now_ms=context.now_ms)
 
 
 def update_service_job(
     backend: Any, state: ServiceState, request: object, context: Context
 ) -> dict[str, Any]:
-    """UpdateServiceJob (MS-7): a new ``schedulingPriority`` for a job that has not finished."""
-    request = request_object(request)
-    identifier = required_string(request, "jobId")
-    if request.get("schedulingPriority") is None:
-        raise ClientException("schedulingPriority is required")
-    priority = integer(request["schedulingPriority"], "schedulingPriority", *_PRIORITY_RANGE)
+    """UpdateServiceJob (MS-7, as H-11): a new ``schedulingPriority`` for a job that has not finished."""
+    identifier, priority = parse_update_request(request)
     with state.lock:
         catch_up(state, context)
-        job = job_named(state, identifier)
-        if job.get("status") in FINISHED_STATUSES:
-            raise ClientException(
-                f"Job {job['jobId']} has finished ({job['status']}); "
-                "its schedulingPriority can no longer change"
-            )
-        state.jobs.put({**job, "schedulingPriority": priority})
-    return {"jobArn": job["jobArn"], "jobName": job["jobName"], "jobId": job["jobId"]}
+        return state.service.update(identifier, priority)
 
 
 def find_job(states: Any, identifier: object) -> tuple[Any, ServiceState]:
@@ -231,7 +186,7 @@ def terminate_queue_jobs(state: ServiceState, queue_arn: str, reason: str, now_m
     with state.lock:
         for job in list(state.jobs):
             if job.get("jobQueue") == queue_arn:
-                _terminate(state, job, reason, now_ms)
+                state.service.terminate_job(job, reason, now_ms=now_ms)
 
 
 def catch_up(state: ServiceState, context: Context) -> None:
@@ -258,7 +213,7 @@ def catch_up(state: ServiceState, context: Context) -> None:
                 at = int(progress.changed_at_ms + step_ms)
             else:
                 break
-            job = moved(job, following, at)
+            job = moved_job(job, following, at)
             progress.changed_at_ms = at
             changed = True
         if changed:
@@ -290,22 +245,9 @@ def capacity_usage(payload: str) -> list[dict[str, Any]] | None:
 
 
 def job_named(state: ServiceState, identifier: str) -> dict[str, Any]:
-    """The job a jobId or its job ARN names (MS-12); anything else is the core's unknown-job error."""
-    match = _SERVICE_JOB_ARN.fullmatch(identifier)
-    job = state.jobs.get(match.group("job_id") if match else identifier)
-    if job is None or (match is not None and job.get("jobArn") != identifier):
-        raise unknown_job(identifier)
-    return job
-
-
-def _terminate(state: ServiceState, job: Mapping[str, Any], reason: str, now_ms: int) -> None:
-    """MS-6, as H-6: a job that has not finished becomes FAILED with the reason, ``isTerminated`` and
-    ``stoppedAt``; a finished job is left as it is."""
-    if job.get("status") in FINISHED_STATUSES:
-        return
-    failed = moved(job, "FAILED", now_ms, status_reason=reason)
-    failed["isTerminated"] = True
-    store_moved(state, failed, now_ms)
+    """The job a jobId or its job ARN names (MS-12, as H-9); anything else is the service's unknown-job
+    error."""
+    return state.service.job(identifier)
 
 
 def _tick(state: ServiceState, job: dict[str, Any], context: Context) -> dict[str, Any]:
@@ -317,7 +259,7 @@ def _tick(state: ServiceState, job: dict[str, Any], context: Context) -> dict[st
     progress.describes += 1
     if progress.describes < context.transition.times:
         return job
-    job = moved(job, following, context.now_ms)
+    job = moved_job(job, following, context.now_ms)
     store_moved(state, job, context.now_ms)
     return job
 

@@ -26,8 +26,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ... import ClientException
+from ..._json import json_kind, show
+from ...service import integer, object_member, required_string, string, tag_map
 from . import _moto
-from ._core import integer, kind, object_member, required_string, show, string, tags
 from ._environments import environment_named
 from ._members import one_of, required_text
 from ._state import QueueRecord, ServiceState
@@ -127,7 +128,7 @@ def create_job_queue(backend: Any, state: ServiceState, request: Mapping[str, An
         if request.get("schedulingPolicyArn") is None
         else string(request["schedulingPolicyArn"], "schedulingPolicyArn")
     )
-    queue_tags = None if request.get("tags") is None else tags(request["tags"])
+    queue_tags = None if request.get("tags") is None else tag_map(request["tags"])
     time_limits = _time_limit_actions(request.get("jobStateTimeLimitActions"))
     with state.lock:
         order = _service_environment_order(backend, state, service_order)
@@ -230,7 +231,7 @@ def _service_environment_order(backend: Any, state: ServiceState, value: object)
     """Model ``ServiceEnvironmentOrders``: at least one ``{order, serviceEnvironment}``, each environment
     existing and named once; kept in ascending ``order``, each environment by its ARN."""
     if not isinstance(value, list):
-        raise ClientException(f"serviceEnvironmentOrder must be a list, got {kind(value)}")
+        raise ClientException(f"serviceEnvironmentOrder must be a list, got {json_kind(value)}")
     if not value:
         raise ClientException("serviceEnvironmentOrder must name at least one service environment")
     order: list[dict[str, Any]] = []
@@ -253,7 +254,7 @@ def _time_limit_actions(value: object) -> list[dict[str, Any]] | None:
     if value is None:
         return None
     if not isinstance(value, list):
-        raise ClientException(f"jobStateTimeLimitActions must be a list, got {kind(value)}")
+        raise ClientException(f"jobStateTimeLimitActions must be a list, got {json_kind(value)}")
     actions: list[dict[str, Any]] = []
     for index, item in enumerate(value):
         where = f"jobStateTimeLimitActions[{index}]"

@@ -23,10 +23,11 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from ... import LIST_JOBS, ClientException, ListingError, list_jobs, parse_request
+from ... import LIST_JOBS, ClientException, ListingError, list_jobs
+from ..._request import parse_request
 from ._moto import batch_backend_of, client_error
+from ._replies import request_of
 from ._state import ServiceState, state_of
-from ._wire import request_of
 
 __all__ = ["job_summary"]
 
