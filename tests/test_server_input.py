@@ -202,8 +202,8 @@ def test_loading_more_than_max_jobs_fails_before_serving(tmp_path: Path) -> None
 
 
 def test_loading_jobs_again_counts_each_job_once() -> None:
-    """H-16: jobs that replace held ones (serve --db restarting with the file it loaded before) or repeat
-    within a file count once against --max-jobs; a new one beyond it is still refused."""
+    """H-16: jobs already held (serve --db restarting with the file it loaded before) are not put again and
+    jobs repeated within a file count once against --max-jobs; a new one beyond it is still refused."""
     jobs = [{"jobId": "a", "jobName": "n"}, {"jobId": "b", "jobName": "n"}]
     service = ReferenceService(limits=Limits(max_jobs=2))
     service.load_service_jobs(jobs)
@@ -212,6 +212,21 @@ def test_loading_jobs_again_counts_each_job_once() -> None:
     with pytest.raises(ValueError, match="3 jobs are more than the endpoint holds, at most 2"):
         service.load_service_jobs([*jobs, {"jobId": "c", "jobName": "n"}])
     assert len(service) == 2
+
+
+def test_a_jobs_file_never_overwrites_a_held_job() -> None:
+    """H-19: loading a file again (as serve --db does at every start) puts only the jobs whose jobId is not
+    held; a job terminated or updated through the service keeps its change."""
+    jobs = [{"jobId": f"a{n}", "jobName": "n", "status": "RUNNING", "createdAt": n} for n in range(3)]
+    service = ReferenceService()
+    service.load_service_jobs(jobs[:2])
+    service.terminate_service_job({"jobId": "a0", "reason": "done"})
+    service.update_service_job({"jobId": "a1", "schedulingPriority": 77})
+    before = {job_id: service.describe_service_job({"jobId": job_id}) for job_id in ("a0", "a1")}
+    service.load_service_jobs(jobs)
+    assert {job_id: service.describe_service_job({"jobId": job_id}) for job_id in ("a0", "a1")} == before
+    assert before["a0"]["status"] == "FAILED" and before["a1"]["schedulingPriority"] == 77
+    assert service.describe_service_job({"jobId": "a2"})["status"] == "RUNNING" and len(service) == 3
 
 
 def test_a_job_over_the_size_limit_is_refused_in_aws_words() -> None:

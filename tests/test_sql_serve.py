@@ -214,8 +214,9 @@ def test_serve_refuses_a_database_it_cannot_open(tmp_path: Path) -> None:
 
 
 def test_serve_starts_with_the_database_jobs_and_puts_a_jobs_file_in(tmp_path: Path) -> None:
-    """H-19: with --db the server lists the database's jobs, never the demo set; --jobs FILE puts the file's
-    jobs in at start, replacing stored jobs of the same jobId, and they stay after a restart without it."""
+    """H-19: with --db the server lists the database's jobs, never the demo set; --jobs FILE puts in at start
+    the file's jobs whose jobId the database does not hold (a held one stays as it is), and they stay after a
+    restart without it."""
     url = f"sqlite:///{tmp_path / 'jobs.db'}"
     jobs = [{"jobId": f"j{n}", "jobName": "n", "status": "RUNNING", "createdAt": n} for n in range(5)]
     with SqlJobStore(url) as store:
@@ -229,7 +230,9 @@ def test_serve_starts_with_the_database_jobs_and_puts_a_jobs_file_in(tmp_path: P
     complete = {"serviceJobType": "SAGEMAKER_TRAINING"}
     expected = full_listing(
         [
-            *({**job, "jobArn": arn + job["jobId"], **complete} for job in jobs),
+            {"jobId": "j0", "jobName": "old", "status": "FAILED", "createdAt": 0, "jobArn": arn + "j0",
+             **complete},
+            *({**job, "jobArn": arn + job["jobId"], **complete} for job in jobs[1:]),
             {"jobId": "kept", "jobName": "kept", "status": "RUNNING", "createdAt": 9, "jobArn": arn + "kept",
              **complete},
         ],
@@ -241,6 +244,36 @@ def test_serve_starts_with_the_database_jobs_and_puts_a_jobs_file_in(tmp_path: P
             assert status == 200 and page["jobSummaryList"] == expected
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=TIMEOUT_SECONDS) == 0
+
+
+def test_a_restart_with_the_same_jobs_file_keeps_what_the_api_changed(tmp_path: Path) -> None:
+    """H-19: a jobs file seeds the database and never undoes an acknowledged change. `serve --db F --jobs J`;
+    TerminateServiceJob a0 and UpdateServiceJob a1 (both 200); a job submitted; the same command line again
+    (after SIGTERM, then after SIGKILL): a0 is still FAILED with its reason, a1 keeps its priority, the
+    submitted job is there, and every other job of the file is listed once."""
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    jobs = [{"jobId": f"a{n}", "jobName": "n", "status": "RUNNING", "createdAt": n} for n in range(3)]
+    jobs_file = tmp_path / "jobs.jsonl"
+    jobs_file.write_text("".join(json.dumps(job) + "\n" for job in jobs))
+    with serve_process("--db", url, "--quiet", "--jobs", str(jobs_file)) as (process, base, _):
+        assert call(base, "terminateservicejob", {"jobId": "a0", "reason": "not needed"})[0] == 200
+        assert call(base, "updateservicejob", {"jobId": "a1", "schedulingPriority": 77})[0] == 200
+        status, submitted = call(base, "submitservicejob", submit_body(1))
+        assert status == 200
+        before = {job_id: call(base, "describeservicejob", {"jobId": job_id})[1]
+                  for job_id in ("a0", "a1", "a2", submitted["jobId"])}
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=TIMEOUT_SECONDS) == 0
+    assert before["a0"]["status"] == "FAILED" and before["a0"]["statusReason"] == "not needed"
+    assert before["a1"]["schedulingPriority"] == 77
+    for stop in (signal.SIGTERM, signal.SIGKILL):
+        with serve_process("--db", url, "--quiet", "--jobs", str(jobs_file)) as (process, base, _):
+            after = {job_id: call(base, "describeservicejob", {"jobId": job_id})[1] for job_id in before}
+            assert after == before
+            status, page = call(base, "listservicejobs", {"jobStatus": "RUNNING"})
+            assert status == 200 and [job["jobId"] for job in page["jobSummaryList"]] == ["a2", "a1"]
+            process.send_signal(stop)
+            process.wait(timeout=TIMEOUT_SECONDS)
 
 
 def test_serve_keeps_the_batch_jobs_in_the_database(tmp_path: Path) -> None:

@@ -136,32 +136,33 @@ class ReferenceService:
         self._load(self._batch_store, jobs, JOB)
 
     def _load(self, store: ListingStore, jobs: Iterable[Mapping[str, Any]], resource_type: str) -> None:
-        """The one place where jobs files enter a store (rules H-8, H-10, H-16).
+        """The one place where jobs files enter a store (rules H-8, H-10, H-16, H-19).
 
         Each job passes the checks of a submitted one (``check_job``: the job validator and the size
         limit), and together they must leave the endpoint holding at most ``max_jobs``; otherwise
-        ``ValueError`` naming the job, before any is stored.
+        ``ValueError`` naming the job, before any is stored. A file seeds the store: only its jobs whose
+        ``jobId`` the store does not hold yet are put (H-19), so a job held already (from an earlier start
+        of ``serve --db``, or submitted, terminated or updated through the API since) stays as it is.
         """
         records: list[Any] = [
             loaded_job(job, resource_type, self.region, self.account) if isinstance(job, Mapping) else job
             for job in jobs
         ]
-        total = len(self) + len(records)
-        if total > self.limits.max_jobs:
-            # A job that replaces a held one (the same jobId, as when serve --db restarts with the file
-            # it loaded before) or repeats one of the file adds nothing to what the endpoint holds.
-            ids = {record.get("jobId") if hasattr(record, "get") else None for record in records}
-            total = len(self) + sum(1 for job_id in ids if not (isinstance(job_id, str) and job_id in store))
-        if total > self.limits.max_jobs:
-            limit = self.limits.max_jobs
-            raise ValueError(f"{total} jobs are more than the endpoint holds, at most {limit}")
         for index, record in enumerate(records):
             try:
                 check_job(record, self.limits.max_job_bytes)
             except ClientException as error:
                 job_id = record.get("jobId") if isinstance(record, Mapping) else None
                 raise ValueError(f"job {job_id!r} (number {index + 1}): {error.message}") from None
-        store.put_many(records)
+        # H-19: "a file seeds a database; it never overwrites what a client was told is done". A job the
+        # store holds is left as it is, whatever the file says of it; a job the file repeats is put once
+        # (the last one, as put_many keeps it).
+        new = [record for record in records if record["jobId"] not in store] if len(store) else records
+        total = len(self) + len({record["jobId"] for record in new})
+        if total > self.limits.max_jobs:
+            limit = self.limits.max_jobs
+            raise ValueError(f"{total} jobs are more than the endpoint holds, at most {limit}")
+        store.put_many(new)
 
     # --- listings ------------------------------------------------------------------------------------
 
