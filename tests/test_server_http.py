@@ -265,15 +265,15 @@ def test_a_byte_order_mark_is_ignored(endpoint: str) -> None:
 
 
 def test_connections_beyond_the_cap_wait_until_one_closes() -> None:
-    """At its connection cap the server accepts no more: a third client's request waits in the backlog
-    while two connections are open, and is answered once one of them closes."""
+    """At its connection cap, with every connection in the middle of a request, the server accepts no more:
+    a third client's request waits in the backlog while two connections are open, and is answered once one
+    of them closes."""
     settings = ServerSettings(max_connections=2, request_deadline=60, idle_timeout=60)
     with serving(JOBS, settings=settings) as url:
         holders = [connect(url), connect(url)]
         try:
-            for holder in holders:  # each is accepted and answered, then stays open, idle
-                holder.sendall(LIST_REQUEST)
-                assert read_response(holder)[0] == 200
+            for holder in holders:  # each is accepted, then stays open in the middle of a request
+                holder.sendall(LIST_REQUEST.removesuffix(LIST_BODY))
             with connect(url) as waiting:
                 waiting.sendall(LIST_REQUEST)
                 waiting.settimeout(0.5)
@@ -284,6 +284,36 @@ def test_connections_beyond_the_cap_wait_until_one_closes() -> None:
                 assert read_response(waiting)[0] == 200
         finally:
             for holder in holders:
+                holder.close()
+
+
+def test_idle_keep_alive_connections_never_keep_a_client_out() -> None:
+    """H-15: with the cap's worth of keep-alive connections answered and idle, a new client is answered
+    long before the idle timeout: the server closes the connection idle the longest to admit it. Each of
+    four probes in a row closes the next oldest; the others stay open and are answered."""
+    cap = 16
+    settings = ServerSettings(max_connections=cap, request_deadline=60, idle_timeout=60)
+    with serving(JOBS, settings=settings) as url:
+        holders = [connect(url) for _ in range(cap)]
+        probes: list[socket.socket] = []
+        try:
+            for holder in holders:  # each sends one valid request, then sits idle
+                holder.sendall(LIST_REQUEST)
+                assert read_response(holder)[0] == 200
+            for number in range(4):  # each probe stays open, idle, so the cap stays reached
+                started = time.monotonic()
+                # A third of the idle timeout: without the policy the probe would wait all of it.
+                probe = socket.create_connection(address(url), timeout=20)
+                probes.append(probe)
+                probe.sendall(LIST_REQUEST)
+                assert read_response(probe)[0] == 200
+                assert time.monotonic() - started < 20
+                assert holders[number].recv(1) == b""  # the longest idle was closed, unanswered
+            for holder in holders[4:]:
+                holder.sendall(LIST_REQUEST)
+                assert read_response(holder)[0] == 200
+        finally:
+            for holder in holders + probes:
                 holder.close()
 
 

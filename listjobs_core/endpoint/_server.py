@@ -17,8 +17,12 @@ what keeps slow or hostile clients from starving the others (rule H-15):
 - a deadline for each request: from its first byte (from the accept, for a connection's first request)
   until its whole body has arrived, ``request_deadline`` seconds; past it the request is answered 408 and
   the connection closed. Between requests a keep-alive connection may stay idle ``idle_timeout`` seconds;
-- a cap on open connections, below the process's file descriptor limit: at the cap, the server accepts
-  no more until one closes, and clients wait in the listening socket's backlog (``request_queue_size``);
+- a cap on open connections, below the process's file descriptor limit. At the cap, a new connection
+  takes the slot of the connection idle the longest: a keep-alive connection that has been answered and
+  waits for its next request holds nothing a client was promised, so the server closes it (as HTTP lets a
+  server close an idle persistent connection at any time) and the new one is accepted. With no idle
+  connection, the server accepts no more until one closes, and clients wait in the listening socket's
+  backlog (``request_queue_size``). So idle connections, however many, never keep a client out;
 - caps on the head (``_head``: 16 KiB, 100 header lines; 431) and the body (1 MiB; 413).
 """
 
@@ -117,8 +121,18 @@ class _Reader:
     call to set a timeout.
     """
 
-    def __init__(self, sock: socket.socket, settings: ServerSettings) -> None:
+    def __init__(
+        self,
+        sock: socket.socket,
+        settings: ServerSettings,
+        idle: Callable[[], None] = lambda: None,
+        busy: Callable[[], bool] = lambda: True,
+    ) -> None:
         self._sock = sock
+        # H-15: told when the connection starts to wait for its next request (``idle``) and when that
+        # request's first byte arrives (``busy``, False when the server closed the idle connection).
+        self._idle = idle
+        self._busy = busy
         self._buffer = bytearray()
         self._request_seconds = settings.request_deadline
         self._idle_seconds = settings.idle_timeout
@@ -143,6 +157,7 @@ class _Reader:
         else:
             self._deadline = None
             self._idle_until = now + self._idle_seconds
+            self._idle()
 
     def restore_timeout(self) -> None:
         """Give the socket its usual timeout back, if a slow request shortened it (before a write, say)."""
@@ -168,6 +183,10 @@ class _Reader:
         if not data:
             return False
         if not self.request_started:
+            if self._deadline is None and not self._busy():
+                # The server closed this idle connection for a new one just as a request began: the
+                # connection ends here, as if closed a moment earlier (the client sees it closed unanswered).
+                return False
             self.request_started = True
             self.started_at = time.perf_counter()
             if self._deadline is None:
@@ -213,13 +232,23 @@ class _Connection(socketserver.BaseRequestHandler):
     def setup(self) -> None:
         # Headers and body go out in one write; without TCP_NODELAY a response could wait for an ACK.
         self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._reader = _Reader(self.request, self.server.settings)
+        sock = self.request
+        self._reader = _Reader(
+            sock,
+            self.server.settings,
+            idle=lambda: self.server.connection_idle(sock),
+            busy=lambda: self.server.connection_busy(sock),
+        )
         host, port = self.client_address[:2]
         self._client = f"{host}:{port}"
 
     def handle(self) -> None:
-        while self._exchange():
-            self._reader.next_request()
+        try:
+            while self._exchange():
+                self._reader.next_request()
+        finally:
+            # Before the socket is closed: from here on the server never closes it as idle.
+            self.server.connection_busy(self.request)
 
     def _exchange(self) -> bool:
         """Read one request and answer it; whether the connection stays open for another."""
@@ -410,6 +439,10 @@ class ReferenceServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
         self.settings = settings
         self.max_connections = connection_limit(settings.max_connections)
         self._open: set[socket.socket] = set()
+        # H-15: the open connections waiting for their next request, the longest idle first (a dict keeps
+        # the order of insertion), and those the server closed to free their slot, until their thread ends.
+        self._idle: dict[socket.socket, None] = {}
+        self._closing: set[socket.socket] = set()
         self._slots = threading.Condition()
         self._stopping = False
         super().__init__(address, _Connection)
@@ -420,9 +453,14 @@ class ReferenceServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
         return method(request)
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        """Wait for a free connection slot (H-15), then answer the connection in a thread of its own."""
+        """Wait for a free connection slot (H-15), then answer the connection in a thread of its own.
+
+        At the cap, the connection idle the longest is closed to free its slot; without one, the wait lasts
+        until a connection closes."""
         with self._slots:
             while len(self._open) >= self.max_connections and not self._stopping:
+                if len(self._open) - len(self._closing) >= self.max_connections:
+                    self._close_longest_idle()
                 self._slots.wait(0.2)
             if self._stopping:
                 self.shutdown_request(request)
@@ -444,7 +482,33 @@ class ReferenceServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     def _release(self, request: socket.socket) -> None:
         with self._slots:
             self._open.discard(request)
+            self._idle.pop(request, None)
+            self._closing.discard(request)
             self._slots.notify()
+
+    def connection_idle(self, connection: socket.socket) -> None:
+        """``connection`` has been answered and waits for its next request: the server may close it."""
+        with self._slots:
+            if connection not in self._closing:
+                self._idle[connection] = None
+
+    def connection_busy(self, connection: socket.socket) -> bool:
+        """``connection`` begins a request (or ends): the server no longer closes it as idle. False when
+        the server has closed it already."""
+        with self._slots:
+            self._idle.pop(connection, None)
+            return connection not in self._closing
+
+    def _close_longest_idle(self) -> None:
+        """H-15: close the connection idle the longest (holding the lock), if there is one; its thread sees
+        the stream end, and its slot is free once the thread ends."""
+        if not self._idle:
+            return
+        connection = next(iter(self._idle))
+        del self._idle[connection]
+        self._closing.add(connection)
+        with contextlib.suppress(OSError):
+            connection.shutdown(socket.SHUT_RDWR)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A failure outside a request (a reset connection, say): logged, never fatal."""
