@@ -152,7 +152,7 @@ def test_uninstall_restores_every_attribute_of_moto_exactly() -> None:
         assert attributes() == during
         assert set(during["BatchResponse"]) - set(before["BatchResponse"]) == {
             moto_method_name(name) for name in plugin.SERVICE_JOB_OPERATIONS
-        } | {"_enrich_response", "setup_class"}
+        } | {"_enrich_response", "setup_class", "_dispatch"}
         assert during["transitions"][MODEL] == {"progression": "none"}
     finally:
         plugin.uninstall()

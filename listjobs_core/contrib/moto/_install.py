@@ -25,22 +25,35 @@ operation name in snake case (``list_jobs``). Named here in the older spelling, 
   server may have built its Batch application before ``install()``, without the new routes, and keeps it.
   Requests for the added operations go to a second Batch application the plug-in has the server build (with
   the routes), which ``uninstall()`` drops; moto's own application is built from moto's routes only;
-- ``MotoAPIBackend.set_config``: moves of service jobs posted to ``/moto-api/config`` (MS-9).
+- ``MotoAPIBackend.set_config``: moves of service jobs posted to ``/moto-api/config`` (MS-9);
+- ``BatchResponse._dispatch``: where a request to moto's Batch begins; see below.
 
-It also registers the default transition of ``batch::service_job`` in moto's state manager (MS-8), and
-``uninstall()`` removes it again and takes the plug-in's records off moto's backends (``_state``).
+A request is answered wholly by moto or wholly by the plug-in, whenever ``install()`` or ``uninstall()``
+runs (MS-1). Setting the attributes one by one, a request in flight could otherwise meet some of them put
+in and some not (moto's dispatcher finding a method name and then no method, or a route of the plug-in's
+and no method behind it), and moto would raise. So every request to moto's Batch begins, while the plug-in
+is installed, in the plug-in's ``_dispatch``, which holds a gate (``_Gate``) until the request is answered;
+``install()`` and ``uninstall()`` change moto only while no request holds it, and a request that arrives
+meanwhile waits for them. ``install()`` puts that ``_dispatch`` in first, then waits until the requests
+moto began before it are answered (``_wait_for_moto_requests``), then puts in the rest; ``uninstall()``
+takes it out last. A request that reaches the plug-in's route after an ``uninstall()`` gets moto's answer
+to a path it has no route for (404, ``Not yet implemented``).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import re
 import sys
 import threading
+import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -87,8 +100,65 @@ class _Patch:
     replacement: Any
 
 
+class _Gate:
+    """Many requests at once, or one ``install()`` or ``uninstall()`` alone (MS-1).
+
+    A request holds the gate while it is answered; a change waits until none does, and once a change
+    waits, new requests wait for it (so a steady stream of requests cannot put a change off for ever). A
+    request made while the same thread answers one (moto calling itself) does not wait again.
+    """
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._requests = 0
+        self._changes_waiting = 0
+        self._changing = False
+        self._held = threading.local()
+
+    @contextmanager
+    def request(self) -> Iterator[None]:
+        depth: int = getattr(self._held, "depth", 0)
+        if depth == 0:
+            with self._condition:
+                while self._changing or self._changes_waiting:
+                    self._condition.wait()
+                self._requests += 1
+        self._held.depth = depth + 1
+        try:
+            yield
+        finally:
+            self._held.depth = depth
+            if depth == 0:
+                with self._condition:
+                    self._requests -= 1
+                    if self._requests == 0:
+                        self._condition.notify_all()
+
+    @contextmanager
+    def change(self) -> Iterator[None]:
+        if getattr(self._held, "depth", 0):
+            raise RuntimeError("install() and uninstall() cannot be called while moto answers a request")
+        with self._condition:
+            self._changes_waiting += 1
+            try:
+                while self._changing or self._requests:
+                    self._condition.wait()
+            finally:
+                self._changes_waiting -= 1
+            self._changing = True
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._changing = False
+                self._condition.notify_all()
+
+
+_gate = _Gate()
 _lock = threading.Lock()
 _patches: list[_Patch] = []
+# How long install() waits for the requests moto began before it (moto answers a Batch request in far less).
+_MOTO_REQUESTS_WAIT_SECONDS = 10.0
 # Set while moto's own server code builds or finds an application, so it sees moto's routes only.
 _routing = threading.local()
 # Each moto server's second Batch application, the one with the added routes.
@@ -102,12 +172,16 @@ def install() -> None:
     a way the plug-in does not know (see ``SUPPORTED_MOTO`` and ``TESTED_MOTO``).
     """
     response_class = _batch_response_class()
-    with _lock:
+    with _gate.change(), _lock:
         dispatch = _dispatch_of(response_class)
         listjobs = dispatch.method_of("ListJobs")
         if response_class.__dict__.get(listjobs) is _listjobs:
             return
         patches: list[_Patch] = []
+        # First: every request begun from now on holds the gate (and waits, as this holds it for a change).
+        gated = _dispatch_holding_the_gate(response_class)
+        _replace(patches, response_class, "_dispatch", gated)
+        _wait_for_moto_requests(response_class, gated)
         _replace(patches, response_class, listjobs, _listjobs)
         for operation, method in ADDED_METHODS.items():
             _replace(patches, response_class, dispatch.method_of(operation), method)
@@ -121,7 +195,8 @@ def install() -> None:
         _replace(patches, response_class, "_enrich_response", staticmethod(_keeping_request_id(enrich)))
         if dispatch.needs_routes:
             backend_class = importlib.import_module("moto.batch.models").BatchBackend
-            routes = {f"{{0}}{path}$": response_class.dispatch for path in sorted(ROUTE_PATHS)}
+            routed = _routed(response_class.dispatch)
+            routes = {f"{{0}}{path}$": routed for path in sorted(ROUTE_PATHS)}
             url_module = inspect.getattr_static(backend_class, "_url_module")
             _replace(patches, backend_class, "_url_module", _with_routes(url_module, routes))
             dispatcher_class = _dispatcher_class()
@@ -178,9 +253,7 @@ def _routes_cover_added_paths() -> bool:
 
 def _require_model_operations() -> None:
     """Where moto dispatches by the service model, every added operation must be in botocore's model."""
-    botocore_session = importlib.import_module("botocore.session")
-    model = botocore_session.get_session().get_service_model("batch")
-    missing = [operation for operation in SERVICE_JOB_OPERATIONS if operation not in model.operation_names]
+    missing = _missing_model_operations()
     if missing:
         botocore_version = importlib.import_module("botocore").__version__
         raise RuntimeError(
@@ -190,13 +263,22 @@ def _require_model_operations() -> None:
         )
 
 
+@functools.cache
+def _missing_model_operations() -> tuple[str, ...]:
+    """The added operations the installed botocore's Batch model lacks (read once: reading it takes a
+    tenth of a second, and it does not change while the process runs)."""
+    botocore_session = importlib.import_module("botocore.session")
+    model = botocore_session.get_session().get_service_model("batch")
+    return tuple(operation for operation in SERVICE_JOB_OPERATIONS if operation not in model.operation_names)
+
+
 def uninstall() -> None:
     """Restore moto exactly as it was before ``install()``; calling it when not installed changes nothing.
 
     The plug-in's records (service environments, service jobs, job queue types) are forgotten; moto's own
     resources, such as the job queues of service environments, stay as moto objects.
     """
-    with _lock:
+    with _gate.change(), _lock:
         if not _patches:
             return
         for patch in reversed(_patches):
@@ -228,6 +310,63 @@ def is_installed() -> bool:
 def _replace(patches: list[_Patch], owner: Any, name: str, replacement: Any) -> None:
     patches.append(_Patch(owner, name, owner.__dict__.get(name, _ABSENT), replacement))
     setattr(owner, name, replacement)
+
+
+def _dispatch_holding_the_gate(response_class: Any) -> Callable[..., Any]:
+    """moto's ``_dispatch`` (where every request to moto's Batch begins), holding the gate until the
+    request is answered: by the plug-in while it is installed, or by moto if ``uninstall()`` ran while the
+    request waited at the gate."""
+    own = inspect.getattr_static(response_class, "_dispatch")
+
+    def _dispatch(self: Any, *arguments: Any, **options: Any) -> Any:
+        with _gate.request():
+            return own(self, *arguments, **options)
+
+    return _dispatch
+
+
+def _wait_for_moto_requests(response_class: Any, gated: Callable[..., Any]) -> None:
+    """Wait until no other thread answers a Batch request that moto's own ``_dispatch`` began (before the
+    plug-in's was put in), so that none meets the plug-in's methods half-way; at most
+    ``_MOTO_REQUESTS_WAIT_SECONDS``.
+
+    Such a request is a thread whose stack holds moto's ``dispatch`` for ``BatchResponse`` calling anything
+    but the plug-in's ``_dispatch``: moto's, or ``BatchResponse()`` before the lookup (then it finds the
+    plug-in's and waits at the gate, which the next look sees)."""
+    dispatch_code = inspect.getattr_static(response_class, "dispatch").__func__.__code__
+    gated_code = getattr(gated, "__code__", None)
+    me = threading.get_ident()
+
+    def began_in_moto(frame: FrameType | None) -> bool:
+        inner: FrameType | None = None
+        while frame is not None:
+            if frame.f_code is dispatch_code and (inner is None or inner.f_code is not gated_code):
+                cls = frame.f_locals.get("cls")
+                if isinstance(cls, type) and issubclass(cls, response_class):
+                    return True
+            inner, frame = frame, frame.f_back
+        return False
+
+    deadline = time.monotonic() + _MOTO_REQUESTS_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        frames = sys._current_frames()
+        if not any(began_in_moto(frame) for thread, frame in frames.items() if thread != me):
+            return
+        del frames
+        time.sleep(0.001)
+
+
+def _routed(dispatch: Callable[..., Any]) -> Callable[..., Any]:
+    """The handler of an added operation's route: moto's ``dispatch`` while installed; once uninstalled (a
+    request that found the route just before), moto's answer to a path it has no route for."""
+
+    def routed(*arguments: Any, **options: Any) -> Any:
+        with _gate.request():
+            if _patches:
+                return dispatch(*arguments, **options)
+        return 404, {}, "Not yet implemented"
+
+    return routed
 
 
 def _raw_body_for_added_operations(setup_class: Callable[..., Any]) -> Callable[..., Any]:
