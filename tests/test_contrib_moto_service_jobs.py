@@ -61,8 +61,7 @@ class World:
             jobName=name,
             jobQueue=queue,
             serviceJobType="SAGEMAKER_TRAINING",
-            serviceRequestPayload=PAYLOAD,
-            **members,
+            **{"serviceRequestPayload": PAYLOAD, **members},
         )
         return answer
 
@@ -433,6 +432,37 @@ def test_submit_checks_the_queue_shares_and_client_token(world: World) -> None:
     )
     batch.update_job_queue(jobQueue="q", state="DISABLED")
     assert refused(world.submit) == "Job queue q is DISABLED; it accepts no new jobs"
+
+
+def test_the_plug_in_holds_jobs_to_the_limits_the_endpoint_holds_them_to(world: World) -> None:
+    """H-16, one set of limits: a 5 MB serviceRequestPayload and a 1 MB terminate reason are refused with
+    the endpoint's own message (the job as held must be smaller than 30 KiB), and the job stays as it was;
+    a payload that is not JSON, such as "{", is a string the service does not parse, held by both."""
+    from listjobs_core.endpoint import ReferenceService
+
+    reference = ReferenceService()
+    submit = {"jobName": "train", "jobQueue": "q", "serviceJobType": "SAGEMAKER_TRAINING"}
+
+    def endpoint_refusal(call: Any, request: dict[str, Any]) -> str:
+        with pytest.raises(ClientException) as caught:
+            call(request)
+        return caught.value.message
+
+    big = "x" * 5_000_000
+    expected = endpoint_refusal(reference.submit_service_job, {**submit, "serviceRequestPayload": big})
+    assert expected.startswith("Job size must be less than 30 KiB")
+    assert refused(world.submit, serviceRequestPayload=big) == expected
+    assert world.batch.list_service_jobs(jobQueue="q", jobStatus="SUBMITTED")["jobSummaryList"] == []
+
+    held = world.submit(serviceRequestPayload="{")
+    assert world.describe(held["jobId"])["serviceRequestPayload"] == "{"
+    reference_id = reference.submit_service_job({**submit, "serviceRequestPayload": "{"})["jobId"]
+    reason = "r" * 1_000_000
+    expected = endpoint_refusal(reference.terminate_service_job, {"jobId": reference_id, "reason": reason})
+    assert expected.startswith("Job size must be less than 30 KiB")
+    before = world.describe(held["jobId"])
+    assert refused(world.batch.terminate_service_job, jobId=held["jobId"], reason=reason) == expected
+    assert world.describe(held["jobId"]) == before
 
 
 def test_terminate_fails_an_unfinished_job_and_leaves_a_finished_one(world: World) -> None:

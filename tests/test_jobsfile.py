@@ -226,3 +226,34 @@ def test_demo_batch_jobs_are_valid_and_have_array_and_node_children(tmp_path: Pa
             page = list_jobs(jobs, {member: parent["jobId"], "jobStatus": status})
             listed |= {summary["jobId"] for summary in page["jobSummaryList"]}
         assert listed == children != set()
+
+
+# H-16: the one record validator, the service's, holds for a jobs file as for every other way in.
+RECORD_PROBLEMS = [
+    ({"tags": {"team": 1}}, "member 'tags' must map strings to strings, got an integer for 'team'"),
+    ({"tags": {"team": None}}, "member 'tags' must map strings to strings, got null for 'team'"),
+    ({"jobId": "a\x00b"}, "member 'jobId' must not hold a NUL character"),
+    ({"jobName": "train\x00"}, "member 'jobName' must not hold a NUL character"),
+    ({"status": "BOGUS"}, "member 'status' must be one of"),
+]
+
+
+@pytest.mark.parametrize(("change", "expected"), RECORD_PROBLEMS)
+def test_a_job_the_service_would_not_hold_is_refused_in_a_file(change: dict[str, Any], expected: str) -> None:
+    """A jobs file holds only jobs the service could hold: non-string tag values, a NUL in jobId or jobName
+    and a status outside the model are refused by the loader (naming the job and the member), and by the
+    service's own load (ReferenceService, which serve uses) with ValueError, storing nothing."""
+    from listjobs_core.endpoint import ReferenceService
+
+    job = {**JOB_A, **change}
+    assert expected in error_of(json.dumps([job]))
+    service = ReferenceService()
+    with pytest.raises(ValueError, match=expected.replace("(", r"\(")):
+        service.load_service_jobs([job])
+    assert len(service) == 0
+
+
+def test_string_tags_are_held() -> None:
+    """Tags that map strings to strings pass, empty values and an empty map included."""
+    jobs = parse_jobs(json.dumps([{**JOB_A, "tags": {"team": "a", "empty": ""}}, {**JOB_B, "tags": {}}]))
+    assert [job["tags"] for job in jobs] == [{"team": "a", "empty": ""}, {}]

@@ -10,10 +10,12 @@ A jobs file is either
 - a JSON array of job objects, when its first non-whitespace character is ``[``; or
 - JSON Lines: one job object per line; blank lines are skipped.
 
-Each job is checked by :func:`validate_job`, which asks the core what a well-formed job is
-(``listjobs_core._jobs``: ``jobId`` and ``jobName`` non-empty strings, every member the model names of its
-model type, ``version`` a non-negative integer, null members absent; SEMANTICS.md, IN-1 and IN-3). Two jobs
-with the same ``jobId`` are an error: ``jobId`` is the final tie-break of every order (O-1, O-2).
+Each job is checked by :func:`validate_job`, which asks the service what a job it would hold is
+(``listjobs_core.service.job_problem``: the core's ``_jobs.find_job_problem``, ``jobId`` and ``jobName``
+non-empty strings, every member the model names of its model type, ``version`` a non-negative integer,
+null members absent, SEMANTICS.md IN-1 and IN-3; and the service's rules on a record, H-16: ``tags``
+strings to strings, no NUL in ``jobId`` or ``jobName``). Two jobs with the same ``jobId`` are an error:
+``jobId`` is the final tie-break of every order (O-1, O-2). The size limit is ``serve``'s to apply (H-16).
 
 Every problem is a :class:`JobsFileError`, never a bare ``OSError``, ``UnicodeDecodeError`` or JSON error.
 
@@ -32,8 +34,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from .._jobs import find_job_problem
 from .._json import InvalidJson, decode_json, json_kind
+from ..service import job_problem
 
 __all__ = ["JobsFileError", "load_jobs", "parse_jobs", "validate_job"]
 
@@ -48,7 +50,7 @@ _JSON_WHITESPACE = " \t\r\n"
 def validate_job(job: object, where: str) -> None:
     """Raise :class:`JobsFileError` unless ``job`` is a well-formed job; ``where`` prefixes the message.
 
-    What a well-formed job is lives in one place, ``listjobs_core._jobs.find_job_problem``; this only
+    What a job the service holds is lives in one place, ``listjobs_core.service.job_problem``; this only
     says where the job is. ``where`` names the job for a person, e.g. ``"jobs.json: jobs[12]"``.
     O(size of the job).
 
@@ -59,7 +61,7 @@ def validate_job(job: object, where: str) -> None:
     listjobs_core.endpoint._jobsfile.JobsFileError: example: member 'jobName' must be a non-empty string, \
 got ''
     """
-    problem = find_job_problem(job)
+    problem = job_problem(job)
     if problem is not None:
         raise JobsFileError(f"{where}: {problem}")
 

@@ -39,7 +39,15 @@ from ._identity import (
     unknown_job,
 )
 from ._job_service import JobService, new_job_id, now_in_milliseconds, reused_client_token
-from ._limits import DEFAULT_MAX_JOB_BYTES, DEFAULT_MAX_JOBS, Limits, check_job, job_size, too_many_jobs
+from ._limits import (
+    DEFAULT_MAX_JOB_BYTES,
+    DEFAULT_MAX_JOBS,
+    Limits,
+    check_job,
+    job_problem,
+    job_size,
+    too_many_jobs,
+)
 from ._projection import DESCRIBE_MEMBERS, describe_response, submit_response, update_response
 from ._requests import (
     MAX_JOBS_PER_TERMINATE,
@@ -98,6 +106,7 @@ __all__ = [
     "integer",
     "job_arn",
     "job_id_from",
+    "job_problem",
     "job_size",
     "loaded_job",
     "local_queue",

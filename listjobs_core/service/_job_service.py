@@ -58,7 +58,8 @@ class JobService:
     """The service jobs of one region and account, in ``store``, and the operations on them.
 
     ``limits`` (H-16) bounds the jobs held (``held()`` of them, ``len(store)`` unless given) and the size of
-    each; ``None`` checks neither. ``clock`` gives milliseconds since the epoch and ``new_job_id`` the id of
+    each, and every job kept passes the one record validator; ``None`` is ``Limits()``, the limits every
+    shell has unless told otherwise. ``clock`` gives milliseconds since the epoch and ``new_job_id`` the id of
     a submitted job; an operation may pass its own ``now_ms``.
 
     >>> from listjobs_core import ServiceJobStore
@@ -92,7 +93,8 @@ class JobService:
         self.region = region
         self.account = account
         self.partition = partition
-        self.limits = limits
+        # H-16: "one set of limits": the same for every shell, the reference endpoint and the moto plug-in.
+        self.limits = limits if limits is not None else Limits()
         self._held = held if held is not None else store.__len__
         self.clock = clock
         self.new_job_id = new_job_id
@@ -140,7 +142,7 @@ class JobService:
             # rejected" (model, SubmitServiceJobRequest.clientToken).
             if token is not None and token in self._client_tokens:
                 raise reused_client_token(token)
-            if self.limits is not None and self._held() >= self.limits.max_jobs:
+            if self._held() >= self.limits.max_jobs:
                 raise too_many_jobs(self.limits.max_jobs)
             job = new_service_job(
                 submit,
@@ -252,6 +254,5 @@ class JobService:
         return self.store.update(old["jobId"], **changes)
 
     def _check(self, job: Mapping[str, Any]) -> None:
-        """H-16: a job the service keeps passes the job validator and the size limit."""
-        if self.limits is not None:
-            check_job(job, self.limits.max_job_bytes)
+        """H-16: a job the service keeps passes the record validator and the size limit."""
+        check_job(job, self.limits.max_job_bytes)

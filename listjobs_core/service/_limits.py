@@ -1,9 +1,12 @@
 """The limits on the jobs a service holds (rule H-16): how many, and how large each.
 
 Theory of operation: every job record passes ``check_job`` before a store keeps it (a submitted job, a
-loaded one, one changed by a terminate, an update or a move): the one job validator
-(``_jobs.find_job_problem``) and then the size limit. What passes encodes as JSON, so no response that
-holds it can fail (H-18). ``Limits`` carries the two numbers a service is given.
+loaded one, one changed by a terminate, an update or a move; through the reference endpoint or the moto
+plug-in alike): the one record validator (``job_problem``: the core's ``_jobs.find_job_problem`` and the
+service's own rules on a record) and then the size limit. The jobs file loader asks ``job_problem`` too,
+so a file holds only jobs the service could hold. What passes encodes as JSON, so no response that holds
+it can fail (H-18). ``Limits`` carries the two numbers a service is given; every shell uses ``Limits()``
+unless told otherwise (``serve --max-jobs``, ``--max-job-bytes``).
 """
 
 from __future__ import annotations
@@ -15,8 +18,17 @@ from typing import Any
 
 from .._errors import ClientException
 from .._jobs import find_job_problem
+from .._json import json_kind
 
-__all__ = ["DEFAULT_MAX_JOBS", "DEFAULT_MAX_JOB_BYTES", "Limits", "check_job", "job_size", "too_many_jobs"]
+__all__ = [
+    "DEFAULT_MAX_JOBS",
+    "DEFAULT_MAX_JOB_BYTES",
+    "Limits",
+    "check_job",
+    "job_problem",
+    "job_size",
+    "too_many_jobs",
+]
 
 
 # H-16: the endpoint's limits, from the AWS Batch service quotas: "Maximum number of jobs in SUBMITTED
@@ -52,6 +64,40 @@ def job_size(job: Mapping[str, Any]) -> int:
     return len(json.dumps(job, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
 
 
+# H-16: members a record may not hold a NUL character in. An identifier is text a person reads, types and
+# keys on; no job the service makes has a control character in either (a submitted jobName is letters,
+# digits, "-" and "_"; a jobId a UUID), and NUL is the one character SQL text cannot hold.
+_NO_NUL_MEMBERS = ("jobId", "jobName")
+
+
+def job_problem(job: object) -> str | None:
+    """What is wrong with a job record the service would hold (rule H-16), or ``None``: the core's one job
+    validator (``_jobs.find_job_problem``: IN-1, IN-3), then the service's rules on a record: ``tags``
+    maps strings to strings (the model's ``TagsMap``), and ``jobId`` and ``jobName`` hold no NUL.
+
+    >>> job_problem({"jobId": "a", "jobName": "n", "tags": {"team": "a"}}) is None
+    True
+    >>> job_problem({"jobId": "a", "jobName": "n", "tags": {"team": 1}})
+    "member 'tags' must map strings to strings, got an integer for 'team'"
+    >>> job_problem({"jobId": "a\\x00", "jobName": "n"})
+    "member 'jobId' must not hold a NUL character"
+    """
+    problem = find_job_problem(job)
+    if problem is not None:
+        return str(problem)
+    assert isinstance(job, Mapping)  # find_job_problem refuses anything else
+    tags = job.get("tags")
+    if tags is not None:
+        # Model: TagsMap is a map of TagKey to TagValue, both strings (find_job_problem saw an object).
+        for key, value in tags.items():
+            if not isinstance(value, str):
+                return f"member 'tags' must map strings to strings, got {json_kind(value)} for {key!r}"
+    for member in _NO_NUL_MEMBERS:
+        if "\x00" in job[member]:
+            return f"member {member!r} must not hold a NUL character"
+    return None
+
+
 def check_job(job: Mapping[str, Any], max_job_bytes: int) -> None:
     """Refuse a job record before the endpoint stores it (rule H-16): the one job validator
     (``_jobs.find_job_problem``), then the size limit, each a ``ClientException``. What passes encodes as
@@ -66,9 +112,9 @@ def check_job(job: Mapping[str, Any], max_job_bytes: int) -> None:
     ...
     listjobs_core._errors.ClientException: Job size must be less than 1 KiB, got 2 KiB
     """
-    problem = find_job_problem(job)
+    problem = job_problem(job)
     if problem is not None:
-        raise ClientException(str(problem))
+        raise ClientException(problem)
     try:
         size = job_size(job)
     except ValueError:  # an integer of more digits than the interpreter converts to text
