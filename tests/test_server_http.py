@@ -300,6 +300,7 @@ def test_idle_keep_alive_connections_never_keep_a_client_out() -> None:
             for holder in holders:  # each sends one valid request, then sits idle
                 holder.sendall(LIST_REQUEST)
                 assert read_response(holder)[0] == 200
+                time.sleep(0.1)  # so that the server has it idle before the next: the order is the test's
             for number in range(4):  # each probe stays open, idle, so the cap stays reached
                 started = time.monotonic()
                 # A third of the idle timeout: without the policy the probe would wait all of it.

@@ -28,6 +28,9 @@ operation name in snake case (``list_jobs``). Named here in the older spelling, 
 - ``MotoAPIBackend.set_config``: moves of service jobs posted to ``/moto-api/config`` (MS-9);
 - ``BatchResponse._dispatch``: where a request to moto's Batch begins; see below.
 
+It also registers the default transition of ``batch::service_job`` in moto's state manager (MS-8), and
+``uninstall()`` removes it again and takes the plug-in's records off moto's backends (``_state``).
+
 A request is answered wholly by moto or wholly by the plug-in, whenever ``install()`` or ``uninstall()``
 runs (MS-1). Setting the attributes one by one, a request in flight could otherwise meet some of them put
 in and some not (moto's dispatcher finding a method name and then no method, or a route of the plug-in's
