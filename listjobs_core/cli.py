@@ -355,7 +355,7 @@ def _add_serve_command(subparsers: SubParsers) -> None:
         help="keep the service jobs, their client tokens and the Batch jobs ListJobs lists in a database "
         "(sqlite:///PATH or postgresql://...), so they survive restarts and several servers with one token "
         "key can share them; the server starts with the jobs the database holds, plus those of --jobs FILE "
-        "and --batch-jobs FILE when given (no demo set)",
+        "and --batch-jobs FILE it does not hold yet (a file never overwrites a held job; no demo set)",
     )
     parser.add_argument(
         "--region",
