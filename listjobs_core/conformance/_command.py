@@ -19,7 +19,7 @@ import sys
 from typing import Any
 
 from .._extras import install_hint
-from ._rules import rule_ids
+from ._rules import LIST_SERVICE_JOBS_NAME, OPERATION_NAMES, rule_ids
 from .in_process import DEFAULT_EXAMPLES, check
 
 __all__ = ["CommandError", "add_arguments", "add_conformance_command", "load_adapter", "run_conformance"]
@@ -48,6 +48,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="check a running AWS Batch endpoint over HTTP, e.g. http://127.0.0.1:5000 (needs botocore: "
         f"{install_hint('conformance')})",
+    )
+    parser.add_argument(
+        "--operation",
+        choices=OPERATION_NAMES,
+        default=LIST_SERVICE_JOBS_NAME,
+        help="the operation to check: ListServiceJobs (default) or ListJobs",
     )
     parser.add_argument("--seed", type=int, default=0, help="the seed of the generated cases (default: 0)")
     parser.add_argument(
@@ -167,15 +173,19 @@ def _run(args: argparse.Namespace) -> int:
         raise CommandError(f"{', '.join(given)} only apply with --endpoint-url")
     adapter = load_adapter(args.adapter)
     examples = DEFAULT_EXAMPLES if args.examples is None else args.examples
-    report = check(
-        adapter,
-        seed=args.seed,
-        examples=examples,
-        rules=args.rules,
-        skip=args.skip,
-        strict=args.strict,
-        name=args.adapter,
-    )
+    try:
+        report = check(
+            adapter,
+            seed=args.seed,
+            examples=examples,
+            rules=args.rules,
+            skip=args.skip,
+            strict=args.strict,
+            name=args.adapter,
+            operation=args.operation,
+        )
+    except ValueError as error:
+        raise CommandError(str(error)) from None
     print(report.render(all_rows=args.all_rows))
     return 0 if report.ok else 1
 
@@ -189,6 +199,8 @@ def _run_endpoint(args: argparse.Namespace) -> int:
         check_endpoint,
     )
 
+    if args.operation != LIST_SERVICE_JOBS_NAME:
+        raise CommandError(f"--operation {args.operation} is checked in-process only (--adapter)")
     examples = DEFAULT_ENDPOINT_EXAMPLES if args.examples is None else args.examples
     try:
         report = check_endpoint(

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._rules import DECISION, Coverage, Rule, TargetKind
+from ._rules import DECISION, LIST_SERVICE_JOBS_NAME, Coverage, Rule, TargetKind
 
 __all__ = ["CaseLog", "Crash", "Failure", "Report", "RuleRow", "Tally"]
 
@@ -181,6 +181,7 @@ class Report:
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     calls: int = 0
+    operation: str = LIST_SERVICE_JOBS_NAME
 
     @property
     def ok(self) -> bool:
@@ -216,7 +217,7 @@ class Report:
         checked = [row for row in self.rows if row.checkable]
         failing = [row for row in self.rows if not row.ok]
         differing = [row for row in self.rows if row.ok and row.advisories]
-        lines = [f"ListServiceJobs conformance of {self.target}", self._cases_line(), *self.notes]
+        lines = [f"{self.operation} conformance of {self.target}", self._cases_line(), *self.notes]
         subject = "the adapter" if self.kind == "adapter" else "the endpoint"
         lines += [f"PROBLEM: {problem}" for problem in self.problems]
         lines += [f"CRASH: {crash.line(subject, self.calls)}" for crash in self.crashes]
@@ -247,6 +248,8 @@ class Report:
         return "\n".join(lines)
 
     def _cases_line(self) -> str:
+        if self.kind == "adapter" and self.operation != LIST_SERVICE_JOBS_NAME:
+            return f"{self.vector_cases} designed cases"
         if self.kind == "adapter":
             return (
                 f"{self.vector_cases} vector cases, {self.generated_cases} generated cases (seed {self.seed})"
@@ -370,9 +373,17 @@ class CaseLog:
 class Tally:
     """Counts over all cases, for the rules a check reports on, graded for one kind of target."""
 
-    def __init__(self, rules: Iterable[Rule], kind: TargetKind = "adapter", *, strict: bool = False) -> None:
+    def __init__(
+        self,
+        rules: Iterable[Rule],
+        kind: TargetKind = "adapter",
+        *,
+        strict: bool = False,
+        operation: str = LIST_SERVICE_JOBS_NAME,
+    ) -> None:
         self._rules = tuple(rules)
         self._kind = kind
+        self._operation = operation
         self._strict = strict
         self._counts = {rule.id: _Counts() for rule in self._rules}
         self._by_id = {rule.id: rule for rule in self._rules}
@@ -431,7 +442,7 @@ class Tally:
         rows = []
         for rule in self._rules:
             counts = self._counts[rule.id]
-            coverage = rule.coverage(self._kind)
+            coverage = rule.coverage(self._kind, self._operation)
             rows.append(
                 RuleRow(
                     rule,
