@@ -5,9 +5,10 @@ in-process: the command imports it the way ASGI servers import an application, `
 with dotted attributes allowed after the colon and the current directory importable, and runs
 :func:`check`) or as ``--endpoint-url URL`` (a running emulator, in any language: :func:`check_endpoint`),
 and prints the report. Exit status: 0 when the target conforms, 1 when it does not (or the run could not
-be made against it), 2 when the command line is wrong, the adapter cannot be loaded or the endpoint cannot
-be reached. The CLI (``listjobs_core.cli``) lists ``add_conformance_command`` among its subcommands; this
-module reports its own usage errors and imports nothing of the CLI.
+be made against it: an endpoint that closes the connection, answers too slowly or too much, or outruns
+``--deadline`` fails), 2 when the command line is wrong, the adapter cannot be loaded or the endpoint
+cannot be connected to at all. The CLI (``listjobs_core.cli``) lists ``add_conformance_command`` among
+its subcommands; this module reports its own usage errors and imports nothing of the CLI.
 """
 
 from __future__ import annotations
@@ -31,8 +32,20 @@ class CommandError(Exception):
     """The conformance command line is at fault; the command exits with status 2 and this message."""
 
 _DEFAULT_TIMEOUT = 10.0
+# Keep in step with over_the_wire._rest_client, which this module does not import until a run needs it.
+_DEFAULT_DEADLINE = 300.0
+_DEFAULT_MAX_BODY = 8 * 1024 * 1024
 # The options that only mean something for an endpoint.
-_ENDPOINT_OPTIONS = ("region", "profile", "job_queue", "read_only", "allow_remote", "timeout")
+_ENDPOINT_OPTIONS = (
+    "region",
+    "profile",
+    "job_queue",
+    "read_only",
+    "allow_remote",
+    "timeout",
+    "deadline",
+    "max_response_bytes",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -102,7 +115,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     endpoint.add_argument(
         "--timeout",
         type=float,
-        help=f"seconds to wait for each HTTP response (default: {_DEFAULT_TIMEOUT:g})",
+        help=f"seconds each whole HTTP response may take, however slowly it arrives (default: "
+        f"{_DEFAULT_TIMEOUT:g})",
+    )
+    endpoint.add_argument(
+        "--deadline",
+        type=float,
+        metavar="SECONDS",
+        help=f"seconds the whole run may take; past it the run stops with a report and exit status 1 "
+        f"(default: {_DEFAULT_DEADLINE:g}; a run against the reference takes about a second)",
+    )
+    endpoint.add_argument(
+        "--max-response-bytes",
+        type=int,
+        metavar="BYTES",
+        help=f"the most bytes of a response body read; a larger one fails the check that asked for it "
+        f"(default: {_DEFAULT_MAX_BODY})",
     )
 
 
@@ -216,6 +244,8 @@ def _run_endpoint(args: argparse.Namespace) -> int:
             seed=args.seed,
             examples=examples,
             timeout=_DEFAULT_TIMEOUT if args.timeout is None else args.timeout,
+            deadline=_DEFAULT_DEADLINE if args.deadline is None else args.deadline,
+            max_body=_DEFAULT_MAX_BODY if args.max_response_bytes is None else args.max_response_bytes,
         )
     except (ValueError, MissingDependency, EndpointUnreachable) as error:
         raise CommandError(str(error)) from None

@@ -33,12 +33,47 @@ from typing import Any
 
 from ._rules import DECISION, LIST_SERVICE_JOBS_NAME, Coverage, Rule, TargetKind
 
-__all__ = ["CaseLog", "Crash", "Failure", "Report", "RuleRow", "Tally"]
+__all__ = ["CaseLog", "Crash", "Failure", "Report", "RuleRow", "Tally", "TargetFault"]
 
 # Values longer than this are cut in the printed report (the Failure keeps them whole), and no more jobs
 # than this are printed for one case.
 _MAX_SHOWN = 1500
 _MAX_JOBS_SHOWN = 12
+
+
+class TargetFault(Exception):
+    """The target failed to answer a request at all: it closed or reset the connection, sent no whole
+    response in time, sent one larger than the kit reads, or the run's deadline passed.
+
+    It ends the case it happens in, which records it as a failure of the case's rule (or of ``rule``, the
+    rule a request of ``operation`` is checked under, outside a case) with the request that caused it; the
+    run stops there, and the report says so. ``recorded`` is set once a case has recorded it.
+    """
+
+    def __init__(self, reason: str, *, request: Any = None, operation: str = "", rule: str = "W-1") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.request = request
+        self.operation = operation
+        self.rule = rule
+        self.recorded = False
+
+    def record(self, log: CaseLog) -> str:
+        """Record the fault in ``log`` as a failure of its case's rule (else of ``rule``); that rule's id."""
+        rule_id = log.rule or self.rule
+        where = f"{self.operation} " if self.operation else ""
+        log.fail(
+            rule_id,
+            f"the target failed to answer: {self.reason}",
+            jobs=(),
+            request={"operation": self.operation, "body": self.request} if self.operation else self.request,
+            expected=f"a whole {where}HTTP response",
+            got=self.reason,
+            fault=True,
+        )
+        self.recorded = True
+        self.rule = rule_id
+        return rule_id
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -48,6 +83,8 @@ class Failure:
 
     ``decision_part`` is true when the check is of the part of an ``AWS + decision`` rule that is the
     reference's decision; ``case_rule`` is the rule the case was written for (None for generated cases).
+    ``fault`` is true when the target failed to answer at all (:class:`TargetFault`): a failure whatever
+    the rule's source.
     """
 
     rule: str
@@ -59,6 +96,7 @@ class Failure:
     reason: str
     decision_part: bool = False
     case_rule: str | None = None
+    fault: bool = False
 
     @property
     def size(self) -> tuple[int, int]:
@@ -66,7 +104,7 @@ class Failure:
         return (len(self.jobs), len(_json([self.jobs, self.request])))
 
     def __str__(self) -> str:
-        lines = [f"    case      {self.case}", f"    why       {self.reason}"]
+        lines = [f"    case      {_cut(self.case)}", f"    why       {_cut(self.reason)}"]
         if self.jobs:
             lines.append(f"    jobs      {_shown(self.jobs[0])}")
             lines.extend(f"              {_shown(job)}" for job in self.jobs[1:_MAX_JOBS_SHOWN])
@@ -91,7 +129,7 @@ class Crash:
 
     def line(self, subject: str, calls: int) -> str:
         """The report's one line for it, e.g. ``the adapter raised KeyError on 3 of 90 calls; first: ...``."""
-        return f"{subject} {self.what} on {self.count} of {calls} calls; first: {self.first.reason}"
+        return f"{subject} {self.what} on {self.count} of {calls} calls; first: {_cut(self.first.reason)}"
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -217,9 +255,10 @@ class Report:
         checked = [row for row in self.rows if row.checkable]
         failing = [row for row in self.rows if not row.ok]
         differing = [row for row in self.rows if row.ok and row.advisories]
-        lines = [f"{self.operation} conformance of {self.target}", self._cases_line(), *self.notes]
+        lines = [f"{self.operation} conformance of {_cut(self.target)}", self._cases_line()]
+        lines += [_cut(note) for note in self.notes]
         subject = "the adapter" if self.kind == "adapter" else "the endpoint"
-        lines += [f"PROBLEM: {problem}" for problem in self.problems]
+        lines += [f"PROBLEM: {_cut(problem)}" for problem in self.problems]
         lines += [f"CRASH: {crash.line(subject, self.calls)}" for crash in self.crashes]
         for crash in self.crashes[:1]:
             lines.append(str(crash.first))
@@ -352,15 +391,16 @@ class CaseLog:
         expected: Any,
         got: Any,
         decision_part: bool = False,
+        fault: bool = False,
     ) -> None:
         """Record a failure of ``rule``; a case keeps one failure per rule, the first that breaks the
-        rule as AWS has it if there is one."""
+        rule as AWS has it if there is one (a fault of the target replaces any)."""
         self.checked.add(rule)
         known = self.failed.get(rule)
-        if known is None or (known.decision_part and not decision_part):
+        if known is None or (known.decision_part and not decision_part) or fault:
             job_list = [dict(job) for job in jobs]
             self.failed[rule] = Failure(
-                rule, self.case, job_list, request, expected, got, reason, decision_part, self.rule
+                rule, self.case, job_list, request, expected, got, reason, decision_part, self.rule, fault
             )
 
     def crash(self, what: str, detail: str, *, jobs: Iterable[Mapping[str, Any]], request: Any) -> None:
@@ -395,7 +435,13 @@ class Tally:
     def case(self, name: str, rule: str | None = None) -> Iterator[CaseLog]:
         """A case: whatever it checked and failed is counted when the block ends."""
         log = CaseLog(name, rule)
-        yield log
+        try:
+            yield log
+        except TargetFault as fault:
+            if not fault.recorded:
+                fault.record(log)
+            self.add(log)
+            raise
         self.add(log)
 
     def add(self, log: CaseLog) -> None:
@@ -415,7 +461,7 @@ class Tally:
                 if log.crashes:
                     counts.crashed += 1
                 continue
-            if self._by_id[rule_id].source == DECISION or failure.decision_part:
+            if (self._by_id[rule_id].source == DECISION or failure.decision_part) and not failure.fault:
                 counts.advisories += 1
                 if _smaller(failure, counts.smallest_advisory, rule_id):
                     counts.smallest_advisory = failure
@@ -461,15 +507,17 @@ class Tally:
 
 
 def _smaller(failure: Failure, known: Failure | None, rule_id: str) -> bool:
-    """Whether ``failure`` shows the rule better than ``known``: a case written for the rule first, then
-    a generated case, then a case of another rule; then the smaller case."""
+    """Whether ``failure`` shows the rule better than ``known``: the target's fault first, then a case
+    written for the rule, then a generated case, then a case of another rule; then the smaller case."""
     if known is None:
         return True
     return _rank(failure, rule_id) < _rank(known, rule_id)
 
 
 def _rank(failure: Failure, rule_id: str) -> tuple[int, tuple[int, int]]:
-    if failure.case_rule == rule_id:
+    if failure.fault:
+        kind = -1  # the target's fault, which ended the run, is what its rule's details show
+    elif failure.case_rule == rule_id:
         kind = 0
     elif failure.case_rule is None:
         kind = 1
