@@ -20,6 +20,7 @@ import sys
 from typing import Any
 
 from .._extras import install_hint
+from ._report import Report
 from ._rules import LIST_SERVICE_JOBS_NAME, OPERATION_NAMES, rule_ids
 from .in_process import DEFAULT_EXAMPLES, check
 
@@ -89,6 +90,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--all-rows", action="store_true", help="also show the rules that cannot be checked for this target"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="print the report as a table (text, the default) or as one JSON document",
+    )
+    parser.add_argument(
+        "--junit-xml",
+        metavar="PATH",
+        help="also write the report as JUnit XML to PATH: one test case per rule, failing ones with the "
+        "failing case",
     )
     endpoint = parser.add_argument_group("endpoint options")
     endpoint.add_argument(
@@ -214,8 +227,7 @@ def _run(args: argparse.Namespace) -> int:
         )
     except ValueError as error:
         raise CommandError(str(error)) from None
-    print(report.render(all_rows=args.all_rows))
-    return 0 if report.ok else 1
+    return _emit(report, args)
 
 
 def _run_endpoint(args: argparse.Namespace) -> int:
@@ -249,7 +261,18 @@ def _run_endpoint(args: argparse.Namespace) -> int:
         )
     except (ValueError, MissingDependency, EndpointUnreachable) as error:
         raise CommandError(str(error)) from None
-    print(report.render(all_rows=args.all_rows))
+    return _emit(report, args)
+
+
+def _emit(report: Report, args: argparse.Namespace) -> int:
+    """Print the report in the chosen format, write the JUnit file if asked, return the exit status."""
+    if args.junit_xml is not None:
+        try:
+            with open(args.junit_xml, "w", encoding="utf-8") as junit:
+                junit.write(report.to_junit_xml())
+        except OSError as error:
+            raise CommandError(f"cannot write --junit-xml {args.junit_xml}: {error}") from None
+    print(report.to_json() if args.format == "json" else report.render(all_rows=args.all_rows))
     return 0 if report.ok else 1
 
 

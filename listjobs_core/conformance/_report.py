@@ -105,17 +105,121 @@ class Failure:
 
     def __str__(self) -> str:
         lines = [f"    case      {_cut(self.case)}", f"    why       {_cut(self.reason)}"]
-        if self.jobs:
-            lines.append(f"    jobs      {_shown(self.jobs[0])}")
-            lines.extend(f"              {_shown(job)}" for job in self.jobs[1:_MAX_JOBS_SHOWN])
-            if len(self.jobs) > _MAX_JOBS_SHOWN:
-                lines.append(f"              ... and {len(self.jobs) - _MAX_JOBS_SHOWN} more jobs")
+        shown, left_out = self.jobs_that_matter()
+        if shown:
+            marks = _marks(self)
+            for number, job in enumerate(shown):
+                label = "    jobs      " if number == 0 else "              "
+                lines.append(f"{label}{marks.get(str(job.get('jobId')), ' ')} {_job_line(job)}")
+            if left_out:
+                other = "other job" if left_out == 1 else "other jobs"
+                lines.append(f"              (and {left_out} {other} of the case, not named by either)")
+        elif self.jobs:
+            lines.append(f"    jobs      {len(self.jobs)} jobs, none named by what was expected or got")
         else:
             lines.append("    jobs      (none)")
         lines.append(f"    request   {_shown(self.request)}")
         lines.append(f"    expected  {_shown_outcome(self.expected)}")
         lines.append(f"    got       {_shown_outcome(self.got)}")
         return "\n".join(lines)
+
+    def jobs_that_matter(self) -> tuple[list[dict[str, Any]], int]:
+        """The jobs the report shows for this failure, and how many of the case's jobs it leaves out.
+
+        Those are the jobs named by what was expected and what was got (or by the reason). When they are
+        many, only those where the two differ, and the ones between them in ``createdAt``, are shown.
+        """
+        expected, got = _ids_in(self.expected, self.jobs), _ids_in(self.got, self.jobs)
+        named = (
+            set(expected)
+            | set(got)
+            | {str(job.get("jobId")) for job in self.jobs if repr(str(job.get("jobId"))) in self.reason}
+        )
+        chosen = [job for job in self.jobs if str(job.get("jobId")) in named]
+        if len(chosen) > _MAX_JOBS_SHOWN:
+            marks = _marks(self)
+            differing = [job for job in chosen if marks.get(str(job.get("jobId")), " ") != " "]
+            times = [job["createdAt"] for job in differing if isinstance(job.get("createdAt"), int)]
+            if times:
+                low, high = min(times), max(times)
+                chosen = [
+                    job
+                    for job in chosen
+                    if job in differing
+                    or (isinstance(job.get("createdAt"), int) and low <= job["createdAt"] <= high)
+                ]
+            chosen = chosen[: 2 * _MAX_JOBS_SHOWN]
+        return chosen, len(self.jobs) - len(chosen)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The failure as JSON values, for machine-readable reports (values cut as the text cuts them)."""
+        shown, left_out = self.jobs_that_matter()
+        return {
+            "rule": self.rule,
+            "case": self.case,
+            "reason": _cut(self.reason),
+            "jobs": [_bounded(job) for job in shown],
+            "jobsLeftOut": left_out,
+            "request": _bounded(self.request),
+            "expected": _bounded(self.expected),
+            "got": _bounded(self.got),
+            "decisionPart": self.decision_part,
+            "fault": self.fault,
+        }
+
+
+def _ids_in(value: Any, jobs: list[dict[str, Any]]) -> list[str]:
+    """The job ids a value names, in order: strings equal to an id of ``jobs``, anywhere inside it."""
+    known = {str(job.get("jobId")) for job in jobs}
+    found: list[str] = []
+
+    def walk(item: Any, depth: int) -> None:
+        if depth > 20 or len(found) > 10_000:
+            return
+        if isinstance(item, str):
+            if item in known:
+                found.append(item)
+        elif isinstance(item, Mapping):
+            for member in item.values():
+                walk(member, depth + 1)
+        elif isinstance(item, (list, tuple)):
+            for member in item:
+                walk(member, depth + 1)
+
+    walk(value, 0)
+    return found
+
+
+def _marks(failure: Failure) -> dict[str, str]:
+    """Per job id: ``-`` expected but not got, ``+`` got but not expected, ``~`` both at other places,
+    absent when both agree."""
+    expected, got = _ids_in(failure.expected, failure.jobs), _ids_in(failure.got, failure.jobs)
+    marks: dict[str, str] = {}
+    for job_id in set(expected) | set(got):
+        if job_id not in got:
+            marks[job_id] = "-"
+        elif job_id not in expected:
+            marks[job_id] = "+"
+        elif expected.index(job_id) != got.index(job_id):
+            marks[job_id] = "~"
+    return marks
+
+
+def _job_line(job: Mapping[str, Any]) -> str:
+    """One job as a failure shows it: its id, with createdAt, name and status (and queue) beside it."""
+    parts = [_cut(_json(job.get("jobId")))]
+    parts.append(f"createdAt {_json(job['createdAt'])}" if "createdAt" in job else "no createdAt")
+    parts.append(f"name {_cut(_json(job.get('jobName')))}")
+    parts.append(f"status {_json(job.get('status'))}")
+    if "jobQueue" in job:
+        parts.append(f"queue {_cut(_json(job['jobQueue']))}")
+    return "  ".join(parts)
+
+
+def _bounded(value: Any) -> Any:
+    """A JSON value whose text is at most the report's cut, else that text cut."""
+    text = _json(value)
+    return value if len(text) <= _MAX_SHOWN else _cut(text)
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -249,6 +353,99 @@ class Report:
 
     def __str__(self) -> str:
         return self.render()
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as JSON values: ``ok``, the target, counts, problems, crashes, notes, and one entry per
+        rule the target can show (``id``, ``source``, ``result``, ``cases``, ``failures``,
+        ``advisories``, and the failure shown, if any)."""
+        return {
+            "operation": self.operation,
+            "target": self.target,
+            "kind": self.kind,
+            "ok": self.ok,
+            "strict": self.strict,
+            "seed": self.seed,
+            "designedCases": self.vector_cases,
+            "generatedCases": self.generated_cases,
+            "calls": self.calls,
+            "problems": [_cut(problem) for problem in self.problems],
+            "notes": [_cut(note) for note in self.notes],
+            "crashes": [
+                {"what": crash.what, "count": crash.count, "first": crash.first.as_dict()}
+                for crash in self.crashes
+            ],
+            "failedRules": list(self.failed_rules),
+            "differingRules": list(self.differing_rules),
+            "rules": [
+                {
+                    "id": row.id,
+                    "title": row.rule.title,
+                    "source": row.rule.tag,
+                    "result": row.result,
+                    "cases": row.cases,
+                    "failures": row.failures,
+                    "advisories": row.advisories,
+                    "failure": None if row.example is None else row.example.as_dict(),
+                }
+                for row in self.rows
+                if row.checkable
+            ],
+        }
+
+    def to_json(self) -> str:
+        """:meth:`as_dict` as JSON text (``--format json``)."""
+        return json.dumps(self.as_dict(), indent=2, ensure_ascii=False, default=repr)
+
+    def to_junit_xml(self) -> str:
+        """The report as a JUnit XML document (``--junit-xml PATH``): one test suite, one test case per
+        rule the target can show; a failing rule's case holds a ``failure`` with the rule's details, a rule
+        no case reached is ``skipped``, and a problem or crash is a failing case of its own."""
+        import xml.etree.ElementTree as ElementTree
+
+        suite = ElementTree.Element("testsuite", name=f"{self.operation} conformance of {_cut(self.target)}")
+        failures = skipped = 0
+        for row in self.rows:
+            if not row.checkable:
+                continue
+            case = ElementTree.SubElement(
+                suite,
+                "testcase",
+                classname=f"conformance.{self.operation}",
+                name=f"{row.id} {row.rule.title}",
+            )
+            if not row.ok:
+                failures += 1
+                failure = ElementTree.SubElement(
+                    case,
+                    "failure",
+                    message=f"{row.id}: {row.failures} cases fail and {row.advisories} differ of {row.cases}",
+                )
+                heading = _details_heading(row, advisory=row.failures == 0)
+                failure.text = heading + ("" if row.example is None else "\n" + str(row.example))
+            elif row.result in ("-", "unstable", "crash"):
+                skipped += 1
+                ElementTree.SubElement(case, "skipped", message=f"{row.id}: {row.result}")
+            elif row.advisories:
+                output = ElementTree.SubElement(case, "system-out")
+                example = row.smallest_advisory
+                output.text = _details_heading(row, advisory=True) + (
+                    "" if example is None else "\n" + str(example)
+                )
+        for kind, texts in (
+            ("problem", self.problems),
+            ("crash", [c.line("the target", self.calls) for c in self.crashes]),
+        ):
+            for number, text in enumerate(texts, 1):
+                failures += 1
+                case = ElementTree.SubElement(
+                    suite, "testcase", classname=f"conformance.{self.operation}", name=f"{kind} {number}"
+                )
+                ElementTree.SubElement(case, "failure", message=_cut(text)).text = _cut(text)
+        suite.set("tests", str(len(suite)))
+        suite.set("failures", str(failures))
+        suite.set("errors", "0")
+        suite.set("skipped", str(skipped))
+        return ElementTree.tostring(suite, encoding="unicode", xml_declaration=True)
 
     def render(self, *, all_rows: bool = False) -> str:
         """The report as text; rules the target cannot show are left out unless ``all_rows``."""
