@@ -19,10 +19,11 @@ The kit is in rooms. At the top, what both ways of checking share: ``_rules`` (t
 sources and what each target shows; the one source of the rule ids and source tags of
 ``docs/SEMANTICS.md``, which a test holds to it), ``_report`` (grading, rows and rendering), ``_calls``
 (calling an implementation; what every response obeys), ``_vectors`` (the vector format and runner),
-``_list_jobs_cases`` (the designed ListJobs cases), ``_generate`` (seeded generators), ``_diagnosis``
-(which rule a difference breaks), ``_differential`` (a traversal compared with the reference's) and
-``_command`` (``python -m listjobs_core conformance``). Then
-one sub-package per way of checking: ``in_process`` (:func:`check`, an adapter called as a function) and
+``_list_jobs_cases`` (the designed ListJobs cases), ``_list_jobs_judging`` (judging ListJobs answers
+and traversals), ``_generate`` (seeded generators), ``_diagnosis`` (which rule a difference breaks),
+``_differential`` (a traversal compared with the reference's) and ``_command`` (``python -m
+listjobs_core conformance``). Then one sub-package per way of checking: ``in_process`` (:func:`check`,
+an adapter called as a function) and
 ``over_the_wire`` (:func:`check_endpoint`, an endpoint reached over HTTP). Neither imports the other.
 
 >>> from listjobs_core import list_service_jobs

@@ -1,13 +1,10 @@
 """``check(adapter, operation=LIST_JOBS)``: run the ListJobs cases against an adapter, and report by LJ rule.
 
-Theory of operation: every designed case (``_list_jobs_cases``) is traversed twice, by the adapter and by
-:func:`listjobs_core.list_jobs`, page by page with the same page sizes, each following its own tokens;
-the pages must hold the same jobs in the same order, and a request the reference refuses must be refused.
-A difference fails the rule the case is written for. Every call is also held to what each ListJobs answer
-obeys: the response's shape and tokens (the ListServiceJobs rules W-1, P-2, T-1, IN-1 and V-12, graded
-under LJ-1), the page limit (LJ-4) and the members of each summary (LJ-12). A part of a rule that is the
-reference's decision (a strict created-at bound, a cut rather than a refused ``maxResults``) is an
-advisory, as for ListServiceJobs. Crashes are recorded as one line, as ``_calls`` does.
+Theory of operation: the adapter is called as the ListServiceJobs adapter is (``_calls``): on fresh copies
+of the jobs and the request, which must come back unchanged (IN-1 and V-12, graded under LJ-1), any
+exception a refusal, a programming error on a request the contract answers a crash (one line of the
+report). Its answers are read and its traversals judged by ``_list_jobs_judging``, over every designed
+case of ``_list_jobs_cases``.
 """
 
 from __future__ import annotations
@@ -16,101 +13,27 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ... import list_jobs, list_service_jobs
 from .._calls import Adapter, json_copy
-from .._list_jobs_cases import FILTERED_LIMIT, LIST_JOBS_CASES, UNFILTERED_LIMIT, ListJobsCase
-from .._report import CaseLog, Report, Tally
-from .._rules import LIST_JOBS_NAME, RULES, rule
-
-__all__ = ["JOB_SUMMARY_MEMBERS", "check_list_jobs", "job_summary_of", "list_jobs_page_size"]
-
-# LJ-12, from the service model's JobSummary, restated rather than imported: the kit checks the reference.
-JOB_SUMMARY_MEMBERS = (
-    "jobArn",
-    "jobId",
-    "jobName",
-    "capacityUsage",
-    "createdAt",
-    "scheduledAt",
-    "shareIdentifier",
-    "status",
-    "statusReason",
-    "startedAt",
-    "stoppedAt",
-    "container",
-    "arrayProperties",
-    "nodeProperties",
-    "jobDefinition",
-    "isCancelled",
-    "isTerminated",
+from .._list_jobs_cases import LIST_JOBS_CASES
+from .._list_jobs_judging import (
+    Call,
+    Outcome,
+    canonical,
+    read_list_jobs_response,
+    reference_outcome,
+    run_list_jobs_case,
 )
-# LJ-12: "the last two only when true".
-_TRUE_ONLY = frozenset({"isCancelled", "isTerminated"})
-_PARENT_MEMBERS = ("jobQueue", "arrayJobId", "multiNodeJobId")
-_CLIENT_MEMBERS = frozenset({"ResponseMetadata"})
-_TOKEN_MAX = 1024
-_MAX_PAGES = 50
+from .._report import CaseLog, Report, Tally
+from .._rules import LIST_JOBS_NAME, RULES
+
+__all__ = ["check_list_jobs"]
+
 _CRASH_TYPES = (TypeError, LookupError, AttributeError, NameError, ArithmeticError, AssertionError)
 
 
-def job_summary_of(job: Mapping[str, Any]) -> dict[str, Any]:
-    """The summary LJ-12 expects of a job: its ``JobSummary`` members, the true-only ones when true."""
-    return {
-        member: job[member]
-        for member in JOB_SUMMARY_MEMBERS
-        if job.get(member) is not None and not (member in _TRUE_ONLY and job[member] is not True)
-    }
-
-
-def list_jobs_page_size(request: Any) -> int:
-    """LJ-4, LJ-8: the most jobs a page may hold, ``maxResults`` cut to 1000, or to 100 when a filter
-    applies (a queue listing with a filter)."""
-    limit = UNFILTERED_LIMIT
-    if isinstance(request, Mapping) and request.get("filters") and request.get("jobQueue") is not None:
-        limit = FILTERED_LIMIT
-    size = request.get("maxResults") if isinstance(request, Mapping) else None
-    return min(size, limit) if type(size) is int and size >= 1 else limit
-
-
-class _Outcome:
-    """What one call gave: ``ids`` and ``token`` for an answer, ``refusal`` text for a refusal;
-    ``crash`` when the refusal is a programming error on a request the contract answers."""
-
-    def __init__(
-        self,
-        ids: list[str] | None = None,
-        token: Any = None,
-        refusal: str | None = None,
-        crash: bool = False,
-        shown: Any = None,
-    ) -> None:
-        self.ids = ids
-        self.token = token
-        self.refusal = refusal
-        self.crash = crash
-        self.shown = shown
-
-
-def _reference(jobs: Sequence[Mapping[str, Any]], request: Any) -> _Outcome:
-    try:
-        response = list_jobs(json_copy(list(jobs)), json_copy(request))
-    except Exception as error:  # the reference refuses
-        return _Outcome(refusal=f"{type(error).__name__}: {error}")
-    return _Outcome([s["jobId"] for s in response["jobSummaryList"]], response.get("nextToken"))
-
-
-def _canonical(value: Any) -> str:
-    try:
-        return json.dumps(value, sort_keys=True, allow_nan=False)
-    except (TypeError, ValueError, RecursionError):
-        return f"not JSON: {id(value)}"
-
-
-def _call(
-    adapter: Adapter, case: ListJobsCase, jobs: Sequence[Mapping[str, Any]], request: Any, log: CaseLog
-) -> _Outcome:
+def _call(adapter: Adapter, jobs: Sequence[Mapping[str, Any]], request: Any, log: CaseLog) -> Outcome:
     """Call the adapter on copies, check what every ListJobs call and answer obey, return the outcome."""
-    jobs_text, request_text = _canonical(list(jobs)), _canonical(request)
+    jobs_text, request_text = canonical(list(jobs)), canonical(request)
     given_jobs, given_request = json_copy(list(jobs)), json_copy(request)
     log.calls += 1
 
@@ -133,13 +56,13 @@ def _call(
         crash = (
             isinstance(error, _CRASH_TYPES)
             and type(error).__module__ == "builtins"
-            and _reference(jobs, request).refusal is None
+            and reference_outcome(jobs, request).refusal is None
         )
         if crash:
             log.crash(f"raised {type(error).__name__}", shown, jobs=jobs, request=request)
-        return _Outcome(refusal=shown, crash=crash, shown=f"rejected: {shown}")
+        return Outcome(refusal=shown, crash=crash, shown=f"rejected: {shown}")
     finally:
-        if _canonical(given_jobs) != jobs_text:
+        if canonical(given_jobs) != jobs_text:
             fail(
                 "LJ-1",
                 "(as IN-1) the adapter changed the jobs it was given",
@@ -147,7 +70,7 @@ def _call(
                 given_jobs,
                 decision_part=True,
             )
-        if _canonical(given_request) != request_text:
+        if canonical(given_request) != request_text:
             fail(
                 "LJ-1",
                 "(as V-12) the adapter changed the request it was given",
@@ -159,191 +82,19 @@ def _call(
         shown = json.loads(json.dumps(response, allow_nan=False, default=_refuse))
     except (TypeError, ValueError, RecursionError) as error:
         fail("LJ-1", f"(as W-1) the response is not JSON: {error}", "a JSON object", repr(response)[:300])
-        return _Outcome(refusal=None, ids=None, shown=repr(response)[:300])
-    summaries = shown.get("jobSummaryList") if isinstance(shown, dict) else None
-    if not isinstance(summaries, list) or not all(
-        isinstance(summary, dict) and isinstance(summary.get("jobId"), str) for summary in summaries
-    ):
-        fail(
-            "LJ-1",
-            "(as W-1) the response has no jobSummaryList of objects with a jobId",
-            "jobSummaryList",
-            shown,
-        )
-        return _Outcome(shown=shown)
-    body = {name: value for name, value in shown.items() if name not in _CLIENT_MEMBERS}
-    extra = sorted(name for name in body if name not in ("jobSummaryList", "nextToken"))
-    if extra:
-        fail(
-            "LJ-1",
-            f"(as W-1) the response has members beyond jobSummaryList and nextToken: {extra}",
-            "no such members",
-            shown,
-        )
-    token = body.get("nextToken")
-    if "nextToken" in body and token is None:
-        fail("LJ-1", "(as P-2) nextToken is present but null", "no nextToken", shown, decision_part=True)
-    size = list_jobs_page_size(request)
-    log.check("LJ-4", "LJ-12")
-    if len(summaries) > size:
-        fail(
-            "LJ-4",
-            f"a page of {len(summaries)} jobs; this request's pages hold at most {size}",
-            f"at most {size}",
-            f"{len(summaries)} jobs",
-        )
-    if token is not None and len(summaries) < size:
-        fail(
-            "LJ-1",
-            f"(as P-2) a nextToken on a page of {len(summaries)} jobs, not full ({size})",
-            f"a page of {size}, or no nextToken",
-            shown,
-        )
-    if token is not None and (not isinstance(token, str) or not 0 < len(token) <= _TOKEN_MAX):
-        fail(
-            "LJ-1",
-            f"(as T-1) nextToken is not a string of 1 to {_TOKEN_MAX} characters",
-            "a string of at most 1024 characters",
-            token,
-            decision_part=True,
-        )
-    by_id = {job["jobId"]: job for job in jobs}
-    for summary in summaries:
-        job = by_id.get(summary["jobId"])
-        expected = None if job is None else job_summary_of(job)
-        if _canonical(summary) != _canonical(expected):
-            fail(
-                "LJ-12",
-                f"the summary of job {summary['jobId']!r} is not exactly its JobSummary members",
-                expected if expected is not None else "no such summary",
-                summary,
-            )
-            break
-    return _Outcome([summary["jobId"] for summary in summaries], token, shown=shown)
+        return Outcome(shown=repr(response)[:300])
+    return read_list_jobs_response(shown, jobs, request, log)
+
+
+def _adapter_call(adapter: Adapter, jobs: Sequence[Mapping[str, Any]]) -> Call:
+    def call(request: Any, log: CaseLog) -> Outcome:
+        return _call(adapter, jobs, request, log)
+
+    return call
 
 
 def _refuse(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON")
-
-
-def _page_request(request: Any, sizes: tuple[int | None, ...], number: int, token: Any) -> Any:
-    if not isinstance(request, dict):
-        return request
-    size = sizes[min(number, len(sizes) - 1)]
-    page = dict(request)
-    if size is not None:
-        page["maxResults"] = size
-    if token is not None:
-        page["nextToken"] = token
-    return page
-
-
-def _run_case(adapter: Adapter, case: ListJobsCase, log: CaseLog) -> None:
-    jobs = [dict(job) for job in case.jobs]
-    request = case.request
-    if case.foreign_token:
-        # LJ-13: a token ListServiceJobs issued for the same queue and jobs.
-        other = list_service_jobs([_as_service_job(job) for job in jobs], {**request, "nextToken": None})
-        request = {**request, "nextToken": other["nextToken"]}
-    log.check(case.rule)
-
-    def fail(reason: str, req: Any, expected: Any, got: Any) -> None:
-        log.fail(
-            case.rule,
-            reason,
-            jobs=jobs,
-            request=req,
-            expected=expected,
-            got=got,
-            decision_part=case.decision_part,
-        )
-
-    expected_ids: list[str] = []
-    got_ids: list[str] = []
-    token: Any = None
-    reference_token: Any = None
-    for number in range(_MAX_PAGES):
-        adapter_request = _page_request(request, case.sizes, number, token)
-        reference_request = _page_request(request, case.sizes, number, reference_token)
-        reference = _reference(jobs, reference_request)
-        outcome = _call(adapter, case, jobs, adapter_request, log)
-        if outcome.crash:
-            return
-        if reference.refusal is not None:
-            if outcome.refusal is None:
-                fail(
-                    "answered a request the contract refuses",
-                    adapter_request,
-                    f"a rejection ({reference.refusal})",
-                    _ids_or(outcome),
-                )
-            return
-        if outcome.refusal is not None:
-            what = "its own nextToken" if number else "a request the contract answers"
-            fail(
-                f"refused {what}", adapter_request, {"page": number + 1, "jobs": reference.ids}, outcome.shown
-            )
-            return
-        if outcome.ids is None:
-            return  # malformed: failed under LJ-1 already
-        assert reference.ids is not None
-        expected_ids += reference.ids
-        got_ids += outcome.ids
-        if outcome.ids != reference.ids or (outcome.token is None) != (reference.token is None):
-            more = "and more follow" if reference.token is not None else "and no more follow"
-            fail(
-                f"page {number + 1} differs from the contract's",
-                adapter_request,
-                {"page": reference.ids, "listing so far": expected_ids, "nextToken": more},
-                {
-                    "page": outcome.ids,
-                    "listing so far": got_ids,
-                    "nextToken": "present" if outcome.token is not None else "absent",
-                },
-            )
-            return
-        if case.then is not None:
-            _continue_elsewhere(adapter, case, jobs, outcome.token, reference.token, log, fail)
-            return
-        if reference.token is None:
-            return
-        token, reference_token = outcome.token, reference.token
-
-
-def _continue_elsewhere(
-    adapter: Adapter,
-    case: ListJobsCase,
-    jobs: list[dict[str, Any]],
-    token: Any,
-    reference_token: Any,
-    log: CaseLog,
-    fail: Any,
-) -> None:
-    """A case's ``then``: the first answer's token sent with another query."""
-    assert case.then is not None
-    reference = _reference(jobs, {**case.then, "nextToken": reference_token})
-    outcome = _call(adapter, case, jobs, {**case.then, "nextToken": token}, log)
-    if outcome.crash:
-        return
-    if reference.refusal is not None and outcome.refusal is None:
-        fail(
-            "accepted a token issued for another query",
-            {"first": case.request, "then, with the first answer's nextToken": case.then},
-            f"a rejection ({reference.refusal})",
-            _ids_or(outcome),
-        )
-
-
-def _ids_or(outcome: _Outcome) -> Any:
-    return {"jobs": outcome.ids, "nextToken": "present" if outcome.token else "absent"}
-
-
-def _as_service_job(job: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        key: job[key]
-        for key in ("jobArn", "jobId", "jobName", "createdAt", "status", "jobQueue")
-        if key in job
-    }
 
 
 def check_list_jobs(
@@ -377,8 +128,7 @@ def check_list_jobs(
         if case.rule in chosen_ids or per_call:
             title = f"{case.rule} {case.name}" + (f" (as {case.shared})" if case.shared else "")
             with tally.case(title, case.rule) as log:
-                _run_case(adapter, case, log)
-    rule("LJ-1")  # the table has the rules the cases name
+                run_list_jobs_case(_adapter_call(adapter, case.jobs), case, log)
     return Report(
         tally.rows(),
         name,
