@@ -239,8 +239,6 @@ def _run_endpoint(args: argparse.Namespace) -> int:
         check_endpoint,
     )
 
-    if args.operation != LIST_SERVICE_JOBS_NAME:
-        raise CommandError(f"--operation {args.operation} is checked in-process only (--adapter)")
     examples = DEFAULT_ENDPOINT_EXAMPLES if args.examples is None else args.examples
     try:
         report = check_endpoint(
@@ -258,6 +256,7 @@ def _run_endpoint(args: argparse.Namespace) -> int:
             timeout=_DEFAULT_TIMEOUT if args.timeout is None else args.timeout,
             deadline=_DEFAULT_DEADLINE if args.deadline is None else args.deadline,
             max_body=_DEFAULT_MAX_BODY if args.max_response_bytes is None else args.max_response_bytes,
+            operation=args.operation,
         )
     except (ValueError, MissingDependency, EndpointUnreachable) as error:
         raise CommandError(str(error)) from None

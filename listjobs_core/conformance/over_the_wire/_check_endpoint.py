@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from typing import Any
 
 from .._report import CaseLog, Report, Tally, TargetFault
-from .._rules import TargetKind, chosen_rules
+from .._rules import LIST_JOBS_NAME, LIST_SERVICE_JOBS_NAME, Rule, TargetKind, chosen_rules
 from ._cases import (
     changing_traversals,
     check_the_wire,
@@ -30,6 +31,7 @@ from ._cases import (
     token_cases,
     validation_cases,
 )
+from ._list_jobs_read_only import list_jobs_read_only
 from ._queues_and_jobs import (
     check_client_tokens,
     check_descriptions,
@@ -79,6 +81,7 @@ def check_endpoint(
     timeout: float = DEFAULT_TIMEOUT,
     deadline: float = DEFAULT_DEADLINE,
     max_body: int = DEFAULT_MAX_BODY,
+    operation: Any = LIST_SERVICE_JOBS_NAME,
 ) -> Report:
     """Check the AWS Batch endpoint at ``url`` against the contract over the wire, and return the same
     :class:`Report` as :func:`check`, titled with ``url`` as given.
@@ -100,12 +103,25 @@ def check_endpoint(
     the deadline passing, each end the run with a report whose ``problems`` say what happened, and which
     records the fault, with the request that caused it, under the rule being checked.
 
+    ``operation="ListJobs"`` (or ``listjobs_core.LIST_JOBS``) checks ListJobs instead, read-only, over the
+    jobs the endpoint lists in ``job_queue`` (which it needs), and reports one row per LJ rule.
+
     Raises :class:`RemoteEndpointRefused` for an endpoint not on this machine without ``allow_remote``
     or ``read_only``, ``EndpointUnreachable`` when it cannot be reached, ``MissingDependency`` without
     botocore, and ``ValueError`` for a bad URL, rule id or ``examples``.
     """
     check_url(url)
-    chosen = chosen_rules(rules, skip)
+    operation_name = getattr(operation, "name", operation)
+    if operation_name not in (LIST_SERVICE_JOBS_NAME, LIST_JOBS_NAME):
+        raise ValueError(f"operation must be ListServiceJobs or ListJobs, got {operation_name!r}")
+    if operation_name == LIST_JOBS_NAME:
+        if not job_queue:
+            raise ValueError(
+                "ListJobs lists the jobs of a queue: name an existing one (--job-queue NAME_OR_ARN)"
+            )
+        # The kit submits no Batch jobs: ListJobs is always checked over the jobs already there.
+        read_only = True
+    chosen = _chosen(rules, skip, operation_name)
     if examples < 0:
         raise ValueError(f"examples must not be negative, got {examples}")
     if timeout <= 0 or deadline <= 0 or max_body <= 0:
@@ -129,11 +145,14 @@ def check_endpoint(
         max_body=max_body,
     )
     kind: TargetKind = "read-only endpoint" if read_only else "endpoint"
-    tally = Tally(chosen, kind, strict=strict)
+    tally = Tally(chosen, kind, strict=strict, operation=operation_name)
     run = EndpointRun(client, tally, seed=seed, job_queue=job_queue, read_only=read_only)
     started = time.perf_counter()
     try:
-        if read_only:
+        if operation_name == LIST_JOBS_NAME:
+            assert job_queue is not None
+            run.designed = list_jobs_read_only(client, tally, job_queue, run.problems, run.notes)
+        elif read_only:
             if probe(run):
                 read_only_checks(run)
         else:
@@ -160,6 +179,7 @@ def check_endpoint(
         tuple(run.problems),
         tuple(run.notes),
         tally.calls,
+        operation_name,
     )
 
 
@@ -179,6 +199,17 @@ def _full_run(run: EndpointRun, examples: int) -> None:
     token_cases(run)
     generated_listings(run, examples)
     changing_traversals(run)
+
+
+def _chosen(rules: Iterable[str] | None, skip: Iterable[str] | None, operation: str) -> tuple[Rule, ...]:
+    """The rules a run reports on: for ListJobs, the LJ rules among those chosen."""
+    chosen = chosen_rules(rules, skip)
+    if operation != LIST_JOBS_NAME:
+        return chosen
+    own = tuple(rule for rule in chosen if rule.id.startswith("LJ-"))
+    if rules is not None and not own:
+        raise ValueError("no ListJobs rule among the rules chosen: ListJobs has the LJ rules")
+    return own
 
 
 def _stopped_by(run: EndpointRun, fault: TargetFault) -> None:

@@ -52,6 +52,7 @@ __all__ = [
 # The operations the kit calls, and their requestUri in the service model (batch/2016-08-10).
 OPERATION_PATHS: dict[str, str] = {
     "ListServiceJobs": "/v1/listservicejobs",
+    "ListJobs": "/v1/listjobs",
     "SubmitServiceJob": "/v1/submitservicejob",
     "DescribeServiceJob": "/v1/describeservicejob",
     "TerminateServiceJob": "/v1/terminateservicejob",
@@ -79,6 +80,7 @@ _READ_SIZE = 64 * 1024
 # The rule a request of each operation is checked under when it fails outside a case.
 _RULE_OF_OPERATION = {
     "ListServiceJobs": "W-1",
+    "ListJobs": "LJ-1",
     "SubmitServiceJob": "H-4",
     "DescribeServiceJob": "H-5",
     "TerminateServiceJob": "H-6",
