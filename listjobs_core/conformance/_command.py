@@ -4,11 +4,12 @@ Theory of operation: the command checks one target, given as ``--adapter MODULE:
 in-process: the command imports it the way ASGI servers import an application, ``package.module:attribute``
 with dotted attributes allowed after the colon and the current directory importable, and runs
 :func:`check`) or as ``--endpoint-url URL`` (a running emulator, in any language: :func:`check_endpoint`),
-and prints the report. Exit status: 0 when the target conforms, 1 when it does not (or the run could not
-be made against it: an endpoint that closes the connection, answers too slowly or too much, or outruns
-``--deadline`` fails), 2 when the command line is wrong, the adapter cannot be loaded or the endpoint
-cannot be connected to at all. The CLI (``listjobs_core.cli``) lists ``add_conformance_command`` among
-its subcommands; this module reports its own usage errors and imports nothing of the CLI.
+and prints the report (``--operation ListJobs`` checks ListJobs instead; ``--format json`` prints it as
+JSON, ``--junit-xml PATH`` also writes it as JUnit XML). Exit status: 0 when the target conforms, 1 when
+it does not (or the run could not be made against it: an endpoint that closes the connection, answers
+too slowly or too much, or outruns ``--deadline`` fails), 2 when the command line is wrong, the adapter
+cannot be loaded or the endpoint cannot be connected to at all. The CLI (``listjobs_core.cli``) lists
+``add_conformance_command`` among its subcommands; this module reports its own usage errors and imports nothing of the CLI.
 """
 
 from __future__ import annotations
