@@ -9,7 +9,8 @@ JSON, ``--junit-xml PATH`` also writes it as JUnit XML). Exit status: 0 when the
 it does not (or the run could not be made against it: an endpoint that closes the connection, answers
 too slowly or too much, or outruns ``--deadline`` fails), 2 when the command line is wrong, the adapter
 cannot be loaded or the endpoint cannot be connected to at all. The CLI (``listjobs_core.cli``) lists
-``add_conformance_command`` among its subcommands; this module reports its own usage errors and imports nothing of the CLI.
+``add_conformance_command`` among its subcommands; this module reports its own usage errors and imports
+nothing of the CLI.
 """
 
 from __future__ import annotations
