@@ -271,16 +271,19 @@ class EndpointClient:
             late = f"no whole response within {limit:g} s"
         for attempt in (1, 2):
             kept = self._connection is not None
-            try:
-                connection = self._open(limit)
-            except OSError as error:
-                if not self._reached:
-                    raise EndpointUnreachable(f"cannot reach {self.url}: {error}") from None
-                raise fault(f"a new connection failed: {error}") from None
+            # The watchdog covers the connection's set-up too (a TLS handshake can drip as well).
+            opened: list[http.client.HTTPConnection] = []
             cut = threading.Event()
-            watchdog = threading.Timer(limit, _shut_down, (connection, cut))
+            watchdog = threading.Timer(limit, _shut_down, (opened, cut))
             watchdog.daemon = True
             watchdog.start()
+            try:
+                connection = self._open(limit, opened)
+            except OSError as error:
+                watchdog.cancel()
+                if not self._reached:
+                    raise EndpointUnreachable(f"cannot reach {self.url}: {error}") from None
+                raise fault(late if cut.is_set() else f"a new connection failed: {error}") from None
             try:
                 connection.request("POST", full_path, body=body, headers=headers)
                 response = connection.getresponse()
@@ -333,12 +336,14 @@ class EndpointClient:
             self._connection.close()
             self._connection = None
 
-    def _open(self, limit: float) -> http.client.HTTPConnection:
+    def _open(self, limit: float, opened: list[http.client.HTTPConnection]) -> http.client.HTTPConnection:
+        """The kept connection, or a new one; either is put in ``opened`` for the watchdog."""
         if self._connection is None:
             connection_class = (
                 http.client.HTTPSConnection if self._scheme == "https" else http.client.HTTPConnection
             )
             connection = connection_class(self._host, self._port, timeout=limit)
+            opened.append(connection)
             try:
                 connection.connect()
             except OSError:
@@ -349,6 +354,8 @@ class EndpointClient:
             if sock is not None:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self._connection = connection
+        else:
+            opened.append(self._connection)
         sock = self._connection.sock
         if sock is not None:
             sock.settimeout(limit)
@@ -359,13 +366,14 @@ class _BodyTooLarge(Exception):
     """A response body beyond the cap."""
 
 
-def _shut_down(connection: http.client.HTTPConnection, cut: threading.Event) -> None:
+def _shut_down(opened: list[http.client.HTTPConnection], cut: threading.Event) -> None:
     """The watchdog: end a response that has taken too long, whatever its reads are waiting for."""
     cut.set()
-    sock = connection.sock
-    if sock is not None:
-        with contextlib.suppress(OSError):  # already closed
-            sock.shutdown(socket.SHUT_RDWR)
+    for connection in opened:
+        sock = connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):  # already closed
+                sock.shutdown(socket.SHUT_RDWR)
 
 
 def _shown_body(body: bytes) -> Any:
