@@ -20,14 +20,71 @@ from test_conformance_hostile import _answer, hostile  # noqa: E402
 
 from listjobs_core import ClientException, list_jobs  # noqa: E402
 from listjobs_core.conformance import check_endpoint  # noqa: E402
-from listjobs_core.endpoint._demo import demo_batch_jobs  # noqa: E402
 from listjobs_core.testing import serving  # noqa: E402
 
 QUEUE = "gpu-queue"
+DEFINITION = "arn:aws:batch:us-east-1:123456789012:job-definition/"
+STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
+
+
+def batch_jobs() -> list[dict[str, Any]]:
+    """Jobs of two queues: several statuses, names, definitions (one name a prefix of another), shares,
+    an array job with its children and a multi-node job with its nodes."""
+    jobs: list[dict[str, Any]] = []
+    for number in range(40):
+        queue = QUEUE if number % 4 else "cpu-queue"
+        definition = ("train", "train-large", "evaluate")[number % 3]
+        jobs.append(
+            {
+                "jobId": f"job-{number:03d}",
+                "jobName": ("Train", "train-b", "evaluate")[number % 3] + f"-{number % 5}",
+                "status": STATUSES[number % 7] if number % 3 else "RUNNING",
+                "createdAt": 1_700_000_000_000 + 1000 * (number // 2),
+                "jobDefinition": f"{DEFINITION}{definition}:{1 + number % 2}",
+                "jobQueue": queue,
+                **({"shareIdentifier": "blue"} if number % 5 == 0 else {}),
+            }
+        )
+    jobs.append(
+        {
+            "jobId": "sweep",
+            "jobName": "sweep",
+            "status": "RUNNING",
+            "createdAt": 1_700_000_100_000,
+            "jobQueue": QUEUE,
+            "jobDefinition": f"{DEFINITION}evaluate:1",
+            "arrayProperties": {"size": 4},
+        }
+    )
+    jobs += [
+        {
+            "jobId": f"sweep:{index}",
+            "jobName": "sweep",
+            "status": ("RUNNING", "SUCCEEDED")[index % 2],
+            "createdAt": 1_700_000_100_000 + index,
+            "arrayProperties": {"index": index},
+        }
+        for index in range(4)
+    ]
+    jobs.append(
+        {
+            "jobId": "mpi",
+            "jobName": "mpi",
+            "status": "RUNNING",
+            "createdAt": 1_700_000_200_000,
+            "jobQueue": QUEUE,
+            "nodeProperties": {"numNodes": 2},
+        }
+    )
+    jobs += [
+        {"jobId": f"mpi#{node}", "jobName": "mpi", "status": "RUNNING", "createdAt": 1_700_000_200_000 + node}
+        for node in range(2)
+    ]
+    return jobs
 
 
 def test_the_reference_endpoint_passes_list_jobs_read_only() -> None:
-    with serving(batch_jobs=demo_batch_jobs()) as url:
+    with serving(batch_jobs=batch_jobs()) as url:
         report = check_endpoint(url, operation="ListJobs", job_queue=QUEUE)
     assert report.ok, str(report)
     assert report.operation == "ListJobs"
@@ -84,9 +141,7 @@ def definitions_as_prefixes(jobs: list[dict[str, Any]], request: Any) -> dict[st
 def test_an_emulator_that_breaks_list_jobs_fails_the_rules_it_breaks(
     answer: Callable[[list[dict[str, Any]], Any], dict[str, Any]], rules: set[str]
 ) -> None:
-    jobs = [
-        {key: value for key, value in job.items() if key not in ("version",)} for job in demo_batch_jobs()
-    ]
+    jobs = batch_jobs()
     with emulating(answer, jobs) as url:
         report = check_endpoint(url, operation="ListJobs", job_queue=QUEUE, timeout=5, deadline=60)
     assert not report.ok
@@ -191,7 +246,7 @@ def test_command_checks_list_jobs_over_the_wire(capsys: pytest.CaptureFixture[st
         add_arguments(parser)
         return run_conformance(parser.parse_args(argv))
 
-    with serving(batch_jobs=demo_batch_jobs()) as url:
+    with serving(batch_jobs=batch_jobs()) as url:
         assert command(["--endpoint-url", url, "--operation", "ListJobs", "--job-queue", QUEUE]) == 0
         assert "ListJobs conformance of " in capsys.readouterr().out
         assert command(["--endpoint-url", url, "--operation", "ListJobs"]) == 2
