@@ -10,16 +10,20 @@ against the reference over the jobs as the endpoint describes them. Both return 
 ``ok``, one row per rule graded by the rule's source (a rule AWS states fails; a difference from one of
 the reference's decisions is an advisory, a failure only with ``strict``), and ``str(report)``, a table
 followed by the smallest failing case of every failing rule. Tokens are judged by behaviour only, so an
-implementation with its own token format passes. ``check`` is standard library only; ``check_endpoint``
+implementation with its own token format passes. ``check(adapter, operation=LIST_JOBS)`` checks an
+implementation of ListJobs instead, against :func:`listjobs_core.list_jobs` and the LJ rules, through
+designed cases (``_list_jobs_cases``). ``check`` is standard library only; ``check_endpoint``
 signs its requests with botocore (``pip install ".[conformance]"`` from a clone).
 
 The kit is in rooms. At the top, what both ways of checking share: ``_rules`` (the rule table, with
 sources and what each target shows; the one source of the rule ids and source tags of
 ``docs/SEMANTICS.md``, which a test holds to it), ``_report`` (grading, rows and rendering), ``_calls``
 (calling an implementation; what every response obeys), ``_vectors`` (the vector format and runner),
-``_generate`` (seeded generators), ``_diagnosis`` (which rule a difference breaks), ``_differential`` (a
-traversal compared with the reference's) and ``_command`` (``python -m listjobs_core conformance``). Then
-one sub-package per way of checking: ``in_process`` (:func:`check`, an adapter called as a function) and
+``_list_jobs_cases`` (the designed ListJobs cases), ``_list_jobs_judging`` (judging ListJobs answers
+and traversals), ``_generate`` (seeded generators), ``_diagnosis`` (which rule a difference breaks),
+``_differential`` (a traversal compared with the reference's) and ``_command`` (``python -m
+listjobs_core conformance``). Then one sub-package per way of checking: ``in_process`` (:func:`check`,
+an adapter called as a function) and
 ``over_the_wire`` (:func:`check_endpoint`, an endpoint reached over HTTP). Neither imports the other.
 
 >>> from listjobs_core import list_service_jobs

@@ -4,10 +4,13 @@ Theory of operation: the command checks one target, given as ``--adapter MODULE:
 in-process: the command imports it the way ASGI servers import an application, ``package.module:attribute``
 with dotted attributes allowed after the colon and the current directory importable, and runs
 :func:`check`) or as ``--endpoint-url URL`` (a running emulator, in any language: :func:`check_endpoint`),
-and prints the report. Exit status: 0 when the target conforms, 1 when it does not (or the run could not
-be made against it), 2 when the command line is wrong, the adapter cannot be loaded or the endpoint cannot
-be reached. The CLI (``listjobs_core.cli``) lists ``add_conformance_command`` among its subcommands; this
-module reports its own usage errors and imports nothing of the CLI.
+and prints the report (``--operation ListJobs`` checks ListJobs instead; ``--format json`` prints it as
+JSON, ``--junit-xml PATH`` also writes it as JUnit XML). Exit status: 0 when the target conforms, 1 when
+it does not (or the run could not be made against it: an endpoint that closes the connection, answers
+too slowly or too much, or outruns ``--deadline`` fails), 2 when the command line is wrong, the adapter
+cannot be loaded or the endpoint cannot be connected to at all. The CLI (``listjobs_core.cli``) lists
+``add_conformance_command`` among its subcommands; this module reports its own usage errors and imports
+nothing of the CLI.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ import sys
 from typing import Any
 
 from .._extras import install_hint
-from ._rules import rule_ids
+from ._report import Report
+from ._rules import LIST_SERVICE_JOBS_NAME, OPERATION_NAMES, rule_ids
 from .in_process import DEFAULT_EXAMPLES, check
 
 __all__ = ["CommandError", "add_arguments", "add_conformance_command", "load_adapter", "run_conformance"]
@@ -31,8 +35,20 @@ class CommandError(Exception):
     """The conformance command line is at fault; the command exits with status 2 and this message."""
 
 _DEFAULT_TIMEOUT = 10.0
+# Keep in step with over_the_wire._rest_client, which this module does not import until a run needs it.
+_DEFAULT_DEADLINE = 300.0
+_DEFAULT_MAX_BODY = 8 * 1024 * 1024
 # The options that only mean something for an endpoint.
-_ENDPOINT_OPTIONS = ("region", "profile", "job_queue", "read_only", "allow_remote", "timeout")
+_ENDPOINT_OPTIONS = (
+    "region",
+    "profile",
+    "job_queue",
+    "read_only",
+    "allow_remote",
+    "timeout",
+    "deadline",
+    "max_response_bytes",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,6 +64,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="check a running AWS Batch endpoint over HTTP, e.g. http://127.0.0.1:5000 (needs botocore: "
         f"{install_hint('conformance')})",
+    )
+    parser.add_argument(
+        "--operation",
+        choices=OPERATION_NAMES,
+        default=LIST_SERVICE_JOBS_NAME,
+        help="the operation to check: ListServiceJobs (default) or ListJobs",
     )
     parser.add_argument("--seed", type=int, default=0, help="the seed of the generated cases (default: 0)")
     parser.add_argument(
@@ -70,6 +92,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--all-rows", action="store_true", help="also show the rules that cannot be checked for this target"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="print the report as a table (text, the default) or as one JSON document",
+    )
+    parser.add_argument(
+        "--junit-xml",
+        metavar="PATH",
+        help="also write the report as JUnit XML to PATH: one test case per rule, failing ones with the "
+        "failing case",
     )
     endpoint = parser.add_argument_group("endpoint options")
     endpoint.add_argument(
@@ -96,7 +130,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     endpoint.add_argument(
         "--timeout",
         type=float,
-        help=f"seconds to wait for each HTTP response (default: {_DEFAULT_TIMEOUT:g})",
+        help=f"seconds each whole HTTP response may take, however slowly it arrives (default: "
+        f"{_DEFAULT_TIMEOUT:g})",
+    )
+    endpoint.add_argument(
+        "--deadline",
+        type=float,
+        metavar="SECONDS",
+        help=f"seconds the whole run may take; past it the run stops with a report and exit status 1 "
+        f"(default: {_DEFAULT_DEADLINE:g}; a run against the reference takes about a second)",
+    )
+    endpoint.add_argument(
+        "--max-response-bytes",
+        type=int,
+        metavar="BYTES",
+        help=f"the most bytes of a response body read; a larger one fails the check that asked for it "
+        f"(default: {_DEFAULT_MAX_BODY})",
     )
 
 
@@ -167,17 +216,20 @@ def _run(args: argparse.Namespace) -> int:
         raise CommandError(f"{', '.join(given)} only apply with --endpoint-url")
     adapter = load_adapter(args.adapter)
     examples = DEFAULT_EXAMPLES if args.examples is None else args.examples
-    report = check(
-        adapter,
-        seed=args.seed,
-        examples=examples,
-        rules=args.rules,
-        skip=args.skip,
-        strict=args.strict,
-        name=args.adapter,
-    )
-    print(report.render(all_rows=args.all_rows))
-    return 0 if report.ok else 1
+    try:
+        report = check(
+            adapter,
+            seed=args.seed,
+            examples=examples,
+            rules=args.rules,
+            skip=args.skip,
+            strict=args.strict,
+            name=args.adapter,
+            operation=args.operation,
+        )
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    return _emit(report, args)
 
 
 def _run_endpoint(args: argparse.Namespace) -> int:
@@ -204,10 +256,24 @@ def _run_endpoint(args: argparse.Namespace) -> int:
             seed=args.seed,
             examples=examples,
             timeout=_DEFAULT_TIMEOUT if args.timeout is None else args.timeout,
+            deadline=_DEFAULT_DEADLINE if args.deadline is None else args.deadline,
+            max_body=_DEFAULT_MAX_BODY if args.max_response_bytes is None else args.max_response_bytes,
+            operation=args.operation,
         )
     except (ValueError, MissingDependency, EndpointUnreachable) as error:
         raise CommandError(str(error)) from None
-    print(report.render(all_rows=args.all_rows))
+    return _emit(report, args)
+
+
+def _emit(report: Report, args: argparse.Namespace) -> int:
+    """Print the report in the chosen format, write the JUnit file if asked, return the exit status."""
+    if args.junit_xml is not None:
+        try:
+            with open(args.junit_xml, "w", encoding="utf-8") as junit:
+                junit.write(report.to_junit_xml())
+        except OSError as error:
+            raise CommandError(f"cannot write --junit-xml {args.junit_xml}: {error}") from None
+    print(report.to_json() if args.format == "json" else report.render(all_rows=args.all_rows))
     return 0 if report.ok else 1
 
 

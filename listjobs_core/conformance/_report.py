@@ -31,14 +31,49 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._rules import DECISION, Coverage, Rule, TargetKind
+from ._rules import DECISION, LIST_SERVICE_JOBS_NAME, Coverage, Rule, TargetKind
 
-__all__ = ["CaseLog", "Crash", "Failure", "Report", "RuleRow", "Tally"]
+__all__ = ["CaseLog", "Crash", "Failure", "Report", "RuleRow", "Tally", "TargetFault"]
 
 # Values longer than this are cut in the printed report (the Failure keeps them whole), and no more jobs
 # than this are printed for one case.
 _MAX_SHOWN = 1500
 _MAX_JOBS_SHOWN = 12
+
+
+class TargetFault(Exception):
+    """The target failed to answer a request at all: it closed or reset the connection, sent no whole
+    response in time, sent one larger than the kit reads, or the run's deadline passed.
+
+    It ends the case it happens in, which records it as a failure of the case's rule (or of ``rule``, the
+    rule a request of ``operation`` is checked under, outside a case) with the request that caused it; the
+    run stops there, and the report says so. ``recorded`` is set once a case has recorded it.
+    """
+
+    def __init__(self, reason: str, *, request: Any = None, operation: str = "", rule: str = "W-1") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.request = request
+        self.operation = operation
+        self.rule = rule
+        self.recorded = False
+
+    def record(self, log: CaseLog) -> str:
+        """Record the fault in ``log`` as a failure of its case's rule (else of ``rule``); that rule's id."""
+        rule_id = log.rule or self.rule
+        where = f"{self.operation} " if self.operation else ""
+        log.fail(
+            rule_id,
+            f"the target failed to answer: {self.reason}",
+            jobs=(),
+            request={"operation": self.operation, "body": self.request} if self.operation else self.request,
+            expected=f"a whole {where}HTTP response",
+            got=self.reason,
+            fault=True,
+        )
+        self.recorded = True
+        self.rule = rule_id
+        return rule_id
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -48,6 +83,8 @@ class Failure:
 
     ``decision_part`` is true when the check is of the part of an ``AWS + decision`` rule that is the
     reference's decision; ``case_rule`` is the rule the case was written for (None for generated cases).
+    ``fault`` is true when the target failed to answer at all (:class:`TargetFault`): a failure whatever
+    the rule's source.
     """
 
     rule: str
@@ -59,6 +96,7 @@ class Failure:
     reason: str
     decision_part: bool = False
     case_rule: str | None = None
+    fault: bool = False
 
     @property
     def size(self) -> tuple[int, int]:
@@ -66,18 +104,122 @@ class Failure:
         return (len(self.jobs), len(_json([self.jobs, self.request])))
 
     def __str__(self) -> str:
-        lines = [f"    case      {self.case}", f"    why       {self.reason}"]
-        if self.jobs:
-            lines.append(f"    jobs      {_shown(self.jobs[0])}")
-            lines.extend(f"              {_shown(job)}" for job in self.jobs[1:_MAX_JOBS_SHOWN])
-            if len(self.jobs) > _MAX_JOBS_SHOWN:
-                lines.append(f"              ... and {len(self.jobs) - _MAX_JOBS_SHOWN} more jobs")
+        lines = [f"    case      {_cut(self.case)}", f"    why       {_cut(self.reason)}"]
+        shown, left_out = self.jobs_that_matter()
+        if shown:
+            marks = _marks(self)
+            for number, job in enumerate(shown):
+                label = "    jobs      " if number == 0 else "              "
+                lines.append(f"{label}{marks.get(str(job.get('jobId')), ' ')} {_job_line(job)}")
+            if left_out:
+                other = "other job" if left_out == 1 else "other jobs"
+                lines.append(f"              (and {left_out} {other} of the case, not named by either)")
+        elif self.jobs:
+            lines.append(f"    jobs      {len(self.jobs)} jobs, none named by what was expected or got")
         else:
             lines.append("    jobs      (none)")
         lines.append(f"    request   {_shown(self.request)}")
         lines.append(f"    expected  {_shown_outcome(self.expected)}")
         lines.append(f"    got       {_shown_outcome(self.got)}")
         return "\n".join(lines)
+
+    def jobs_that_matter(self) -> tuple[list[dict[str, Any]], int]:
+        """The jobs the report shows for this failure, and how many of the case's jobs it leaves out.
+
+        Those are the jobs named by what was expected and what was got (or by the reason). When they are
+        many, only those where the two differ, and the ones between them in ``createdAt``, are shown.
+        """
+        expected, got = _ids_in(self.expected, self.jobs), _ids_in(self.got, self.jobs)
+        named = (
+            set(expected)
+            | set(got)
+            | {str(job.get("jobId")) for job in self.jobs if repr(str(job.get("jobId"))) in self.reason}
+        )
+        chosen = [job for job in self.jobs if str(job.get("jobId")) in named]
+        if len(chosen) > _MAX_JOBS_SHOWN:
+            marks = _marks(self)
+            differing = [job for job in chosen if marks.get(str(job.get("jobId")), " ") != " "]
+            times = [job["createdAt"] for job in differing if isinstance(job.get("createdAt"), int)]
+            if times:
+                low, high = min(times), max(times)
+                chosen = [
+                    job
+                    for job in chosen
+                    if job in differing
+                    or (isinstance(job.get("createdAt"), int) and low <= job["createdAt"] <= high)
+                ]
+            chosen = chosen[: 2 * _MAX_JOBS_SHOWN]
+        return chosen, len(self.jobs) - len(chosen)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The failure as JSON values, for machine-readable reports (values cut as the text cuts them)."""
+        shown, left_out = self.jobs_that_matter()
+        return {
+            "rule": self.rule,
+            "case": self.case,
+            "reason": _cut(self.reason),
+            "jobs": [_bounded(job) for job in shown],
+            "jobsLeftOut": left_out,
+            "request": _bounded(self.request),
+            "expected": _bounded(self.expected),
+            "got": _bounded(self.got),
+            "decisionPart": self.decision_part,
+            "fault": self.fault,
+        }
+
+
+def _ids_in(value: Any, jobs: list[dict[str, Any]]) -> list[str]:
+    """The job ids a value names, in order: strings equal to an id of ``jobs``, anywhere inside it."""
+    known = {str(job.get("jobId")) for job in jobs}
+    found: list[str] = []
+
+    def walk(item: Any, depth: int) -> None:
+        if depth > 20 or len(found) > 10_000:
+            return
+        if isinstance(item, str):
+            if item in known:
+                found.append(item)
+        elif isinstance(item, Mapping):
+            for member in item.values():
+                walk(member, depth + 1)
+        elif isinstance(item, (list, tuple)):
+            for member in item:
+                walk(member, depth + 1)
+
+    walk(value, 0)
+    return found
+
+
+def _marks(failure: Failure) -> dict[str, str]:
+    """Per job id: ``-`` expected but not got, ``+`` got but not expected, ``~`` both at other places,
+    absent when both agree."""
+    expected, got = _ids_in(failure.expected, failure.jobs), _ids_in(failure.got, failure.jobs)
+    marks: dict[str, str] = {}
+    for job_id in set(expected) | set(got):
+        if job_id not in got:
+            marks[job_id] = "-"
+        elif job_id not in expected:
+            marks[job_id] = "+"
+        elif expected.index(job_id) != got.index(job_id):
+            marks[job_id] = "~"
+    return marks
+
+
+def _job_line(job: Mapping[str, Any]) -> str:
+    """One job as a failure shows it: its id, with createdAt, name and status (and queue) beside it."""
+    parts = [_cut(_json(job.get("jobId")))]
+    parts.append(f"createdAt {_json(job['createdAt'])}" if "createdAt" in job else "no createdAt")
+    parts.append(f"name {_cut(_json(job.get('jobName')))}")
+    parts.append(f"status {_json(job.get('status'))}")
+    if "jobQueue" in job:
+        parts.append(f"queue {_cut(_json(job['jobQueue']))}")
+    return "  ".join(parts)
+
+
+def _bounded(value: Any) -> Any:
+    """A JSON value whose text is at most the report's cut, else that text cut."""
+    text = _json(value)
+    return value if len(text) <= _MAX_SHOWN else _cut(text)
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -91,7 +233,7 @@ class Crash:
 
     def line(self, subject: str, calls: int) -> str:
         """The report's one line for it, e.g. ``the adapter raised KeyError on 3 of 90 calls; first: ...``."""
-        return f"{subject} {self.what} on {self.count} of {calls} calls; first: {self.first.reason}"
+        return f"{subject} {self.what} on {self.count} of {calls} calls; first: {_cut(self.first.reason)}"
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -181,6 +323,7 @@ class Report:
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     calls: int = 0
+    operation: str = LIST_SERVICE_JOBS_NAME
 
     @property
     def ok(self) -> bool:
@@ -211,14 +354,108 @@ class Report:
     def __str__(self) -> str:
         return self.render()
 
+    def as_dict(self) -> dict[str, Any]:
+        """The report as JSON values: ``ok``, the target, counts, problems, crashes, notes, and one entry per
+        rule the target can show (``id``, ``source``, ``result``, ``cases``, ``failures``,
+        ``advisories``, and the failure shown, if any)."""
+        return {
+            "operation": self.operation,
+            "target": self.target,
+            "kind": self.kind,
+            "ok": self.ok,
+            "strict": self.strict,
+            "seed": self.seed,
+            "designedCases": self.vector_cases,
+            "generatedCases": self.generated_cases,
+            "calls": self.calls,
+            "problems": [_cut(problem) for problem in self.problems],
+            "notes": [_cut(note) for note in self.notes],
+            "crashes": [
+                {"what": crash.what, "count": crash.count, "first": crash.first.as_dict()}
+                for crash in self.crashes
+            ],
+            "failedRules": list(self.failed_rules),
+            "differingRules": list(self.differing_rules),
+            "rules": [
+                {
+                    "id": row.id,
+                    "title": row.rule.title,
+                    "source": row.rule.tag,
+                    "result": row.result,
+                    "cases": row.cases,
+                    "failures": row.failures,
+                    "advisories": row.advisories,
+                    "failure": None if row.example is None else row.example.as_dict(),
+                }
+                for row in self.rows
+                if row.checkable
+            ],
+        }
+
+    def to_json(self) -> str:
+        """:meth:`as_dict` as JSON text (``--format json``)."""
+        return json.dumps(self.as_dict(), indent=2, ensure_ascii=False, default=repr)
+
+    def to_junit_xml(self) -> str:
+        """The report as a JUnit XML document (``--junit-xml PATH``): one test suite, one test case per
+        rule the target can show; a failing rule's case holds a ``failure`` with the rule's details, a rule
+        no case reached is ``skipped``, and a problem or crash is a failing case of its own."""
+        import xml.etree.ElementTree as ElementTree
+
+        suite = ElementTree.Element("testsuite", name=f"{self.operation} conformance of {_cut(self.target)}")
+        failures = skipped = 0
+        for row in self.rows:
+            if not row.checkable:
+                continue
+            case = ElementTree.SubElement(
+                suite,
+                "testcase",
+                classname=f"conformance.{self.operation}",
+                name=f"{row.id} {row.rule.title}",
+            )
+            if not row.ok:
+                failures += 1
+                failure = ElementTree.SubElement(
+                    case,
+                    "failure",
+                    message=f"{row.id}: {row.failures} cases fail and {row.advisories} differ of {row.cases}",
+                )
+                heading = _details_heading(row, advisory=row.failures == 0)
+                failure.text = heading + ("" if row.example is None else "\n" + str(row.example))
+            elif row.result in ("-", "unstable", "crash"):
+                skipped += 1
+                ElementTree.SubElement(case, "skipped", message=f"{row.id}: {row.result}")
+            elif row.advisories:
+                output = ElementTree.SubElement(case, "system-out")
+                example = row.smallest_advisory
+                output.text = _details_heading(row, advisory=True) + (
+                    "" if example is None else "\n" + str(example)
+                )
+        for kind, texts in (
+            ("problem", self.problems),
+            ("crash", [c.line("the target", self.calls) for c in self.crashes]),
+        ):
+            for number, text in enumerate(texts, 1):
+                failures += 1
+                case = ElementTree.SubElement(
+                    suite, "testcase", classname=f"conformance.{self.operation}", name=f"{kind} {number}"
+                )
+                ElementTree.SubElement(case, "failure", message=_cut(text)).text = _cut(text)
+        suite.set("tests", str(len(suite)))
+        suite.set("failures", str(failures))
+        suite.set("errors", "0")
+        suite.set("skipped", str(skipped))
+        return ElementTree.tostring(suite, encoding="unicode", xml_declaration=True)
+
     def render(self, *, all_rows: bool = False) -> str:
         """The report as text; rules the target cannot show are left out unless ``all_rows``."""
         checked = [row for row in self.rows if row.checkable]
         failing = [row for row in self.rows if not row.ok]
         differing = [row for row in self.rows if row.ok and row.advisories]
-        lines = [f"ListServiceJobs conformance of {self.target}", self._cases_line(), *self.notes]
+        lines = [f"{self.operation} conformance of {_cut(self.target)}", self._cases_line()]
+        lines += [_cut(note) for note in self.notes]
         subject = "the adapter" if self.kind == "adapter" else "the endpoint"
-        lines += [f"PROBLEM: {problem}" for problem in self.problems]
+        lines += [f"PROBLEM: {_cut(problem)}" for problem in self.problems]
         lines += [f"CRASH: {crash.line(subject, self.calls)}" for crash in self.crashes]
         for crash in self.crashes[:1]:
             lines.append(str(crash.first))
@@ -247,6 +484,8 @@ class Report:
         return "\n".join(lines)
 
     def _cases_line(self) -> str:
+        if self.kind == "adapter" and self.operation != LIST_SERVICE_JOBS_NAME:
+            return f"{self.vector_cases} designed cases"
         if self.kind == "adapter":
             return (
                 f"{self.vector_cases} vector cases, {self.generated_cases} generated cases (seed {self.seed})"
@@ -349,15 +588,16 @@ class CaseLog:
         expected: Any,
         got: Any,
         decision_part: bool = False,
+        fault: bool = False,
     ) -> None:
         """Record a failure of ``rule``; a case keeps one failure per rule, the first that breaks the
-        rule as AWS has it if there is one."""
+        rule as AWS has it if there is one (a fault of the target replaces any)."""
         self.checked.add(rule)
         known = self.failed.get(rule)
-        if known is None or (known.decision_part and not decision_part):
+        if known is None or (known.decision_part and not decision_part) or fault:
             job_list = [dict(job) for job in jobs]
             self.failed[rule] = Failure(
-                rule, self.case, job_list, request, expected, got, reason, decision_part, self.rule
+                rule, self.case, job_list, request, expected, got, reason, decision_part, self.rule, fault
             )
 
     def crash(self, what: str, detail: str, *, jobs: Iterable[Mapping[str, Any]], request: Any) -> None:
@@ -370,9 +610,17 @@ class CaseLog:
 class Tally:
     """Counts over all cases, for the rules a check reports on, graded for one kind of target."""
 
-    def __init__(self, rules: Iterable[Rule], kind: TargetKind = "adapter", *, strict: bool = False) -> None:
+    def __init__(
+        self,
+        rules: Iterable[Rule],
+        kind: TargetKind = "adapter",
+        *,
+        strict: bool = False,
+        operation: str = LIST_SERVICE_JOBS_NAME,
+    ) -> None:
         self._rules = tuple(rules)
         self._kind = kind
+        self._operation = operation
         self._strict = strict
         self._counts = {rule.id: _Counts() for rule in self._rules}
         self._by_id = {rule.id: rule for rule in self._rules}
@@ -384,7 +632,13 @@ class Tally:
     def case(self, name: str, rule: str | None = None) -> Iterator[CaseLog]:
         """A case: whatever it checked and failed is counted when the block ends."""
         log = CaseLog(name, rule)
-        yield log
+        try:
+            yield log
+        except TargetFault as fault:
+            if not fault.recorded:
+                fault.record(log)
+            self.add(log)
+            raise
         self.add(log)
 
     def add(self, log: CaseLog) -> None:
@@ -404,7 +658,7 @@ class Tally:
                 if log.crashes:
                     counts.crashed += 1
                 continue
-            if self._by_id[rule_id].source == DECISION or failure.decision_part:
+            if (self._by_id[rule_id].source == DECISION or failure.decision_part) and not failure.fault:
                 counts.advisories += 1
                 if _smaller(failure, counts.smallest_advisory, rule_id):
                     counts.smallest_advisory = failure
@@ -431,7 +685,7 @@ class Tally:
         rows = []
         for rule in self._rules:
             counts = self._counts[rule.id]
-            coverage = rule.coverage(self._kind)
+            coverage = rule.coverage(self._kind, self._operation)
             rows.append(
                 RuleRow(
                     rule,
@@ -450,15 +704,17 @@ class Tally:
 
 
 def _smaller(failure: Failure, known: Failure | None, rule_id: str) -> bool:
-    """Whether ``failure`` shows the rule better than ``known``: a case written for the rule first, then
-    a generated case, then a case of another rule; then the smaller case."""
+    """Whether ``failure`` shows the rule better than ``known``: the target's fault first, then a case
+    written for the rule, then a generated case, then a case of another rule; then the smaller case."""
     if known is None:
         return True
     return _rank(failure, rule_id) < _rank(known, rule_id)
 
 
 def _rank(failure: Failure, rule_id: str) -> tuple[int, tuple[int, int]]:
-    if failure.case_rule == rule_id:
+    if failure.fault:
+        kind = -1  # the target's fault, which ended the run, is what its rule's details show
+    elif failure.case_rule == rule_id:
         kind = 0
     elif failure.case_rule is None:
         kind = 1

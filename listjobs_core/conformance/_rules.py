@@ -29,6 +29,9 @@ from typing import Literal
 __all__ = [
     "AWS",
     "DECISION",
+    "LIST_JOBS_NAME",
+    "LIST_SERVICE_JOBS_NAME",
+    "OPERATION_NAMES",
     "RULES",
     "TARGET_KINDS",
     "Coverage",
@@ -43,6 +46,10 @@ Source = Literal["AWS", "decision"]
 AWS: Source = "AWS"
 DECISION: Source = "decision"
 TargetKind = Literal["adapter", "endpoint", "read-only endpoint"]
+# The operations the kit checks, by their names in the service model.
+LIST_SERVICE_JOBS_NAME = "ListServiceJobs"
+LIST_JOBS_NAME = "ListJobs"
+OPERATION_NAMES = (LIST_SERVICE_JOBS_NAME, LIST_JOBS_NAME)
 TARGET_KINDS: tuple[TargetKind, ...] = ("adapter", "endpoint", "read-only endpoint")
 
 
@@ -66,6 +73,9 @@ def _never(why: str) -> Coverage:
 _ALL = Coverage()
 
 
+_UNDER_LJ_1 = "a rule of ListServiceJobs; ListJobs follows it under LJ-1"
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One rule of ``docs/SEMANTICS.md``: its id, a one-line title, its source, and what the kit checks
@@ -82,6 +92,8 @@ class Rule:
     adapter: Coverage = _ALL
     endpoint: Coverage = _ALL
     read_only: Coverage | None = None
+    list_jobs_adapter: Coverage = Coverage(False, _UNDER_LJ_1)
+    list_jobs_endpoint: Coverage = Coverage(False, _UNDER_LJ_1)
 
     @property
     def tag(self) -> str:
@@ -90,8 +102,11 @@ class Rule:
             return "AWS + decision"
         return self.source
 
-    def coverage(self, target: TargetKind) -> Coverage:
-        """What the kit checks of this rule for ``target``."""
+    def coverage(self, target: TargetKind, operation: str = LIST_SERVICE_JOBS_NAME) -> Coverage:
+        """What the kit checks of this rule for ``target`` when it checks ``operation`` (``ListServiceJobs``
+        or ``ListJobs``)."""
+        if operation == LIST_JOBS_NAME:
+            return self.list_jobs_adapter if target == "adapter" else self.list_jobs_endpoint
         if target == "adapter":
             return self.adapter
         if target == "endpoint":
@@ -100,12 +115,20 @@ class Rule:
 
 
 _ENDPOINT_RULE = "a rule of the HTTP endpoint; an adapter is a function"
-_LIST_JOBS_RULE = "a rule of ListJobs; the kit checks ListServiceJobs"
+_LIST_JOBS_RULE = "a rule of ListJobs: check it with operation ListJobs"
+_LIST_JOBS_OVER_THE_WIRE = "read-only, over the jobs the endpoint lists in the queue given"
 _NEEDS_JOBS = "needs jobs the kit submits"
 _EVERY_JOB_HAS_CREATED_AT = "every job an endpoint holds has a createdAt"
 _REFERENCE_ONLY = "a rule of the reference endpoint's own features"
 _SQL_STORE_RULE = "a guarantee of listjobs_core.sql.SqlJobStore, not of listing"
 _MOTO_RULE = "a rule of the moto plug-in's service-job operations, not of listing"
+
+_MOTO_PLUG_IN = "a rule of the moto plug-in"
+# What the ListJobs check of an adapter covers of each LJ rule, where it is not all of it.
+_LIST_JOBS_ADAPTER = {
+    "LJ-1": _part("through ListJobs cases of order, filters, pagination and tokens; each call's shape"),
+    "LJ-14": _never(_MOTO_PLUG_IN),
+}
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -458,6 +481,10 @@ RULES: tuple[Rule, ...] = (
             decision,
             adapter=_never(_LIST_JOBS_RULE),
             endpoint=_never(_LIST_JOBS_RULE),
+            list_jobs_adapter=_LIST_JOBS_ADAPTER.get(rule_id, _ALL),
+            list_jobs_endpoint=_never(_MOTO_PLUG_IN)
+            if rule_id == "LJ-14"
+            else _part(_LIST_JOBS_OVER_THE_WIRE),
         )
         for rule_id, title, source, decision in (
             ("LJ-1", "the ListServiceJobs rules on the JobSummary shape", AWS, "one engine for both"),

@@ -15,9 +15,10 @@ from typing import Any
 from ... import list_service_jobs
 from .._calls import Adapter, AdapterImplementation
 from .._report import Report, Tally
-from .._rules import chosen_rules
+from .._rules import LIST_JOBS_NAME, LIST_SERVICE_JOBS_NAME, chosen_rules
 from .._vectors import load_vectors, run_case
 from ._generated import run_generated
+from ._list_jobs_check import check_list_jobs
 
 __all__ = ["DEFAULT_EXAMPLES", "check"]
 
@@ -41,8 +42,10 @@ def check(
     skip: Iterable[str] | None = None,
     strict: bool = False,
     name: str | None = None,
+    operation: Any = LIST_SERVICE_JOBS_NAME,
 ) -> Report:
-    """Check an implementation of ListServiceJobs against the contract and the reference.
+    """Check an implementation of ListServiceJobs (or, with ``operation``, ListJobs) against the contract
+    and the reference.
 
     ``adapter(jobs, request)`` is the implementation under test: ``jobs`` a list of wire-shaped
     ``ServiceJobSummary`` dicts (which may carry ``jobQueue`` and ``version``), ``request`` a
@@ -55,11 +58,31 @@ def check(
     failure (by default it is an advisory: ``report.ok`` reflects the rules AWS states). ``name`` is how
     the report's title names the adapter (default: its module and qualified name).
 
+    ``operation`` is the operation the adapter implements: ``ListServiceJobs`` (the default) or
+    ``ListJobs``, by name or as ``listjobs_core.LIST_JOBS``. For ListJobs the jobs are ``JobSummary`` dicts
+    (array children ``P:index``, multi-node nodes ``P#node``), the reference is
+    :func:`listjobs_core.list_jobs`, and the report has one row per LJ rule.
+
+    >>> from listjobs_core import LIST_JOBS, list_jobs
+    >>> check(list_jobs, operation=LIST_JOBS).ok
+    True
     >>> from listjobs_core import list_service_jobs
     >>> report = check(list_service_jobs, examples=10)
     >>> report.ok, report.row("S-5").failures
     (True, 0)
     """
+    operation_name = getattr(operation, "name", operation)
+    if operation_name == LIST_JOBS_NAME:
+        return check_list_jobs(
+            adapter,
+            rules=rules,
+            skip=skip,
+            strict=strict,
+            name=name if name is not None else _name(adapter),
+            seed=seed,
+        )
+    if operation_name != LIST_SERVICE_JOBS_NAME:
+        raise ValueError(f"operation must be ListServiceJobs or ListJobs, got {operation_name!r}")
     chosen = chosen_rules(rules, skip)
     chosen_ids = {rule.id for rule in chosen}
     tally = Tally(chosen, "adapter", strict=strict)

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from typing import Any
 
-from .._report import Report, Tally
-from .._rules import TargetKind, chosen_rules
+from .._report import CaseLog, Report, Tally, TargetFault
+from .._rules import LIST_JOBS_NAME, LIST_SERVICE_JOBS_NAME, Rule, TargetKind, chosen_rules
 from ._cases import (
     changing_traversals,
     check_the_wire,
@@ -30,6 +31,7 @@ from ._cases import (
     token_cases,
     validation_cases,
 )
+from ._list_jobs_read_only import list_jobs_read_only
 from ._queues_and_jobs import (
     check_client_tokens,
     check_descriptions,
@@ -41,7 +43,14 @@ from ._queues_and_jobs import (
     terminate_planned_jobs,
 )
 from ._read_only import read_only_checks
-from ._rest_client import EndpointClient, is_loopback
+from ._rest_client import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_BODY,
+    DEFAULT_TIMEOUT,
+    EndpointClient,
+    check_url,
+    is_loopback,
+)
 from ._run import EndpointRun
 
 __all__ = ["DEFAULT_ENDPOINT_EXAMPLES", "RemoteEndpointRefused", "check_endpoint"]
@@ -69,7 +78,10 @@ def check_endpoint(
     skip: Iterable[str] | None = None,
     seed: int = 0,
     examples: int = DEFAULT_ENDPOINT_EXAMPLES,
-    timeout: float = 10.0,
+    timeout: float = DEFAULT_TIMEOUT,
+    deadline: float = DEFAULT_DEADLINE,
+    max_body: int = DEFAULT_MAX_BODY,
+    operation: Any = LIST_SERVICE_JOBS_NAME,
 ) -> Report:
     """Check the AWS Batch endpoint at ``url`` against the contract over the wire, and return the same
     :class:`Report` as :func:`check`, titled with ``url`` as given.
@@ -83,13 +95,37 @@ def check_endpoint(
     (``pip install ".[conformance]"`` from a clone).
 
     ``strict``, ``rules``, ``skip`` and ``seed`` are as for :func:`check`; ``examples`` is the number of
-    generated listings; ``timeout`` the seconds to wait for each response.
+    generated listings; ``timeout`` the seconds each whole response may take, ``deadline`` the seconds the
+    whole run may take (clean-up included), and ``max_body`` the most bytes of a response body read.
+
+    The endpoint's own faults are failed checks, never exceptions: a connection closed or reset instead
+    of an answer, a response that does not arrive whole within ``timeout``, a body over ``max_body``, or
+    the deadline passing, each end the run with a report whose ``problems`` say what happened, and which
+    records the fault, with the request that caused it, under the rule being checked.
+
+    ``operation="ListJobs"`` (or ``listjobs_core.LIST_JOBS``) checks ListJobs instead, read-only, over the
+    jobs the endpoint lists in ``job_queue`` (which it needs), and reports one row per LJ rule.
 
     Raises :class:`RemoteEndpointRefused` for an endpoint not on this machine without ``allow_remote``
     or ``read_only``, ``EndpointUnreachable`` when it cannot be reached, ``MissingDependency`` without
     botocore, and ``ValueError`` for a bad URL, rule id or ``examples``.
     """
-    chosen = chosen_rules(rules, skip)
+    check_url(url)
+    operation_name = getattr(operation, "name", operation)
+    if operation_name not in (LIST_SERVICE_JOBS_NAME, LIST_JOBS_NAME):
+        raise ValueError(f"operation must be ListServiceJobs or ListJobs, got {operation_name!r}")
+    if operation_name == LIST_JOBS_NAME:
+        if not job_queue:
+            raise ValueError(
+                "ListJobs lists the jobs of a queue: name an existing one (--job-queue NAME_OR_ARN)"
+            )
+        # The kit submits no Batch jobs: ListJobs is always checked over the jobs already there.
+        read_only = True
+    chosen = _chosen(rules, skip, operation_name)
+    if examples < 0:
+        raise ValueError(f"examples must not be negative, got {examples}")
+    if timeout <= 0 or deadline <= 0 or max_body <= 0:
+        raise ValueError("timeout, deadline and max_body must be positive")
     if examples < 0:
         raise ValueError(f"examples must not be negative, got {examples}")
     if not read_only and not allow_remote and not is_loopback(url):
@@ -105,17 +141,24 @@ def check_endpoint(
         secret_access_key=secret_access_key,
         session_token=session_token,
         timeout=timeout,
+        deadline=deadline,
+        max_body=max_body,
     )
     kind: TargetKind = "read-only endpoint" if read_only else "endpoint"
-    tally = Tally(chosen, kind, strict=strict)
+    tally = Tally(chosen, kind, strict=strict, operation=operation_name)
     run = EndpointRun(client, tally, seed=seed, job_queue=job_queue, read_only=read_only)
     started = time.perf_counter()
     try:
-        if read_only:
+        if operation_name == LIST_JOBS_NAME:
+            assert job_queue is not None
+            run.designed = list_jobs_read_only(client, tally, job_queue, run.problems, run.notes)
+        elif read_only:
             if probe(run):
                 read_only_checks(run)
         else:
             _full_run(run, examples)
+    except TargetFault as fault:
+        _stopped_by(run, fault)
     finally:
         try:
             if not read_only:
@@ -136,6 +179,7 @@ def check_endpoint(
         tuple(run.problems),
         tuple(run.notes),
         tally.calls,
+        operation_name,
     )
 
 
@@ -155,6 +199,31 @@ def _full_run(run: EndpointRun, examples: int) -> None:
     token_cases(run)
     generated_listings(run, examples)
     changing_traversals(run)
+
+
+def _chosen(rules: Iterable[str] | None, skip: Iterable[str] | None, operation: str) -> tuple[Rule, ...]:
+    """The rules a run reports on: for ListJobs, the LJ rules among those chosen."""
+    chosen = chosen_rules(rules, skip)
+    if operation != LIST_JOBS_NAME:
+        return chosen
+    own = tuple(rule for rule in chosen if rule.id.startswith("LJ-"))
+    if rules is not None and not own:
+        raise ValueError("no ListJobs rule among the rules chosen: ListJobs has the LJ rules")
+    return own
+
+
+def _stopped_by(run: EndpointRun, fault: TargetFault) -> None:
+    """The run stops at the endpoint's fault: recorded under the rule being checked (outside a case, the
+    rule its operation is checked under), and a problem of the report."""
+    if not fault.recorded:
+        log = CaseLog(f"{fault.operation or 'a request'} outside the cases")
+        fault.record(log)
+        run.tally.add(log)
+    rule_id = fault.rule
+    run.problems.append(
+        f"the endpoint failed to answer {fault.operation or 'a request'} while {rule_id} was checked: "
+        f"{fault.reason}; the run stopped there"
+    )
 
 
 def _count(number: int, noun: str) -> str:

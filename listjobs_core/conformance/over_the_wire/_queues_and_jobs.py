@@ -34,7 +34,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._generate import STATUSES
-from .._report import CaseLog
+from .._report import CaseLog, TargetFault
 from ._plan import PLANNED_JOBS, TERMINATION_REASON, PlannedJob, Queues, submit_request
 from ._rest_client import EndpointUnreachable, HttpAnswer
 from ._run import NOT_IMPLEMENTED, EndpointRun
@@ -565,7 +565,7 @@ def clean_up(run: EndpointRun) -> None:
             else:
                 failed += 1
         left = _delete_created(run)
-    except EndpointUnreachable as error:
+    except (EndpointUnreachable, TargetFault) as error:
         run.notes.append(f"clean-up stopped: {error}")
         return
     if run.submitted:

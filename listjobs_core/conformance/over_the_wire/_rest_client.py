@@ -11,21 +11,36 @@ machine that finds none gets dummy ones, as emulators accept any. botocore is th
 needs it.
 
 The connection is kept alive and made again when the server closes it (moto's does after every response).
+
+The kit exists to judge servers, so it trusts none. Every response must arrive whole within ``timeout``
+seconds of its request, however the bytes trickle in (a watchdog shuts the socket down at that moment,
+so a server that drips a byte at a time cannot keep resetting a per-read timeout), and within the run's
+``deadline``; its body is read up to ``max_body`` bytes and no further. A server that breaks any of these,
+or closes or resets the connection instead of answering, raises :class:`TargetFault`: a failed check of
+the target, which the run reports under the rule it was checking. Only an endpoint that cannot be
+connected to at all, on the run's first request, is :class:`EndpointUnreachable`: a usage error.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import json
 import socket
+import threading
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..._extras import install_hint
+from .._report import TargetFault
 
 __all__ = [
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_BODY",
+    "DEFAULT_TIMEOUT",
     "OPERATION_PATHS",
     "EndpointClient",
     "EndpointUnreachable",
@@ -37,6 +52,7 @@ __all__ = [
 # The operations the kit calls, and their requestUri in the service model (batch/2016-08-10).
 OPERATION_PATHS: dict[str, str] = {
     "ListServiceJobs": "/v1/listservicejobs",
+    "ListJobs": "/v1/listjobs",
     "SubmitServiceJob": "/v1/submitservicejob",
     "DescribeServiceJob": "/v1/describeservicejob",
     "TerminateServiceJob": "/v1/terminateservicejob",
@@ -54,6 +70,21 @@ _DEFAULT_REGION = "us-east-1"
 # What an emulator on this machine gets when no credentials are found: any will do for it.
 _DUMMY_CREDENTIALS = ("testing", "testing")
 _USER_AGENT = "listjobs-core-conformance"
+# A whole run against the reference takes about a second; a run is stopped after this many.
+DEFAULT_DEADLINE = 300.0
+# Seconds for each whole response.
+DEFAULT_TIMEOUT = 10.0
+# The largest response body read: a ListJobs page of 1000 full summaries is well under 4 MiB.
+DEFAULT_MAX_BODY = 8 * 1024 * 1024
+_READ_SIZE = 64 * 1024
+# The rule a request of each operation is checked under when it fails outside a case.
+_RULE_OF_OPERATION = {
+    "ListServiceJobs": "W-1",
+    "ListJobs": "LJ-1",
+    "SubmitServiceJob": "H-4",
+    "DescribeServiceJob": "H-5",
+    "TerminateServiceJob": "H-6",
+}
 
 
 class MissingDependency(RuntimeError):
@@ -61,7 +92,24 @@ class MissingDependency(RuntimeError):
 
 
 class EndpointUnreachable(ConnectionError):
-    """The endpoint cannot be reached at all (refused, unknown host, timed out)."""
+    """The endpoint cannot be reached at all (refused, unknown host, timed out) on the run's first
+    request."""
+
+
+def check_url(url: str) -> None:
+    """``ValueError`` unless ``url`` is ``http://HOST[:PORT]`` or ``https://...``; a URL without a scheme
+    is told so.
+
+    >>> check_url("127.0.0.1:8771")
+    Traceback (most recent call last):
+    ...
+    ValueError: the endpoint URL '127.0.0.1:8771' has no scheme: write http://127.0.0.1:8771
+    """
+    if "://" not in url:
+        raise ValueError(f"the endpoint URL {url!r} has no scheme: write http://{url}")
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"the endpoint URL must be http://HOST[:PORT] or https://..., got {url!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,18 +186,23 @@ class EndpointClient:
         access_key_id: str | None = None,
         secret_access_key: str | None = None,
         session_token: str | None = None,
-        timeout: float = 10.0,
+        timeout: float = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
+        max_body: int = DEFAULT_MAX_BODY,
     ) -> None:
+        check_url(url)
         parts = urllib.parse.urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"the endpoint URL must be http://HOST[:PORT] or https://..., got {url!r}")
         self.url = url
         self._scheme = parts.scheme
         self._netloc = parts.netloc
-        self._host = parts.hostname
+        self._host = parts.hostname or ""
         self._port = parts.port
         self._base_path = parts.path.rstrip("/")
         self._timeout = timeout
+        self.deadline = deadline
+        self._deadline_at = time.monotonic() + deadline
+        self._max_body = max_body
+        self._reached = False
         self._connection: http.client.HTTPConnection | None = None
         self.requests = 0
         try:
@@ -181,13 +234,28 @@ class EndpointClient:
 
     def call(self, operation: str, request: Any) -> HttpAnswer:
         """POST ``request`` (any JSON value) as the body of ``operation``."""
-        return self.post(OPERATION_PATHS[operation], json.dumps(request).encode("utf-8"))
+        return self.post(OPERATION_PATHS[operation], json.dumps(request).encode("utf-8"), operation)
 
-    def post(self, path: str, body: bytes) -> HttpAnswer:
-        """POST raw ``body`` bytes to ``path``, signed; one retry on a fresh connection if the kept one was
-        closed by the server."""
+    def post(self, path: str, body: bytes, operation: str = "") -> HttpAnswer:
+        """POST raw ``body`` bytes to ``path``, signed; one retry on a fresh connection if a kept one was
+        closed by the server. :class:`TargetFault` when no whole response comes (see the module
+        documentation)."""
         self.requests += 1
         full_path = self._base_path + path
+
+        def fault(reason: str) -> TargetFault:
+            self.close()
+            return TargetFault(
+                reason,
+                request=_shown_body(body),
+                operation=operation or f"POST {path}",
+                rule=_RULE_OF_OPERATION.get(operation, "H-1"),
+            )
+
+        remaining = self._deadline_at - time.monotonic()
+        if remaining <= 0:
+            raise fault(f"the run's deadline of {self.deadline:g} s passed")
+        limit = min(self._timeout, remaining)
         signed = self._request_class(
             method="POST",
             url=f"{self._scheme}://{self._netloc}{full_path}",
@@ -197,25 +265,70 @@ class EndpointClient:
         self._signer.add_auth(signed)
         headers = {name: str(value) for name, value in signed.headers.items()}
         headers["Host"] = self._netloc
+        if limit < self._timeout:
+            late = f"the run's deadline of {self.deadline:g} s passed while waiting for a whole response"
+        else:
+            late = f"no whole response within {limit:g} s"
         for attempt in (1, 2):
-            connection = self._open()
+            kept = self._connection is not None
+            # The watchdog covers the connection's set-up too (a TLS handshake can drip as well).
+            opened: list[http.client.HTTPConnection] = []
+            cut = threading.Event()
+            watchdog = threading.Timer(limit, _shut_down, (opened, cut))
+            watchdog.daemon = True
+            watchdog.start()
+            try:
+                connection = self._open(limit, opened)
+            except OSError as error:
+                watchdog.cancel()
+                if not self._reached:
+                    raise EndpointUnreachable(f"cannot reach {self.url}: {error}") from None
+                raise fault(late if cut.is_set() else f"a new connection failed: {error}") from None
             try:
                 connection.request("POST", full_path, body=body, headers=headers)
                 response = connection.getresponse()
-                data = response.read()
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                data = self._read_body(response)
+            except _BodyTooLarge as error:
+                raise fault(str(error)) from None
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as error:
                 self.close()
-                if attempt == 2:
-                    raise EndpointUnreachable(f"{self.url} closed the connection") from None
-                continue
+                if cut.is_set():
+                    raise fault(late) from None
+                if attempt == 1 and kept:
+                    continue
+                closed = "reset" if isinstance(error, ConnectionResetError) else "closed"
+                raise fault(f"the endpoint {closed} the connection without a whole response") from None
             except (OSError, http.client.HTTPException) as error:
-                self.close()
-                raise EndpointUnreachable(f"cannot reach {self.url}: {error}") from None
+                if cut.is_set() or isinstance(error, TimeoutError):
+                    raise fault(late) from None
+                raise fault(f"no readable HTTP response: {type(error).__name__}: {error}") from None
+            finally:
+                watchdog.cancel()
+            if cut.is_set():
+                raise fault(late)
             if response.will_close:
                 self.close()
             answer_headers = {name.lower(): value for name, value in response.getheaders()}
             return HttpAnswer(response.status, answer_headers, data, _json_or_none(data))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _read_body(self, response: http.client.HTTPResponse) -> bytes:
+        """The body, read up to the cap; :class:`_BodyTooLarge` beyond it."""
+        declared = response.getheader("Content-Length")
+        if declared is not None and declared.strip().isdigit() and int(declared) > self._max_body:
+            raise _BodyTooLarge(
+                f"a body of {int(declared)} bytes declared, more than the {self._max_body} read"
+            )
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = response.read(_READ_SIZE)
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > self._max_body:
+                raise _BodyTooLarge(f"a body of more than the {self._max_body} bytes read")
+            chunks.append(chunk)
 
     def close(self) -> None:
         """Close the kept connection, if any."""
@@ -223,21 +336,52 @@ class EndpointClient:
             self._connection.close()
             self._connection = None
 
-    def _open(self) -> http.client.HTTPConnection:
+    def _open(self, limit: float, opened: list[http.client.HTTPConnection]) -> http.client.HTTPConnection:
+        """The kept connection, or a new one; either is put in ``opened`` for the watchdog."""
         if self._connection is None:
             connection_class = (
                 http.client.HTTPSConnection if self._scheme == "https" else http.client.HTTPConnection
             )
-            self._connection = connection_class(self._host, self._port, timeout=self._timeout)
+            connection = connection_class(self._host, self._port, timeout=limit)
+            opened.append(connection)
             try:
-                self._connection.connect()
-                sock = self._connection.sock
-                if sock is not None:
-                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            except OSError as error:
-                self._connection = None
-                raise EndpointUnreachable(f"cannot reach {self.url}: {error}") from None
+                connection.connect()
+            except OSError:
+                connection.close()
+                raise
+            self._reached = True
+            sock = connection.sock
+            if sock is not None:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self._connection = connection
+        else:
+            opened.append(self._connection)
+        sock = self._connection.sock
+        if sock is not None:
+            sock.settimeout(limit)
         return self._connection
+
+
+class _BodyTooLarge(Exception):
+    """A response body beyond the cap."""
+
+
+def _shut_down(opened: list[http.client.HTTPConnection], cut: threading.Event) -> None:
+    """The watchdog: end a response that has taken too long, whatever its reads are waiting for."""
+    cut.set()
+    for connection in opened:
+        sock = connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):  # already closed
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def _shown_body(body: bytes) -> Any:
+    """A request body as a report shows it: JSON when it is, else its start as text."""
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return body[:300].decode("utf-8", "replace")
 
 
 def _json_or_none(body: bytes) -> Any:

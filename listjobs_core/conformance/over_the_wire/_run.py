@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._calls import SUMMARY_MEMBERS, json_copy, summary_of
-from .._report import CaseLog, Tally
+from .._report import CaseLog, Tally, TargetFault
 from ._listing_calls import EndpointImplementation, check_request_id
 from ._plan import PlannedJob, Queues
 from ._rest_client import EndpointClient, HttpAnswer
@@ -172,8 +172,14 @@ class EndpointRun:
                 self._judge_alone(case, log.calls)
 
     def _run(self, case: StableCase, snapshot: Snapshot) -> CaseLog:
-        log = CaseLog(case.name, case.rule)
-        case.body([json_copy(job) for job in snapshot.jobs], log)
+        log = CaseLog(case.name, case.rule or (case.rules[0] if case.rules else None))
+        try:
+            case.body([json_copy(job) for job in snapshot.jobs], log)
+        except TargetFault as fault:
+            # The endpoint's fault is judged at once, whatever the snapshots: the case ends with it.
+            fault.record(log)
+            self.tally.add(log)
+            raise
         return log
 
     def _learn_unknown(self) -> None:

@@ -1,0 +1,143 @@
+"""``check(adapter, operation=LIST_JOBS)``: run the ListJobs cases against an adapter, and report by LJ rule.
+
+Theory of operation: the adapter is called as the ListServiceJobs adapter is (``_calls``): on fresh copies
+of the jobs and the request, which must come back unchanged (IN-1 and V-12, graded under LJ-1), any
+exception a refusal, a programming error on a request the contract answers a crash (one line of the
+report). Its answers are read and its traversals judged by ``_list_jobs_judging``, over every designed
+case of ``_list_jobs_cases``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from .._calls import Adapter, json_copy
+from .._list_jobs_cases import LIST_JOBS_CASES
+from .._list_jobs_judging import (
+    Call,
+    Outcome,
+    canonical,
+    read_list_jobs_response,
+    reference_outcome,
+    run_list_jobs_case,
+)
+from .._report import CaseLog, Report, Tally
+from .._rules import LIST_JOBS_NAME, RULES
+
+__all__ = ["check_list_jobs"]
+
+_CRASH_TYPES = (TypeError, LookupError, AttributeError, NameError, ArithmeticError, AssertionError)
+
+
+def _call(adapter: Adapter, jobs: Sequence[Mapping[str, Any]], request: Any, log: CaseLog) -> Outcome:
+    """Call the adapter on copies, check what every ListJobs call and answer obey, return the outcome."""
+    jobs_text, request_text = canonical(list(jobs)), canonical(request)
+    given_jobs, given_request = json_copy(list(jobs)), json_copy(request)
+    log.calls += 1
+
+    def fail(rule_id: str, reason: str, expected: Any, got: Any, *, decision_part: bool = False) -> None:
+        log.fail(
+            rule_id,
+            reason,
+            jobs=jobs,
+            request=request,
+            expected=expected,
+            got=got,
+            decision_part=decision_part,
+        )
+
+    log.check("LJ-1")
+    try:
+        response = adapter(given_jobs, given_request)
+    except Exception as error:  # any exception is a refusal: emulators raise their own types
+        shown = f"{type(error).__name__}: {' '.join(str(error).split())[:300]}"
+        crash = (
+            isinstance(error, _CRASH_TYPES)
+            and type(error).__module__ == "builtins"
+            and reference_outcome(jobs, request).refusal is None
+        )
+        if crash:
+            log.crash(f"raised {type(error).__name__}", shown, jobs=jobs, request=request)
+        return Outcome(refusal=shown, crash=crash, shown=f"rejected: {shown}")
+    finally:
+        if canonical(given_jobs) != jobs_text:
+            fail(
+                "LJ-1",
+                "(as IN-1) the adapter changed the jobs it was given",
+                "unchanged jobs",
+                given_jobs,
+                decision_part=True,
+            )
+        if canonical(given_request) != request_text:
+            fail(
+                "LJ-1",
+                "(as V-12) the adapter changed the request it was given",
+                request,
+                given_request,
+                decision_part=True,
+            )
+    try:
+        shown = json.loads(json.dumps(response, allow_nan=False, default=_refuse))
+    except (TypeError, ValueError, RecursionError) as error:
+        fail("LJ-1", f"(as W-1) the response is not JSON: {error}", "a JSON object", repr(response)[:300])
+        return Outcome(shown=repr(response)[:300])
+    return read_list_jobs_response(shown, jobs, request, log)
+
+
+def _adapter_call(adapter: Adapter, jobs: Sequence[Mapping[str, Any]]) -> Call:
+    def call(request: Any, log: CaseLog) -> Outcome:
+        return _call(adapter, jobs, request, log)
+
+    return call
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def check_list_jobs(
+    adapter: Adapter,
+    *,
+    rules: Iterable[str] | None = None,
+    skip: Iterable[str] | None = None,
+    strict: bool = False,
+    name: str,
+    seed: int = 0,
+) -> Report:
+    """Check an adapter of ListJobs (``adapter(jobs, request)`` over ``JobSummary`` jobs) against the LJ
+    rules: see :func:`listjobs_core.conformance.check`, which this serves for ``operation=LIST_JOBS``."""
+    wanted = None if rules is None else set([rules] if isinstance(rules, str) else rules)
+    skipped = set([skip] if isinstance(skip, str) else skip or ())
+    known = {each.id for each in RULES}
+    unknown = ((wanted or set()) | skipped) - known
+    if unknown:
+        raise ValueError(f"unknown rule ids: {', '.join(sorted(unknown))}")
+    chosen = tuple(
+        each
+        for each in RULES
+        if each.id.startswith("LJ-") and (wanted is None or each.id in wanted) and each.id not in skipped
+    )
+    if wanted is not None and not chosen:
+        raise ValueError(f"no ListJobs rule among {', '.join(sorted(wanted))}: ListJobs has the LJ rules")
+    chosen_ids = {each.id for each in chosen}
+    tally = Tally(chosen, "adapter", strict=strict, operation=LIST_JOBS_NAME)
+    per_call = chosen_ids & {"LJ-1", "LJ-4", "LJ-12"}
+    for case in LIST_JOBS_CASES:
+        if case.rule in chosen_ids or per_call:
+            title = f"{case.rule} {case.name}" + (f" (as {case.shared})" if case.shared else "")
+            with tally.case(title, case.rule) as log:
+                run_list_jobs_case(_adapter_call(adapter, case.jobs), case, log)
+    return Report(
+        tally.rows(),
+        name,
+        seed,
+        tally.cases,
+        0,
+        strict,
+        "adapter",
+        tally.crashes(),
+        calls=tally.calls,
+        operation=LIST_JOBS_NAME,
+    )

@@ -1,0 +1,396 @@
+"""ListJobs over the wire, read-only: judge an endpoint's listings of one queue over the jobs it lists.
+
+Theory of operation: the kit submits no Batch job (an endpoint may have no SubmitJob, as the reference
+endpoint has none), so it learns the jobs from the endpoint itself. Discovery traverses the queue once per
+status, then the children of every array and multi-node parent it found, and keeps each summary as the
+job (a ``JobSummary`` holds every member a listing reads: LJ-12). Then designed requests, made from what
+was found (a name, a definition, a share, a ``createdAt`` observed), are traversed by the endpoint and by
+:func:`listjobs_core.list_jobs` over the jobs found, page by page (``_list_jobs_judging``), and refusals
+must be 400 ``ClientException`` answers. A job that changes status during the run makes its listings
+differ; discovery runs again at the end, and the report's notes say when the jobs changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .._list_jobs_cases import DEFINITION_ARN, ListJobsCase
+from .._list_jobs_judging import Call, Outcome, read_list_jobs_response, run_list_jobs_case
+from .._report import CaseLog, Tally
+from ._rest_client import EndpointClient
+
+__all__ = ["LIST_JOBS_STATUSES", "list_jobs_read_only"]
+
+# LJ-2, model (JobStatus): the statuses of ListJobs.
+LIST_JOBS_STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
+_DISCOVERY_PAGES = 50
+_CLIENT_EXCEPTION = "ClientException"
+
+
+def list_jobs_read_only(
+    client: EndpointClient, tally: Tally, queue: str, problems: list[str], notes: list[str]
+) -> int:
+    """Check ListJobs at ``client`` over the jobs of ``queue``; the number of designed cases run."""
+    notes.append(f"read-only: ListJobs checked over the jobs the endpoint lists in queue {queue}")
+    found = _discover(client, queue, problems)
+    if found is None:
+        return 0
+    jobs = tuple(found.values())
+    parents = sum(1 for job in jobs if _parent_member(job) is not None)
+    notes.append(f"{len(jobs)} jobs found, {parents} of them array or multi-node parents")
+    cases = _cases(jobs, queue)
+    for case in cases:
+        title = f"{case.rule} {case.name}" + (f" (as {case.shared})" if case.shared else "")
+        with tally.case(title, case.rule) as log:
+            run_list_jobs_case(_wire_call(client, jobs), case, log)
+    again = _discover(client, queue, [])
+    if again is not None and {job_id: _key(job) for job_id, job in again.items()} != {
+        job_id: _key(job) for job_id, job in found.items()
+    }:
+        notes.append("the endpoint's jobs changed during the run: some differences may come from that")
+    return len(cases)
+
+
+def _key(job: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (job.get("status"), job.get("createdAt"), job.get("jobName"))
+
+
+def _wire_call(client: EndpointClient, jobs: tuple[dict[str, Any], ...]) -> Call:
+    def call(request: Any, log: CaseLog) -> Outcome:
+        log.calls += 1
+        answer = client.call("ListJobs", request)
+        shown = answer.shown()
+        if answer.status == 200:
+            body = answer.data if answer.data is not None else answer.body[:300].decode("utf-8", "replace")
+            return read_list_jobs_response(body, jobs, request, log)
+        if answer.status >= 500:
+            log.crash(f"answered HTTP {answer.status}", str(shown), jobs=(), request=request)
+            return Outcome(refusal=str(shown), crash=True, shown=shown)
+        if answer.status != 400 or answer.error_type() != _CLIENT_EXCEPTION or not answer.error_message():
+            log.fail(
+                "LJ-1",
+                f"(as E-1) a refusal is answered HTTP {answer.status}, error type {answer.error_type()!r}: "
+                "a ClientException is HTTP 400 with a message",
+                jobs=(),
+                request=request,
+                expected={"status": 400, "errorType": _CLIENT_EXCEPTION},
+                got=shown,
+            )
+        return Outcome(refusal=str(shown), shown=shown)
+
+    return call
+
+
+def _discover(client: EndpointClient, queue: str, problems: list[str]) -> dict[str, dict[str, Any]] | None:
+    """Every job the endpoint lists in ``queue`` and under its parents, by id; None (and a problem) when
+    the queue cannot be listed."""
+    found: dict[str, dict[str, Any]] = {}
+    for status in LIST_JOBS_STATUSES:
+        if not _traverse(client, {"jobQueue": queue, "jobStatus": status}, found, queue, problems):
+            return None
+    for job in list(found.values()):
+        member = _parent_member(job)
+        if member is not None:
+            for status in LIST_JOBS_STATUSES:
+                _traverse(client, {member: job["jobId"], "jobStatus": status}, found, queue, [])
+    return found
+
+
+def _traverse(
+    client: EndpointClient,
+    request: dict[str, Any],
+    found: dict[str, dict[str, Any]],
+    queue: str,
+    problems: list[str],
+) -> bool:
+    token: Any = None
+    for _ in range(_DISCOVERY_PAGES):
+        answer = client.call(
+            "ListJobs", {**request, "maxResults": 100, **({"nextToken": token} if token else {})}
+        )
+        data = answer.data
+        if (
+            answer.status != 200
+            or not isinstance(data, dict)
+            or not isinstance(data.get("jobSummaryList"), list)
+        ):
+            problems.append(
+                f"ListJobs of queue {queue} cannot be read at {client.url}: POST /v1/listjobs "
+                f"{request} is answered {answer.shown()!r:.300}"
+            )
+            return False
+        for summary in data["jobSummaryList"]:
+            if isinstance(summary, dict) and isinstance(summary.get("jobId"), str):
+                found.setdefault(summary["jobId"], {**summary, "jobQueue": queue})
+        token = data.get("nextToken")
+        if not isinstance(token, str):
+            return True
+    return True
+
+
+def _parent_member(job: Mapping[str, Any]) -> str | None:
+    """``arrayJobId`` for an array parent, ``multiNodeJobId`` for a multi-node parent, else None."""
+    if not _is_top(job):
+        return None
+    array = job.get("arrayProperties")
+    if isinstance(array, Mapping) and "size" in array:
+        return "arrayJobId"
+    if isinstance(job.get("nodeProperties"), Mapping):
+        return "multiNodeJobId"
+    return None
+
+
+def _filter(name: str, *values: str, **request: Any) -> dict[str, Any]:
+    return {"filters": [{"name": name, "values": list(values)}], **request}
+
+
+def _cases(jobs: tuple[dict[str, Any], ...], queue: str) -> list[ListJobsCase]:
+    """The designed requests, made from the jobs found."""
+    q: dict[str, Any] = {"jobQueue": queue}
+    c = ListJobsCase
+    top = [job for job in jobs if _is_top(job)]
+    statuses = [job.get("status") for job in top]
+    busiest = max(LIST_JOBS_STATUSES, key=statuses.count)
+    cases = [
+        c("without a status or a filter, only RUNNING jobs", "LJ-2", jobs, q),
+        *(
+            c(f"jobStatus {status}", "LJ-2", jobs, {**q, "jobStatus": status})
+            for status in LIST_JOBS_STATUSES
+        ),
+        c("SCHEDULED is not a ListJobs status", "LJ-2", jobs, {**q, "jobStatus": "SCHEDULED"}),
+        c("a queue listing lists no child", "LJ-7", jobs, {**q, "jobStatus": busiest}),
+        c(
+            f"{busiest} in pages of 1",
+            "LJ-1",
+            jobs,
+            {**q, "jobStatus": busiest, "maxResults": 1},
+            shared="O-1",
+        ),
+        c(
+            f"{busiest} in pages of 1, 3, 2",
+            "LJ-1",
+            jobs,
+            {**q, "jobStatus": busiest},
+            (1, 3, 2),
+            shared="P-3",
+        ),
+        c(
+            "two filters are refused",
+            "LJ-1",
+            jobs,
+            {**q, "filters": [{"name": "JOB_NAME", "values": ["a"]}, {"name": "JOB_NAME", "values": ["b"]}]},
+            shared="V-6",
+        ),
+        c("a status in lower case is refused", "LJ-1", jobs, {**q, "jobStatus": "running"}, shared="V-3"),
+        c(
+            "a token that was never issued is refused",
+            "LJ-1",
+            jobs,
+            {**q, "maxResults": 1, "nextToken": "not-a-token"},
+            shared="V-11",
+        ),
+        c(
+            "a token continues only its own query",
+            "LJ-1",
+            jobs,
+            {**q, "jobStatus": busiest, "maxResults": 1},
+            then={**q, "jobStatus": "SUBMITTED" if busiest != "SUBMITTED" else "FAILED", "maxResults": 1},
+            shared="T-3",
+            decision_part=True,
+        ),
+        c("QUOTA_SHARE_NAME is not a ListJobs filter", "LJ-3", jobs, _filter("QUOTA_SHARE_NAME", "x", **q)),
+        c(
+            "a maxResults above 1000 is cut to 1000",
+            "LJ-4",
+            jobs,
+            {**q, "jobStatus": busiest, "maxResults": 5000},
+            decision_part=True,
+        ),
+        c(
+            "with a filter a maxResults above 100 is cut",
+            "LJ-4",
+            jobs,
+            _filter("AFTER_CREATED_AT", "0", maxResults=500, **q),
+            decision_part=True,
+        ),
+        *(
+            c(f"maxResults {value!r} is refused", "LJ-4", jobs, {**q, "maxResults": value})
+            for value in (0, True, "5")
+        ),
+        c(
+            "a request naming no queue and no parent is refused",
+            "LJ-5",
+            jobs,
+            {"jobStatus": "RUNNING"},
+            decision_part=True,
+        ),
+        c("jobQueue and arrayJobId together are refused", "LJ-5", jobs, {**q, "arrayJobId": "x"}),
+        c("an empty arrayJobId is refused", "LJ-5", jobs, {"arrayJobId": ""}),
+        c(
+            "an empty JOB_DEFINITION is refused",
+            "LJ-10",
+            jobs,
+            _filter("JOB_DEFINITION", "", **q),
+            decision_part=True,
+        ),
+        c(
+            "an ARN with '*' is refused",
+            "LJ-10",
+            jobs,
+            _filter("JOB_DEFINITION", f"{DEFINITION_ARN}jd*", **q),
+        ),
+        c(
+            "an ARN without a revision is refused",
+            "LJ-10",
+            jobs,
+            _filter("JOB_DEFINITION", f"{DEFINITION_ARN}jd", **q),
+            decision_part=True,
+        ),
+        c("two JOB_DEFINITION values are refused", "LJ-10", jobs, _filter("JOB_DEFINITION", "a", "b", **q)),
+        c(
+            "'*' alone matches every job with a jobDefinition",
+            "LJ-11",
+            jobs,
+            _filter("JOB_DEFINITION", "*", **q),
+        ),
+    ]
+    names = sorted({job["jobName"] for job in top if isinstance(job.get("jobName"), str) and job["jobName"]})
+    if names:
+        name = names[len(names) // 2]
+        cases += [
+            c(f"JOB_NAME {name}", "LJ-1", jobs, _filter("JOB_NAME", name, **q), shared="S-6"),
+            c(
+                f"JOB_NAME {name[:-1]}",
+                "LJ-1",
+                jobs,
+                _filter("JOB_NAME", name[:-1] or "x", **q),
+                shared="S-6",
+            ),
+            c(
+                f"JOB_NAME {name.swapcase()}",
+                "LJ-1",
+                jobs,
+                _filter("JOB_NAME", name.swapcase(), **q),
+                shared="S-5",
+            ),
+            c(
+                f"JOB_NAME {name[: max(1, len(name) // 2)]}*",
+                "LJ-1",
+                jobs,
+                _filter("JOB_NAME", name[: max(1, len(name) // 2)] + "*", jobStatus="FAILED", **q),
+                shared="S-6",
+            ),
+        ]
+    times = sorted(
+        {job["createdAt"] for job in top if type(job.get("createdAt")) is int and job["createdAt"] >= 1}
+    )
+    if times:
+        middle = times[len(times) // 2]
+        cases += [
+            c(
+                f"{bound} {value}",
+                "LJ-1",
+                jobs,
+                _filter(bound, str(value), **q),
+                shared="S-7",
+                decision_part=True,
+            )
+            for bound in ("AFTER_CREATED_AT", "BEFORE_CREATED_AT")
+            for value in (middle - 1, middle, middle + 1)
+        ]
+    shares = sorted({job["shareIdentifier"] for job in top if isinstance(job.get("shareIdentifier"), str)})
+    if shares:
+        cases.append(
+            c(
+                "SHARE_IDENTIFIER combines with jobStatus",
+                "LJ-3",
+                jobs,
+                _filter("SHARE_IDENTIFIER", shares[0], jobStatus=busiest, **q),
+            )
+        )
+    definitions = sorted({job["jobDefinition"] for job in top if isinstance(job.get("jobDefinition"), str)})
+    if definitions:
+        arn = definitions[len(definitions) // 2]
+        name = arn.rsplit("/", 1)[-1].rsplit(":", 1)[0] if arn.startswith("arn:") else arn.split(":", 1)[0]
+        # The name, a prefix of it with and without '*' (without, it names no definition), and the name in
+        # another case (matching is case-sensitive).
+        values = [name, f"{name[: max(1, len(name) - 1)]}*", name[: max(1, len(name) // 2)], name.swapcase()]
+        if arn.startswith("arn:"):
+            values.append(arn)
+        cases += [
+            c(f"JOB_DEFINITION {value}", "LJ-9", jobs, _filter("JOB_DEFINITION", value, **q))
+            for value in values
+        ]
+        cases.append(
+            c(
+                "JOB_DEFINITION ignores jobStatus",
+                "LJ-3",
+                jobs,
+                _filter("JOB_DEFINITION", name, jobStatus="FAILED", **q),
+            )
+        )
+        cases.append(
+            c(
+                "a name with ':' matches no definition",
+                "LJ-11",
+                jobs,
+                _filter("JOB_DEFINITION", f"{name}:1", **q),
+            )
+        )
+    for member in ("arrayJobId", "multiNodeJobId"):
+        parents = [job for job in top if _parent_member(job) == member]
+        if not parents:
+            continue
+        parent = max(parents, key=lambda job: sum(1 for child in jobs if _child_of(child, job["jobId"])))
+        other = "multiNodeJobId" if member == "arrayJobId" else "arrayJobId"
+        cases += [
+            c(f"{member} lists the RUNNING children", "LJ-6", jobs, {member: parent["jobId"]}),
+            *(
+                c(
+                    f"{member} with jobStatus {status}",
+                    "LJ-6",
+                    jobs,
+                    {member: parent["jobId"], "jobStatus": status},
+                )
+                for status in LIST_JOBS_STATUSES
+            ),
+            c(f"{member} in pages of 1", "LJ-6", jobs, {member: parent["jobId"], "maxResults": 1}),
+            c(f"{other} of the parent lists none of its children", "LJ-6", jobs, {other: parent["jobId"]}),
+            c(
+                "a filter is ignored for children",
+                "LJ-8",
+                jobs,
+                _filter("JOB_NAME", "no-such-name", **{member: parent["jobId"]}),
+            ),
+            c(
+                "a token of a parent is refused for the queue",
+                "LJ-13",
+                jobs,
+                {member: parent["jobId"], "maxResults": 1},
+                then={**q, "maxResults": 1},
+            ),
+            c(
+                "a token of the queue is refused for a parent",
+                "LJ-13",
+                jobs,
+                {**q, "maxResults": 1},
+                then={member: parent["jobId"], "maxResults": 1},
+            ),
+        ]
+    return cases
+
+
+def _is_top(job: Mapping[str, Any]) -> bool:
+    job_id = str(job.get("jobId", ""))
+    tail = job_id.rsplit("/", 1)[-1]
+    return not any(separator in tail and tail.rsplit(separator, 1)[-1].isdigit() for separator in ":#")
+
+
+def _child_of(job: Mapping[str, Any], parent: str) -> bool:
+    job_id = str(job.get("jobId", ""))
+    for separator in ":#":
+        head, found, index = job_id.rpartition(separator)
+        if found and head == parent and index.isdigit():
+            return True
+    return False

@@ -1,0 +1,253 @@
+"""ListJobs over the wire, read-only: the reference endpoint passes; emulators that break LJ rules fail them;
+moto passes with the plug-in and fails named rules without it."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+pytest.importorskip("botocore")
+
+from test_conformance_hostile import _answer, hostile  # noqa: E402
+
+from listjobs_core import ClientException, list_jobs  # noqa: E402
+from listjobs_core.conformance import check_endpoint  # noqa: E402
+from listjobs_core.testing import serving  # noqa: E402
+
+QUEUE = "gpu-queue"
+DEFINITION = "arn:aws:batch:us-east-1:123456789012:job-definition/"
+STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
+
+
+def batch_jobs() -> list[dict[str, Any]]:
+    """Jobs of two queues: several statuses, names, definitions (one name a prefix of another), shares,
+    an array job with its children and a multi-node job with its nodes."""
+    jobs: list[dict[str, Any]] = []
+    for number in range(40):
+        queue = QUEUE if number % 4 else "cpu-queue"
+        definition = ("train", "train-large", "evaluate")[number % 3]
+        jobs.append(
+            {
+                "jobId": f"job-{number:03d}",
+                "jobName": ("Train", "train-b", "evaluate")[number % 3] + f"-{number % 5}",
+                "status": STATUSES[number % 7] if number % 3 else "RUNNING",
+                "createdAt": 1_700_000_000_000 + 1000 * (number // 2),
+                "jobDefinition": f"{DEFINITION}{definition}:{1 + number % 2}",
+                "jobQueue": queue,
+                **({"shareIdentifier": "blue"} if number % 5 == 0 else {}),
+            }
+        )
+    jobs.append(
+        {
+            "jobId": "sweep",
+            "jobName": "sweep",
+            "status": "RUNNING",
+            "createdAt": 1_700_000_100_000,
+            "jobQueue": QUEUE,
+            "jobDefinition": f"{DEFINITION}evaluate:1",
+            "arrayProperties": {"size": 4},
+        }
+    )
+    jobs += [
+        {
+            "jobId": f"sweep:{index}",
+            "jobName": "sweep",
+            "status": ("RUNNING", "SUCCEEDED")[index % 2],
+            "createdAt": 1_700_000_100_000 + index,
+            "arrayProperties": {"index": index},
+        }
+        for index in range(4)
+    ]
+    jobs.append(
+        {
+            "jobId": "mpi",
+            "jobName": "mpi",
+            "status": "RUNNING",
+            "createdAt": 1_700_000_200_000,
+            "jobQueue": QUEUE,
+            "nodeProperties": {"numNodes": 2},
+        }
+    )
+    jobs += [
+        {"jobId": f"mpi#{node}", "jobName": "mpi", "status": "RUNNING", "createdAt": 1_700_000_200_000 + node}
+        for node in range(2)
+    ]
+    return jobs
+
+
+def test_the_reference_endpoint_passes_list_jobs_read_only() -> None:
+    with serving(batch_jobs=batch_jobs()) as url:
+        report = check_endpoint(url, operation="ListJobs", job_queue=QUEUE)
+    assert report.ok, str(report)
+    assert report.operation == "ListJobs"
+    assert [row.id for row in report.rows if row.checkable] == [f"LJ-{n}" for n in range(1, 14)]
+    assert all(row.cases > 0 for row in report.rows if row.checkable), str(report)
+    assert "read-only: ListJobs checked over the jobs the endpoint lists in queue gpu-queue" in str(report)
+
+
+def test_list_jobs_over_the_wire_needs_a_queue() -> None:
+    with pytest.raises(ValueError, match="--job-queue"):
+        check_endpoint("http://127.0.0.1:9", operation="ListJobs")
+
+
+def emulating(
+    answer: Callable[[list[dict[str, Any]], Any], dict[str, Any]], jobs: list[dict[str, Any]]
+) -> Any:
+    """A ListJobs emulator over ``jobs`` answering with ``answer``, refusals as 400 ClientExceptions."""
+
+    def handler(connection: socket.socket, body: bytes, stop: threading.Event) -> None:
+        try:
+            response = answer(jobs, json.loads(body or b"{}"))
+        except ClientException as error:
+            payload = json.dumps({"__type": "ClientException", "message": error.message}).encode()
+            connection.sendall(_answer(payload, "400 Bad Request", "x-amzn-ErrorType: ClientException\r\n"))
+            return
+        connection.sendall(_answer(json.dumps(response).encode()))
+
+    return hostile(handler)
+
+
+def one_page_oldest_first(jobs: list[dict[str, Any]], request: Any) -> dict[str, Any]:
+    """As moto lists Batch jobs without the plug-in: one page, oldest first, maxResults and tokens ignored."""
+    request = {key: value for key, value in request.items() if key not in ("maxResults", "nextToken")}
+    everything = list_jobs(jobs, {**request, "maxResults": 1000})
+    everything["jobSummaryList"].sort(key=lambda summary: summary.get("createdAt", 0))
+    everything.pop("nextToken", None)
+    return everything
+
+
+def definitions_as_prefixes(jobs: list[dict[str, Any]], request: Any) -> dict[str, Any]:
+    filters = request.get("filters") or []
+    if len(filters) == 1 and filters[0].get("name") == "JOB_DEFINITION" and len(filters[0]["values"]) == 1:
+        value = filters[0]["values"][0]
+        if value and not value.startswith("arn:") and not value.endswith("*"):
+            request = {**request, "filters": [{"name": "JOB_DEFINITION", "values": [value + "*"]}]}
+    return list_jobs(jobs, request)
+
+
+@pytest.mark.parametrize(
+    ("answer", "rules"),
+    [(one_page_oldest_first, {"LJ-1", "LJ-4"}), (definitions_as_prefixes, {"LJ-9"})],
+    ids=["one_page_oldest_first", "definitions_as_prefixes"],
+)
+def test_an_emulator_that_breaks_list_jobs_fails_the_rules_it_breaks(
+    answer: Callable[[list[dict[str, Any]], Any], dict[str, Any]], rules: set[str]
+) -> None:
+    jobs = batch_jobs()
+    with emulating(answer, jobs) as url:
+        report = check_endpoint(url, operation="ListJobs", job_queue=QUEUE, timeout=5, deadline=60)
+    assert not report.ok
+    assert rules <= set(report.failed_rules), str(report)
+
+
+# --- moto, with and without the plug-in ---------------------------------------------------------------
+
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+@pytest.fixture(params=[True, False], ids=["with_plugin", "without_plugin"])
+def moto_world(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, bool]]:
+    """moto's server in this process (Batch kept off Docker), with jobs that have all finished."""
+    pytest.importorskip("moto")
+    boto3 = pytest.importorskip("boto3")
+    from moto.server import ThreadedMotoServer
+
+    from listjobs_core.contrib import moto as listjobs_moto
+
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    plugin = bool(request.param)
+    if plugin:
+        listjobs_moto.install()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        url = f"http://127.0.0.1:{server.get_host_and_port()[1]}"
+        # moto's state is the process's: start from none, as each test should.
+        urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", data=b""), timeout=10)
+        configuration = json.dumps({"batch": {"use_docker": False}}).encode()
+        urllib.request.urlopen(
+            urllib.request.Request(f"{url}/moto-api/config", data=configuration), timeout=10
+        )
+        batch = boto3.client("batch", endpoint_url=url, region_name="us-east-1")
+        iam = boto3.client("iam", endpoint_url=url, region_name="us-east-1")
+        role = iam.create_role(RoleName="batch-service", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        environment = batch.create_compute_environment(
+            computeEnvironmentName="env1", type="UNMANAGED", state="ENABLED", serviceRole=role
+        )["computeEnvironmentArn"]
+        batch.create_job_queue(
+            jobQueueName="main",
+            state="ENABLED",
+            priority=1,
+            computeEnvironmentOrder=[{"order": 1, "computeEnvironment": environment}],
+        )
+        container = {"image": "busybox", "vcpus": 1, "memory": 128, "command": ["true"]}
+        for name in ("trainer", "trainer", "evaluator"):
+            batch.register_job_definition(
+                jobDefinitionName=name, type="container", containerProperties=container
+            )
+        ids = [
+            batch.submit_job(jobName=f"{kind}-{number:02d}", jobQueue="main", jobDefinition=kind)["jobId"]
+            for number in range(6)
+            for kind in ("trainer", "evaluator")
+        ]
+        ids.append(
+            batch.submit_job(
+                jobName="sweep", jobQueue="main", jobDefinition="evaluator", arrayProperties={"size": 3}
+            )["jobId"]
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            statuses = {job["status"] for job in batch.describe_jobs(jobs=ids)["jobs"]}
+            if statuses <= {"SUCCEEDED", "FAILED"}:
+                break
+            time.sleep(0.2)
+        yield url, plugin
+    finally:
+        server.stop()
+        if plugin:
+            listjobs_moto.uninstall()
+
+
+def test_moto_passes_list_jobs_with_the_plugin_and_fails_named_rules_without(
+    moto_world: tuple[str, bool],
+) -> None:
+    url, plugin = moto_world
+    report = check_endpoint(url, operation="ListJobs", job_queue="main", timeout=10, deadline=120)
+    if plugin:
+        assert report.ok, str(report)
+    else:
+        assert not report.ok
+        assert {"LJ-1", "LJ-4"} & set(report.failed_rules), str(report)
+
+
+def test_command_checks_list_jobs_over_the_wire(capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from listjobs_core.conformance._command import add_arguments, run_conformance
+
+    def command(argv: list[str]) -> int:
+        parser = argparse.ArgumentParser()
+        add_arguments(parser)
+        return run_conformance(parser.parse_args(argv))
+
+    with serving(batch_jobs=batch_jobs()) as url:
+        assert command(["--endpoint-url", url, "--operation", "ListJobs", "--job-queue", QUEUE]) == 0
+        assert "ListJobs conformance of " in capsys.readouterr().out
+        assert command(["--endpoint-url", url, "--operation", "ListJobs"]) == 2
+        assert "--job-queue" in capsys.readouterr().err
