@@ -552,9 +552,8 @@ def test_names_match_and_order_exactly_as_the_core_does(request: pytest.FixtureR
         ({"jobId": "a", "jobName": "n", "tags": {1: "x"}}, TypeError, "tags"),
         ({"jobId": "a", "jobName": "n", "tags": {"x": {1, 2}}}, TypeError, "tags"),
         ({"jobId": "a", "jobName": "n", "extra": object()}, TypeError, "extra"),
-        ({"jobId": "a\x00", "jobName": "n"}, ValueError, "jobId"),
         ({"jobId": "a", "jobName": "\ud800"}, ValueError, "jobName"),
-        ({"jobId": "a", "jobName": "n", "jobQueue": "q\x00"}, ValueError, "jobQueue"),
+        ({"jobId": "a", "jobName": "n", "jobQueue": "q\ud800"}, ValueError, "jobQueue"),
         ({"jobId": "a", "jobName": "n", "createdAt": -(2**63) + 1}, ValueError, "createdAt"),
         ({"jobId": "a", "jobName": "n", "createdAt": 2**63}, ValueError, "createdAt"),
         ({"jobId": "a", "jobName": "n", "version": 2**63}, ValueError, "version"),
@@ -939,9 +938,9 @@ def test_any_list_jobs_request_is_answered_or_refused_as_the_pure_function_does(
 
 @pytest.mark.parametrize("text", ["\ud800", "gpu\x00", "\x00"])
 def test_text_no_database_can_be_sent_matches_no_job(store: SqlJobStore, text: str) -> None:
-    """A lone surrogate or a NUL (which a put refuses, and no database can be sent) in a jobId, a queue or
-    a filter value finds no job, on every engine, as it finds none in the pure function; a queue holding
-    one still lists the jobs without a queue (IN-2)."""
+    """A lone surrogate (which a put refuses, and no database can be sent) or a NUL no stored job holds, in
+    a jobId, a queue or a filter value, finds no job, on every engine, as it finds none in the pure
+    function; a queue holding one still lists the jobs without a queue (IN-2)."""
     queueless = {"jobId": "queueless", "jobName": "n", "status": "RUNNING", "createdAt": 1}
     jobs = [*plan_jobs(8), queueless]
     store.put_many(jobs)
@@ -968,8 +967,8 @@ def test_list_jobs_text_no_database_can_be_sent_matches_no_job(
     new_batch_store: Callable[[bytes | None], SqlJobStore], text: str
 ) -> None:
     """SQL-5 for ListJobs: a parent id, a queue or a JOB_DEFINITION value holding a lone surrogate or a NUL
-    is answered as ``list_jobs`` answers it, on every engine; a jobDefinition holding one is refused at
-    put, naming the member."""
+    is answered as ``list_jobs`` answers it, on every engine; a jobDefinition holding a lone surrogate is
+    refused at put, naming the member, one holding a NUL is kept, as ``JobStore`` keeps it."""
     jobs = [
         {"jobId": "p", "jobName": "n", "status": "RUNNING", "createdAt": 1, "jobDefinition": "jd:1"},
         {"jobId": "p:0", "jobName": "n", "status": "RUNNING", "createdAt": 2},
@@ -977,8 +976,9 @@ def test_list_jobs_text_no_database_can_be_sent_matches_no_job(
     ]
     with new_batch_store(None) as store:
         store.put_many(jobs)
-        with pytest.raises(ValueError, match="jobDefinition"):
-            store.put({"jobId": "bad", "jobName": "n", "jobDefinition": text})
+        if text == "\ud800":
+            with pytest.raises(ValueError, match="jobDefinition"):
+                store.put({"jobId": "bad", "jobName": "n", "jobDefinition": text})
         for request in (
             {"arrayJobId": text},
             {"multiNodeJobId": text},
@@ -988,6 +988,94 @@ def test_list_jobs_text_no_database_can_be_sent_matches_no_job(
         ):
             assert store.list_jobs(request) == list_jobs(jobs, request)
         assert len(store) == len(jobs)
+
+
+# SQL-5: text the in-memory stores keep, NUL and U+0001 (the column form's escape) among it, in every text
+# column; and text every store refuses (a lone surrogate).
+_KEPT_TEXTS = ("a\x00b", "\x00", "a\x01", "\x01\x00", "a\x01\x02")
+
+
+def _odd_text_jobs(text: str, operation: Operation) -> list[dict[str, Any]]:
+    """Jobs holding ``text`` in each text member the SQL store keeps as a column, beside plain ones."""
+    members = ["jobId", "jobName", "jobQueue", "shareIdentifier", "quotaShareName"]
+    if operation is LIST_JOBS:
+        members = ["jobId", "jobName", "jobQueue", "jobDefinition"]
+    jobs = []
+    for number, member in enumerate(members):
+        for variant, value in enumerate((text, "a", "a" + text, text + "z")):
+            job = {"jobId": f"j{number}-{variant}", "jobName": "n", "status": "RUNNING", "createdAt": variant,
+                   "jobQueue": "q"}
+            job[member] = value if member != "jobId" else f"{value}-{number}-{variant}"
+            jobs.append(job)
+    return jobs
+
+
+@pytest.mark.parametrize("text", [*_KEPT_TEXTS, "a\ud800"])
+@pytest.mark.parametrize("operation", [LIST_SERVICE_JOBS, LIST_JOBS], ids=lambda operation: operation.name)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_sql_store_keeps_and_refuses_exactly_what_the_in_memory_store_does(
+    engine: str,
+    operation: Operation,
+    text: str,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """SQL-5: one job, put into the in-memory store and into the SQL store of each engine, is kept by both or
+    refused by both with the same error; the kept jobs read back, list, filter and page (tokens crossing
+    stores) alike, and a NUL or U+0001 in a filter value, queue, jobId or parent id finds what it finds in
+    memory."""
+    with store_factory(engine, request, tmp_path_factory, operation)(b"k") as sql:
+        memory: Any = ServiceJobStore(token_key=b"k") if operation is LIST_SERVICE_JOBS else JobStore(
+            LIST_JOBS, token_key=b"k"
+        )
+        jobs = []
+        for job in _odd_text_jobs(text, operation):
+            outcomes = []
+            for target in (memory, sql):
+                try:
+                    target.put(job)
+                    outcomes.append(None)
+                except (TypeError, ValueError) as error:
+                    outcomes.append((type(error), str(error)))
+            assert outcomes[0] == outcomes[1], job
+            if outcomes[0] is None:
+                jobs.append(job)
+        # Every job holding the text is kept, or (a lone surrogate) every one is refused.
+        every = _odd_text_jobs(text, operation)
+        refused = "\ud800" in text
+        holds = [text in json.dumps(job, ensure_ascii=False) for job in every]
+        assert jobs == [job for job, held in zip(every, holds, strict=True) if not (refused and held)]
+        assert len(sql) == len(memory) == len(jobs)
+        sql._check()
+        for job in jobs:
+            assert sql.get(job["jobId"]) == memory.get(job["jobId"]) == job and job["jobId"] in sql
+        values = (text, "a" + text, text + "z", "a")
+        requests: list[dict[str, Any]] = [{"jobQueue": "q"}, *({"jobQueue": value} for value in values)]
+        if operation is LIST_SERVICE_JOBS:
+            requests += [{}, {"filters": [{"name": "JOB_NAME", "values": ["*"]}]}]
+            for name in ("JOB_NAME", "SHARE_IDENTIFIER", "QUOTA_SHARE_NAME"):
+                for value in values:
+                    requests += [{"filters": [{"name": name, "values": [value]}]}]
+                    if name == "JOB_NAME":
+                        requests += [{"filters": [{"name": name, "values": [value + "*"]}]}]
+        else:
+            for value in values:
+                requests += [
+                    {"jobQueue": "q", "filters": [{"name": "JOB_DEFINITION", "values": [pattern]}]}
+                    for pattern in (value, value + "*")
+                ]
+                requests += [{"arrayJobId": value}]
+        for listing in requests:
+            listing = {**listing, "maxResults": 2}
+            pages = list(sql.paginate(listing))
+            assert pages == list(memory.paginate(listing)), listing
+            assert pages == list(paginate(jobs, listing, operation=operation, token_key=b"k")), listing
+        memory.update(jobs[0]["jobId"], status="FAILED")
+        sql.update(jobs[0]["jobId"], status="FAILED")
+        memory.remove(jobs[1]["jobId"])
+        sql.remove(jobs[1]["jobId"])
+        assert sorted(sql, key=lambda job: job["jobId"]) == sorted(memory, key=lambda job: job["jobId"])
+        sql._check()
 
 
 # --- One interface: every store, the same methods and the same answers -----------------------------------

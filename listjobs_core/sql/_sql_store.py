@@ -53,7 +53,17 @@ from .._tokens import check_token_key, encode_token
 from .._wire import response
 from ..store import ListingMethods, ListingStore
 from ._engines import Connection, Engine, Pool, open_engine, transaction
-from ._rows import core_key, is_sql_text, job_from_text, job_row, parent_key, sql_key, summaries_from_texts
+from ._rows import (
+    column_text,
+    core_key,
+    is_sql_text,
+    job_from_text,
+    job_row,
+    parent_key,
+    sql_key,
+    summaries_from_texts,
+    text_of_column,
+)
 from ._schema import (
     META,
     NO_QUEUE_SCOPE,
@@ -221,7 +231,8 @@ class SqlJobStore(ListingMethods):
         """Whether a job with this ``jobId`` is stored. O(log N)."""
         if not isinstance(job_id, str) or not is_sql_text(job_id):
             return False
-        return self._read_one(f"SELECT 1 FROM {self._jobs} WHERE job_id = ?", (job_id,)) is not None
+        found = self._read_one(f"SELECT 1 FROM {self._jobs} WHERE job_id = ?", (column_text(job_id),))
+        return found is not None
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         """Copies of the stored jobs, as they were when iteration began (one snapshot). O(N)."""
@@ -234,7 +245,7 @@ class SqlJobStore(ListingMethods):
         """A copy of the job with ``job_id``, or ``None``. O(log N)."""
         if not isinstance(job_id, str) or not is_sql_text(job_id):
             return None
-        row = self._read_one(f"SELECT job FROM {self._jobs} WHERE job_id = ?", (job_id,))
+        row = self._read_one(f"SELECT job FROM {self._jobs} WHERE job_id = ?", (column_text(job_id),))
         return None if row is None else job_from_text(row[0])
 
     def put(self, job: Mapping[str, Any] | ServiceJob) -> None:
@@ -243,10 +254,9 @@ class SqlJobStore(ListingMethods):
 
         A job the listing could not answer is refused as ``ServiceJobStore.put`` refuses it (``TypeError``
         or ``ValueError`` naming the member), and so is one a database cannot keep: a member that is not a
-        JSON value, NUL or a lone surrogate in ``jobId``, ``jobName``, ``status``, ``jobQueue``,
-        ``shareIdentifier``, ``quotaShareName`` or (ListJobs) ``jobDefinition``, a ``createdAt`` beyond
-        ±(2^63-1) or a ``version`` beyond 2^63-1. Tuples come back from ``get`` as lists. O(log N) per
-        index.
+        JSON value, a ``createdAt`` beyond ±(2^63-1) or a ``version`` beyond 2^63-1. A NUL is kept, as the
+        in-memory stores keep it (SQL-5, ``_rows.column_text``). Tuples come back from ``get`` as lists.
+        O(log N) per index.
         """
         row = self._row_of(job)
         with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
@@ -265,7 +275,7 @@ class SqlJobStore(ListingMethods):
                 self._copy_rows(connection, latest)
             else:
                 connection.cursor().executemany(self._sql(self._statements.put), latest)
-            known = [(queue, queue_name(queue)) for queue in queues]
+            known = [(queue, column_text(queue_name(text_of_column(queue)))) for queue in queues]
             connection.cursor().executemany(self._sql(self._statements.know_queue), known)
             if self._engine.name == "postgresql" and len(latest) >= _ANALYZE_AFTER:
                 # The statistics of a table just bulk-loaded say it is tiny, and the planner would take
@@ -299,7 +309,8 @@ class SqlJobStore(ListingMethods):
         if not isinstance(job_id, str) or not is_sql_text(job_id):
             return
         with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
-            connection.execute(self._sql(f"DELETE FROM {self._jobs} WHERE job_id = ?"), (job_id,))
+            delete = self._sql(f"DELETE FROM {self._jobs} WHERE job_id = ?")
+            connection.execute(delete, (column_text(job_id),))
 
     def update(self, job_id: str, **changes: Any) -> dict[str, Any]:
         """Change some members of a stored job in one transaction that locks it, so concurrent updates of
@@ -314,13 +325,13 @@ class SqlJobStore(ListingMethods):
             raise KeyError(job_id)  # no stored jobId holds what the database cannot be sent
         with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
             read = f"SELECT job FROM {self._jobs} WHERE job_id = ?{self._engine.lock_for_update}"
-            found = connection.execute(self._sql(read), (job_id,)).fetchone()
+            found = connection.execute(self._sql(read), (column_text(job_id),)).fetchone()
             if found is None:
                 raise KeyError(job_id)
             changed = {**job_from_text(found[0]), **changes}
             row = self._row_of({member: value for member, value in changed.items() if value is not None})
             rewrite, queue_column = self._statements.rewrite, self._statements.job_queue_column
-            self._write(connection, rewrite, (*row[1:], job_id), row[queue_column])
+            self._write(connection, rewrite, (*row[1:], row[0]), row[queue_column])
         return job_from_text(row[-1])
 
     def put_new(self, job: Mapping[str, Any] | ServiceJob, *, client_token: str | None = None) -> bool:
@@ -335,12 +346,12 @@ class SqlJobStore(ListingMethods):
             with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
                 if client_token is not None:
                     claim = self._sql(self._statements.claim_client_token)
-                    claimed = connection.execute(claim, (client_token, row[0]))
+                    claimed = connection.execute(claim, (column_text(client_token), row[0]))
                     if claimed.fetchone() is None:
                         raise _Abandon
                 job_queue = row[self._statements.job_queue_column]
                 if self._write(connection, self._statements.insert_new, row, job_queue) is None:
-                    raise ValueError(f"a job with jobId {row[0]!r} is already stored")
+                    raise ValueError(f"a job with jobId {text_of_column(row[0])!r} is already stored")
         except _Abandon:
             return False
         return True
@@ -405,16 +416,17 @@ class SqlJobStore(ListingMethods):
             )
             job_queue = row[self._statements.job_queue_column]
             if job_queue is not None:
-                _require(catalogue.get(job_queue) == queue_name(job_queue), f"queue {job_queue!r} catalogued")
+                named = column_text(queue_name(text_of_column(job_queue)))
+                _require(catalogue.get(job_queue) == named, f"queue {job_queue!r} catalogued")
 
     # --- reading a page ---
 
     def _page_rows(self, connection: Connection, query: ListQuery, count: int) -> list[Sequence[Any]]:
         """The first ``count`` rows ``(summary, *order columns)`` after the cursor, in the query's order."""
         job_filter = query.job_filter
-        # A stored job's text holds no NUL and no lone surrogate (``_rows.is_sql_text``), which no database
-        # can be sent: a filter value or a parent id holding one matches no job, and the page is empty, as
-        # the pure function finds it (a queue holding one: see ``_arms``).
+        # A stored job's text holds no lone surrogate (the job validator refuses one), which no database can
+        # be sent (``_rows.is_sql_text``): a filter value or a parent id holding one matches no job, and the
+        # page is empty, as the pure function finds it (a queue holding one: see ``_arms``).
         sent = job_filter is not None and job_filter.spec.index_plan is not IndexPlan.SCAN
         values = (job_filter.value if sent and job_filter else "", query.parent_job_id or "")
         if not all(is_sql_text(value) for value in values):
@@ -460,7 +472,7 @@ class SqlJobStore(ListingMethods):
         hint = self._engine.index_hint(children.sql_name(False))
         sql = self._sql(f"SELECT job FROM {children.table}{hint} WHERE parent_key = ?")
         with self._pool.connection() as connection:
-            texts = [row[0] for row in connection.execute(sql, (key,)).fetchall()]
+            texts = [row[0] for row in connection.execute(sql, (column_text(key),)).fetchall()]
         return [job_from_text(text) for text in texts]
 
     def _arms(self, connection: Connection, job_queue: str | None) -> list[Arm]:
@@ -471,14 +483,16 @@ class SqlJobStore(ListingMethods):
         condition = self._tables.scope_condition
         no_queue: Arm = (True, condition, (NO_QUEUE_SCOPE,))
         if not is_sql_text(job_queue):
-            # No stored jobQueue value holds a NUL or a lone surrogate, so none denotes this queue; the jobs
-            # without a queue are still listed for it (IN-2).
+            # No stored jobQueue value holds a lone surrogate, so none denotes this queue; the jobs without
+            # a queue are still listed for it (IN-2).
             return [no_queue]
         accepts = QueueMatcher(job_queue)
         known = self._sql(self._statements.queue_values)
-        values = connection.execute(known, (queue_name(job_queue),)).fetchall()
+        values = connection.execute(known, (column_text(queue_name(job_queue)),)).fetchall()
         return [no_queue] + [
-            (True, condition, (queue_scope(value),)) for (value,) in values if accepts[value]
+            (True, condition, (column_text(queue_scope(text_of_column(value))),))
+            for (value,) in values
+            if accepts[text_of_column(value)]
         ]
 
     def _range_rows(
@@ -524,7 +538,7 @@ class SqlJobStore(ListingMethods):
     ) -> list[Sequence[Any]]:
         """S-6 prefixes: the range of each head in turn (the core's ``name_heads``) until ``count`` rows."""
         probe = _FirstName(self, connection, heads.index, arms)
-        start = "" if after is None else str(after[0])
+        start = "" if after is None else text_of_column(str(after[0]))
         rows: list[Sequence[Any]] = []
         for head in name_heads(probe.first_name, heads.folded, start, _every_fold()):
             upper = successor(head)
@@ -582,7 +596,8 @@ class SqlJobStore(ListingMethods):
         cursor = connection.execute(self._sql(sql), params)
         written: Sequence[Any] | None = cursor.fetchone() if "RETURNING" in sql else None
         if job_queue is not None:
-            connection.execute(self._sql(self._statements.know_queue), (job_queue, queue_name(job_queue)))
+            named = column_text(queue_name(text_of_column(job_queue)))
+            connection.execute(self._sql(self._statements.know_queue), (job_queue, named))
         return written
 
     def _create_schema(self) -> None:
@@ -668,9 +683,9 @@ class _FirstName:
             return None
         names = []
         for sql, params in self._probes:
-            row = self._connection.execute(sql, (*params, position)).fetchone()
+            row = self._connection.execute(sql, (*params, column_text(position))).fetchone()
             if row is not None:
-                names.append(row[0])
+                names.append(text_of_column(row[0]))
         return min(names) if names else None
 
 
@@ -700,9 +715,9 @@ class _NextDefinitionName:
         names = []
         for at_or_after, after, params in self._probes:
             sql = at_or_after if inclusive else after
-            row = self._connection.execute(sql, (*params, position)).fetchone()
+            row = self._connection.execute(sql, (*params, column_text(position))).fetchone()
             if row is not None:
-                names.append(row[0])
+                names.append(text_of_column(row[0]))
         return min(names) if names else None
 
 
@@ -722,6 +737,11 @@ def _every_fold() -> FoldTable:
 def _order_columns(row: Sequence[Any]) -> tuple[Any, ...]:
     """A page row's order columns, which follow its summary."""
     return tuple(row[1:])
+
+
+def _sent(value: object) -> object:
+    """A value of the core as the query sends it: a text in column form (``_rows.column_text``)."""
+    return column_text(value) if isinstance(value, str) else value
 
 
 def _require(condition: bool, invariant: str) -> None:
@@ -748,8 +768,9 @@ def _arm(
         params += arm_params
     for column, value in zip(index.equal, ranges.values, strict=True):
         conditions.append(f"{column} = ?")
-        params.append(value)
-    lower = ranges.lower
+        params.append(_sent(value))
+    # The range's bounds and values are the core's; ``after`` is in column form already (``sql_key``).
+    lower = None if ranges.lower is None else tuple(_sent(value) for value in ranges.lower)
     if after is not None and (lower is None or after >= lower):
         conditions.append(f"({', '.join(order)}) > ({', '.join('?' for _ in after)})")
         params += after
@@ -757,12 +778,12 @@ def _arm(
         conditions.append(f"({', '.join(order[: len(lower)])}) >= ({', '.join('?' for _ in lower)})")
         params += lower
     if ranges.upper is not None:
-        upper = ranges.upper
+        upper = tuple(_sent(value) for value in ranges.upper)
         conditions.append(f"({', '.join(order[: len(upper)])}) < ({', '.join('?' for _ in upper)})")
         params += upper
     if ranges.residual is not None:
         conditions.append(ranges.residual[0])
-        params += ranges.residual[1]
+        params += (_sent(value) for value in ranges.residual[1])
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     hint = engine.index_hint(index.sql_name(scoped))
     job = ", job" if with_job else ""
