@@ -56,6 +56,7 @@ from ._schema import (
     MISSING_CREATED_AT_FLAG,
     MISSING_CREATED_KEY,
     Tables,
+    queue_name_scope,
     queue_scope,
     tables_of,
 )
@@ -134,6 +135,7 @@ def job_row(
         _column_or_none(stored.get("status")),
         _column_or_none(job_queue),
         column_text(queue_scope(job_queue)) if listed_by_queues else None,
+        column_text(queue_name_scope(job_queue)) if listed_by_queues else None,
         *(_column_or_none(stored.get(member)) for member in EQUALITY_MEMBERS),
     )
     if tables.definitions:

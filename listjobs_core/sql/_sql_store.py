@@ -13,18 +13,19 @@ below): equality on the index's leading columns, then one lower bound, the later
 the cursor (P-4: ``(order columns) > (cursor)``), and one upper bound, ordered by the index's own columns
 with ``LIMIT k + 1``. A filter whose plan is ``SCAN`` reads the listing's rows in that order in batches and
 tests each job with its spec's predicate. A request naming a queue reads the range once per queue scope
-(IN-2), one statement each, and merges the scopes' ordered runs here: a ``UNION ALL`` would
-be one statement, but PostgreSQL does not know a scope's ``queue_scope`` constant inside a union's arm, so
-it would sort the union instead of merging it. A JOB_DEFINITION prefix (ListJobs) reads one such range per
-definition name it covers, merged the same way.
+(IN-2; at most three, see ``_arms``), one statement each, and merges the scopes' ordered runs here. A
+JOB_DEFINITION prefix (ListJobs) reads one such range per definition name it covers, merged the same way;
+a JOB_NAME prefix one range per folded name when a few match, else one per name head (``_head_rows``).
 
 Costs, for N stored jobs and a page of k: put, update, remove are one transaction touching one row and its
-entries in the indexes of the filters it can match (ListServiceJobs: at most 16, two per index kind, fewer
-when ``shareIdentifier`` or ``quotaShareName`` is absent; ListJobs: at most 8 queue indexes, none for a
+entries in the indexes of the filters it can match (ListServiceJobs: at most 24, three per index kind, fewer
+when ``shareIdentifier`` or ``quotaShareName`` is absent; ListJobs: at most 16 queue indexes, none for a
 child, which is in the parent index only); a page is one or two statements of O(log N + k),
-plus, for a JOB_NAME prefix, the head walk's index probes (one per head for names in one case; see the
-core's ``_name_heads``), and for a JOB_DEFINITION prefix one probe and one statement per definition name it
-covers; a ``SCAN`` filter, O(rows passed over). ``len`` counts the rows, O(N).
+plus, for a JOB_NAME prefix, up to five probes of the folded names and then either their ranges or the
+head walk's index probes (one per head for names in one case; see the core's ``_name_heads``; at most
+``_HEAD_PROBE_BUDGET``), and for a JOB_DEFINITION prefix one probe and one statement per definition name it
+covers; a ``SCAN`` filter, O(rows passed over). None of it grows with how many case variants of a name,
+or how many ``jobQueue`` values of a queue, the database holds. ``len`` counts the rows, O(N).
 """
 
 from __future__ import annotations
@@ -43,10 +44,10 @@ from .._filters import IndexPlan
 from .._listing import run_listing
 from .._model import ServiceJob, SortKey
 from .._name_heads import FoldTable, name_heads, successor
-from .._operations import LIST_SERVICE_JOBS, Operation
+from .._operations import LIST_JOBS, LIST_SERVICE_JOBS, Operation
 from .._ordering import groups_by_name
 from .._query import ListQuery
-from .._queues import QueueMatcher, queue_name
+from .._queues import QueueMatcher, is_queue_arn, queue_name
 from .._request import parse_request
 from .._selection import selected_status
 from .._tokens import check_token_key, encode_token
@@ -65,25 +66,32 @@ from ._rows import (
     text_of_column,
 )
 from ._schema import (
+    ADDED_COLUMNS,
+    BY_QUEUE,
+    BY_QUEUE_NAME,
+    EVERY_JOB,
     META,
     NO_QUEUE_SCOPE,
     RETIRED_INDEXES,
     SCHEMA_VERSION,
+    UPGRADED_VERSIONS,
     DefinitionNames,
     Index,
     NameHeads,
     Range,
     Scan,
+    Scope,
     Tables,
+    queue_name_scope,
     queue_scope,
     tables_of,
 )
 
 __all__ = ["SqlJobStore"]
 
-# A queue scope of a listing: whether it reads the queue-scoped index, and its condition.
-Arm = tuple[bool, str | None, tuple[object, ...]]
-_EVERY_JOB: Arm = (False, None, ())
+# A queue scope of a listing: the scope of the indexes it reads, its condition and the condition's values.
+Arm = tuple[Scope, str | None, tuple[object, ...]]
+_EVERY_JOB: Arm = (EVERY_JOB, None, ())
 
 
 @dataclass(frozen=True)
@@ -121,6 +129,12 @@ class _Statements:
             queue_values=f"SELECT job_queue FROM {tables.job_queues} WHERE queue_name = ? ORDER BY job_queue",
             job_queue_column=columns.index("job_queue"),
         )
+
+# A JOB_NAME prefix matched by at most this many folded names reads their ranges of the folded-name index.
+_FEW_FOLDED_NAMES = 4
+# Index probes (of every queue scope at once) a walk of a prefix's name heads may make for one page before
+# the rest of the page is read as a merge of folded-name ranges (an ordinary page needs a few dozen at most).
+_HEAD_PROBE_BUDGET = 64
 
 # A SCAN plan reads the listing's rows in batches of at least this many.
 _SCAN_BATCH = 200
@@ -437,7 +451,7 @@ class SqlJobStore(ListingMethods):
             # One statement reads one snapshot, on both engines: no transaction needed.
             return self._range_rows(connection, ranges, [_EVERY_JOB], after, count)
         with transaction(connection, self._engine.begin_read):
-            arms = self._arms(connection, query.job_queue)
+            arms = self._arms(query.job_queue)
             if isinstance(ranges, Range):
                 return self._range_rows(connection, ranges, arms, after, count)
             if isinstance(ranges, DefinitionNames):
@@ -469,30 +483,36 @@ class SqlJobStore(ListingMethods):
         if not is_sql_text(query.parent_job_id):
             return []  # no stored jobId holds what the database cannot be sent
         key = parent_key(query.parent_job_member, query.parent_job_id)
-        hint = self._engine.index_hint(children.sql_name(False))
+        hint = self._engine.index_hint(children.sql_name(EVERY_JOB))
         sql = self._sql(f"SELECT job FROM {children.table}{hint} WHERE parent_key = ?")
         with self._pool.connection() as connection:
             texts = [row[0] for row in connection.execute(sql, (column_text(key),)).fetchall()]
         return [job_from_text(text) for text in texts]
 
-    def _arms(self, connection: Connection, job_queue: str | None) -> list[Arm]:
-        """The queue scopes a request reads (IN-2, S-9): every job, or the jobs without a queue and those of
-        each ``jobQueue`` value that denotes the requested queue (decided by the core's ``QueueMatcher``)."""
+    def _arms(self, job_queue: str | None) -> list[Arm]:
+        """The queue scopes a request reads (IN-2, S-9): every job, or the jobs without a queue and those
+        whose ``jobQueue`` denotes the requested queue (``_queues``): for a queue ARN, the scopes of the
+        ``jobQueue`` values the core's ``QueueMatcher`` accepts among the ARN itself and its bare name (an
+        ARN denotes the same queue as those only); for a bare name, the one scope of the values of that
+        queue name (a bare name denotes the same queue as every identifier of that name, whatever their
+        region or account). At most three scopes, however many values the database holds."""
         if job_queue is None:
             return [_EVERY_JOB]
-        condition = self._tables.scope_condition
-        no_queue: Arm = (True, condition, (NO_QUEUE_SCOPE,))
         if not is_sql_text(job_queue):
             # No stored jobQueue value holds a lone surrogate, so none denotes this queue; the jobs without
             # a queue are still listed for it (IN-2).
-            return [no_queue]
-        accepts = QueueMatcher(job_queue)
-        known = self._sql(self._statements.queue_values)
-        values = connection.execute(known, (column_text(queue_name(job_queue)),)).fetchall()
-        return [no_queue] + [
-            (True, condition, (column_text(queue_scope(text_of_column(value))),))
-            for (value,) in values
-            if accepts[text_of_column(value)]
+            return [(BY_QUEUE, BY_QUEUE.condition, (NO_QUEUE_SCOPE,))]
+        if is_queue_arn(job_queue):
+            accepts = QueueMatcher(job_queue)
+            values = [None, *(value for value in dict.fromkeys((job_queue, queue_name(job_queue))))]
+            return [
+                (BY_QUEUE, BY_QUEUE.condition, (column_text(queue_scope(value)),))
+                for value in values
+                if accepts[value]
+            ]
+        return [
+            (BY_QUEUE_NAME, BY_QUEUE_NAME.condition, (column_text(queue_name_scope(value)),))
+            for value in (None, job_queue)
         ]
 
     def _range_rows(
@@ -536,22 +556,61 @@ class SqlJobStore(ListingMethods):
     def _head_rows(
         self, connection: Connection, heads: NameHeads, arms: list[Arm], after: SortKey | None, count: int
     ) -> list[Sequence[Any]]:
-        """S-6 prefixes: the range of each head in turn (the core's ``name_heads``) until ``count`` rows."""
-        probe = _FirstName(self, connection, heads.index, arms)
+        """S-6 prefixes, as the in-memory store reads them (``store``'s name ranges): when a few folded
+        names at most start with the pattern (none, for a pattern that matches nothing), a merge of their
+        ranges of the folded-name index; otherwise the range of each head in turn (the core's
+        ``name_heads``) until ``count`` rows, the walk's index probes bounded by ``_HEAD_PROBE_BUDGET``,
+        past which the rest of the page is a merge of the ranges of the folded names that match. No part
+        of a page costs more probes than the budget, however many case variants the names hold."""
+        folded_names = _NextValue(self, connection, heads.folded_index, arms, "folded_name")
+        if heads.folded:  # "*" alone: every name, the one head ""
+            few = list(islice(folded_names.starting_with(heads.folded), _FEW_FOLDED_NAMES + 1))
+            if len(few) <= _FEW_FOLDED_NAMES:
+                return self._folded_rows(connection, heads, few, arms, after, count)
+        probe = _NextValue(self, connection, heads.index, arms, "job_name", budget=_HEAD_PROBE_BUDGET)
         start = "" if after is None else text_of_column(str(after[0]))
         rows: list[Sequence[Any]] = []
-        for head in name_heads(probe.first_name, heads.folded, start, _every_fold()):
-            upper = successor(head)
-            ranges = Range(
-                heads.index,
-                lower=(head,),
-                upper=None if upper is None else (upper,),
-                residual=heads.residual,
+        try:
+            for head in name_heads(probe.first_name, heads.folded, start, _every_fold()):
+                upper = successor(head)
+                ranges = Range(
+                    heads.index,
+                    lower=(head,),
+                    upper=None if upper is None else (upper,),
+                    residual=heads.residual,
+                )
+                rows += self._range_rows(connection, ranges, arms, after, count - len(rows))
+                if len(rows) >= count:
+                    break
+            return rows
+        except _OverBudget:
+            pass
+        # Every head the walk finished is read to its end: the rest of the page follows the last row read.
+        last = after if not rows else tuple(rows[-1][1:])
+        matching = folded_names.starting_with(heads.folded)
+        return rows + self._folded_rows(connection, heads, matching, arms, last, count - len(rows))
+
+    def _folded_rows(
+        self,
+        connection: Connection,
+        heads: NameHeads,
+        folded_names: Iterable[str],
+        arms: list[Arm],
+        after: SortKey | None,
+        count: int,
+    ) -> list[Sequence[Any]]:
+        """The first ``count`` rows of the jobs whose folded name is one of ``folded_names``, after the
+        cursor, in grouped order (O-2): one range of the folded-name index each (in it, one folded name's
+        jobs are in grouped order), merged."""
+        runs = [
+            self._range_rows(
+                connection, Range(heads.folded_index, (folded,), residual=heads.residual), arms, after, count
             )
-            rows += self._range_rows(connection, ranges, arms, after, count - len(rows))
-            if len(rows) >= count:
-                break
-        return rows
+            for folded in folded_names
+        ]
+        if len(runs) == 1:
+            return runs[0]
+        return list(islice(heapq.merge(*runs, key=_order_columns), count))
 
     def _definition_rows(
         self,
@@ -564,7 +623,7 @@ class SqlJobStore(ListingMethods):
         """LJ-9 prefixes: the range of each definition name the pattern covers (walked in name order from
         the prefix by index probes, each name tested by the core's ``JobDefinitionPattern.matches``),
         merged newest first, as the in-memory store merges one bucket per name."""
-        probe = _NextDefinitionName(self, connection, names.index, arms)
+        probe = _NextValue(self, connection, names.index, arms, "definition_name")
         runs = []
         name = probe.first_at_or_after(names.pattern.text)
         while name is not None and names.pattern.matches(name):
@@ -631,11 +690,15 @@ class SqlJobStore(ListingMethods):
             found = connection.execute(
                 self._sql(f"SELECT value FROM {META} WHERE name = ?"), ("schema_version",)
             ).fetchone()
-            if found is not None and found[0] in RETIRED_INDEXES:
-                # An earlier version's tables are this version's, but for indexes that are now named
-                # otherwise: those go, this version's are made below, and the database is of this version.
-                for retired in RETIRED_INDEXES[found[0]]:
+            if found is not None and found[0] in UPGRADED_VERSIONS:
+                # An earlier version's tables are this version's but for indexes that are now named
+                # otherwise, which go, and columns that are new, which are added and filled by writing
+                # every row again from its job (of both operations, whose tables share the version); this
+                # version's indexes are made below, and the database is of this version.
+                for retired in RETIRED_INDEXES.get(found[0], ()):
                     connection.execute(f"DROP INDEX IF EXISTS {retired}")
+                for operation in (LIST_SERVICE_JOBS, LIST_JOBS):
+                    _upgrade_rows(connection, engine, operation)
                 upgrade = self._sql(f"UPDATE {META} SET value = ? WHERE name = ?")
                 connection.execute(upgrade, (SCHEMA_VERSION, "schema_version"))
                 found = (SCHEMA_VERSION,)
@@ -647,6 +710,42 @@ class SqlJobStore(ListingMethods):
                 f"the database holds listjobs tables of schema version {found and found[0]!r}; this "
                 f"version of listjobs_core reads version {SCHEMA_VERSION}"
             )
+
+
+def _upgrade_rows(connection: Connection, engine: Engine, operation: Operation) -> None:
+    """Bring an earlier version's tables of one operation, when the database has them, to this version:
+    the new columns added, every row written again from its job as this version computes it (so text
+    columns are in column form too), the queue catalogue and client tokens likewise."""
+    tables = tables_of(operation)
+    if engine.name == "sqlite":
+        exists = connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (tables.jobs,)
+        ).fetchone()
+    else:
+        exists = connection.execute("SELECT to_regclass(%s)", (tables.jobs,)).fetchone()
+        exists = None if exists is None or exists[0] is None else exists
+    if exists is None:
+        return
+    kinds = dict(tables.columns)
+    for column in ADDED_COLUMNS:
+        column_type = engine.column_type(kinds[column])
+        default = f" DEFAULT '{NO_QUEUE_SCOPE}'" if "NOT NULL" in column_type else ""
+        connection.execute(f"ALTER TABLE {tables.jobs} ADD COLUMN {column} {column_type}{default}")
+    texts = [row[0] for row in connection.execute(f"SELECT job FROM {tables.jobs}").fetchall()]
+    tokens = connection.execute(f"SELECT client_token, job_id FROM {tables.client_tokens}").fetchall()
+    rows = [job_row(job_from_text(text), operation, tables) for text in texts]
+    statements = _Statements.of(tables)
+    for table in (tables.jobs, tables.job_queues, tables.client_tokens):
+        connection.execute(f"DELETE FROM {table}")
+    cursor = connection.cursor()
+    cursor.executemany(engine.sql(statements.put), rows)
+    queues = sorted({row[statements.job_queue_column] for row in rows} - {None})
+    known = [(queue, column_text(queue_name(text_of_column(queue)))) for queue in queues]
+    cursor.executemany(engine.sql(statements.know_queue), known)
+    # A client token of an earlier version was kept as it was given; a job id there is as the job's was.
+    claims = [(column_text(token), column_text(job_id)) for token, job_id in tokens]
+    claim = f"INSERT INTO {tables.client_tokens} (client_token, job_id) VALUES (?, ?)"
+    cursor.executemany(engine.sql(claim), claims)
 
 
 class _Recorder:
@@ -662,48 +761,41 @@ class _Recorder:
         return self._connection.execute(sql, params)
 
 
-class _FirstName:
-    """What ``name_heads`` asks of an index: the first stored name at or after a position, over the
-    listing's queue scopes, as one index probe per scope."""
+class _OverBudget(Exception):
+    """A walk of name heads made more index probes than its budget."""
 
-    def __init__(self, store: SqlJobStore, connection: Connection, index: Index, arms: list[Arm]) -> None:
+
+class _NextValue:
+    """The distinct values of an index's first column after the scope (a name, a folded name, a definition
+    name) in a listing's queue scopes, in order: one index probe per scope and value, a walk over the
+    distinct values present, never over their jobs. ``budget``: at most this many probes of all scopes,
+    then ``_OverBudget``."""
+
+    def __init__(
+        self,
+        store: SqlJobStore,
+        connection: Connection,
+        index: Index,
+        arms: list[Arm],
+        column: str,
+        *,
+        budget: int | None = None,
+    ) -> None:
         self._probes = []
-        for scoped, condition, params in arms:
+        for scope, condition, params in arms:
             where = f"{condition} AND " if condition else ""
-            hint = store._engine.index_hint(index.sql_name(scoped))
-            sql = (
-                f"SELECT job_name FROM {index.table}{hint} WHERE {where}job_name >= ? "
-                "ORDER BY job_name LIMIT 1"
-            )
-            self._probes.append((store._sql(sql), params))
-        self._connection = connection
-
-    def first_name(self, position: str | None) -> str | None:
-        if position is None:
-            return None
-        names = []
-        for sql, params in self._probes:
-            row = self._connection.execute(sql, (*params, column_text(position))).fetchone()
-            if row is not None:
-                names.append(text_of_column(row[0]))
-        return min(names) if names else None
-
-
-class _NextDefinitionName:
-    """The definition names of a listing's queue scopes, in order, one index probe per scope and name: a
-    walk over the distinct names present, never over their jobs."""
-
-    def __init__(self, store: SqlJobStore, connection: Connection, index: Index, arms: list[Arm]) -> None:
-        self._probes = []
-        for scoped, condition, params in arms:
-            where = f"{condition} AND " if condition else ""
-            hint = store._engine.index_hint(index.sql_name(scoped))
-            select = f"SELECT definition_name FROM {index.table}{hint} WHERE {where}definition_name"
-            order = "ORDER BY definition_name LIMIT 1"
+            hint = store._engine.index_hint(index.sql_name(scope))
+            select = f"SELECT {column} FROM {index.table}{hint} WHERE {where}{column}"
+            order = f"ORDER BY {column} LIMIT 1"
             self._probes.append(
                 (store._sql(f"{select} >= ? {order}"), store._sql(f"{select} > ? {order}"), params)
             )
         self._connection = connection
+        self._budget = budget
+
+    def first_name(self, position: str | None) -> str | None:
+        """What ``name_heads`` asks: the first value at or after a position (``None``: past the end)."""
+        return None if position is None else self.first_at_or_after(position)
 
     def first_at_or_after(self, position: str) -> str | None:
         return self._first(position, inclusive=True)
@@ -711,14 +803,25 @@ class _NextDefinitionName:
     def first_after(self, position: str) -> str | None:
         return self._first(position, inclusive=False)
 
+    def starting_with(self, prefix: str) -> Iterator[str]:
+        """The values that start with ``prefix``, in order."""
+        value = self.first_at_or_after(prefix)
+        while value is not None and value.startswith(prefix):
+            yield value
+            value = self.first_after(value)
+
     def _first(self, position: str, *, inclusive: bool) -> str | None:
-        names = []
+        if self._budget is not None:
+            self._budget -= 1
+            if self._budget < 0:
+                raise _OverBudget
+        values = []
         for at_or_after, after, params in self._probes:
             sql = at_or_after if inclusive else after
             row = self._connection.execute(sql, (*params, column_text(position))).fetchone()
             if row is not None:
-                names.append(text_of_column(row[0]))
-        return min(names) if names else None
+                values.append(text_of_column(row[0]))
+        return min(values) if values else None
 
 
 _dumps_ascii = json.JSONEncoder(separators=(",", ":")).encode
@@ -758,7 +861,7 @@ def _arm(
     range's start (``(order) > (cursor)``, P-4), else the start (``(order prefix) >= (lower)``); one bound
     of each kind, so the engine seeks to it and scans forward, stopping at ``upper``.
     """
-    scoped, condition, arm_params = arm
+    scope, condition, arm_params = arm
     index = ranges.index
     order = index.order
     conditions: list[str] = []
@@ -785,7 +888,7 @@ def _arm(
         conditions.append(ranges.residual[0])
         params += (_sent(value) for value in ranges.residual[1])
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    hint = engine.index_hint(index.sql_name(scoped))
+    hint = engine.index_hint(index.sql_name(scope))
     job = ", job" if with_job else ""
     sql = f"SELECT summary, {', '.join(order)}{job} FROM {index.table}{hint}{where}"
     return sql, tuple(params)
