@@ -247,6 +247,17 @@ def loaded_store(
     store.close()
 
 
+def assert_no_sort_and_no_filter(plan: str) -> None:
+    """A PostgreSQL plan has no sort step (a Merge Append's ``Sort Key`` is the order it merges in, not a
+    sort), no sequential scan, and no filter on the rows an index scan reads (the walk of a prefix's folded
+    names filters its own work table only)."""
+    lines = [line.strip().removeprefix("->").strip() for line in plan.splitlines()]
+    assert not any(line.startswith(("Sort  (", "Incremental Sort")) for line in lines), plan
+    assert "Seq Scan" not in plan, plan
+    filters = [line for line in lines if line.startswith("Filter:")]
+    assert all("value IS NOT NULL" in line for line in filters), plan
+
+
 def reads_of_the_jobs_table(store: SqlJobStore, plans: list[str]) -> list[str]:
     """The plans of the statements that read the jobs table (not the queue catalogue)."""
     table = "listjobs_jobs" if store.engine == "sqlite" else "on listjobs_jobs"
@@ -275,7 +286,12 @@ def test_every_page_query_is_an_index_range_scan_without_a_sort(
     later = {**request, "nextToken": first["nextToken"]}
     assert store.list_service_jobs(later) == list_service_jobs(jobs, later)
     for page_request in (request, later):
-        reads = reads_of_the_jobs_table(store, store.explain(page_request))
+        plans = store.explain(page_request)
+        if store.engine == "postgresql" and "prefix" not in shape:
+            # One statement, every queue scope's range merged in it, and no transaction around it: one
+            # round trip a page.
+            assert len(plans) == 1, plans
+        reads = reads_of_the_jobs_table(store, plans)
         assert reads
         # A prefix probes the folded names that start with it too (a few at most are read as their ranges).
         indexes = {index, index.replace("by_name", "by_folded_name")} if "prefix" in shape else {index}
@@ -285,7 +301,7 @@ def test_every_page_query_is_an_index_range_scan_without_a_sort(
                 assert plan.startswith("SEARCH listjobs_jobs USING "), plan
                 assert any(f"INDEX listjobs_{index} (" in plan for index in indexes), plan
             else:
-                assert "Sort" not in plan and "Seq Scan" not in plan and "Filter" not in plan, plan
+                assert_no_sort_and_no_filter(plan)
                 assert any(f"Scan using listjobs_{index} on listjobs_jobs" in plan for index in indexes), plan
                 assert "Index Cond:" in plan, plan
 
@@ -368,7 +384,7 @@ def assert_index_range_scans(store: SqlJobStore, plans: list[str], table: str, *
             assert plan.startswith(f"SEARCH {table} USING "), plan
             assert any(f"INDEX {index} (" in plan for index in indexes), plan
         else:
-            assert "Sort" not in plan and "Seq Scan" not in plan and "Filter" not in plan, plan
+            assert_no_sort_and_no_filter(plan)
             assert any(f"Scan using {index} on {table}" in plan for index in indexes), plan
             assert "Index Cond:" in plan, plan
 

@@ -398,6 +398,8 @@ def _name_pattern(index: IndexMaker, spec: FilterSpec | None) -> FilterSql:
         assert job_filter is not None
         pattern: JobNamePattern = job_filter.parsed
         residual = _status_residual(status)
+        if pattern.is_prefix and not pattern.folded:
+            return Range(by_name, lower=("",), residual=residual)  # "*" alone: every name, one range
         if pattern.is_prefix:
             return NameHeads(by_name, pattern.folded, residual, by_folded_name)
         return Range(by_folded_name, (pattern.folded,), residual=residual)

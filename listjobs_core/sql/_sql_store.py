@@ -13,9 +13,14 @@ below): equality on the index's leading columns, then one lower bound, the later
 the cursor (P-4: ``(order columns) > (cursor)``), and one upper bound, ordered by the index's own columns
 with ``LIMIT k + 1``. A filter whose plan is ``SCAN`` reads the listing's rows in that order in batches and
 tests each job with its spec's predicate. A request naming a queue reads the range once per queue scope
-(IN-2; at most three, see ``_arms``), one statement each, and merges the scopes' ordered runs here. A
-JOB_DEFINITION prefix (ListJobs) reads one such range per definition name it covers, merged the same way;
-a JOB_NAME prefix one range per folded name when a few match, else one per name head (``_head_rows``).
+(IN-2; at most three, see ``_arms``), and the scopes' ordered runs are merged. A JOB_DEFINITION prefix
+(ListJobs) reads one such range per definition name it covers, merged the same way; a JOB_NAME prefix one
+range per folded name when a few match, else one per name head (``_head_rows``). How runs are merged
+depends on the engine (``_merged_rows``): SQLite, in the process, runs a statement per run and merges
+them here; PostgreSQL, where each statement is a round trip, runs one ``UNION ALL`` statement of all of
+them, which it plans as a Merge Append of index range scans. So a PostgreSQL page of any filter but a
+JOB_NAME or JOB_DEFINITION prefix is one statement outside any transaction: one round trip. A prefix adds
+its probes (one statement each, every queue scope in it), inside a read-only transaction.
 
 Costs, for N stored jobs and a page of k: put, update, remove are one transaction touching one row and its
 entries in the indexes of the filters it can match (ListServiceJobs: at most 24, three per index kind, fewer
@@ -33,7 +38,7 @@ from __future__ import annotations
 import functools
 import heapq
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -447,9 +452,10 @@ class SqlJobStore(ListingMethods):
             return []
         ranges = self._ranges(query)
         after = None if query.after is None else sql_key(query.after.sort_key, grouped=groups_by_name(query))
-        if query.job_queue is None and isinstance(ranges, Range):
-            # One statement reads one snapshot, on both engines: no transaction needed.
-            return self._range_rows(connection, ranges, [_EVERY_JOB], after, count)
+        if isinstance(ranges, Range) and (query.job_queue is None or self._engine.name == "postgresql"):
+            # One statement reads one snapshot, on both engines: no transaction needed (PostgreSQL reads
+            # every queue scope in one statement, ``_merged_rows``): one round trip a page.
+            return self._range_rows(connection, ranges, self._arms(query.job_queue), after, count)
         with transaction(connection, self._engine.begin_read):
             arms = self._arms(query.job_queue)
             if isinstance(ranges, Range):
@@ -525,13 +531,42 @@ class SqlJobStore(ListingMethods):
         *,
         with_job: bool = False,
     ) -> list[Sequence[Any]]:
-        """The first ``count`` rows of ``ranges`` over every arm, after the cursor: one statement per arm,
-        each a range scan of one index in the listing's order, merged here (IN-2's scopes are disjoint).
-        ``with_job``: each row ends with the job's JSON text too."""
+        """The first ``count`` rows of ``ranges`` over every arm, after the cursor (IN-2's scopes are
+        disjoint). ``with_job``: each row ends with the job's JSON text too."""
+        return self._merged_rows(connection, [(ranges, arm) for arm in arms], after, count, with_job=with_job)
+
+    def _merged_rows(
+        self,
+        connection: Connection,
+        parts: list[tuple[Range, Arm]],
+        after: SortKey | None,
+        count: int,
+        *,
+        with_job: bool = False,
+    ) -> list[Sequence[Any]]:
+        """The first ``count`` rows of disjoint ranges, each in one queue scope, after the cursor, in the
+        listing's order (the ranges' indexes all have it): each a range scan of its index, merged.
+
+        SQLite, in the process, runs one statement per range and merges here. PostgreSQL, a round trip per
+        statement, runs one: a ``UNION ALL`` of the ranges, each ``ORDER BY ... LIMIT`` in its index's
+        order, with one ``ORDER BY ... LIMIT`` over them, which it plans as a Merge Append of index scans,
+        never a sort (each arm's own ``ORDER BY`` tells it that arm's order, which it could not otherwise
+        see through the arm's scope constant)."""
+        if not parts:
+            return []
+        order = ", ".join(parts[0][0].index.order)
+        if self._engine.name == "postgresql" and len(parts) > 1:
+            selects: list[str] = []
+            union_params: list[object] = []
+            for ranges, arm in parts:
+                sql, arm_params = _arm(self._engine, ranges, arm, after, with_job=with_job)
+                selects.append(f"({sql} ORDER BY {order} LIMIT ?)")
+                union_params += [*arm_params, count]
+            union = self._sql(" UNION ALL ".join(selects) + f" ORDER BY {order} LIMIT ?")
+            return list(connection.execute(union, (*union_params, count)).fetchall())
         runs = []
-        for arm in arms:
+        for ranges, arm in parts:
             sql, params = _arm(self._engine, ranges, arm, after, with_job=with_job)
-            order = ", ".join(ranges.index.order)
             statement = self._sql(f"{sql} ORDER BY {order} LIMIT ?")
             runs.append(connection.execute(statement, (*params, count)).fetchall())
         if len(runs) == 1:
@@ -564,22 +599,21 @@ class SqlJobStore(ListingMethods):
         of a page costs more probes than the budget, however many case variants the names hold."""
         folded_names = _NextValue(self, connection, heads.folded_index, arms, "folded_name")
         if heads.folded:  # "*" alone: every name, the one head ""
-            few = list(islice(folded_names.starting_with(heads.folded), _FEW_FOLDED_NAMES + 1))
+            few = folded_names.first_starting_with(heads.folded, _FEW_FOLDED_NAMES + 1)
             if len(few) <= _FEW_FOLDED_NAMES:
                 return self._folded_rows(connection, heads, few, arms, after, count)
         probe = _NextValue(self, connection, heads.index, arms, "job_name", budget=_HEAD_PROBE_BUDGET)
         start = "" if after is None else text_of_column(str(after[0]))
         rows: list[Sequence[Any]] = []
         try:
+            if self._engine.name == "postgresql":
+                # Every head first (index probes only, within the budget), then one statement for all
+                # their ranges (``_merged_rows``): a round trip per head's range would cost more.
+                found = list(name_heads(probe.first_name, heads.folded, start, _every_fold()))
+                parts = [(_head_range(heads, head), arm) for head in found for arm in arms]
+                return self._merged_rows(connection, parts, after, count)
             for head in name_heads(probe.first_name, heads.folded, start, _every_fold()):
-                upper = successor(head)
-                ranges = Range(
-                    heads.index,
-                    lower=(head,),
-                    upper=None if upper is None else (upper,),
-                    residual=heads.residual,
-                )
-                rows += self._range_rows(connection, ranges, arms, after, count - len(rows))
+                rows += self._range_rows(connection, _head_range(heads, head), arms, after, count - len(rows))
                 if len(rows) >= count:
                     break
             return rows
@@ -602,15 +636,12 @@ class SqlJobStore(ListingMethods):
         """The first ``count`` rows of the jobs whose folded name is one of ``folded_names``, after the
         cursor, in grouped order (O-2): one range of the folded-name index each (in it, one folded name's
         jobs are in grouped order), merged."""
-        runs = [
-            self._range_rows(
-                connection, Range(heads.folded_index, (folded,), residual=heads.residual), arms, after, count
-            )
+        parts = [
+            (Range(heads.folded_index, (folded,), residual=heads.residual), arm)
             for folded in folded_names
+            for arm in arms
         ]
-        if len(runs) == 1:
-            return runs[0]
-        return list(islice(heapq.merge(*runs, key=_order_columns), count))
+        return self._merged_rows(connection, parts, after, count)
 
     def _definition_rows(
         self,
@@ -624,15 +655,15 @@ class SqlJobStore(ListingMethods):
         the prefix by index probes, each name tested by the core's ``JobDefinitionPattern.matches``),
         merged newest first, as the in-memory store merges one bucket per name."""
         probe = _NextValue(self, connection, names.index, arms, "definition_name")
-        runs = []
+        covered = []
         name = probe.first_at_or_after(names.pattern.text)
         while name is not None and names.pattern.matches(name):
-            ranges = Range(names.index, (name,), residual=names.residual)
-            runs.append(self._range_rows(connection, ranges, arms, after, count))
+            covered.append(name)
             name = probe.first_after(name)
-        if len(runs) == 1:
-            return runs[0]
-        return list(islice(heapq.merge(*runs, key=_order_columns), count))
+        parts = [
+            (Range(names.index, (name,), residual=names.residual), arm) for name in covered for arm in arms
+        ]
+        return self._merged_rows(connection, parts, after, count)
 
     # --- helpers ---
 
@@ -782,6 +813,7 @@ class _NextValue:
         budget: int | None = None,
     ) -> None:
         self._probes = []
+        subqueries: list[tuple[str, tuple[object, ...]]] = []
         for scope, condition, params in arms:
             where = f"{condition} AND " if condition else ""
             hint = store._engine.index_hint(index.sql_name(scope))
@@ -790,6 +822,37 @@ class _NextValue:
             self._probes.append(
                 (store._sql(f"{select} >= ? {order}"), store._sql(f"{select} > ? {order}"), params)
             )
+            subqueries.append((f"{select} {{op}} {{position}} {order}", params))
+        self._walk: tuple[str, str, Callable[[object], list[object]], list[object]] | None = None
+        self._least_params: Callable[[object], list[object]] = _only
+        if store.engine == "postgresql" and arms:
+            # One round trip a probe: the least of the scopes' first values, in one statement
+            # (PostgreSQL's LEAST ignores NULLs); and the walk of ``first_starting_with``.
+            def least(op: str, position: str) -> str:
+                return "LEAST(" + ", ".join(
+                    f"({sql.format(op=op, position=position)})" for sql, _ in subqueries
+                ) + ")"
+
+            def params_with(position: object) -> list[object]:
+                return [value for _, params in subqueries for value in (*params, position)]
+
+            scope_params = [value for _, params in subqueries for value in params]
+            self._least_params = params_with
+            self._probes = [
+                (
+                    store._sql(f"SELECT {least('>=', '?')}"),
+                    store._sql(f"SELECT {least('>', '?')}"),
+                    (),
+                )
+            ]
+            walk = (
+                f"WITH RECURSIVE walk(value) AS (SELECT {least('>=', '?')} UNION ALL "
+                f"SELECT {least('>', 'walk.value')} FROM walk WHERE walk.value IS NOT NULL{{bound}}) "
+                "SELECT value FROM walk WHERE value IS NOT NULL{bound} LIMIT ?"
+            )
+            bounded = walk.replace("{bound}", " AND value < ?")
+            unbounded = walk.replace("{bound}", "")
+            self._walk = (store._sql(bounded), store._sql(unbounded), params_with, scope_params)
         self._connection = connection
         self._budget = budget
 
@@ -802,6 +865,20 @@ class _NextValue:
 
     def first_after(self, position: str) -> str | None:
         return self._first(position, inclusive=False)
+
+    def first_starting_with(self, prefix: str, count: int) -> list[str]:
+        """The first ``count`` values that start with ``prefix``, in order. PostgreSQL: one statement (a
+        recursive walk of the probes, which stops at ``count``), one round trip in all."""
+        if self._walk is None:
+            return list(islice(self.starting_with(prefix), count))
+        upper = successor(prefix)
+        bounded, unbounded, first_params, next_params = self._walk
+        params: list[object] = [*first_params(column_text(prefix)), *next_params]
+        if upper is not None:  # the values that start with the prefix end before its successor
+            params += [column_text(upper), column_text(upper)]
+        sql = unbounded if upper is None else bounded
+        rows = self._connection.execute(sql, (*params, count)).fetchall()
+        return [text_of_column(row[0]) for row in rows]
 
     def starting_with(self, prefix: str) -> Iterator[str]:
         """The values that start with ``prefix``, in order."""
@@ -818,8 +895,13 @@ class _NextValue:
         values = []
         for at_or_after, after, params in self._probes:
             sql = at_or_after if inclusive else after
-            row = self._connection.execute(sql, (*params, column_text(position))).fetchone()
-            if row is not None:
+            sent = (
+                tuple(self._least_params(column_text(position)))
+                if self._walk is not None
+                else (*params, column_text(position))
+            )
+            row = self._connection.execute(sql, sent).fetchone()
+            if row is not None and row[0] is not None:
                 values.append(text_of_column(row[0]))
         return min(values) if values else None
 
@@ -840,6 +922,17 @@ def _every_fold() -> FoldTable:
 def _order_columns(row: Sequence[Any]) -> tuple[Any, ...]:
     """A page row's order columns, which follow its summary."""
     return tuple(row[1:])
+
+
+def _only(position: object) -> list[object]:
+    return [position]
+
+
+def _head_range(heads: NameHeads, head: str) -> Range:
+    """The range of the names that start with ``head`` (S-6), in the exact-name index."""
+    upper = successor(head)
+    ends = None if upper is None else (upper,)
+    return Range(heads.index, lower=(head,), upper=ends, residual=heads.residual)
 
 
 def _sent(value: object) -> object:
