@@ -110,7 +110,6 @@ class _Statements:
     rewrite: str
     know_queue: str
     claim_client_token: str
-    queue_values: str
     job_queue_column: int
 
     @classmethod
@@ -131,7 +130,6 @@ class _Statements:
             "ON CONFLICT (job_queue) DO NOTHING",
             claim_client_token=f"INSERT INTO {tables.client_tokens} (client_token, job_id) VALUES (?, ?) "
             "ON CONFLICT (client_token) DO NOTHING RETURNING client_token",
-            queue_values=f"SELECT job_queue FROM {tables.job_queues} WHERE queue_name = ? ORDER BY job_queue",
             job_queue_column=columns.index("job_queue"),
         )
 
