@@ -20,6 +20,7 @@ without ``jobStatus`` or a queue. All implementations return the same page (chec
     python benchmarks/bench_sql.py /tmp/sql.json        # the SQL table of BENCHMARKS.md
     python -m pytest benchmarks/bench_sql.py -k adversarial --benchmark-json=/tmp/sql-adversarial.json
     python benchmarks/bench_sql.py --adversarial /tmp/sql-adversarial.json   # the adversarial SQL table
+    python benchmarks/bench_sql.py --round-trips 100000   # PostgreSQL round trips and times per shape
 """
 
 from __future__ import annotations
@@ -323,11 +324,54 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def round_trips(size: int) -> str:
+    """For each shape's middle page at ``size`` jobs on a throwaway PostgreSQL server: the round trips (the
+    calls the store makes on its psycopg connection, BEGIN and COMMIT included) and the page's time
+    against the in-memory page's (medians of 7 rounds of 20 pages), as Markdown table rows."""
+    import statistics
+
+    import psycopg
+
+    calls = [0]
+    execute = psycopg.Connection.execute
+
+    def counted(self: Any, *arguments: Any, **options: Any) -> Any:
+        calls[0] += 1
+        return execute(self, *arguments, **options)
+
+    psycopg.Connection.execute = counted  # type: ignore[method-assign]
+    store, _ = sql_store("postgresql", size)
+    memory = memory_store(size)
+    lines = []
+    for shape in SHAPES:
+        request = middle_request(size, shape)
+        assert store.list_service_jobs(request) == memory.list_service_jobs(request)
+        calls[0] = 0
+        store.list_service_jobs(request)
+        trips = calls[0]
+        times: dict[str, list[float]] = {"sql": [], "memory": []}
+        for _ in range(7):
+            for name, listing in (("sql", store.list_service_jobs), ("memory", memory.list_service_jobs)):
+                started = time.perf_counter()
+                for _ in range(20):
+                    listing(request)
+                times[name].append((time.perf_counter() - started) / 20)
+        sql, held = statistics.median(times["sql"]), statistics.median(times["memory"])
+        lines.append(f"| {shape} | {trips} | {sql * 1e3:.2f} | {held * 1e3:.3f} | {sql / held:.1f}x |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Print the SQL table of BENCHMARKS.md.")
     parser.add_argument("results", help="a pytest-benchmark JSON file from this module")
     parser.add_argument("--adversarial", action="store_true", help="the adversarial SQL table")
+    parser.add_argument(
+        "--round-trips", action="store_true", help="RESULTS is a size: PostgreSQL round trips and times"
+    )
     arguments = parser.parse_args()
+    if arguments.round_trips:
+        print(round_trips(int(arguments.results)))  # the server stops at exit (``postgres``)
+        return
     with open(arguments.results, encoding="utf-8") as handle:
         results = json.load(handle)
     print(adversarial_table(results) if arguments.adversarial else table(results))
