@@ -13,8 +13,14 @@ The jobs are ``jobsets.py``'s, each also given one of four ``quotaShareName`` va
 has jobs to find; the query shapes are ``jobsets.py``'s and those below, so every filter kind runs with and
 without ``jobStatus`` or a queue. All implementations return the same page (checked).
 
-    python -m pytest benchmarks/bench_sql.py --benchmark-json=/tmp/sql.json
+- **adversarial**: the second page of each request of ``workloads``' adversarial data sets (case variants
+  of one name, queue ARNs that differ in region), at 5e3 and 5e4 jobs, on each engine and in memory.
+
+    python -m pytest benchmarks/bench_sql.py -k "not adversarial" --benchmark-json=/tmp/sql.json
     python benchmarks/bench_sql.py /tmp/sql.json        # the SQL table of BENCHMARKS.md
+    python -m pytest benchmarks/bench_sql.py -k adversarial --benchmark-json=/tmp/sql-adversarial.json
+    python benchmarks/bench_sql.py --adversarial /tmp/sql-adversarial.json   # the adversarial SQL table
+    python benchmarks/bench_sql.py --round-trips 100000   # PostgreSQL round trips and times per shape
 """
 
 from __future__ import annotations
@@ -39,8 +45,9 @@ from jobsets import PAGE, QUERY_SHAPES, QUEUE_ARN, QUEUES, START, project, synth
 from jobsets import SIZES as ALL_SIZES  # noqa: E402
 from postgresql_server import PostgresServer, find_binaries  # noqa: E402
 
-from listjobs_core import ServiceJobStore  # noqa: E402
+from listjobs_core import ServiceJobStore, list_service_jobs  # noqa: E402
 from listjobs_core.sql import SqlJobStore  # noqa: E402
+from listjobs_core.workloads import Workload, workloads  # noqa: E402
 
 SIZES = tuple(int(size) for size in os.environ.get("LISTJOBS_BENCH_SIZES", "").split(",") if size)
 SIZES = SIZES or ALL_SIZES
@@ -156,6 +163,95 @@ def test_page(benchmark: Any, size: int, shape: str, implementation: str) -> Non
     assert benchmark(listing, request) == expected
 
 
+# --- Adversarial data sets ---------------------------------------------------------------------------------
+
+ADVERSARIAL_SIZES = (5_000, 50_000)
+ADVERSARIAL_SETS = ("case variants", "queue regions")
+ADVERSARIAL: dict[str, Workload] = {
+    f"{workload.size} {workload.name}": workload
+    for workload in workloads(sizes=ADVERSARIAL_SIZES)
+    if workload.data_set in ADVERSARIAL_SETS
+}
+
+
+@functools.cache
+def adversarial_store(implementation: str, data_set: str, size: int) -> Any:
+    """The in-memory store, or a SQL store on an engine, holding one adversarial data set."""
+    jobs = next(w for w in ADVERSARIAL.values() if (w.data_set, w.size) == (data_set, size)).jobs()
+    if implementation == "memory":
+        return ServiceJobStore(jobs)
+    if implementation == "sqlite":
+        url = f"sqlite:///{tempfile.mkdtemp(prefix='listjobs-bench-')}/jobs.db"
+    else:
+        url = postgres().new_database()
+    store = SqlJobStore(url)
+    store.put_many(jobs)
+    return store
+
+
+@functools.cache
+def second_page(name: str) -> dict[str, Any]:
+    """The request of a workload's second page (the first page's token), or of its first when it has one."""
+    workload = ADVERSARIAL[name]
+    request: dict[str, Any] = {**workload.request, "maxResults": PAGE}
+    first = list_service_jobs(workload.jobs(), request)
+    return {**request, **({"nextToken": first["nextToken"]} if "nextToken" in first else {})}
+
+
+@pytest.mark.parametrize("name", list(ADVERSARIAL))
+@pytest.mark.parametrize("implementation", ["memory", *ENGINES])
+def test_adversarial_page(benchmark: Any, name: str, implementation: str) -> None:
+    """The second page of an adversarial request, with how many statements a SQL store runs for it."""
+    workload = ADVERSARIAL[name]
+    request = second_page(name)
+    store = adversarial_store(implementation, workload.data_set, workload.size)
+    benchmark.group = f"adversarial {name}"
+    if implementation != "memory":
+        benchmark.extra_info["statements"] = len(store.explain(request))
+    assert benchmark(store.list_service_jobs, request) == list_service_jobs(workload.jobs(), request)
+
+
+def adversarial_table(results: dict[str, Any]) -> str:
+    """The Markdown table of one run of the adversarial benchmarks, from the medians."""
+    median: dict[tuple[str, int], dict[str, float]] = defaultdict(dict)
+    statements: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
+    for bench in results["benchmarks"]:
+        if not bench["group"].startswith("adversarial "):
+            continue
+        workload = ADVERSARIAL[bench["group"].removeprefix("adversarial ")]
+        implementation = bench["params"]["implementation"]
+        median[(workload.name, workload.size)][implementation] = bench["stats"]["median"]
+        if "statements" in bench["extra_info"]:
+            statements[(workload.name, workload.size)][implementation] = bench["extra_info"]["statements"]
+    small, large = ADVERSARIAL_SIZES
+    header = ["page (second of its traversal)"]
+    for implementation in ("memory", *ENGINES):
+        header += [f"{implementation} ms {small:.0e}", f"{implementation} ms {large:.0e}"]
+    header += [f"{engine} growth" for engine in ENGINES]
+    header += [f"{engine} statements {small:.0e} / {large:.0e}" for engine in ENGINES]
+    lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+    for name in dict.fromkeys(workload.name for workload in ADVERSARIAL.values()):
+        cells = [name]
+        for implementation in ("memory", *ENGINES):
+            for size in (small, large):
+                value = median[(name, size)].get(implementation)
+                cells.append("-" if value is None else f"{value * 1e3:.2f}")
+        for engine in ENGINES:
+            first, last = median[(name, small)].get(engine), median[(name, large)].get(engine)
+            cells.append(f"{last / first:.2f}x" if first and last else "-")
+        for engine in ENGINES:
+            counts = [statements[(name, size)].get(engine) for size in (small, large)]
+            cells.append(" / ".join("-" if count is None else str(count) for count in counts))
+        lines.append("| " + " | ".join(cells) + " |")
+    machine = results.get("machine_info", {})
+    lines.append("")
+    lines.append(
+        f"Medians of one run: Python {machine.get('python_version')}, "
+        f"{machine.get('cpu', {}).get('brand_raw', '?')}, {results.get('datetime', '')[:10]}."
+    )
+    return "\n".join(lines)
+
+
 # --- The table of BENCHMARKS.md -----------------------------------------------------------------------------
 
 
@@ -165,6 +261,8 @@ def table(results: dict[str, Any]) -> str:
     listed: dict[tuple[int, str], int] = {}
     loads: dict[tuple[int, str], float] = {}
     for bench in results["benchmarks"]:
+        if bench["group"].startswith("adversarial "):
+            continue
         size_text, what = bench["group"].split(" ", 1)
         size = int(size_text)
         if what == "bulk load":
@@ -226,11 +324,57 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def round_trips(size: int) -> str:
+    """For each shape's middle page at ``size`` jobs on a throwaway PostgreSQL server: the round trips (the
+    calls the store makes on its psycopg connection, BEGIN and COMMIT included) and the page's time
+    against the in-memory page's (medians of 7 rounds of 20 pages), as Markdown table rows."""
+    import statistics
+
+    import psycopg
+
+    calls = [0]
+    execute = psycopg.Connection.execute
+
+    def counted(self: Any, *arguments: Any, **options: Any) -> Any:
+        calls[0] += 1
+        return execute(self, *arguments, **options)
+
+    psycopg.Connection.execute = counted  # type: ignore[method-assign]
+    store, _ = sql_store("postgresql", size)
+    memory = memory_store(size)
+    lines = []
+    for shape in SHAPES:
+        request = middle_request(size, shape)
+        assert store.list_service_jobs(request) == memory.list_service_jobs(request)
+        calls[0] = 0
+        store.list_service_jobs(request)
+        trips = calls[0]
+        times: dict[str, list[float]] = {"sql": [], "memory": []}
+        for _ in range(7):
+            for name, listing in (("sql", store.list_service_jobs), ("memory", memory.list_service_jobs)):
+                started = time.perf_counter()
+                for _ in range(20):
+                    listing(request)
+                times[name].append((time.perf_counter() - started) / 20)
+        sql, held = statistics.median(times["sql"]), statistics.median(times["memory"])
+        lines.append(f"| {shape} | {trips} | {sql * 1e3:.2f} | {held * 1e3:.3f} | {sql / held:.1f}x |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Print the SQL table of BENCHMARKS.md.")
     parser.add_argument("results", help="a pytest-benchmark JSON file from this module")
-    with open(parser.parse_args().results, encoding="utf-8") as handle:
-        print(table(json.load(handle)))
+    parser.add_argument("--adversarial", action="store_true", help="the adversarial SQL table")
+    parser.add_argument(
+        "--round-trips", action="store_true", help="RESULTS is a size: PostgreSQL round trips and times"
+    )
+    arguments = parser.parse_args()
+    if arguments.round_trips:
+        print(round_trips(int(arguments.results)))  # the server stops at exit (``postgres``)
+        return
+    with open(arguments.results, encoding="utf-8") as handle:
+        results = json.load(handle)
+    print(adversarial_table(results) if arguments.adversarial else table(results))
 
 
 if __name__ == "__main__":

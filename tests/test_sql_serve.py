@@ -323,3 +323,35 @@ def test_serve_keeps_the_batch_jobs_in_the_database(tmp_path: Path) -> None:
         assert sorted(store, key=lambda job: job["jobId"]) == sorted(held, key=lambda job: job["jobId"])
     with SqlJobStore(url) as services:
         assert len(services) == 0
+
+
+def test_a_submit_is_answered_alike_with_and_without_a_database(tmp_path: Path) -> None:
+    """SQL-5 over HTTP: a SubmitServiceJob holding a NUL (or U+0001) in ``shareIdentifier`` or
+    ``quotaShareName`` gets the same status from ``serve`` and from ``serve --db``, and the job is listed
+    alike by those members' filters."""
+    bodies = [
+        {**submit_body(number), "clientToken": None, member: value}
+        for number, (member, value) in enumerate(
+            (member, value)
+            for member in ("shareIdentifier", "quotaShareName")
+            for value in ("share\x00", "\x00", "a\x01\x00b")
+        )
+    ]
+    answers = []
+    for arguments in ((), ("--db", f"sqlite:///{tmp_path / 'jobs.db'}")):
+        with serve_process("--quiet", *arguments) as (process, base, _):
+            statuses, listed = [], []
+            for body in bodies:
+                submitted = {member: value for member, value in body.items() if value is not None}
+                status, _answer = call(base, "submitservicejob", submitted)
+                statuses.append(status)
+                name = "SHARE_IDENTIFIER" if "\x00" in body.get("shareIdentifier", "") else "QUOTA_SHARE_NAME"
+                value = body["shareIdentifier" if name == "SHARE_IDENTIFIER" else "quotaShareName"]
+                status, page = call(base, "listservicejobs", {"filters": [{"name": name, "values": [value]}]})
+                listed.append((status, [summary["jobName"] for summary in page.get("jobSummaryList", [])]))
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=TIMEOUT_SECONDS) == 0
+        answers.append((statuses, listed))
+    assert answers[0] == answers[1]
+    assert set(answers[0][0]) == {200}, answers
+    assert answers[0][1] == [(200, [body["jobName"]]) for body in bodies]

@@ -247,6 +247,17 @@ def loaded_store(
     store.close()
 
 
+def assert_no_sort_and_no_filter(plan: str) -> None:
+    """A PostgreSQL plan has no sort step (a Merge Append's ``Sort Key`` is the order it merges in, not a
+    sort), no sequential scan, and no filter on the rows an index scan reads (the walk of a prefix's folded
+    names filters its own work table only)."""
+    lines = [line.strip().removeprefix("->").strip() for line in plan.splitlines()]
+    assert not any(line.startswith(("Sort  (", "Incremental Sort")) for line in lines), plan
+    assert "Seq Scan" not in plan, plan
+    filters = [line for line in lines if line.startswith("Filter:")]
+    assert all("value IS NOT NULL" in line for line in filters), plan
+
+
 def reads_of_the_jobs_table(store: SqlJobStore, plans: list[str]) -> list[str]:
     """The plans of the statements that read the jobs table (not the queue catalogue)."""
     table = "listjobs_jobs" if store.engine == "sqlite" else "on listjobs_jobs"
@@ -265,25 +276,33 @@ def test_every_page_query_is_an_index_range_scan_without_a_sort(
     request, index = SHAPES[shape]
     request = {**request, "maxResults": 7}
     if QUEUES[queue] is not None:
+        # A queue named by ARN reads the scopes of jobQueue values; one named by bare name, the scope of
+        # its queue name (IN-2).
         request["jobQueue"] = QUEUES[queue]
-        index = "queue_" + index
+        index = ("queue_" if queue == "queue ARN" else "queue_name_") + index
     first = store.list_service_jobs(request)
     assert first == list_service_jobs(jobs, request)
     assert "nextToken" in first, "the shape selects more than a page"
     later = {**request, "nextToken": first["nextToken"]}
     assert store.list_service_jobs(later) == list_service_jobs(jobs, later)
     for page_request in (request, later):
-        reads = reads_of_the_jobs_table(store, store.explain(page_request))
+        plans = store.explain(page_request)
+        if store.engine == "postgresql" and "prefix" not in shape:
+            # One statement, every queue scope's range merged in it, and no transaction around it: one
+            # round trip a page.
+            assert len(plans) == 1, plans
+        reads = reads_of_the_jobs_table(store, plans)
         assert reads
+        # A prefix probes the folded names that start with it too (a few at most are read as their ranges).
+        indexes = {index, index.replace("by_name", "by_folded_name")} if "prefix" in shape else {index}
         for plan in reads:
             if store.engine == "sqlite":
                 assert "TEMP B-TREE" not in plan and "SCAN" not in plan, plan
-                assert (
-                    plan.startswith("SEARCH listjobs_jobs USING ") and f"INDEX listjobs_{index} (" in plan
-                ), plan
+                assert plan.startswith("SEARCH listjobs_jobs USING "), plan
+                assert any(f"INDEX listjobs_{index} (" in plan for index in indexes), plan
             else:
-                assert "Sort" not in plan and "Seq Scan" not in plan and "Filter" not in plan, plan
-                assert f"Scan using listjobs_{index} on listjobs_jobs" in plan, plan
+                assert_no_sort_and_no_filter(plan)
+                assert any(f"Scan using listjobs_{index} on listjobs_jobs" in plan for index in indexes), plan
                 assert "Index Cond:" in plan, plan
 
 
@@ -354,18 +373,19 @@ def planned_batch_store(
     yield from loaded_store(request, tmp_path_factory, plan_batch_jobs(3000), LIST_JOBS)
 
 
-def assert_index_range_scans(store: SqlJobStore, plans: list[str], table: str, index: str) -> None:
-    """Each plan of a statement that reads ``table`` is a range of ``index``, with no sort and no filter
-    on rows read; there is at least one."""
+def assert_index_range_scans(store: SqlJobStore, plans: list[str], table: str, *indexes: str) -> None:
+    """Each plan of a statement that reads ``table`` is a range of one of ``indexes``, with no sort and no
+    filter on rows read; there is at least one."""
     reads = [plan for plan in plans if (table if store.engine == "sqlite" else f"on {table}") in plan]
     assert reads
     for plan in reads:
         if store.engine == "sqlite":
             assert "TEMP B-TREE" not in plan and "SCAN" not in plan, plan
-            assert plan.startswith(f"SEARCH {table} USING ") and f"INDEX {index} (" in plan, plan
+            assert plan.startswith(f"SEARCH {table} USING "), plan
+            assert any(f"INDEX {index} (" in plan for index in indexes), plan
         else:
-            assert "Sort" not in plan and "Seq Scan" not in plan and "Filter" not in plan, plan
-            assert f"Scan using {index} on {table}" in plan, plan
+            assert_no_sort_and_no_filter(plan)
+            assert any(f"Scan using {index} on {table}" in plan for index in indexes), plan
             assert "Index Cond:" in plan, plan
 
 
@@ -393,7 +413,11 @@ def test_every_list_jobs_page_query_is_an_index_range_scan_without_a_sort(
     request = {**request, "maxResults": 3, "jobQueue": QUEUES[queue]}
     for page_request in first_and_later_pages(store, jobs, request):
         plans = store.explain(page_request)
-        assert_index_range_scans(store, plans, "listjobs_batch_jobs", f"listjobs_batch_queue_{index}")
+        scope = "queue_" if queue == "queue ARN" else "queue_name_"
+        prefix = "JOB_NAME prefix" in shape
+        indexes = {index, index.replace("by_name", "by_folded_name")} if prefix else {index}
+        names = (f"listjobs_batch_{scope}{index}" for index in indexes)
+        assert_index_range_scans(store, plans, "listjobs_batch_jobs", *names)
 
 
 @pytest.mark.parametrize("shape", list(CHILD_SHAPES))
@@ -552,9 +576,8 @@ def test_names_match_and_order_exactly_as_the_core_does(request: pytest.FixtureR
         ({"jobId": "a", "jobName": "n", "tags": {1: "x"}}, TypeError, "tags"),
         ({"jobId": "a", "jobName": "n", "tags": {"x": {1, 2}}}, TypeError, "tags"),
         ({"jobId": "a", "jobName": "n", "extra": object()}, TypeError, "extra"),
-        ({"jobId": "a\x00", "jobName": "n"}, ValueError, "jobId"),
         ({"jobId": "a", "jobName": "\ud800"}, ValueError, "jobName"),
-        ({"jobId": "a", "jobName": "n", "jobQueue": "q\x00"}, ValueError, "jobQueue"),
+        ({"jobId": "a", "jobName": "n", "jobQueue": "q\ud800"}, ValueError, "jobQueue"),
         ({"jobId": "a", "jobName": "n", "createdAt": -(2**63) + 1}, ValueError, "createdAt"),
         ({"jobId": "a", "jobName": "n", "createdAt": 2**63}, ValueError, "createdAt"),
         ({"jobId": "a", "jobName": "n", "version": 2**63}, ValueError, "version"),
@@ -939,9 +962,9 @@ def test_any_list_jobs_request_is_answered_or_refused_as_the_pure_function_does(
 
 @pytest.mark.parametrize("text", ["\ud800", "gpu\x00", "\x00"])
 def test_text_no_database_can_be_sent_matches_no_job(store: SqlJobStore, text: str) -> None:
-    """A lone surrogate or a NUL (which a put refuses, and no database can be sent) in a jobId, a queue or
-    a filter value finds no job, on every engine, as it finds none in the pure function; a queue holding
-    one still lists the jobs without a queue (IN-2)."""
+    """A lone surrogate (which a put refuses, and no database can be sent) or a NUL no stored job holds, in
+    a jobId, a queue or a filter value, finds no job, on every engine, as it finds none in the pure
+    function; a queue holding one still lists the jobs without a queue (IN-2)."""
     queueless = {"jobId": "queueless", "jobName": "n", "status": "RUNNING", "createdAt": 1}
     jobs = [*plan_jobs(8), queueless]
     store.put_many(jobs)
@@ -968,8 +991,8 @@ def test_list_jobs_text_no_database_can_be_sent_matches_no_job(
     new_batch_store: Callable[[bytes | None], SqlJobStore], text: str
 ) -> None:
     """SQL-5 for ListJobs: a parent id, a queue or a JOB_DEFINITION value holding a lone surrogate or a NUL
-    is answered as ``list_jobs`` answers it, on every engine; a jobDefinition holding one is refused at
-    put, naming the member."""
+    is answered as ``list_jobs`` answers it, on every engine; a jobDefinition holding a lone surrogate is
+    refused at put, naming the member, one holding a NUL is kept, as ``JobStore`` keeps it."""
     jobs = [
         {"jobId": "p", "jobName": "n", "status": "RUNNING", "createdAt": 1, "jobDefinition": "jd:1"},
         {"jobId": "p:0", "jobName": "n", "status": "RUNNING", "createdAt": 2},
@@ -977,8 +1000,9 @@ def test_list_jobs_text_no_database_can_be_sent_matches_no_job(
     ]
     with new_batch_store(None) as store:
         store.put_many(jobs)
-        with pytest.raises(ValueError, match="jobDefinition"):
-            store.put({"jobId": "bad", "jobName": "n", "jobDefinition": text})
+        if text == "\ud800":
+            with pytest.raises(ValueError, match="jobDefinition"):
+                store.put({"jobId": "bad", "jobName": "n", "jobDefinition": text})
         for request in (
             {"arrayJobId": text},
             {"multiNodeJobId": text},
@@ -988,6 +1012,94 @@ def test_list_jobs_text_no_database_can_be_sent_matches_no_job(
         ):
             assert store.list_jobs(request) == list_jobs(jobs, request)
         assert len(store) == len(jobs)
+
+
+# SQL-5: text the in-memory stores keep, NUL and U+0001 (the column form's escape) among it, in every text
+# column; and text every store refuses (a lone surrogate).
+_KEPT_TEXTS = ("a\x00b", "\x00", "a\x01", "\x01\x00", "a\x01\x02")
+
+
+def _odd_text_jobs(text: str, operation: Operation) -> list[dict[str, Any]]:
+    """Jobs holding ``text`` in each text member the SQL store keeps as a column, beside plain ones."""
+    members = ["jobId", "jobName", "jobQueue", "shareIdentifier", "quotaShareName"]
+    if operation is LIST_JOBS:
+        members = ["jobId", "jobName", "jobQueue", "jobDefinition"]
+    jobs = []
+    for number, member in enumerate(members):
+        for variant, value in enumerate((text, "a", "a" + text, text + "z")):
+            job = {"jobId": f"j{number}-{variant}", "jobName": "n", "status": "RUNNING", "createdAt": variant,
+                   "jobQueue": "q"}
+            job[member] = value if member != "jobId" else f"{value}-{number}-{variant}"
+            jobs.append(job)
+    return jobs
+
+
+@pytest.mark.parametrize("text", [*_KEPT_TEXTS, "a\ud800"])
+@pytest.mark.parametrize("operation", [LIST_SERVICE_JOBS, LIST_JOBS], ids=lambda operation: operation.name)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_sql_store_keeps_and_refuses_exactly_what_the_in_memory_store_does(
+    engine: str,
+    operation: Operation,
+    text: str,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """SQL-5: one job, put into the in-memory store and into the SQL store of each engine, is kept by both or
+    refused by both with the same error; the kept jobs read back, list, filter and page (tokens crossing
+    stores) alike, and a NUL or U+0001 in a filter value, queue, jobId or parent id finds what it finds in
+    memory."""
+    with store_factory(engine, request, tmp_path_factory, operation)(b"k") as sql:
+        memory: Any = ServiceJobStore(token_key=b"k") if operation is LIST_SERVICE_JOBS else JobStore(
+            LIST_JOBS, token_key=b"k"
+        )
+        jobs = []
+        for job in _odd_text_jobs(text, operation):
+            outcomes = []
+            for target in (memory, sql):
+                try:
+                    target.put(job)
+                    outcomes.append(None)
+                except (TypeError, ValueError) as error:
+                    outcomes.append((type(error), str(error)))
+            assert outcomes[0] == outcomes[1], job
+            if outcomes[0] is None:
+                jobs.append(job)
+        # Every job holding the text is kept, or (a lone surrogate) every one is refused.
+        every = _odd_text_jobs(text, operation)
+        refused = "\ud800" in text
+        holds = [text in json.dumps(job, ensure_ascii=False) for job in every]
+        assert jobs == [job for job, held in zip(every, holds, strict=True) if not (refused and held)]
+        assert len(sql) == len(memory) == len(jobs)
+        sql._check()
+        for job in jobs:
+            assert sql.get(job["jobId"]) == memory.get(job["jobId"]) == job and job["jobId"] in sql
+        values = (text, "a" + text, text + "z", "a")
+        requests: list[dict[str, Any]] = [{"jobQueue": "q"}, *({"jobQueue": value} for value in values)]
+        if operation is LIST_SERVICE_JOBS:
+            requests += [{}, {"filters": [{"name": "JOB_NAME", "values": ["*"]}]}]
+            for name in ("JOB_NAME", "SHARE_IDENTIFIER", "QUOTA_SHARE_NAME"):
+                for value in values:
+                    requests += [{"filters": [{"name": name, "values": [value]}]}]
+                    if name == "JOB_NAME":
+                        requests += [{"filters": [{"name": name, "values": [value + "*"]}]}]
+        else:
+            for value in values:
+                requests += [
+                    {"jobQueue": "q", "filters": [{"name": "JOB_DEFINITION", "values": [pattern]}]}
+                    for pattern in (value, value + "*")
+                ]
+                requests += [{"arrayJobId": value}]
+        for listing in requests:
+            listing = {**listing, "maxResults": 2}
+            pages = list(sql.paginate(listing))
+            assert pages == list(memory.paginate(listing)), listing
+            assert pages == list(paginate(jobs, listing, operation=operation, token_key=b"k")), listing
+        memory.update(jobs[0]["jobId"], status="FAILED")
+        sql.update(jobs[0]["jobId"], status="FAILED")
+        memory.remove(jobs[1]["jobId"])
+        sql.remove(jobs[1]["jobId"])
+        assert sorted(sql, key=lambda job: job["jobId"]) == sorted(memory, key=lambda job: job["jobId"])
+        sql._check()
 
 
 # --- One interface: every store, the same methods and the same answers -----------------------------------
@@ -1135,38 +1247,79 @@ def test_a_filter_whose_plan_is_scan_is_answered_by_every_store(
                     assert pure(jobs, request) == expected[0]
 
 
-def test_a_database_of_schema_version_1_is_brought_to_version_2(tmp_path: Path) -> None:
-    """Version 2 renamed the equality filters' indexes only: a version 1 database keeps its jobs, loses the
-    indexes of the old names, gets those of the new ones, and is of version 2 from then on."""
+@pytest.mark.parametrize("version", ["1", "2"])
+def test_a_database_of_an_earlier_schema_version_is_brought_to_version_3(
+    tmp_path: Path, version: str
+) -> None:
+    """Version 2 renamed the equality filters' indexes; version 3 added ``queue_name_scope`` and its indexes
+    and keeps text columns in column form. A version 1 or 2 database (both operations' tables, a text with
+    U+0001 kept as it was given, a client token) keeps its jobs and tokens, loses the indexes of the old
+    names, gets this version's, lists as the pure function does, and is of version 3 from then on."""
     import sqlite3
 
     from listjobs_core.sql._schema import RETIRED_INDEXES, SCHEMA_VERSION
 
     path = tmp_path / "jobs.db"
-    job = {"jobId": "a", "jobName": "n", "status": "RUNNING", "createdAt": 1, "shareIdentifier": "s"}
-    with SqlJobStore(f"sqlite:///{path}") as store:
-        store.put(job)
+    url = f"sqlite:///{path}"
+    jobs = [
+        {"jobId": "a", "jobName": "n", "status": "RUNNING", "createdAt": 1, "shareIdentifier": "s",
+         "jobQueue": "arn:aws:batch:us-east-1:1:job-queue/q"},
+        {"jobId": "b\x01", "jobName": "n\x01", "status": "RUNNING", "createdAt": 2, "jobQueue": "q"},
+    ]
+    batch_jobs = [{"jobId": "p", "jobName": "n", "status": "RUNNING", "createdAt": 1, "jobQueue": "q"}]
+    with SqlJobStore(url) as store:
+        store.put_many(jobs)
+        assert store.put_new({**jobs[0], "jobId": "c"}, client_token="t\x01")
+    with SqlJobStore(url, operation=LIST_JOBS) as batch:
+        batch.put_many(batch_jobs)
+    jobs.append({**jobs[0], "jobId": "c"})
     with sqlite3.connect(path) as connection:
-        # The database as version 1 left it: its indexes by the old names, and version "1".
-        for new, old in (("share_identifier", "share"), ("quota_share_name", "quota")):
-            for scope, condition in (("", ""), ("queue_", "queue_scope, ")):
-                for status in ("", "_status"):
-                    connection.execute(f"DROP INDEX listjobs_{scope}by_{new}{status}")
-                    columns = f"{condition}{new}{', status' if status else ''}, created_key, job_id"
-                    index = f"listjobs_{scope}by_{old}{status}"
-                    connection.execute(f"CREATE INDEX {index} ON listjobs_jobs ({columns})")
-        connection.execute("UPDATE listjobs_meta SET value = '1' WHERE name = 'schema_version'")
-    with SqlJobStore(f"sqlite:///{path}") as store:
-        request = {"filters": [{"name": "SHARE_IDENTIFIER", "values": ["s"]}]}
-        assert store.list_service_jobs(request) == list_service_jobs([job], request)
+        # The database as the earlier version left it: no queue_name_scope, texts as they were given.
+        for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '%queue_name_scope%'"
+        ).fetchall():
+            connection.execute(f"DROP INDEX {name}")
+        for table in ("listjobs_jobs", "listjobs_batch_jobs"):
+            connection.execute(f"ALTER TABLE {table} DROP COLUMN queue_name_scope")
+        connection.execute("UPDATE listjobs_jobs SET job_id = 'b' || char(1), job_name = 'n' || char(1), "
+                           "folded_name = 'n' || char(1) WHERE job_id = 'b' || char(1, 2)")
+        connection.execute("UPDATE listjobs_client_tokens SET client_token = 't' || char(1)")
+        if version == "1":
+            # Version 1's indexes by the old names.
+            for new, old in (("share_identifier", "share"), ("quota_share_name", "quota")):
+                for scope, condition in (("", ""), ("queue_", "queue_scope, ")):
+                    for status in ("", "_status"):
+                        connection.execute(f"DROP INDEX listjobs_{scope}by_{new}{status}")
+                        columns = f"{condition}{new}{', status' if status else ''}, created_key, job_id"
+                        index = f"listjobs_{scope}by_{old}{status}"
+                        connection.execute(f"CREATE INDEX {index} ON listjobs_jobs ({columns})")
+        connection.execute("UPDATE listjobs_meta SET value = ? WHERE name = 'schema_version'", (version,))
+    with SqlJobStore(url) as store:
+        for request in (
+            {},
+            {"jobStatus": "RUNNING", "jobQueue": "q"},
+            {"filters": [{"name": "SHARE_IDENTIFIER", "values": ["s"]}]},
+            {"filters": [{"name": "JOB_NAME", "values": ["n\x01"]}]},
+        ):
+            assert store.list_service_jobs(request) == list_service_jobs(jobs, request), request
+        assert store.get("b\x01") == jobs[1]
+        assert not store.put_new({**jobs[0], "jobId": "d"}, client_token="t\x01")
         store._check()
+    with SqlJobStore(url, operation=LIST_JOBS) as batch:
+        assert batch.list_jobs({"jobQueue": "q"}) == list_jobs(batch_jobs, {"jobQueue": "q"})
+        batch._check()
     with sqlite3.connect(path) as connection:
         names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        version = connection.execute("SELECT value FROM listjobs_meta WHERE name = 'schema_version'")
-        version = version.fetchone()
-    assert version == (SCHEMA_VERSION,) == ("2",)
+        found = connection.execute("SELECT value FROM listjobs_meta WHERE name = 'schema_version'")
+        found = found.fetchone()
+    assert found == (SCHEMA_VERSION,) == ("3",)
     assert not names & set(RETIRED_INDEXES["1"]), names
-    assert {"listjobs_by_share_identifier", "listjobs_queue_by_quota_share_name_status"} <= names
+    assert {
+        "listjobs_by_share_identifier",
+        "listjobs_queue_by_quota_share_name_status",
+        "listjobs_queue_name_by_status",
+        "listjobs_batch_queue_name_by_status",
+    } <= names
 
 
 def test_the_sql_store_imports_only_the_public_names_of_the_in_memory_stores() -> None:
@@ -1182,3 +1335,38 @@ def test_the_sql_store_imports_only_the_public_names_of_the_in_memory_stores() -
                 parts = node.module.split(".")
                 if "store" in parts:
                     assert not any(part.startswith("_") for part in parts[parts.index("store") :]), path
+
+
+# --- Adversarial data: as many statements a page at 5e3 jobs as at 5e2 -----------------------------------
+
+
+@pytest.mark.parametrize("data_set", ["case variants", "queue regions"])
+def test_adversarial_pages_read_as_many_statements_whatever_the_size(data_set: str) -> None:
+    """SQL-3 on the data sets any client can build through SubmitServiceJob (``workloads``): case variants
+    of one name, and queue ARNs that differ only in region. Every page of every request (first and later)
+    runs a few statements, the same number at 500 and at 5000 jobs, each an index range scan without a
+    sort; the pages are the pure function's."""
+    from listjobs_core.workloads import workloads
+
+    counts: dict[int, dict[str, list[int]]] = {}
+    for size in (500, 5000):
+        chosen = [workload for workload in workloads(sizes=(size,)) if workload.data_set == data_set]
+        jobs = chosen[0].jobs()
+        with SqlJobStore("sqlite://") as store:
+            store.put_many(jobs)
+            counts[size] = {}
+            for workload in chosen:
+                request: dict[str, Any] = {**workload.request, "maxResults": 100}
+                counts[size][workload.shape] = []
+                for _ in range(3):
+                    page = store.list_service_jobs(request)
+                    assert page == list_service_jobs(jobs, request), workload
+                    plans = store.explain(request)
+                    for plan in plans:
+                        assert "TEMP B-TREE" not in plan and "SCAN" not in plan, plan
+                    counts[size][workload.shape].append(len(plans))
+                    if "nextToken" not in page:
+                        break
+                    request = {**request, "nextToken": page["nextToken"]}
+    assert counts[500] == counts[5000], counts
+    assert max(count for shape in counts[5000].values() for count in shape) <= 6, counts

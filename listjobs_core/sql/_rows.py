@@ -6,12 +6,24 @@ database adds:
 
 - every member must be a JSON value (strings, numbers, booleans, null, lists or tuples, mappings with
   string keys), since the job is kept as JSON text; a tuple comes back as a list;
-- the sort-key strings (``jobId``, ``jobName``) and the strings the indexes compare (``status``,
-  ``jobQueue``, ``shareIdentifier``, ``quotaShareName``, and for ListJobs ``jobDefinition``) must be
-  storable as database text: no NUL character and no lone surrogate (UTF-8 cannot hold one);
+- (no check) the sort-key strings (``jobId``, ``jobName``) and the strings the indexes compare
+  (``status``, ``jobQueue``, ``shareIdentifier``, ``quotaShareName``, and for ListJobs ``jobDefinition``)
+  may hold any character the job validator lets through, NUL included: each is kept in its column in
+  ``column_text`` form, which no database refuses and which keeps code-point order and equality (see
+  below); the job validator already refuses a lone surrogate, for every store;
 - ``createdAt`` must lie from -(2^63-2) to 2^63-1 and ``version`` at most 2^63-1, the 64-bit integers a
   sort-key column holds (``createdAt`` is negated in its column, and the one value left beyond is the key
   of the jobs without ``createdAt``).
+
+Column text (SQL-5): SQL text cannot hold a NUL character, while a job may (the in-memory stores keep
+one, and both stores accept and refuse exactly the same jobs). ``column_text`` escapes with U+0001: NUL
+becomes U+0001 U+0001 and U+0001 becomes U+0001 U+0002; every other character is itself. Each character
+becomes a code whose first character decides its length and whose order is the characters' order, so
+comparing two column texts compares the texts they stand for (code-point order, O-2) and equal column texts
+stand for equal texts: an index range, a cursor or an equality over columns is the one over the texts.
+What the store sends (a filter value, a cursor, a jobId) is put in column form, and what it reads back
+from a column (a name a probe finds, a cursor's order columns) is read with ``text_of_column``. A text
+without U+0000 or U+0001, every text in practice, is its own column text.
 
 The row holds the core's two sort keys, element by element (see ``_schema``), ``jobName.casefold()``, and
 the wire summary of the store's operation as JSON text, built by the core's ``to_summary``: a page is the
@@ -24,6 +36,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -43,12 +56,14 @@ from ._schema import (
     MISSING_CREATED_AT_FLAG,
     MISSING_CREATED_KEY,
     Tables,
+    queue_name_scope,
     queue_scope,
     tables_of,
 )
 
 __all__ = [
     "MEMBERS",
+    "column_text",
     "core_key",
     "is_sql_text",
     "job_from_text",
@@ -56,16 +71,13 @@ __all__ = [
     "parent_key",
     "sql_key",
     "summaries_from_texts",
+    "text_of_column",
 ]
 
 MEMBERS = LIST_SERVICE_JOBS.summary_members
 # createdAt values whose created_key (-createdAt) is a 64-bit integer other than MISSING_CREATED_KEY,
 # whichever end of the range that is.
 _CREATED_AT_RANGE = range(-INT64_MAX + 1, INT64_MAX + 1)
-# The members every row holds as text columns besides those of the equality filters (``_schema``); a
-# table with the definition columns compares jobDefinition too (JOB_DEFINITION, LJ-9).
-_TEXT_MEMBERS = ("jobId", "jobName", "status", "jobQueue", *EQUALITY_MEMBERS)
-_DEFINITION_TEXT_MEMBERS = (*_TEXT_MEMBERS, "jobDefinition")
 _SCALARS = (str, int, float, bool, type(None))
 # The JSON text of the stored values: compact, ASCII (so a lone surrogate in a free-text member is kept).
 _dumps = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
@@ -100,10 +112,6 @@ def job_row(
     job_id = stored["jobId"]
     for member, value in stored.items():
         _check_json(value, job_id, member)
-    for member in _DEFINITION_TEXT_MEMBERS if tables.definitions else _TEXT_MEMBERS:
-        value = stored.get(member)
-        if value is not None:
-            _check_text(value, job_id, member)
     created_at = stored.get("createdAt")
     if created_at is not None and created_at not in _CREATED_AT_RANGE:
         raise ValueError(
@@ -119,25 +127,26 @@ def job_row(
     if version > INT64_MAX:
         raise ValueError(f"job {job_id!r}: member 'version' must be at most 2^63-1, got {version}")
     columns: tuple[Any, ...] = (
-        job_id,
-        name,
-        name.casefold(),  # S-5: Python's casefold, never SQL lower()
+        column_text(job_id),
+        column_text(name),
+        column_text(name.casefold()),  # S-5: Python's casefold, never SQL lower()
         version,
         sql_key(newest, grouped=False)[0],
-        stored.get("status"),
-        job_queue,
-        queue_scope(job_queue) if listed_by_queues else None,
-        *(stored.get(member) for member in EQUALITY_MEMBERS),
+        _column_or_none(stored.get("status")),
+        _column_or_none(job_queue),
+        column_text(queue_scope(job_queue)) if listed_by_queues else None,
+        column_text(queue_name_scope(job_queue)) if listed_by_queues else None,
+        *(_column_or_none(stored.get(member)) for member in EQUALITY_MEMBERS),
     )
     if tables.definitions:
         job_definition = stored.get("jobDefinition")
         columns += (
-            None if job_definition is None else job_definition_name(job_definition),  # LJ-9, LJ-11
-            job_definition,
+            None if job_definition is None else column_text(job_definition_name(job_definition)),  # LJ-9
+            _column_or_none(job_definition),
         )
     if lists_children:
         family = parent_of(job_id)  # LJ-6: the child's parent, from its jobId, as the core reads it
-        columns += (None if family is None else parent_key(*family),)
+        columns += (None if family is None else column_text(parent_key(*family)),)
     return (*columns, _dumps(to_summary(stored, members)), _dumps(stored))
 
 
@@ -153,20 +162,65 @@ def parent_key(member: str, parent_job_id: str) -> str:
 
 def sql_key(key: SortKey, *, grouped: bool) -> SortKey:
     """The order columns' values of a core sort key (newest-first, or grouped): ``(flag, -createdAt, jobId)``
-    becomes ``(created_key, job_id)``, preceded by name and version for a grouped key."""
+    becomes ``(created_key, job_id)``, preceded by name and version for a grouped key; texts in column
+    form."""
     *group, flag, desc, job_id = key
     if len(group) != (2 if grouped else 0):
         raise ValueError(f"not a {'grouped' if grouped else 'newest-first'} sort key: {key!r}")
     created_key = MISSING_CREATED_KEY if flag == MISSING_CREATED_AT_FLAG else desc
-    return (*group, created_key, job_id)
+    if group:
+        group = [column_text(group[0]), group[1]]
+    return (*group, created_key, column_text(job_id))
 
 
 def core_key(values: Sequence[Any]) -> SortKey:
     """The core's sort key from the order columns' values (``sql_key`` undone)."""
     *group, created_key, job_id = values
+    if group:
+        group = [text_of_column(group[0]), group[1]]
+    job_id = text_of_column(job_id)
     if created_key == MISSING_CREATED_KEY:
         return (*group, MISSING_CREATED_AT_FLAG, 0, job_id)
     return (*group, not MISSING_CREATED_AT_FLAG, created_key, job_id)
+
+
+# SQL-5, the one home of how the SQL store keeps a text that SQL text cannot hold (see the module's notes):
+# "a NUL is kept, as the in-memory stores keep it, in a column form that keeps order and equality".
+_ESCAPE = "\x01"
+_TO_COLUMN = {"\x00": _ESCAPE + "\x01", _ESCAPE: _ESCAPE + "\x02"}
+_FROM_COLUMN = {code: character for character, code in _TO_COLUMN.items()}
+_NEEDS_ESCAPE = re.compile("[\x00\x01]")
+_ESCAPED = re.compile("\x01[\x01\x02]")
+
+
+def column_text(text: str) -> str:
+    """A text as its column holds it: NUL and U+0001 escaped, everything else as it is; ordered and
+    compared as the texts are.
+
+    >>> column_text("a\\x00b"), column_text("plain")
+    ('a\\x01\\x01b', 'plain')
+    >>> sorted(["a", "a\\x00", "a\\x01", "a\\x02", "a\\x01\\x00"]) == sorted(
+    ...     ["a", "a\\x00", "a\\x01", "a\\x02", "a\\x01\\x00"], key=column_text)
+    True
+    """
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text
+    return _NEEDS_ESCAPE.sub(lambda found: _TO_COLUMN[found[0]], text)
+
+
+def text_of_column(column: str) -> str:
+    """The text a column holds (``column_text`` undone).
+
+    >>> text_of_column(column_text("a\\x00\\x01")) == "a\\x00\\x01"
+    True
+    """
+    if _ESCAPE not in column:
+        return column
+    return _ESCAPED.sub(lambda found: _FROM_COLUMN[found[0]], column)
+
+
+def _column_or_none(value: str | None) -> str | None:
+    return None if value is None else column_text(value)
 
 
 def summaries_from_texts(texts: Sequence[str]) -> list[dict[str, Any]]:
@@ -207,21 +261,11 @@ def _check_json(value: Any, job_id: str, member: str) -> None:
 
 
 def is_sql_text(value: str) -> bool:
-    """Whether a string can be sent to the database as text: no NUL, no lone surrogate. A stored job's
-    text members all are (``_check_text``), so a value that is not matches none of them.
+    """Whether a string's column form can be sent to the database: it holds no lone surrogate (UTF-8
+    cannot encode one). The job validator refuses a lone surrogate in every stored member, so a value that
+    is not matches no stored job.
 
     >>> is_sql_text("Straße"), is_sql_text("a\\x00"), is_sql_text("\\ud800")
-    (True, False, False)
+    (True, True, False)
     """
-    return "\x00" not in value and is_valid_unicode(value)
-
-
-def _check_text(value: str, job_id: str, member: str) -> None:
-    if "\x00" in value:
-        raise ValueError(f"job {job_id!r}: member {member!r} holds a NUL character, which SQL text cannot")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError(
-            f"job {job_id!r}: member {member!r} holds a lone surrogate, which UTF-8 cannot encode"
-        ) from None
+    return is_valid_unicode(value)

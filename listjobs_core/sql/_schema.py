@@ -15,8 +15,8 @@ columns the listing reads, each computed in Python by the core when the job is w
 - ``folded_name``, ``jobName.casefold()`` (S-5), never SQL ``lower()``, which folds neither ``ß`` nor the
   Kelvin sign as Python does;
 - ``status``, ``job_queue`` and the member of each equality filter (``shareIdentifier`` as
-  ``share_identifier``, ``sql_column``) as the job carries them, and ``queue_scope`` (see ``queue_scope``
-  below).
+  ``share_identifier``, ``sql_column``) as the job carries them, and the two queue scopes ``queue_scope``
+  and ``queue_name_scope`` (see ``Scope`` below); every text in column form (``_rows.column_text``).
 
 Strings compare in code-point order, as Python compares them (O-2: "exact string, code-point order"): the
 collation is pinned on every text column, ``BINARY`` on SQLite (memcmp of UTF-8) and ``"C"`` on
@@ -29,15 +29,16 @@ into an index ``Range``, named and keyed by the spec's member (``sql_column``), 
 listing's rows in order, each job tested with the spec's predicate (``Scan``). ``tables_of`` derives an
 operation's columns, indexes and per-filter SQL from its filter names, so a new filter needs nothing here
 unless it brings a new kind of plan. A query reads one range of one
-index per queue scope (see ``Scope``), or, for a JOB_NAME prefix, one range per head (``NameHeads``); the
-order of every index is the order of the listing, so a page is a range scan that stops after ``k + 1``
-rows and never a sort. Each index exists twice: over every job, and with ``queue_scope`` in front for the
-requests that name a queue (IN-2: a queue reads the range of each ``jobQueue`` value that denotes it, plus
-the range of the jobs without one, merged by the engine).
+index per queue scope (see ``Scope``), or, for a JOB_NAME prefix, one range per head or per folded name
+(``NameHeads``); the order of every index is the order of the listing, so a page is a range scan that
+stops after ``k + 1`` rows and never a sort. Each index exists three times: over every job, with
+``queue_scope`` in front for the requests that name a queue by ARN, with ``queue_name_scope`` in front for
+those that name it by bare name (IN-2: a queue reads the range of the jobs whose ``jobQueue`` denotes it,
+at most two scopes, plus the range of the jobs without one, merged). A page's cost therefore never
+depends on how many ``jobQueue`` values denote a queue.
 
-Queues: ``listjobs_job_queues`` lists every ``jobQueue`` value ever written, with its queue name, so a
-request names the values that may denote its queue with one index probe; the core's ``QueueMatcher`` then
-decides which do. A value is never removed: one that no job carries any more costs an empty index probe.
+Queues: ``listjobs_job_queues`` lists every ``jobQueue`` value ever written, with its queue name (kept for
+the store's checks and for databases that other versions share). A value is never removed.
 
 ListJobs fits the same layout, with columns computed by the core at write time as these are: the
 ``JobSummary`` as JSON beside the ``ServiceJobSummary``; ``definition_name`` (``_definitions.
@@ -47,15 +48,16 @@ is an equality, a prefix a range, an ARN an equality on ``job_definition``, all 
 other job. A parent's children (LJ-6) are then one range of an index ``(parent_key, status,
 created_key, job_id) WHERE parent_key IS NOT NULL``, and a queue listing, which lists no child (LJ-7),
 reads the indexes above made partial: a second set, since ListServiceJobs lists a job with a child-shaped
-id like any other. The rows a queue listing may read are those whose ``queue_scope`` is not NULL: the core's
-``select_family`` decides at write time whether a queue listing lists the job (NULL when it does not), so
-the decision of LJ-7 has its one home there, and every queue listing's ``queue_scope = ?`` implies the
-partial indexes' ``queue_scope IS NOT NULL`` on both engines.
+id like any other. The rows a queue listing may read are those whose scope columns are not NULL: the
+core's ``select_family`` decides at write time whether a queue listing lists the job (NULL when it does
+not), so the decision of LJ-7 has its one home there, and every queue listing's ``queue_scope = ?`` (or
+``queue_name_scope = ?``) implies its partial index's ``queue_scope IS NOT NULL`` (or
+``queue_name_scope IS NOT NULL``) on both engines.
 
 Each operation keeps its jobs in tables of its own (``Tables``, ``tables_of``): ListServiceJobs the
 ``listjobs_*`` tables above, ListJobs ``listjobs_batch_*``, with the three columns more, so one database
 holds both operations' jobs and a store opened for one never reads the other's. Every ListJobs request
-names a queue or a parent (LJ-5), so its queue indexes exist only with ``queue_scope`` in front, and its
+names a queue or a parent (LJ-5), so its queue indexes exist only with a scope column in front, and its
 JOB_DEFINITION prefix reads one range of the definition-name index per definition name it covers, found
 by index probes and merged newest first, as the in-memory store reads one bucket per name.
 """
@@ -72,6 +74,7 @@ from .._model import SortKey
 from .._names import JobNamePattern
 from .._operations import LIST_JOBS, LIST_SERVICE_JOBS, Operation
 from .._ordering import newest_first_key
+from .._queues import queue_name
 
 __all__ = [
     "BATCH_CLIENT_TOKENS",
@@ -84,7 +87,6 @@ __all__ = [
     "FILTER_SQL",
     "GROUPED",
     "INT64_MAX",
-    "IN_QUEUE_LISTINGS",
     "JOBS",
     "JOB_QUEUES",
     "LIST_JOBS_FILTER_SQL",
@@ -96,7 +98,10 @@ __all__ = [
     "PLAN_SQL",
     "RETIRED_INDEXES",
     "SCHEMA_VERSION",
-    "SCOPE_CONDITION",
+    "BY_QUEUE",
+    "BY_QUEUE_NAME",
+    "EVERY_JOB",
+    "Scope",
     "DefinitionNames",
     "FilterSql",
     "Index",
@@ -106,6 +111,7 @@ __all__ = [
     "Scan",
     "Tables",
     "filter_sql_of",
+    "queue_name_scope",
     "queue_scope",
     "sql_column",
     "tables_of",
@@ -116,10 +122,14 @@ JOB_QUEUES = "listjobs_job_queues"
 CLIENT_TOKENS = "listjobs_client_tokens"
 META = "listjobs_meta"
 # Version 2 names each equality filter's indexes after its column (``by_share_identifier``, was
-# ``by_share``); a version 1 database is brought to version 2 when opened (``RETIRED_INDEXES``).
-SCHEMA_VERSION = "2"
+# ``by_share``); version 3 adds ``queue_name_scope`` and its indexes, and keeps text columns in column
+# form (``_rows.column_text``). A version 1 or 2 database is brought to version 3 when opened: the retired
+# indexes dropped (``RETIRED_INDEXES``), the columns added (``ADDED_COLUMNS``), every row written again
+# from its job.
+SCHEMA_VERSION = "3"
+UPGRADED_VERSIONS = ("1", "2")
 # The indexes of earlier versions that this one no longer has, by version: dropped when such a database is
-# opened, before this version's indexes are created. The tables are the same.
+# opened, before this version's indexes are created.
 RETIRED_INDEXES: dict[str, tuple[str, ...]] = {
     "1": tuple(
         f"{prefix}{scope}by_{kind}{status}"
@@ -145,19 +155,54 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("status", "text"),
     ("job_queue", "text"),
     ("queue_scope", "key text"),
+    ("queue_name_scope", "key text"),
 )
+# The columns of ``COLUMNS`` that version 2 did not have.
+ADDED_COLUMNS = ("queue_name_scope",)
 
 # IN-2: "a job without jobQueue is listed for any queue". A request naming a queue reads the scope of the
-# jobs without one and the scope of each jobQueue value that denotes its queue, each by equality on
-# ``queue_scope``: an equality, never ``IS NULL``, so that PostgreSQL knows the column constant within the
-# scope and that the index's next columns give the listing's order (it plans a merge of the scopes then).
+# jobs without one and the scope of the jobs whose jobQueue denotes its queue, each by equality on a scope
+# column: an equality, never ``IS NULL``, so that PostgreSQL knows the column constant within the scope and
+# that the index's next columns give the listing's order (it plans a merge of the scopes then). Two scope
+# columns, because a queue ARN and a bare name select differently (``_queues``: an ARN denotes the same
+# queue as itself and its bare name only; a bare name as every identifier of that name, the ARNs of every
+# region and account among them): ``queue_scope`` is the jobQueue value, which an ARN request reads (its
+# own value's scope and its bare name's), ``queue_name_scope`` the queue name the value denotes, which a
+# bare-name request reads (one scope, however many ARNs carry the name).
 NO_QUEUE_SCOPE = "-"
-SCOPE_CONDITION = "queue_scope = ?"
 
 
 def queue_scope(job_queue: str | None) -> str:
     """The ``queue_scope`` of a ``jobQueue`` value: ``-`` for none, else ``+`` and the value."""
     return NO_QUEUE_SCOPE if job_queue is None else "+" + job_queue
+
+
+def queue_name_scope(job_queue: str | None) -> str:
+    """The ``queue_name_scope`` of a ``jobQueue`` value: ``-`` for none, else ``+`` and the queue name it
+    denotes (the core's ``queue_name``).
+
+    >>> queue_name_scope("arn:aws:batch:eu-west-1:1:job-queue/q"), queue_name_scope(None)
+    ('+q', '-')
+    """
+    return NO_QUEUE_SCOPE if job_queue is None else "+" + queue_name(job_queue)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """How an index is kept: over every job (no column), or with a scope column in front (``column``)."""
+
+    name: str
+    column: str | None
+
+    @property
+    def condition(self) -> str:
+        """The condition that selects one scope of the rows."""
+        return f"{self.column} = ?"
+
+
+EVERY_JOB = Scope("", None)
+BY_QUEUE = Scope("queue_", "queue_scope")
+BY_QUEUE_NAME = Scope("queue_name_", "queue_name_scope")
 
 
 # The two orders of a listing, as columns (see the module's notes).
@@ -168,7 +213,9 @@ GROUPED = ("job_name", "version", *NEWEST_FIRST)
 @dataclass(frozen=True, slots=True)
 class Index:
     """An index over a jobs table (``table``): equality columns, then the columns of the listing's order.
-    It exists over every job, with ``queue_scope`` in front, or both (``scopes``, False and True)."""
+    It exists once per scope of ``scopes``: over every job, with ``queue_scope`` in front, with
+    ``queue_name_scope`` in front. ``listed``: each is partial on its scope column being set (the rows a
+    queue listing may read, LJ-7), besides ``where``."""
 
     name: str
     equal: tuple[str, ...]
@@ -176,19 +223,26 @@ class Index:
     where: str | None = None
     table: str = JOBS
     prefix: str = "listjobs_"
-    scopes: tuple[bool, ...] = (False, True)
+    scopes: tuple[Scope, ...] = (EVERY_JOB, BY_QUEUE, BY_QUEUE_NAME)
+    listed: bool = False
 
-    def sql_name(self, scoped: bool) -> str:
-        """The index's name: over every job, or with ``queue_scope`` in front (``scoped``)."""
-        return f"{self.prefix}{'queue_' if scoped else ''}{self.name}"
+    def sql_name(self, scope: Scope) -> str:
+        """The index's name in one scope."""
+        return f"{self.prefix}{scope.name}{self.name}"
 
-    def columns(self, scoped: bool) -> tuple[str, ...]:
-        return (("queue_scope",) if scoped else ()) + self.equal + self.order
+    def columns(self, scope: Scope) -> tuple[str, ...]:
+        return (() if scope.column is None else (scope.column,)) + self.equal + self.order
 
-    def ddl(self, scoped: bool) -> str:
-        where = f" WHERE {self.where}" if self.where else ""
-        columns = ", ".join(self.columns(scoped))
-        return f"CREATE INDEX IF NOT EXISTS {self.sql_name(scoped)} ON {self.table} ({columns}){where}"
+    def condition(self, scope: Scope) -> str | None:
+        """The index's partial condition in one scope."""
+        listed = f"{scope.column} IS NOT NULL" if self.listed and scope.column is not None else None
+        return " AND ".join(part for part in (self.where, listed) if part) or None
+
+    def ddl(self, scope: Scope) -> str:
+        condition = self.condition(scope)
+        where = f" WHERE {condition}" if condition else ""
+        columns = ", ".join(self.columns(scope))
+        return f"CREATE INDEX IF NOT EXISTS {self.sql_name(scope)} ON {self.table} ({columns}){where}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,11 +261,14 @@ class Range:
 @dataclass(frozen=True, slots=True)
 class NameHeads:
     """A JOB_NAME prefix: the names that start with one of the pattern's heads (see ``_name_heads.name_heads``
-    in the core), one range of ``index`` per head, in head order."""
+    in the core), one range of ``index`` per head, in head order; or, when few folded names (or too many
+    case variants) match, one range of ``folded_index`` per folded name that starts with ``folded``,
+    merged."""
 
     index: Index
     folded: str
-    residual: tuple[str, tuple[object, ...]] | None = None
+    residual: tuple[str, tuple[object, ...]] | None
+    folded_index: Index
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,8 +398,10 @@ def _name_pattern(index: IndexMaker, spec: FilterSpec | None) -> FilterSql:
         assert job_filter is not None
         pattern: JobNamePattern = job_filter.parsed
         residual = _status_residual(status)
+        if pattern.is_prefix and not pattern.folded:
+            return Range(by_name, lower=("",), residual=residual)  # "*" alone: every name, one range
         if pattern.is_prefix:
-            return NameHeads(by_name, pattern.folded, residual)
+            return NameHeads(by_name, pattern.folded, residual, by_folded_name)
         return Range(by_folded_name, (pattern.folded,), residual=residual)
 
     return FilterSql((by_name, by_folded_name), ranges)
@@ -404,13 +463,12 @@ PLAN_SQL: dict[IndexPlan | None, Callable[[IndexMaker, FilterSpec | None], Filte
 }
 
 
-def _index_maker(table: str, prefix: str, listed: str | None, scopes: tuple[bool, ...]) -> IndexMaker:
-    """The indexes of a jobs table, each partial on ``listed`` (the rows a listing of it may read) and
-    kept over ``scopes``."""
+def _index_maker(table: str, prefix: str, listed: bool, scopes: tuple[Scope, ...]) -> IndexMaker:
+    """The indexes of a jobs table, each kept over ``scopes`` and, when ``listed``, partial on the rows a
+    queue listing may read (``Index.listed``)."""
 
     def index(name: str, equal: tuple[str, ...], order: tuple[str, ...], where: str | None) -> Index:
-        condition = " AND ".join(part for part in (where, listed) if part) or None
-        return Index(name, equal, order, condition, table, prefix, scopes)
+        return Index(name, equal, order, where, table, prefix, scopes, listed)
 
     return index
 
@@ -445,13 +503,10 @@ BATCH_JOBS = "listjobs_batch_jobs"
 BATCH_JOB_QUEUES = "listjobs_batch_job_queues"
 BATCH_CLIENT_TOKENS = "listjobs_batch_client_tokens"
 
-# LJ-7: "A jobQueue listing lists no child". The queue indexes of ListJobs hold the jobs a queue listing
-# lists, those with a queue scope (see the module's notes).
-IN_QUEUE_LISTINGS = "queue_scope IS NOT NULL"
 # LJ-6: a parent's children, of one status (LJ-8: no filter applies to them), newest first.
 BY_PARENT = Index(
     "by_parent", ("parent_key", "status"), NEWEST_FIRST, "parent_key IS NOT NULL", BATCH_JOBS,
-    "listjobs_batch_", (False,),
+    "listjobs_batch_", (EVERY_JOB,),
 )
 
 
@@ -459,7 +514,7 @@ BY_PARENT = Index(
 class Tables:
     """The tables of one operation's jobs, their columns and indexes, and the SQL of its filters.
 
-    ``scope_condition`` selects one queue scope (IN-2) of the rows a queue listing may read; ``children``
+    ``children``
     is the index of a parent's children (LJ-6), for an operation that lists them; ``definitions``, whether
     the rows hold ``definition_name`` and ``job_definition`` (an operation with a JOB_DEFINITION filter).
     """
@@ -469,7 +524,6 @@ class Tables:
     client_tokens: str
     columns: tuple[tuple[str, str], ...]
     filter_sql: dict[FilterName | None, FilterSql]
-    scope_condition: str
     queue_names_index: str
     children: Index | None = None
     definitions: bool = False
@@ -481,12 +535,16 @@ class Tables:
         return _every_index(self.filter_sql) + children
 
 
+# LJ-7: "A jobQueue listing lists no child". The scope columns of a row no queue listing lists are NULL.
+_SCOPE_COLUMNS = (BY_QUEUE.column, BY_QUEUE_NAME.column)
+
+
 def _columns(operation: Operation, queue_scope_kind: str) -> tuple[tuple[str, str], ...]:
     """The columns of an operation's jobs table, in the order rows are written (``_rows.job_row``)."""
     definitions = _reads_definitions(operation)
     lists_children = bool(operation.parent_job_members)
     return (
-        *((name, queue_scope_kind if name == "queue_scope" else kind) for name, kind in COLUMNS),
+        *((name, queue_scope_kind if name in _SCOPE_COLUMNS else kind) for name, kind in COLUMNS),
         *((sql_column(member), "text") for member in EQUALITY_MEMBERS),
         *((("definition_name", "text"), ("job_definition", "text")) if definitions else ()),
         *((("parent_key", "text"),) if lists_children else ()),
@@ -511,8 +569,9 @@ def tables_of(operation: Operation) -> Tables:
             JOB_QUEUES,
             CLIENT_TOKENS,
             _columns(operation, "key text"),
-            filter_sql_of(operation, _index_maker(JOBS, "listjobs_", None, (False, True))),
-            SCOPE_CONDITION,
+            filter_sql_of(
+                operation, _index_maker(JOBS, "listjobs_", False, (EVERY_JOB, BY_QUEUE, BY_QUEUE_NAME))
+            ),
             "listjobs_queue_names",
             definitions=_reads_definitions(operation),
         )
@@ -522,8 +581,9 @@ def tables_of(operation: Operation) -> Tables:
             BATCH_JOB_QUEUES,
             BATCH_CLIENT_TOKENS,
             _columns(operation, "text"),
-            filter_sql_of(operation, _index_maker(BATCH_JOBS, "listjobs_batch_", IN_QUEUE_LISTINGS, (True,))),
-            SCOPE_CONDITION,
+            filter_sql_of(
+                operation, _index_maker(BATCH_JOBS, "listjobs_batch_", True, (BY_QUEUE, BY_QUEUE_NAME))
+            ),
             "listjobs_batch_queue_names",
             BY_PARENT,
             definitions=_reads_definitions(operation),

@@ -13,18 +13,24 @@ below): equality on the index's leading columns, then one lower bound, the later
 the cursor (P-4: ``(order columns) > (cursor)``), and one upper bound, ordered by the index's own columns
 with ``LIMIT k + 1``. A filter whose plan is ``SCAN`` reads the listing's rows in that order in batches and
 tests each job with its spec's predicate. A request naming a queue reads the range once per queue scope
-(IN-2), one statement each, and merges the scopes' ordered runs here: a ``UNION ALL`` would
-be one statement, but PostgreSQL does not know a scope's ``queue_scope`` constant inside a union's arm, so
-it would sort the union instead of merging it. A JOB_DEFINITION prefix (ListJobs) reads one such range per
-definition name it covers, merged the same way.
+(IN-2; at most three, see ``_arms``), and the scopes' ordered runs are merged. A JOB_DEFINITION prefix
+(ListJobs) reads one such range per definition name it covers, merged the same way; a JOB_NAME prefix one
+range per folded name when a few match, else one per name head (``_head_rows``). How runs are merged
+depends on the engine (``_merged_rows``): SQLite, in the process, runs a statement per run and merges
+them here; PostgreSQL, where each statement is a round trip, runs one ``UNION ALL`` statement of all of
+them, which it plans as a Merge Append of index range scans. So a PostgreSQL page of any filter but a
+JOB_NAME or JOB_DEFINITION prefix is one statement outside any transaction: one round trip. A prefix adds
+its probes (one statement each, every queue scope in it), inside a read-only transaction.
 
 Costs, for N stored jobs and a page of k: put, update, remove are one transaction touching one row and its
-entries in the indexes of the filters it can match (ListServiceJobs: at most 16, two per index kind, fewer
-when ``shareIdentifier`` or ``quotaShareName`` is absent; ListJobs: at most 8 queue indexes, none for a
+entries in the indexes of the filters it can match (ListServiceJobs: at most 24, three per index kind, fewer
+when ``shareIdentifier`` or ``quotaShareName`` is absent; ListJobs: at most 16 queue indexes, none for a
 child, which is in the parent index only); a page is one or two statements of O(log N + k),
-plus, for a JOB_NAME prefix, the head walk's index probes (one per head for names in one case; see the
-core's ``_name_heads``), and for a JOB_DEFINITION prefix one probe and one statement per definition name it
-covers; a ``SCAN`` filter, O(rows passed over). ``len`` counts the rows, O(N).
+plus, for a JOB_NAME prefix, up to five probes of the folded names and then either their ranges or the
+head walk's index probes (one per head for names in one case; see the core's ``_name_heads``; at most
+``_HEAD_PROBE_BUDGET``), and for a JOB_DEFINITION prefix one probe and one statement per definition name it
+covers; a ``SCAN`` filter, O(rows passed over). None of it grows with how many case variants of a name,
+or how many ``jobQueue`` values of a queue, the database holds. ``len`` counts the rows, O(N).
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from __future__ import annotations
 import functools
 import heapq
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -43,37 +49,54 @@ from .._filters import IndexPlan
 from .._listing import run_listing
 from .._model import ServiceJob, SortKey
 from .._name_heads import FoldTable, name_heads, successor
-from .._operations import LIST_SERVICE_JOBS, Operation
+from .._operations import LIST_JOBS, LIST_SERVICE_JOBS, Operation
 from .._ordering import groups_by_name
 from .._query import ListQuery
-from .._queues import QueueMatcher, queue_name
+from .._queues import QueueMatcher, is_queue_arn, queue_name
 from .._request import parse_request
 from .._selection import selected_status
 from .._tokens import check_token_key, encode_token
 from .._wire import response
 from ..store import ListingMethods, ListingStore
 from ._engines import Connection, Engine, Pool, open_engine, transaction
-from ._rows import core_key, is_sql_text, job_from_text, job_row, parent_key, sql_key, summaries_from_texts
+from ._rows import (
+    column_text,
+    core_key,
+    is_sql_text,
+    job_from_text,
+    job_row,
+    parent_key,
+    sql_key,
+    summaries_from_texts,
+    text_of_column,
+)
 from ._schema import (
+    ADDED_COLUMNS,
+    BY_QUEUE,
+    BY_QUEUE_NAME,
+    EVERY_JOB,
     META,
     NO_QUEUE_SCOPE,
     RETIRED_INDEXES,
     SCHEMA_VERSION,
+    UPGRADED_VERSIONS,
     DefinitionNames,
     Index,
     NameHeads,
     Range,
     Scan,
+    Scope,
     Tables,
+    queue_name_scope,
     queue_scope,
     tables_of,
 )
 
 __all__ = ["SqlJobStore"]
 
-# A queue scope of a listing: whether it reads the queue-scoped index, and its condition.
-Arm = tuple[bool, str | None, tuple[object, ...]]
-_EVERY_JOB: Arm = (False, None, ())
+# A queue scope of a listing: the scope of the indexes it reads, its condition and the condition's values.
+Arm = tuple[Scope, str | None, tuple[object, ...]]
+_EVERY_JOB: Arm = (EVERY_JOB, None, ())
 
 
 @dataclass(frozen=True)
@@ -87,7 +110,6 @@ class _Statements:
     rewrite: str
     know_queue: str
     claim_client_token: str
-    queue_values: str
     job_queue_column: int
 
     @classmethod
@@ -108,9 +130,14 @@ class _Statements:
             "ON CONFLICT (job_queue) DO NOTHING",
             claim_client_token=f"INSERT INTO {tables.client_tokens} (client_token, job_id) VALUES (?, ?) "
             "ON CONFLICT (client_token) DO NOTHING RETURNING client_token",
-            queue_values=f"SELECT job_queue FROM {tables.job_queues} WHERE queue_name = ? ORDER BY job_queue",
             job_queue_column=columns.index("job_queue"),
         )
+
+# A JOB_NAME prefix matched by at most this many folded names reads their ranges of the folded-name index.
+_FEW_FOLDED_NAMES = 4
+# Index probes (of every queue scope at once) a walk of a prefix's name heads may make for one page before
+# the rest of the page is read as a merge of folded-name ranges (an ordinary page needs a few dozen at most).
+_HEAD_PROBE_BUDGET = 64
 
 # A SCAN plan reads the listing's rows in batches of at least this many.
 _SCAN_BATCH = 200
@@ -221,7 +248,8 @@ class SqlJobStore(ListingMethods):
         """Whether a job with this ``jobId`` is stored. O(log N)."""
         if not isinstance(job_id, str) or not is_sql_text(job_id):
             return False
-        return self._read_one(f"SELECT 1 FROM {self._jobs} WHERE job_id = ?", (job_id,)) is not None
+        found = self._read_one(f"SELECT 1 FROM {self._jobs} WHERE job_id = ?", (column_text(job_id),))
+        return found is not None
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         """Copies of the stored jobs, as they were when iteration began (one snapshot). O(N)."""
@@ -234,7 +262,7 @@ class SqlJobStore(ListingMethods):
         """A copy of the job with ``job_id``, or ``None``. O(log N)."""
         if not isinstance(job_id, str) or not is_sql_text(job_id):
             return None
-        row = self._read_one(f"SELECT job FROM {self._jobs} WHERE job_id = ?", (job_id,))
+        row = self._read_one(f"SELECT job FROM {self._jobs} WHERE job_id = ?", (column_text(job_id),))
         return None if row is None else job_from_text(row[0])
 
     def put(self, job: Mapping[str, Any] | ServiceJob) -> None:
@@ -243,10 +271,9 @@ class SqlJobStore(ListingMethods):
 
         A job the listing could not answer is refused as ``ServiceJobStore.put`` refuses it (``TypeError``
         or ``ValueError`` naming the member), and so is one a database cannot keep: a member that is not a
-        JSON value, NUL or a lone surrogate in ``jobId``, ``jobName``, ``status``, ``jobQueue``,
-        ``shareIdentifier``, ``quotaShareName`` or (ListJobs) ``jobDefinition``, a ``createdAt`` beyond
-        ±(2^63-1) or a ``version`` beyond 2^63-1. Tuples come back from ``get`` as lists. O(log N) per
-        index.
+        JSON value, a ``createdAt`` beyond ±(2^63-1) or a ``version`` beyond 2^63-1. A NUL is kept, as the
+        in-memory stores keep it (SQL-5, ``_rows.column_text``). Tuples come back from ``get`` as lists.
+        O(log N) per index.
         """
         row = self._row_of(job)
         with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
@@ -265,7 +292,7 @@ class SqlJobStore(ListingMethods):
                 self._copy_rows(connection, latest)
             else:
                 connection.cursor().executemany(self._sql(self._statements.put), latest)
-            known = [(queue, queue_name(queue)) for queue in queues]
+            known = [(queue, column_text(queue_name(text_of_column(queue)))) for queue in queues]
             connection.cursor().executemany(self._sql(self._statements.know_queue), known)
             if self._engine.name == "postgresql" and len(latest) >= _ANALYZE_AFTER:
                 # The statistics of a table just bulk-loaded say it is tiny, and the planner would take
@@ -299,7 +326,8 @@ class SqlJobStore(ListingMethods):
         if not isinstance(job_id, str) or not is_sql_text(job_id):
             return
         with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
-            connection.execute(self._sql(f"DELETE FROM {self._jobs} WHERE job_id = ?"), (job_id,))
+            delete = self._sql(f"DELETE FROM {self._jobs} WHERE job_id = ?")
+            connection.execute(delete, (column_text(job_id),))
 
     def update(self, job_id: str, **changes: Any) -> dict[str, Any]:
         """Change some members of a stored job in one transaction that locks it, so concurrent updates of
@@ -314,13 +342,13 @@ class SqlJobStore(ListingMethods):
             raise KeyError(job_id)  # no stored jobId holds what the database cannot be sent
         with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
             read = f"SELECT job FROM {self._jobs} WHERE job_id = ?{self._engine.lock_for_update}"
-            found = connection.execute(self._sql(read), (job_id,)).fetchone()
+            found = connection.execute(self._sql(read), (column_text(job_id),)).fetchone()
             if found is None:
                 raise KeyError(job_id)
             changed = {**job_from_text(found[0]), **changes}
             row = self._row_of({member: value for member, value in changed.items() if value is not None})
             rewrite, queue_column = self._statements.rewrite, self._statements.job_queue_column
-            self._write(connection, rewrite, (*row[1:], job_id), row[queue_column])
+            self._write(connection, rewrite, (*row[1:], row[0]), row[queue_column])
         return job_from_text(row[-1])
 
     def put_new(self, job: Mapping[str, Any] | ServiceJob, *, client_token: str | None = None) -> bool:
@@ -335,12 +363,12 @@ class SqlJobStore(ListingMethods):
             with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
                 if client_token is not None:
                     claim = self._sql(self._statements.claim_client_token)
-                    claimed = connection.execute(claim, (client_token, row[0]))
+                    claimed = connection.execute(claim, (column_text(client_token), row[0]))
                     if claimed.fetchone() is None:
                         raise _Abandon
                 job_queue = row[self._statements.job_queue_column]
                 if self._write(connection, self._statements.insert_new, row, job_queue) is None:
-                    raise ValueError(f"a job with jobId {row[0]!r} is already stored")
+                    raise ValueError(f"a job with jobId {text_of_column(row[0])!r} is already stored")
         except _Abandon:
             return False
         return True
@@ -405,27 +433,29 @@ class SqlJobStore(ListingMethods):
             )
             job_queue = row[self._statements.job_queue_column]
             if job_queue is not None:
-                _require(catalogue.get(job_queue) == queue_name(job_queue), f"queue {job_queue!r} catalogued")
+                named = column_text(queue_name(text_of_column(job_queue)))
+                _require(catalogue.get(job_queue) == named, f"queue {job_queue!r} catalogued")
 
     # --- reading a page ---
 
     def _page_rows(self, connection: Connection, query: ListQuery, count: int) -> list[Sequence[Any]]:
         """The first ``count`` rows ``(summary, *order columns)`` after the cursor, in the query's order."""
         job_filter = query.job_filter
-        # A stored job's text holds no NUL and no lone surrogate (``_rows.is_sql_text``), which no database
-        # can be sent: a filter value or a parent id holding one matches no job, and the page is empty, as
-        # the pure function finds it (a queue holding one: see ``_arms``).
+        # A stored job's text holds no lone surrogate (the job validator refuses one), which no database can
+        # be sent (``_rows.is_sql_text``): a filter value or a parent id holding one matches no job, and the
+        # page is empty, as the pure function finds it (a queue holding one: see ``_arms``).
         sent = job_filter is not None and job_filter.spec.index_plan is not IndexPlan.SCAN
         values = (job_filter.value if sent and job_filter else "", query.parent_job_id or "")
         if not all(is_sql_text(value) for value in values):
             return []
         ranges = self._ranges(query)
         after = None if query.after is None else sql_key(query.after.sort_key, grouped=groups_by_name(query))
-        if query.job_queue is None and isinstance(ranges, Range):
-            # One statement reads one snapshot, on both engines: no transaction needed.
-            return self._range_rows(connection, ranges, [_EVERY_JOB], after, count)
+        if isinstance(ranges, Range) and (query.job_queue is None or self._engine.name == "postgresql"):
+            # One statement reads one snapshot, on both engines: no transaction needed (PostgreSQL reads
+            # every queue scope in one statement, ``_merged_rows``): one round trip a page.
+            return self._range_rows(connection, ranges, self._arms(query.job_queue), after, count)
         with transaction(connection, self._engine.begin_read):
-            arms = self._arms(connection, query.job_queue)
+            arms = self._arms(query.job_queue)
             if isinstance(ranges, Range):
                 return self._range_rows(connection, ranges, arms, after, count)
             if isinstance(ranges, DefinitionNames):
@@ -457,28 +487,36 @@ class SqlJobStore(ListingMethods):
         if not is_sql_text(query.parent_job_id):
             return []  # no stored jobId holds what the database cannot be sent
         key = parent_key(query.parent_job_member, query.parent_job_id)
-        hint = self._engine.index_hint(children.sql_name(False))
+        hint = self._engine.index_hint(children.sql_name(EVERY_JOB))
         sql = self._sql(f"SELECT job FROM {children.table}{hint} WHERE parent_key = ?")
         with self._pool.connection() as connection:
-            texts = [row[0] for row in connection.execute(sql, (key,)).fetchall()]
+            texts = [row[0] for row in connection.execute(sql, (column_text(key),)).fetchall()]
         return [job_from_text(text) for text in texts]
 
-    def _arms(self, connection: Connection, job_queue: str | None) -> list[Arm]:
-        """The queue scopes a request reads (IN-2, S-9): every job, or the jobs without a queue and those of
-        each ``jobQueue`` value that denotes the requested queue (decided by the core's ``QueueMatcher``)."""
+    def _arms(self, job_queue: str | None) -> list[Arm]:
+        """The queue scopes a request reads (IN-2, S-9): every job, or the jobs without a queue and those
+        whose ``jobQueue`` denotes the requested queue (``_queues``): for a queue ARN, the scopes of the
+        ``jobQueue`` values the core's ``QueueMatcher`` accepts among the ARN itself and its bare name (an
+        ARN denotes the same queue as those only); for a bare name, the one scope of the values of that
+        queue name (a bare name denotes the same queue as every identifier of that name, whatever their
+        region or account). At most three scopes, however many values the database holds."""
         if job_queue is None:
             return [_EVERY_JOB]
-        condition = self._tables.scope_condition
-        no_queue: Arm = (True, condition, (NO_QUEUE_SCOPE,))
         if not is_sql_text(job_queue):
-            # No stored jobQueue value holds a NUL or a lone surrogate, so none denotes this queue; the jobs
-            # without a queue are still listed for it (IN-2).
-            return [no_queue]
-        accepts = QueueMatcher(job_queue)
-        known = self._sql(self._statements.queue_values)
-        values = connection.execute(known, (queue_name(job_queue),)).fetchall()
-        return [no_queue] + [
-            (True, condition, (queue_scope(value),)) for (value,) in values if accepts[value]
+            # No stored jobQueue value holds a lone surrogate, so none denotes this queue; the jobs without
+            # a queue are still listed for it (IN-2).
+            return [(BY_QUEUE, BY_QUEUE.condition, (NO_QUEUE_SCOPE,))]
+        if is_queue_arn(job_queue):
+            accepts = QueueMatcher(job_queue)
+            values = [None, *(value for value in dict.fromkeys((job_queue, queue_name(job_queue))))]
+            return [
+                (BY_QUEUE, BY_QUEUE.condition, (column_text(queue_scope(value)),))
+                for value in values
+                if accepts[value]
+            ]
+        return [
+            (BY_QUEUE_NAME, BY_QUEUE_NAME.condition, (column_text(queue_name_scope(value)),))
+            for value in (None, job_queue)
         ]
 
     def _range_rows(
@@ -491,13 +529,42 @@ class SqlJobStore(ListingMethods):
         *,
         with_job: bool = False,
     ) -> list[Sequence[Any]]:
-        """The first ``count`` rows of ``ranges`` over every arm, after the cursor: one statement per arm,
-        each a range scan of one index in the listing's order, merged here (IN-2's scopes are disjoint).
-        ``with_job``: each row ends with the job's JSON text too."""
+        """The first ``count`` rows of ``ranges`` over every arm, after the cursor (IN-2's scopes are
+        disjoint). ``with_job``: each row ends with the job's JSON text too."""
+        return self._merged_rows(connection, [(ranges, arm) for arm in arms], after, count, with_job=with_job)
+
+    def _merged_rows(
+        self,
+        connection: Connection,
+        parts: list[tuple[Range, Arm]],
+        after: SortKey | None,
+        count: int,
+        *,
+        with_job: bool = False,
+    ) -> list[Sequence[Any]]:
+        """The first ``count`` rows of disjoint ranges, each in one queue scope, after the cursor, in the
+        listing's order (the ranges' indexes all have it): each a range scan of its index, merged.
+
+        SQLite, in the process, runs one statement per range and merges here. PostgreSQL, a round trip per
+        statement, runs one: a ``UNION ALL`` of the ranges, each ``ORDER BY ... LIMIT`` in its index's
+        order, with one ``ORDER BY ... LIMIT`` over them, which it plans as a Merge Append of index scans,
+        never a sort (each arm's own ``ORDER BY`` tells it that arm's order, which it could not otherwise
+        see through the arm's scope constant)."""
+        if not parts:
+            return []
+        order = ", ".join(parts[0][0].index.order)
+        if self._engine.name == "postgresql" and len(parts) > 1:
+            selects: list[str] = []
+            union_params: list[object] = []
+            for ranges, arm in parts:
+                sql, arm_params = _arm(self._engine, ranges, arm, after, with_job=with_job)
+                selects.append(f"({sql} ORDER BY {order} LIMIT ?)")
+                union_params += [*arm_params, count]
+            union = self._sql(" UNION ALL ".join(selects) + f" ORDER BY {order} LIMIT ?")
+            return list(connection.execute(union, (*union_params, count)).fetchall())
         runs = []
-        for arm in arms:
+        for ranges, arm in parts:
             sql, params = _arm(self._engine, ranges, arm, after, with_job=with_job)
-            order = ", ".join(ranges.index.order)
             statement = self._sql(f"{sql} ORDER BY {order} LIMIT ?")
             runs.append(connection.execute(statement, (*params, count)).fetchall())
         if len(runs) == 1:
@@ -522,22 +589,57 @@ class SqlJobStore(ListingMethods):
     def _head_rows(
         self, connection: Connection, heads: NameHeads, arms: list[Arm], after: SortKey | None, count: int
     ) -> list[Sequence[Any]]:
-        """S-6 prefixes: the range of each head in turn (the core's ``name_heads``) until ``count`` rows."""
-        probe = _FirstName(self, connection, heads.index, arms)
-        start = "" if after is None else str(after[0])
+        """S-6 prefixes, as the in-memory store reads them (``store``'s name ranges): when a few folded
+        names at most start with the pattern (none, for a pattern that matches nothing), a merge of their
+        ranges of the folded-name index; otherwise the range of each head in turn (the core's
+        ``name_heads``) until ``count`` rows, the walk's index probes bounded by ``_HEAD_PROBE_BUDGET``,
+        past which the rest of the page is a merge of the ranges of the folded names that match. No part
+        of a page costs more probes than the budget, however many case variants the names hold."""
+        folded_names = _NextValue(self, connection, heads.folded_index, arms, "folded_name")
+        if heads.folded:  # "*" alone: every name, the one head ""
+            few = folded_names.first_starting_with(heads.folded, _FEW_FOLDED_NAMES + 1)
+            if len(few) <= _FEW_FOLDED_NAMES:
+                return self._folded_rows(connection, heads, few, arms, after, count)
+        probe = _NextValue(self, connection, heads.index, arms, "job_name", budget=_HEAD_PROBE_BUDGET)
+        start = "" if after is None else text_of_column(str(after[0]))
         rows: list[Sequence[Any]] = []
-        for head in name_heads(probe.first_name, heads.folded, start, _every_fold()):
-            upper = successor(head)
-            ranges = Range(
-                heads.index,
-                lower=(head,),
-                upper=None if upper is None else (upper,),
-                residual=heads.residual,
-            )
-            rows += self._range_rows(connection, ranges, arms, after, count - len(rows))
-            if len(rows) >= count:
-                break
-        return rows
+        try:
+            if self._engine.name == "postgresql":
+                # Every head first (index probes only, within the budget), then one statement for all
+                # their ranges (``_merged_rows``): a round trip per head's range would cost more.
+                found = list(name_heads(probe.first_name, heads.folded, start, _every_fold()))
+                parts = [(_head_range(heads, head), arm) for head in found for arm in arms]
+                return self._merged_rows(connection, parts, after, count)
+            for head in name_heads(probe.first_name, heads.folded, start, _every_fold()):
+                rows += self._range_rows(connection, _head_range(heads, head), arms, after, count - len(rows))
+                if len(rows) >= count:
+                    break
+            return rows
+        except _OverBudget:
+            pass
+        # Every head the walk finished is read to its end: the rest of the page follows the last row read.
+        last = after if not rows else tuple(rows[-1][1:])
+        matching = folded_names.starting_with(heads.folded)
+        return rows + self._folded_rows(connection, heads, matching, arms, last, count - len(rows))
+
+    def _folded_rows(
+        self,
+        connection: Connection,
+        heads: NameHeads,
+        folded_names: Iterable[str],
+        arms: list[Arm],
+        after: SortKey | None,
+        count: int,
+    ) -> list[Sequence[Any]]:
+        """The first ``count`` rows of the jobs whose folded name is one of ``folded_names``, after the
+        cursor, in grouped order (O-2): one range of the folded-name index each (in it, one folded name's
+        jobs are in grouped order), merged."""
+        parts = [
+            (Range(heads.folded_index, (folded,), residual=heads.residual), arm)
+            for folded in folded_names
+            for arm in arms
+        ]
+        return self._merged_rows(connection, parts, after, count)
 
     def _definition_rows(
         self,
@@ -550,16 +652,16 @@ class SqlJobStore(ListingMethods):
         """LJ-9 prefixes: the range of each definition name the pattern covers (walked in name order from
         the prefix by index probes, each name tested by the core's ``JobDefinitionPattern.matches``),
         merged newest first, as the in-memory store merges one bucket per name."""
-        probe = _NextDefinitionName(self, connection, names.index, arms)
-        runs = []
+        probe = _NextValue(self, connection, names.index, arms, "definition_name")
+        covered = []
         name = probe.first_at_or_after(names.pattern.text)
         while name is not None and names.pattern.matches(name):
-            ranges = Range(names.index, (name,), residual=names.residual)
-            runs.append(self._range_rows(connection, ranges, arms, after, count))
+            covered.append(name)
             name = probe.first_after(name)
-        if len(runs) == 1:
-            return runs[0]
-        return list(islice(heapq.merge(*runs, key=_order_columns), count))
+        parts = [
+            (Range(names.index, (name,), residual=names.residual), arm) for name in covered for arm in arms
+        ]
+        return self._merged_rows(connection, parts, after, count)
 
     # --- helpers ---
 
@@ -582,7 +684,8 @@ class SqlJobStore(ListingMethods):
         cursor = connection.execute(self._sql(sql), params)
         written: Sequence[Any] | None = cursor.fetchone() if "RETURNING" in sql else None
         if job_queue is not None:
-            connection.execute(self._sql(self._statements.know_queue), (job_queue, queue_name(job_queue)))
+            named = column_text(queue_name(text_of_column(job_queue)))
+            connection.execute(self._sql(self._statements.know_queue), (job_queue, named))
         return written
 
     def _create_schema(self) -> None:
@@ -616,11 +719,15 @@ class SqlJobStore(ListingMethods):
             found = connection.execute(
                 self._sql(f"SELECT value FROM {META} WHERE name = ?"), ("schema_version",)
             ).fetchone()
-            if found is not None and found[0] in RETIRED_INDEXES:
-                # An earlier version's tables are this version's, but for indexes that are now named
-                # otherwise: those go, this version's are made below, and the database is of this version.
-                for retired in RETIRED_INDEXES[found[0]]:
+            if found is not None and found[0] in UPGRADED_VERSIONS:
+                # An earlier version's tables are this version's but for indexes that are now named
+                # otherwise, which go, and columns that are new, which are added and filled by writing
+                # every row again from its job (of both operations, whose tables share the version); this
+                # version's indexes are made below, and the database is of this version.
+                for retired in RETIRED_INDEXES.get(found[0], ()):
                     connection.execute(f"DROP INDEX IF EXISTS {retired}")
+                for operation in (LIST_SERVICE_JOBS, LIST_JOBS):
+                    _upgrade_rows(connection, engine, operation)
                 upgrade = self._sql(f"UPDATE {META} SET value = ? WHERE name = ?")
                 connection.execute(upgrade, (SCHEMA_VERSION, "schema_version"))
                 found = (SCHEMA_VERSION,)
@@ -632,6 +739,42 @@ class SqlJobStore(ListingMethods):
                 f"the database holds listjobs tables of schema version {found and found[0]!r}; this "
                 f"version of listjobs_core reads version {SCHEMA_VERSION}"
             )
+
+
+def _upgrade_rows(connection: Connection, engine: Engine, operation: Operation) -> None:
+    """Bring an earlier version's tables of one operation, when the database has them, to this version:
+    the new columns added, every row written again from its job as this version computes it (so text
+    columns are in column form too), the queue catalogue and client tokens likewise."""
+    tables = tables_of(operation)
+    if engine.name == "sqlite":
+        exists = connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (tables.jobs,)
+        ).fetchone()
+    else:
+        exists = connection.execute("SELECT to_regclass(%s)", (tables.jobs,)).fetchone()
+        exists = None if exists is None or exists[0] is None else exists
+    if exists is None:
+        return
+    kinds = dict(tables.columns)
+    for column in ADDED_COLUMNS:
+        column_type = engine.column_type(kinds[column])
+        default = f" DEFAULT '{NO_QUEUE_SCOPE}'" if "NOT NULL" in column_type else ""
+        connection.execute(f"ALTER TABLE {tables.jobs} ADD COLUMN {column} {column_type}{default}")
+    texts = [row[0] for row in connection.execute(f"SELECT job FROM {tables.jobs}").fetchall()]
+    tokens = connection.execute(f"SELECT client_token, job_id FROM {tables.client_tokens}").fetchall()
+    rows = [job_row(job_from_text(text), operation, tables) for text in texts]
+    statements = _Statements.of(tables)
+    for table in (tables.jobs, tables.job_queues, tables.client_tokens):
+        connection.execute(f"DELETE FROM {table}")
+    cursor = connection.cursor()
+    cursor.executemany(engine.sql(statements.put), rows)
+    queues = sorted({row[statements.job_queue_column] for row in rows} - {None})
+    known = [(queue, column_text(queue_name(text_of_column(queue)))) for queue in queues]
+    cursor.executemany(engine.sql(statements.know_queue), known)
+    # A client token of an earlier version was kept as it was given; a job id there is as the job's was.
+    claims = [(column_text(token), column_text(job_id)) for token, job_id in tokens]
+    claim = f"INSERT INTO {tables.client_tokens} (client_token, job_id) VALUES (?, ?)"
+    cursor.executemany(engine.sql(claim), claims)
 
 
 class _Recorder:
@@ -647,48 +790,73 @@ class _Recorder:
         return self._connection.execute(sql, params)
 
 
-class _FirstName:
-    """What ``name_heads`` asks of an index: the first stored name at or after a position, over the
-    listing's queue scopes, as one index probe per scope."""
+class _OverBudget(Exception):
+    """A walk of name heads made more index probes than its budget."""
 
-    def __init__(self, store: SqlJobStore, connection: Connection, index: Index, arms: list[Arm]) -> None:
+
+class _NextValue:
+    """The distinct values of an index's first column after the scope (a name, a folded name, a definition
+    name) in a listing's queue scopes, in order: one index probe per scope and value, a walk over the
+    distinct values present, never over their jobs. ``budget``: at most this many probes of all scopes,
+    then ``_OverBudget``."""
+
+    def __init__(
+        self,
+        store: SqlJobStore,
+        connection: Connection,
+        index: Index,
+        arms: list[Arm],
+        column: str,
+        *,
+        budget: int | None = None,
+    ) -> None:
         self._probes = []
-        for scoped, condition, params in arms:
+        subqueries: list[tuple[str, tuple[object, ...]]] = []
+        for scope, condition, params in arms:
             where = f"{condition} AND " if condition else ""
-            hint = store._engine.index_hint(index.sql_name(scoped))
-            sql = (
-                f"SELECT job_name FROM {index.table}{hint} WHERE {where}job_name >= ? "
-                "ORDER BY job_name LIMIT 1"
-            )
-            self._probes.append((store._sql(sql), params))
-        self._connection = connection
-
-    def first_name(self, position: str | None) -> str | None:
-        if position is None:
-            return None
-        names = []
-        for sql, params in self._probes:
-            row = self._connection.execute(sql, (*params, position)).fetchone()
-            if row is not None:
-                names.append(row[0])
-        return min(names) if names else None
-
-
-class _NextDefinitionName:
-    """The definition names of a listing's queue scopes, in order, one index probe per scope and name: a
-    walk over the distinct names present, never over their jobs."""
-
-    def __init__(self, store: SqlJobStore, connection: Connection, index: Index, arms: list[Arm]) -> None:
-        self._probes = []
-        for scoped, condition, params in arms:
-            where = f"{condition} AND " if condition else ""
-            hint = store._engine.index_hint(index.sql_name(scoped))
-            select = f"SELECT definition_name FROM {index.table}{hint} WHERE {where}definition_name"
-            order = "ORDER BY definition_name LIMIT 1"
+            hint = store._engine.index_hint(index.sql_name(scope))
+            select = f"SELECT {column} FROM {index.table}{hint} WHERE {where}{column}"
+            order = f"ORDER BY {column} LIMIT 1"
             self._probes.append(
                 (store._sql(f"{select} >= ? {order}"), store._sql(f"{select} > ? {order}"), params)
             )
+            subqueries.append((f"{select} {{op}} {{position}} {order}", params))
+        self._walk: tuple[str, str, Callable[[object], list[object]], list[object]] | None = None
+        self._least_params: Callable[[object], list[object]] = _only
+        if store.engine == "postgresql" and arms:
+            # One round trip a probe: the least of the scopes' first values, in one statement
+            # (PostgreSQL's LEAST ignores NULLs); and the walk of ``first_starting_with``.
+            def least(op: str, position: str) -> str:
+                return "LEAST(" + ", ".join(
+                    f"({sql.format(op=op, position=position)})" for sql, _ in subqueries
+                ) + ")"
+
+            def params_with(position: object) -> list[object]:
+                return [value for _, params in subqueries for value in (*params, position)]
+
+            scope_params = [value for _, params in subqueries for value in params]
+            self._least_params = params_with
+            self._probes = [
+                (
+                    store._sql(f"SELECT {least('>=', '?')}"),
+                    store._sql(f"SELECT {least('>', '?')}"),
+                    (),
+                )
+            ]
+            walk = (
+                f"WITH RECURSIVE walk(value) AS (SELECT {least('>=', '?')} UNION ALL "
+                f"SELECT {least('>', 'walk.value')} FROM walk WHERE walk.value IS NOT NULL{{bound}}) "
+                "SELECT value FROM walk WHERE value IS NOT NULL{bound} LIMIT ?"
+            )
+            bounded = walk.replace("{bound}", " AND value < ?")
+            unbounded = walk.replace("{bound}", "")
+            self._walk = (store._sql(bounded), store._sql(unbounded), params_with, scope_params)
         self._connection = connection
+        self._budget = budget
+
+    def first_name(self, position: str | None) -> str | None:
+        """What ``name_heads`` asks: the first value at or after a position (``None``: past the end)."""
+        return None if position is None else self.first_at_or_after(position)
 
     def first_at_or_after(self, position: str) -> str | None:
         return self._first(position, inclusive=True)
@@ -696,14 +864,44 @@ class _NextDefinitionName:
     def first_after(self, position: str) -> str | None:
         return self._first(position, inclusive=False)
 
+    def first_starting_with(self, prefix: str, count: int) -> list[str]:
+        """The first ``count`` values that start with ``prefix``, in order. PostgreSQL: one statement (a
+        recursive walk of the probes, which stops at ``count``), one round trip in all."""
+        if self._walk is None:
+            return list(islice(self.starting_with(prefix), count))
+        upper = successor(prefix)
+        bounded, unbounded, first_params, next_params = self._walk
+        params: list[object] = [*first_params(column_text(prefix)), *next_params]
+        if upper is not None:  # the values that start with the prefix end before its successor
+            params += [column_text(upper), column_text(upper)]
+        sql = unbounded if upper is None else bounded
+        rows = self._connection.execute(sql, (*params, count)).fetchall()
+        return [text_of_column(row[0]) for row in rows]
+
+    def starting_with(self, prefix: str) -> Iterator[str]:
+        """The values that start with ``prefix``, in order."""
+        value = self.first_at_or_after(prefix)
+        while value is not None and value.startswith(prefix):
+            yield value
+            value = self.first_after(value)
+
     def _first(self, position: str, *, inclusive: bool) -> str | None:
-        names = []
+        if self._budget is not None:
+            self._budget -= 1
+            if self._budget < 0:
+                raise _OverBudget
+        values = []
         for at_or_after, after, params in self._probes:
             sql = at_or_after if inclusive else after
-            row = self._connection.execute(sql, (*params, position)).fetchone()
-            if row is not None:
-                names.append(row[0])
-        return min(names) if names else None
+            sent = (
+                tuple(self._least_params(column_text(position)))
+                if self._walk is not None
+                else (*params, column_text(position))
+            )
+            row = self._connection.execute(sql, sent).fetchone()
+            if row is not None and row[0] is not None:
+                values.append(text_of_column(row[0]))
+        return min(values) if values else None
 
 
 _dumps_ascii = json.JSONEncoder(separators=(",", ":")).encode
@@ -724,6 +922,22 @@ def _order_columns(row: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(row[1:])
 
 
+def _only(position: object) -> list[object]:
+    return [position]
+
+
+def _head_range(heads: NameHeads, head: str) -> Range:
+    """The range of the names that start with ``head`` (S-6), in the exact-name index."""
+    upper = successor(head)
+    ends = None if upper is None else (upper,)
+    return Range(heads.index, lower=(head,), upper=ends, residual=heads.residual)
+
+
+def _sent(value: object) -> object:
+    """A value of the core as the query sends it: a text in column form (``_rows.column_text``)."""
+    return column_text(value) if isinstance(value, str) else value
+
+
 def _require(condition: bool, invariant: str) -> None:
     if not condition:
         raise AssertionError(f"SqlJobStore invariant broken: {invariant}")
@@ -738,7 +952,7 @@ def _arm(
     range's start (``(order) > (cursor)``, P-4), else the start (``(order prefix) >= (lower)``); one bound
     of each kind, so the engine seeks to it and scans forward, stopping at ``upper``.
     """
-    scoped, condition, arm_params = arm
+    scope, condition, arm_params = arm
     index = ranges.index
     order = index.order
     conditions: list[str] = []
@@ -748,8 +962,9 @@ def _arm(
         params += arm_params
     for column, value in zip(index.equal, ranges.values, strict=True):
         conditions.append(f"{column} = ?")
-        params.append(value)
-    lower = ranges.lower
+        params.append(_sent(value))
+    # The range's bounds and values are the core's; ``after`` is in column form already (``sql_key``).
+    lower = None if ranges.lower is None else tuple(_sent(value) for value in ranges.lower)
     if after is not None and (lower is None or after >= lower):
         conditions.append(f"({', '.join(order)}) > ({', '.join('?' for _ in after)})")
         params += after
@@ -757,14 +972,14 @@ def _arm(
         conditions.append(f"({', '.join(order[: len(lower)])}) >= ({', '.join('?' for _ in lower)})")
         params += lower
     if ranges.upper is not None:
-        upper = ranges.upper
+        upper = tuple(_sent(value) for value in ranges.upper)
         conditions.append(f"({', '.join(order[: len(upper)])}) < ({', '.join('?' for _ in upper)})")
         params += upper
     if ranges.residual is not None:
         conditions.append(ranges.residual[0])
-        params += ranges.residual[1]
+        params += (_sent(value) for value in ranges.residual[1])
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    hint = engine.index_hint(index.sql_name(scoped))
+    hint = engine.index_hint(index.sql_name(scope))
     job = ", job" if with_job else ""
     sql = f"SELECT summary, {', '.join(order)}{job} FROM {index.table}{hint}{where}"
     return sql, tuple(params)
