@@ -33,7 +33,8 @@ when a function is called.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from ._install import OLDEST_MOTO, SUPPORTED_MOTO, TESTED_MOTO, install, is_installed, uninstall
 from ._moto_list_jobs import job_summary
@@ -49,12 +50,40 @@ __all__ = [
     "SUPPORTED_MOTO",
     "TESTED_MOTO",
     "install",
+    "installed",
     "is_installed",
     "job_summary",
     "main",
     "set_service_job_status",
     "uninstall",
 ]
+
+
+@contextmanager
+def installed() -> Iterator[None]:
+    """The plug-in installed for the length of a ``with`` block, or of a function it decorates
+    (``@installed()``); uninstalled after it, unless it was installed before the block began.
+
+    Inside moto's ``mock_aws`` (decorator mode), or around a ``ThreadedMotoServer`` (server mode). The
+    pytest plugin's ``listjobs_moto`` fixture is ``mock_aws()`` and this, for one test.
+
+    >>> import boto3
+    >>> from moto import mock_aws
+    >>> with mock_aws(), installed():
+    ...     batch = boto3.client("batch", region_name="us-east-1",
+    ...                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    ...     batch.list_service_jobs()["jobSummaryList"], is_installed()
+    ([], True)
+    >>> is_installed()
+    False
+    """
+    already = is_installed()
+    install()
+    try:
+        yield
+    finally:
+        if not already:
+            uninstall()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
