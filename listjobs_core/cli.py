@@ -15,6 +15,8 @@ both demo sets are used; with either, the other kind starts empty.
 
 Exit status: 0 answered; 1 the request was rejected (error body on standard output, one line on standard
 error); 2 the command line, the jobs file or the token key file is at fault (message on standard error).
+Every message on standard error names the program and the subcommand (``listjobs-core serve: error: ...``);
+``--version`` prints the package's version.
 
 Adding a subcommand: write one ``add_<name>_command(subparsers)`` function that adds its parser and sets
 its ``handler`` (a function from the parsed arguments to an exit status), and list it in ``SUBCOMMANDS``.
@@ -33,7 +35,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
-from . import LIST_JOBS, LIST_SERVICE_JOBS, ListingError, Operation, list_jobs, list_service_jobs
+from . import LIST_JOBS, LIST_SERVICE_JOBS, ListingError, Operation, __version__, list_jobs, list_service_jobs
 from .conformance._command import add_conformance_command
 from .endpoint._demo import demo_batch_jobs, demo_jobs
 from .endpoint._jobsfile import JobsFileError, load_jobs
@@ -142,10 +144,10 @@ def _write_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, indent=2) + "\n")
 
 
-def _report_rejection(error: ListingError) -> int:
+def _report_rejection(error: ListingError, program: str) -> int:
     _write_json(wire_error(error).body)
     one_line = " ".join(error.message.split())
-    print(f"{_program_name()}: {error.error_type}: {one_line}", file=sys.stderr)
+    print(f"{program}: {error.error_type}: {one_line}", file=sys.stderr)
     return EXIT_REJECTED
 
 
@@ -190,7 +192,7 @@ def _run_query(args: argparse.Namespace) -> int:
             request = decode_json_body(data, "The request (REQUEST argument)")
         response = list_function(jobs, request, token_key=token_key)
     except ListingError as error:
-        return _report_rejection(error)
+        return _report_rejection(error, args.program)
     _write_json(response)
     return EXIT_OK
 
@@ -450,8 +452,13 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         description="List AWS Batch service jobs the way ListServiceJobs does.",
         epilog="Exit status: 0 answered, 1 request rejected, 2 bad command line or input file.",
     )
-    # A subcommand that reports its own usage errors names the program as this parser does.
+    # Every message of a subcommand names the program and the subcommand (``listjobs-core serve: error:
+    # ...``), as argparse names a subcommand's usage errors; ``main`` sets it, and a subcommand that
+    # reports its own errors (conformance) reads it here.
     parser.set_defaults(program=parser.prog)
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}", help="show the version and exit"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add_command in SUBCOMMANDS:
         add_command(subparsers)
@@ -472,8 +479,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_request:  # --help, or a usage error argparse has already reported
         return _exit_status(exit_request.code)
     handler: Handler = args.handler
+    args.program = f"{parser.prog} {args.command}"
     try:
         return handler(args)
     except (_CommandError, JobsFileError) as error:
-        print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        print(f"{args.program}: error: {error}", file=sys.stderr)
         return EXIT_USAGE

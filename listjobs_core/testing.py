@@ -26,21 +26,35 @@ With a store, jobs put into it while the endpoint runs are listed at once:
 ...     with urllib.request.urlopen(request) as answer:
 ...         print([summary["jobId"] for summary in json.load(answer)["jobSummaryList"]])
 ['j-2']
+
+``serving_shared`` is the endpoint for a whole test session: it keeps running, and ``reset()`` empties its
+stores (and forgets the client tokens it has seen) between tests, at a small fraction of the cost of a new
+server (the pytest plugin's ``listjobs_endpoint_session`` is one):
+
+>>> with serving_shared() as endpoint:
+...     endpoint.store.put({"jobId": "j-3", "jobName": "eval", "status": "RUNNING", "createdAt": 3})
+...     before = len(endpoint.store)
+...     endpoint.reset()
+...     request = urllib.request.Request(endpoint.url + "/v1/listservicejobs", data=b"{}", method="POST")
+...     with urllib.request.urlopen(request) as answer:
+...         print(before, json.load(answer))
+1 {'jobSummaryList': []}
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from .endpoint._server import ServerSettings, make_server
+from . import LIST_JOBS
+from .endpoint._server import ReferenceServer, ServerSettings, make_server
 from .endpoint._service import Limits, ReferenceService
 from .service import DEFAULT_ACCOUNT, DEFAULT_REGION
-from .store import ListingStore
+from .store import JobStore, ListingStore, ServiceJobStore
 
-__all__ = ["serving", "serving_service"]
+__all__ = ["SharedEndpoint", "serving", "serving_service", "serving_shared"]
 
 
 @contextmanager
@@ -105,12 +119,105 @@ def serving_service(
     ...         print(answer.read())
     b'{"jobSummaryList":[]}'
     """
+    with _running(service, settings, host, port) as server:
+        yield server.url
+
+
+@contextmanager
+def _running(
+    service: ReferenceService, settings: ServerSettings | None, host: str, port: int
+) -> Iterator[ReferenceServer]:
+    """The endpoint's server for ``service``, serving in a thread until the block ends."""
     server = make_server(service, host, port, settings or ServerSettings())
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        yield server.url
+        yield server
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+class SharedEndpoint:
+    """A running reference endpoint shared by many tests, and the stores it serves (``serving_shared``).
+
+    ``url`` is its address, ``store`` the service jobs, ``batch_store`` the jobs ListJobs lists, ``region``
+    and ``account`` those of its ARNs. ``reset()`` makes it as it was when it started: both stores empty,
+    and a new ``service`` (a ``ReferenceService`` over the same stores) that has seen no client token. A
+    test that keeps the endpoint for several cases (each example of a Hypothesis test, say) calls
+    ``reset()`` at the start of each.
+    """
+
+    def __init__(
+        self,
+        server: ReferenceServer,
+        make_service: Callable[[], ReferenceService],
+        store: ListingStore,
+        batch_store: ListingStore,
+    ) -> None:
+        self._server = server
+        self._make_service = make_service
+        self.store = store
+        self.batch_store = batch_store
+        self.url: str = server.url
+
+    @property
+    def service(self) -> ReferenceService:
+        """The ``ReferenceService`` answering requests now (``move_service_job`` and the operations)."""
+        return self._server.service
+
+    @property
+    def region(self) -> str:
+        """The region of the endpoint's ARNs."""
+        return self.service.region
+
+    @property
+    def account(self) -> str:
+        """The account of the endpoint's ARNs."""
+        return self.service.account
+
+    def reset(self) -> None:
+        """Empty both stores and start a service that has seen no client token; O(1) for in-memory stores."""
+        self.store.clear()
+        self.batch_store.clear()
+        self._server.service = self._make_service()
+
+    def __repr__(self) -> str:
+        return f"<SharedEndpoint {self.url}>"
+
+
+@contextmanager
+def serving_shared(
+    *,
+    store: ListingStore | None = None,
+    batch_store: ListingStore | None = None,
+    region: str = DEFAULT_REGION,
+    account: str = DEFAULT_ACCOUNT,
+    token_key: bytes | None = None,
+    limits: Limits | None = None,
+    settings: ServerSettings | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+) -> Iterator[SharedEndpoint]:
+    """Serve two stores (new in-memory ones when ``None``) until the block ends, as ``serving`` does, and
+    yield a ``SharedEndpoint``: the URL, the stores, and ``reset()`` to empty them between tests.
+
+    One server for a whole test session instead of one per test: a test then costs what its requests
+    cost, not a server's start and stop (see the README's figures).
+    """
+    service_store = store if store is not None else ServiceJobStore(token_key=token_key)
+    jobs_store = batch_store if batch_store is not None else JobStore(LIST_JOBS, token_key=token_key)
+
+    def make_service() -> ReferenceService:
+        return ReferenceService(
+            service_store,
+            batch_store=jobs_store,
+            token_key=token_key,
+            region=region,
+            account=account,
+            limits=limits or Limits(),
+        )
+
+    with _running(make_service(), settings, host, port) as server:
+        yield SharedEndpoint(server, make_service, service_store, jobs_store)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import io
 import json
 import os
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 
+import listjobs_core
 from listjobs_core import cli, list_jobs, list_service_jobs
 from listjobs_core.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, main
 from listjobs_core.endpoint._demo import demo_batch_jobs, demo_jobs
@@ -425,3 +427,84 @@ def listed_ids(url: str, request: dict[str, Any]) -> list[str]:
         if "nextToken" not in page:
             return ids
         request = {**request, "nextToken": page["nextToken"]}
+
+
+# --- conventions: --version, and messages that name the subcommand -----------------------------------------
+
+
+@pytest.fixture
+def as_script(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run as the `listjobs-core` console script (pytest's own argv[0] may be a `__main__.py`)."""
+    monkeypatch.setattr(sys, "argv", ["/usr/local/bin/listjobs-core"])
+
+
+def test_version_prints_the_package_version(as_script: None, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--version` prints the program and the package's version, and exits 0 without a subcommand."""
+    status, out, err = run(capsys, "--version")
+    assert (status, out, err) == (EXIT_OK, f"listjobs-core {listjobs_core.__version__}\n", "")
+
+
+def test_version_of_python_dash_m_and_of_the_console_script(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both entry points answer `--version`: `python -m listjobs_core` in a process of its own, and the
+    `listjobs-core` console script (its entry point, called as the script calls it)."""
+    path = os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")]))
+    answer = subprocess.run(
+        [sys.executable, "-m", "listjobs_core", "--version"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": path},
+        timeout=60,
+        check=False,
+    )
+    assert (answer.returncode, answer.stdout) == (0, f"python -m listjobs_core {listjobs_core.__version__}\n")
+    scripts = importlib.metadata.entry_points(group="console_scripts")
+    [script] = [entry for entry in scripts if entry.name == "listjobs-core"]
+    monkeypatch.setattr(sys, "argv", ["/usr/local/bin/listjobs-core", "--version"])
+    output = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", output)
+    assert script.load()() == EXIT_OK
+    assert output.getvalue() == f"listjobs-core {listjobs_core.__version__}\n"
+
+
+def test_a_rejected_query_names_the_subcommand(as_script: None, capsys: pytest.CaptureFixture[str]) -> None:
+    """The one line on standard error for a rejected request names the program and `query`."""
+    status, _, err = run(capsys, "query", json.dumps(TWO_FILTERS))
+    assert status == EXIT_REJECTED
+    assert err.startswith("listjobs-core query: ClientException: Only one filter")
+
+
+def test_errors_of_each_subcommand_name_it(
+    as_script: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file or command-line error is reported as `PROGRAM SUBCOMMAND: error: ...`, by the CLI's own
+    checks, argparse's, and the conformance command's."""
+    missing = str(tmp_path / "nope.json")
+    for argv, message in (
+        (["query", "--jobs", missing, "{}"], "listjobs-core query: error: "),
+        (["serve", "--token-key-file", missing], "listjobs-core serve: error: "),
+        (["serve", "--port", "x"], "listjobs-core serve: error: argument --port"),
+        (["conformance", "--adapter", "no_such_module:f"], "listjobs-core conformance: error: cannot import"),
+    ):
+        status, out, err = run(capsys, *argv)
+        assert (status, out) == (EXIT_USAGE, ""), argv
+        assert message in err, (argv, err)
+        assert "listjobs-core: error" not in err
+
+
+def test_serve_that_cannot_listen_names_serve() -> None:
+    """A port already taken is `python -m listjobs_core serve: error: cannot listen on ...` (in a process
+    of its own: serve configures the package's logging)."""
+    path = os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")]))
+    with serving() as url:
+        port = url.rsplit(":", 1)[1]
+        answer = subprocess.run(
+            [sys.executable, "-m", "listjobs_core", "serve", "--port", port, "--quiet"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": path},
+            timeout=60,
+            check=False,
+        )
+    assert answer.returncode == EXIT_USAGE
+    expected = f"python -m listjobs_core serve: error: cannot listen on 127.0.0.1:{port}"
+    assert answer.stderr.startswith(expected)

@@ -740,6 +740,21 @@ class SqlJobStore(ListingMethods):
                 f"version of listjobs_core reads version {SCHEMA_VERSION}"
             )
 
+    def clear(self) -> None:
+        """Delete every job of this store's operation, its queue catalogue and its client tokens, in one
+        transaction: the tables stay, empty, and the other operation's jobs on the same database too.
+
+        >>> store = SqlJobStore("sqlite://")
+        >>> store.put({"jobId": "a", "jobName": "train", "status": "RUNNING", "createdAt": 1})
+        >>> store.clear()
+        >>> len(store), store.list_service_jobs({})
+        (0, {'jobSummaryList': []})
+        """
+        tables = self._tables
+        with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
+            for table in (tables.jobs, tables.job_queues, tables.client_tokens):
+                connection.execute(f"DELETE FROM {table}")
+
 
 def _upgrade_rows(connection: Connection, engine: Engine, operation: Operation) -> None:
     """Bring an earlier version's tables of one operation, when the database has them, to this version:

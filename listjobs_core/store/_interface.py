@@ -72,6 +72,12 @@ class ListingStore(Protocol):
 
     def __iter__(self) -> Iterator[dict[str, Any]]: ...
 
+    def clear(self) -> None:
+        """Forget every job (and any client tokens the store keeps with them): the store is empty and
+        answers as a new one would; its operation, token key and ``completion`` stay. A test suite that
+        shares one endpoint between tests clears its stores before each test."""
+        ...
+
 
 @runtime_checkable
 class ClientTokenStore(Protocol):

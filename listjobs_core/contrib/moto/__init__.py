@@ -22,9 +22,9 @@ back), ``_responses`` (the ``BatchResponse`` methods), ``_replies`` (request bod
 out), ``_environments`` (service environments), ``_job_queues`` (what job queues know beyond moto),
 ``_job_operations`` (the service-job operations over moto's backends), ``_transitions`` (moto's state
 manager for service jobs), ``_moves`` (moving jobs from a test), ``_state`` (the records kept per backend),
-``_members`` (member checks of the plug-in's own requests), ``_moto_list_jobs`` (ListJobs) and ``_moto``
-(the moto calls made at run time). ``import listjobs_core.contrib.moto`` imports no moto; moto is imported
-when a function is called.
+``_members`` (member checks of the plug-in's own requests), ``_moto_list_jobs`` (ListJobs), ``_moto``
+(the moto calls made at run time) and ``_server_command`` (``main``, the server's command line).
+``import listjobs_core.contrib.moto`` imports no moto; moto is imported when a function is called.
 
 >>> "ListServiceJobs" in SERVICE_JOB_OPERATIONS, SERVICE_JOB_MODEL
 (True, 'batch::service_job')
@@ -32,13 +32,14 @@ when a function is called.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Sequence
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from ._install import OLDEST_MOTO, SUPPORTED_MOTO, TESTED_MOTO, install, is_installed, uninstall
 from ._moto_list_jobs import job_summary
 from ._moves import MOVES_CONFIG_KEY, set_service_job_status
 from ._responses import SERVICE_JOB_OPERATIONS
+from ._server_command import main
 from ._transitions import SERVICE_JOB_MODEL
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "SUPPORTED_MOTO",
     "TESTED_MOTO",
     "install",
+    "installed",
     "is_installed",
     "job_summary",
     "main",
@@ -57,7 +59,28 @@ __all__ = [
 ]
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Run ``moto_server`` (with its own command-line options) with this plug-in installed."""
+@contextmanager
+def installed() -> Iterator[None]:
+    """The plug-in installed for the length of a ``with`` block, or of a function it decorates
+    (``@installed()``); uninstalled after it, unless it was installed before the block began.
+
+    Inside moto's ``mock_aws`` (decorator mode), or around a ``ThreadedMotoServer`` (server mode). The
+    pytest plugin's ``listjobs_moto`` fixture is ``mock_aws()`` and this, for one test.
+
+    >>> import boto3
+    >>> from moto import mock_aws
+    >>> with mock_aws(), installed():
+    ...     batch = boto3.client("batch", region_name="us-east-1",
+    ...                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    ...     batch.list_service_jobs()["jobSummaryList"], is_installed()
+    ([], True)
+    >>> is_installed()
+    False
+    """
+    already = is_installed()
     install()
-    importlib.import_module("moto.server").main(None if argv is None else list(argv))
+    try:
+        yield
+    finally:
+        if not already:
+            uninstall()

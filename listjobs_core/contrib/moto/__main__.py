@@ -1,7 +1,10 @@
-"""``python -m listjobs_core.contrib.moto [moto_server options]``: moto's server, plug-in installed."""
+"""``python -m listjobs_core.contrib.moto [--help] [--version] [moto_server options]``: moto's server with
+the plug-in installed (``_server_command.main``)."""
+
+import sys
 
 from . import main
 
 __all__: list[str] = []
 
-main()
+sys.exit(main())
