@@ -62,6 +62,7 @@ __all__ = [
     "record_order",
     "simple_columns",
     "summary_of",
+    "with_member",
 ]
 
 # The members the core reads but never echoes (IN-2, IN-3; W-2 drops them).
@@ -307,13 +308,15 @@ def simple_columns(names: Sequence[object], columns: Sequence[Sequence[object]])
     """
     if "jobId" not in names or "jobName" not in names:
         return False
-    kinds = _SIMPLE_KINDS
-    for member, column in zip(names, columns, strict=True):
-        kind = kinds.get(member, _ANY) if type(member) is str else None
-        if kind is None:
-            return False
-        if not column:
-            continue
+    return all(_simple_column(member, column) for member, column in zip(names, columns, strict=True))
+
+
+def _simple_column(member: object, column: Sequence[object]) -> bool:
+    """Whether every value of a column of ``member`` passes ``is_simple``'s test."""
+    kind = _SIMPLE_KINDS.get(member, _ANY) if type(member) is str else None
+    if kind is None:
+        return False
+    if column:
         types = set(map(type, column))
         if types == {str}:
             if kind is _STATUS:
@@ -332,3 +335,24 @@ def simple_columns(names: Sequence[object], columns: Sequence[Sequence[object]])
         else:
             return False  # mixed or other types: one job at a time
     return True
+
+
+def with_member(record: Stored, member: str, value: object) -> Packed | None:
+    """A packed record with one member, which it already has, set to a simple value (``is_simple``'s
+    test): the record of the job so changed, as ``pack(private_record(...))`` would make it; ``None`` when
+    the record is not packed, lacks the member, or the value is not simple.
+
+    >>> job = {"jobId": "a", "jobName": "n", "status": "RUNNING"}
+    >>> record = pack(private_record(job, ("jobId", "jobName", "status")))
+    >>> public_copy(with_member(record, "status", "FAILED")) == {**job, "status": "FAILED"}
+    True
+    >>> with_member(record, "status", "BOGUS") is None
+    True
+    """
+    if type(record) is not tuple or member in ("jobId", "jobName") or not _simple_column(member, (value,)):
+        return None
+    names = SHAPES[record[-1]][1]
+    if member not in names:
+        return None
+    position = names.index(member)
+    return (*record[:position], value, *record[position + 1 :])

@@ -738,6 +738,10 @@ def test_a_bulk_load_stores_and_indexes_as_puts_one_by_one() -> None:
     at_once._check()
     assert list(at_once) == jobs and at_once._jobs == one_by_one._jobs
     assert not any(map(gc.is_tracked, at_once._jobs.values()))
+    assert not any(map(gc.is_tracked, at_once._everything.by_name._chunks))  # the collector skips the keys
+    changed = at_once.update(jobs[0]["jobId"], status="FAILED")
+    assert changed == {**jobs[0], "status": "FAILED"} == one_by_one.update(jobs[0]["jobId"], status="FAILED")
+    at_once._check()
     for request in (
         {},
         {"jobStatus": "FAILED", "jobQueue": "training"},

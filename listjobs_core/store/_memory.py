@@ -74,6 +74,7 @@ from .._records import (
     private_record,
     public_copy,
     summary_of,
+    with_member,
 )
 from .._request import parse_request
 from .._selection import selected_status
@@ -238,8 +239,8 @@ class JobStore(ListingMethods):
         >>> [summary["jobId"] for summary in store.list_service_jobs({})["jobSummaryList"]]
         ['a', 'b']
         """
-        # Millions of new tuples and dicts, none of them in a cycle: the cyclic collector would scan the
-        # growing store again and again for nothing.
+        # Millions of new tuples, none of them in a cycle: the cyclic collector would scan the growing
+        # store again and again for nothing.
         collecting = gc.isenabled()
         gc.disable()
         try:
@@ -247,8 +248,12 @@ class JobStore(ListingMethods):
         finally:
             if collecting:
                 gc.enable()
-                # The young collection the load postponed, now rather than in the next request.
+                # The young collection the load postponed, now rather than in the next request. It stops
+                # tracking every tuple of atomic values it sees (records, keys) and a tuple of those it sees
+                # after them; the second one catches the tuples of tuples it saw first (chunks of keys), so
+                # no full collection ever walks the store's keys.
                 gc.collect(0)
+                gc.collect(1)
 
     def _put_many(self, jobs: Iterable[Mapping[str, Any] | ServiceJob]) -> int:
         if not isinstance(jobs, list):
@@ -321,6 +326,12 @@ class JobStore(ListingMethods):
             previous = self._jobs.get(job_id)
             if previous is None:
                 raise KeyError(job_id)
+            if len(changes) == 1 and "status" in changes and self.completion is None:
+                # A new status alone: the same record but one value, moved between status buckets only.
+                changed_record = with_member(previous, "status", changes["status"])
+                if changed_record is not None:
+                    self._move_status(previous, changed_record)
+                    return public_copy(changed_record)
             view = job_view(previous)
             changed = {**view, **changes}
             record = private_record(
@@ -420,6 +431,18 @@ class JobStore(ListingMethods):
             # Only the status changed, of all that indexes read: move the key between status buckets.
             for scope in self._scopes_of(record):
                 scope.move_status(record, before, after, keys.newest)
+
+    def _move_status(self, previous: Stored, record: Packed) -> None:
+        """Put ``record``, a job's record with another status than ``previous`` and nothing else changed,
+        in its place, under the lock: only the status buckets change."""
+        view = job_view(record)
+        self._jobs[view["jobId"]] = record
+        self._fragments.pop(id(previous), None)
+        before, after = job_view(previous).get("status"), view["status"]
+        if before != after:
+            newest = self._keys.newest_first(view)
+            for scope in self._scopes_of(view):
+                scope.move_status(view, before, after, newest)
 
     def _rebuild(self, stored: dict[str, Stored], keyed: list[tuple[Mapping[str, Any], JobKeys]]) -> None:
         """Index every job of ``keyed`` afresh (``stored``: the jobs by jobId), each scope built at once,
