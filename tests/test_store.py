@@ -739,9 +739,6 @@ def test_a_bulk_load_stores_and_indexes_as_puts_one_by_one() -> None:
     assert list(at_once) == jobs and at_once._jobs == one_by_one._jobs
     assert not any(map(gc.is_tracked, at_once._jobs.values()))
     assert not any(map(gc.is_tracked, at_once._everything.by_name._chunks))  # the collector skips the keys
-    changed = at_once.update(jobs[0]["jobId"], status="FAILED")
-    assert changed == {**jobs[0], "status": "FAILED"} == one_by_one.update(jobs[0]["jobId"], status="FAILED")
-    at_once._check()
     for request in (
         {},
         {"jobStatus": "FAILED", "jobQueue": "training"},
@@ -755,6 +752,9 @@ def test_a_bulk_load_stores_and_indexes_as_puts_one_by_one() -> None:
     assert copy_of == jobs[0] and copy_of is not jobs[0]
     copy_of["status"] = "FAILED"
     assert at_once.get(jobs[0]["jobId"]) == jobs[0]
+    changed = at_once.update(jobs[0]["jobId"], status="FAILED")
+    assert changed == {**jobs[0], "status": "FAILED"} == one_by_one.update(jobs[0]["jobId"], status="FAILED")
+    at_once._check()
 
 
 class CountingSearches:
