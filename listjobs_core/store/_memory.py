@@ -40,8 +40,10 @@ inside a chunk of at most 1000 keys), under the lock:
   (see ``_name_ranges``); nothing that grows with N or with the size of Unicode;
 - a filter whose plan is ``SCAN`` reads the status indexes in order and tests each job: O(jobs passed over).
 
-A record's summary is a dict copy, and its JSON text is made once and kept (``answer_json``). Memory: see
-BENCHMARKS.md for bytes per job, beyond the jobs' private copies.
+A job is kept packed (``_records``: a tuple of its values, which the cyclic collector stops tracking);
+its summary is one ``dict(zip())``, and its JSON text is made once per stored record and kept
+(``answer_json``). A batch of plain jobs of one shape loads into an empty store a member at a time
+(``_bulk``). Memory and load times: see BENCHMARKS.md.
 """
 
 from __future__ import annotations
