@@ -13,7 +13,12 @@
   ``sqlite3``, in memory) inserting the same jobs and then creating the six indexes the store's queries
   need.
 - **first JOB_NAME query**: in a fresh process, the first JOB_NAME page after the store is loaded.
-- **memory**: ``tracemalloc``'s bytes per job for the indexes, beyond the jobs' private copies.
+- **memory**: ``tracemalloc``'s bytes per job the store holds, and beyond a plain copy of each job.
+- **walk**: in a fresh process, every page of ``AFTER_CREATED_AT 0`` (pages of 100) right after
+  ``put_many``, with the cyclic collector on, the job list kept alive (as an emulator keeps its jobs) and no
+  explicit collection in between; per page, against the floor measured in the same process. Beside it,
+  the objects the collector tracks that the load added, per job (``len(gc.get_objects())`` before and
+  after), and the time of one full collection right after the walk.
 
 Each size's store is built once and reused. Times are thread CPU time with the command below.
 
@@ -218,6 +223,53 @@ def test_first_job_name_query(benchmark: Any, size: int, value: str) -> None:
     benchmark.extra_info.update(first=first, second=second)
 
 
+WALK = """
+import gc, sys, time
+sys.path.insert(0, {here!r})
+from jobsets import PAGE, project, synthetic_jobs
+from listjobs_core import ServiceJobStore
+jobs = synthetic_jobs({size})
+page = jobs[{size} // 2 : {size} // 2 + PAGE]
+def floor():
+    start = time.thread_time()
+    for _ in range(1000):
+        project(page)
+    return (time.thread_time() - start) / 1000
+before = floor()
+tracked = len(gc.get_objects())
+store = ServiceJobStore(jobs)
+tracked = (len(gc.get_objects()) - tracked) / {size}
+request = {{"filters": [{{"name": "AFTER_CREATED_AT", "values": ["0"]}}], "maxResults": PAGE}}
+pages = 0
+start = time.thread_time()
+while True:
+    answer = store.list_service_jobs(request)
+    pages += 1
+    if "nextToken" not in answer:
+        break
+    request["nextToken"] = answer["nextToken"]
+walk = (time.thread_time() - start) / pages
+start = time.thread_time()
+gc.collect()
+collection = time.thread_time() - start
+print(walk, min(before, floor()), tracked, collection)
+"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_walk_after_load(benchmark: Any, size: int) -> None:
+    """Every page of one listing right after the load, GC on, in a fresh process (in extra_info; the
+    timing is the subprocess, start to end)."""
+    code = WALK.format(here=str(HERE), size=size)
+
+    def run() -> str:
+        return subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+
+    benchmark.group = f"{size} walk"
+    walk, floor, tracked, collection = map(float, benchmark.pedantic(run, rounds=1, iterations=1).split())
+    benchmark.extra_info.update(walk=walk, floor=floor, tracked=tracked, collection=collection)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_index_memory(benchmark: Any, size: int) -> None:
     """Index bytes per job, from tracemalloc while a store is loaded (in extra_info; the timing is len())."""
@@ -285,8 +337,18 @@ def table(results: dict[str, Any]) -> str:
                       f"{extra[(size, 'first JOB_NAME query')][value]['second'] * 1e3:.2f}"
                       for size in sizes]))
     if all((size, "memory") in extra for size in sizes):
-        rows.append(("index bytes per job", "",
+        rows.append(("store bytes per job (tracemalloc)", "≤ 400",
+                     [f"{extra[(size, 'memory')]['store']['store']:.0f}" for size in sizes]))
+        rows.append(("store bytes per job beyond a dict copy of each job", "",
                      [f"{extra[(size, 'memory')]['store']['index']:.0f}" for size in sizes]))
+    if all((size, "walk") in extra for size in sizes):
+        walks = [extra[(size, "walk")]["store"] for size in sizes]
+        rows.append(("every page of AFTER_CREATED_AT 0 right after put_many, GC on, per page / floor of the "
+                     "same process", "≤ 2x", [f"{walk['walk'] / walk['floor']:.2f}x" for walk in walks]))
+        rows.append(("GC-tracked objects the load added, per job", "≤ 0.05",
+                     [f"{walk['tracked']:.3f}" for walk in walks]))
+        rows.append(("one full collection after the walk (ms)", "",
+                     [f"{walk['collection'] * 1e3:.0f}" for walk in walks]))
     lines = [
         "| measure | goal | " + " | ".join(f"{size:,} jobs" for size in sizes) + " |",
         "|" + "---|" * 2 + "---:|" * len(sizes),

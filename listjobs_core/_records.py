@@ -17,6 +17,17 @@ the join of its records' fragments.
 Most jobs are *simple*: a dict whose values are ASCII strings and integers, each of the type its member's
 model shape takes (``_jobs.MEMBER_SHAPES``). For those, ``private_record`` skips the general check and
 copy; the tests check that every simple job is one ``find_job_problem`` accepts.
+
+The in-memory stores keep a flat record *packed* (``pack``, ``pack_columns``): a plain tuple of its values
+in the record's order followed by the number of its shape, ``(*values, shape)``; ``SHAPES[shape]`` is the
+pair of tuples of member names, the summary's and the record's, that every record of that shape shares. A
+tuple of strings and integers holds no reference the cyclic collector must follow, so CPython stops
+tracking it at its first young collection: a million stored jobs cost the collector nothing, and a packed
+job takes a pointer per member and one more. (A tuple holding the names' tuples instead of a number would
+stay tracked for as long as a collection happened to see it before the names.) Its summary and its public copy
+are ``dict(zip(names, record))``, one C-level step each. A projected record (a nested value) is kept as
+it is. ``pack_columns`` packs many jobs of one shape at once, checking each member's column at once
+(``simple_columns``: exactly ``is_simple``, job for job).
 """
 
 from __future__ import annotations
@@ -24,8 +35,10 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-from collections.abc import Mapping
-from typing import Any
+import threading
+from collections.abc import Mapping, Sequence
+from itertools import repeat
+from typing import Any, Union
 
 from ._jobs import LONG_MAX, LONG_MIN, MEMBER_SHAPES, STATUS_VALUES, Shape, find_job_problem, fits
 from ._model import ServiceJob
@@ -33,14 +46,23 @@ from ._wire import to_summary
 
 __all__ = [
     "NEVER_ECHOED",
+    "SHAPES",
     "FlatRecord",
+    "Packed",
     "ProjectedRecord",
     "Record",
+    "Stored",
     "fragment_of",
     "is_simple",
+    "job_view",
+    "pack",
+    "pack_columns",
     "private_record",
     "public_copy",
+    "record_order",
+    "simple_columns",
     "summary_of",
+    "with_member",
 ]
 
 # The members the core reads but never echoes (IN-2, IN-3; W-2 drops them).
@@ -105,9 +127,77 @@ def private_record(job: object, members: tuple[str, ...]) -> Record:
     return ProjectedRecord(stored)
 
 
-def summary_of(record: Record, members: tuple[str, ...]) -> dict[str, Any]:
+# A packed flat record: ``(*values, shape)`` (see the module's notes).
+Packed = tuple[Any, ...]
+# What an in-memory store keeps for a job: a packed flat record, or a projected record.
+Stored = Union[Packed, "ProjectedRecord"]
+# A shape's number -> (summary names, record names), and record names -> their shape's number. Shapes
+# are only ever added (a few per process: one per set of members jobs come with).
+SHAPES: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+_SHAPE_NUMBERS: dict[tuple[str, ...], int] = {}
+_SHAPES_LOCK = threading.Lock()
+
+
+def _shape(names: tuple[str, ...]) -> int:
+    number = _SHAPE_NUMBERS.get(names)
+    if number is None:
+        summary_names = names
+        while summary_names and summary_names[-1] in NEVER_ECHOED:
+            summary_names = summary_names[:-1]
+        with _SHAPES_LOCK:
+            number = _SHAPE_NUMBERS.get(names)
+            if number is None:
+                SHAPES.append((summary_names, names))
+                number = _SHAPE_NUMBERS[names] = len(SHAPES) - 1
+    return number
+
+
+def record_order(names: Sequence[str], members: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The order of a flat record of a job with these members: the summary's members first, in the
+    summary's order, then the members a summary drops; ``None`` when a member is neither (a projected
+    record)."""
+    present = set(names)
+    order = tuple(member for member in members if member in present)
+    order += tuple(member for member in NEVER_ECHOED if member in present)
+    return order if len(order) == len(present) else None
+
+
+def pack(record: Record) -> Stored:
+    """How an in-memory store keeps a checked record: a flat one packed, a projected one as it is."""
+    if type(record) is FlatRecord:
+        return (*record.values(), _shape(tuple(record)))
+    assert type(record) is ProjectedRecord
+    return record
+
+
+def pack_columns(
+    names: tuple[str, ...], columns: list[list[Any]], members: tuple[str, ...]
+) -> list[Packed] | None:
+    """The packed records of many jobs of one shape, given member by member (``columns[i]`` holds every
+    job's ``names[i]``), in one pass over each column: exactly ``pack(private_record(job, members))`` for
+    each job, or ``None`` when some job is not simple (``simple_columns``) or its record is not flat."""
+    order = record_order(names, members)
+    if order is None or not simple_columns(names, columns):
+        return None
+    by_name = dict(zip(names, columns, strict=False))
+    count = len(columns[0]) if columns else 0
+    return list(zip(*(by_name[name] for name in order), repeat(_shape(order), count), strict=True))
+
+
+def job_view(stored: Stored) -> Mapping[str, Any]:
+    """A stored job as a mapping to read (not to hand out: a projected record is the store's own)."""
+    if type(stored) is tuple:
+        return dict(zip(SHAPES[stored[-1]][1], stored, strict=False))
+    assert isinstance(stored, ProjectedRecord)
+    return stored
+
+
+def summary_of(record: Record | Packed, members: tuple[str, ...]) -> dict[str, Any]:
     """The wire summary of a stored job: ``to_summary``'s, or the flat record's copy less the members a
     summary drops, in one C-level step."""
+    if type(record) is tuple:
+        return dict(zip(SHAPES[record[-1]][0], record, strict=False))
+    assert isinstance(record, Record)
     if type(record) is FlatRecord:
         summary = dict.copy(record)
         summary.pop("jobQueue", None)
@@ -116,8 +206,12 @@ def summary_of(record: Record, members: tuple[str, ...]) -> dict[str, Any]:
     return to_summary(record, members)
 
 
-def fragment_of(record: Record, members: tuple[str, ...]) -> str:
-    """The JSON text of a stored job's summary, made once per record."""
+def fragment_of(record: Record | Packed, members: tuple[str, ...]) -> str:
+    """The JSON text of a stored job's summary, made once per record (a packed record holds nothing but
+    its values: its keeper keeps the text)."""
+    if type(record) is tuple:
+        return _ENCODE(summary_of(record, members))
+    assert isinstance(record, Record)
     try:
         fragment: str = record.fragment
     except AttributeError:
@@ -125,8 +219,11 @@ def fragment_of(record: Record, members: tuple[str, ...]) -> str:
     return fragment
 
 
-def public_copy(record: Record) -> dict[str, Any]:
+def public_copy(record: Record | Packed) -> dict[str, Any]:
     """A copy of a stored job for a caller: a plain dict, and changing it never reaches the store."""
+    if type(record) is tuple:
+        return dict(zip(SHAPES[record[-1]][1], record, strict=False))
+    assert isinstance(record, Record)
     if type(record) is FlatRecord:
         return dict.copy(record)
     return {
@@ -193,3 +290,69 @@ def is_simple(job: object) -> bool:
         if kind is _ANY and type(member) is not str:
             return False
     return bool(job.get("jobId")) and bool(job.get("jobName"))
+
+
+_STR_KINDS = (str, _ANY)
+_INT_KINDS = (int, _ANY)
+
+
+def simple_columns(names: Sequence[object], columns: Sequence[Sequence[object]]) -> bool:
+    """Whether every job of a batch is simple (``is_simple``), given the batch's common members ``names``
+    and, for each, the column of its values: the same test as ``is_simple``'s, one member at a time, each
+    column read by C-level passes.
+
+    >>> simple_columns(("jobId", "jobName", "createdAt"), [["a", "b"], ["n", "m"], [1, 2]])
+    True
+    >>> simple_columns(("jobId", "jobName", "status"), [["a", "b"], ["n", "m"], ["RUNNING", "BOGUS"]])
+    False
+    """
+    if "jobId" not in names or "jobName" not in names:
+        return False
+    return all(_simple_column(member, column) for member, column in zip(names, columns, strict=True))
+
+
+def _simple_column(member: object, column: Sequence[object]) -> bool:
+    """Whether every value of a column of ``member`` passes ``is_simple``'s test."""
+    kind = _SIMPLE_KINDS.get(member, _ANY) if type(member) is str else None
+    if kind is None:
+        return False
+    if column:
+        types = set(map(type, column))
+        if types == {str}:
+            if kind is _STATUS:
+                if not STATUS_VALUES.issuperset(column):
+                    return False
+            elif kind not in _STR_KINDS or not all(map(str.isascii, column)):  # type: ignore[arg-type]
+                return False
+            if member in ("jobId", "jobName") and not all(column):
+                return False
+        elif types == {int}:
+            low, high = min(column), max(column)  # type: ignore[type-var]
+            if kind not in _INT_KINDS and not (kind is _NATURAL and low >= 0):  # type: ignore[operator]
+                return False
+            if not (low >= LONG_MIN and high <= LONG_MAX):  # type: ignore[operator]
+                return False
+        else:
+            return False  # mixed or other types: one job at a time
+    return True
+
+
+def with_member(record: Stored, member: str, value: object) -> Packed | None:
+    """A packed record with one member, which it already has, set to a simple value (``is_simple``'s
+    test): the record of the job so changed, as ``pack(private_record(...))`` would make it; ``None`` when
+    the record is not packed, lacks the member, or the value is not simple.
+
+    >>> job = {"jobId": "a", "jobName": "n", "status": "RUNNING"}
+    >>> record = pack(private_record(job, ("jobId", "jobName", "status")))
+    >>> public_copy(with_member(record, "status", "FAILED")) == {**job, "status": "FAILED"}
+    True
+    >>> with_member(record, "status", "BOGUS") is None
+    True
+    """
+    if type(record) is not tuple or member in ("jobId", "jobName") or not _simple_column(member, (value,)):
+        return None
+    names = SHAPES[record[-1]][1]
+    if member not in names:
+        return None
+    position = names.index(member)
+    return (*record[:position], value, *record[position + 1 :])

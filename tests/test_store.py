@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import random
 import threading
@@ -37,11 +38,12 @@ from listjobs_core import (
 )
 from listjobs_core._jobs import MEMBER_SHAPES, find_job_problem
 from listjobs_core._model import ServiceJob
-from listjobs_core._records import is_simple, private_record, summary_of
+from listjobs_core._records import is_simple, pack, pack_columns, private_record, record_order, summary_of
 from listjobs_core._request import parse_request
 from listjobs_core._wire import to_summary
 from listjobs_core.store import _name_ranges
 from listjobs_core.store._sorted_keys import SortedKeys as _SortedKeys
+from listjobs_core.workloads import ordinary_jobs
 
 # Characters whose case folding is not one-to-one, or not the identity on a single character: the sharp s
 # (two characters, "ss"), its capital, the long s and the Kelvin sign (fold to "s" and "k"), the dotted
@@ -700,6 +702,59 @@ def test_put_many_equals_put_one_by_one(stored: int) -> None:
         assert list(at_once.paginate({**request, "maxResults": 2})) == list(
             one_by_one.paginate({**request, "maxResults": 2})
         )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(st.sampled_from(sorted(MEMBER_SHAPES)), st.text(max_size=3)), max_size=6, unique=True),
+    st.data(),
+)
+def test_a_batch_is_packed_as_its_jobs_one_at_a_time(names: list[str], data: st.DataObject) -> None:
+    """pack_columns takes a batch exactly when every job is simple and flat, and packs each job as
+    ``pack(private_record(job))`` would."""
+    names = ["jobId", "jobName", *(name for name in names if name not in ("jobId", "jobName"))]
+    jobs = [
+        {name: data.draw(simple_values if name not in ("jobId", "jobName") else st.text(max_size=2))
+         for name in names}
+        for _ in range(data.draw(st.integers(1, 4)))
+    ]
+    members = LIST_SERVICE_JOBS.summary_members
+    columns = [[job[name] for job in jobs] for name in names]
+    packed = pack_columns(tuple(names), columns, members)
+    fits = all(map(is_simple, jobs)) and record_order(names, members) is not None
+    assert (packed is not None) == fits
+    if packed is not None:
+        assert packed == [pack(private_record(job, members)) for job in jobs]
+
+
+def test_a_bulk_load_stores_and_indexes_as_puts_one_by_one() -> None:
+    """Plain jobs of one shape loaded at once (a member at a time) leave the store as puts one by one do,
+    and the records hold nothing the cyclic collector tracks."""
+    jobs = ordinary_jobs(600)
+    at_once = ServiceJobStore(jobs)
+    one_by_one = ServiceJobStore()
+    for job in jobs:
+        one_by_one.put(job)
+    at_once._check()
+    assert list(at_once) == jobs and at_once._jobs == one_by_one._jobs
+    assert not any(map(gc.is_tracked, at_once._jobs.values()))
+    assert not any(map(gc.is_tracked, at_once._everything.by_name._chunks))  # the collector skips the keys
+    for request in (
+        {},
+        {"jobStatus": "FAILED", "jobQueue": "training"},
+        {"filters": [{"name": "JOB_NAME", "values": ["t*"]}]},
+        {"filters": [{"name": "SHARE_IDENTIFIER", "values": ["share-3"]}], "jobStatus": "RUNNING"},
+    ):
+        assert list(at_once.paginate({**request, "maxResults": 50})) == list(
+            one_by_one.paginate({**request, "maxResults": 50})
+        )
+    copy_of = at_once.get(jobs[0]["jobId"])
+    assert copy_of == jobs[0] and copy_of is not jobs[0]
+    copy_of["status"] = "FAILED"
+    assert at_once.get(jobs[0]["jobId"]) == jobs[0]
+    changed = at_once.update(jobs[0]["jobId"], status="FAILED")
+    assert changed == {**jobs[0], "status": "FAILED"} == one_by_one.update(jobs[0]["jobId"], status="FAILED")
+    at_once._check()
 
 
 class CountingSearches:

@@ -7,13 +7,13 @@ keys of ``_ordering``, ``to_summary``, ``queue_name``, ``parent_of``), and compa
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .. import _decisions
 from .._definitions import job_definition_name
 from .._queues import queue_name
-from .._records import FlatRecord, ProjectedRecord, Record, summary_of
+from .._records import SHAPES, ProjectedRecord, job_view, summary_of
 from .._wire import to_summary
 from ._scope import Scope, StatusBuckets, job_id_of
 from ._sorted_keys import SortedKeys, require
@@ -27,9 +27,12 @@ def check_store(store: Any) -> None:
     jobs = store._jobs
     members = store._members
     keys_of = store._keys
-    expected: dict[int, list[Record]] = {}
-    for job_id, job in jobs.items():
-        require(type(job) in (FlatRecord, ProjectedRecord), f"job {job_id!r} is a record")
+    expected: dict[int, list[Mapping[str, Any]]] = {}
+    views = {job_id: job_view(stored) for job_id, stored in jobs.items()}
+    for job_id, stored in jobs.items():
+        require(type(stored) in (tuple, ProjectedRecord), f"job {job_id!r} is a packed or projected record")
+        require(type(stored) is not tuple or _packed(stored), f"job {job_id!r} packed: atomic values, names")
+        job = views[job_id]
         require(job["jobId"] == job_id, f"job {job_id!r} stored under its jobId")
         keys = keys_of.of(job)
         require(keys.newest == keys_of.newest_first(job), f"newest-first key of {job_id!r} is the core's")
@@ -37,10 +40,13 @@ def check_store(store: Any) -> None:
         require(flat_grouped == keys_of.grouped(job), f"grouped key of {job_id!r} is the core's")
         require(keys.folded == (job["jobName"].casefold(), keys.grouped), f"folded key of {job_id!r}")
         require(
-            list(summary_of(job, members).items()) == list(to_summary(job, members).items()),
+            list(summary_of(stored, members).items()) == list(to_summary(job, members).items()),
             f"summary of {job_id!r} is the core's, member for member and in order",
         )
-        fragment = getattr(job, "fragment", None)
+        fragment = getattr(stored, "fragment", None)
+        made = store._fragments.get(id(stored))
+        if made is not None and made[0] is stored:
+            fragment = made[1]
         if fragment is not None:
             require(fragment == store_json(to_summary(job, members)), f"summary JSON of {job_id!r}")
         for scope in store._scopes_of(job):
@@ -78,14 +84,31 @@ def store_json(summary: dict[str, Any]) -> str:
     return json.dumps(summary, separators=(",", ":"))
 
 
-def _check_scope(store: Any, scope: Scope, members: list[Record], what: str) -> None:
+_ATOMIC = (str, int, float, bool, type(None))
+
+
+def _packed(record: tuple[Any, ...]) -> bool:
+    """Whether a packed record is laid out as ``_records`` says: values the collector never follows (so
+    the record is not tracked once a collection has seen it), one per name of its shape, then the number
+    of its shape, whose summary names are a prefix of its names."""
+    summary_names, names = SHAPES[record[-1]]
+    return (
+        len(record) == len(names) + 1
+        and names[: len(summary_names)] == summary_names
+        and all(type(value) in _ATOMIC for value in record[:-1])
+    )
+
+
+def _check_scope(store: Any, scope: Scope, members: list[Mapping[str, Any]], what: str) -> None:
     """Assert that one scope indexes exactly ``members``."""
-    jobs = store._jobs
+    jobs = {job_id: job_view(stored) for job_id, stored in store._jobs.items()}
     keys_of = store._keys
     member_ids = {job["jobId"] for job in members}
     require(scope.size == len(members), f"{what}: size")
 
-    def check_keys(index: SortedKeys, expected: Iterable[Record], label: str, status: Any = ...) -> None:
+    def check_keys(
+        index: SortedKeys, expected: Iterable[Mapping[str, Any]], label: str, status: Any = ...
+    ) -> None:
         index._check()
         require(len(index) > 0, f"{what}: {label}: no empty index")
         count = 0
@@ -99,7 +122,7 @@ def _check_scope(store: Any, scope: Scope, members: list[Record], what: str) -> 
             count += 1
         require(count == sum(1 for _ in expected), f"{what}: {label}: every job once")
 
-    def check_buckets(buckets: StatusBuckets, expected: list[Record], label: str) -> None:
+    def check_buckets(buckets: StatusBuckets, expected: list[Mapping[str, Any]], label: str) -> None:
         for status, bucket in buckets.items():
             check_keys(bucket, (job for job in expected if job.get("status") == status), label, status)
         require(

@@ -40,8 +40,10 @@ inside a chunk of at most 1000 keys), under the lock:
   (see ``_name_ranges``); nothing that grows with N or with the size of Unicode;
 - a filter whose plan is ``SCAN`` reads the status indexes in order and tests each job: O(jobs passed over).
 
-A record's summary is a dict copy, and its JSON text is made once and kept (``answer_json``). Memory: see
-BENCHMARKS.md for bytes per job, beyond the jobs' private copies.
+A job is kept packed (``_records``: a tuple of its values, which the cyclic collector stops tracking);
+its summary is one ``dict(zip())``, and its JSON text is made once per stored record and kept
+(``answer_json``). A batch of plain jobs of one shape loads into an empty store a member at a time
+(``_bulk``). Memory and load times: see BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -64,11 +66,23 @@ from .._operations import LIST_SERVICE_JOBS, Operation
 from .._ordering import sort_key_function
 from .._query import ListQuery
 from .._queues import QueueMatcher, queue_name
-from .._records import Record, fragment_of, private_record, public_copy, summary_of
+from .._records import (
+    Packed,
+    Record,
+    Stored,
+    fragment_of,
+    job_view,
+    pack,
+    private_record,
+    public_copy,
+    summary_of,
+    with_member,
+)
 from .._request import parse_request
 from .._selection import selected_status
 from .._tokens import check_token_key, encode_token
 from .._wire import response
+from ._bulk import columns_of, scopes_of
 from ._checks import check_store
 from ._interface import ListingMethods, ListingStore
 from ._scope import IndexLists, JobKeys, Layout, Reading, Scope, job_id_of, scope_runs
@@ -146,7 +160,9 @@ class JobStore(ListingMethods):
         self._layout = Layout.of(operation)
         self._keys = JobKeyMaker(operation)
         self._lock = threading.Lock()
-        self._jobs: dict[str, Record] = {}
+        self._jobs: dict[str, Stored] = {}
+        # id(record) -> (record, its summary's JSON text), made once per stored record (``answer_json``).
+        self._fragments: dict[int, tuple[Packed, str]] = {}
         self._everything = Scope(self._layout)
         # One scope per jobQueue value; None holds the jobs without one (listed for every queue, IN-2).
         self._queues: dict[str | None, Scope] = {}
@@ -205,8 +221,9 @@ class JobStore(ListingMethods):
         """
         record = private_record(self._completed(job), self._members)
         keys = self._keys.of(record)
+        stored = pack(record)
         with self._lock:
-            self._store(record, keys)
+            self._store(stored, record, keys)
 
     def put_many(self, jobs: Iterable[Mapping[str, Any] | ServiceJob]) -> int:
         """Put every job of ``jobs``, as ``put`` would one by one (a later job with the same ``jobId`` wins),
@@ -224,8 +241,8 @@ class JobStore(ListingMethods):
         >>> [summary["jobId"] for summary in store.list_service_jobs({})["jobSummaryList"]]
         ['a', 'b']
         """
-        # Millions of new tuples and dicts, none of them in a cycle: the cyclic collector would scan the
-        # growing store again and again for nothing.
+        # Millions of new tuples, none of them in a cycle: the cyclic collector would scan the growing
+        # store again and again for nothing.
         collecting = gc.isenabled()
         gc.disable()
         try:
@@ -233,29 +250,48 @@ class JobStore(ListingMethods):
         finally:
             if collecting:
                 gc.enable()
-                # The young collection the load postponed, now rather than in the next request.
+                # The young collection the load postponed, now rather than in the next request. It stops
+                # tracking every tuple of atomic values it sees (records, keys) and a tuple of those it sees
+                # after them; the second one catches the tuples of tuples it saw first (chunks of keys), so
+                # no full collection ever walks the store's keys.
                 gc.collect(0)
+                gc.collect(1)
 
     def _put_many(self, jobs: Iterable[Mapping[str, Any] | ServiceJob]) -> int:
-        records: dict[str, Record] = {}
+        if not isinstance(jobs, list):
+            jobs = list(jobs)
+        operation, layout = self._operation, self._layout
+        if self.completion is None and not operation.parent_job_members and not layout.definitions:
+            # Plain jobs of one shape into an empty store: a member at a time (``_bulk``).
+            columns = columns_of(jobs, self._members, self._layout) if not self._jobs else None
+            if columns is not None:
+                everything, by_value = scopes_of(self._layout, columns)
+                with self._lock:
+                    if not self._jobs:
+                        for name in set(columns.names):
+                            self._fold_table.learn(name)
+                        self._install(dict(columns.records), everything, by_value, {})
+                        return len(jobs)
+        records: dict[str, tuple[Stored, Record]] = {}
         completed = self._completed
-        given = 0
         for position, job in enumerate(jobs):
-            given += 1
             try:
                 record = private_record(completed(job), self._members)
             except (TypeError, ValueError) as error:
                 raise type(error)(f"job {position} of put_many: {error}") from None
-            records[record["jobId"]] = record
-        keyed = [(record, self._keys.of(record)) for record in records.values()]
+            records[record["jobId"]] = (pack(record), record)
+        keys_of = self._keys.of
         with self._lock:
-            if 4 * len(keyed) < len(self._jobs):
-                for record, keys in keyed:
-                    self._store(record, keys)
-                return given
-            kept = [(job, self._keys.of(job)) for job_id, job in self._jobs.items() if job_id not in records]
-            self._rebuild(kept + keyed)
-        return given
+            if 4 * len(records) < len(self._jobs):
+                for stored, record in records.values():
+                    self._store(stored, record, keys_of(record))
+                return len(jobs)
+            stored_jobs = {job_id: stored for job_id, stored in self._jobs.items() if job_id not in records}
+            stored_jobs.update((job_id, stored) for job_id, (stored, _) in records.items())
+            kept = [job_view(stored) for job_id, stored in self._jobs.items() if job_id not in records]
+            views = kept + [record for _, record in records.values()]
+            self._rebuild(stored_jobs, [(view, keys_of(view)) for view in views])
+        return len(jobs)
 
     def _completed(self, job: Any) -> Any:
         """The job as this store keeps it: completed when the store has a ``completion`` (H-20)."""
@@ -267,7 +303,9 @@ class JobStore(ListingMethods):
         with self._lock:
             previous = self._jobs.pop(job_id, None)
             if previous is not None:
-                self._unindex(previous, self._keys.of(previous))
+                self._fragments.pop(id(previous), None)
+                view = job_view(previous)
+                self._unindex(view, self._keys.of(view))
 
     def update(self, job_id: str, **changes: Any) -> dict[str, Any]:
         """Change members of a stored job at once: read, change and re-index under one lock, so two
@@ -290,13 +328,21 @@ class JobStore(ListingMethods):
             previous = self._jobs.get(job_id)
             if previous is None:
                 raise KeyError(job_id)
-            changed = {**previous, **changes}
+            if len(changes) == 1 and "status" in changes and self.completion is None:
+                # A new status alone: the same record but one value, moved between status buckets only.
+                changed_record = with_member(previous, "status", changes["status"])
+                if changed_record is not None:
+                    self._move_status(previous, changed_record)
+                    return public_copy(changed_record)
+            view = job_view(previous)
+            changed = {**view, **changes}
             record = private_record(
                 self._completed({member: value for member, value in changed.items() if value is not None}),
                 self._members,
             )
-            self._store(record, self._keys.of(record), previous)
-        return public_copy(record)
+            stored = pack(record)
+            self._store(stored, record, self._keys.of(record), previous, view)
+        return public_copy(stored)
 
     def answer(self, request: object) -> dict[str, Any]:
         """Answer a request of the store's operation over the stored jobs, as its pure function does.
@@ -320,8 +366,7 @@ class JobStore(ListingMethods):
         b'{"jobSummaryList":[{"jobId":"a","jobName":"n","createdAt":1,"status":"RUNNING"}]}'
         """
         records, next_token = self._page(request)
-        members = self._members
-        summaries = ",".join([fragment_of(record, members) for record in records])
+        summaries = ",".join([self._fragment(record) for record in records])
         if next_token is None:
             return f'{{"jobSummaryList":[{summaries}]}}'.encode("ascii")
         # A token is URL-safe ASCII (T-1): JSON holds it as it is.
@@ -329,7 +374,19 @@ class JobStore(ListingMethods):
 
     # --- internals ---
 
-    def _page(self, request: object) -> tuple[list[Record], str | None]:
+    def _fragment(self, record: Stored) -> str:
+        """The JSON text of a stored job's summary, made once per stored record."""
+        if type(record) is not tuple:
+            return fragment_of(record, self._members)
+        fragments = self._fragments
+        made = fragments.get(id(record))
+        if made is not None and made[0] is record:
+            return made[1]
+        fragment = fragment_of(record, self._members)
+        fragments[id(record)] = (record, fragment)
+        return fragment
+
+    def _page(self, request: object) -> tuple[list[Stored], str | None]:
         """The records of a request's page, in order, and the page's ``nextToken``."""
         query = parse_request(self._operation, request, token_key=self._token_key)
         limit = query.page_size
@@ -344,15 +401,25 @@ class JobStore(ListingMethods):
         last = keys[limit - 1]
         return records, encode_token(flat_key(last) if grouped else last, query, token_key=self._token_key)
 
-    def _store(self, record: Record, keys: JobKeys, previous: Record | None = None) -> None:
-        """Put ``record`` in the place of the job with its jobId, under the lock."""
+    def _store(
+        self,
+        stored: Stored,
+        record: Mapping[str, Any],
+        keys: JobKeys,
+        previous_stored: Stored | None = None,
+        previous: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Put ``stored`` (``record`` to read) in the place of the job with its jobId, under the lock."""
         job_id = record["jobId"]
-        if previous is None:
-            previous = self._jobs.get(job_id)
-        self._jobs[job_id] = record
-        if previous is None:
+        if previous_stored is None:
+            previous_stored = self._jobs.get(job_id)
+        self._jobs[job_id] = stored
+        if previous_stored is None:
             self._index(record, keys)
             return
+        self._fragments.pop(id(previous_stored), None)
+        if previous is None:
+            previous = job_view(previous_stored)
         changed = {member for member in _KEYED_MEMBERS if previous.get(member) != record.get(member)}
         changed.update(
             member for member in self._layout.equality_members if previous.get(member) != record.get(member)
@@ -367,11 +434,23 @@ class JobStore(ListingMethods):
             for scope in self._scopes_of(record):
                 scope.move_status(record, before, after, keys.newest)
 
-    def _rebuild(self, keyed: list[tuple[Record, JobKeys]]) -> None:
-        """Index every job of ``keyed`` afresh, each scope built at once, under the lock; the scope of each
-        shared queue name by merging those of its values."""
-        families: dict[tuple[str, str], list[tuple[Record, JobKeys]]] = {}
-        by_value: dict[str | None, list[tuple[Record, JobKeys]]] = {}
+    def _move_status(self, previous: Stored, record: Packed) -> None:
+        """Put ``record``, a job's record with another status than ``previous`` and nothing else changed,
+        in its place, under the lock: only the status buckets change."""
+        view = job_view(record)
+        self._jobs[view["jobId"]] = record
+        self._fragments.pop(id(previous), None)
+        before, after = job_view(previous).get("status"), view["status"]
+        if before != after:
+            newest = self._keys.newest_first(view)
+            for scope in self._scopes_of(view):
+                scope.move_status(view, before, after, newest)
+
+    def _rebuild(self, stored: dict[str, Stored], keyed: list[tuple[Mapping[str, Any], JobKeys]]) -> None:
+        """Index every job of ``keyed`` afresh (``stored``: the jobs by jobId), each scope built at once,
+        under the lock."""
+        families: dict[tuple[str, str], list[tuple[Mapping[str, Any], JobKeys]]] = {}
+        by_value: dict[str | None, list[tuple[Mapping[str, Any], JobKeys]]] = {}
         learn = self._fold_table.learn
         for name in {keys.grouped[0] for _, keys in keyed}:
             learn(name)
@@ -386,13 +465,27 @@ class JobStore(ListingMethods):
             by_value.setdefault(record.get("jobQueue"), []).append(pair)
         layout = self._layout
         lists = {value: IndexLists.gather(layout, pairs) for value, pairs in by_value.items()}
-        self._jobs = {record["jobId"]: record for record, _ in keyed}
-        self._queues = {value: Scope.build(layout, value_lists) for value, value_lists in lists.items()}
         # Gathering again costs less than merging the queues' sorted lists of tuples.
-        everything = [pair for pairs in by_value.values() for pair in pairs]
-        self._everything = Scope.build(layout, IndexLists.gather(layout, everything))
+        everything = IndexLists.gather(layout, [pair for pairs in by_value.values() for pair in pairs])
+        self._install(stored, everything, lists, families)
+
+    def _install(
+        self,
+        stored: dict[str, Stored],
+        everything: IndexLists,
+        lists: dict[Any, IndexLists],
+        families: dict[tuple[str, str], list[tuple[Mapping[str, Any], JobKeys]]],
+    ) -> None:
+        """Replace every job and index with ``stored`` and the lists of its scopes (``everything``; by
+        jobQueue value; by family), under the lock; the scope of each shared queue name by merging those of
+        its values."""
+        layout = self._layout
+        self._jobs = stored
+        self._fragments = {}
+        self._queues = {value: Scope.build(layout, value_lists) for value, value_lists in lists.items()}
+        self._everything = Scope.build(layout, everything)
         self._queue_values = {}
-        for value in by_value:
+        for value in lists:
             if value is not None:
                 self._queue_values.setdefault(queue_name(value), set()).add(value)
         self._named = {
@@ -427,7 +520,7 @@ class JobStore(ListingMethods):
                 scopes.append(named)
         return scopes
 
-    def _index(self, job: Record, keys: JobKeys) -> None:
+    def _index(self, job: Mapping[str, Any], keys: JobKeys) -> None:
         self._fold_table.learn(keys.grouped[0])
         family = self._family_of(job)
         if family is not None:
@@ -457,12 +550,12 @@ class JobStore(ListingMethods):
             held = [(job, self._keys.of(job)) for job in self._queued_jobs(self._queue_values[name])]
             self._named[name] = Scope.build(self._layout, IndexLists.gather(self._layout, held))
 
-    def _queued_jobs(self, values: Iterable[str]) -> Iterator[Record]:
+    def _queued_jobs(self, values: Iterable[str]) -> Iterator[Mapping[str, Any]]:
         for value in values:
             for key in self._queues[value].by_created.walk(None, inclusive=True):
-                yield self._jobs[job_id_of(key, False)]
+                yield job_view(self._jobs[job_id_of(key, False)])
 
-    def _unindex(self, job: Record, keys: JobKeys) -> None:
+    def _unindex(self, job: Mapping[str, Any], keys: JobKeys) -> None:
         family = self._family_of(job)
         if family is not None:
             scope = self._families[family]
@@ -527,8 +620,8 @@ class JobStore(ListingMethods):
             return runs[0]
         return heapq.merge(*runs)
 
-    def _job_of(self, key: Key, grouped: bool) -> Record:
-        return self._jobs[job_id_of(key, grouped)]
+    def _job_of(self, key: Key, grouped: bool) -> Mapping[str, Any]:
+        return job_view(self._jobs[job_id_of(key, grouped)])
 
     def _check(self) -> None:
         """Assert every index invariant (``_checks``): each job is in exactly the buckets its members name,

@@ -6,6 +6,12 @@ chunk beside it, so that a binary search over the maxima finds the chunk and ano
 finds the key: ``add`` and ``remove`` cost O(log N + _LOAD), and a walk from a key costs O(log N) to
 start, then O(1) per key. ``_check`` asserts the layout invariants; the store's tests call it after every
 step.
+
+A chunk made at once (``from_sorted``, how a bulk load builds every index) is a tuple: a tuple of keys
+that are themselves tuples of strings and integers holds nothing the cyclic collector must follow, so
+CPython stops tracking it, and a full collection reads one pointer per such chunk instead of one per key.
+A chunk becomes a list the first time a key comes or goes (a tuple would have to be copied, and its
+copy examined by the collector key by key, at every change).
 """
 
 from __future__ import annotations
@@ -25,14 +31,15 @@ class SortedKeys:
 
     Inserting into one big list would move up to N pointers; a chunk holds at most ``2 * _LOAD`` keys, so
     ``add`` and ``remove`` cost O(log N + _LOAD) and a walk from a key costs O(log N) to start, then O(1)
-    per key. ``_maxes[i]`` is the last key of ``_chunks[i]``; no chunk is empty.
+    per key. ``_maxes[i]`` is the last key of ``_chunks[i]`` (a tuple until it first changes, then a list);
+    no chunk is empty.
     """
 
     __slots__ = ("_chunks", "_maxes", "_size")
     _LOAD = 500
 
     def __init__(self) -> None:
-        self._chunks: list[list[Key]] = []
+        self._chunks: list[list[Key] | tuple[Key, ...]] = []
         self._maxes: list[Key] = []
         self._size = 0
 
@@ -45,7 +52,7 @@ class SortedKeys:
         """
         index = cls()
         load = cls._LOAD
-        index._chunks = [keys[start : start + load] for start in range(0, len(keys), load)]
+        index._chunks = [tuple(keys[start : start + load]) for start in range(0, len(keys), load)]
         index._maxes = [chunk[-1] for chunk in index._chunks]
         index._size = len(keys)
         return index
@@ -68,11 +75,11 @@ class SortedKeys:
         index = bisect_left(maxes, key)
         if index == len(maxes):
             index -= 1
-            chunk = chunks[index]
+            chunk = self._mutable(index)
             chunk.append(key)
             maxes[index] = key
         else:
-            chunk = chunks[index]
+            chunk = self._mutable(index)
             insort(chunk, key)
         if len(chunk) > 2 * self._LOAD:
             self._split(index)
@@ -83,10 +90,10 @@ class SortedKeys:
         index = bisect_left(maxes, key)
         if index == len(maxes):
             raise KeyError(key)
-        chunk = chunks[index]
-        position = bisect_left(chunk, key)
-        if chunk[position] != key:
+        position = bisect_left(chunks[index], key)
+        if chunks[index][position] != key:
             raise KeyError(key)
+        chunk = self._mutable(index)
         del chunk[position]
         self._size -= 1
         if len(chunk) >= self._LOAD // 2:
@@ -94,7 +101,7 @@ class SortedKeys:
         elif len(chunks) > 1:
             # A small chunk joins a neighbour, so deletions never leave a trail of tiny chunks.
             left = index - 1 if index > 0 else index
-            chunks[left].extend(chunks[left + 1])
+            self._mutable(left).extend(chunks[left + 1])
             del chunks[left + 1]
             del maxes[left + 1]
             maxes[left] = chunks[left][-1]
@@ -106,8 +113,16 @@ class SortedKeys:
             del chunks[index]
             del maxes[index]
 
-    def _split(self, index: int) -> None:
+    def _mutable(self, index: int) -> list[Key]:
+        """The chunk at ``index`` as a list, to change in place."""
         chunk = self._chunks[index]
+        if type(chunk) is list:
+            return chunk
+        mutable = self._chunks[index] = list(chunk)
+        return mutable
+
+    def _split(self, index: int) -> None:
+        chunk = self._mutable(index)
         half = chunk[self._LOAD :]
         del chunk[self._LOAD :]
         self._maxes[index] = chunk[-1]
