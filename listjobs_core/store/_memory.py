@@ -639,7 +639,7 @@ class JobStore(ListingMethods):
         (0, {'jobSummaryList': []}, False)
         """
         with self._lock:
-            self._rebuild([])
+            self._rebuild({}, [])
 
 
 class ServiceJobStore(JobStore):
