@@ -31,6 +31,7 @@ from ._model import JobStatus
 __all__ = [
     "LONG_MAX",
     "LONG_MIN",
+    "CREATED_AT_MIN",
     "MAX_NESTING_DEPTH",
     "MEMBER_SHAPES",
     "NON_NEGATIVE_INTEGER",
@@ -109,6 +110,10 @@ SUMMARY_TRUE_ONLY_MEMBERS = frozenset({"isCancelled", "isTerminated"})
 # IN-1: every integer of a job fits the model's Long (a 64-bit signed integer), the widest integer shape
 # the model has; the created-at filter values are bounded the same way (V-10).
 LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
+# IN-1, decision: a createdAt every store can keep and order. The SQL store keys a job by -createdAt in a
+# 64-bit integer and keeps one more value for "no createdAt", so its range is -(2^63-2) to 2^63-1; every
+# store refuses what lies outside it, so a job accepted by one store is accepted by all.
+CREATED_AT_MIN = -(2**63 - 2)
 
 # IN-1: how deep objects and arrays may nest inside one member: far beyond any shape of the model (the
 # deepest, ``attempts``, nests four levels), and far below the interpreter's recursion limit.
@@ -214,6 +219,10 @@ def find_job_problem(job: object) -> JobProblem | None:
         problem = _json_value_problem(value, member, 0)
         if problem is not None:
             return problem
+    created_at = job.get("createdAt")
+    if type(created_at) is int and created_at < CREATED_AT_MIN:
+        shown = _show_integer(created_at)
+        return JobProblem("createdAt", f"must be from -(2^63-2) to 2^63-1, got {shown}", is_type_error=False)
     status = job.get("status")
     if isinstance(status, str) and status not in STATUS_VALUES:
         return JobProblem(

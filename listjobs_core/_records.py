@@ -40,7 +40,16 @@ from collections.abc import Mapping, Sequence
 from itertools import repeat
 from typing import Any, Union
 
-from ._jobs import LONG_MAX, LONG_MIN, MEMBER_SHAPES, STATUS_VALUES, Shape, find_job_problem, fits
+from ._jobs import (
+    CREATED_AT_MIN,
+    LONG_MAX,
+    LONG_MIN,
+    MEMBER_SHAPES,
+    STATUS_VALUES,
+    Shape,
+    find_job_problem,
+    fits,
+)
 from ._model import ServiceJob
 from ._wire import to_summary
 
@@ -283,7 +292,7 @@ def is_simple(job: object) -> bool:
         elif type(value) is int:
             if not (kind is int or kind is _ANY or (kind is _NATURAL and value >= 0)):
                 return False
-            if not LONG_MIN <= value <= LONG_MAX:
+            if not LONG_MIN <= value <= LONG_MAX or (value < CREATED_AT_MIN and member == "createdAt"):
                 return False
         else:
             return False
@@ -331,6 +340,8 @@ def _simple_column(member: object, column: Sequence[object]) -> bool:
             if kind not in _INT_KINDS and not (kind is _NATURAL and low >= 0):  # type: ignore[operator]
                 return False
             if not (low >= LONG_MIN and high <= LONG_MAX):  # type: ignore[operator]
+                return False
+            if member == "createdAt" and low < CREATED_AT_MIN:  # type: ignore[operator]
                 return False
         else:
             return False  # mixed or other types: one job at a time

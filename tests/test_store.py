@@ -534,6 +534,9 @@ def test_flat_and_nested_jobs_project_alike() -> None:
         # IN-1: every integer fits the model's Long; a huge one has no JSON form Python can even write.
         ({"jobId": "a", "jobName": "n", "createdAt": 2**63}, ValueError, "createdAt"),
         ({"jobId": "a", "jobName": "n", "createdAt": -(2**63) - 1}, ValueError, "createdAt"),
+        # IN-1, decision: a createdAt every store can keep, -(2^63-2) at the least (the SQL store's range).
+        ({"jobId": "a", "jobName": "n", "createdAt": -(2**63)}, ValueError, "createdAt"),
+        ({"jobId": "a", "jobName": "n", "createdAt": -(2**63) + 1}, ValueError, "createdAt"),
         ({"jobId": "a", "jobName": "n", "createdAt": 10**5000}, ValueError, "createdAt"),
         ({"jobId": "a", "jobName": "n", "version": 2**63}, ValueError, "version"),
         ({"jobId": "a", "jobName": "n", "version": -(10**5000)}, ValueError, "version"),
@@ -557,7 +560,7 @@ def test_a_bad_job_is_refused_naming_the_member(job: Any, error: type[Exception]
 def test_the_ends_of_the_long_range_are_well_formed() -> None:
     """IN-1: -2^63 and 2^63-1 are the model's Long, kept and listed as given."""
     store = ServiceJobStore()
-    low = {"jobId": "low", "jobName": "n", "createdAt": -(2**63), "custom": -(2**63), "version": 0}
+    low = {"jobId": "low", "jobName": "n", "createdAt": -(2**63) + 2, "custom": -(2**63), "version": 0}
     high = {
         "jobId": "high",
         "jobName": "n",
@@ -886,3 +889,25 @@ def test_a_store_with_a_completion_completes_every_job_put_into_it(operation: An
     assert ("serviceJobType" in completing.get("a")) is (operation is LIST_SERVICE_JOBS)
     assert completing.update("a", jobArn=None)["jobArn"] == f"arn:aws:batch:eu-west-1:1:{resource}/a"
     assert plain.get("a") == bare and plain.get("b") == given
+
+
+@pytest.mark.parametrize("created_at", [-(2**63), -(2**63) + 1, -(2**63) + 2, 2**63 - 1])
+def test_every_store_keeps_and_refuses_the_same_created_at(created_at: int) -> None:
+    """IN-1: the in-memory store (one job, or a batch loaded a member at a time) and the SQL store accept
+    and refuse the same createdAt values."""
+    from listjobs_core.sql import SqlJobStore
+
+    job = {"jobId": "a", "jobName": "n", "status": "RUNNING", "createdAt": created_at}
+    batch = [{**job, "jobId": f"b{number}"} for number in range(3)]
+    outcomes = []
+    for store in (ServiceJobStore(), SqlJobStore("sqlite://")):
+        for method, argument in ((store.put, job), (store.put_many, batch)):
+            try:
+                method(argument)  # type: ignore[operator]
+            except ValueError as refused:
+                assert "createdAt" in str(refused)
+                outcomes.append("refused")
+            else:
+                outcomes.append("kept")
+    assert outcomes == [outcomes[0]] * 4
+    assert outcomes[0] == ("refused" if created_at < -(2**63) + 2 else "kept")
