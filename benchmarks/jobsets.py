@@ -18,6 +18,7 @@ this library, and what any listing must pay at least:
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from listjobs_core import LIST_SERVICE_JOBS
@@ -28,7 +29,6 @@ from listjobs_core.workloads import (
     QUEUE_ARN,
     QUEUES,
     START,
-    naive_page,
     ordinary_jobs,
 )
 
@@ -48,6 +48,46 @@ synthetic_jobs = ordinary_jobs
 
 
 # --- Baselines ------------------------------------------------------------------------------------------
+
+
+# The tables' baseline, as it has always been: the ordinary jobs' queue ARN resolved once and compared by
+# equality (``listjobs_core.workloads.naive_page`` is the general one, correct for any queue ARN, and slower).
+def naive_page(jobs: list[dict[str, Any]], request: dict[str, Any], offset: int = 0) -> list[dict[str, Any]]:
+    """The page of ``request`` that starts ``offset`` jobs into its selection: filter with a predicate,
+    sort by the order key, slice, project the page."""
+    keep = naive_predicate(request)
+    selected = [job for job in jobs if keep(job)]
+    selected.sort(key=_grouped_key if _filter_of(request)[0] == "JOB_NAME" else _newest_first_key)
+    return project(selected[offset : offset + PAGE])
+
+
+def naive_predicate(request: dict[str, Any]) -> Callable[[dict[str, Any]], bool]:
+    """Whether a job belongs to the selection of ``request``, as one test per job."""
+    status = request.get("jobStatus")
+    arn = _requested_arn(request)
+    name, value = _filter_of(request)
+    folded = value[:-1].casefold() if value.endswith("*") else value.casefold()
+    is_prefix = value.endswith("*")
+    bound = int(value) if name in ("AFTER_CREATED_AT", "BEFORE_CREATED_AT") else 0
+    member = "shareIdentifier" if name == "SHARE_IDENTIFIER" else "quotaShareName"
+    wanted = status or "RUNNING"
+
+    def keep(job: dict[str, Any]) -> Any:
+        if arn is not None and job.get("jobQueue") != arn:
+            return False
+        if name is None:
+            return job.get("status") == wanted
+        if name == "JOB_NAME":
+            job_name = job["jobName"].casefold()
+            return job_name.startswith(folded) if is_prefix else job_name == folded
+        if name in ("AFTER_CREATED_AT", "BEFORE_CREATED_AT"):
+            created = job.get("createdAt")
+            if created is None:
+                return False
+            return created > bound if name == "AFTER_CREATED_AT" else created < bound
+        return job.get(member) == value and (status is None or job.get("status") == status)
+
+    return keep
 
 
 def _filter_of(request: dict[str, Any]) -> tuple[str | None, str]:
