@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeAlias
 
-from .._arns import JOB, SERVICE_JOB
 from .._completion import Completion
 from .._errors import ClientException
 from .._operations import LIST_JOBS
@@ -129,13 +128,13 @@ class ReferenceService:
 
     def load_service_jobs(self, jobs: Iterable[Mapping[str, Any]]) -> None:
         """Add the service jobs of a jobs file (ServiceJobSummary or DescribeServiceJobResponse shape)."""
-        self._load(self._store, jobs, SERVICE_JOB)
+        self._load(self._store, jobs)
 
     def load_batch_jobs(self, jobs: Iterable[Mapping[str, Any]]) -> None:
         """Add the jobs ListJobs lists (JobSummary shape, array children and MNP nodes among them)."""
-        self._load(self._batch_store, jobs, JOB)
+        self._load(self._batch_store, jobs)
 
-    def _load(self, store: ListingStore, jobs: Iterable[Mapping[str, Any]], resource_type: str) -> None:
+    def _load(self, store: ListingStore, jobs: Iterable[Mapping[str, Any]]) -> None:
         """The one place where jobs files enter a store (rules H-8, H-10, H-16, H-19).
 
         Each job passes the checks of a submitted one (``check_job``: the job validator and the size
@@ -144,10 +143,13 @@ class ReferenceService:
         ``jobId`` the store does not hold yet are put (H-19), so a job held already (from an earlier start
         of ``serve --db``, or submitted, terminated or updated through the API since) stays as it is.
         """
+        # H-20: each job checked as the store will hold it, completed by the store's own Completion.
+        completion, operation = store.completion, store.operation
         records: list[Any] = [
-            loaded_job(job, resource_type, self.region, self.account) if isinstance(job, Mapping) else job
-            for job in jobs
+            loaded_job(job, self.region, self.account) if isinstance(job, Mapping) else job for job in jobs
         ]
+        if completion is not None:
+            records = [completion.complete(record, operation) for record in records]
         for index, record in enumerate(records):
             try:
                 check_job(record, self.limits.max_job_bytes)

@@ -91,22 +91,18 @@ def local_queue(request: object, region: str, account: str) -> object:
     return {**request, "jobQueue": batch_arn(JOB_QUEUE, queue, region, account)}
 
 
-def loaded_job(job: Mapping[str, Any], resource_type: str, region: str, account: str) -> dict[str, Any]:
-    """A job of a jobs file as the endpoint holds it (rules H-8, H-10): a ``jobQueue`` name becomes the
-    endpoint's queue ARN, and a job without ``jobArn`` gets its ARN (``resource_type`` ``service-job`` or
-    ``job``) in the endpoint's region and account. Every other member is kept as it is.
+def loaded_job(job: Mapping[str, Any], region: str, account: str) -> dict[str, Any]:
+    """A job of a jobs file with its ``jobQueue`` as the endpoint holds it (rules H-8, H-10): a queue name
+    becomes the endpoint's queue ARN. Every other member is kept as it is; what a served job lacks
+    (``jobArn``, ``serviceJobType``) is the store's ``Completion``'s to add (H-20).
 
-    >>> loaded_job({"jobId": "a", "jobName": "n", "jobQueue": "q"}, "service-job", "eu-west-1", "1")
-    {'jobId': 'a', 'jobName': 'n', 'jobQueue': 'arn:aws:batch:eu-west-1:1:job-queue/q', \
-'jobArn': 'arn:aws:batch:eu-west-1:1:service-job/a'}
+    >>> loaded_job({"jobId": "a", "jobName": "n", "jobQueue": "q"}, "eu-west-1", "1")
+    {'jobId': 'a', 'jobName': 'n', 'jobQueue': 'arn:aws:batch:eu-west-1:1:job-queue/q'}
     """
     record = dict(job)
     queue = record.get("jobQueue")
     if isinstance(queue, str) and queue:
         record["jobQueue"] = queue_arn(queue, region, account)
-    job_id = record.get("jobId")
-    if record.get("jobArn") is None and isinstance(job_id, str) and job_id:
-        record["jobArn"] = batch_arn(resource_type, job_id, region, account)
     return record
 
 
