@@ -9,7 +9,10 @@ The modules, one concern each: ``_requests`` (validating the requests, H-4 to H-
 ARNs, regions and accounts, H-9, H-10), ``_limits`` (the limits on the jobs held, H-16), ``_submitted``
 (the record of a submitted job, H-4), ``_status`` (status moves with consistent timestamps, terminate and
 update semantics), ``_projection`` (the answers, H-5), ``_job_service`` (``JobService``: the operations
-over one store) and ``_store_interface`` (where the store interface is imported from).
+over one store) and ``_store_interface`` (where the store interface is imported from). The queues as
+resources: ``_scheduling`` (scheduling policies and job queues, QS-1, QS-2), ``_quota_shares`` (quota
+shares, QS-3, QS-4), ``_resource_tokens`` (their listings' tokens, QS-6) and ``_registry``
+(``QueueRegistry``: their operations, and the share rules of SubmitServiceJob on a queue it holds, QS-5).
 
 Status moves are public for every user: a test that keeps a store can move a job to RUNNING or SUCCEEDED
 and see the timestamps AWS would show.
@@ -49,6 +52,8 @@ from ._limits import (
     too_many_jobs,
 )
 from ._projection import DESCRIBE_MEMBERS, describe_response, submit_response, update_response
+from ._quota_shares import QuotaShare, quota_share_arn
+from ._registry import QueueRegistry
 from ._requests import (
     MAX_JOBS_PER_TERMINATE,
     PRIORITY_RANGE,
@@ -67,6 +72,7 @@ from ._requests import (
     string,
     tag_map,
 )
+from ._scheduling import FAIR_SHARE, FIFO, QUOTA_SHARE, JobQueue, SchedulingPolicy
 from ._status import (
     AUTOMATIC_PATH,
     FINISHED_STATUSES,
@@ -84,6 +90,14 @@ from ._submitted import new_service_job
 
 __all__ = [
     "AUTOMATIC_PATH",
+    "FAIR_SHARE",
+    "FIFO",
+    "QUOTA_SHARE",
+    "JobQueue",
+    "QueueRegistry",
+    "QuotaShare",
+    "SchedulingPolicy",
+    "quota_share_arn",
     "DEFAULT_ACCOUNT",
     "DEFAULT_MAX_JOBS",
     "DEFAULT_MAX_JOB_BYTES",
