@@ -26,6 +26,21 @@ from listjobs_core.endpoint._protocol import ROUTES
 from listjobs_core.testing import serving
 
 MODEL = botocore.session.get_session().get_service_model("batch")
+# The queues as resources and GetJobQueueSnapshot (QS-1 to QS-6, SN-1), served besides the job operations.
+QUEUE_RESOURCE_OPERATIONS = (
+    "CreateSchedulingPolicy",
+    "DescribeSchedulingPolicies",
+    "DeleteSchedulingPolicy",
+    "CreateJobQueue",
+    "DescribeJobQueues",
+    "DeleteJobQueue",
+    "CreateQuotaShare",
+    "DescribeQuotaShare",
+    "UpdateQuotaShare",
+    "DeleteQuotaShare",
+    "ListQuotaShares",
+    "GetJobQueueSnapshot",
+)
 # The model's words for a member a summary holds only when it is true.
 TRUE_ONLY_SENTENCE = "only present when the value is true"
 # The job shapes whose members the project types (``_jobs.MEMBER_SHAPES``).
@@ -137,7 +152,7 @@ def test_the_endpoint_serves_every_service_job_operation_of_the_model() -> None:
     expected = {
         MODEL.operation_model(name).http["requestUri"]: name
         for name in MODEL.operation_names
-        if "ServiceJob" in name or name == "ListJobs"
+        if "ServiceJob" in name or name == "ListJobs" or name in QUEUE_RESOURCE_OPERATIONS
     }
     assert {path: route.operation for path, route in ROUTES.items()} == expected
 

@@ -44,6 +44,22 @@ from listjobs_core.endpoint._protocol import MAX_BODY_BYTES, ROUTES
 from listjobs_core.service import move_job
 from listjobs_core.testing import serving
 
+# The queues as resources and GetJobQueueSnapshot (QS-1 to QS-6, SN-1), served besides the job operations.
+QUEUE_RESOURCE_OPERATIONS = (
+    "CreateSchedulingPolicy",
+    "DescribeSchedulingPolicies",
+    "DeleteSchedulingPolicy",
+    "CreateJobQueue",
+    "DescribeJobQueues",
+    "DeleteJobQueue",
+    "CreateQuotaShare",
+    "DescribeQuotaShare",
+    "UpdateQuotaShare",
+    "DeleteQuotaShare",
+    "ListQuotaShares",
+    "GetJobQueueSnapshot",
+)
+
 boto3 = pytest.importorskip("boto3")
 from botocore.exceptions import ClientError  # noqa: E402 - only once boto3 is known to be installed
 
@@ -603,7 +619,7 @@ def test_every_service_job_operation_of_the_model_and_list_jobs_is_routed() -> N
     expected = {
         model.operation_model(name).http["requestUri"]: name
         for name in model.operation_names
-        if "ServiceJob" in name or name == "ListJobs"
+        if "ServiceJob" in name or name == "ListJobs" or name in QUEUE_RESOURCE_OPERATIONS
     }
     assert all(model.operation_model(name).http["method"] == "POST" for name in expected.values())
     assert {path: route.operation for path, route in ROUTES.items()} == expected

@@ -63,6 +63,25 @@ ROUTES: dict[str, Route] = {
     "/v1/listjobs": Route("ListJobs", "list_jobs"),
 }
 
+# H-1, QS-1 to QS-6, SN-1: the queues as resources (scheduling policies, job queues, quota shares) and
+# GetJobQueueSnapshot, at their ``http.requestUri``.
+ROUTES.update(
+    {
+        "/v1/createschedulingpolicy": Route("CreateSchedulingPolicy", "create_scheduling_policy"),
+        "/v1/describeschedulingpolicies": Route("DescribeSchedulingPolicies", "describe_scheduling_policies"),
+        "/v1/deleteschedulingpolicy": Route("DeleteSchedulingPolicy", "delete_scheduling_policy"),
+        "/v1/createjobqueue": Route("CreateJobQueue", "create_job_queue"),
+        "/v1/describejobqueues": Route("DescribeJobQueues", "describe_job_queues"),
+        "/v1/deletejobqueue": Route("DeleteJobQueue", "delete_job_queue"),
+        "/v1/createquotashare": Route("CreateQuotaShare", "create_quota_share"),
+        "/v1/describequotashare": Route("DescribeQuotaShare", "describe_quota_share"),
+        "/v1/updatequotashare": Route("UpdateQuotaShare", "update_quota_share"),
+        "/v1/deletequotashare": Route("DeleteQuotaShare", "delete_quota_share"),
+        "/v1/listquotashares": Route("ListQuotaShares", "list_quota_shares"),
+        "/v1/getjobqueuesnapshot": Route("GetJobQueueSnapshot", "get_job_queue_snapshot"),
+    }
+)
+
 # H-2: "a request body of more than 1 MiB is refused with 413" before any of it is decoded.
 MAX_BODY_BYTES = 1024 * 1024
 

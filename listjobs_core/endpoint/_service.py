@@ -24,11 +24,14 @@ from typing import Any, TypeAlias
 from .._completion import Completion
 from .._errors import ClientException
 from .._operations import LIST_JOBS
+from .._queues import is_queue_arn
+from .._snapshot import IN_USE_STATUSES, job_queue_snapshot
 from ..service import (
     DEFAULT_ACCOUNT,
     DEFAULT_REGION,
     JobService,
     Limits,
+    QueueRegistry,
     check_job,
     loaded_job,
     local_queue,
@@ -39,8 +42,10 @@ from ..service import (
     parse_terminate_many_request,
     parse_terminate_request,
     parse_update_request,
+    queue_arn,
     submit_response,
 )
+from ..service._scheduling import parse_snapshot_request
 from ..store import JobStore, ListingStore, ServiceJobStore
 
 __all__ = ["Limits", "ReferenceService", "ServiceAnswer"]
@@ -109,6 +114,8 @@ class ReferenceService:
             clock=clock,
             new_job_id=new_job_id,
         )
+        # QS-1 to QS-6: the scheduling policies, job queues and quota shares the endpoint holds.
+        self._queues = QueueRegistry(region=region, account=account, token_key=token_key)
 
     def __len__(self) -> int:
         """How many jobs the service holds, of both kinds."""
@@ -179,8 +186,12 @@ class ReferenceService:
     # --- the service-job operations --------------------------------------------------------------------
 
     def submit_service_job(self, request: object) -> ServiceAnswer:
-        """SubmitServiceJob: validate, create a SUBMITTED job (rule H-4), answer its ARN, name and id."""
-        return submit_response(self._jobs.submit(parse_submit_request(request)))
+        """SubmitServiceJob: validate, create a SUBMITTED job (rule H-4), answer its ARN, name and id. A
+        queue the endpoint holds (CreateJobQueue) has its share members checked first (QS-5)."""
+        submit = parse_submit_request(request)
+        with self._queues.lock:
+            self._queues.check_submit(submit)
+            return submit_response(self._jobs.submit(submit))
 
     def describe_service_job(self, request: object) -> ServiceAnswer:
         """DescribeServiceJob: the job's describe members (rule H-5), by id or ARN (H-9)."""
@@ -229,6 +240,104 @@ class ReferenceService:
             started_at=started_at,
             stopped_at=stopped_at,
         )
+
+    # --- job queues, scheduling policies and quota shares (QS-1 to QS-6) ------------------------------
+
+    @property
+    def queues(self) -> QueueRegistry:
+        """The scheduling policies, job queues and quota shares the endpoint holds."""
+        return self._queues
+
+    def create_scheduling_policy(self, request: object) -> ServiceAnswer:
+        """CreateSchedulingPolicy: a fair-share or quota-share policy (QS-1)."""
+        return self._queues.create_scheduling_policy(request)
+
+    def describe_scheduling_policies(self, request: object) -> ServiceAnswer:
+        """DescribeSchedulingPolicies: the policies of the ARNs given (QS-1)."""
+        return self._queues.describe_scheduling_policies(request)
+
+    def delete_scheduling_policy(self, request: object) -> ServiceAnswer:
+        """DeleteSchedulingPolicy: a policy no queue uses (QS-1)."""
+        return self._queues.delete_scheduling_policy(request)
+
+    def create_job_queue(self, request: object) -> ServiceAnswer:
+        """CreateJobQueue: a queue the endpoint holds, with or without a scheduling policy (QS-2)."""
+        return self._queues.create_job_queue(request)
+
+    def describe_job_queues(self, request: object) -> ServiceAnswer:
+        """DescribeJobQueues: the queues held, paginated (QS-2, QS-6)."""
+        return self._queues.describe_job_queues(request)
+
+    def delete_job_queue(self, request: object) -> ServiceAnswer:
+        """DeleteJobQueue: the queue and its quota shares; its jobs stay (QS-2)."""
+        return self._queues.delete_job_queue(request)
+
+    def create_quota_share(self, request: object) -> ServiceAnswer:
+        """CreateQuotaShare (QS-3, QS-4)."""
+        return self._queues.create_quota_share(request)
+
+    def describe_quota_share(self, request: object) -> ServiceAnswer:
+        """DescribeQuotaShare (QS-3)."""
+        return self._queues.describe_quota_share(request)
+
+    def update_quota_share(self, request: object) -> ServiceAnswer:
+        """UpdateQuotaShare (QS-3)."""
+        return self._queues.update_quota_share(request)
+
+    def delete_quota_share(self, request: object) -> ServiceAnswer:
+        """DeleteQuotaShare (QS-3)."""
+        return self._queues.delete_quota_share(request)
+
+    def list_quota_shares(self, request: object) -> ServiceAnswer:
+        """ListQuotaShares: the shares of a queue, paginated (QS-6)."""
+        return self._queues.list_quota_shares(request)
+
+    def get_job_queue_snapshot(self, request: object) -> ServiceAnswer:
+        """GetJobQueueSnapshot (SN-1 to SN-7): ``job_queue_snapshot`` over the queue's RUNNABLE jobs and the
+        jobs using its capacity, in the order of its scheduling policy (FIFO for a queue not held).
+
+        SN-7: a queue of type ``SAGEMAKER_TRAINING`` holds service jobs, a queue of another type Batch
+        jobs; a queue of no known type (not held, or created without one) holds both kinds. Its jobs are
+        those its queue listings list (no array child or node, LJ-7), fetched through the stores'
+        indexes, one status at a time.
+        """
+        identifier = parse_snapshot_request(request)
+        queue = self._queues.queue(identifier)
+        if queue is not None:
+            arn = queue.arn
+        elif is_queue_arn(identifier):
+            arn = identifier
+        else:
+            arn = queue_arn(identifier, self.region, self.account)
+        queue_type = None if queue is None else queue.job_queue_type
+        stores = [self._store, self._batch_store]
+        if queue_type == "SAGEMAKER_TRAINING":
+            stores = [self._store]
+        elif queue_type is not None:
+            stores = [self._batch_store]
+        jobs = [job for store in stores for job in _jobs_of_queue(store, arn)]
+        return job_queue_snapshot(
+            jobs,
+            now_ms=self._jobs.clock(),
+            job_queue=arn,
+            scheduling=self._queues.scheduling_kind(arn),
+            quota_shares=self._queues.quota_share_names(arn),
+        )
+
+
+def _jobs_of_queue(store: ListingStore, arn: str) -> list[dict[str, Any]]:
+    """SN-7: the jobs of queue ``arn`` that are RUNNABLE or use capacity (SN-1), as the store holds them:
+    each status's queue listing, through the store's indexes, then each job by its id."""
+    statuses = [status.value for status in store.operation.statuses]
+    wanted = [status for status in statuses if status == "RUNNABLE" or status in IN_USE_STATUSES]
+    jobs: list[dict[str, Any]] = []
+    for status in wanted:
+        for page in store.paginate({"jobQueue": arn, "jobStatus": status, "maxResults": 100}):
+            for summary in page["jobSummaryList"]:
+                job = store.get(summary["jobId"])
+                if job is not None and job.get("status") == status:
+                    jobs.append(job)
+    return jobs
 
 
 def _complete_jobs_of(store: ListingStore, completion: Completion) -> None:

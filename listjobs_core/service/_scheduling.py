@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .._arns import JOB_QUEUE, parse_batch_arn
 from .._errors import ClientException
 from .._json import json_kind, show
 from .._snapshot import FAIR_SHARE, FIFO, QUOTA_SHARE  # the kinds of queue order (SN-2)
@@ -31,6 +32,7 @@ __all__ = [
     "SchedulingPolicy",
     "parse_create_job_queue",
     "parse_create_scheduling_policy",
+    "parse_snapshot_request",
     "resource_name",
 ]
 
@@ -278,3 +280,20 @@ def _environment_order(value: object, member: str, environment: str) -> tuple[di
             }
         )
     return tuple(checked)
+
+
+def parse_snapshot_request(request: object) -> str:
+    """The job queue of a ``GetJobQueueSnapshotRequest`` (SN-1): required, a queue name or a queue ARN.
+
+    >>> parse_snapshot_request({"jobQueue": "arn:aws:batch:us-east-1:123456789012:job-queue/q"})
+    'arn:aws:batch:us-east-1:123456789012:job-queue/q'
+    >>> parse_snapshot_request({"jobQueue": "a/b"})
+    Traceback (most recent call last):
+    ...
+    listjobs_core._errors.ClientException: jobQueue must be a job queue name or job queue ARN; got 'a/b'
+    """
+    queue = required_string(request_object(request), "jobQueue")
+    arn = parse_batch_arn(queue, JOB_QUEUE)
+    if not _NAME.fullmatch(queue if arn is None else arn.resource_id):
+        raise ClientException(f"jobQueue must be a job queue name or job queue ARN; got {show(queue)}")
+    return queue
