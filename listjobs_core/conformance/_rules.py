@@ -124,6 +124,8 @@ _SQL_STORE_RULE = "a guarantee of listjobs_core.sql.SqlJobStore, not of listing"
 _MOTO_RULE = "a rule of the moto plug-in's service-job operations, not of listing"
 
 _MOTO_PLUG_IN = "a rule of the moto plug-in"
+_SNAPSHOT_RULE = "a rule of GetJobQueueSnapshot, not of listing"
+_QUEUE_RESOURCE_RULE = "a rule of job queues, scheduling policies and quota shares, not of listing"
 # What the ListJobs check of an adapter covers of each LJ rule, where it is not all of it.
 _LIST_JOBS_ADAPTER = {
     "LJ-1": _part("through ListJobs cases of order, filters, pagination and tokens; each call's shape"),
@@ -532,6 +534,43 @@ RULES: tuple[Rule, ...] = (
             ("MS-12", "job ARNs as job ids", AWS, "the endpoint's or plug-in's own choices"),
             ("MS-13", "ListServiceJobs", DECISION, "this project's choice"),
             ("MS-14", "refusals in the service's words", AWS, "the endpoint's or plug-in's own choices"),
+        )
+    ),
+    *(
+        Rule(
+            rule_id,
+            f"GetJobQueueSnapshot: {title}",
+            source,
+            decision,
+            adapter=_never(_SNAPSHOT_RULE),
+            endpoint=_never(_SNAPSHOT_RULE),
+        )
+        for rule_id, title, source, decision in (
+            ("SN-1", "the first 100 RUNNABLE jobs; jobs in use hold capacity", AWS, "statuses in use"),
+            ("SN-2", "FIFO by submission; shares by priority, usage, submission", AWS, "the tie-breaks"),
+            ("SN-3", "earliestTimeAtPosition is createdAt", DECISION, "the time a job reached its place"),
+            ("SN-4", "the first RUNNABLE job of each quota share", AWS, "empty shares listed, others absent"),
+            ("SN-5", "capacity usage per unit, top 20 shares", AWS, "unit order, exact sums, ties"),
+            ("SN-6", "lastUpdatedAt is the snapshot's time", DECISION, "computed when asked"),
+            ("SN-7", "the endpoint reads the store of the queue type", DECISION, "the store read"),
+        )
+    ),
+    *(
+        Rule(
+            rule_id,
+            f"queues as resources: {title}",
+            source,
+            decision,
+            adapter=_never(_QUEUE_RESOURCE_RULE),
+            endpoint=_never(_QUEUE_RESOURCE_RULE),
+        )
+        for rule_id, title, source, decision in (
+            ("QS-1", "scheduling policies of exactly one kind", AWS, "neither kind is fair-share"),
+            ("QS-2", "job queues and their policies", AWS, "VALID at once; no disabling to delete"),
+            ("QS-3", "quota shares of quota-share queues", AWS, "a unit once; VALID at once"),
+            ("QS-4", "quota share ARNs: quota-share/<queue>/<name>", DECISION, "the ARN form"),
+            ("QS-5", "SubmitServiceJob: share members as the queue's policy says", AWS, ""),
+            ("QS-6", "ListQuotaShares and DescribeJobQueues pages", AWS, "orders and bound tokens"),
         )
     ),
 )
