@@ -362,3 +362,126 @@ def test_an_operation_the_model_lacks_is_no_route() -> None:
     with serving() as url, pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(urllib.request.Request(url + "/v1/nosuchoperation", data=b"{}", method="POST"))
     assert refused.value.code == 404
+
+
+# --- queues as resources and GetJobQueueSnapshot (QS-1 to QS-6, SN-1 to SN-7) ---------------------------
+
+
+def test_queue_resource_operations_answer_in_the_models_shape() -> None:
+    """QS-1 to QS-6, SN-1 to SN-7: every output of the scheduling-policy, job-queue, quota-share and
+    snapshot operations holds only model members of the model's types, with every member the model
+    requires, on a fair-share and a quota-share queue with jobs waiting and running."""
+    from listjobs_core.endpoint import ReferenceService
+    from listjobs_core.testing import serving_service
+
+    service = ReferenceService()
+    outputs: list[tuple[str, Any]] = []
+    share = {
+        "capacityLimits": [{"maxCapacity": 4, "capacityUnit": "ml.m5.large"}],
+        "resourceSharingConfiguration": {"strategy": "LEND_AND_BORROW", "borrowLimit": 100},
+        "preemptionConfiguration": {"inSharePreemption": "ENABLED"},
+        "tags": {"team": "a"},
+    }
+    training = {"serviceJobType": "SAGEMAKER_TRAINING", "serviceRequestPayload": "{}"}
+    with serving_service(service) as url:
+
+        def call(operation: str, request: dict[str, Any]) -> Any:
+            body = post(url, operation, request)
+            outputs.append((operation, body))
+            return body
+
+        quota = call(
+            "CreateSchedulingPolicy",
+            {"name": "quota", "quotaSharePolicy": {"idleResourceAssignmentStrategy": "FIFO"}},
+        )
+        fair = call(
+            "CreateSchedulingPolicy",
+            {
+                "name": "fair",
+                "fairsharePolicy": {"shareDistribution": [{"shareIdentifier": "a", "weightFactor": 0.5}]},
+                "tags": {"k": "v"},
+            },
+        )
+        doomed = call("CreateSchedulingPolicy", {"name": "doomed"})
+        call("DescribeSchedulingPolicies", {"arns": [quota["arn"], fair["arn"]]})
+        call("DeleteSchedulingPolicy", {"arn": doomed["arn"]})
+        call(
+            "CreateJobQueue",
+            {
+                "jobQueueName": "quota",
+                "priority": 1,
+                "schedulingPolicyArn": quota["arn"],
+                "serviceEnvironmentOrder": [{"order": 1, "serviceEnvironment": "env"}],
+                "tags": {"k": "v"},
+            },
+        )
+        call("CreateJobQueue", {"jobQueueName": "fair", "priority": 2, "schedulingPolicyArn": fair["arn"]})
+        call(
+            "CreateJobQueue",
+            {
+                "jobQueueName": "doomed",
+                "priority": 0,
+                "computeEnvironmentOrder": [{"order": 1, "computeEnvironment": "ce"}],
+            },
+        )
+        call("DescribeJobQueues", {"maxResults": 2})
+        call("DeleteJobQueue", {"jobQueue": "doomed"})
+        for name in ("a", "b"):
+            created = call("CreateQuotaShare", {"quotaShareName": name, "jobQueue": "quota", **share})
+        call("DescribeQuotaShare", {"quotaShareArn": created["quotaShareArn"]})
+        call("UpdateQuotaShare", {"quotaShareArn": created["quotaShareArn"], "state": "ENABLED"})
+        call("ListQuotaShares", {"jobQueue": "quota", "maxResults": 1})
+        for queue, member, status in (
+            ("quota", "quotaShareName", "RUNNABLE"),
+            ("quota", "quotaShareName", "RUNNING"),
+            ("fair", "shareIdentifier", "RUNNABLE"),
+            ("fair", "shareIdentifier", "RUNNING"),
+        ):
+            job = post(url, "SubmitServiceJob", {"jobName": "j", "jobQueue": queue, member: "a", **training})
+            service.move_service_job(job["jobId"], status)
+            service.store.update(job["jobId"], capacityUsage=[{"capacityUnit": "ml.m5.large", "quantity": 1}])
+        for queue in ("quota", "fair", "implicit"):
+            call("GetJobQueueSnapshot", {"jobQueue": queue})
+        call("DeleteQuotaShare", {"quotaShareArn": created["quotaShareArn"]})
+    required = frozenset(
+        shape.name
+        for operation, _ in outputs
+        for shape in _structures(MODEL.operation_model(operation).output_shape)
+    )
+    problems = [
+        problem
+        for operation, body in outputs
+        for problem in model_drift(
+            body, MODEL.operation_model(operation).output_shape, operation, required=required
+        )
+    ]
+    assert problems == [], f"botocore {botocore.__version__}: {problems}"
+    snapshots = [body for operation, body in outputs if operation == "GetJobQueueSnapshot"]
+    assert [sorted(body) for body in snapshots] == [
+        ["frontOfQueue", "frontOfQuotaShares", "queueUtilization"],
+        ["frontOfQueue", "queueUtilization"],
+        ["frontOfQueue", "queueUtilization"],
+    ]
+    assert snapshots[0]["queueUtilization"]["quotaShareUtilization"]["topCapacityUtilization"]
+    assert snapshots[1]["queueUtilization"]["fairshareUtilization"]["activeShareCount"] == 1
+
+
+def _structures(shape: Any, seen: set[str] | None = None) -> list[Any]:
+    """Every structure shape reachable from ``shape``: each must hold the members the model requires."""
+    seen = set() if seen is None else seen
+    if shape.name in seen:
+        return []
+    seen.add(shape.name)
+    found = [shape] if shape.type_name == "structure" else []
+    children = (
+        list(shape.members.values())
+        if shape.type_name == "structure"
+        else [shape.member]
+        if shape.type_name == "list"
+        else [shape.value]
+        if shape.type_name == "map"
+        else []
+    )
+    for child in children:
+        found += _structures(child, seen)
+    return found
