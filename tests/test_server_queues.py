@@ -181,18 +181,18 @@ def test_submit_takes_the_share_member_its_queue_policy_calls_for(batch: Any) ->
     batch.create_job_queue(jobQueueName="fair", priority=1, schedulingPolicyArn=fair)
     batch.create_job_queue(jobQueueName="fifo", priority=1)
     submit = batch.submit_service_job
-    assert "quotaShareName must be specified" in refusal(submit, jobName="j", jobQueue="quota", **TRAINING)
+    assert "quotaShareName is required" in refusal(submit, jobName="j", jobQueue="quota", **TRAINING)
     assert "quotaShareName" in refusal(submit, jobName="j", jobQueue="quota", quotaShareName="b", **TRAINING)
-    assert "shareIdentifier must not be specified" in refusal(
+    assert "shareIdentifier must not be given" in refusal(
         submit, jobName="j", jobQueue="quota", quotaShareName="a", shareIdentifier="s", **TRAINING
     )
     submit(jobName="j", jobQueue=PREFIX + "job-queue/quota", quotaShareName="a", **TRAINING)
-    assert "shareIdentifier must be specified" in refusal(submit, jobName="j", jobQueue="fair", **TRAINING)
+    assert "shareIdentifier is required" in refusal(submit, jobName="j", jobQueue="fair", **TRAINING)
     submit(jobName="j", jobQueue="fair", shareIdentifier="s", **TRAINING)
-    assert "quotaShareName must not be specified" in refusal(
+    assert "quotaShareName must not be given" in refusal(
         submit, jobName="j", jobQueue="fifo", quotaShareName="a", **TRAINING
     )
-    assert "shareIdentifier must not be specified" in refusal(
+    assert "shareIdentifier must not be given" in refusal(
         submit, jobName="j", jobQueue="fifo", shareIdentifier="s", **TRAINING
     )
     batch.update_quota_share(quotaShareArn=PREFIX + "quota-share/quota/a", state="DISABLED")

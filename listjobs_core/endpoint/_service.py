@@ -25,7 +25,7 @@ from .._completion import Completion
 from .._errors import ClientException
 from .._operations import LIST_JOBS
 from .._queues import is_queue_arn
-from .._snapshot import IN_USE_STATUSES, job_queue_snapshot
+from .._snapshot import job_queue_snapshot
 from ..service import (
     DEFAULT_ACCOUNT,
     DEFAULT_REGION,
@@ -45,6 +45,7 @@ from ..service import (
     queue_arn,
     submit_response,
 )
+from ..service._queue_snapshot import jobs_of_queue
 from ..service._scheduling import parse_snapshot_request
 from ..store import JobStore, ListingStore, ServiceJobStore
 
@@ -315,7 +316,7 @@ class ReferenceService:
             stores = [self._store]
         elif queue_type is not None:
             stores = [self._batch_store]
-        jobs = [job for store in stores for job in _jobs_of_queue(store, arn)]
+        jobs = [job for store in stores for job in jobs_of_queue(store, arn)]
         return job_queue_snapshot(
             jobs,
             now_ms=self._jobs.clock(),
@@ -323,21 +324,6 @@ class ReferenceService:
             scheduling=self._queues.scheduling_kind(arn),
             quota_shares=self._queues.quota_share_names(arn),
         )
-
-
-def _jobs_of_queue(store: ListingStore, arn: str) -> list[dict[str, Any]]:
-    """SN-7: the jobs of queue ``arn`` that are RUNNABLE or use capacity (SN-1), as the store holds them:
-    each status's queue listing, through the store's indexes, then each job by its id."""
-    statuses = [status.value for status in store.operation.statuses]
-    wanted = [status for status in statuses if status == "RUNNABLE" or status in IN_USE_STATUSES]
-    jobs: list[dict[str, Any]] = []
-    for status in wanted:
-        for page in store.paginate({"jobQueue": arn, "jobStatus": status, "maxResults": 100}):
-            for summary in page["jobSummaryList"]:
-                job = store.get(summary["jobId"])
-                if job is not None and job.get("status") == status:
-                    jobs.append(job)
-    return jobs
 
 
 def _complete_jobs_of(store: ListingStore, completion: Completion) -> None:

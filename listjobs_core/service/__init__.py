@@ -12,7 +12,8 @@ update semantics), ``_projection`` (the answers, H-5), ``_job_service`` (``JobSe
 over one store) and ``_store_interface`` (where the store interface is imported from). The queues as
 resources: ``_scheduling`` (scheduling policies and job queues, QS-1, QS-2), ``_quota_shares`` (quota
 shares, QS-3, QS-4), ``_resource_tokens`` (their listings' tokens, QS-6) and ``_registry``
-(``QueueRegistry``: their operations, and the share rules of SubmitServiceJob on a queue it holds, QS-5).
+(``QueueRegistry``: their operations, and the share rules of SubmitServiceJob on a queue it holds, QS-5);
+``_queue_snapshot`` (the jobs a queue's snapshot reads from a store, SN-7).
 
 Status moves are public for every user: a test that keeps a store can move a job to RUNNING or SUCCEEDED
 and see the timestamps AWS would show.

@@ -123,9 +123,18 @@ class QueueRegistry:
         queue = self.queue(identifier)
         if queue is None or queue.scheduling_policy_arn is None:
             return FIFO
+        return self.policy_kind(queue.scheduling_policy_arn) or FIFO
+
+    def policy_kind(self, arn: str) -> str | None:
+        """The kind of the scheduling policy an ARN names, ``None`` when it names none held here."""
         with self.lock:
-            policy = self._policies.get(queue.scheduling_policy_arn)
-        return FIFO if policy is None else policy.kind
+            policy = self._policies.get(arn)
+        return None if policy is None else policy.kind
+
+    def forget_queue(self, name: str) -> None:
+        """Drop the quota shares of the queue of this name, which is gone (QS-2)."""
+        with self.lock:
+            self._shares.pop(name, None)
 
     def quota_share_names(self, identifier: str) -> list[str]:
         """The names of the quota shares of the queue an identifier names, in code-point order."""
@@ -223,7 +232,7 @@ class QueueRegistry:
         queue = self._known_queue(required_string(request_object(request), "jobQueue"))
         with self.lock:
             self._queues.pop(queue.name, None)
-            self._shares.pop(queue.name, None)
+            self.forget_queue(queue.name)
         return {}
 
     # --- quota shares (QS-3, QS-4, QS-6) -------------------------------------------------------------------
@@ -322,7 +331,12 @@ class QueueRegistry:
                     f"Job queue {queue.name} is of type {queue.job_queue_type}; service jobs need a job "
                     "queue of type SAGEMAKER_TRAINING"
                 )
-            options = dict(submit.options)
+            self.check_share_members(queue, dict(submit.options))
+
+    def check_share_members(self, queue: JobQueue, options: Mapping[str, Any]) -> None:
+        """QS-5: the share members a submit to ``queue`` gives (``options``, wire names) are those its
+        scheduling policy calls for; a quota share named must be an ``ENABLED`` share of the queue."""
+        with self.lock:
             kind = self.scheduling_kind(queue.arn)
             # Model, SubmitServiceJobRequest.shareIdentifier: "Don't specify this parameter if the job
             # queue doesn't have a fair-share scheduling policy. If the job queue has a fair-share
@@ -330,17 +344,16 @@ class QueueRegistry:
             # quota share scheduling policy.
             for member, policy_kind, policy_name in (
                 ("shareIdentifier", FAIR_SHARE, "fair-share"),
-                ("quotaShareName", QUOTA_SHARE, "quota share"),
+                ("quotaShareName", QUOTA_SHARE, "quota-share"),
             ):
                 given = options.get(member) is not None
                 if kind == policy_kind and not given:
                     raise ClientException(
-                        f"{member} must be specified: job queue {queue.name} has a {policy_name} "
-                        "scheduling policy"
+                        f"{member} is required: job queue {queue.name} has a {policy_name} scheduling policy"
                     )
                 if kind != policy_kind and given:
                     raise ClientException(
-                        f"{member} must not be specified: job queue {queue.name} has no {policy_name} "
+                        f"{member} must not be given: job queue {queue.name} has no {policy_name} "
                         "scheduling policy"
                     )
             if kind == QUOTA_SHARE:
