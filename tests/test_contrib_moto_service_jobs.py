@@ -150,7 +150,7 @@ def test_uninstall_restores_every_attribute_of_moto_exactly() -> None:
         plugin.install()  # a second install changes nothing
         assert attributes() == during
         assert set(during["BatchResponse"]) - set(before["BatchResponse"]) == {
-            moto_method_name(name) for name in plugin.SERVICE_JOB_OPERATIONS
+            moto_method_name(name) for name in (*plugin.SERVICE_JOB_OPERATIONS, *plugin.QUEUE_OPERATIONS)
         } | {"_enrich_response", "setup_class", "_dispatch"}
         assert during["transitions"][MODEL] == {"progression": "none"}
     finally:

@@ -534,6 +534,7 @@ RULES: tuple[Rule, ...] = (
             ("MS-12", "job ARNs as job ids", AWS, "the endpoint's or plug-in's own choices"),
             ("MS-13", "ListServiceJobs", DECISION, "this project's choice"),
             ("MS-14", "refusals in the service's words", AWS, "the endpoint's or plug-in's own choices"),
+            ("MS-15", "quota shares and GetJobQueueSnapshot", AWS, "the endpoint's or plug-in's own choices"),
         )
     ),
     *(

@@ -9,7 +9,9 @@ Once installed:
 - the operations of ``SERVICE_JOB_OPERATIONS`` exist: service environments, and service jobs submitted to a
   ``SAGEMAKER_TRAINING`` job queue, described, listed (by ``ServiceJobStore``, so listings and tokens are
   this library's), terminated and updated;
-- CreateJobQueue, UpdateJobQueue and DescribeJobQueues know ``jobQueueType`` and ``serviceEnvironmentOrder``.
+- CreateJobQueue, UpdateJobQueue and DescribeJobQueues know ``jobQueueType`` and ``serviceEnvironmentOrder``;
+- the operations of ``QUEUE_OPERATIONS`` exist: quota shares of queues with a quota-share scheduling policy
+  (which CreateSchedulingPolicy now makes), and GetJobQueueSnapshot (MS-15).
 
 Nothing in moto runs a SageMaker training job, so a service job stays ``SUBMITTED`` until something moves
 it: a transition set in moto's state manager for ``SERVICE_JOB_MODEL`` (``batch::service_job``), or a test,
@@ -20,7 +22,8 @@ moves with their timestamps, terminate and update) is ``listjobs_core.service``'
 endpoint follows. The modules, one concern each: ``_install`` (what is replaced in moto, and putting it
 back), ``_responses`` (the ``BatchResponse`` methods), ``_replies`` (request bodies in, responses and errors
 out), ``_environments`` (service environments), ``_job_queues`` (what job queues know beyond moto),
-``_job_operations`` (the service-job operations over moto's backends), ``_transitions`` (moto's state
+``_job_operations`` (the service-job operations over moto's backends), ``_quota_shares`` (quota-share
+policies, quota shares and snapshots over moto's queues), ``_transitions`` (moto's state
 manager for service jobs), ``_moves`` (moving jobs from a test), ``_state`` (the records kept per backend),
 ``_members`` (member checks of the plug-in's own requests), ``_moto_list_jobs`` (ListJobs), ``_moto``
 (the moto calls made at run time) and ``_server_command`` (``main``, the server's command line).
@@ -38,13 +41,14 @@ from contextlib import contextmanager
 from ._install import OLDEST_MOTO, SUPPORTED_MOTO, TESTED_MOTO, install, is_installed, uninstall
 from ._moto_list_jobs import job_summary
 from ._moves import MOVES_CONFIG_KEY, set_service_job_status
-from ._responses import SERVICE_JOB_OPERATIONS
+from ._responses import QUEUE_OPERATIONS, SERVICE_JOB_OPERATIONS
 from ._server_command import main
 from ._transitions import SERVICE_JOB_MODEL
 
 __all__ = [
     "MOVES_CONFIG_KEY",
     "OLDEST_MOTO",
+    "QUEUE_OPERATIONS",
     "SERVICE_JOB_MODEL",
     "SERVICE_JOB_OPERATIONS",
     "SUPPORTED_MOTO",

@@ -9,9 +9,11 @@ in reverse order. Which attributes moto's dispatcher looks up is decided by what
 operation name in snake case (``list_jobs``). Named here in the older spelling, the attributes are:
 
 - ``BatchResponse.listjobs``: ListJobs answered by ``list_jobs`` (LJ-14);
-- ``BatchResponse.<operation>`` for each of ``SERVICE_JOB_OPERATIONS``: the operations moto lacks;
-- ``BatchResponse.createjobqueue``, ``updatejobqueue``, ``describejobqueues``, ``deletejobqueue`` and
-  ``submitjob``: wrappers that add job queue types and service environments and hand every other request
+- ``BatchResponse.<operation>`` for each of ``SERVICE_JOB_OPERATIONS`` and ``QUEUE_OPERATIONS``: the
+  operations moto lacks;
+- ``BatchResponse.createjobqueue``, ``updatejobqueue``, ``describejobqueues``, ``deletejobqueue``,
+  ``submitjob``, ``createschedulingpolicy`` and ``describeschedulingpolicies``: wrappers that add job
+  queue types, service environments and quota-share policies (MS-15) and hand every other request
   to moto's own method;
 - ``BatchResponse.setup_class``: moto's, except that the added operations get the body undecoded, so a body
   that is not UTF-8 is the plug-in's 400 rather than moto's 500;
@@ -66,7 +68,7 @@ from . import _moto
 from ._moto_list_jobs import _listjobs
 from ._moves import apply_moves, take_moves
 from ._replies import REQUEST_ID_HEADER
-from ._responses import ADDED_METHODS, EXTENDING_METHODS, SERVICE_JOB_OPERATIONS
+from ._responses import ADDED_METHODS, EXTENDING_METHODS, QUEUE_OPERATIONS, SERVICE_JOB_OPERATIONS
 from ._state import forget_all
 from ._transitions import DEFAULT_TRANSITION, SERVICE_JOB_MODEL
 
@@ -90,7 +92,9 @@ _RESPONSES_MODULE = "moto.batch.responses"
 # model's operation name in snake case (5.2.6 on).
 _LISTJOBS_METHODS = ("listjobs", "list_jobs")
 # MS-1: the path of each added operation, as the model's requestUri gives it.
-ROUTE_PATHS = frozenset(f"/v1/{operation.lower()}" for operation in SERVICE_JOB_OPERATIONS)
+ROUTE_PATHS = frozenset(
+    f"/v1/{operation.lower()}" for operation in (*SERVICE_JOB_OPERATIONS, *QUEUE_OPERATIONS)
+)
 
 _ABSENT = object()
 
@@ -272,7 +276,8 @@ def _missing_model_operations() -> tuple[str, ...]:
     tenth of a second, and it does not change while the process runs)."""
     botocore_session = importlib.import_module("botocore.session")
     model = botocore_session.get_session().get_service_model("batch")
-    return tuple(operation for operation in SERVICE_JOB_OPERATIONS if operation not in model.operation_names)
+    added = (*SERVICE_JOB_OPERATIONS, *QUEUE_OPERATIONS)
+    return tuple(operation for operation in added if operation not in model.operation_names)
 
 
 def uninstall() -> None:

@@ -74,17 +74,14 @@ def submit_service_job(
         # Model, JQState: "If the job queue state is DISABLED, new jobs can't be added to the queue".
         raise ClientException(f"Job queue {submit.job_queue} is {queue.state}; it accepts no new jobs")
     options = dict(submit.options)
-    # Model, SubmitServiceJobRequest.shareIdentifier: "Don't specify this parameter if the job queue
-    # doesn't have a fair-share scheduling policy. If the job queue has a fair-share scheduling policy,
-    # then this parameter must be specified."
-    if queue.schedule_policy and "shareIdentifier" not in options:
-        raise ClientException(
-            f"shareIdentifier is required: job queue {queue.name} has a fair-share scheduling policy"
-        )
-    if not queue.schedule_policy and "shareIdentifier" in options:
-        raise ClientException(
-            f"shareIdentifier must not be given: job queue {queue.name} has no fair-share scheduling policy"
-        )
+    # QS-5 (MS-4, MS-15): the share members the queue's policy calls for, fair-share or quota-share.
+    from ._quota_shares import registry_of
+
+    registry = registry_of(backend, state)
+    queue_view = registry.queue(queue.arn)
+    assert queue_view is not None  # service_queue found it
+    # MS-15, decision: on a queue without a quota-share policy, quotaShareName is kept as given (MS-4).
+    registry.check_share_members(queue_view, options, quota_share_elsewhere=True)
     # moto's tagger keeps the tags (TagResource and UntagResource change them); the job names moto's queue;
     # MS-11: a job that has not been scheduled has no attempt.
     members = {

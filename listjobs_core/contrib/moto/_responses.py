@@ -18,12 +18,12 @@ from collections.abc import Callable
 from typing import Any
 
 from ... import ListingError
-from . import _environments, _job_operations, _job_queues, _moto
+from . import _environments, _job_operations, _job_queues, _moto, _quota_shares
 from ._replies import MotoReply, error_response, request_of, success_response
 from ._state import ServiceState, state_of
 from ._transitions import parse_transition
 
-__all__ = ["ADDED_METHODS", "EXTENDING_METHODS", "SERVICE_JOB_OPERATIONS", "context_now"]
+__all__ = ["ADDED_METHODS", "EXTENDING_METHODS", "QUEUE_OPERATIONS", "SERVICE_JOB_OPERATIONS", "context_now"]
 
 Operation = Callable[[Any, ServiceState, object], dict[str, Any]]
 
@@ -56,6 +56,16 @@ _OPERATIONS: dict[str, Operation] = {
     "UpdateServiceJob": _with_context(_job_operations.update_service_job),
 }
 SERVICE_JOB_OPERATIONS = tuple(_OPERATIONS)
+# MS-15: quota shares and GetJobQueueSnapshot, which moto lacks too.
+_QUEUE_OPERATIONS: dict[str, Operation] = {
+    "CreateQuotaShare": _quota_shares.queue_operation("create_quota_share"),
+    "DescribeQuotaShare": _quota_shares.queue_operation("describe_quota_share"),
+    "UpdateQuotaShare": _quota_shares.queue_operation("update_quota_share"),
+    "DeleteQuotaShare": _quota_shares.queue_operation("delete_quota_share"),
+    "ListQuotaShares": _quota_shares.queue_operation("list_quota_shares"),
+    "GetJobQueueSnapshot": _with_context(_quota_shares.get_job_queue_snapshot),
+}
+QUEUE_OPERATIONS = tuple(_QUEUE_OPERATIONS)
 
 
 def _answer(response: Any, run: Callable[[Any, ServiceState, object], Any]) -> Any:
@@ -87,7 +97,7 @@ def _added_method(name: str, operation: Operation) -> Callable[[Any], MotoReply]
 # The BatchResponse methods the plug-in adds, by operation name (``_install`` names each as moto's
 # dispatcher looks it up).
 ADDED_METHODS: dict[str, Callable[[Any], MotoReply]] = {
-    name: _added_method(name, operation) for name, operation in _OPERATIONS.items()
+    name: _added_method(name, operation) for name, operation in {**_OPERATIONS, **_QUEUE_OPERATIONS}.items()
 }
 
 
@@ -142,6 +152,28 @@ def _describejobqueues(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return describejobqueues
 
 
+def _createschedulingpolicy(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def createschedulingpolicy(self: Any) -> Any:
+        request = _json_object(self.body)
+        if request is None:
+            return original(self)
+
+        def run(backend: Any, state: ServiceState, _: object) -> Any:
+            return _quota_shares.scheduling_policy_created(backend, state, request, lambda: original(self))
+
+        return _answer(self, run)
+
+    return createschedulingpolicy
+
+
+def _describeschedulingpolicies(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def describeschedulingpolicies(self: Any) -> Any:
+        answer = original(self)
+        return _quota_shares.describe_scheduling_policies(state_of(_moto.batch_backend_of(self)), answer)
+
+    return describeschedulingpolicies
+
+
 def _deletejobqueue(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def deletejobqueue(self: Any) -> Any:
         request = _json_object(self.body)
@@ -149,6 +181,9 @@ def _deletejobqueue(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
         identifier = None if request is None else request.get("jobQueue")
         queue = backend.get_job_queue(identifier) if isinstance(identifier, str) else None
         answer = original(self)
+        if queue is not None and backend.get_job_queue_by_arn(queue.arn) is not queue:
+            # MS-15: a queue moto deleted takes its quota shares with it.
+            _quota_shares.registry_of(backend, state_of(backend)).forget_queue(queue.name)
         if queue is not None:
             state = state_of(backend)
             if _job_queues.forget_deleted_queue(backend, state, queue):
@@ -211,6 +246,8 @@ EXTENDING_METHODS: dict[str, Callable[[Callable[[Any], Any]], Callable[[Any], An
     "DescribeJobQueues": _describejobqueues,
     "DeleteJobQueue": _deletejobqueue,
     "SubmitJob": _submitjob,
+    "CreateSchedulingPolicy": _createschedulingpolicy,
+    "DescribeSchedulingPolicies": _describeschedulingpolicies,
     "CancelJob": _accepted_into(lambda state: state.cancelled_jobs),
     "TerminateJob": _accepted_into(lambda state: state.terminated_jobs),
 }

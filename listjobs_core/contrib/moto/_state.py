@@ -124,6 +124,10 @@ class ServiceState:
         # isCancelled or isTerminated).
         self.cancelled_jobs: set[str] = set()
         self.terminated_jobs: set[str] = set()
+        # MS-15: the scheduling policies made with a quotaSharePolicy (ARN -> that member), and the
+        # registry of quota shares over moto's queues (``_quota_shares.MotoQueues``, made on first use).
+        self.quota_policies: dict[str, dict[str, Any]] = {}
+        self.queue_registry: Any = None
 
 
 # Every backend the plug-in has written its records to, so uninstall() can take them off again.
