@@ -1,4 +1,5 @@
-"""The reference endpoint: AWS Batch's service-job operations and ListJobs over HTTP, a shell around the core.
+"""The reference endpoint: AWS Batch's service-job operations, ListJobs, job queues with their scheduling
+policies and quota shares, and GetJobQueueSnapshot over HTTP, a shell around the core.
 
 Every rule on a service job is ``listjobs_core.service``'s; this package is HTTP and the endpoint's state. It
 holds its jobs in stores of ``listjobs_core.store.ListingStore``'s interface. Modules: ``_service``

@@ -3,7 +3,9 @@
 Theory of operation: this module maps each operation to the service and holds the endpoint's state, and
 nothing else. It keeps two stores (``listjobs_core.store.ListingStore``): the service jobs, which
 ListServiceJobs lists and the service-job operations change through one ``service.JobService``, and the Batch
-jobs of ``--batch-jobs``, which ListJobs lists (rule H-13). Every rule on one job (validation, ids and ARNs,
+jobs of ``--batch-jobs``, which ListJobs lists (rule H-13); and one ``service.QueueRegistry``, the scheduling
+policies, job queues and quota shares made through the API (QS-1 to QS-6), which SubmitServiceJob consults
+(QS-5) and GetJobQueueSnapshot reads with the stores (SN-7). Every rule on one job (validation, ids and ARNs,
 client tokens, status moves, the limits) is ``listjobs_core.service``'s; a store's ``answer`` answers the
 listings (indexed, O(log N + page), answering exactly as the pure functions over the same jobs, tokens
 included). It never sees bytes or HTTP; ``_server`` decodes a request body to a dict, calls one of the methods
