@@ -204,7 +204,8 @@ class QueueRegistry:
         """DescribeJobQueues: the queues of ``jobQueues`` (up to 100 names or ARNs; one that names no queue
         is left out), or every queue, in creation order, ``maxResults`` at a time (QS-6)."""
         request = request_object(request)
-        names = _string_list(request, "jobQueues", required=False)
+        # An empty jobQueues is no selection, as an absent one (botocore sends no empty list anyway).
+        names = _string_list(request, "jobQueues", required=False) or None
         max_results = _max_results(request)
         bound_to = "\x00".join(names) if names is not None else "\x01all"
         after = -1

@@ -17,16 +17,17 @@ Nothing in moto runs a SageMaker training job, so a service job stays ``SUBMITTE
 it: a transition set in moto's state manager for ``SERVICE_JOB_MODEL`` (``batch::service_job``), or a test,
 with ``set_service_job_status`` or moto's ``POST /moto-api/config`` (MS-8, MS-9).
 
-The plug-in is an adapter: every rule on a service job (validation, ids and ARNs, client tokens, status
-moves with their timestamps, terminate and update) is ``listjobs_core.service``'s, the same the reference
-endpoint follows. The modules, one concern each: ``_install`` (what is replaced in moto, and putting it
-back), ``_responses`` (the ``BatchResponse`` methods), ``_replies`` (request bodies in, responses and errors
-out), ``_environments`` (service environments), ``_job_queues`` (what job queues know beyond moto),
-``_job_operations`` (the service-job operations over moto's backends), ``_quota_shares`` (quota-share
-policies, quota shares and snapshots over moto's queues), ``_transitions`` (moto's state
-manager for service jobs), ``_moves`` (moving jobs from a test), ``_state`` (the records kept per backend),
-``_members`` (member checks of the plug-in's own requests), ``_moto_list_jobs`` (ListJobs), ``_moto``
-(the moto calls made at run time) and ``_server_command`` (``main``, the server's command line).
+The plug-in is an adapter: every rule on a service job (validation, ids and ARNs, client tokens, status moves
+with their timestamps, terminate and update) is ``listjobs_core.service``'s, the same the reference endpoint
+follows. The modules, one concern each: ``_install`` (what is replaced in moto, and putting it back),
+``_responses`` (the ``BatchResponse`` methods), ``_replies`` (request bodies in, responses and errors out),
+``_environments`` (service environments), ``_job_queues`` (what job queues know beyond moto),
+``_job_operations`` (the service-job operations over moto's backends), ``_moto_queues`` (the quota-share
+registry over moto's queues), ``_moto_quota_shares`` (quota-share policies, quota shares and snapshots),
+``_transitions`` (moto's state manager for service jobs), ``_moves`` (moving jobs from a test), ``_state``
+(the records kept per backend), ``_members`` (member checks of the plug-in's own requests),
+``_moto_list_jobs`` (ListJobs), ``_moto`` (the moto calls made at run time) and ``_server_command`` (``main``,
+the server's command line).
 ``import listjobs_core.contrib.moto`` imports no moto; moto is imported when a function is called.
 
 >>> "ListServiceJobs" in SERVICE_JOB_OPERATIONS, SERVICE_JOB_MODEL

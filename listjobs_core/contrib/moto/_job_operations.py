@@ -36,6 +36,7 @@ from ...service import (
 )
 from . import _moto
 from ._job_queues import service_queue
+from ._moto_queues import registry_of
 from ._state import JobProgress, ServiceState
 from ._transitions import Transition
 
@@ -75,8 +76,6 @@ def submit_service_job(
         raise ClientException(f"Job queue {submit.job_queue} is {queue.state}; it accepts no new jobs")
     options = dict(submit.options)
     # QS-5 (MS-4, MS-15): the share members the queue's policy calls for, fair-share or quota-share.
-    from ._quota_shares import registry_of
-
     registry = registry_of(backend, state)
     queue_view = registry.queue(queue.arn)
     assert queue_view is not None  # service_queue found it

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ... import ListingError
-from . import _environments, _job_operations, _job_queues, _moto, _quota_shares
+from . import _environments, _job_operations, _job_queues, _moto, _moto_queues, _moto_quota_shares
 from ._replies import MotoReply, error_response, request_of, success_response
 from ._state import ServiceState, state_of
 from ._transitions import parse_transition
@@ -58,12 +58,12 @@ _OPERATIONS: dict[str, Operation] = {
 SERVICE_JOB_OPERATIONS = tuple(_OPERATIONS)
 # MS-15: quota shares and GetJobQueueSnapshot, which moto lacks too.
 _QUEUE_OPERATIONS: dict[str, Operation] = {
-    "CreateQuotaShare": _quota_shares.queue_operation("create_quota_share"),
-    "DescribeQuotaShare": _quota_shares.queue_operation("describe_quota_share"),
-    "UpdateQuotaShare": _quota_shares.queue_operation("update_quota_share"),
-    "DeleteQuotaShare": _quota_shares.queue_operation("delete_quota_share"),
-    "ListQuotaShares": _quota_shares.queue_operation("list_quota_shares"),
-    "GetJobQueueSnapshot": _with_context(_quota_shares.get_job_queue_snapshot),
+    "CreateQuotaShare": _moto_quota_shares.queue_operation("create_quota_share"),
+    "DescribeQuotaShare": _moto_quota_shares.queue_operation("describe_quota_share"),
+    "UpdateQuotaShare": _moto_quota_shares.queue_operation("update_quota_share"),
+    "DeleteQuotaShare": _moto_quota_shares.queue_operation("delete_quota_share"),
+    "ListQuotaShares": _moto_quota_shares.queue_operation("list_quota_shares"),
+    "GetJobQueueSnapshot": _with_context(_moto_quota_shares.get_job_queue_snapshot),
 }
 QUEUE_OPERATIONS = tuple(_QUEUE_OPERATIONS)
 
@@ -159,7 +159,9 @@ def _createschedulingpolicy(original: Callable[[Any], Any]) -> Callable[[Any], A
             return original(self)
 
         def run(backend: Any, state: ServiceState, _: object) -> Any:
-            return _quota_shares.scheduling_policy_created(backend, state, request, lambda: original(self))
+            return _moto_quota_shares.scheduling_policy_created(
+                backend, state, request, lambda: original(self)
+            )
 
         return _answer(self, run)
 
@@ -169,7 +171,7 @@ def _createschedulingpolicy(original: Callable[[Any], Any]) -> Callable[[Any], A
 def _describeschedulingpolicies(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def describeschedulingpolicies(self: Any) -> Any:
         answer = original(self)
-        return _quota_shares.describe_scheduling_policies(state_of(_moto.batch_backend_of(self)), answer)
+        return _moto_quota_shares.describe_scheduling_policies(state_of(_moto.batch_backend_of(self)), answer)
 
     return describeschedulingpolicies
 
@@ -183,7 +185,7 @@ def _deletejobqueue(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
         answer = original(self)
         if queue is not None and backend.get_job_queue_by_arn(queue.arn) is not queue:
             # MS-15: a queue moto deleted takes its quota shares with it.
-            _quota_shares.registry_of(backend, state_of(backend)).forget_queue(queue.name)
+            _moto_queues.registry_of(backend, state_of(backend)).forget_queue(queue.name)
         if queue is not None:
             state = state_of(backend)
             if _job_queues.forget_deleted_queue(backend, state, queue):

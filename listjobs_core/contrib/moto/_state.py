@@ -125,7 +125,7 @@ class ServiceState:
         self.cancelled_jobs: set[str] = set()
         self.terminated_jobs: set[str] = set()
         # MS-15: the scheduling policies made with a quotaSharePolicy (ARN -> that member), and the
-        # registry of quota shares over moto's queues (``_quota_shares.MotoQueues``, made on first use).
+        # registry of quota shares over moto's queues (``_moto_queues.MotoQueues``, made on first use).
         self.quota_policies: dict[str, dict[str, Any]] = {}
         self.queue_registry: Any = None
 

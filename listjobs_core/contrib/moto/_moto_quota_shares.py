@@ -1,11 +1,11 @@
 """Quota-share scheduling policies, quota shares and GetJobQueueSnapshot for moto (rule MS-15).
 
-Theory of operation: moto keeps job queues and fair-share scheduling policies, and has no quota-share
-policy, quota share or snapshot. The plug-in adds them through the one home of their rules,
-``listjobs_core.service.QueueRegistry``, seen through moto: ``MotoQueues`` is a registry whose queues are
-moto's (a name or an ARN, as moto looks them up; its type the plug-in's record, MS-3) and whose policies
-are moto's, of the kind the plug-in recorded when a policy was made with ``quotaSharePolicy`` (moto would
-keep it as a fair-share policy with the defaults). The quota shares live in the registry, one per
+Theory of operation: moto keeps job queues and fair-share scheduling policies, and has no quota-share policy,
+quota share or snapshot. The plug-in adds them through the one home of their rules,
+``listjobs_core.service.QueueRegistry``, seen through moto: ``_moto_queues.MotoQueues`` is a registry whose
+queues are moto's (a name or an ARN, as moto looks them up; its type the plug-in's record, MS-3) and whose
+policies are moto's, of the kind the plug-in recorded when a policy was made with ``quotaSharePolicy`` (moto
+would keep it as a fair-share policy with the defaults). The quota shares live in the registry, one per
 backend (account and region), kept in the plug-in's ``ServiceState`` so that moto's reset clears them.
 
 - CreateSchedulingPolicy with ``quotaSharePolicy``: checked as QS-1 says, made by moto, and recorded as a
@@ -29,65 +29,19 @@ from typing import Any
 
 from ... import ClientException
 from ..._snapshot import job_queue_snapshot
-from ...service import FAIR_SHARE, QUOTA_SHARE, JobQueue, QueueRegistry
 from ...service._queue_snapshot import jobs_of_queue
 from ...service._scheduling import parse_create_scheduling_policy, parse_snapshot_request
-from . import _moto
 from ._job_operations import Context, catch_up
-from ._job_queues import record_of
 from ._moto_list_jobs import job_summary
+from ._moto_queues import registry_of
 from ._state import ServiceState
 
 __all__ = [
-    "MotoQueues",
     "describe_scheduling_policies",
     "get_job_queue_snapshot",
     "queue_operation",
-    "registry_of",
     "scheduling_policy_created",
 ]
-
-
-class MotoQueues(QueueRegistry):
-    """The quota-share rules over one moto backend's job queues and scheduling policies."""
-
-    def __init__(self, backend: Any, state: ServiceState) -> None:
-        super().__init__(
-            region=backend.region_name, account=backend.account_id, partition=_moto.partition_of(backend)
-        )
-        self._backend = backend
-        self._state = state
-        self.lock = state.lock
-
-    def queue(self, identifier: str) -> JobQueue | None:
-        """moto's queue of a name or ARN, as a registry queue; ``None`` when moto has none."""
-        found = self._backend.get_job_queue(identifier)
-        if found is None:
-            return None
-        record = record_of(self._state, found)
-        return JobQueue(
-            found.name,
-            found.arn,
-            found.priority,
-            found.state,
-            found.schedule_policy or None,
-            None if record is None else record.job_queue_type,
-        )
-
-    def policy_kind(self, arn: str) -> str | None:
-        """The kind of moto's policy of this ARN: quota-share when the plug-in recorded it so."""
-        if not self._backend.describe_scheduling_policies([arn]):
-            return None
-        with self.lock:
-            return QUOTA_SHARE if arn in self._state.quota_policies else FAIR_SHARE
-
-
-def registry_of(backend: Any, state: ServiceState) -> MotoQueues:
-    """The backend's ``MotoQueues``, made on first use and kept in the plug-in's state."""
-    with state.lock:
-        if not isinstance(state.queue_registry, MotoQueues):
-            state.queue_registry = MotoQueues(backend, state)
-        return state.queue_registry
 
 
 def queue_operation(name: str) -> Callable[[Any, ServiceState, object], dict[str, Any]]:
