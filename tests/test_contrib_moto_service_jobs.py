@@ -712,7 +712,7 @@ def signed_headers(region: str = REGION) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("operation", plugin.SERVICE_JOB_OPERATIONS)
+@pytest.mark.parametrize("operation", (*plugin.SERVICE_JOB_OPERATIONS, *plugin.QUEUE_OPERATIONS))
 @pytest.mark.parametrize(
     "body", [b"{", b"[1]", b'"text"', b"\xff", b"", b'{"jobId": 5, "filters": {"a": 1}}']
 )
