@@ -43,6 +43,7 @@ _ENDPOINT_OPTIONS = (
     "region",
     "profile",
     "job_queue",
+    "service_role",
     "read_only",
     "allow_remote",
     "timeout",
@@ -115,6 +116,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME_OR_ARN",
         help="submit into (or, with --read-only, list) this existing SAGEMAKER_TRAINING job queue instead of "
         "a new queue the run creates",
+    )
+    endpoint.add_argument(
+        "--service-role",
+        metavar="ARN",
+        help="with --operation ListJobs: the IAM role of the compute environment the run creates for its "
+        "Batch jobs (an existing role: the kit creates none)",
     )
     endpoint.add_argument(
         "--read-only",
@@ -259,6 +266,7 @@ def _run_endpoint(args: argparse.Namespace) -> int:
             deadline=_DEFAULT_DEADLINE if args.deadline is None else args.deadline,
             max_body=_DEFAULT_MAX_BODY if args.max_response_bytes is None else args.max_response_bytes,
             operation=args.operation,
+            service_role=args.service_role,
         )
     except (ValueError, MissingDependency, EndpointUnreachable) as error:
         raise CommandError(str(error)) from None
