@@ -34,6 +34,7 @@ EXIT_USAGE = 2
 class CommandError(Exception):
     """The conformance command line is at fault; the command exits with status 2 and this message."""
 
+
 _DEFAULT_TIMEOUT = 10.0
 # Keep in step with over_the_wire._rest_client, which this module does not import until a run needs it.
 _DEFAULT_DEADLINE = 300.0
@@ -114,7 +115,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     endpoint.add_argument(
         "--job-queue",
         metavar="NAME_OR_ARN",
-        help="submit into (or, with --read-only, list) this existing SAGEMAKER_TRAINING job queue instead of "
+        help="submit into (or, with --read-only, list) this existing job queue (SAGEMAKER_TRAINING for "
+        "ListServiceJobs) instead of "
         "a new queue the run creates",
     )
     endpoint.add_argument(

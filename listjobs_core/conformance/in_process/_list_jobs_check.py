@@ -17,6 +17,7 @@ from .._calls import Adapter, json_copy
 from .._list_jobs_cases import LIST_JOBS_CASES
 from .._list_jobs_judging import (
     Call,
+    Failing,
     Outcome,
     canonical,
     read_list_jobs_response,
@@ -36,18 +37,7 @@ def _call(adapter: Adapter, jobs: Sequence[Mapping[str, Any]], request: Any, log
     jobs_text, request_text = canonical(list(jobs)), canonical(request)
     given_jobs, given_request = json_copy(list(jobs)), json_copy(request)
     log.calls += 1
-
-    def fail(rule_id: str, reason: str, expected: Any, got: Any, *, decision_part: bool = False) -> None:
-        log.fail(
-            rule_id,
-            reason,
-            jobs=jobs,
-            request=request,
-            expected=expected,
-            got=got,
-            decision_part=decision_part,
-        )
-
+    fail = Failing(log, jobs, request)
     log.check("LJ-1")
     try:
         response = adapter(given_jobs, given_request)

@@ -18,16 +18,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._list_jobs_cases import DEFINITION_ARN, ListJobsCase
+from .._list_jobs_cases import LIST_JOBS_STATUSES, ListJobsCase, queue_cases
 from .._list_jobs_judging import Call, Outcome, read_list_jobs_response, run_list_jobs_case
 from .._report import CaseLog, Tally
 from ._list_jobs_making import Made, make_jobs, settle
 from ._rest_client import EndpointClient
 
-__all__ = ["LIST_JOBS_STATUSES", "check_list_jobs_endpoint"]
+__all__ = ["check_list_jobs_endpoint"]
 
-# LJ-2, model (JobStatus): the statuses of ListJobs.
-LIST_JOBS_STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
 _DISCOVERY_PAGES = 50
 _CLIENT_EXCEPTION = "ClientException"
 
@@ -206,12 +204,7 @@ def _cases(
     statuses = [job.get("status") for job in top]
     busiest = max(LIST_JOBS_STATUSES, key=statuses.count)
     cases = [
-        c("without a status or a filter, only RUNNING jobs", "LJ-2", jobs, q),
-        *(
-            c(f"jobStatus {status}", "LJ-2", jobs, {**q, "jobStatus": status})
-            for status in LIST_JOBS_STATUSES
-        ),
-        c("SCHEDULED is not a ListJobs status", "LJ-2", jobs, {**q, "jobStatus": "SCHEDULED"}),
+        *queue_cases(jobs, queue, status=busiest),
         c("a queue listing lists no child", "LJ-7", jobs, {**q, "jobStatus": busiest}),
         c(
             f"{busiest} in pages of 1",
@@ -229,21 +222,6 @@ def _cases(
             shared="P-3",
         ),
         c(
-            "two filters are refused",
-            "LJ-1",
-            jobs,
-            {**q, "filters": [{"name": "JOB_NAME", "values": ["a"]}, {"name": "JOB_NAME", "values": ["b"]}]},
-            shared="V-6",
-        ),
-        c("a status in lower case is refused", "LJ-1", jobs, {**q, "jobStatus": "running"}, shared="V-3"),
-        c(
-            "a token that was never issued is refused",
-            "LJ-1",
-            jobs,
-            {**q, "maxResults": 1, "nextToken": "not-a-token"},
-            shared="V-11",
-        ),
-        c(
             "a token continues only its own query",
             "LJ-1",
             jobs,
@@ -251,62 +229,6 @@ def _cases(
             then={**q, "jobStatus": "SUBMITTED" if busiest != "SUBMITTED" else "FAILED", "maxResults": 1},
             shared="T-3",
             decision_part=True,
-        ),
-        c("QUOTA_SHARE_NAME is not a ListJobs filter", "LJ-3", jobs, _filter("QUOTA_SHARE_NAME", "x", **q)),
-        c(
-            "a maxResults above 1000 is cut to 1000",
-            "LJ-4",
-            jobs,
-            {**q, "jobStatus": busiest, "maxResults": 5000},
-            decision_part=True,
-        ),
-        c("with a filter a page holds up to 100 jobs", "LJ-4", jobs, _filter("AFTER_CREATED_AT", "0", **q)),
-        c(
-            "with a filter a maxResults above 100 is cut",
-            "LJ-4",
-            jobs,
-            _filter("AFTER_CREATED_AT", "0", maxResults=500, **q),
-            decision_part=True,
-        ),
-        *(
-            c(f"maxResults {value!r} is refused", "LJ-4", jobs, {**q, "maxResults": value})
-            for value in (0, True, "5")
-        ),
-        c(
-            "a request naming no queue and no parent is refused",
-            "LJ-5",
-            jobs,
-            {"jobStatus": "RUNNING"},
-            decision_part=True,
-        ),
-        c("jobQueue and arrayJobId together are refused", "LJ-5", jobs, {**q, "arrayJobId": "x"}),
-        c("an empty arrayJobId is refused", "LJ-5", jobs, {"arrayJobId": ""}),
-        c(
-            "an empty JOB_DEFINITION is refused",
-            "LJ-10",
-            jobs,
-            _filter("JOB_DEFINITION", "", **q),
-            decision_part=True,
-        ),
-        c(
-            "an ARN with '*' is refused",
-            "LJ-10",
-            jobs,
-            _filter("JOB_DEFINITION", f"{DEFINITION_ARN}jd*", **q),
-        ),
-        c(
-            "an ARN without a revision is refused",
-            "LJ-10",
-            jobs,
-            _filter("JOB_DEFINITION", f"{DEFINITION_ARN}jd", **q),
-            decision_part=True,
-        ),
-        c("two JOB_DEFINITION values are refused", "LJ-10", jobs, _filter("JOB_DEFINITION", "a", "b", **q)),
-        c(
-            "'*' alone matches every job with a jobDefinition",
-            "LJ-11",
-            jobs,
-            _filter("JOB_DEFINITION", "*", **q),
         ),
     ]
     names = sorted({job["jobName"] for job in top if isinstance(job.get("jobName"), str) and job["jobName"]})
