@@ -10,6 +10,9 @@ refuses it (LJ-13, and T-3 under LJ-1). The rules ListJobs shares with ListServi
 matching, created-at bounds, pagination, tokens) are graded under LJ-1, which says that ListJobs follows
 them; the ``shared`` member names the rule a case exercises that way.
 
+The cases that hold over any jobs of a queue (each status, the requests every implementation must
+refuse, the page limits) are one table, :func:`queue_cases`: the in-process check runs it over its own
+jobs, the check over the wire over the jobs it found in a queue, and each adds the cases its jobs allow.
 The cases are standard library only and hold no callable, so any way of checking can run them.
 """
 
