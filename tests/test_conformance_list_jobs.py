@@ -222,9 +222,15 @@ def _command(argv: list[str]) -> int:
 
 
 def test_command_checks_list_jobs(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _command(["--operation", "ListJobs", "--adapter", "listjobs_core:list_jobs"]) == 0
-    assert "ListJobs conformance of listjobs_core:list_jobs" in capsys.readouterr().out
-    assert _command(["--operation", "ListJobs", "--adapter", f"{__name__}:names_as_prefixes"]) == 1
+    assert (
+        _command(["--operation", "ListJobs", "--adapter", "listjobs_core:list_jobs", "--examples", "20"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "ListJobs conformance of listjobs_core:list_jobs" in out and "20 generated" in out
+    assert (
+        _command(["--operation", "ListJobs", "--adapter", f"{__name__}:names_as_prefixes", "--examples", "0"])
+        == 1
+    )
     assert "LJ-9" in capsys.readouterr().out
 
 

@@ -94,6 +94,19 @@ def test_the_reference_endpoint_passes_list_jobs_read_only() -> None:
     assert "read-only: ListJobs checked over the jobs the endpoint lists in queue gpu-queue" in str(report)
 
 
+def test_read_only_over_a_queue_without_parents_says_which_rules_went_unchecked() -> None:
+    jobs = [job for job in batch_jobs() if not job["jobId"].startswith(("sweep", "mpi"))]
+    with serving(batch_jobs=jobs) as url:
+        report = check_endpoint(url, operation="ListJobs", job_queue=QUEUE, read_only=True)
+    assert report.ok, str(report)
+    unchecked = [row.id for row in report.rows if row.checkable and row.cases == 0]
+    assert unchecked == ["LJ-6", "LJ-8", "LJ-13"]
+    assert (
+        "not checked: LJ-6, LJ-8, LJ-13 (no array or multi-node parent among the jobs: LJ-6, LJ-8 and "
+        "LJ-13 need one)" in report.notes
+    )
+
+
 def test_list_jobs_read_only_needs_a_queue() -> None:
     with pytest.raises(ValueError, match="--job-queue"):
         check_endpoint("http://127.0.0.1:9", operation="ListJobs", read_only=True)

@@ -13,8 +13,9 @@ followed by the smallest failing case of every failing rule. Tokens are judged b
 implementation with its own token format passes. ``check(adapter, operation=LIST_JOBS)`` checks an
 implementation of ListJobs instead, against :func:`listjobs_core.list_jobs` and the LJ rules, through
 designed cases (``_list_jobs_cases``) and seeded generated ones (``_list_jobs_generate``); over the wire,
-ListJobs is checked over Batch jobs the run makes itself where the endpoint lets it. ``check`` is standard library only; ``check_endpoint``
-signs its requests with botocore (``pip install ".[conformance]"`` from a clone).
+ListJobs is checked over Batch jobs the run makes itself where the endpoint lets it. ``check`` is
+standard library only; ``check_endpoint`` signs its requests with botocore (``pip install
+".[conformance]"`` from a clone).
 
 The kit is in rooms. At the top, what both ways of checking share: ``_rules`` (the rule table, with
 sources and what each target shows; the one source of the rule ids and source tags of
