@@ -115,7 +115,8 @@ def make_jobs(
             return None
         made.queue = _member(answer, "jobQueueArn", base)
         queue = base
-    definitions = {}
+    # Each definition's revisions, in the order registered; a job uses them in turn.
+    definitions: dict[str, list[str]] = {}
     for name in ("train", "train", "train-large", "eval"):
         answer = client.call(
             "RegisterJobDefinition",
@@ -124,16 +125,18 @@ def make_jobs(
         if answer.status != 200:
             _refused(made, "RegisterJobDefinition", answer)
             return None
-        definitions[name] = _member(answer, "jobDefinitionArn", f"{base}-{name}")
-        made.definitions.append(definitions[name])
+        definitions.setdefault(name, []).append(_member(answer, "jobDefinitionArn", f"{base}-{name}"))
+        made.definitions.append(definitions[name][-1])
     kinds = ("train", "train-large", "eval")
     jobs: list[tuple[str, str, int | None]] = [
         (name, kinds[number % 3], None) for number, name in enumerate(_DESIGNED_NAMES)
     ]
     jobs += [(f"conf-bulk-{number:03d}", kinds[number % 3], None) for number in range(FILLER_JOBS)]
     jobs += [(f"conf-sweep-{size}", "eval", size) for size in _ARRAY_SIZES]
-    for name, kind, size in jobs:
-        submit: dict[str, Any] = {"jobName": name, "jobQueue": queue, "jobDefinition": definitions[kind]}
+    for number, (name, kind, size) in enumerate(jobs):
+        revisions = definitions[kind]
+        definition = revisions[number % len(revisions)]
+        submit: dict[str, Any] = {"jobName": name, "jobQueue": queue, "jobDefinition": definition}
         if size is not None:
             submit["arrayProperties"] = {"size": size}
         answer = client.call("SubmitJob", submit)
