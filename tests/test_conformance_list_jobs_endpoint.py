@@ -313,3 +313,19 @@ def test_command_checks_list_jobs_over_the_wire(capsys: pytest.CaptureFixture[st
         assert "--job-queue" in out
         assert command(["--endpoint-url", url, "--operation", "ListJobs", "--read-only"]) == 2
         assert "--job-queue" in capsys.readouterr().err
+
+
+def test_jobs_that_never_hold_still_are_waited_for_a_bounded_time() -> None:
+    """settle() stops looking after its share of the time left, and says the jobs were still changing;
+    jobs that hold still are taken at the second look."""
+    from listjobs_core.conformance.over_the_wire._list_jobs_making import settle
+
+    class Client:
+        def remaining(self) -> float:
+            return 1.0
+
+    looks = iter(range(1_000_000))
+    last, still = settle(Client(), lambda: next(looks))  # type: ignore[arg-type]
+    assert not still and 1 <= last < 1_000_000
+    steady = iter([{"a": "RUNNING"}, {"a": "SUCCEEDED"}, {"a": "SUCCEEDED"}, {"a": "FAILED"}])
+    assert settle(Client(), lambda: next(steady)) == ({"a": "SUCCEEDED"}, True)  # type: ignore[arg-type]
