@@ -184,7 +184,8 @@ def test_the_operation_is_accepted_by_name() -> None:
 
 @pytest.mark.parametrize(("broken", "adapter", "rule"), MUTANTS, ids=[name for name, _, _ in MUTANTS])
 def test_each_mutant_fails_under_its_rule(broken: str, adapter: Callable[..., Any], rule: str) -> None:
-    report = check(adapter, operation=LIST_JOBS, strict=True)
+    # The designed cases alone: generated cases only add failures, and have a test of their own.
+    report = check(adapter, operation=LIST_JOBS, strict=True, examples=0)
     row = report.row(rule)
     assert row.differences > 0, str(report)
     assert rule in report.failed_rules
@@ -221,7 +222,41 @@ def _command(argv: list[str]) -> int:
 
 
 def test_command_checks_list_jobs(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _command(["--operation", "ListJobs", "--adapter", "listjobs_core:list_jobs"]) == 0
-    assert "ListJobs conformance of listjobs_core:list_jobs" in capsys.readouterr().out
-    assert _command(["--operation", "ListJobs", "--adapter", f"{__name__}:names_as_prefixes"]) == 1
+    assert (
+        _command(["--operation", "ListJobs", "--adapter", "listjobs_core:list_jobs", "--examples", "20"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "ListJobs conformance of listjobs_core:list_jobs" in out and "20 generated" in out
+    assert (
+        _command(["--operation", "ListJobs", "--adapter", f"{__name__}:names_as_prefixes", "--examples", "0"])
+        == 1
+    )
     assert "LJ-9" in capsys.readouterr().out
+
+
+def children_in_one_page_by_status(jobs: list[Job], request: Request) -> dict[str, Any]:
+    """LJ-6: a parent's children of a given status come in one page, whatever maxResults says."""
+    parent = isinstance(request, dict) and (request.get("arrayJobId") or request.get("multiNodeJobId"))
+    if parent and request.get("jobStatus") and request.get("maxResults"):
+        response = list_jobs(jobs, {key: value for key, value in request.items() if key != "maxResults"})
+        response.pop("nextToken", None)
+        return response
+    return list_jobs(jobs, request)
+
+
+def test_generated_cases_find_what_no_designed_case_shows() -> None:
+    """No designed case pages a parent's children of one status; the generated cases do, seeded."""
+    designed_only = check(children_in_one_page_by_status, operation=LIST_JOBS, examples=0)
+    assert designed_only.ok and designed_only.generated_cases == 0, str(designed_only)
+    report = check(children_in_one_page_by_status, operation=LIST_JOBS, seed=1)
+    assert report.generated_cases == 300
+    assert "LJ-6" in report.failed_rules, str(report)
+    assert "generated case" in str(report)
+    again = check(children_in_one_page_by_status, operation=LIST_JOBS, seed=1)
+    assert str(again) == str(report)
+
+
+def test_the_reference_passes_the_generated_cases_of_any_seed() -> None:
+    for seed in range(3):
+        report = check(list_jobs, operation=LIST_JOBS, seed=seed, examples=200)
+        assert report.ok and report.generated_cases == 200, str(report)

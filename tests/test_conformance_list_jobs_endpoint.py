@@ -3,6 +3,7 @@ moto passes with the plug-in and fails named rules without it."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -93,9 +94,22 @@ def test_the_reference_endpoint_passes_list_jobs_read_only() -> None:
     assert "read-only: ListJobs checked over the jobs the endpoint lists in queue gpu-queue" in str(report)
 
 
-def test_list_jobs_over_the_wire_needs_a_queue() -> None:
+def test_read_only_over_a_queue_without_parents_says_which_rules_went_unchecked() -> None:
+    jobs = [job for job in batch_jobs() if not job["jobId"].startswith(("sweep", "mpi"))]
+    with serving(batch_jobs=jobs) as url:
+        report = check_endpoint(url, operation="ListJobs", job_queue=QUEUE, read_only=True)
+    assert report.ok, str(report)
+    unchecked = [row.id for row in report.rows if row.checkable and row.cases == 0]
+    assert unchecked == ["LJ-6", "LJ-8", "LJ-13"]
+    assert (
+        "not checked: LJ-6, LJ-8, LJ-13 (no array or multi-node parent among the jobs: LJ-6, LJ-8 and "
+        "LJ-13 need one)" in report.notes
+    )
+
+
+def test_list_jobs_read_only_needs_a_queue() -> None:
     with pytest.raises(ValueError, match="--job-queue"):
-        check_endpoint("http://127.0.0.1:9", operation="ListJobs")
+        check_endpoint("http://127.0.0.1:9", operation="ListJobs", read_only=True)
 
 
 def emulating(
@@ -160,18 +174,15 @@ CREDENTIALS = {
 }
 
 
-@pytest.fixture(params=[True, False], ids=["with_plugin", "without_plugin"])
-def moto_world(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, bool]]:
-    """moto's server in this process (Batch kept off Docker), with jobs that have all finished."""
+@contextlib.contextmanager
+def moto_serving(plugin: bool) -> Iterator[str]:
+    """moto's server in this process, with or without the plug-in, Batch kept off Docker, and nothing in
+    it yet: the kit makes its own compute environment, queue, definitions and jobs."""
     pytest.importorskip("moto")
-    boto3 = pytest.importorskip("boto3")
     from moto.server import ThreadedMotoServer
 
     from listjobs_core.contrib import moto as listjobs_moto
 
-    for name, value in CREDENTIALS.items():
-        monkeypatch.setenv(name, value)
-    plugin = bool(request.param)
     if plugin:
         listjobs_moto.install()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -184,70 +195,137 @@ def moto_world(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
         urllib.request.urlopen(
             urllib.request.Request(f"{url}/moto-api/config", data=configuration), timeout=10
         )
-        batch = boto3.client("batch", endpoint_url=url, region_name="us-east-1")
-        iam = boto3.client("iam", endpoint_url=url, region_name="us-east-1")
-        role = iam.create_role(RoleName="batch-service", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-        environment = batch.create_compute_environment(
-            computeEnvironmentName="env1", type="UNMANAGED", state="ENABLED", serviceRole=role
-        )["computeEnvironmentArn"]
-        batch.create_job_queue(
-            jobQueueName="main",
-            state="ENABLED",
-            priority=1,
-            computeEnvironmentOrder=[{"order": 1, "computeEnvironment": environment}],
-        )
-        container = {"image": "busybox", "vcpus": 1, "memory": 128, "command": ["true"]}
-        for name in ("trainer", "trainer", "evaluator"):
-            batch.register_job_definition(
-                jobDefinitionName=name, type="container", containerProperties=container
-            )
-        ids = [
-            batch.submit_job(jobName=f"{kind}-{number:02d}", jobQueue="main", jobDefinition=kind)["jobId"]
-            for number in range(6)
-            for kind in ("trainer", "evaluator")
-        ]
-        ids.append(
-            batch.submit_job(
-                jobName="sweep", jobQueue="main", jobDefinition="evaluator", arrayProperties={"size": 3}
-            )["jobId"]
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            statuses = {job["status"] for job in batch.describe_jobs(jobs=ids)["jobs"]}
-            if statuses <= {"SUCCEEDED", "FAILED"}:
-                break
-            time.sleep(0.2)
-        yield url, plugin
+        yield url
     finally:
         server.stop()
         if plugin:
             listjobs_moto.uninstall()
 
 
+@pytest.fixture
+def credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture(params=[True, False], ids=["with_plugin", "without_plugin"])
+def moto_server(request: pytest.FixtureRequest, credentials: None) -> Iterator[tuple[str, bool]]:
+    with moto_serving(bool(request.param)) as url:
+        yield url, bool(request.param)
+
+
+def service_role(url: str) -> str:
+    """An IAM role in moto's IAM, which moto's CreateComputeEnvironment looks its serviceRole up in."""
+    boto3 = pytest.importorskip("boto3")
+    iam = boto3.client("iam", endpoint_url=url, region_name="us-east-1")
+    return str(iam.create_role(RoleName="batch-service", AssumeRolePolicyDocument="{}")["Role"]["Arn"])
+
+
+def nothing_left(url: str) -> None:
+    """moto holds no queue, no compute environment and no active job definition of the run."""
+    import boto3
+
+    batch = boto3.client("batch", endpoint_url=url, region_name="us-east-1")
+    assert batch.describe_job_queues()["jobQueues"] == []
+    assert batch.describe_compute_environments()["computeEnvironments"] == []
+    definitions = batch.describe_job_definitions()["jobDefinitions"]
+    assert definitions and {definition["status"] for definition in definitions} == {"INACTIVE"}
+
+
 def test_moto_passes_list_jobs_with_the_plugin_and_fails_named_rules_without(
-    moto_world: tuple[str, bool],
+    moto_server: tuple[str, bool], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url, plugin = moto_world
-    report = check_endpoint(url, operation="ListJobs", job_queue="main", timeout=10, deadline=120)
+    """The kit makes its own Batch jobs in moto (array and multi-node jobs among them), grades every LJ
+    rule over them, and removes what it made."""
+    url, plugin = moto_server
+    role = service_role(url)
+    status = command(
+        ["--endpoint-url", url, "--operation", "ListJobs", "--service-role", role, "--format", "json"]
+    )
+    report = json.loads(capsys.readouterr().out)
+    rows = {row["id"]: row for row in report["rules"]}
+    assert all(rows[f"LJ-{n}"]["cases"] > 0 for n in range(1, 14)), report
+    notes = "\n".join(report["notes"])
+    assert "which the run created" in notes and "read-only" not in notes
+    assert "what the run made (queue, compute environment, job definitions) was deleted" in notes
+    nothing_left(url)
+    failed = {row["id"] for row in report["rules"] if row["result"] == "FAIL"}
     if plugin:
-        assert report.ok, str(report)
+        assert status == 0 and report["ok"] and not failed, report
     else:
-        assert not report.ok
-        assert {"LJ-1", "LJ-4"} & set(report.failed_rules), str(report)
+        # moto's own ListJobs answers one page whatever maxResults, lists array children in their
+        # queue, accepts SCHEDULED, QUOTA_SHARE_NAME, two filters and a JOB_DEFINITION filter it ignores.
+        assert status == 1 and not report["ok"]
+        assert {"LJ-1", "LJ-4"} <= failed, report
 
 
-def test_command_checks_list_jobs_over_the_wire(capsys: pytest.CaptureFixture[str]) -> None:
+def test_without_a_service_role_moto_refuses_the_compute_environment(credentials: None) -> None:
+    with moto_serving(plugin=True) as url:
+        report = check_endpoint(url, operation="ListJobs", timeout=10, deadline=60)
+    assert not report.ok
+    assert any("--service-role" in problem and "--job-queue" in problem for problem in report.problems)
+    assert "CreateComputeEnvironment was answered HTTP 400" in str(report)
+
+
+def test_what_the_run_made_is_removed_when_the_run_fails(
+    credentials: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The endpoint stops answering (here: the deadline passes) after the jobs were made: the report says
+    so under LJ-1, and the clean-up still removes everything, in its own bounded time."""
+    from listjobs_core.conformance.over_the_wire import _list_jobs_run
+
+    def deadline_passes(client: Any, look: Any) -> Any:
+        # The deadline passes once the jobs are made: the next request is the client's own deadline fault.
+        client._deadline_at = time.monotonic()
+        return look(), True
+
+    monkeypatch.setattr(_list_jobs_run, "settle", deadline_passes)
+    with moto_serving(plugin=True) as url:
+        role = service_role(url)
+        report = check_endpoint(url, operation="ListJobs", service_role=role, timeout=10, deadline=60)
+        nothing_left(url)
+    assert not report.ok and "LJ-1" in report.failed_rules
+    assert any("deadline of 60 s passed" in problem for problem in report.problems)
+    assert "was deleted" in str(report)
+
+
+def command(argv: list[str]) -> int:
     import argparse
 
     from listjobs_core.conformance._command import add_arguments, run_conformance
 
-    def command(argv: list[str]) -> int:
-        parser = argparse.ArgumentParser()
-        add_arguments(parser)
-        return run_conformance(parser.parse_args(argv))
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    return run_conformance(parser.parse_args(argv))
 
+
+def test_command_checks_list_jobs_over_the_wire(capsys: pytest.CaptureFixture[str]) -> None:
+    """The reference endpoint makes no Batch job: the run falls back to the queue given, read-only; with
+    no queue given it cannot check ListJobs, and says how to."""
     with serving(batch_jobs=batch_jobs()) as url:
         assert command(["--endpoint-url", url, "--operation", "ListJobs", "--job-queue", QUEUE]) == 0
-        assert "ListJobs conformance of " in capsys.readouterr().out
-        assert command(["--endpoint-url", url, "--operation", "ListJobs"]) == 2
+        out = capsys.readouterr().out
+        assert "ListJobs conformance of " in out
+        assert "the endpoint refused to make what ListJobs needs: RegisterJobDefinition" in out
+        assert command(["--endpoint-url", url, "--operation", "ListJobs"]) == 1
+        out = capsys.readouterr().out
+        assert "PROBLEM" in out and "CreateComputeEnvironment was answered HTTP 404" in out
+        assert "--job-queue" in out
+        assert command(["--endpoint-url", url, "--operation", "ListJobs", "--read-only"]) == 2
         assert "--job-queue" in capsys.readouterr().err
+
+
+def test_jobs_that_never_hold_still_are_waited_for_a_bounded_time() -> None:
+    """settle() stops looking after its share of the time left, and says the jobs were still changing;
+    jobs that hold still are taken at the second look."""
+    from listjobs_core.conformance.over_the_wire._list_jobs_making import settle
+
+    class Client:
+        def remaining(self) -> float:
+            return 1.0
+
+    looks = iter(range(1_000_000))
+    last, still = settle(Client(), lambda: next(looks))  # type: ignore[arg-type]
+    assert not still and 1 <= last < 1_000_000
+    steady = iter([{"a": "RUNNING"}, {"a": "SUCCEEDED"}, {"a": "SUCCEEDED"}, {"a": "FAILED"}])
+    assert settle(Client(), lambda: next(steady)) == ({"a": "SUCCEEDED"}, True)  # type: ignore[arg-type]

@@ -12,14 +12,17 @@ the reference's decisions is an advisory, a failure only with ``strict``), and `
 followed by the smallest failing case of every failing rule. Tokens are judged by behaviour only, so an
 implementation with its own token format passes. ``check(adapter, operation=LIST_JOBS)`` checks an
 implementation of ListJobs instead, against :func:`listjobs_core.list_jobs` and the LJ rules, through
-designed cases (``_list_jobs_cases``). ``check`` is standard library only; ``check_endpoint``
-signs its requests with botocore (``pip install ".[conformance]"`` from a clone).
+designed cases (``_list_jobs_cases``) and seeded generated ones (``_list_jobs_generate``); over the wire,
+ListJobs is checked over Batch jobs the run makes itself where the endpoint lets it. ``check`` is
+standard library only; ``check_endpoint`` signs its requests with botocore (``pip install
+".[conformance]"`` from a clone).
 
 The kit is in rooms. At the top, what both ways of checking share: ``_rules`` (the rule table, with
 sources and what each target shows; the one source of the rule ids and source tags of
 ``docs/SEMANTICS.md``, which a test holds to it), ``_report`` (grading, rows and rendering), ``_calls``
 (calling an implementation; what every response obeys), ``_vectors`` (the vector format and runner),
-``_list_jobs_cases`` (the designed ListJobs cases), ``_list_jobs_judging`` (judging ListJobs answers
+``_list_jobs_cases`` (the designed ListJobs cases, and the table of those that hold over any queue's
+jobs), ``_list_jobs_generate`` (seeded ListJobs cases), ``_list_jobs_judging`` (judging ListJobs answers
 and traversals), ``_generate`` (seeded generators), ``_diagnosis`` (which rule a difference breaks),
 ``_differential`` (a traversal compared with the reference's) and ``_command`` (``python -m
 listjobs_core conformance``). Then one sub-package per way of checking: ``in_process`` (:func:`check`,

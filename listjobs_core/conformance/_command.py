@@ -34,6 +34,7 @@ EXIT_USAGE = 2
 class CommandError(Exception):
     """The conformance command line is at fault; the command exits with status 2 and this message."""
 
+
 _DEFAULT_TIMEOUT = 10.0
 # Keep in step with over_the_wire._rest_client, which this module does not import until a run needs it.
 _DEFAULT_DEADLINE = 300.0
@@ -43,6 +44,7 @@ _ENDPOINT_OPTIONS = (
     "region",
     "profile",
     "job_queue",
+    "service_role",
     "read_only",
     "allow_remote",
     "timeout",
@@ -113,8 +115,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     endpoint.add_argument(
         "--job-queue",
         metavar="NAME_OR_ARN",
-        help="submit into (or, with --read-only, list) this existing SAGEMAKER_TRAINING job queue instead of "
+        help="submit into (or, with --read-only, list) this existing job queue (SAGEMAKER_TRAINING for "
+        "ListServiceJobs) instead of "
         "a new queue the run creates",
+    )
+    endpoint.add_argument(
+        "--service-role",
+        metavar="ARN",
+        help="with --operation ListJobs: the IAM role of the compute environment the run creates for its "
+        "Batch jobs (an existing role: the kit creates none)",
     )
     endpoint.add_argument(
         "--read-only",
@@ -259,6 +268,7 @@ def _run_endpoint(args: argparse.Namespace) -> int:
             deadline=_DEFAULT_DEADLINE if args.deadline is None else args.deadline,
             max_body=_DEFAULT_MAX_BODY if args.max_response_bytes is None else args.max_response_bytes,
             operation=args.operation,
+            service_role=args.service_role,
         )
     except (ValueError, MissingDependency, EndpointUnreachable) as error:
         raise CommandError(str(error)) from None

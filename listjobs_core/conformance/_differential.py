@@ -12,6 +12,7 @@ Both ways of checking use it: in process over generated jobs (``in_process``), a
 jobs the endpoint holds (``over_the_wire``), where T-2 is left out, since an endpoint's jobs cannot be
 handed over in another order.
 """
+
 from __future__ import annotations
 
 import random

@@ -10,6 +10,9 @@ refuses it (LJ-13, and T-3 under LJ-1). The rules ListJobs shares with ListServi
 matching, created-at bounds, pagination, tokens) are graded under LJ-1, which says that ListJobs follows
 them; the ``shared`` member names the rule a case exercises that way.
 
+The cases that hold over any jobs of a queue (each status, the requests every implementation must
+refuse, the page limits) are one table, :func:`queue_cases`: the in-process check runs it over its own
+jobs, the check over the wire over the jobs it found in a queue, and each adds the cases its jobs allow.
 The cases are standard library only and hold no callable, so any way of checking can run them.
 """
 
@@ -18,7 +21,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["LIST_JOBS_CASES", "ListJobsCase", "DEFINITION_ARN", "FILTERED_LIMIT", "UNFILTERED_LIMIT"]
+__all__ = [
+    "LIST_JOBS_CASES",
+    "LIST_JOBS_STATUSES",
+    "ListJobsCase",
+    "DEFINITION_ARN",
+    "FILTERED_LIMIT",
+    "UNFILTERED_LIMIT",
+    "queue_cases",
+]
 
 # LJ-4, model (ListJobsRequest.maxResults): "When --filters is used, Batch returns up to 100 values. If
 # neither parameter is used, then ListJobs returns up to 1000 results".
@@ -65,7 +76,8 @@ def _filter(name: str, *values: str, **request: Any) -> dict[str, Any]:
     return {"filters": [{"name": name, "values": list(values)}], **request}
 
 
-_STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
+# LJ-2, model (JobStatus): the statuses of ListJobs.
+LIST_JOBS_STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
 
 _ORDERED = (
     _job("a", 3),
@@ -83,7 +95,7 @@ _NAMED = (
     _job("n4", 4, name="TRAIN-a"),
     _job("n5", 5, name="training", status="SUCCEEDED"),
 )
-_EVERY_STATUS = tuple(_job(f"s{number}", number, status) for number, status in enumerate(_STATUSES))
+_EVERY_STATUS = tuple(_job(f"s{number}", number, status) for number, status in enumerate(LIST_JOBS_STATUSES))
 _SHARED = (
     _job("h1", 1, shareIdentifier="blue"),
     _job("h2", 2, "SUCCEEDED", shareIdentifier="blue"),
@@ -149,9 +161,115 @@ _RICH = (
 _Q: dict[str, Any] = {"jobQueue": _QUEUE}
 
 
+def queue_cases(
+    jobs: tuple[dict[str, Any], ...],
+    queue: str,
+    *,
+    many: tuple[dict[str, Any], ...] | None = None,
+    status: str = "RUNNING",
+) -> list[ListJobsCase]:
+    """The cases that hold over any jobs of ``queue``: each status, the requests every implementation
+    must refuse, and the page limits (over ``many``, jobs enough to fill a page, else ``jobs``, listed by
+    ``status``). The in-process check runs them over its own jobs, the check over the wire over the jobs
+    it found in a queue."""
+    c = ListJobsCase
+    q: dict[str, Any] = {"jobQueue": queue}
+    full = jobs if many is None else many
+    return [
+        # LJ-1: what ListJobs shares with ListServiceJobs, on requests to refuse.
+        c(
+            "two filters are refused",
+            "LJ-1",
+            jobs,
+            {**q, "filters": [{"name": "JOB_NAME", "values": ["a"]}, {"name": "JOB_NAME", "values": ["b"]}]},
+            shared="V-6",
+        ),
+        c("a status in lower case is refused", "LJ-1", jobs, {**q, "jobStatus": "running"}, shared="V-3"),
+        c(
+            "a token that was never issued is refused",
+            "LJ-1",
+            jobs,
+            {**q, "maxResults": 1, "nextToken": "not-a-token"},
+            shared="V-11",
+        ),
+        # LJ-2
+        c("without a status or a filter, only RUNNING jobs", "LJ-2", jobs, q),
+        *(c(f"jobStatus {each}", "LJ-2", jobs, {**q, "jobStatus": each}) for each in LIST_JOBS_STATUSES),
+        c("SCHEDULED is not a ListJobs status", "LJ-2", jobs, {**q, "jobStatus": "SCHEDULED"}),
+        # LJ-3
+        c("QUOTA_SHARE_NAME is not a ListJobs filter", "LJ-3", jobs, _filter("QUOTA_SHARE_NAME", "x", **q)),
+        # LJ-4
+        c(f"{status} without maxResults: pages of up to 1000", "LJ-4", full, {**q, "jobStatus": status}),
+        c(
+            "a maxResults above 1000 is cut to 1000, not refused",
+            "LJ-4",
+            full,
+            {**q, "jobStatus": status, "maxResults": 5000},
+            decision_part=True,
+        ),
+        c("with a filter a page holds up to 100 jobs", "LJ-4", full, _filter("AFTER_CREATED_AT", "0", **q)),
+        c(
+            "with a filter a maxResults above 100 is cut to 100",
+            "LJ-4",
+            full,
+            _filter("AFTER_CREATED_AT", "0", maxResults=500, **q),
+            decision_part=True,
+        ),
+        *(
+            c(f"maxResults {value!r} is refused", "LJ-4", jobs, {**q, "maxResults": value})
+            for value in (0, -1, True, 1.5, "5")
+        ),
+        # LJ-5
+        c(
+            "a request naming no queue and no parent is refused",
+            "LJ-5",
+            jobs,
+            {"jobStatus": "RUNNING"},
+            decision_part=True,
+        ),
+        c("jobQueue and arrayJobId together are refused", "LJ-5", jobs, {**q, "arrayJobId": "x"}),
+        c("an empty arrayJobId is refused", "LJ-5", jobs, {"arrayJobId": ""}),
+        # LJ-10
+        c(
+            "an empty JOB_DEFINITION is refused",
+            "LJ-10",
+            jobs,
+            _filter("JOB_DEFINITION", "", **q),
+            decision_part=True,
+        ),
+        c(
+            "an ARN with '*' is refused",
+            "LJ-10",
+            jobs,
+            _filter("JOB_DEFINITION", f"{DEFINITION_ARN}jd1*", **q),
+        ),
+        c(
+            "an ARN without a revision is refused",
+            "LJ-10",
+            jobs,
+            _filter("JOB_DEFINITION", f"{DEFINITION_ARN}jd1", **q),
+            decision_part=True,
+        ),
+        c(
+            "two JOB_DEFINITION values are refused",
+            "LJ-10",
+            jobs,
+            _filter("JOB_DEFINITION", "jd1", "jd", **q),
+        ),
+        # LJ-11
+        c(
+            "'*' alone matches every job with a jobDefinition",
+            "LJ-11",
+            jobs,
+            _filter("JOB_DEFINITION", "*", **q),
+        ),
+    ]
+
+
 def _cases() -> tuple[ListJobsCase, ...]:
     c = ListJobsCase
     return (
+        *queue_cases(_EVERY_STATUS + _DEFINED, _QUEUE, many=_MANY),
         # LJ-1: the rules ListJobs shares with ListServiceJobs.
         c(
             "newest first, equal createdAt by jobId, in pages of 2",
@@ -199,20 +317,6 @@ def _cases() -> tuple[ListJobsCase, ...]:
             decision_part=True,
         ),
         c(
-            "two filters are refused",
-            "LJ-1",
-            _ORDERED,
-            {**_Q, "filters": [{"name": "JOB_NAME", "values": ["a"]}, {"name": "JOB_NAME", "values": ["b"]}]},
-            shared="V-6",
-        ),
-        c(
-            "a status in lower case is refused",
-            "LJ-1",
-            _ORDERED,
-            {**_Q, "jobStatus": "running"},
-            shared="V-3",
-        ),
-        c(
             "a token continues only its own query: another status",
             "LJ-1",
             _ORDERED,
@@ -221,32 +325,7 @@ def _cases() -> tuple[ListJobsCase, ...]:
             shared="T-3",
             decision_part=True,
         ),
-        c(
-            "a token that was never issued is refused",
-            "LJ-1",
-            _ORDERED,
-            {**_Q, "maxResults": 1, "nextToken": "not-a-token"},
-            shared="V-11",
-        ),
-        # LJ-2
-        c("without a status or a filter, only RUNNING jobs", "LJ-2", _EVERY_STATUS, _Q),
-        *(
-            c(
-                f"jobStatus {status} lists the {status} jobs",
-                "LJ-2",
-                _EVERY_STATUS,
-                {**_Q, "jobStatus": status},
-            )
-            for status in ("SUBMITTED", "STARTING", "SUCCEEDED", "FAILED")
-        ),
-        c("SCHEDULED is not a ListJobs status", "LJ-2", _EVERY_STATUS, {**_Q, "jobStatus": "SCHEDULED"}),
         # LJ-3
-        c(
-            "QUOTA_SHARE_NAME is not a ListJobs filter",
-            "LJ-3",
-            _SHARED,
-            _filter("QUOTA_SHARE_NAME", "share", **_Q),
-        ),
         c(
             "SHARE_IDENTIFIER combines with jobStatus",
             "LJ-3",
@@ -272,43 +351,20 @@ def _cases() -> tuple[ListJobsCase, ...]:
             _filter("AFTER_CREATED_AT", "0", jobStatus="FAILED", **_Q),
         ),
         # LJ-4
-        c("without maxResults a page holds up to 1000 jobs", "LJ-4", _MANY, _Q),
         c(
-            "a maxResults above 1000 is cut to 1000, not refused",
+            "with a JOB_NAME filter a page holds up to 100 jobs",
             "LJ-4",
             _MANY,
-            {**_Q, "maxResults": 5000},
-            decision_part=True,
-        ),
-        c("with a filter a page holds up to 100 jobs", "LJ-4", _MANY, _filter("JOB_NAME", "j*", **_Q)),
-        c(
-            "with a filter a maxResults above 100 is cut to 100",
-            "LJ-4",
-            _MANY,
-            _filter("AFTER_CREATED_AT", "0", maxResults=500, **_Q),
-            decision_part=True,
+            _filter("JOB_NAME", "j*", **_Q),
         ),
         c("a maxResults of 150 gives pages of 150", "LJ-4", _MANY, {**_Q, "maxResults": 150}),
-        *(
-            c(f"maxResults {value!r} is refused", "LJ-4", _ORDERED, {**_Q, "maxResults": value})
-            for value in (0, -1, True, 1.5, "5")
-        ),
         # LJ-5
-        c(
-            "a request naming no queue and no parent is refused",
-            "LJ-5",
-            _FAMILY,
-            {"jobStatus": "RUNNING"},
-            decision_part=True,
-        ),
-        c("jobQueue and arrayJobId together are refused", "LJ-5", _FAMILY, {**_Q, "arrayJobId": "p"}),
         c(
             "arrayJobId and multiNodeJobId together are refused",
             "LJ-5",
             _FAMILY,
             {"arrayJobId": "p", "multiNodeJobId": "m"},
         ),
-        c("an empty arrayJobId is refused", "LJ-5", _FAMILY, {"arrayJobId": ""}),
         c(
             "a null jobQueue beside arrayJobId counts as absent",
             "LJ-5",
@@ -362,40 +418,7 @@ def _cases() -> tuple[ListJobsCase, ...]:
             for value in ("jd1", "jd1*", "JD1", "jd", _definition("jd1", 2), _definition("jd1", 1))
         ),
         c("JOB_DEFINITION in pages", "LJ-9", _DEFINED, _filter("JOB_DEFINITION", "jd*", maxResults=2, **_Q)),
-        # LJ-10
-        c(
-            "an empty JOB_DEFINITION is refused",
-            "LJ-10",
-            _DEFINED,
-            _filter("JOB_DEFINITION", "", **_Q),
-            decision_part=True,
-        ),
-        c(
-            "an ARN with '*' is refused",
-            "LJ-10",
-            _DEFINED,
-            _filter("JOB_DEFINITION", f"{DEFINITION_ARN}jd1*", **_Q),
-        ),
-        c(
-            "an ARN without a revision is refused",
-            "LJ-10",
-            _DEFINED,
-            _filter("JOB_DEFINITION", f"{DEFINITION_ARN}jd1", **_Q),
-            decision_part=True,
-        ),
-        c(
-            "two JOB_DEFINITION values are refused",
-            "LJ-10",
-            _DEFINED,
-            _filter("JOB_DEFINITION", "jd1", "jd", **_Q),
-        ),
         # LJ-11
-        c(
-            "'*' alone matches every job with a jobDefinition",
-            "LJ-11",
-            _DEFINED,
-            _filter("JOB_DEFINITION", "*", **_Q),
-        ),
         c(
             "'jd1:3' is a name, and no name holds ':'",
             "LJ-11",

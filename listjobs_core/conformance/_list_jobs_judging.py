@@ -26,6 +26,7 @@ from ._report import CaseLog
 __all__ = [
     "JOB_SUMMARY_MEMBERS",
     "Call",
+    "Failing",
     "Outcome",
     "canonical",
     "job_summary_of",
@@ -81,6 +82,35 @@ def list_jobs_page_size(request: Any) -> int:
     return min(size, limit) if type(size) is int and size >= 1 else limit
 
 
+class Failing:
+    """Records failures of one call (or traversal) in ``log``, with its jobs and request:
+    ``fail(rule, reason, expected, got)``; ``request=`` names another request of it, ``decision_part``
+    marks a check of the rule's decision part."""
+
+    def __init__(self, log: CaseLog, jobs: Sequence[Mapping[str, Any]], request: Any) -> None:
+        self.log, self.jobs, self.request = log, jobs, request
+
+    def __call__(
+        self,
+        rule_id: str,
+        reason: str,
+        expected: Any,
+        got: Any,
+        *,
+        decision_part: bool = False,
+        request: Any = None,
+    ) -> None:
+        self.log.fail(
+            rule_id,
+            reason,
+            jobs=self.jobs,
+            request=self.request if request is None else request,
+            expected=expected,
+            got=got,
+            decision_part=decision_part,
+        )
+
+
 class Outcome:
     """What one call gave: ``ids`` and ``token`` for an answer, ``refusal`` text for a refusal;
     ``crash`` when the refusal is a programming error on a request the contract answers."""
@@ -128,18 +158,7 @@ def read_list_jobs_response(
     """Check what every ListJobs answer obeys (the shape and tokens under LJ-1, the page limit LJ-4, the
     summaries' members LJ-12) and read it. ``members_only``: the jobs are not known beyond the summaries
     themselves (over the wire, read-only), so each summary is held to its own ``JobSummary`` members."""
-
-    def fail(rule_id: str, reason: str, expected: Any, got: Any, *, decision_part: bool = False) -> None:
-        log.fail(
-            rule_id,
-            reason,
-            jobs=jobs,
-            request=request,
-            expected=expected,
-            got=got,
-            decision_part=decision_part,
-        )
-
+    fail = Failing(log, jobs, request)
     log.check("LJ-1")
     try:
         shown = json.loads(json.dumps(response, allow_nan=False, default=_refuse))
@@ -238,17 +257,10 @@ def run_list_jobs_case(call: Call, case: ListJobsCase, log: CaseLog) -> None:
         other = list_service_jobs([_as_service_job(job) for job in jobs], {**request, "nextToken": None})
         request = {**request, "nextToken": other["nextToken"]}
     log.check(case.rule)
+    failing = Failing(log, jobs, request)
 
     def fail(reason: str, req: Any, expected: Any, got: Any) -> None:
-        log.fail(
-            case.rule,
-            reason,
-            jobs=jobs,
-            request=req,
-            expected=expected,
-            got=got,
-            decision_part=case.decision_part,
-        )
+        failing(case.rule, reason, expected, got, decision_part=case.decision_part, request=req)
 
     expected_ids: list[str] = []
     got_ids: list[str] = []

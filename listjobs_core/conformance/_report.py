@@ -485,7 +485,8 @@ class Report:
 
     def _cases_line(self) -> str:
         if self.kind == "adapter" and self.operation != LIST_SERVICE_JOBS_NAME:
-            return f"{self.vector_cases} designed cases"
+            generated = f"{self.generated_cases} generated cases (seed {self.seed})"
+            return f"{self.vector_cases} designed cases, {generated}"
         if self.kind == "adapter":
             return (
                 f"{self.vector_cases} vector cases, {self.generated_cases} generated cases (seed {self.seed})"

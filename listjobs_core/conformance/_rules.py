@@ -116,7 +116,7 @@ class Rule:
 
 _ENDPOINT_RULE = "a rule of the HTTP endpoint; an adapter is a function"
 _LIST_JOBS_RULE = "a rule of ListJobs: check it with operation ListJobs"
-_LIST_JOBS_OVER_THE_WIRE = "read-only, over the jobs the endpoint lists in the queue given"
+_LIST_JOBS_OVER_THE_WIRE = "over Batch jobs the run submits, or read-only over a queue given"
 _NEEDS_JOBS = "needs jobs the kit submits"
 _EVERY_JOB_HAS_CREATED_AT = "every job an endpoint holds has a createdAt"
 _REFERENCE_ONLY = "a rule of the reference endpoint's own features"

@@ -61,7 +61,8 @@ def check(
     ``operation`` is the operation the adapter implements: ``ListServiceJobs`` (the default) or
     ``ListJobs``, by name or as ``listjobs_core.LIST_JOBS``. For ListJobs the jobs are ``JobSummary`` dicts
     (array children ``P:index``, multi-node nodes ``P#node``), the reference is
-    :func:`listjobs_core.list_jobs`, and the report has one row per LJ rule.
+    :func:`listjobs_core.list_jobs`, the generated cases are ListJobs cases (parents and their children
+    among the jobs), and the report has one row per LJ rule.
 
     >>> from listjobs_core import LIST_JOBS, list_jobs
     >>> check(list_jobs, operation=LIST_JOBS).ok
@@ -80,6 +81,7 @@ def check(
             strict=strict,
             name=name if name is not None else _name(adapter),
             seed=seed,
+            examples=examples,
         )
     if operation_name != LIST_SERVICE_JOBS_NAME:
         raise ValueError(f"operation must be ListServiceJobs or ListJobs, got {operation_name!r}")

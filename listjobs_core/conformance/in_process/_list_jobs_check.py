@@ -4,19 +4,23 @@ Theory of operation: the adapter is called as the ListServiceJobs adapter is (``
 of the jobs and the request, which must come back unchanged (IN-1 and V-12, graded under LJ-1), any
 exception a refusal, a programming error on a request the contract answers a crash (one line of the
 report). Its answers are read and its traversals judged by ``_list_jobs_judging``, over every designed
-case of ``_list_jobs_cases``.
+case of ``_list_jobs_cases`` and then ``examples`` generated cases (``_list_jobs_generate``), each drawn
+from a ``random.Random`` of its own, seeded by the seed and its number.
 """
 
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .._calls import Adapter, json_copy
 from .._list_jobs_cases import LIST_JOBS_CASES
+from .._list_jobs_generate import generate_list_jobs_case
 from .._list_jobs_judging import (
     Call,
+    Failing,
     Outcome,
     canonical,
     read_list_jobs_response,
@@ -36,18 +40,7 @@ def _call(adapter: Adapter, jobs: Sequence[Mapping[str, Any]], request: Any, log
     jobs_text, request_text = canonical(list(jobs)), canonical(request)
     given_jobs, given_request = json_copy(list(jobs)), json_copy(request)
     log.calls += 1
-
-    def fail(rule_id: str, reason: str, expected: Any, got: Any, *, decision_part: bool = False) -> None:
-        log.fail(
-            rule_id,
-            reason,
-            jobs=jobs,
-            request=request,
-            expected=expected,
-            got=got,
-            decision_part=decision_part,
-        )
-
+    fail = Failing(log, jobs, request)
     log.check("LJ-1")
     try:
         response = adapter(given_jobs, given_request)
@@ -105,6 +98,7 @@ def check_list_jobs(
     strict: bool = False,
     name: str,
     seed: int = 0,
+    examples: int = 0,
 ) -> Report:
     """Check an adapter of ListJobs (``adapter(jobs, request)`` over ``JobSummary`` jobs) against the LJ
     rules: see :func:`listjobs_core.conformance.check`, which this serves for ``operation=LIST_JOBS``."""
@@ -129,12 +123,22 @@ def check_list_jobs(
             title = f"{case.rule} {case.name}" + (f" (as {case.shared})" if case.shared else "")
             with tally.case(title, case.rule) as log:
                 run_list_jobs_case(_adapter_call(adapter, case.jobs), case, log)
+    designed = tally.cases
+    generated = 0
+    for number in range(examples):
+        rng = random.Random(f"listjobs_core.conformance.list_jobs:{seed}:{number}")
+        case = generate_list_jobs_case(rng, f"generated case {number} (seed {seed})")
+        if case.rule in chosen_ids or per_call:
+            generated += 1
+            # Without a rule of its own, so that a failing designed case of a rule is the one shown.
+            with tally.case(case.name) as log:
+                run_list_jobs_case(_adapter_call(adapter, case.jobs), case, log)
     return Report(
         tally.rows(),
         name,
         seed,
-        tally.cases,
-        0,
+        designed,
+        generated,
         strict,
         "adapter",
         tally.crashes(),

@@ -5,7 +5,8 @@ designs for the rules (``_plan``, ``_queues_and_jobs``) or, in read-only mode, n
 listing against the reference over the jobs as DescribeServiceJob shows them, on snapshots that hold
 still (``_run``): the wire rules on every call (``_listing_calls``), then validation, designed and
 generated listings, tokens and jobs changing between pages (``_cases``, ``_read_only``); ListJobs is
-checked read-only over the jobs the endpoint lists (``_list_jobs_read_only``). The run itself,
+checked over Batch jobs the run makes (``_list_jobs_making``), or read-only over the jobs a queue lists,
+in ``_list_jobs_run``. The run itself,
 from the safety check to the clean-up, is ``_check_endpoint``. The judging code, the rules and the report
 are the ones the in-process check uses, one level up in ``listjobs_core.conformance``, which is where
 users import :func:`check_endpoint` from. botocore signs the requests (``pip install ".[conformance]"``

@@ -31,7 +31,8 @@ from ._cases import (
     token_cases,
     validation_cases,
 )
-from ._list_jobs_read_only import list_jobs_read_only
+from ._list_jobs_making import Made, remove_made
+from ._list_jobs_run import check_list_jobs_endpoint
 from ._queues_and_jobs import (
     check_client_tokens,
     check_descriptions,
@@ -82,6 +83,7 @@ def check_endpoint(
     deadline: float = DEFAULT_DEADLINE,
     max_body: int = DEFAULT_MAX_BODY,
     operation: Any = LIST_SERVICE_JOBS_NAME,
+    service_role: str | None = None,
 ) -> Report:
     """Check the AWS Batch endpoint at ``url`` against the contract over the wire, and return the same
     :class:`Report` as :func:`check`, titled with ``url`` as given.
@@ -103,8 +105,13 @@ def check_endpoint(
     the deadline passing, each end the run with a report whose ``problems`` say what happened, and which
     records the fault, with the request that caused it, under the rule being checked.
 
-    ``operation="ListJobs"`` (or ``listjobs_core.LIST_JOBS``) checks ListJobs instead, read-only, over the
-    jobs the endpoint lists in ``job_queue`` (which it needs), and reports one row per LJ rule.
+    ``operation="ListJobs"`` (or ``listjobs_core.LIST_JOBS``) checks ListJobs instead and reports one row
+    per LJ rule. The run makes what ListJobs needs where the endpoint lets it: an UNMANAGED compute
+    environment with ``service_role`` (the ARN of an existing IAM role: the kit creates no role) and a job
+    queue on it (or it uses ``job_queue``), job definitions, and jobs, array and multi-node jobs among
+    them, which it removes at the end (given up to 30 s past the deadline for that). Where the endpoint
+    refuses to make them, or with ``read_only``, it checks over the jobs the endpoint lists in
+    ``job_queue``; the report's notes say which rules no case reached, and why.
 
     Raises :class:`RemoteEndpointRefused` for an endpoint not on this machine without ``allow_remote``
     or ``read_only``, ``EndpointUnreachable`` when it cannot be reached, ``MissingDependency`` without
@@ -114,20 +121,15 @@ def check_endpoint(
     operation_name = getattr(operation, "name", operation)
     if operation_name not in (LIST_SERVICE_JOBS_NAME, LIST_JOBS_NAME):
         raise ValueError(f"operation must be ListServiceJobs or ListJobs, got {operation_name!r}")
-    if operation_name == LIST_JOBS_NAME:
-        if not job_queue:
-            raise ValueError(
-                "ListJobs lists the jobs of a queue: name an existing one (--job-queue NAME_OR_ARN)"
-            )
-        # The kit submits no Batch jobs: ListJobs is always checked over the jobs already there.
-        read_only = True
+    if operation_name == LIST_JOBS_NAME and read_only and not job_queue:
+        raise ValueError(
+            "ListJobs read-only lists the jobs of a queue: name an existing one (--job-queue NAME_OR_ARN)"
+        )
     chosen = _chosen(rules, skip, operation_name)
     if examples < 0:
         raise ValueError(f"examples must not be negative, got {examples}")
     if timeout <= 0 or deadline <= 0 or max_body <= 0:
         raise ValueError("timeout, deadline and max_body must be positive")
-    if examples < 0:
-        raise ValueError(f"examples must not be negative, got {examples}")
     if not read_only and not allow_remote and not is_loopback(url):
         raise RemoteEndpointRefused(
             f"{url} is not on this machine: the kit submits and terminates jobs only on a loopback endpoint "
@@ -147,11 +149,20 @@ def check_endpoint(
     kind: TargetKind = "read-only endpoint" if read_only else "endpoint"
     tally = Tally(chosen, kind, strict=strict, operation=operation_name)
     run = EndpointRun(client, tally, seed=seed, job_queue=job_queue, read_only=read_only)
+    made = Made()
     started = time.perf_counter()
     try:
         if operation_name == LIST_JOBS_NAME:
-            assert job_queue is not None
-            run.designed = list_jobs_read_only(client, tally, job_queue, run.problems, run.notes)
+            run.designed = check_list_jobs_endpoint(
+                client,
+                tally,
+                made,
+                job_queue=job_queue,
+                read_only=read_only,
+                service_role=service_role,
+                problems=run.problems,
+                notes=run.notes,
+            )
         elif read_only:
             if probe(run):
                 read_only_checks(run)
@@ -161,7 +172,9 @@ def check_endpoint(
         _stopped_by(run, fault)
     finally:
         try:
-            if not read_only:
+            if operation_name == LIST_JOBS_NAME:
+                remove_made(client, made, run.notes)
+            elif not read_only:
                 clean_up(run)
         finally:
             client.close()

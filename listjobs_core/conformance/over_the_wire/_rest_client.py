@@ -64,6 +64,13 @@ OPERATION_PATHS: dict[str, str] = {
     "DeleteJobQueue": "/v1/deletejobqueue",
     "CreateSchedulingPolicy": "/v1/createschedulingpolicy",
     "DeleteSchedulingPolicy": "/v1/deleteschedulingpolicy",
+    "CreateComputeEnvironment": "/v1/createcomputeenvironment",
+    "UpdateComputeEnvironment": "/v1/updatecomputeenvironment",
+    "DeleteComputeEnvironment": "/v1/deletecomputeenvironment",
+    "RegisterJobDefinition": "/v1/registerjobdefinition",
+    "DeregisterJobDefinition": "/v1/deregisterjobdefinition",
+    "SubmitJob": "/v1/submitjob",
+    "TerminateJob": "/v1/terminatejob",
 }
 _SERVICE = "batch"
 _DEFAULT_REGION = "us-east-1"
@@ -84,6 +91,11 @@ _RULE_OF_OPERATION = {
     "SubmitServiceJob": "H-4",
     "DescribeServiceJob": "H-5",
     "TerminateServiceJob": "H-6",
+    # What a ListJobs run makes for itself is checked under LJ-1, the rule its listings are judged by.
+    "CreateComputeEnvironment": "LJ-1",
+    "RegisterJobDefinition": "LJ-1",
+    "SubmitJob": "LJ-1",
+    "TerminateJob": "LJ-1",
 }
 
 
@@ -329,6 +341,15 @@ class EndpointClient:
             if size > self._max_body:
                 raise _BodyTooLarge(f"a body of more than the {self._max_body} bytes read")
             chunks.append(chunk)
+
+    def remaining(self) -> float:
+        """Seconds left before the run's deadline (negative once it has passed)."""
+        return self._deadline_at - time.monotonic()
+
+    def grant(self, seconds: float) -> None:
+        """Let requests go on for ``seconds`` from now even past the deadline: the clean-up's bounded time
+        to remove what the run made."""
+        self._deadline_at = max(self._deadline_at, time.monotonic() + seconds)
 
     def close(self) -> None:
         """Close the kept connection, if any."""
