@@ -76,7 +76,8 @@ def traversals_under_change(draw: st.DrawFn) -> tuple[list[dict[str, Any]], dict
     more = draw(consumable_jobs(max_size=6))
     steps: list[Any] = []
     for _ in range(draw(st.integers(1, 14))):
-        kind = draw(st.sampled_from(("page", "page", "page", "put", "remove", "status", "resources", "clear")))
+        kinds = ("page", "page", "page", "put", "remove", "status", "resources", "clear")
+        kind = draw(st.sampled_from(kinds))
         if kind == "page":
             steps.append(("page", draw(st.integers(1, 4))))
         elif kind == "put" and more:

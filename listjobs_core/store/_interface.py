@@ -32,7 +32,9 @@ class ListingStore(Protocol):
     ``answer(request)`` returns what the operation's pure function (``list_service_jobs`` or
     ``list_jobs``) returns over the stored jobs, or raises its ``ClientException``, and ``answer_json`` the
     same as ASCII JSON bytes; ``list_service_jobs`` and ``list_jobs`` are ``answer`` under the name of the
-    store's operation, the other one raising ``TypeError``; ``paginate`` yields every page of a request.
+    store's operation, the other one raising ``TypeError``; ``list_jobs_by_consumable_resource`` answers
+    that operation over a store of ListJobs that indexes consumable resources, else raises ``TypeError``;
+    ``paginate`` yields every page of a request.
     ``put`` keeps a copy of a job (replacing the job with its ``jobId``) and refuses a malformed one with
     ``TypeError`` or ``ValueError``; ``put_many`` keeps many at once, all or none, and returns how many jobs
     it was given; ``get`` returns a copy or ``None``; ``update`` changes members of a stored job at once (a
@@ -64,6 +66,8 @@ class ListingStore(Protocol):
     def list_service_jobs(self, request: object) -> dict[str, Any]: ...
 
     def list_jobs(self, request: object) -> dict[str, Any]: ...
+
+    def list_jobs_by_consumable_resource(self, request: object) -> dict[str, Any]: ...
 
     def paginate(self, request: object) -> Iterator[dict[str, Any]]: ...
 
