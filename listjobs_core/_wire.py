@@ -17,10 +17,11 @@ requested resource); every member the model requires is present, or the job is t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ._arns import JOB_QUEUE, batch_arn, parse_batch_arn
-from ._consumable import PROPERTIES, RequirementMatcher, properties_problem
+from ._consumable import PROPERTIES, RequirementMatcher, properties_problem, resource_name
 from ._errors import ServerException
 from ._jobs import (
     MAX_NESTING_DEPTH,
@@ -32,7 +33,7 @@ from ._jobs import (
 )
 from ._model import JobLike
 
-__all__ = ["resource_summaries", "response", "to_summary"]
+__all__ = ["ResourceSummaryParts", "resource_summaries", "response", "to_summary"]
 
 # The Python types of each member's model shape (``_jobs.MEMBER_SHAPES``); a shape that needs more than
 # a type test (a non-negative integer) has none here, so ``fits`` decides it.
@@ -93,6 +94,8 @@ def response(
     return {list_member: summaries, "nextToken": next_token}
 
 
+_LIST, _RESOURCE, _QUANTITY = "consumableResourceList", "consumableResource", "quantity"
+
 # --- ListJobsByConsumableResourceSummary (rule CR-8) -------------------------------------------------------
 
 # The job member each summary member is read from, where the names differ; ``None``: derived.
@@ -130,6 +133,59 @@ def resource_summaries(
             raise ServerException(f"job {job.get('jobId')!r} has a {PROPERTIES} that {problem}")
         summaries.append(_resource_summary(job, quantity_of(job), members))
     return summaries
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceSummaryParts:
+    """A job's ``ListJobsByConsumableResourceSummary`` made once, for a store to finish per request with
+    ``summary(name)``: the summary's members but the last (``keys``), their values for each resource the job
+    requires, by resource name (``values``: CR-3 makes the name's entry unique, and it is the entry any
+    identifier of that name denotes), and the last member, ``consumableResourceProperties``, as stored
+    (``properties``, copied for each summary: W-3)."""
+
+    keys: tuple[str, ...]
+    values: dict[str, tuple[Any, ...]]
+    properties: Any
+    # When ``properties`` is exactly ``{"consumableResourceList": [{"consumableResource": string, "quantity":
+    # integer}, ...]}``, its entries as pairs, built afresh for each summary; else ``None``, and
+    # ``properties`` is copied by ``_json_copy``.
+    pairs: tuple[tuple[str, int], ...] | None
+
+    @classmethod
+    def of(cls, job: JobLike, members: tuple[str, ...]) -> ResourceSummaryParts:
+        """The parts of a job, checked as ``resource_summaries`` checks (a ``ServerException`` for a
+        malformed job, CR-3, CR-8); ``members`` end with ``consumableResourceProperties``."""
+        problem = properties_problem(job.get(PROPERTIES))
+        if problem is not None:
+            raise ServerException(f"job {job.get('jobId')!r} has a {PROPERTIES} that {problem}")
+        assert members[-1] == PROPERTIES
+        properties = job.get(PROPERTIES)
+        entries = properties.get(_LIST) or ()
+        values: dict[str, tuple[Any, ...]] = {}
+        keys: tuple[str, ...] = ()
+        for entry in entries:
+            whole = _resource_summary(job, entry["quantity"], members)
+            keys = tuple(member for member in whole if member != PROPERTIES)
+            values[resource_name(entry["consumableResource"])] = tuple(whole[member] for member in keys)
+        flat = (
+            type(entries) is list
+            and set(properties) == {_LIST}
+            and all(type(entry) is dict and list(entry) == [_RESOURCE, _QUANTITY] for entry in entries)
+        )
+        pairs = tuple((entry[_RESOURCE], entry[_QUANTITY]) for entry in entries) if flat else None
+        return cls(keys, values, properties, pairs)
+
+    def summary(self, name: str) -> dict[str, Any]:
+        """The summary for the resource of this name, with a fresh ``consumableResourceProperties``."""
+        # Every tuple of ``values`` is as long as ``keys`` (both made from one summary).
+        summary = dict(zip(self.keys, self.values[name], strict=False))
+        pairs = self.pairs
+        if pairs is not None:
+            entries = [{_RESOURCE: resource, _QUANTITY: amount} for resource, amount in pairs]
+            summary[PROPERTIES] = {_LIST: entries}
+        else:
+            summary[PROPERTIES] = _json_copy(self.properties, {}, PROPERTIES, 0)
+        return summary
 
 
 def _resource_summary(job: JobLike, quantity: int | None, members: tuple[str, ...]) -> dict[str, Any]:

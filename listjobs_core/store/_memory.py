@@ -64,6 +64,7 @@ from typing import TYPE_CHECKING, Any
 from .. import _decisions
 from .._children import parent_of
 from .._completion import Completion
+from .._consumable import resource_name
 from .._filters import FilterName, JobFilter
 from .._model import ServiceJob, SortKey
 from .._name_heads import FoldTable
@@ -86,7 +87,7 @@ from .._records import (
 from .._request import parse_request
 from .._selection import selected_status
 from .._tokens import check_token_key, encode_token
-from .._wire import resource_summaries, response
+from .._wire import ResourceSummaryParts, response
 from ._bulk import columns_of, scopes_of
 from ._checks import check_store
 from ._interface import ListingMethods, ListingStore
@@ -171,6 +172,8 @@ class JobStore(ListingMethods):
         self._jobs: dict[str, Stored] = {}
         # id(record) -> (record, its summary's JSON text), made once per stored record (``answer_json``).
         self._fragments: dict[int, tuple[Packed, str]] = {}
+        # id(record) -> (record, its ListJobsByConsumableResource summary parts), made once per record.
+        self._resource_parts: dict[int, tuple[Stored, ResourceSummaryParts]] = {}
         self._everything = Scope(self._layout)
         # One scope per jobQueue value; None holds the jobs without one (listed for every queue, IN-2).
         self._queues: dict[str | None, Scope] = {}
@@ -314,7 +317,7 @@ class JobStore(ListingMethods):
         with self._lock:
             previous = self._jobs.pop(job_id, None)
             if previous is not None:
-                self._fragments.pop(id(previous), None)
+                self._forget(previous)
                 view = job_view(previous)
                 self._unindex(view, self._keys.of(view))
 
@@ -416,10 +419,18 @@ class JobStore(ListingMethods):
             found = self._resources.keys(query.consumable_resource, status, pattern, after)
             keys = list(islice(found, limit + 1))
             jobs = self._jobs
-            views = [job_view(jobs[job_id_of(key, False)]) for key in keys[:limit]]
-        # CR-8: summaries of the resource's own shape; records are never changed, so outside the lock.
+            records = [jobs[key[-1]] for key in keys[:limit]]  # newest-first keys end with the jobId
+        # CR-8: summaries of the resource's own shape, each finished from parts made once per stored record
+        # (records are never changed, so outside the lock).
         operation = LIST_JOBS_BY_CONSUMABLE_RESOURCE
-        summaries = resource_summaries(views, query.consumable_resource, operation.summary_members)
+        # Each listed job has one entry of the resource's name (CR-3), the one the resource denotes (CR-2).
+        name = resource_name(query.consumable_resource)
+        made, parts_of = self._resource_parts, self._summary_parts
+        summaries = []
+        for record in records:
+            cached = made.get(id(record))
+            parts = cached[1] if cached is not None and cached[0] is record else parts_of(record)
+            summaries.append(parts.summary(name))
         next_token = None
         if len(keys) > limit:
             next_token = encode_token(keys[limit - 1], query, token_key=self._token_key)
@@ -427,12 +438,26 @@ class JobStore(ListingMethods):
 
     # --- internals ---
 
+    def _summary_parts(self, record: Stored) -> ResourceSummaryParts:
+        """The ListJobsByConsumableResource summary parts of a stored job, made once per stored record."""
+        made = self._resource_parts.get(id(record))
+        if made is not None and made[0] is record:
+            return made[1]
+        parts = ResourceSummaryParts.of(job_view(record), LIST_JOBS_BY_CONSUMABLE_RESOURCE.summary_members)
+        self._resource_parts[id(record)] = (record, parts)
+        return parts
+
     def _answer_other(self, operation: Operation, request: object) -> dict[str, Any]:
         """``answer`` for an operation other than the store's own: the one a store of ListJobs answers too."""
         if operation is LIST_JOBS_BY_CONSUMABLE_RESOURCE:
             return self.list_jobs_by_consumable_resource(request)
         self._require_operation(operation)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _forget(self, record: Stored) -> None:
+        """Drop what was made of a record that is no longer stored."""
+        self._fragments.pop(id(record), None)
+        self._resource_parts.pop(id(record), None)
 
     def _fragment(self, record: Stored) -> str:
         """The JSON text of a stored job's summary, made once per stored record."""
@@ -477,7 +502,7 @@ class JobStore(ListingMethods):
         if previous_stored is None:
             self._index(record, keys)
             return
-        self._fragments.pop(id(previous_stored), None)
+        self._forget(previous_stored)
         if previous is None:
             previous = job_view(previous_stored)
         changed = {member for member in _KEYED_MEMBERS if previous.get(member) != record.get(member)}
@@ -501,7 +526,7 @@ class JobStore(ListingMethods):
         in its place, under the lock: only the status buckets change."""
         view = job_view(record)
         self._jobs[view["jobId"]] = record
-        self._fragments.pop(id(previous), None)
+        self._forget(previous)
         before, after = job_view(previous).get("status"), view["status"]
         if before != after:
             newest = self._keys.newest_first(view)
@@ -549,6 +574,7 @@ class JobStore(ListingMethods):
         layout = self._layout
         self._jobs = stored
         self._fragments = {}
+        self._resource_parts = {}
         self._queues = {value: Scope.build(layout, value_lists) for value, value_lists in lists.items()}
         self._everything = Scope.build(layout, everything)
         self._queue_values = {}
