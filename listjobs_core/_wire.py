@@ -147,9 +147,9 @@ class ResourceSummaryParts:
     values: dict[str, tuple[Any, ...]]
     properties: Any
     # When ``properties`` is exactly ``{"consumableResourceList": [{"consumableResource": string, "quantity":
-    # integer}, ...]}``, its entries as pairs, built afresh for each summary; else ``None``, and
-    # ``properties`` is copied by ``_json_copy``.
-    pairs: tuple[tuple[str, int], ...] | None
+    # integer}, ...]}``, its entries, each copied (a copy of scalars is whole) for each summary; else
+    # ``None``, and ``properties`` is copied by ``_json_copy``.
+    entries: tuple[dict[str, Any], ...] | None
 
     @classmethod
     def of(cls, job: JobLike, members: tuple[str, ...]) -> ResourceSummaryParts:
@@ -170,19 +170,21 @@ class ResourceSummaryParts:
         flat = (
             type(entries) is list
             and set(properties) == {_LIST}
-            and all(type(entry) is dict and list(entry) == [_RESOURCE, _QUANTITY] for entry in entries)
+            and all(
+                type(entry) is dict and list(entry) == [_RESOURCE, _QUANTITY]
+                and type(entry[_RESOURCE]) is str and type(entry[_QUANTITY]) is int
+                for entry in entries
+            )
         )
-        pairs = tuple((entry[_RESOURCE], entry[_QUANTITY]) for entry in entries) if flat else None
-        return cls(keys, values, properties, pairs)
+        return cls(keys, values, properties, tuple(entries) if flat else None)
 
     def summary(self, name: str) -> dict[str, Any]:
         """The summary for the resource of this name, with a fresh ``consumableResourceProperties``."""
         # Every tuple of ``values`` is as long as ``keys`` (both made from one summary).
         summary = dict(zip(self.keys, self.values[name], strict=False))
-        pairs = self.pairs
-        if pairs is not None:
-            entries = [{_RESOURCE: resource, _QUANTITY: amount} for resource, amount in pairs]
-            summary[PROPERTIES] = {_LIST: entries}
+        entries = self.entries
+        if entries is not None:
+            summary[PROPERTIES] = {_LIST: [*map(dict.copy, entries)]}
         else:
             summary[PROPERTIES] = _json_copy(self.properties, {}, PROPERTIES, 0)
         return summary
