@@ -179,7 +179,11 @@ LIST_JOBS_BY_CONSUMABLE_RESOURCE = Operation(
     # Model: "The filter names and values can be: name: JOB_STATUS ... name: JOB_NAME" (rule CR-1).
     filter_names=(FilterName.JOB_STATUS, FilterName.JOB_NAME),
     # CR-5, decision: the model names no default status; without a JOB_STATUS filter every status is listed.
-    default_status=None,
+    default_status=(
+        None
+        if _decisions.CONSUMABLE_RESOURCE_DEFAULT_STATUS is None
+        else JobStatus(_decisions.CONSUMABLE_RESOURCE_DEFAULT_STATUS)
+    ),
     # Model, ListJobsByConsumableResourceSummary members, in model order (rule CR-8).
     summary_members=(
         "jobArn",
@@ -205,7 +209,7 @@ LIST_JOBS_BY_CONSUMABLE_RESOURCE = Operation(
     # Model, ListJobsByConsumableResourceResponse: "jobs".
     list_member="jobs",
     # CR-6, decision: one filter of each name, JOB_STATUS and JOB_NAME together narrowing together.
-    filters_narrow_together=True,
+    filters_narrow_together=_decisions.CONSUMABLE_RESOURCE_FILTERS_NARROW_TOGETHER,
     # CR-7, decision: newest first (O-1) with or without JOB_NAME.
-    name_filter_groups=False,
+    name_filter_groups=_decisions.CONSUMABLE_RESOURCE_JOB_NAME_GROUPS,
 )
