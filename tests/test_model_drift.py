@@ -182,7 +182,9 @@ def test_the_endpoint_serves_every_service_job_operation_of_the_model() -> None:
     expected = {
         MODEL.operation_model(name).http["requestUri"]: name
         for name in MODEL.operation_names
-        if "ServiceJob" in name or name in ("ListJobs", "ListJobsByConsumableResource") or name in QUEUE_RESOURCE_OPERATIONS
+        if "ServiceJob" in name
+        or name in ("ListJobs", "ListJobsByConsumableResource")
+        or name in QUEUE_RESOURCE_OPERATIONS
     }
     assert {path: route.operation for path, route in ROUTES.items()} == expected
 

@@ -620,7 +620,9 @@ def test_every_service_job_operation_of_the_model_and_list_jobs_is_routed() -> N
     expected = {
         model.operation_model(name).http["requestUri"]: name
         for name in model.operation_names
-        if "ServiceJob" in name or name in ("ListJobs", "ListJobsByConsumableResource") or name in QUEUE_RESOURCE_OPERATIONS
+        if "ServiceJob" in name
+        or name in ("ListJobs", "ListJobsByConsumableResource")
+        or name in QUEUE_RESOURCE_OPERATIONS
     }
     assert all(model.operation_model(name).http["method"] == "POST" for name in expected.values())
     assert {path: route.operation for path, route in ROUTES.items()} == expected
