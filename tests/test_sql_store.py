@@ -266,9 +266,13 @@ def assert_no_sort_and_no_filter(plan: str) -> None:
             assert "Index" not in owner and "Heap Scan" not in owner, plan
 
 
+# The protocol messages after which a client waits for the server (libpq trace names).
+WAITS = frozenset({"Sync", "Flush", "Query"})
+
+
 def round_trips(store: SqlJobStore, request: dict[str, Any]) -> int:
     """The round trips a PostgreSQL store's page costs: libpq's trace of the protocol messages on the
-    store's connection, each run of messages the client sends before the server answers being one. In
+    store's connection, counted as the messages after which the client waits for the server's answer. In
     the steady state: psycopg prepares a statement the fifth time a connection runs it, which costs one round
     trip more that once, so the page is run that many times first."""
     from psycopg import pq
@@ -286,10 +290,14 @@ def round_trips(store: SqlJobStore, request: dict[str, Any]) -> int:
             with store._pool.connection() as connection:
                 connection.pgconn.untrace()
         trace.seek(0)
-        senders = [line.split("\t", 1)[0] for line in trace.read().splitlines() if line]
-    assert senders and set(senders) <= {"F", "B"}, senders
-    turns = zip(senders, ["B", *senders[:-1]], strict=True)
-    return sum(1 for sender, before in turns if sender == "F" and before == "B")
+        messages = [line.split("\t") for line in trace.read().splitlines() if line]
+    # The client waits for the server after a Sync (the end of a statement, or of a pipeline), a Flush (a
+    # pipeline's results asked for) or a simple Query, and at no other message: a round trip is a run of
+    # messages the client sends, between two of the server's, that holds one of them.
+    runs = "".join(
+        "w" if sender == "F" and kind in WAITS else sender for sender, _, kind, *_ in messages
+    ).split("B")
+    return sum(1 for run in runs if "w" in run)
 
 
 def reads_of_the_jobs_table(store: SqlJobStore, plans: list[str]) -> list[str]:

@@ -626,9 +626,9 @@ class SqlJobStore(ListingMethods):
                 few = folded_names.send_starting_with(ranges.folded, _FEW_FOLDED_NAMES + 1)
                 start = "" if after is None else text_of_column(str(after[0]))
                 walk, walk_params = self._heads_walk(ranges, arms, start)
-                nodes = connection.execute(walk, walk_params)
-                folded = _texts(few)  # the first round trip ends here: BEGIN and both statements answered
-                found = nodes.fetchall()
+                # The first round trip ends here: the walk's rows, then the folded names', which came first.
+                found = connection.execute(walk, walk_params).fetchall()
+                folded = _texts(few)
                 if len(folded) > _FEW_FOLDED_NAMES and len(found) <= _HEAD_WALK_BUDGET:
                     heads = sorted(text_of_column(head) for head, is_head in found if is_head)
                     parts = [(_head_range(ranges, head), arm) for head in heads for arm in arms]
@@ -673,8 +673,8 @@ class SqlJobStore(ListingMethods):
         root = probe.replace("{position}", "?::text")
         step = probe.replace("{position}", "n.child")
         sql = self._sql(
-            "WITH RECURSIVE steps (state, piece, next_state, is_head) AS ("
-            "SELECT * FROM unnest(?::int[], ?::text[], ?::int[], ?::bool[])), "
+            "WITH RECURSIVE steps AS (SELECT * FROM json_to_recordset(?::json) "
+            "AS s (state int, piece text, next_state int, is_head bool)), "
             "walk (node, state, is_head, current) AS ("
             f'SELECT CAST(\'\' AS text) COLLATE "C", 0, false, CAST({root} AS text) COLLATE "C" '
             "UNION ALL "
@@ -687,10 +687,9 @@ class SqlJobStore(ListingMethods):
             "AND starts_with(f.current, n.child)) "
             "SELECT node, is_head FROM walk WHERE current IS NOT NULL LIMIT ?"
         )
-        states, pieces, next_states, ends = _fold_steps(heads.folded)
         root_params = [value for _, _, params in arms for value in (*params, column_text(start))]
         step_params = [value for _, _, params in arms for value in params]
-        params = (states, pieces, next_states, ends, *root_params, *step_params, _HEAD_WALK_BUDGET + 1)
+        params = (_fold_steps(heads.folded), *root_params, *step_params, _HEAD_WALK_BUDGET + 1)
         return sql, params
 
     def _scan_rows(
@@ -1064,14 +1063,15 @@ def _texts(cursor: Any) -> list[str]:
 
 
 @functools.lru_cache(maxsize=256)
-def _fold_steps(folded: str) -> tuple[list[int], list[str], list[int], list[bool]]:
+def _fold_steps(folded: str) -> str:
     """The tree of a JOB_NAME prefix's heads (``_name_heads``) as the steps of an automaton, for
-    ``_heads_walk``: state 0 is the whole folded pattern, each other state what remains of it after a node;
-    each step is (state, a character in column form, the state after it, whether it ends a head), from the
-    case-fold table of every character, as the core's walk takes its nodes' children."""
+    ``_heads_walk``, as the JSON it reads them from: state 0 is the whole folded pattern, each other state
+    what remains of it after a node; each step is (state, a character in column form, the state after it,
+    whether it ends a head), from the case-fold table of every character, as the core's walk takes its
+    nodes' children."""
     table = _every_fold()
     number = {folded: 0}
-    steps: tuple[list[int], list[str], list[int], list[bool]] = ([], [], [], [])
+    steps: list[dict[str, object]] = []
     waiting = [folded]
     while waiting:
         rest = waiting.pop()
@@ -1079,11 +1079,15 @@ def _fold_steps(folded: str) -> tuple[list[int], list[str], list[int], list[bool
             if remains not in number and not is_head:
                 number[remains] = len(number)
                 waiting.append(remains)
-            for column, value in zip(
-                steps, (number[rest], column_text(character), number.get(remains, -1), is_head), strict=True
-            ):
-                column.append(value)  # type: ignore[attr-defined]
-    return steps
+            steps.append(
+                {
+                    "state": number[rest],
+                    "piece": column_text(character),
+                    "next_state": number.get(remains, -1),
+                    "is_head": is_head,
+                }
+            )
+    return json.dumps(steps)
 
 
 def _only(position: object) -> list[object]:
