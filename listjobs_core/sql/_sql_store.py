@@ -20,9 +20,9 @@ depends on the engine (``_merged_rows``): SQLite, in the process, runs a stateme
 them here; PostgreSQL, where each statement is a round trip, runs one ``UNION ALL`` statement of all of
 them, which it plans as a Merge Append of index range scans. So a PostgreSQL page of any filter but a
 JOB_NAME or JOB_DEFINITION prefix is one statement outside any transaction: one round trip. A prefix is two
-round trips in one read-only transaction (``_pipelined_prefix_rows``): BEGIN and the statements that find
-what it covers (a JOB_NAME prefix's heads walked in one recursive statement, ``_heads_walk``), sent
-together in psycopg's pipeline mode, then its page and COMMIT.
+round trips in one read-only transaction (``_pipelined_prefix_rows``): BEGIN and the statement that finds
+what it covers (a JOB_NAME prefix's folded names and heads, walked in one recursive statement,
+``_heads_walk``), sent together in psycopg's pipeline mode, then its page and COMMIT.
 
 Costs, for N stored jobs and a page of k: put, update, remove are one transaction touching one row and its
 entries in the indexes of the filters it can match (ListServiceJobs: at most 24, three per index kind, fewer
@@ -320,8 +320,23 @@ class SqlJobStore(ListingMethods):
 
     def _copy_rows(self, connection: Connection, rows: list[tuple[Any, ...]]) -> None:
         """PostgreSQL: the rows COPYed into a temporary table, then upserted in one statement (an INSERT per
-        row is a round trip and a plan each)."""
+        row is a round trip and a plan each). Into an empty table, many rows are COPYed straight in with the
+        listing indexes dropped, and the indexes are built after, each from one sort of the rows: keeping
+        two dozen indexes up to date row by row costs several times that. The table is locked first, so no
+        other transaction sees it without its indexes or writes into it meanwhile."""
         columns = ", ".join(self._statements.row_columns)
+        if len(rows) >= _ANALYZE_AFTER:
+            connection.execute(f"LOCK TABLE {self._jobs} IN ACCESS EXCLUSIVE MODE")
+            if connection.execute(f"SELECT 1 FROM {self._jobs} LIMIT 1").fetchone() is None:
+                indexes = [(index, scope) for index in self._tables.indexes for scope in index.scopes]
+                for index, scope in indexes:
+                    connection.execute(f"DROP INDEX IF EXISTS {index.sql_name(scope)}")
+                with connection.cursor().copy(f"COPY {self._jobs} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                for index, scope in indexes:
+                    connection.execute(index.ddl(scope))
+                return
         connection.execute(f"CREATE TEMPORARY TABLE listjobs_load (LIKE {self._jobs}) ON COMMIT DROP")
         with connection.cursor().copy(f"COPY listjobs_load ({columns}) FROM STDIN") as copy:
             for row in rows:
@@ -604,9 +619,10 @@ class SqlJobStore(ListingMethods):
         count: int,
     ) -> list[Sequence[Any]]:
         """PostgreSQL, a prefix (S-6, LJ-9) in two round trips, in one read-only snapshot: the first sends
-        BEGIN and the statements that find what the prefix covers (a JOB_NAME prefix: its first few folded
-        names and the walk of its heads, ``_heads_walk``; a JOB_DEFINITION prefix: the definition names that
-        start with it), in psycopg's pipeline mode, without waiting between them; the second sends the page
+        BEGIN and the statement that finds what the prefix covers (a JOB_NAME prefix: its first few folded
+        names and, when more start with it, the walk of its heads, ``_heads_walk``; a JOB_DEFINITION prefix:
+        the definition names that start with it), in psycopg's pipeline mode, without waiting between them;
+        the second sends the page
         (``_union``: the ranges of what was found, merged) and COMMIT. Only a JOB_NAME prefix whose walk
         outgrows its budget (``_HEAD_WALK_BUDGET``: thousands of case variants of names of more than four
         folded names) reads its folded names in one round trip more."""
@@ -623,12 +639,12 @@ class SqlJobStore(ListingMethods):
                 ]
             else:
                 folded_names = _NextValue(self, connection, ranges.folded_index, arms, "folded_name")
-                few = folded_names.send_starting_with(ranges.folded, _FEW_FOLDED_NAMES + 1)
+                few = folded_names.starting_with_statement(ranges.folded, _FEW_FOLDED_NAMES + 1)
                 start = "" if after is None else text_of_column(str(after[0]))
-                walk, walk_params = self._heads_walk(ranges, arms, start)
-                # The first round trip ends here: the walk's rows, then the folded names', which came first.
-                found = connection.execute(walk, walk_params).fetchall()
-                folded = _texts(few)
+                # The first round trip ends here.
+                rows = connection.execute(*self._heads_walk(ranges, arms, start, few)).fetchall()
+                folded = [text_of_column(value) for kind, value, _ in rows if kind == "folded"]
+                found = [(value, is_head) for kind, value, is_head in rows if kind == "node"]
                 if len(folded) > _FEW_FOLDED_NAMES and len(found) <= _HEAD_WALK_BUDGET:
                     heads = sorted(text_of_column(head) for head, is_head in found if is_head)
                     parts = [(_head_range(ranges, head), arm) for head in heads for arm in arms]
@@ -647,11 +663,15 @@ class SqlJobStore(ListingMethods):
         # The pipeline's end sent the page, COMMIT and a Sync together: the page's rows are here.
         return [] if page is None else list(page.fetchall())
 
-    def _heads_walk(self, heads: NameHeads, arms: list[Arm], start: str) -> tuple[str, tuple[object, ...]]:
-        """PostgreSQL: the walk of a JOB_NAME prefix's heads (the core's ``name_heads``) as one recursive
-        statement: the rows ``(node, whether it is a head)`` of the tree of exact strings whose folding
-        starts the pattern, every node under which the exact-name index holds a name ``>= start``, at most
-        ``_HEAD_WALK_BUDGET + 1`` of them.
+    def _heads_walk(
+        self, heads: NameHeads, arms: list[Arm], start: str, few: tuple[str, list[object]]
+    ) -> tuple[str, tuple[object, ...]]:
+        """PostgreSQL: what a JOB_NAME prefix reads, in one statement: the rows ``("folded", name, false)``
+        of ``few``, the statement of the prefix's first few folded names, and, when more folded names than
+        ``_FEW_FOLDED_NAMES`` start with it, the walk of its heads (the core's ``name_heads``) as a
+        recursive query: the rows ``("node", node, whether it is a head)`` of the tree of exact strings
+        whose folding starts the pattern, every node under which the exact-name index holds a name
+        ``>= start``, at most ``_HEAD_WALK_BUDGET + 1`` of them.
 
         Each row carries ``current``, the first name at or after the node (and ``start``), which starts with
         the node. A child (the node and one more character, from the inverse of case folding,
@@ -672,11 +692,14 @@ class SqlJobStore(ListingMethods):
         probe = probes[0] if len(probes) == 1 else "LEAST(" + ", ".join(probes) + ")"
         root = probe.replace("{position}", "?::text")
         step = probe.replace("{position}", "n.child")
+        few_sql, few_params = few
         sql = self._sql(
             "WITH RECURSIVE steps AS (SELECT * FROM json_to_recordset(?::json) "
             "AS s (state int, piece text, next_state int, is_head bool)), "
+            f"few AS (SELECT value FROM ({few_sql}) AS few_values), "
             "walk (node, state, is_head, current) AS ("
             f'SELECT CAST(\'\' AS text) COLLATE "C", 0, false, CAST({root} AS text) COLLATE "C" '
+            f"WHERE (SELECT count(*) FROM few) > {_FEW_FOLDED_NAMES} "
             "UNION ALL "
             "SELECT n.child, s.next_state, s.is_head, f.current FROM walk AS w "
             "JOIN steps AS s ON s.state = w.state "
@@ -685,11 +708,13 @@ class SqlJobStore(ListingMethods):
             f'THEN w.current ELSE CAST({step} AS text) COLLATE "C" END AS current OFFSET 0) AS f '
             "WHERE NOT w.is_head AND n.child >= left(w.current, char_length(n.child)) "
             "AND starts_with(f.current, n.child)) "
-            "SELECT node, is_head FROM walk WHERE current IS NOT NULL LIMIT ?"
+            "SELECT 'folded', value, false FROM few UNION ALL "
+            "(SELECT 'node', node, is_head FROM walk WHERE current IS NOT NULL LIMIT ?)"
         )
         root_params = [value for _, _, params in arms for value in (*params, column_text(start))]
         step_params = [value for _, _, params in arms for value in params]
-        params = (_fold_steps(heads.folded), *root_params, *step_params, _HEAD_WALK_BUDGET + 1)
+        steps = _fold_steps(heads.folded)
+        params = (steps, *few_params, *root_params, *step_params, _HEAD_WALK_BUDGET + 1)
         return sql, params
 
     def _scan_rows(
@@ -1001,9 +1026,9 @@ class _NextValue:
             return list(islice(self.starting_with(prefix), count))
         return _texts(self.send_starting_with(prefix, count))
 
-    def send_starting_with(self, prefix: str, count: int | None) -> Any:
+    def starting_with_statement(self, prefix: str, count: int | None) -> tuple[str, list[object]]:
         """PostgreSQL: the statement of ``first_starting_with`` (every value that starts with ``prefix``
-        when ``count`` is ``None``) executed, its rows not waited for: a cursor for ``_texts``."""
+        when ``count`` is ``None``), in the engine's spelling, and its parameters."""
         assert self._walk is not None
         upper = successor(prefix)
         bounded, unbounded, first_params, next_params = self._walk
@@ -1011,7 +1036,11 @@ class _NextValue:
         if upper is not None:  # the values that start with the prefix end before its successor
             params += [column_text(upper), column_text(upper)]
         sql = unbounded if upper is None else bounded
-        return self._connection.execute(sql, (*params, _EVERY_VALUE if count is None else count))
+        return sql, [*params, _EVERY_VALUE if count is None else count]
+
+    def send_starting_with(self, prefix: str, count: int | None) -> Any:
+        """``starting_with_statement`` executed, its rows not waited for: a cursor for ``_texts``."""
+        return self._connection.execute(*self.starting_with_statement(prefix, count))
 
     def starting_with(self, prefix: str) -> Iterator[str]:
         """The values that start with ``prefix``, in order."""
