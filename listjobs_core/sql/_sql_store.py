@@ -641,8 +641,12 @@ class SqlJobStore(ListingMethods):
                 folded_names = _NextValue(self, connection, ranges.folded_index, arms, "folded_name")
                 few = folded_names.starting_with_statement(ranges.folded, _FEW_FOLDED_NAMES + 1)
                 start = "" if after is None else text_of_column(str(after[0]))
-                # The first round trip ends here.
-                rows = connection.execute(*self._heads_walk(ranges, arms, start, few)).fetchall()
+                # The walk is planned once per connection (its plan is its index probes whatever the
+                # values; planning it costs several times running it), then the page for its own values.
+                connection.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+                walk = connection.execute(*self._heads_walk(ranges, arms, start, few))
+                connection.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+                rows = walk.fetchall()  # the first round trip ends here
                 folded = [text_of_column(value) for kind, value, _ in rows if kind == "folded"]
                 found = [(value, is_head) for kind, value, is_head in rows if kind == "node"]
                 if len(folded) > _FEW_FOLDED_NAMES and len(found) <= _HEAD_WALK_BUDGET:
@@ -933,14 +937,14 @@ def _upgrade_rows(connection: Connection, engine: Engine, operation: Operation) 
 
 
 class _Recorder:
-    """A connection that notes the statements run through it (not the transaction control)."""
+    """A connection that notes the statements run through it (not the transaction control or settings)."""
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
         self.statements: list[tuple[str, Sequence[Any]]] = []
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        if sql.split(" ", 1)[0] not in ("BEGIN", "COMMIT", "ROLLBACK"):
+        if sql.split(" ", 1)[0] not in ("BEGIN", "COMMIT", "ROLLBACK", "SET"):
             self.statements.append((sql, params))
         return self._connection.execute(sql, params)
 
