@@ -21,6 +21,7 @@ without ``jobStatus`` or a queue. All implementations return the same page (chec
     python -m pytest benchmarks/bench_sql.py -k adversarial --benchmark-json=/tmp/sql-adversarial.json
     python benchmarks/bench_sql.py --adversarial /tmp/sql-adversarial.json   # the adversarial SQL table
     python benchmarks/bench_sql.py --round-trips 100000   # PostgreSQL round trips and times per shape
+    python benchmarks/bench_sql.py --round-trips 1000000 --before REV   # and the SQL store of REV's
 """
 
 from __future__ import annotations
@@ -91,6 +92,10 @@ def postgres() -> PostgresServer:
     return server
 
 
+# The database of each store ``sql_store`` made, by engine and size.
+URLS: dict[tuple[str, int], str] = {}
+
+
 @functools.cache
 def sql_store(engine: str, size: int) -> tuple[SqlJobStore, float]:
     """A store of ``size`` jobs on ``engine``, and how long its bulk load took (seconds)."""
@@ -98,6 +103,7 @@ def sql_store(engine: str, size: int) -> tuple[SqlJobStore, float]:
         url = f"sqlite:///{tempfile.mkdtemp(prefix='listjobs-bench-')}/jobs.db"
     else:
         url = postgres().new_database()
+    URLS[engine, size] = url
     store = SqlJobStore(url)
     jobs = jobs_of(size)
     started = time.perf_counter()
@@ -324,40 +330,102 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def round_trips(size: int) -> str:
-    """For each shape's middle page at ``size`` jobs on a throwaway PostgreSQL server: the round trips (the
-    calls the store makes on its psycopg connection, BEGIN and COMMIT included) and the page's time
-    against the in-memory page's (medians of 7 rounds of 20 pages), as Markdown table rows."""
+# The protocol messages after which a client waits for the server (libpq trace names).
+WAITS = frozenset({"Sync", "Flush", "Query"})
+
+
+def page_round_trips(store: SqlJobStore, request: dict[str, Any]) -> int:
+    """The round trips of one page on PostgreSQL, in the steady state (after psycopg has prepared its
+    statements, the fifth time it runs each): libpq's trace of the protocol messages on the store's one
+    connection, counted as the messages after which the client waits for the server's answer."""
+    from psycopg import pq
+
+    for _ in range(6):
+        store.list_service_jobs(request)
+    with tempfile.TemporaryFile("w+") as trace:
+        with store._pool.connection() as connection:  # the pool's one connection: the page takes it again
+            connection.pgconn.trace(trace.fileno())
+            connection.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+        try:
+            store.list_service_jobs(request)
+        finally:
+            with store._pool.connection() as connection:
+                connection.pgconn.untrace()
+        trace.seek(0)
+        messages = [line.split("\t") for line in trace.read().splitlines() if line]
+    # The client waits for the server after a Sync (the end of a statement, or of a pipeline), a Flush (a
+    # pipeline's results asked for) or a simple Query, and at no other message: a round trip is a run of
+    # messages the client sends, between two of the server's, that holds one of them.
+    runs = "".join(
+        "w" if sender == "F" and kind in WAITS else sender for sender, _, kind, *_ in messages
+    ).split("B")
+    return sum(1 for run in runs if "w" in run)
+
+
+def store_of_revision(revision: str, url: str) -> Any:
+    """A ``SqlJobStore`` of the SQL store's code at a git revision (its ``sql/_sql_store.py``, loaded into
+    this process beside the current one), on the database at ``url``: to time the code before a change on
+    the same database, in the same run."""
+    import importlib.util
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    source = subprocess.run(
+        ["git", "show", f"{revision}:listjobs_core/sql/_sql_store.py"],
+        cwd=root, capture_output=True, text=True, check=True,
+    ).stdout
+    path = Path(tempfile.mkdtemp(prefix="listjobs-before-")) / "_sql_store_before.py"
+    path.write_text(source, encoding="utf-8")
+    name = "listjobs_core.sql._sql_store_before"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module.SqlJobStore(url)
+
+
+def round_trips(size: int, before: str | None = None) -> str:
+    """For each shape's middle page at ``size`` jobs on a throwaway PostgreSQL server: the round trips
+    (``page_round_trips``) and the page's wall-clock time against the in-memory page's (medians of 7
+    rounds of 20 pages, the listings alternating), as Markdown table rows; with ``before``, a git revision,
+    the same for the SQL store of that revision on the same database first. Then the bulk load's time."""
     import statistics
 
-    import psycopg
-
-    calls = [0]
-    execute = psycopg.Connection.execute
-
-    def counted(self: Any, *arguments: Any, **options: Any) -> Any:
-        calls[0] += 1
-        return execute(self, *arguments, **options)
-
-    psycopg.Connection.execute = counted  # type: ignore[method-assign]
-    store, _ = sql_store("postgresql", size)
     memory = memory_store(size)
+    started = time.perf_counter()
+    store, load_seconds = sql_store("postgresql", size)
+    stores = {"now": store}
+    if before is not None:
+        stores = {"before": store_of_revision(before, URLS["postgresql", size]), "now": store}
     lines = []
     for shape in SHAPES:
         request = middle_request(size, shape)
-        assert store.list_service_jobs(request) == memory.list_service_jobs(request)
-        calls[0] = 0
-        store.list_service_jobs(request)
-        trips = calls[0]
-        times: dict[str, list[float]] = {"sql": [], "memory": []}
+        expected = memory.list_service_jobs(request)
+        listings = {"memory": memory.list_service_jobs}
+        for name, sql_store_now in stores.items():
+            assert sql_store_now.list_service_jobs(request) == expected
+            listings[name] = sql_store_now.list_service_jobs
+        trips = {name: page_round_trips(sql_store_now, request) for name, sql_store_now in stores.items()}
+        times: dict[str, list[float]] = {name: [] for name in listings}
         for _ in range(7):
-            for name, listing in (("sql", store.list_service_jobs), ("memory", memory.list_service_jobs)):
+            for name, listing in listings.items():
                 started = time.perf_counter()
                 for _ in range(20):
                     listing(request)
                 times[name].append((time.perf_counter() - started) / 20)
-        sql, held = statistics.median(times["sql"]), statistics.median(times["memory"])
-        lines.append(f"| {shape} | {trips} | {sql * 1e3:.2f} | {held * 1e3:.3f} | {sql / held:.1f}x |")
+        held = statistics.median(times["memory"])
+        cells = [f"{held * 1e3:.3f}"]
+        for name in stores:
+            sql = statistics.median(times[name])
+            cells += [str(trips[name]), f"{sql * 1e3:.3f}", f"{sql / held:.1f}x"]
+        lines.append(f"| {shape} | " + " | ".join(cells) + " |")
+    header = "| shape | memory ms | " + " | ".join(
+        f"{name}: round trips | {name}: PostgreSQL ms | {name}: PostgreSQL / memory" for name in stores
+    )
+    lines.insert(0, header + " |")
+    lines.insert(1, "|---|" + "---:|" * (1 + 3 * len(stores)))
+    lines.append(f"\nput_many of {size} jobs into PostgreSQL: {load_seconds:.1f} s")
     return "\n".join(lines)
 
 
@@ -368,9 +436,11 @@ def main() -> None:
     parser.add_argument(
         "--round-trips", action="store_true", help="RESULTS is a size: PostgreSQL round trips and times"
     )
+    parser.add_argument("--before", help="with --round-trips: the SQL store of this git revision too")
     arguments = parser.parse_args()
     if arguments.round_trips:
-        print(round_trips(int(arguments.results)))  # the server stops at exit (``postgres``)
+        # The server stops at exit (``postgres``).
+        print(round_trips(int(arguments.results), arguments.before))
         return
     with open(arguments.results, encoding="utf-8") as handle:
         results = json.load(handle)

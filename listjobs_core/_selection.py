@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from itertools import islice, repeat
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from ._children import select_family
 from ._consumable import PROPERTIES, RequirementMatcher
@@ -97,9 +97,21 @@ class CreatedAtWindow:
 
     def select(self, jobs: Iterable[JobLike]) -> Iterable[JobLike]:
         oldest, newest = self.oldest, self.newest
+        if oldest is None and newest is None:
+            return jobs
+        if not isinstance(jobs, Iterator):
+            # Jobs that can be read again (``iter_selected``'s chunks are): every job has its createdAt,
+            # the emulators' case, and a subscript reads it for less than ``get``; a job without one (or
+            # with None) stops the comprehension, and the jobs are read again as below.
+            try:
+                if oldest is None:
+                    return [job for job in jobs if job["createdAt"] <= newest]
+                if newest is None:
+                    return [job for job in jobs if job["createdAt"] >= oldest]
+                return [job for job in jobs if oldest <= job["createdAt"] <= newest]
+            except (KeyError, TypeError):
+                pass
         if oldest is None:
-            if newest is None:
-                return jobs
             return [job for job in jobs if (created := job.get("createdAt")) is None or created <= newest]
         if newest is None:
             return [job for job in jobs if (created := job.get("createdAt")) is None or created >= oldest]
@@ -164,7 +176,11 @@ def iter_selected(
             return by_query(inside(chunk))
 
     chunks, from_the_end = _input_chunks(jobs, newest_first)
-    return Selection((selected for chunk in chunks if (selected := narrow(chunk))), from_the_end)
+    if from_the_end:
+        # Each chunk is read forwards, in the order its jobs lie in memory, which the processor fetches
+        # ahead, and the few it selects are turned around: reverse input order throughout.
+        return Selection((selected[::-1] for chunk in chunks if (selected := narrow(chunk))), True)
+    return Selection((selected for chunk in chunks if (selected := narrow(chunk))), False)
 
 
 def _input_chunks(jobs: Iterable[JobLike], newest_first: bool) -> tuple[Iterator[Iterable[JobLike]], bool]:
@@ -174,8 +190,7 @@ def _input_chunks(jobs: Iterable[JobLike], newest_first: bool) -> tuple[Iterator
     if isinstance(jobs, (list, tuple)):
         count = len(jobs)
         from_the_end = newest_first and count > CHUNK_SIZE and _newest_at_the_end(jobs)
-        remaining = reversed(jobs) if from_the_end else iter(jobs)
-        return _sized_chunks(remaining, count, sizes), from_the_end
+        return _sized_chunks(jobs, count, sizes, from_the_end), from_the_end
     rest = iter(jobs)
     return iter(lambda: list(islice(rest, next(sizes))), []), False
 
@@ -191,12 +206,35 @@ def _chunk_sizes(largest: int) -> Iterator[int]:
 
 
 def _sized_chunks(
-    remaining: Iterator[JobLike], count: int, sizes: Iterator[int]
+    jobs: list[JobLike] | tuple[JobLike, ...], count: int, sizes: Iterator[int], from_the_end: bool
 ) -> Iterator[Iterable[JobLike]]:
+    """A list or a tuple in chunks read in place, each in input order and iterable again from its start (a
+    window may read a chunk twice, see ``CreatedAtWindow.select``): the first chunk first, or with
+    ``from_the_end`` the last chunk first."""
+    start = count if from_the_end else 0
     while count > 0:
-        size = next(sizes)
-        yield islice(remaining, size)
+        size = min(next(sizes), count)
+        if from_the_end:
+            start -= size
+        yield _Span(jobs, start, size)
+        if not from_the_end:
+            start += size
         count -= size
+
+
+class _Span:
+    """``size`` jobs of a list or a tuple from position ``start``: every iteration starts there (list and
+    tuple iterators are positioned in O(1))."""
+
+    __slots__ = ("_jobs", "_size", "_start")
+
+    def __init__(self, jobs: list[JobLike] | tuple[JobLike, ...], start: int, size: int) -> None:
+        self._jobs, self._start, self._size = jobs, start, size
+
+    def __iter__(self) -> Iterator[JobLike]:
+        positioned: Any = iter(self._jobs)
+        positioned.__setstate__(self._start)
+        return islice(positioned, self._size)
 
 
 def _newest_at_the_end(jobs: list[JobLike] | tuple[JobLike, ...]) -> bool:

@@ -19,8 +19,10 @@ range per folded name when a few match, else one per name head (``_head_rows``).
 depends on the engine (``_merged_rows``): SQLite, in the process, runs a statement per run and merges
 them here; PostgreSQL, where each statement is a round trip, runs one ``UNION ALL`` statement of all of
 them, which it plans as a Merge Append of index range scans. So a PostgreSQL page of any filter but a
-JOB_NAME or JOB_DEFINITION prefix is one statement outside any transaction: one round trip. A prefix adds
-its probes (one statement each, every queue scope in it), inside a read-only transaction.
+JOB_NAME or JOB_DEFINITION prefix is one statement outside any transaction: one round trip. A prefix is two
+round trips in one read-only transaction (``_pipelined_prefix_rows``): BEGIN and the statement that finds
+what it covers (a JOB_NAME prefix's folded names and heads, walked in one recursive statement,
+``_heads_walk``), sent together in psycopg's pipeline mode, then its page and COMMIT.
 
 Costs, for N stored jobs and a page of k: put, update, remove are one transaction touching one row and its
 entries in the indexes of the filters it can match (ListServiceJobs: at most 24, three per index kind, fewer
@@ -28,13 +30,15 @@ when ``shareIdentifier`` or ``quotaShareName`` is absent; ListJobs: at most 16 q
 child, which is in the parent index only); a page is one or two statements of O(log N + k),
 plus, for a JOB_NAME prefix, up to five probes of the folded names and then either their ranges or the
 head walk's index probes (one per head for names in one case; see the core's ``_name_heads``; at most
-``_HEAD_PROBE_BUDGET``), and for a JOB_DEFINITION prefix one probe and one statement per definition name it
-covers; a ``SCAN`` filter, O(rows passed over). None of it grows with how many case variants of a name,
-or how many ``jobQueue`` values of a queue, the database holds. ``len`` counts the rows, O(N).
+``_HEAD_PROBE_BUDGET``, on PostgreSQL ``_HEAD_WALK_BUDGET`` nodes), and for a JOB_DEFINITION prefix one
+probe per definition name it covers; a ``SCAN`` filter, O(rows passed over). None of it grows with how
+many case variants of a name, or how many ``jobQueue`` values of a queue, the database holds. ``len``
+counts the rows, O(N).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import heapq
 import json
@@ -135,12 +139,19 @@ class _Statements:
 
 # A JOB_NAME prefix matched by at most this many folded names reads their ranges of the folded-name index.
 _FEW_FOLDED_NAMES = 4
+# PostgreSQL: the nodes a walk of a prefix's heads in one statement (``_heads_walk``) may reach before the
+# page is read as a merge of the prefix's folded names' ranges instead (an ordinary pattern reaches one node
+# per character for each case variant of it the index holds: a few dozen).
+_HEAD_WALK_BUDGET = 256
 # Index probes (of every queue scope at once) a walk of a prefix's name heads may make for one page before
 # the rest of the page is read as a merge of folded-name ranges (an ordinary page needs a few dozen at most).
 _HEAD_PROBE_BUDGET = 64
 
 # A SCAN plan reads the listing's rows in batches of at least this many.
 _SCAN_BATCH = 200
+
+# A walk of every value a statement may read (no ``LIMIT`` to speak of).
+_EVERY_VALUE = 2**62
 
 # put_many of at least this many jobs refreshes PostgreSQL's statistics of the table.
 _ANALYZE_AFTER = 1000
@@ -309,8 +320,23 @@ class SqlJobStore(ListingMethods):
 
     def _copy_rows(self, connection: Connection, rows: list[tuple[Any, ...]]) -> None:
         """PostgreSQL: the rows COPYed into a temporary table, then upserted in one statement (an INSERT per
-        row is a round trip and a plan each)."""
+        row is a round trip and a plan each). Into an empty table, many rows are COPYed straight in with the
+        listing indexes dropped, and the indexes are built after, each from one sort of the rows: keeping
+        two dozen indexes up to date row by row costs several times that. The table is locked first, so no
+        other transaction sees it without its indexes or writes into it meanwhile."""
         columns = ", ".join(self._statements.row_columns)
+        if len(rows) >= _ANALYZE_AFTER:
+            connection.execute(f"LOCK TABLE {self._jobs} IN ACCESS EXCLUSIVE MODE")
+            if connection.execute(f"SELECT 1 FROM {self._jobs} LIMIT 1").fetchone() is None:
+                indexes = [(index, scope) for index in self._tables.indexes for scope in index.scopes]
+                for index, scope in indexes:
+                    connection.execute(f"DROP INDEX IF EXISTS {index.sql_name(scope)}")
+                with connection.cursor().copy(f"COPY {self._jobs} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                for index, scope in indexes:
+                    connection.execute(index.ddl(scope))
+                return
         connection.execute(f"CREATE TEMPORARY TABLE listjobs_load (LIKE {self._jobs}) ON COMMIT DROP")
         with connection.cursor().copy(f"COPY listjobs_load ({columns}) FROM STDIN") as copy:
             for row in rows:
@@ -454,6 +480,8 @@ class SqlJobStore(ListingMethods):
             # One statement reads one snapshot, on both engines: no transaction needed (PostgreSQL reads
             # every queue scope in one statement, ``_merged_rows``): one round trip a page.
             return self._range_rows(connection, ranges, self._arms(query.job_queue), after, count)
+        if self._engine.name == "postgresql" and isinstance(ranges, (NameHeads, DefinitionNames)):
+            return self._pipelined_prefix_rows(connection, ranges, self._arms(query.job_queue), after, count)
         with transaction(connection, self._engine.begin_read):
             arms = self._arms(query.job_queue)
             if isinstance(ranges, Range):
@@ -554,14 +582,8 @@ class SqlJobStore(ListingMethods):
             return []
         order = ", ".join(parts[0][0].index.order)
         if self._engine.name == "postgresql" and len(parts) > 1:
-            selects: list[str] = []
-            union_params: list[object] = []
-            for ranges, arm in parts:
-                sql, arm_params = _arm(self._engine, ranges, arm, after, with_job=with_job)
-                selects.append(f"({sql} ORDER BY {order} LIMIT ?)")
-                union_params += [*arm_params, count]
-            union = self._sql(" UNION ALL ".join(selects) + f" ORDER BY {order} LIMIT ?")
-            return list(connection.execute(union, (*union_params, count)).fetchall())
+            union, union_params = self._union(parts, after, count, with_job=with_job)
+            return list(connection.execute(union, union_params).fetchall())
         runs = []
         for ranges, arm in parts:
             sql, params = _arm(self._engine, ranges, arm, after, with_job=with_job)
@@ -570,6 +592,134 @@ class SqlJobStore(ListingMethods):
         if len(runs) == 1:
             return list(runs[0])
         return list(islice(heapq.merge(*runs, key=_order_columns), count))
+
+    def _union(
+        self, parts: list[tuple[Range, Arm]], after: SortKey | None, count: int, *, with_job: bool = False
+    ) -> tuple[str, tuple[object, ...]]:
+        """PostgreSQL: the one statement of ``_merged_rows`` (its parts' ranges, ``UNION ALL``, each ordered
+        and limited in the listing's order under one ``ORDER BY ... LIMIT``), and its parameters."""
+        order = ", ".join(parts[0][0].index.order)
+        if len(parts) == 1:
+            sql, arm_params = _arm(self._engine, *parts[0], after, with_job=with_job)
+            return self._sql(f"{sql} ORDER BY {order} LIMIT ?"), (*arm_params, count)
+        selects: list[str] = []
+        params: list[object] = []
+        for ranges, arm in parts:
+            sql, arm_params = _arm(self._engine, ranges, arm, after, with_job=with_job)
+            selects.append(f"({sql} ORDER BY {order} LIMIT ?)")
+            params += [*arm_params, count]
+        return self._sql(" UNION ALL ".join(selects) + f" ORDER BY {order} LIMIT ?"), (*params, count)
+
+    def _pipelined_prefix_rows(
+        self,
+        connection: Connection,
+        ranges: NameHeads | DefinitionNames,
+        arms: list[Arm],
+        after: SortKey | None,
+        count: int,
+    ) -> list[Sequence[Any]]:
+        """PostgreSQL, a prefix (S-6, LJ-9) in two round trips, in one read-only snapshot: the first sends
+        BEGIN and the statement that finds what the prefix covers (a JOB_NAME prefix: its first few folded
+        names and, when more start with it, the walk of its heads, ``_heads_walk``; a JOB_DEFINITION prefix:
+        the definition names that start with it), in psycopg's pipeline mode, without waiting between them;
+        the second sends the page
+        (``_union``: the ranges of what was found, merged) and COMMIT. Only a JOB_NAME prefix whose walk
+        outgrows its budget (``_HEAD_WALK_BUDGET``: thousands of case variants of names of more than four
+        folded names) reads its folded names in one round trip more."""
+        pipeline = getattr(connection, "pipeline", None)  # ``explain``'s recorder runs them one by one
+        with pipeline() if pipeline is not None else contextlib.nullcontext():
+            connection.execute(self._engine.begin_read)
+            if isinstance(ranges, DefinitionNames):
+                names = _NextValue(self, connection, ranges.index, arms, "definition_name")
+                covered = names.send_starting_with(ranges.pattern.text, None)
+                parts = [
+                    (Range(ranges.index, (name,), residual=ranges.residual), arm)
+                    for name in _texts(covered)
+                    for arm in arms
+                ]
+            else:
+                folded_names = _NextValue(self, connection, ranges.folded_index, arms, "folded_name")
+                few = folded_names.starting_with_statement(ranges.folded, _FEW_FOLDED_NAMES + 1)
+                start = "" if after is None else text_of_column(str(after[0]))
+                # The walk is planned once per connection (its plan is its index probes whatever the
+                # values; planning it costs several times running it), then the page for its own values.
+                connection.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+                walk = connection.execute(*self._heads_walk(ranges, arms, start, few))
+                connection.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+                rows = walk.fetchall()  # the first round trip ends here
+                folded = [text_of_column(value) for kind, value, _ in rows if kind == "folded"]
+                found = [(value, is_head) for kind, value, is_head in rows if kind == "node"]
+                if len(folded) > _FEW_FOLDED_NAMES and len(found) <= _HEAD_WALK_BUDGET:
+                    heads = sorted(text_of_column(head) for head, is_head in found if is_head)
+                    parts = [(_head_range(ranges, head), arm) for head in heads for arm in arms]
+                else:
+                    if len(folded) > _FEW_FOLDED_NAMES:  # past the walk's budget: every folded name
+                        folded = _texts(folded_names.send_starting_with(ranges.folded, None))
+                    parts = [
+                        (Range(ranges.folded_index, (name,), residual=ranges.residual), arm)
+                        for name in folded
+                        for arm in arms
+                    ]
+            page = None
+            if parts:
+                page = connection.execute(*self._union(parts, after, count))
+            connection.execute("COMMIT")
+        # The pipeline's end sent the page, COMMIT and a Sync together: the page's rows are here.
+        return [] if page is None else list(page.fetchall())
+
+    def _heads_walk(
+        self, heads: NameHeads, arms: list[Arm], start: str, few: tuple[str, list[object]]
+    ) -> tuple[str, tuple[object, ...]]:
+        """PostgreSQL: what a JOB_NAME prefix reads, in one statement: the rows ``("folded", name, false)``
+        of ``few``, the statement of the prefix's first few folded names, and, when more folded names than
+        ``_FEW_FOLDED_NAMES`` start with it, the walk of its heads (the core's ``name_heads``) as a
+        recursive query: the rows ``("node", node, whether it is a head)`` of the tree of exact strings
+        whose folding starts the pattern, every node under which the exact-name index holds a name
+        ``>= start``, at most ``_HEAD_WALK_BUDGET + 1`` of them.
+
+        Each row carries ``current``, the first name at or after the node (and ``start``), which starts with
+        the node. A child (the node and one more character, from the inverse of case folding,
+        ``_fold_steps``) that sorts before ``current`` holds no name; one that ``current`` starts with keeps
+        it, with no probe; one after it is one index probe (of every queue scope, ``LEAST``). So the walk
+        probes once per branch of the tree the index holds, as ``name_heads`` does, all in one round trip.
+        """
+        index = heads.index
+        scopes_params: list[object] = []
+        probes: list[str] = []
+        for _, condition, params in arms:
+            where = f"{condition} AND " if condition else ""
+            probes.append(
+                f"(SELECT job_name FROM {index.table} WHERE {where}job_name >= {{position}} "
+                "ORDER BY job_name LIMIT 1)"
+            )
+            scopes_params += params
+        probe = probes[0] if len(probes) == 1 else "LEAST(" + ", ".join(probes) + ")"
+        root = probe.replace("{position}", "?::text")
+        step = probe.replace("{position}", "n.child")
+        few_sql, few_params = few
+        sql = self._sql(
+            "WITH RECURSIVE steps AS (SELECT * FROM json_to_recordset(?::json) "
+            "AS s (state int, piece text, next_state int, is_head bool)), "
+            f"few AS (SELECT value FROM ({few_sql}) AS few_values), "
+            "walk (node, state, is_head, current) AS ("
+            f'SELECT CAST(\'\' AS text) COLLATE "C", 0, false, CAST({root} AS text) COLLATE "C" '
+            f"WHERE (SELECT count(*) FROM few) > {_FEW_FOLDED_NAMES} "
+            "UNION ALL "
+            "SELECT n.child, s.next_state, s.is_head, f.current FROM walk AS w "
+            "JOIN steps AS s ON s.state = w.state "
+            'CROSS JOIN LATERAL (SELECT CAST(w.node || s.piece AS text) COLLATE "C" AS child) AS n '
+            "CROSS JOIN LATERAL (SELECT CASE WHEN n.child = left(w.current, char_length(n.child)) "
+            f'THEN w.current ELSE CAST({step} AS text) COLLATE "C" END AS current OFFSET 0) AS f '
+            "WHERE NOT w.is_head AND n.child >= left(w.current, char_length(n.child)) "
+            "AND starts_with(f.current, n.child)) "
+            "SELECT 'folded', value, false FROM few UNION ALL "
+            "(SELECT 'node', node, is_head FROM walk WHERE current IS NOT NULL LIMIT ?)"
+        )
+        root_params = [value for _, _, params in arms for value in (*params, column_text(start))]
+        step_params = [value for _, _, params in arms for value in params]
+        steps = _fold_steps(heads.folded)
+        params = (steps, *few_params, *root_params, *step_params, _HEAD_WALK_BUDGET + 1)
+        return sql, params
 
     def _scan_rows(
         self, connection: Connection, scan: Scan, arms: list[Arm], after: SortKey | None, count: int
@@ -604,12 +754,6 @@ class SqlJobStore(ListingMethods):
         start = "" if after is None else text_of_column(str(after[0]))
         rows: list[Sequence[Any]] = []
         try:
-            if self._engine.name == "postgresql":
-                # Every head first (index probes only, within the budget), then one statement for all
-                # their ranges (``_merged_rows``): a round trip per head's range would cost more.
-                found = list(name_heads(probe.first_name, heads.folded, start, _every_fold()))
-                parts = [(_head_range(heads, head), arm) for head in found for arm in arms]
-                return self._merged_rows(connection, parts, after, count)
             for head in name_heads(probe.first_name, heads.folded, start, _every_fold()):
                 rows += self._range_rows(connection, _head_range(heads, head), arms, after, count - len(rows))
                 if len(rows) >= count:
@@ -793,14 +937,14 @@ def _upgrade_rows(connection: Connection, engine: Engine, operation: Operation) 
 
 
 class _Recorder:
-    """A connection that notes the statements run through it (not the transaction control)."""
+    """A connection that notes the statements run through it (not the transaction control or settings)."""
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
         self.statements: list[tuple[str, Sequence[Any]]] = []
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        if sql.split(" ", 1)[0] not in ("BEGIN", "COMMIT", "ROLLBACK"):
+        if sql.split(" ", 1)[0] not in ("BEGIN", "COMMIT", "ROLLBACK", "SET"):
             self.statements.append((sql, params))
         return self._connection.execute(sql, params)
 
@@ -884,14 +1028,23 @@ class _NextValue:
         recursive walk of the probes, which stops at ``count``), one round trip in all."""
         if self._walk is None:
             return list(islice(self.starting_with(prefix), count))
+        return _texts(self.send_starting_with(prefix, count))
+
+    def starting_with_statement(self, prefix: str, count: int | None) -> tuple[str, list[object]]:
+        """PostgreSQL: the statement of ``first_starting_with`` (every value that starts with ``prefix``
+        when ``count`` is ``None``), in the engine's spelling, and its parameters."""
+        assert self._walk is not None
         upper = successor(prefix)
         bounded, unbounded, first_params, next_params = self._walk
         params: list[object] = [*first_params(column_text(prefix)), *next_params]
         if upper is not None:  # the values that start with the prefix end before its successor
             params += [column_text(upper), column_text(upper)]
         sql = unbounded if upper is None else bounded
-        rows = self._connection.execute(sql, (*params, count)).fetchall()
-        return [text_of_column(row[0]) for row in rows]
+        return sql, [*params, _EVERY_VALUE if count is None else count]
+
+    def send_starting_with(self, prefix: str, count: int | None) -> Any:
+        """``starting_with_statement`` executed, its rows not waited for: a cursor for ``_texts``."""
+        return self._connection.execute(*self.starting_with_statement(prefix, count))
 
     def starting_with(self, prefix: str) -> Iterator[str]:
         """The values that start with ``prefix``, in order."""
@@ -935,6 +1088,39 @@ def _every_fold() -> FoldTable:
 def _order_columns(row: Sequence[Any]) -> tuple[Any, ...]:
     """A page row's order columns, which follow its summary."""
     return tuple(row[1:])
+
+
+def _texts(cursor: Any) -> list[str]:
+    """The values of a one-column statement's rows, as texts (``_rows.text_of_column``)."""
+    return [text_of_column(row[0]) for row in cursor.fetchall()]
+
+
+@functools.lru_cache(maxsize=256)
+def _fold_steps(folded: str) -> str:
+    """The tree of a JOB_NAME prefix's heads (``_name_heads``) as the steps of an automaton, for
+    ``_heads_walk``, as the JSON it reads them from: state 0 is the whole folded pattern, each other state
+    what remains of it after a node; each step is (state, a character in column form, the state after it,
+    whether it ends a head), from the case-fold table of every character, as the core's walk takes its
+    nodes' children."""
+    table = _every_fold()
+    number = {folded: 0}
+    steps: list[dict[str, object]] = []
+    waiting = [folded]
+    while waiting:
+        rest = waiting.pop()
+        for character, remains, is_head in table.children(rest, True):
+            if remains not in number and not is_head:
+                number[remains] = len(number)
+                waiting.append(remains)
+            steps.append(
+                {
+                    "state": number[rest],
+                    "piece": column_text(character),
+                    "next_state": number.get(remains, -1),
+                    "is_head": is_head,
+                }
+            )
+    return json.dumps(steps)
 
 
 def _only(position: object) -> list[object]:
