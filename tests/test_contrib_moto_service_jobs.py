@@ -149,8 +149,9 @@ def test_uninstall_restores_every_attribute_of_moto_exactly() -> None:
         during = attributes()
         plugin.install()  # a second install changes nothing
         assert attributes() == during
+        added = (*plugin.SERVICE_JOB_OPERATIONS, *plugin.QUEUE_OPERATIONS, *plugin.CONSUMABLE_OPERATIONS)
         assert set(during["BatchResponse"]) - set(before["BatchResponse"]) == {
-            moto_method_name(name) for name in (*plugin.SERVICE_JOB_OPERATIONS, *plugin.QUEUE_OPERATIONS)
+            moto_method_name(name) for name in added
         } | {"_enrich_response", "setup_class", "_dispatch"}
         assert during["transitions"][MODEL] == {"progression": "none"}
     finally:
@@ -712,7 +713,9 @@ def signed_headers(region: str = REGION) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("operation", (*plugin.SERVICE_JOB_OPERATIONS, *plugin.QUEUE_OPERATIONS))
+@pytest.mark.parametrize(
+    "operation", (*plugin.SERVICE_JOB_OPERATIONS, *plugin.QUEUE_OPERATIONS, *plugin.CONSUMABLE_OPERATIONS)
+)
 @pytest.mark.parametrize(
     "body", [b"{", b"[1]", b'"text"', b"\xff", b"", b'{"jobId": 5, "filters": {"a": 1}}']
 )

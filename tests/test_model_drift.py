@@ -400,6 +400,105 @@ def test_the_moto_plugin_answers_in_the_models_shape(moto_endpoint: str) -> None
     assert [summary.get("isTerminated") for summary in failed["jobSummaryList"]] == [True]
 
 
+def test_the_moto_plugin_answers_consumable_resource_operations_in_the_models_shape(
+    moto_endpoint: str,
+) -> None:
+    """MS-16 to MS-19: every output of the plug-in's consumable-resource operations and of
+    ListJobsByConsumableResource holds only model members of the model's types, with every member the
+    model requires; the requirements DescribeJobDefinitions and DescribeJobs add are the model's shape."""
+    boto3 = pytest.importorskip("boto3")
+    url = moto_endpoint
+    clients = {"endpoint_url": url, "region_name": "us-east-1"}
+    credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    iam = boto3.client("iam", **clients, **credentials)
+    batch = boto3.client("batch", **clients, **credentials)
+    config = json.loads(urllib.request.urlopen(url + "/moto-api/config", timeout=10).read())
+    no_docker = json.dumps({"batch": {"use_docker": False}}).encode()
+    urllib.request.urlopen(urllib.request.Request(url + "/moto-api/config", data=no_docker), timeout=10)
+    try:
+        role = iam.create_role(RoleName="drift-consumable", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        environment = batch.create_compute_environment(
+            computeEnvironmentName="drift-consumable", type="UNMANAGED", state="ENABLED", serviceRole=role
+        )["computeEnvironmentArn"]
+        batch.create_job_queue(
+            jobQueueName="drift-consumable",
+            state="ENABLED",
+            priority=1,
+            computeEnvironmentOrder=[{"order": 1, "computeEnvironment": environment}],
+        )
+        outputs: list[tuple[str, Any]] = []
+
+        def call(operation: str, request: dict[str, Any]) -> Any:
+            body = post(url, operation, request)
+            outputs.append((operation, body))
+            return body
+
+        seats = call(
+            "CreateConsumableResource",
+            {
+                "consumableResourceName": "drift-seats",
+                "totalQuantity": 4,
+                "resourceType": "NON_REPLENISHABLE",
+                "tags": {"k": "v"},
+            },
+        )
+        call("CreateConsumableResource", {"consumableResourceName": "drift-gpus"})
+        entry = {"consumableResource": seats["consumableResourceArn"], "quantity": 2}
+        requires = {"consumableResourceList": [entry]}
+        container = {"image": "busybox", "vcpus": 1, "memory": 128, "command": ["true"]}
+        definition = post(
+            url,
+            "RegisterJobDefinition",
+            {
+                "jobDefinitionName": "drift-consumable",
+                "type": "container",
+                "containerProperties": container,
+                "consumableResourceProperties": requires,
+            },
+        )
+        submit = {"jobName": "drift", "jobQueue": "drift-consumable", "jobDefinition": "drift-consumable"}
+        job = post(url, "SubmitJob", submit)
+        post(url, "SubmitJob", submit)
+        call("DescribeConsumableResource", {"consumableResource": "drift-seats"})
+        call(
+            "UpdateConsumableResource",
+            {"consumableResource": "drift-seats", "operation": "ADD", "quantity": 1, "clientToken": "t"},
+        )
+        listed = call(
+            "ListConsumableResources",
+            {"filters": [{"name": "CONSUMABLE_RESOURCE_NAME", "values": ["DRIFT-*"]}], "maxResults": 1},
+        )
+        page = call("ListJobsByConsumableResource", {"consumableResource": "drift-seats", "maxResults": 1})
+        call("DeleteConsumableResource", {"consumableResource": "drift-gpus"})
+        revision = definition["jobDefinitionArn"]
+        definitions = post(url, "DescribeJobDefinitions", {"jobDefinitions": [revision]})
+        details = post(url, "DescribeJobs", {"jobs": [job["jobId"]]})
+    finally:
+        restore = json.dumps({"batch": config["batch"]}).encode()
+        urllib.request.urlopen(urllib.request.Request(url + "/moto-api/config", data=restore), timeout=10)
+    required = frozenset(
+        shape.name
+        for operation, _ in outputs
+        for shape in _structures(MODEL.operation_model(operation).output_shape)
+    )
+    problems = [
+        problem
+        for operation, body in outputs
+        for problem in model_drift(
+            body, MODEL.operation_model(operation).output_shape, operation, required=required
+        )
+    ]
+    properties_shape = MODEL.shape_for("ConsumableResourceProperties")
+    for where, detail in (
+        ("DescribeJobDefinitions", definitions["jobDefinitions"][0]),
+        ("DescribeJobs", details["jobs"][0]),
+    ):
+        problems += model_drift(detail["consumableResourceProperties"], properties_shape, where)
+    assert problems == [], f"botocore {botocore.__version__}: {problems}"
+    assert "nextToken" in listed and "nextToken" in page and len(page["jobs"]) == 1
+    assert definitions["jobDefinitions"][0]["consumableResourceProperties"] == requires
+
+
 def test_an_operation_the_model_lacks_is_no_route() -> None:
     """H-1: a path that is no operation of the model is a 404 at the endpoint."""
     with serving() as url, pytest.raises(urllib.error.HTTPError) as refused:

@@ -557,6 +557,10 @@ RULES: tuple[Rule, ...] = (
             ("MS-13", "ListServiceJobs", DECISION, "this project's choice"),
             ("MS-14", "refusals in the service's words", AWS, "the endpoint's or plug-in's own choices"),
             ("MS-15", "quota shares and GetJobQueueSnapshot", AWS, "the endpoint's or plug-in's own choices"),
+            ("MS-16", "consumable resources", AWS, "the endpoint's or plug-in's own choices"),
+            ("MS-17", "the quantities in use and available", DECISION, "this project's choice"),
+            ("MS-18", "what job definitions and jobs require", DECISION, "this project's choice"),
+            ("MS-19", "ListJobsByConsumableResource", AWS, "the endpoint's or plug-in's own choices"),
         )
     ),
     *(

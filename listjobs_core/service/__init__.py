@@ -13,7 +13,8 @@ over one store) and ``_store_interface`` (where the store interface is imported 
 resources: ``_scheduling`` (scheduling policies and job queues, QS-1, QS-2), ``_quota_shares`` (quota
 shares, QS-3, QS-4), ``_resource_tokens`` (their listings' tokens, QS-6) and ``_registry``
 (``QueueRegistry``: their operations, and the share rules of SubmitServiceJob on a queue it holds, QS-5);
-``_queue_snapshot`` (the jobs a queue's snapshot reads from a store, SN-7).
+``_queue_snapshot`` (the jobs a queue's snapshot reads from a store, SN-7); ``_resource_registry``
+(consumable resources and what a job may require of them, MS-16 to MS-18).
 
 Status moves are public for every user: a test that keeps a store can move a job to RUNNING or SUCCEEDED
 and see the timestamps AWS would show.
@@ -73,6 +74,7 @@ from ._requests import (
     string,
     tag_map,
 )
+from ._resource_registry import ConsumableResource, ConsumableResources
 from ._scheduling import FAIR_SHARE, FIFO, QUOTA_SHARE, JobQueue, SchedulingPolicy
 from ._status import (
     AUTOMATIC_PATH,
@@ -91,6 +93,8 @@ from ._submitted import new_service_job
 
 __all__ = [
     "AUTOMATIC_PATH",
+    "ConsumableResource",
+    "ConsumableResources",
     "FAIR_SHARE",
     "FIFO",
     "QUOTA_SHARE",

@@ -11,7 +11,10 @@ Once installed:
   this library's), terminated and updated;
 - CreateJobQueue, UpdateJobQueue and DescribeJobQueues know ``jobQueueType`` and ``serviceEnvironmentOrder``;
 - the operations of ``QUEUE_OPERATIONS`` exist: quota shares of queues with a quota-share scheduling policy
-  (which CreateSchedulingPolicy now makes), and GetJobQueueSnapshot (MS-15).
+  (which CreateSchedulingPolicy now makes), and GetJobQueueSnapshot (MS-15);
+- the operations of ``CONSUMABLE_OPERATIONS`` exist: consumable resources, which job definitions
+  (RegisterJobDefinition) and jobs (SubmitJob) require and DescribeJobDefinitions and DescribeJobs show,
+  and ListJobsByConsumableResource over moto's Batch jobs (MS-16 to MS-19).
 
 Nothing in moto runs a SageMaker training job, so a service job stays ``SUBMITTED`` until something moves
 it: a transition set in moto's state manager for ``SERVICE_JOB_MODEL`` (``batch::service_job``), or a test,
@@ -24,6 +27,7 @@ follows. The modules, one concern each: ``_install`` (what is replaced in moto, 
 ``_environments`` (service environments), ``_job_queues`` (what job queues know beyond moto),
 ``_job_operations`` (the service-job operations over moto's backends), ``_moto_queues`` (the quota-share
 registry over moto's queues), ``_moto_quota_shares`` (quota-share policies, quota shares and snapshots),
+``_moto_consumable`` (consumable resources and ListJobsByConsumableResource),
 ``_transitions`` (moto's state manager for service jobs), ``_moves`` (moving jobs from a test), ``_state``
 (the records kept per backend), ``_members`` (member checks of the plug-in's own requests),
 ``_moto_list_jobs`` (ListJobs), ``_moto`` (the moto calls made at run time) and ``_server_command`` (``main``,
@@ -42,11 +46,12 @@ from contextlib import contextmanager
 from ._install import OLDEST_MOTO, SUPPORTED_MOTO, TESTED_MOTO, install, is_installed, uninstall
 from ._moto_list_jobs import job_summary
 from ._moves import MOVES_CONFIG_KEY, set_service_job_status
-from ._responses import QUEUE_OPERATIONS, SERVICE_JOB_OPERATIONS
+from ._responses import CONSUMABLE_OPERATIONS, QUEUE_OPERATIONS, SERVICE_JOB_OPERATIONS
 from ._server_command import main
 from ._transitions import SERVICE_JOB_MODEL
 
 __all__ = [
+    "CONSUMABLE_OPERATIONS",
     "MOVES_CONFIG_KEY",
     "OLDEST_MOTO",
     "QUEUE_OPERATIONS",

@@ -68,7 +68,13 @@ from . import _moto
 from ._moto_list_jobs import _listjobs
 from ._moves import apply_moves, take_moves
 from ._replies import REQUEST_ID_HEADER
-from ._responses import ADDED_METHODS, EXTENDING_METHODS, QUEUE_OPERATIONS, SERVICE_JOB_OPERATIONS
+from ._responses import (
+    ADDED_METHODS,
+    CONSUMABLE_OPERATIONS,
+    EXTENDING_METHODS,
+    QUEUE_OPERATIONS,
+    SERVICE_JOB_OPERATIONS,
+)
 from ._state import forget_all
 from ._transitions import DEFAULT_TRANSITION, SERVICE_JOB_MODEL
 
@@ -93,7 +99,8 @@ _RESPONSES_MODULE = "moto.batch.responses"
 _LISTJOBS_METHODS = ("listjobs", "list_jobs")
 # MS-1: the path of each added operation, as the model's requestUri gives it.
 ROUTE_PATHS = frozenset(
-    f"/v1/{operation.lower()}" for operation in (*SERVICE_JOB_OPERATIONS, *QUEUE_OPERATIONS)
+    f"/v1/{operation.lower()}"
+    for operation in (*SERVICE_JOB_OPERATIONS, *QUEUE_OPERATIONS, *CONSUMABLE_OPERATIONS)
 )
 
 _ABSENT = object()
@@ -276,7 +283,7 @@ def _missing_model_operations() -> tuple[str, ...]:
     tenth of a second, and it does not change while the process runs)."""
     botocore_session = importlib.import_module("botocore.session")
     model = botocore_session.get_session().get_service_model("batch")
-    added = (*SERVICE_JOB_OPERATIONS, *QUEUE_OPERATIONS)
+    added = (*SERVICE_JOB_OPERATIONS, *QUEUE_OPERATIONS, *CONSUMABLE_OPERATIONS)
     return tuple(operation for operation in added if operation not in model.operation_names)
 
 

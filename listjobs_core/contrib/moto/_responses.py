@@ -18,12 +18,27 @@ from collections.abc import Callable
 from typing import Any
 
 from ... import ListingError
-from . import _environments, _job_operations, _job_queues, _moto, _moto_queues, _moto_quota_shares
+from . import (
+    _environments,
+    _job_operations,
+    _job_queues,
+    _moto,
+    _moto_consumable,
+    _moto_queues,
+    _moto_quota_shares,
+)
 from ._replies import MotoReply, error_response, request_of, success_response
 from ._state import ServiceState, state_of
 from ._transitions import parse_transition
 
-__all__ = ["ADDED_METHODS", "EXTENDING_METHODS", "QUEUE_OPERATIONS", "SERVICE_JOB_OPERATIONS", "context_now"]
+__all__ = [
+    "ADDED_METHODS",
+    "CONSUMABLE_OPERATIONS",
+    "EXTENDING_METHODS",
+    "QUEUE_OPERATIONS",
+    "SERVICE_JOB_OPERATIONS",
+    "context_now",
+]
 
 Operation = Callable[[Any, ServiceState, object], dict[str, Any]]
 
@@ -66,6 +81,16 @@ _QUEUE_OPERATIONS: dict[str, Operation] = {
     "GetJobQueueSnapshot": _with_context(_moto_quota_shares.get_job_queue_snapshot),
 }
 QUEUE_OPERATIONS = tuple(_QUEUE_OPERATIONS)
+# MS-16 to MS-19: consumable resources and ListJobsByConsumableResource, which moto lacks as well.
+_CONSUMABLE_OPERATIONS: dict[str, Operation] = {
+    "CreateConsumableResource": _moto_consumable.registry_operation("create"),
+    "DescribeConsumableResource": _moto_consumable.registry_operation("describe"),
+    "ListConsumableResources": _moto_consumable.registry_operation("list"),
+    "UpdateConsumableResource": _moto_consumable.registry_operation("update"),
+    "DeleteConsumableResource": _moto_consumable.registry_operation("delete"),
+    "ListJobsByConsumableResource": _moto_consumable.list_jobs_by_consumable_resource_of,
+}
+CONSUMABLE_OPERATIONS = tuple(_CONSUMABLE_OPERATIONS)
 
 
 def _answer(response: Any, run: Callable[[Any, ServiceState, object], Any]) -> Any:
@@ -97,7 +122,8 @@ def _added_method(name: str, operation: Operation) -> Callable[[Any], MotoReply]
 # The BatchResponse methods the plug-in adds, by operation name (``_install`` names each as moto's
 # dispatcher looks it up).
 ADDED_METHODS: dict[str, Callable[[Any], MotoReply]] = {
-    name: _added_method(name, operation) for name, operation in {**_OPERATIONS, **_QUEUE_OPERATIONS}.items()
+    name: _added_method(name, operation)
+    for name, operation in {**_OPERATIONS, **_QUEUE_OPERATIONS, **_CONSUMABLE_OPERATIONS}.items()
 }
 
 
@@ -204,11 +230,41 @@ def _submitjob(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
         def run(backend: Any, state: ServiceState, _: object) -> Any:
             _job_queues.refuse_service_queue_for_submit_job(backend, state, request.get("jobQueue"))
-            return original(self)
+            return _moto_consumable.job_submitted(backend, state, request, lambda: original(self))
 
         return _answer(self, run)
 
     return submitjob
+
+
+def _registerjobdefinition(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def registerjobdefinition(self: Any) -> Any:
+        request = _json_object(self.body)
+        if request is None:
+            return original(self)
+
+        def run(backend: Any, state: ServiceState, _: object) -> Any:
+            return _moto_consumable.job_definition_registered(backend, state, request, lambda: original(self))
+
+        return _answer(self, run)
+
+    return registerjobdefinition
+
+
+def _describing(
+    add: Callable[[ServiceState, str], str],
+) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
+    """A wrapper of a moto Describe method whose answer ``add`` completes with the plug-in's records."""
+
+    def wrap(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def describe(self: Any) -> Any:
+            answer = original(self)
+            return add(state_of(_moto.batch_backend_of(self)), answer)
+
+        describe.__name__ = original.__name__
+        return describe
+
+    return wrap
 
 
 # Model, JobStatus: the statuses of a job that has finished; a termination of such a job is not accepted.
@@ -250,6 +306,9 @@ EXTENDING_METHODS: dict[str, Callable[[Callable[[Any], Any]], Callable[[Any], An
     "SubmitJob": _submitjob,
     "CreateSchedulingPolicy": _createschedulingpolicy,
     "DescribeSchedulingPolicies": _describeschedulingpolicies,
+    "RegisterJobDefinition": _registerjobdefinition,
+    "DescribeJobDefinitions": _describing(_moto_consumable.described_job_definitions),
+    "DescribeJobs": _describing(_moto_consumable.described_jobs),
     "CancelJob": _accepted_into(lambda state: state.cancelled_jobs),
     "TerminateJob": _accepted_into(lambda state: state.terminated_jobs),
 }

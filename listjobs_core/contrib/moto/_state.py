@@ -128,6 +128,11 @@ class ServiceState:
         # registry of quota shares over moto's queues (``_moto_queues.MotoQueues``, made on first use).
         self.quota_policies: dict[str, dict[str, Any]] = {}
         self.queue_registry: Any = None
+        # MS-16 to MS-19: the consumable resources (``service.ConsumableResources``, made on first use), and
+        # the consumableResourceProperties moto drops: of job definitions by ARN, of jobs by jobId.
+        self.consumable_resources: Any = None
+        self.definition_resources: dict[str, dict[str, Any]] = {}
+        self.job_resources: dict[str, dict[str, Any]] = {}
 
 
 # Every backend the plug-in has written its records to, so uninstall() can take them off again.
