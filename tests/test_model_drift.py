@@ -40,6 +40,12 @@ QUEUE_RESOURCE_OPERATIONS = (
     "DeleteQuotaShare",
     "ListQuotaShares",
     "GetJobQueueSnapshot",
+    # H-21: the consumable resources the Batch jobs require.
+    "CreateConsumableResource",
+    "DescribeConsumableResource",
+    "UpdateConsumableResource",
+    "DeleteConsumableResource",
+    "ListConsumableResources",
 )
 # The model's words for a member a summary holds only when it is true.
 TRUE_ONLY_SENTENCE = "only present when the value is true"
@@ -148,8 +154,10 @@ def test_the_consumable_resource_listing_is_the_models() -> None:
     assert all(name.value in filters for name in LIST_JOBS_BY_CONSUMABLE_RESOURCE.filter_names)
     detail = MODEL.shape_for("JobDetail").members["consumableResourceProperties"]
     assert MEMBER_SHAPES["consumableResourceProperties"].name in OUR_TYPE_NAMES[detail.type_name]
-    paginator = botocore.session.get_session().get_paginator_model("batch").get_paginator(
-        "ListJobsByConsumableResource"
+    paginator = (
+        botocore.session.get_session()
+        .get_paginator_model("batch")
+        .get_paginator("ListJobsByConsumableResource")
     )
     assert paginator["result_key"] == LIST_JOBS_BY_CONSUMABLE_RESOURCE.list_member
 
@@ -231,10 +239,15 @@ def endpoint() -> Iterator[str]:
         {"jobId": "b-1", "jobName": "cancelled", "status": "FAILED", "createdAt": 1, "isCancelled": True},
         {"jobId": "b-2", "jobName": "live", "status": "RUNNING", "createdAt": 2, "isTerminated": False},
         {
-            "jobId": "b-3", "jobName": "licensed", "status": "RUNNABLE", "createdAt": 3, "jobQueue": "q",
+            "jobId": "b-3",
+            "jobName": "licensed",
+            "status": "RUNNABLE",
+            "createdAt": 3,
+            "jobQueue": "q",
             "jobDefinition": "arn:aws:batch:us-east-1:123456789012:job-definition/d:1",
-            "consumableResourceProperties": {"consumableResourceList": [
-                {"consumableResource": "licenses", "quantity": 2}]},
+            "consumableResourceProperties": {
+                "consumableResourceList": [{"consumableResource": "licenses", "quantity": 2}]
+            },
         },
     ]
     with serving(store=store, batch_jobs=batch_jobs) as url:
@@ -627,3 +640,49 @@ def _structures(shape: Any, seen: set[str] | None = None) -> list[Any]:
     for child in children:
         found += _structures(child, seen)
     return found
+
+
+def test_the_endpoint_answers_consumable_resource_operations_in_the_models_shape() -> None:
+    """H-21: every output of the endpoint's consumable-resource operations holds only model members of the
+    model's types, with every member the model requires."""
+    jobs = [
+        {
+            "jobId": "uses-licenses",
+            "jobName": "render",
+            "jobQueue": "cpu",
+            "status": "RUNNING",
+            "createdAt": 1,
+            "consumableResourceProperties": {
+                "consumableResourceList": [{"consumableResource": "licenses", "quantity": 2}]
+            },
+        }
+    ]
+    outputs: list[tuple[str, Any]] = []
+    with serving(batch_jobs=jobs) as url:
+
+        def call(operation: str, request: dict[str, Any]) -> Any:
+            body = post(url, operation, request)
+            outputs.append((operation, body))
+            return body
+
+        call(
+            "CreateConsumableResource",
+            {
+                "consumableResourceName": "licenses",
+                "totalQuantity": 5,
+                "resourceType": "NON_REPLENISHABLE",
+                "tags": {"team": "a"},
+            },
+        )
+        call("CreateConsumableResource", {"consumableResourceName": "seats"})
+        call("DescribeConsumableResource", {"consumableResource": "licenses"})
+        call(
+            "UpdateConsumableResource", {"consumableResource": "licenses", "operation": "ADD", "quantity": 1}
+        )
+        first = call("ListConsumableResources", {"maxResults": 1})
+        call("ListConsumableResources", {"maxResults": 1, "nextToken": first["nextToken"]})
+        call("ListJobsByConsumableResource", {"consumableResource": "licenses"})
+        call("DeleteConsumableResource", {"consumableResource": "seats"})
+    problems = [problem for name, body in outputs for problem in check_output(name, body)]
+    assert problems == [], f"botocore {botocore.__version__}: {problems}"
+    assert outputs[2][1]["inUseQuantity"] == 2

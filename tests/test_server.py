@@ -58,6 +58,12 @@ QUEUE_RESOURCE_OPERATIONS = (
     "DeleteQuotaShare",
     "ListQuotaShares",
     "GetJobQueueSnapshot",
+    # H-21: the consumable resources the Batch jobs require.
+    "CreateConsumableResource",
+    "DescribeConsumableResource",
+    "UpdateConsumableResource",
+    "DeleteConsumableResource",
+    "ListConsumableResources",
 )
 
 boto3 = pytest.importorskip("boto3")

@@ -85,6 +85,17 @@ ROUTES.update(
     }
 )
 
+# H-21: the consumable resources, at their ``http.requestUri``.
+ROUTES.update(
+    {
+        "/v1/createconsumableresource": Route("CreateConsumableResource", "create_consumable_resource"),
+        "/v1/describeconsumableresource": Route("DescribeConsumableResource", "describe_consumable_resource"),
+        "/v1/updateconsumableresource": Route("UpdateConsumableResource", "update_consumable_resource"),
+        "/v1/deleteconsumableresource": Route("DeleteConsumableResource", "delete_consumable_resource"),
+        "/v1/listconsumableresources": Route("ListConsumableResources", "list_consumable_resources"),
+    }
+)
+
 # H-2: "a request body of more than 1 MiB is refused with 413" before any of it is decoded.
 MAX_BODY_BYTES = 1024 * 1024
 

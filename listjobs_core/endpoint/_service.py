@@ -31,6 +31,7 @@ from .._snapshot import job_queue_snapshot
 from ..service import (
     DEFAULT_ACCOUNT,
     DEFAULT_REGION,
+    ConsumableResources,
     JobService,
     Limits,
     QueueRegistry,
@@ -119,6 +120,10 @@ class ReferenceService:
         )
         # QS-1 to QS-6: the scheduling policies, job queues and quota shares the endpoint holds.
         self._queues = QueueRegistry(region=region, account=account, token_key=token_key)
+        # H-21: the consumable resources the endpoint holds; what is in use counts the Batch jobs it serves.
+        self._resources = ConsumableResources(
+            region=region, account=account, clock=clock, jobs=lambda: self._batch_store, token_key=token_key
+        )
 
     def __len__(self) -> int:
         """How many jobs the service holds, of both kinds."""
@@ -306,6 +311,33 @@ class ReferenceService:
     def list_quota_shares(self, request: object) -> ServiceAnswer:
         """ListQuotaShares: the shares of a queue, paginated (QS-6)."""
         return self._queues.list_quota_shares(request)
+
+    # --- consumable resources (H-21) -------------------------------------------------------------------
+
+    @property
+    def consumable_resources(self) -> ConsumableResources:
+        """The consumable resources the endpoint holds."""
+        return self._resources
+
+    def create_consumable_resource(self, request: object) -> ServiceAnswer:
+        """CreateConsumableResource (H-21, as MS-16)."""
+        return self._resources.create(request)
+
+    def describe_consumable_resource(self, request: object) -> ServiceAnswer:
+        """DescribeConsumableResource: with what the served Batch jobs use (H-21, as MS-17)."""
+        return self._resources.describe(request)
+
+    def update_consumable_resource(self, request: object) -> ServiceAnswer:
+        """UpdateConsumableResource (H-21, as MS-16)."""
+        return self._resources.update(request)
+
+    def delete_consumable_resource(self, request: object) -> ServiceAnswer:
+        """DeleteConsumableResource (H-21, as MS-16)."""
+        return self._resources.delete(request)
+
+    def list_consumable_resources(self, request: object) -> ServiceAnswer:
+        """ListConsumableResources, paginated (H-21, as MS-16)."""
+        return self._resources.list(request)
 
     def get_job_queue_snapshot(self, request: object) -> ServiceAnswer:
         """GetJobQueueSnapshot (SN-1 to SN-7): ``job_queue_snapshot`` over the queue's RUNNABLE jobs and the
