@@ -69,7 +69,7 @@ from .._filters import FilterName, JobFilter
 from .._model import ServiceJob, SortKey
 from .._name_heads import FoldTable
 from .._operations import LIST_JOBS, LIST_JOBS_BY_CONSUMABLE_RESOURCE, LIST_SERVICE_JOBS, Operation
-from .._ordering import sort_key_function
+from .._ordering import groups_by_name, sort_key_function
 from .._query import ListQuery
 from .._queues import QueueMatcher, queue_name
 from .._records import (
@@ -412,14 +412,19 @@ class JobStore(ListingMethods):
         query = parse_request(LIST_JOBS_BY_CONSUMABLE_RESOURCE, request, token_key=self._token_key)
         assert query.consumable_resource is not None and self._resources is not None
         limit = query.page_size
-        after = None if query.after is None else query.after.sort_key
         pattern = None if query.job_filter is None else query.job_filter.parsed
+        # CR-7: under JOB_NAME the keys are grouped (O-2), read in the store's nested form.
+        grouped = groups_by_name(query)
+        assert grouped == (pattern is not None), "the resource indexes answer CR-7 as decided"
+        after: Key | None = None if query.after is None else query.after.sort_key
+        if after is not None and grouped:
+            after = (after[0], after[1], tuple(after[2:]))
         status = selected_status(query)
         with self._lock:
-            found = self._resources.keys(query.consumable_resource, status, pattern, after)
+            found = self._resources.keys(query.consumable_resource, status, pattern, after, self._fold_table)
             keys = list(islice(found, limit + 1))
             jobs = self._jobs
-            records = [jobs[key[-1]] for key in keys[:limit]]  # newest-first keys end with the jobId
+            records = [jobs[job_id_of(key, grouped)] for key in keys[:limit]]
         # CR-8: summaries of the resource's own shape, each finished from parts made once per stored record
         # (records are never changed, so outside the lock).
         operation = LIST_JOBS_BY_CONSUMABLE_RESOURCE
@@ -433,7 +438,8 @@ class JobStore(ListingMethods):
             summaries.append(parts.summary(name))
         next_token = None
         if len(keys) > limit:
-            next_token = encode_token(keys[limit - 1], query, token_key=self._token_key)
+            last = keys[limit - 1]
+            next_token = encode_token(flat_key(last) if grouped else last, query, token_key=self._token_key)
         return response(summaries, next_token, operation.list_member)
 
     # --- internals ---
@@ -519,7 +525,7 @@ class JobStore(ListingMethods):
             for scope in self._scopes_of(record):
                 scope.move_status(record, before, after, keys.newest)
             if self._resources is not None and requires_resources(record):
-                self._resources.move_status(record, before, after, keys.newest)
+                self._resources.move_status(record, before, after, keys)
 
     def _move_status(self, previous: Stored, record: Packed) -> None:
         """Put ``record``, a job's record with another status than ``previous`` and nothing else changed,
@@ -533,7 +539,7 @@ class JobStore(ListingMethods):
             for scope in self._scopes_of(view):
                 scope.move_status(view, before, after, newest)
             if self._resources is not None and requires_resources(view):
-                self._resources.move_status(view, before, after, newest)
+                self._resources.move_status(view, before, after, self._keys.of(view))
 
     def _rebuild(self, stored: dict[str, Stored], keyed: list[tuple[Mapping[str, Any], JobKeys]]) -> None:
         """Index every job of ``keyed`` afresh (``stored``: the jobs by jobId), each scope built at once,
@@ -559,7 +565,7 @@ class JobStore(ListingMethods):
         self._install(stored, everything, lists, families)
         if self._resources is not None:
             # Every job, whatever its queue or family (CR-2).
-            self._resources = ResourceIndex.gather((job, keys.newest) for job, keys in keyed)
+            self._resources = ResourceIndex.gather(keyed)
 
     def _install(
         self,
@@ -616,7 +622,7 @@ class JobStore(ListingMethods):
     def _index(self, job: Mapping[str, Any], keys: JobKeys) -> None:
         self._fold_table.learn(keys.grouped[0])
         if self._resources is not None and requires_resources(job):
-            self._resources.add(job, keys.newest)
+            self._resources.add(job, keys)
         family = self._family_of(job)
         if family is not None:
             scope = self._families.get(family)
@@ -652,7 +658,7 @@ class JobStore(ListingMethods):
 
     def _unindex(self, job: Mapping[str, Any], keys: JobKeys) -> None:
         if self._resources is not None and requires_resources(job):
-            self._resources.discard(job, keys.newest)
+            self._resources.discard(job, keys)
         family = self._family_of(job)
         if family is not None:
             scope = self._families[family]

@@ -3,33 +3,35 @@
 
 Theory of operation: a job requires a resource when an entry of its ``consumableResourceProperties``
 denotes it (CR-2, ``_consumable``), and names each resource once (CR-3). A ``ResourceScope`` holds the
-jobs of one set, newest first under the core's own O-1 keys (the keys every other index of the store
-shares):
+jobs of one set under the core's own keys (``JobKeys``, the tuples every other index of the store shares):
 
-- ``by_status``: status -> newest-first keys, and ``by_created``: every key, whatever the status (CR-5);
-- ``by_folded``: case-folded ``jobName`` -> status -> newest-first keys, ``by_folded_any``: folded name ->
-  keys, and ``names``: the distinct folded names in order, for JOB_NAME (S-5, S-6): an exact name is one
-  run; a prefix is the run of each folded name that starts with it (adjacent in ``names``), merged;
-  ``*`` alone is ``by_status`` or ``by_created``.
+- ``by_status``: status -> newest-first keys, and ``by_created``: every newest-first key, whatever the
+  status (CR-5): the page of a request without JOB_NAME (O-1);
+- ``by_name``: grouped keys ``(jobName, version, newest-first key)`` and ``by_folded``: the same under the
+  folded name, as a scope of the other listings keeps them (``_name_ranges``), and ``by_status_name``,
+  ``by_status_folded``: the same per status, for JOB_STATUS and JOB_NAME together (CR-6). Under JOB_NAME a
+  page is grouped by name and version (CR-7, as O-2), so it is ``name_run`` over the pair of the status
+  asked for (or of every status): an exact name is one range of ``by_folded``, ``*`` alone a walk of
+  ``by_name``, a prefix a walk of ``by_name`` under each head of the prefix, in order.
 
 A ``ResourceIndex`` keeps a scope per resource name (every job with an entry of that name, however the
 entry names it) and a scope per entry identifier as written (a name, or an ARN). A request by name reads
 the name's scope (a name denotes every identifier of that name); a request by ARN reads the scopes of the
 ARN and of the bare name, the only identifiers that denote it (CR-2), which hold disjoint jobs. So a page
-is a merge of at most two runs (or, for a JOB_NAME prefix, of one run per folded name it covers), stopped
-after ``maxResults + 1`` keys: O(log N + page) for a page of an exact name, of a status, or of neither.
+is one run, or a merge of two, stopped after ``maxResults + 1`` keys: O(log N + page).
 """
 
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from .._consumable import PROPERTIES, is_resource_arn, requirements, resource_name
+from .._name_heads import FoldTable
 from .._names import JobNamePattern
-from ._scope import range_run
+from ._name_ranges import name_run
+from ._scope import JobKeys, range_run
 from ._sorted_keys import Key, SortedKeys
 
 __all__ = ["ResourceIndex", "ResourceScope", "requires_resources"]
@@ -45,70 +47,64 @@ def requires_resources(job: Mapping[str, Any]) -> bool:
 class ResourceScope:
     """The jobs of one resource name or identifier (see the module's notes)."""
 
-    __slots__ = ("by_created", "by_folded", "by_folded_any", "by_status", "names", "size")
+    __slots__ = (
+        "by_created", "by_folded", "by_name", "by_status", "by_status_folded", "by_status_name", "size"
+    )
 
     def __init__(self) -> None:
         self.by_status: _Buckets = {}
         self.by_created = SortedKeys()
-        self.by_folded: dict[str, _Buckets] = {}
-        self.by_folded_any: dict[str, SortedKeys] = {}
-        self.names: list[str] = []
+        self.by_name = SortedKeys()
+        self.by_folded = SortedKeys()
+        self.by_status_name: _Buckets = {}
+        self.by_status_folded: _Buckets = {}
         self.size = 0
 
-    def add(self, status: Any, folded: str, key: Key) -> None:
-        _bucket(self.by_status, status).add(key)
-        self.by_created.add(key)
-        if folded not in self.by_folded_any:
-            insort(self.names, folded)
-        _bucket(self.by_folded.setdefault(folded, {}), status).add(key)
-        _bucket(self.by_folded_any, folded).add(key)
+    def add(self, status: Any, keys: JobKeys) -> None:
+        _bucket(self.by_status, status).add(keys.newest)
+        self.by_created.add(keys.newest)
+        self.by_name.add(keys.grouped)
+        self.by_folded.add(keys.folded)
+        _bucket(self.by_status_name, status).add(keys.grouped)
+        _bucket(self.by_status_folded, status).add(keys.folded)
         self.size += 1
 
-    def discard(self, status: Any, folded: str, key: Key) -> None:
-        _discard(self.by_status, status, key)
-        self.by_created.remove(key)
-        by_status = self.by_folded[folded]
-        _discard(by_status, status, key)
-        if not by_status:
-            del self.by_folded[folded]
-        _discard(self.by_folded_any, folded, key)
-        if folded not in self.by_folded_any:
-            del self.names[bisect_left(self.names, folded)]
+    def discard(self, status: Any, keys: JobKeys) -> None:
+        _discard(self.by_status, status, keys.newest)
+        self.by_created.remove(keys.newest)
+        self.by_name.remove(keys.grouped)
+        self.by_folded.remove(keys.folded)
+        _discard(self.by_status_name, status, keys.grouped)
+        _discard(self.by_status_folded, status, keys.folded)
         self.size -= 1
 
-    def move_status(self, before: Any, after: Any, folded: str, key: Key) -> None:
+    def move_status(self, before: Any, after: Any, keys: JobKeys) -> None:
         """A job's status changes and nothing else of it: only its status buckets change."""
-        _discard(self.by_status, before, key)
-        _bucket(self.by_status, after).add(key)
-        by_status = self.by_folded[folded]
-        _discard(by_status, before, key)
-        _bucket(by_status, after).add(key)
+        for buckets, key in (
+            (self.by_status, keys.newest),
+            (self.by_status_name, keys.grouped),
+            (self.by_status_folded, keys.folded),
+        ):
+            _discard(buckets, before, key)
+            _bucket(buckets, after).add(key)
 
     def runs(
-        self, status: str | None, pattern: JobNamePattern | None, after: Key | None
+        self, status: str | None, pattern: JobNamePattern | None, after: Key | None, table: FoldTable
     ) -> list[Iterator[Key]]:
         """The runs of keys of the jobs with ``status`` (``None``: any, CR-5) whose name ``pattern`` matches
-        (``None``: any), each newest first past ``after`` (CR-7)."""
-        if pattern is None or (pattern.is_prefix and not pattern.folded):
+        (``None``: no JOB_NAME filter), past ``after``: newest-first keys without a pattern, grouped keys
+        (O-2) with one (CR-7)."""
+        if pattern is None:
             indexes = [self.by_created] if status is None else _status_bucket(self.by_status, status)
             return [range_run(index, None, None, after) for index in indexes]
-        if pattern.is_prefix:
-            start = bisect_left(self.names, pattern.folded)
-            folded_names = []
-            for folded in self.names[start:]:
-                if not folded.startswith(pattern.folded):
-                    break
-                folded_names.append(folded)
+        if status is None:
+            by_name, by_folded = self.by_name, self.by_folded
         else:
-            folded_names = [pattern.folded] if pattern.folded in self.by_folded_any else []
-        runs: list[Iterator[Key]] = []
-        for folded in folded_names:
-            if status is None:
-                indexes = [self.by_folded_any[folded]]
-            else:
-                indexes = _status_bucket(self.by_folded[folded], status)
-            runs.extend(range_run(index, None, None, after) for index in indexes)
-        return runs
+            named, folded = self.by_status_name.get(status), self.by_status_folded.get(status)
+            if named is None or folded is None:
+                return []
+            by_name, by_folded = named, folded
+        return [name_run(by_name, by_folded, pattern, after, table)]
 
 
 class ResourceIndex:
@@ -121,8 +117,8 @@ class ResourceIndex:
         self.by_value: dict[str, ResourceScope] = {}
 
     @classmethod
-    def gather(cls, jobs: Iterable[tuple[Mapping[str, Any], Key]]) -> ResourceIndex:
-        """An index of ``jobs`` (each with its newest-first key)."""
+    def gather(cls, jobs: Iterable[tuple[Mapping[str, Any], JobKeys]]) -> ResourceIndex:
+        """An index of ``jobs`` (each with its keys)."""
         index = cls()
         for job, key in jobs:
             if requires_resources(job):
@@ -133,31 +129,36 @@ class ResourceIndex:
         """The (identifier, name) of each resource a stored (hence well-formed, CR-3) job requires."""
         return [(identifier, resource_name(identifier)) for identifier, _ in requirements(job)]
 
-    def add(self, job: Mapping[str, Any], key: Key) -> None:
-        status, folded = job.get("status"), job["jobName"].casefold()
+    def add(self, job: Mapping[str, Any], keys: JobKeys) -> None:
+        status = job.get("status")
         for identifier, name in self._entries(job):
-            _scope(self.by_name, name).add(status, folded, key)
-            _scope(self.by_value, identifier).add(status, folded, key)
+            _scope(self.by_name, name).add(status, keys)
+            _scope(self.by_value, identifier).add(status, keys)
 
-    def discard(self, job: Mapping[str, Any], key: Key) -> None:
-        status, folded = job.get("status"), job["jobName"].casefold()
+    def discard(self, job: Mapping[str, Any], keys: JobKeys) -> None:
+        status = job.get("status")
         for identifier, name in self._entries(job):
             for scopes, value in ((self.by_name, name), (self.by_value, identifier)):
                 scope = scopes[value]
-                scope.discard(status, folded, key)
+                scope.discard(status, keys)
                 if not scope.size:
                     del scopes[value]
 
-    def move_status(self, job: Mapping[str, Any], before: Any, after: Any, key: Key) -> None:
-        folded = job["jobName"].casefold()
+    def move_status(self, job: Mapping[str, Any], before: Any, after: Any, keys: JobKeys) -> None:
         for identifier, name in self._entries(job):
-            self.by_name[name].move_status(before, after, folded, key)
-            self.by_value[identifier].move_status(before, after, folded, key)
+            self.by_name[name].move_status(before, after, keys)
+            self.by_value[identifier].move_status(before, after, keys)
 
     def keys(
-        self, requested: str, status: str | None, pattern: JobNamePattern | None, after: Key | None
+        self,
+        requested: str,
+        status: str | None,
+        pattern: JobNamePattern | None,
+        after: Key | None,
+        table: FoldTable,
     ) -> Iterator[Key]:
-        """The keys of the jobs a request selects, newest first past ``after`` (lazy)."""
+        """The keys of the jobs a request selects past ``after``, in its order (lazy): newest-first keys,
+        or grouped keys ``(jobName, version, newest-first key)`` under a JOB_NAME ``pattern`` (CR-7)."""
         name = resource_name(requested)
         if is_resource_arn(requested):
             # CR-2: an ARN denotes itself and its bare name only.
@@ -165,7 +166,7 @@ class ResourceIndex:
         else:
             scope = self.by_name.get(name)
             scopes = [] if scope is None else [scope]
-        runs = [run for scope in scopes for run in scope.runs(status, pattern, after)]
+        runs = [run for scope in scopes for run in scope.runs(status, pattern, after, table)]
         if len(runs) == 1:
             return runs[0]
         return heapq.merge(*runs)
