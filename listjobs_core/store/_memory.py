@@ -87,11 +87,11 @@ from .._records import (
 from .._request import parse_request
 from .._selection import selected_status
 from .._tokens import check_token_key, encode_token
-from .._wire import ResourceSummaryParts, response
+from .._wire import response
 from ._bulk import columns_of, scopes_of
 from ._checks import check_store
 from ._interface import ListingMethods, ListingStore
-from ._resources import ResourceIndex, requires_resources
+from ._resources import ResourceIndex, ResourceSummaries, requires_resources
 from ._scope import IndexLists, JobKeys, Layout, Reading, Scope, job_id_of, scope_runs
 from ._sorted_keys import Key
 
@@ -172,8 +172,8 @@ class JobStore(ListingMethods):
         self._jobs: dict[str, Stored] = {}
         # id(record) -> (record, its summary's JSON text), made once per stored record (``answer_json``).
         self._fragments: dict[int, tuple[Packed, str]] = {}
-        # id(record) -> (record, its ListJobsByConsumableResource summary parts), made once per record.
-        self._resource_parts: dict[int, tuple[Stored, ResourceSummaryParts]] = {}
+        # The ListJobsByConsumableResource summaries of stored records, made once per record.
+        self._resource_summaries = ResourceSummaries()
         self._everything = Scope(self._layout)
         # One scope per jobQueue value; None holds the jobs without one (listed for every queue, IN-2).
         self._queues: dict[str | None, Scope] = {}
@@ -382,6 +382,13 @@ class JobStore(ListingMethods):
         >>> store.answer_json({})
         b'{"jobSummaryList":[{"jobId":"a","jobName":"n","createdAt":1,"status":"RUNNING"}]}'
         """
+        if operation is LIST_JOBS_BY_CONSUMABLE_RESOURCE and self._resources is not None:
+            # CR-8: each summary's JSON made once per stored record, as the store's own summaries are.
+            records, name, next_token = self._resource_page(request)
+            summaries = self._resource_summaries.page_json(records, name)
+            if next_token is None:
+                return f'{{"jobs":[{summaries}]}}'.encode("ascii")
+            return f'{{"jobs":[{summaries}],"nextToken":"{next_token}"}}'.encode("ascii")
         if operation is not None and operation is not self._operation:
             return _json_bytes(self._answer_other(operation, request))
         records, next_token = self._page(request)
@@ -395,7 +402,7 @@ class JobStore(ListingMethods):
         """Answer a ListJobsByConsumableResource request over the stored jobs, as
         ``list_jobs_by_consumable_resource`` does over ``list(store)``, tokens included (a store of
         ListJobs; any other raises ``TypeError``). ``ClientException`` for a bad request. O(log N + k) for a
-        page of k; a JOB_NAME prefix merges one run per folded name it covers (``_resources``).
+        page of k, JOB_NAME prefixes included (``_resources``).
 
         >>> from listjobs_core import LIST_JOBS
         >>> store = JobStore(LIST_JOBS)
@@ -407,6 +414,16 @@ class JobStore(ListingMethods):
         >>> [(summary["jobName"], summary["quantity"]) for summary in page["jobs"]]
         [('render', 3)]
         """
+        records, name, next_token = self._resource_page(request)
+        summaries = self._resource_summaries.page(records, name)
+        return response(summaries, next_token, LIST_JOBS_BY_CONSUMABLE_RESOURCE.list_member)
+
+    # --- internals ---
+
+    def _resource_page(self, request: object) -> tuple[list[Stored], str, str | None]:
+        """The records of a ListJobsByConsumableResource page, in order, the name of the resource (each
+        listed job has one entry of that name, CR-3, the one the resource denotes, CR-2), and the page's
+        ``nextToken``."""
         if self._resources is None:
             self._require_operation(LIST_JOBS)
         query = parse_request(LIST_JOBS_BY_CONSUMABLE_RESOURCE, request, token_key=self._token_key)
@@ -424,34 +441,17 @@ class JobStore(ListingMethods):
             found = self._resources.keys(query.consumable_resource, status, pattern, after, self._fold_table)
             keys = list(islice(found, limit + 1))
             jobs = self._jobs
-            records = [jobs[job_id_of(key, grouped)] for key in keys[:limit]]
-        # CR-8: summaries of the resource's own shape, each finished from parts made once per stored record
-        # (records are never changed, so outside the lock).
-        operation = LIST_JOBS_BY_CONSUMABLE_RESOURCE
-        # Each listed job has one entry of the resource's name (CR-3), the one the resource denotes (CR-2).
-        name = resource_name(query.consumable_resource)
-        made, parts_of = self._resource_parts, self._summary_parts
-        summaries = []
-        for record in records:
-            cached = made.get(id(record))
-            parts = cached[1] if cached is not None and cached[0] is record else parts_of(record)
-            summaries.append(parts.summary(name))
+            # A newest-first key ends with the jobId; a grouped one with a newest-first key (``job_id_of``).
+            if grouped:
+                records = [jobs[key[-1][-1]] for key in keys[:limit]]
+            else:
+                records = [jobs[key[-1]] for key in keys[:limit]]
+        # Records are never changed (a change stores a new one), so the page is projected outside the lock.
         next_token = None
         if len(keys) > limit:
             last = keys[limit - 1]
             next_token = encode_token(flat_key(last) if grouped else last, query, token_key=self._token_key)
-        return response(summaries, next_token, operation.list_member)
-
-    # --- internals ---
-
-    def _summary_parts(self, record: Stored) -> ResourceSummaryParts:
-        """The ListJobsByConsumableResource summary parts of a stored job, made once per stored record."""
-        made = self._resource_parts.get(id(record))
-        if made is not None and made[0] is record:
-            return made[1]
-        parts = ResourceSummaryParts.of(job_view(record), LIST_JOBS_BY_CONSUMABLE_RESOURCE.summary_members)
-        self._resource_parts[id(record)] = (record, parts)
-        return parts
+        return records, resource_name(query.consumable_resource), next_token
 
     def _answer_other(self, operation: Operation, request: object) -> dict[str, Any]:
         """``answer`` for an operation other than the store's own: the one a store of ListJobs answers too."""
@@ -463,7 +463,7 @@ class JobStore(ListingMethods):
     def _forget(self, record: Stored) -> None:
         """Drop what was made of a record that is no longer stored."""
         self._fragments.pop(id(record), None)
-        self._resource_parts.pop(id(record), None)
+        self._resource_summaries.forget(record)
 
     def _fragment(self, record: Stored) -> str:
         """The JSON text of a stored job's summary, made once per stored record."""
@@ -580,7 +580,7 @@ class JobStore(ListingMethods):
         layout = self._layout
         self._jobs = stored
         self._fragments = {}
-        self._resource_parts = {}
+        self._resource_summaries = ResourceSummaries()
         self._queues = {value: Scope.build(layout, value_lists) for value, value_lists in lists.items()}
         self._everything = Scope.build(layout, everything)
         self._queue_values = {}

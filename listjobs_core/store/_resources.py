@@ -24,17 +24,21 @@ is one run, or a merge of two, stopped after ``maxResults + 1`` keys: O(log N + 
 from __future__ import annotations
 
 import heapq
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from .._consumable import PROPERTIES, is_resource_arn, requirements, resource_name
 from .._name_heads import FoldTable
 from .._names import JobNamePattern
+from .._operations import LIST_JOBS_BY_CONSUMABLE_RESOURCE
+from .._records import Stored, job_view
+from .._wire import ResourceSummaryParts
 from ._name_ranges import name_run
 from ._scope import JobKeys, range_run
 from ._sorted_keys import Key, SortedKeys
 
-__all__ = ["ResourceIndex", "ResourceScope", "requires_resources"]
+__all__ = ["ResourceIndex", "ResourceScope", "ResourceSummaries", "requires_resources"]
 
 _Buckets = dict[Any, SortedKeys]
 
@@ -118,11 +122,37 @@ class ResourceIndex:
 
     @classmethod
     def gather(cls, jobs: Iterable[tuple[Mapping[str, Any], JobKeys]]) -> ResourceIndex:
-        """An index of ``jobs`` (each with its keys)."""
+        """An index of ``jobs`` (each with its keys), built at once: the jobs sorted once under each of their
+        three keys, each key then appended to the lists of its scopes in order, each list a ``SortedKeys``
+        made at once. O(N log N) in C-level sorts, no insertion."""
         index = cls()
-        for job, key in jobs:
-            if requires_resources(job):
-                index.add(job, key)
+        lists: dict[tuple[bool, str], _ScopeLists] = {}
+        held: list[tuple[Any, JobKeys, list[_ScopeLists]]] = []
+        for job, keys in jobs:
+            if not requires_resources(job):
+                continue
+            targets = []
+            for identifier, name in index._entries(job):
+                for by_name, value in ((True, name), (False, identifier)):
+                    made = lists.get((by_name, value))
+                    if made is None:
+                        made = lists[(by_name, value)] = _ScopeLists()
+                    targets.append(made)
+            held.append((job.get("status"), keys, targets))
+        for field in range(3):  # JobKeys: newest, grouped, folded
+            held.sort(key=lambda item: item[1][field])
+            for status, keys, targets in held:
+                key = keys[field]
+                for made in targets:
+                    made.every[field].append(key)
+                    by_status = made.by_status[field]
+                    bucket = by_status.get(status)
+                    if bucket is None:
+                        by_status[status] = [key]
+                    else:
+                        bucket.append(key)
+        for (by_name, value), made in lists.items():
+            (index.by_name if by_name else index.by_value)[value] = made.scope()
         return index
 
     def _entries(self, job: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -170,6 +200,113 @@ class ResourceIndex:
         if len(runs) == 1:
             return runs[0]
         return heapq.merge(*runs)
+
+
+class _ScopeLists:
+    """The keys of one scope in bulk, under each of the three keys, in order: every job's, and by status."""
+
+    __slots__ = ("by_status", "every")
+
+    def __init__(self) -> None:
+        self.every: tuple[list[Key], list[Key], list[Key]] = ([], [], [])
+        self.by_status: tuple[dict[Any, list[Key]], ...] = ({}, {}, {})
+
+    def scope(self) -> ResourceScope:
+        scope = ResourceScope()
+        scope.by_created, scope.by_name, scope.by_folded = map(SortedKeys.from_sorted, self.every)
+        scope.by_status, scope.by_status_name, scope.by_status_folded = (
+            {status: SortedKeys.from_sorted(keys) for status, keys in by_status.items()}
+            for by_status in self.by_status
+        )
+        scope.size = len(self.every[0])
+        return scope
+
+
+_LIST, _RESOURCE, _QUANTITY = "consumableResourceList", "consumableResource", "quantity"
+
+
+class _Made:
+    """What a page needs of one stored job for one resource name, made once: the summary's members but
+    ``consumableResourceProperties`` (``head``: strings and integers only, so a shallow copy is a whole
+    one), the job's entries (``entries``: private dicts of a string and an integer, so again a shallow copy
+    of each is whole; ``None`` when the properties hold more than the model's members, and ``parts`` copies
+    them), and its JSON (``fragment``, made when first asked for)."""
+
+    __slots__ = ("entries", "fragment", "head", "parts")
+
+    def __init__(self, parts: ResourceSummaryParts, name: str) -> None:
+        self.parts = parts
+        head = dict(zip(parts.keys, parts.values[name], strict=True))
+        self.head = head
+        self.entries: tuple[dict[str, Any], ...] | None = None
+        if parts.entries is not None and all(type(value) in (str, int) for value in head.values()):
+            # CR-3 (``ResourceSummaryParts``): each entry exactly a resource string and an integer quantity.
+            self.entries = tuple(
+                {_RESOURCE: one[_RESOURCE], _QUANTITY: one[_QUANTITY]} for one in parts.entries
+            )
+        self.fragment: str | None = None
+
+
+class ResourceSummaries:
+    """The ListJobsByConsumableResource summaries of stored jobs (CR-8), from parts made once per stored
+    record and resource name (records are never changed: a change stores a new one, and the store
+    forgets the old). ``page`` gives fresh dicts the caller may change (W-3): a shallow copy of the head
+    and of each entry, which hold strings and integers only, so no deep copy; ``page_json`` joins each
+    summary's JSON, made once."""
+
+    __slots__ = ("made",)
+
+    def __init__(self) -> None:
+        # id(record) -> (record, resource name -> its parts), made once per stored record.
+        self.made: dict[int, tuple[Stored, dict[str, _Made]]] = {}
+
+    def forget(self, record: Stored) -> None:
+        """Drop what was made of a record that is no longer stored."""
+        self.made.pop(id(record), None)
+
+    def of(self, record: Stored, name: str) -> _Made:
+        """The parts of a stored job's summary for the resource ``name`` (a ``ServerException`` for a
+        malformed job, CR-3, CR-8)."""
+        held = self.made.get(id(record))
+        if held is None or held[0] is not record:
+            held = self.made[id(record)] = (record, {})
+        by_name = held[1]
+        made = by_name.get(name)
+        if made is None:
+            members = LIST_JOBS_BY_CONSUMABLE_RESOURCE.summary_members
+            made = by_name[name] = _Made(ResourceSummaryParts.of(job_view(record), members), name)
+        return made
+
+    def page(self, records: list[Stored], name: str) -> list[dict[str, Any]]:
+        """Fresh summaries of ``records`` (each of which requires the resource ``name``), in order."""
+        summaries = []
+        made_of, of, copy = self.made.get, self.of, dict.copy
+        for record in records:
+            held = made_of(id(record))
+            made = held[1].get(name) if held is not None and held[0] is record else None
+            if made is None:
+                made = of(record, name)
+            entries = made.entries
+            if entries is None:
+                summaries.append(made.parts.summary(name))
+                continue
+            summary = made.head.copy()
+            summary[PROPERTIES] = {_LIST: [*map(copy, entries)]}
+            summaries.append(summary)
+        return summaries
+
+    def page_json(self, records: list[Stored], name: str) -> str:
+        """The summaries of ``records`` as the JSON array's items, joined: ``json.dumps`` of each summary,
+        compact ASCII, made once per record and name."""
+        fragments = []
+        of = self.of
+        for record in records:
+            made = of(record, name)
+            fragment = made.fragment
+            if fragment is None:
+                fragment = made.fragment = json.dumps(made.parts.summary(name), separators=(",", ":"))
+            fragments.append(fragment)
+        return ",".join(fragments)
 
 
 def _scope(scopes: dict[str, ResourceScope], value: str) -> ResourceScope:
