@@ -17,7 +17,7 @@
 - **ListJobsByConsumableResource**: ``JobStore(LIST_JOBS).list_jobs_by_consumable_resource`` for the page of
   100 in the middle of a traversal (its ``nextToken``), per query shape (``CONSUMABLE_SHAPES``), over Batch
   jobs of which each requires one of three resources and every other one a fourth, shared one, against the
-  same floor.
+  same floor; as dicts and as ``answer_json``'s bytes.
 - **walk**: in a fresh process, every page of ``AFTER_CREATED_AT 0`` (pages of 100) right after
   ``put_many``, with the cyclic collector on, the job list kept alive (as an emulator keeps its jobs) and no
   explicit collection in between; per page, against the floor measured in the same process. Beside it,
@@ -49,7 +49,13 @@ from typing import Any
 import pytest
 from jobsets import PAGE, QUERY_SHAPES, SIZES, STATUSES, naive_page, project, synthetic_jobs
 
-from listjobs_core import LIST_JOBS, LIST_SERVICE_JOBS, JobStore, ServiceJobStore
+from listjobs_core import (
+    LIST_JOBS,
+    LIST_JOBS_BY_CONSUMABLE_RESOURCE,
+    LIST_SERVICE_JOBS,
+    JobStore,
+    ServiceJobStore,
+)
 from listjobs_core._wire import to_summary
 
 MEMBERS = LIST_SERVICE_JOBS.summary_members
@@ -306,8 +312,17 @@ CONSUMABLE_SHAPES: dict[str, dict[str, Any]] = {
     "resource and JOB_STATUS": {
         "consumableResource": SHARED_RESOURCE, "filters": [{"name": "JOB_STATUS", "values": ["RUNNING"]}]
     },
-    "resource and JOB_NAME": {
+    "resource and JOB_NAME exact": {
         "consumableResource": SHARED_RESOURCE, "filters": [{"name": "JOB_NAME", "values": ["TRAINING-7"]}]
+    },
+    "resource and JOB_NAME prefix": {
+        "consumableResource": SHARED_RESOURCE, "filters": [{"name": "JOB_NAME", "values": ["training-1*"]}]
+    },
+    "resource, JOB_STATUS and JOB_NAME prefix": {
+        "consumableResource": SHARED_RESOURCE,
+        "filters": [
+            {"name": "JOB_NAME", "values": ["training-1*"]}, {"name": "JOB_STATUS", "values": ["RUNNING"]}
+        ],
     },
 }
 
@@ -358,12 +373,18 @@ def consumable_middle(size: int, shape: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("shape", list(CONSUMABLE_SHAPES))
-def test_consumable_page(benchmark: Any, size: int, shape: str) -> None:
-    """One page of 100 ListJobsByConsumableResource summaries from the middle of a traversal."""
+@pytest.mark.parametrize("implementation", ["store", "json"])
+def test_consumable_page(benchmark: Any, size: int, shape: str, implementation: str) -> None:
+    """One page of 100 ListJobsByConsumableResource summaries from the middle of a traversal, as dicts
+    (``list_jobs_by_consumable_resource``) or as the JSON a server sends (``answer_json``)."""
     store = consumable_store(size)
     request = consumable_middle(size, shape)
     benchmark.group = f"{size} consumable {shape}"
-    page = benchmark(store.list_jobs_by_consumable_resource, request)
+    if implementation == "store":
+        page = benchmark(store.list_jobs_by_consumable_resource, request)
+    else:
+        page = json.loads(benchmark(store.answer_json, request, operation=LIST_JOBS_BY_CONSUMABLE_RESOURCE))
+        assert page == store.list_jobs_by_consumable_resource(request)
     assert len(page["jobs"]) == PAGE or "nextToken" not in page
 
 
@@ -402,11 +423,12 @@ def table(results: dict[str, Any]) -> str:
         rows.append((f"page, {shape}: naive / store", "",
                      [cell(t["naive"] / t["store"] if "naive" in t else None, "{:,.0f}x") for t in times]))
     for shape in CONSUMABLE_SHAPES:
-        times = [median.get((size, f"consumable {shape}"), {}).get("store") for size in sizes]
-        if any(time is not None for time in times):
-            rows.append((f"ListJobsByConsumableResource page, {shape}: store / floor", "≤ 1.5x",
-                         [cell(None if t is None else t / floor[s], "{:.2f}x")
-                          for t, s in zip(times, sizes, strict=True)]))
+        for name, label, goal in (("store", "dicts", ""), ("json", "answer_json", "≤ 1.5x")):
+            times = [median.get((size, f"consumable {shape}"), {}).get(name) for size in sizes]
+            if any(time is not None for time in times):
+                rows.append((f"ListJobsByConsumableResource page, {shape}: {label} / floor", goal,
+                             [cell(None if t is None else t / floor[s], "{:.2f}x")
+                              for t, s in zip(times, sizes, strict=True)]))
     for name, label in (("update", "update(status=...)"), ("put", "put with another status")):
         rows.append((f"status change of a random job, {label} / floor", "≤ 0.5x" if name == "update" else "",
                      [f"{median[(size, 'status change')][name] / floor[size]:.2f}x" for size in sizes]))
@@ -446,11 +468,49 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def consumable_table(results: dict[str, Any]) -> str:
+    """The ListJobsByConsumableResource table of one run of ``-k "consumable or floor"``: each shape's page
+    as dicts and as JSON over the floor of the same size, medians over medians (minima over minima, which a
+    busy machine disturbs less, in parentheses)."""
+    stats: dict[tuple[int, str], dict[str, tuple[float, float]]] = defaultdict(dict)
+    for bench in results["benchmarks"]:
+        size_text, what = bench["group"].split(" ", 1)
+        name = bench["params"].get("implementation", "store")
+        stats[(int(size_text), what)][name] = (bench["stats"]["median"], bench["stats"]["min"])
+    sizes = sorted({size for size, what in stats if what == "floor"})
+    floor = {size: stats[(size, "floor")]["floor"] for size in sizes}
+    lines = [
+        "| page of 100 | path | goal | " + " | ".join(f"{size:,} jobs" for size in sizes) + " |",
+        "|---|---|---|" + "---:|" * len(sizes),
+        "| floor: 100 jobs projected, median (min), µs | | | "
+        + " | ".join(f"{floor[s][0] * 1e6:.0f} ({floor[s][1] * 1e6:.0f})" for s in sizes) + " |",
+    ]
+    for shape in CONSUMABLE_SHAPES:
+        for name, path, goal in (("json", "`answer_json` / floor", "≤ 1.5x"), ("store", "dicts / floor", "")):
+            times = [stats.get((size, f"consumable {shape}"), {}).get(name) for size in sizes]
+            cells = [
+                "-" if t is None else f"{t[0] / floor[s][0]:.2f}x ({t[1] / floor[s][1]:.2f}x)"
+                for t, s in zip(times, sizes, strict=True)
+            ]
+            lines.append(f"| {shape} | {path} | {goal} | " + " | ".join(cells) + " |")
+    machine = results.get("machine_info", {})
+    lines.append("")
+    lines.append(
+        f"Medians (minima) of one run, thread CPU time: Python {machine.get('python_version')}, "
+        f"{machine.get('cpu', {}).get('brand_raw', '?')}, {results.get('datetime', '')[:10]}."
+    )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Print the ServiceJobStore tables of BENCHMARKS.md.")
     parser.add_argument("results", help="a pytest-benchmark JSON file from this module")
-    with open(parser.parse_args().results, encoding="utf-8") as handle:
-        print(table(json.load(handle)))
+    parser.add_argument("--consumable", action="store_true",
+                        help="the ListJobsByConsumableResource table (of a -k 'consumable or floor' run)")
+    arguments = parser.parse_args()
+    with open(arguments.results, encoding="utf-8") as handle:
+        results = json.load(handle)
+    print(consumable_table(results) if arguments.consumable else table(results))
 
 
 if __name__ == "__main__":

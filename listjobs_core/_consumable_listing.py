@@ -3,8 +3,8 @@
 
 Theory of operation: the operation lists the Batch jobs (the jobs ``list_jobs`` lists) that require one
 consumable resource. It differs from ListJobs only in its description in ``_operations`` (the resource
-member in the place of a queue, filters that narrow together, every status by default, newest first
-under JOB_NAME, its summary members and response member); its own rules have their homes in
+member in the place of a queue, filters that narrow together, every status by default, its summary
+members and response member); its own rules have their homes in
 ``_consumable`` (which resource an identifier denotes, what a job requires), ``_request`` (the resource and
 the filters), ``_selection`` (the resource step), ``_wire`` (its summaries) and ``_tokens`` (the binding to
 the resource). Everything else is the shared engine, ``_listing.run_listing``.
@@ -36,7 +36,8 @@ def list_jobs_by_consumable_resource(
     ``request`` is a ``ListJobsByConsumableResourceRequest`` as a JSON body decodes to: the resource
     (``consumableResource``, a name or an ARN, required), ``filters`` (at most one ``JOB_STATUS`` and one
     ``JOB_NAME``), ``maxResults`` (1 to 100, default 100) and ``nextToken``. Returns a
-    ``ListJobsByConsumableResourceResponse`` dict: ``jobs``, newest first, each with the job's ``quantity``
+    ``ListJobsByConsumableResourceResponse`` dict: ``jobs``, newest first (grouped by name and version
+    under ``JOB_NAME``), each with the job's ``quantity``
     of the resource. Raises ``ClientException`` for any bad request and ``ServerException`` for a
     malformed job; ``token_key`` is an optional secret for HMAC-signed tokens. Cost: one pass over the
     jobs, O(n log k) for n jobs and a page of k.

@@ -109,5 +109,5 @@ CONSUMABLE_RESOURCE_DEFAULT_STATUS: str | None = None
 # CR-6: "At most one filter of each name ...; JOB_STATUS and JOB_NAME may be given together".
 CONSUMABLE_RESOURCE_FILTERS_NARROW_TOGETHER = True
 
-# CR-7: "The jobs are in O-1's order ... with or without JOB_NAME (no grouping by name, unlike O-2)".
-CONSUMABLE_RESOURCE_JOB_NAME_GROUPS = False
+# CR-7: "The jobs are in O-1's order without JOB_NAME, and grouped by name and version under it, as O-2".
+CONSUMABLE_RESOURCE_JOB_NAME_GROUPS = True

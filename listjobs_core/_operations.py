@@ -210,6 +210,6 @@ LIST_JOBS_BY_CONSUMABLE_RESOURCE = Operation(
     list_member="jobs",
     # CR-6, decision: one filter of each name, JOB_STATUS and JOB_NAME together narrowing together.
     filters_narrow_together=_decisions.CONSUMABLE_RESOURCE_FILTERS_NARROW_TOGETHER,
-    # CR-7, decision: newest first (O-1) with or without JOB_NAME.
+    # CR-7, decision: grouped by name and version under JOB_NAME (O-2), as the other listings.
     name_filter_groups=_decisions.CONSUMABLE_RESOURCE_JOB_NAME_GROUPS,
 )

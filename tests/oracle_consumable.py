@@ -61,9 +61,14 @@ def matches(job: Job, request: Request) -> bool:
     return "JOB_NAME" not in chosen or oracle.matches_job_name(job["jobName"], chosen["JOB_NAME"])
 
 
-def sort_key(job: Job) -> tuple[Any, ...]:
-    """CR-7: newest createdAt first, then jobId, with or without JOB_NAME."""
-    return (-job["createdAt"], job["jobId"])
+def sort_key(job: Job, request: Request) -> tuple[Any, ...]:
+    """CR-7: newest createdAt first, then jobId; under JOB_NAME grouped first by exact name, then version
+    (0 when absent or null), as O-2."""
+    by_age = (-job["createdAt"], job["jobId"])
+    if "JOB_NAME" in given_filters(request):
+        version = job.get("version")
+        return (job["jobName"], 0 if version is None else version, *by_age)
+    return by_age
 
 
 def job_queue_arn(job: Job) -> str:
@@ -95,7 +100,7 @@ def summary(job: Job, resource: str) -> dict[str, Any]:
 
 def expected_selection(jobs: Iterable[Job], request: Request) -> list[dict[str, Any]]:
     """The whole ordered list of summaries a valid request selects (maxResults and nextToken ignored)."""
-    chosen = sorted((job for job in jobs if matches(job, request)), key=sort_key)
+    chosen = sorted((job for job in jobs if matches(job, request)), key=lambda job: sort_key(job, request))
     return [summary(job, request["consumableResource"]) for job in chosen]
 
 

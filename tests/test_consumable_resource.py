@@ -198,10 +198,10 @@ def test_job_name_is_case_insensitive_with_a_final_star_prefix() -> None:
         job("c", 3, "r", jobName="STRASSE"), job("d", 4, "r", jobName="tr*in"),
     ]
     assert names(listing(jobs, request("r", ("JOB_NAME", "TRAIN")))) == ["a"]
-    assert names(listing(jobs, request("r", ("JOB_NAME", "tRa*")))) == ["b", "a"]
+    assert names(listing(jobs, request("r", ("JOB_NAME", "tRa*")))) == ["a", "b"]  # grouped by name (CR-7)
     assert names(listing(jobs, request("r", ("JOB_NAME", "straße")))) == ["c"]
     assert names(listing(jobs, request("r", ("JOB_NAME", "tr*in")))) == ["d"]
-    assert names(listing(jobs, request("r", ("JOB_NAME", "*")))) == ["d", "c", "b", "a"]
+    assert names(listing(jobs, request("r", ("JOB_NAME", "*")))) == ["c", "a", "d", "b"]
     assert "JOB_NAME" in refusal(jobs, request("r", ("JOB_NAME", "")))
 
 
@@ -313,16 +313,22 @@ def test_a_filter_name_given_twice_is_refused() -> None:
     assert refusal([], names_twice).startswith("filters[1].name JOB_NAME is given twice")
 
 
-def test_results_are_newest_first_even_with_job_name() -> None:
-    """CR-7: newest createdAt first, ties by jobId, and JOB_NAME does not group by name (unlike O-2)."""
+def test_results_are_grouped_by_name_and_version_under_job_name() -> None:
+    """CR-7: newest createdAt first, ties by jobId; under JOB_NAME grouped by exact name (code point order,
+    so "Beta" before "alpha"), then version, then newest first, as O-2, across pages too."""
     jobs = [
-        job("b", 10, "r", jobName="beta"), job("a", 10, "r", jobName="alpha"),
-        job("c", 30, "r", jobName="beta"), job("d", 20, "r", jobName="alpha"),
+        job("b", 10, "r", jobName="beta"), job("a", 10, "r", jobName="alpha", version=2),
+        job("c", 30, "r", jobName="beta"), job("d", 20, "r", jobName="alpha", version=1),
+        job("e", 40, "r", jobName="alpha", version=1), job("f", 5, "r", jobName="Beta"),
     ]
-    assert names(listing(jobs, request("r"))) == ["c", "d", "a", "b"]
-    assert names(listing(jobs, request("r", ("JOB_NAME", "*")))) == ["c", "d", "a", "b"]
+    assert names(listing(jobs, request("r"))) == ["e", "c", "d", "a", "b", "f"]
+    grouped = ["f", "e", "d", "a", "c", "b"]
+    assert names(listing(jobs, request("r", ("JOB_NAME", "*")))) == grouped
     pages = traverse(jobs, request("r", ("JOB_NAME", "*")), [1])
-    assert [name for page in pages for name in names(page)] == ["c", "d", "a", "b"]
+    assert [name for page in pages for name in names(page)] == grouped
+    assert names(listing(jobs, request("r", ("JOB_NAME", "BETA")))) == ["f", "c", "b"]
+    running_alpha = request("r", ("JOB_NAME", "al*"), ("JOB_STATUS", "RUNNING"))
+    assert names(listing(jobs, running_alpha)) == ["e", "d", "a"]
 
 
 def test_summaries_hold_the_model_members_in_order() -> None:

@@ -64,6 +64,7 @@ def test_store_traversals_agree_with_the_pure_function_and_the_oracle(
         if token is None:
             break
     assert listed == oracle.expected_selection(jobs, query)
+    store._check()
 
 
 @st.composite
@@ -115,6 +116,9 @@ def test_store_agrees_with_the_pure_function_across_changes_between_pages(
             page = store.list_jobs_by_consumable_resource(request)
             held = list(store)
             assert page == list_jobs_by_consumable_resource(held, request)
+            assert store.answer_json(request, operation=LIST_JOBS_BY_CONSUMABLE_RESOURCE) == json.dumps(
+                page, separators=(",", ":")
+            ).encode("ascii")
             if token is None:
                 assert page["jobs"] == oracle.expected_selection(held, query)[: step[1]]
             token = page.get("nextToken")
@@ -132,6 +136,7 @@ def test_store_agrees_with_the_pure_function_across_changes_between_pages(
                 store.update(step[1], consumableResourceProperties=step[2])
         else:
             store.clear()
+        store._check()
         _check_against_fresh_store(store, query)
 
 
@@ -177,3 +182,89 @@ def test_the_store_routes_answer_by_operation_and_refuses_bad_requests() -> None
     by_resource["jobs"][0]["consumableResourceProperties"]["consumableResourceList"].clear()
     again = store.list_jobs_by_consumable_resource({"consumableResource": "r"})
     assert again["jobs"][0]["consumableResourceProperties"]["consumableResourceList"] != []
+
+
+def _many_names_jobs() -> list[dict[str, Any]]:
+    """Jobs under many names sharing prefixes in several cases (more than a few folded names match a
+    prefix), with versions, two statuses and resources named by name and by ARN."""
+    arn = "arn:aws:batch:us-east-1:123456789012:consumable-resource/r"
+    jobs = []
+    for number in range(240):
+        name = ("Train", "train", "TRAIN", "trainer", "tram", "eval")[number % 6] + f"-{number % 9}"
+        jobs.append({
+            "jobId": f"j{number:03}", "jobName": name, "version": number % 3, "createdAt": number % 17,
+            "status": ("RUNNING", "FAILED")[number % 2], "jobQueue": "q",
+            "jobArn": f"arn:aws:batch:us-east-1:123456789012:job/j{number:03}",
+            "consumableResourceProperties": {"consumableResourceList": [
+                {"consumableResource": ("r", arn)[number % 5 == 0], "quantity": 1}]},
+        })
+    return jobs
+
+
+@pytest.mark.parametrize("budget", [None, 3])
+@pytest.mark.parametrize("resource", ["r", "arn:aws:batch:us-east-1:123456789012:consumable-resource/r"])
+def test_job_name_prefix_pages_over_many_names_are_the_oracles(
+    monkeypatch: pytest.MonkeyPatch, budget: int | None, resource: str
+) -> None:
+    """CR-7 under a JOB_NAME prefix that many folded names match: the pages, read from the name indexes
+    (the walk under each head of the prefix, or, past its search budget, the merge of folded-name ranges),
+    are the oracle's grouped order, alone and with JOB_STATUS, across tokens."""
+    from listjobs_core.store import _name_ranges
+
+    if budget is not None:
+        monkeypatch.setattr(_name_ranges, "HEAD_SEARCH_BUDGET", budget)
+    jobs = _many_names_jobs()
+    store = JobStore(jobs, operation=LIST_JOBS)
+    store._check()
+    for value in ("tra*", "TRAIN*", "train-1*", "t*", "*", "train-4", "x*"):
+        for status in (None, "FAILED"):
+            query: dict[str, Any] = {"consumableResource": resource,
+                                     "filters": [{"name": "JOB_NAME", "values": [value]}]}
+            if status is not None:
+                query["filters"].append({"name": "JOB_STATUS", "values": [status]})
+            listed: list[dict[str, Any]] = []
+            token = None
+            while True:
+                request = {**query, "maxResults": 7}
+                if token is not None:
+                    request["nextToken"] = token
+                page = store.list_jobs_by_consumable_resource(request)
+                listed += page["jobs"]
+                token = page.get("nextToken")
+                if token is None:
+                    break
+            assert listed == oracle.expected_selection(jobs, query), (value, status)
+
+
+def test_a_page_shares_nothing_the_caller_may_change_with_the_store() -> None:
+    """W-3, CR-8: changing a page's summaries, their consumableResourceProperties and its entries changes
+    no later answer, as dicts or as JSON."""
+    jobs = _many_names_jobs()[:20]
+    store = JobStore(jobs, operation=LIST_JOBS)
+    request = {"consumableResource": "r"}
+    first = store.list_jobs_by_consumable_resource(request)
+    expected = json.dumps(first, separators=(",", ":")).encode("ascii")
+    for summary in first["jobs"]:
+        summary["jobName"] = "changed"
+        summary["consumableResourceProperties"]["consumableResourceList"][0]["quantity"] = 99
+        entries = summary["consumableResourceProperties"]["consumableResourceList"]
+        entries.append({"consumableResource": "x"})
+        summary["consumableResourceProperties"]["other"] = 1
+    assert store.list_jobs_by_consumable_resource(request) == list_jobs_by_consumable_resource(jobs, request)
+    assert store.answer_json(request, operation=LIST_JOBS_BY_CONSUMABLE_RESOURCE) == expected
+    store._check()
+
+
+@pytest.mark.parametrize(
+    "index", ["by_created", "by_name", "by_folded", "by_status", "by_status_name", "by_status_folded"]
+)
+def test_the_store_check_finds_a_broken_resource_index(index: str) -> None:
+    """The store's invariant check covers the resource indexes: a key missing from any of them fails it."""
+    store = JobStore(_many_names_jobs()[:30], operation=LIST_JOBS)
+    store._check()
+    scope = store._resources.by_name["r"]  # type: ignore[union-attr]
+    held = getattr(scope, index)
+    keys = held["RUNNING"] if index.startswith("by_status") else held
+    keys.remove(next(iter(keys)))
+    with pytest.raises(AssertionError, match="store invariant broken"):
+        store._check()

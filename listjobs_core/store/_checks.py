@@ -11,10 +11,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .. import _decisions
+from .._consumable import requirements, resource_name
 from .._definitions import job_definition_name
 from .._queues import queue_name
 from .._records import SHAPES, ProjectedRecord, job_view, summary_of
 from .._wire import to_summary
+from ._resources import ResourceScope, requires_resources
 from ._scope import Scope, StatusBuckets, job_id_of
 from ._sorted_keys import SortedKeys, require
 
@@ -72,6 +74,8 @@ def check_store(store: Any) -> None:
     require(all(name in names for name in store._named), "no scope for a queue name without jobs")
     nonempty = (*store._queues.values(), *store._families.values(), *store._named.values())
     require(all(scope.size for scope in nonempty), "no empty queue, name or family scope")
+    if store._resources is not None:
+        _check_resources(store, views)
     if store._operation.parent_job_members and not _decisions.QUEUE_LISTINGS_INCLUDE_CHILD_JOBS:
         require(
             sum(scope.size for scope in store._families.values()) + store._everything.size == len(jobs),
@@ -159,3 +163,67 @@ def _check_scope(store: Any, scope: Scope, members: list[Mapping[str, Any]], wha
             keys = keys_of.of(jobs[job_id])
             right = keys.grouped if label == "by_name" else keys.folded
             require(job_id in member_ids and key == right, f"{what}: {label} key {key!r}")
+
+
+def _check_resources(store: Any, views: dict[str, Mapping[str, Any]]) -> None:
+    """Assert that the ListJobsByConsumableResource indexes (``_resources``) hold exactly, under the core's
+    keys, the jobs of each resource name and of each entry identifier, by status and name, and that every
+    summary made of a stored record is the one the record makes now."""
+    index = store._resources
+    by_name: dict[str, list[Mapping[str, Any]]] = {}
+    by_value: dict[str, list[Mapping[str, Any]]] = {}
+    for job in views.values():
+        if not requires_resources(job):
+            continue
+        for identifier, _ in requirements(job):
+            by_name.setdefault(resource_name(identifier), []).append(job)
+            by_value.setdefault(identifier, []).append(job)
+    for label, scopes, expected in (
+        ("resource", index.by_name, by_name), ("entry", index.by_value, by_value)
+    ):
+        require(set(scopes) == set(expected), f"one {label} scope per {label} present")
+        for value, scope in scopes.items():
+            _check_resource_scope(store, scope, expected[value], f"{label} {value!r}")
+    made = store._resource_summaries.made
+    for held_id, (record, by_resource) in made.items():
+        require(held_id == id(record), "resource summaries kept under their record's id")
+        job = job_view(record)
+        require(views.get(job["jobId"]) is not None and store._jobs[job["jobId"]] is record,
+                f"resource summaries of {job['jobId']!r} are of its stored record")
+        for name, parts in by_resource.items():
+            expected_summary = parts.parts.summary(name)
+            if parts.entries is not None:
+                fresh = store._resource_summaries.page([record], name)
+                require(fresh == [expected_summary], f"resource summary of {job['jobId']!r} for {name!r}")
+            if parts.fragment is not None:
+                require(parts.fragment == json.dumps(expected_summary, separators=(",", ":")),
+                        f"resource summary JSON of {job['jobId']!r} for {name!r}")
+
+
+def _check_resource_scope(
+    store: Any, scope: ResourceScope, members: list[Mapping[str, Any]], what: str
+) -> None:
+    """Assert that one resource scope indexes exactly ``members``, under each of its six indexes."""
+    keys_of = store._keys
+    require(scope.size == len(members) > 0, f"{what}: size, and no empty scope")
+    keys = {job["jobId"]: keys_of.of(job) for job in members}
+    statuses = {job["jobId"]: job.get("status") for job in members}
+
+    def holds(index: SortedKeys, field: int, job_ids: set[str], label: str) -> None:
+        index._check()
+        expected = sorted(keys[job_id][field] for job_id in job_ids)
+        require(list(index) == expected, f"{what}: {label} holds the core's keys of its jobs, in order")
+
+    every = set(keys)
+    for field, (label, index) in enumerate(
+        (("by_created", scope.by_created), ("by_name", scope.by_name), ("by_folded", scope.by_folded))
+    ):
+        holds(index, field, every, label)
+    for field, (label, buckets) in enumerate(
+        (("by_status", scope.by_status), ("by_status_name", scope.by_status_name),
+         ("by_status_folded", scope.by_status_folded))
+    ):
+        require(set(buckets) == set(statuses.values()), f"{what}: {label}: one bucket per status present")
+        for status, bucket in buckets.items():
+            holds(bucket, field, {job_id for job_id, held in statuses.items() if held == status},
+                  f"{label} {status!r}")

@@ -69,7 +69,7 @@ from .._filters import FilterName, JobFilter
 from .._model import ServiceJob, SortKey
 from .._name_heads import FoldTable
 from .._operations import LIST_JOBS, LIST_JOBS_BY_CONSUMABLE_RESOURCE, LIST_SERVICE_JOBS, Operation
-from .._ordering import sort_key_function
+from .._ordering import groups_by_name, sort_key_function
 from .._query import ListQuery
 from .._queues import QueueMatcher, queue_name
 from .._records import (
@@ -87,11 +87,11 @@ from .._records import (
 from .._request import parse_request
 from .._selection import selected_status
 from .._tokens import check_token_key, encode_token
-from .._wire import ResourceSummaryParts, response
+from .._wire import response
 from ._bulk import columns_of, scopes_of
 from ._checks import check_store
 from ._interface import ListingMethods, ListingStore
-from ._resources import ResourceIndex, requires_resources
+from ._resources import ResourceIndex, ResourceSummaries, requires_resources
 from ._scope import IndexLists, JobKeys, Layout, Reading, Scope, job_id_of, scope_runs
 from ._sorted_keys import Key
 
@@ -172,8 +172,8 @@ class JobStore(ListingMethods):
         self._jobs: dict[str, Stored] = {}
         # id(record) -> (record, its summary's JSON text), made once per stored record (``answer_json``).
         self._fragments: dict[int, tuple[Packed, str]] = {}
-        # id(record) -> (record, its ListJobsByConsumableResource summary parts), made once per record.
-        self._resource_parts: dict[int, tuple[Stored, ResourceSummaryParts]] = {}
+        # The ListJobsByConsumableResource summaries of stored records, made once per record.
+        self._resource_summaries = ResourceSummaries()
         self._everything = Scope(self._layout)
         # One scope per jobQueue value; None holds the jobs without one (listed for every queue, IN-2).
         self._queues: dict[str | None, Scope] = {}
@@ -382,6 +382,13 @@ class JobStore(ListingMethods):
         >>> store.answer_json({})
         b'{"jobSummaryList":[{"jobId":"a","jobName":"n","createdAt":1,"status":"RUNNING"}]}'
         """
+        if operation is LIST_JOBS_BY_CONSUMABLE_RESOURCE and self._resources is not None:
+            # CR-8: each summary's JSON made once per stored record, as the store's own summaries are.
+            records, name, next_token = self._resource_page(request)
+            summaries = self._resource_summaries.page_json(records, name)
+            if next_token is None:
+                return f'{{"jobs":[{summaries}]}}'.encode("ascii")
+            return f'{{"jobs":[{summaries}],"nextToken":"{next_token}"}}'.encode("ascii")
         if operation is not None and operation is not self._operation:
             return _json_bytes(self._answer_other(operation, request))
         records, next_token = self._page(request)
@@ -395,7 +402,7 @@ class JobStore(ListingMethods):
         """Answer a ListJobsByConsumableResource request over the stored jobs, as
         ``list_jobs_by_consumable_resource`` does over ``list(store)``, tokens included (a store of
         ListJobs; any other raises ``TypeError``). ``ClientException`` for a bad request. O(log N + k) for a
-        page of k; a JOB_NAME prefix merges one run per folded name it covers (``_resources``).
+        page of k, JOB_NAME prefixes included (``_resources``).
 
         >>> from listjobs_core import LIST_JOBS
         >>> store = JobStore(LIST_JOBS)
@@ -407,45 +414,44 @@ class JobStore(ListingMethods):
         >>> [(summary["jobName"], summary["quantity"]) for summary in page["jobs"]]
         [('render', 3)]
         """
+        records, name, next_token = self._resource_page(request)
+        summaries = self._resource_summaries.page(records, name)
+        return response(summaries, next_token, LIST_JOBS_BY_CONSUMABLE_RESOURCE.list_member)
+
+    # --- internals ---
+
+    def _resource_page(self, request: object) -> tuple[list[Stored], str, str | None]:
+        """The records of a ListJobsByConsumableResource page, in order, the name of the resource (each
+        listed job has one entry of that name, CR-3, the one the resource denotes, CR-2), and the page's
+        ``nextToken``."""
         if self._resources is None:
             self._require_operation(LIST_JOBS)
         query = parse_request(LIST_JOBS_BY_CONSUMABLE_RESOURCE, request, token_key=self._token_key)
         assert query.consumable_resource is not None and self._resources is not None
         limit = query.page_size
-        after = None if query.after is None else query.after.sort_key
         pattern = None if query.job_filter is None else query.job_filter.parsed
+        # CR-7: under JOB_NAME the keys are grouped (O-2), read in the store's nested form.
+        grouped = groups_by_name(query)
+        assert grouped == (pattern is not None), "the resource indexes answer CR-7 as decided"
+        after: Key | None = None if query.after is None else query.after.sort_key
+        if after is not None and grouped:
+            after = (after[0], after[1], tuple(after[2:]))
         status = selected_status(query)
         with self._lock:
-            found = self._resources.keys(query.consumable_resource, status, pattern, after)
+            found = self._resources.keys(query.consumable_resource, status, pattern, after, self._fold_table)
             keys = list(islice(found, limit + 1))
             jobs = self._jobs
-            records = [jobs[key[-1]] for key in keys[:limit]]  # newest-first keys end with the jobId
-        # CR-8: summaries of the resource's own shape, each finished from parts made once per stored record
-        # (records are never changed, so outside the lock).
-        operation = LIST_JOBS_BY_CONSUMABLE_RESOURCE
-        # Each listed job has one entry of the resource's name (CR-3), the one the resource denotes (CR-2).
-        name = resource_name(query.consumable_resource)
-        made, parts_of = self._resource_parts, self._summary_parts
-        summaries = []
-        for record in records:
-            cached = made.get(id(record))
-            parts = cached[1] if cached is not None and cached[0] is record else parts_of(record)
-            summaries.append(parts.summary(name))
+            # A newest-first key ends with the jobId; a grouped one with a newest-first key (``job_id_of``).
+            if grouped:
+                records = [jobs[key[-1][-1]] for key in keys[:limit]]
+            else:
+                records = [jobs[key[-1]] for key in keys[:limit]]
+        # Records are never changed (a change stores a new one), so the page is projected outside the lock.
         next_token = None
         if len(keys) > limit:
-            next_token = encode_token(keys[limit - 1], query, token_key=self._token_key)
-        return response(summaries, next_token, operation.list_member)
-
-    # --- internals ---
-
-    def _summary_parts(self, record: Stored) -> ResourceSummaryParts:
-        """The ListJobsByConsumableResource summary parts of a stored job, made once per stored record."""
-        made = self._resource_parts.get(id(record))
-        if made is not None and made[0] is record:
-            return made[1]
-        parts = ResourceSummaryParts.of(job_view(record), LIST_JOBS_BY_CONSUMABLE_RESOURCE.summary_members)
-        self._resource_parts[id(record)] = (record, parts)
-        return parts
+            last = keys[limit - 1]
+            next_token = encode_token(flat_key(last) if grouped else last, query, token_key=self._token_key)
+        return records, resource_name(query.consumable_resource), next_token
 
     def _answer_other(self, operation: Operation, request: object) -> dict[str, Any]:
         """``answer`` for an operation other than the store's own: the one a store of ListJobs answers too."""
@@ -457,7 +463,7 @@ class JobStore(ListingMethods):
     def _forget(self, record: Stored) -> None:
         """Drop what was made of a record that is no longer stored."""
         self._fragments.pop(id(record), None)
-        self._resource_parts.pop(id(record), None)
+        self._resource_summaries.forget(record)
 
     def _fragment(self, record: Stored) -> str:
         """The JSON text of a stored job's summary, made once per stored record."""
@@ -519,7 +525,7 @@ class JobStore(ListingMethods):
             for scope in self._scopes_of(record):
                 scope.move_status(record, before, after, keys.newest)
             if self._resources is not None and requires_resources(record):
-                self._resources.move_status(record, before, after, keys.newest)
+                self._resources.move_status(record, before, after, keys)
 
     def _move_status(self, previous: Stored, record: Packed) -> None:
         """Put ``record``, a job's record with another status than ``previous`` and nothing else changed,
@@ -533,7 +539,7 @@ class JobStore(ListingMethods):
             for scope in self._scopes_of(view):
                 scope.move_status(view, before, after, newest)
             if self._resources is not None and requires_resources(view):
-                self._resources.move_status(view, before, after, newest)
+                self._resources.move_status(view, before, after, self._keys.of(view))
 
     def _rebuild(self, stored: dict[str, Stored], keyed: list[tuple[Mapping[str, Any], JobKeys]]) -> None:
         """Index every job of ``keyed`` afresh (``stored``: the jobs by jobId), each scope built at once,
@@ -559,7 +565,7 @@ class JobStore(ListingMethods):
         self._install(stored, everything, lists, families)
         if self._resources is not None:
             # Every job, whatever its queue or family (CR-2).
-            self._resources = ResourceIndex.gather((job, keys.newest) for job, keys in keyed)
+            self._resources = ResourceIndex.gather(keyed)
 
     def _install(
         self,
@@ -574,7 +580,7 @@ class JobStore(ListingMethods):
         layout = self._layout
         self._jobs = stored
         self._fragments = {}
-        self._resource_parts = {}
+        self._resource_summaries = ResourceSummaries()
         self._queues = {value: Scope.build(layout, value_lists) for value, value_lists in lists.items()}
         self._everything = Scope.build(layout, everything)
         self._queue_values = {}
@@ -616,7 +622,7 @@ class JobStore(ListingMethods):
     def _index(self, job: Mapping[str, Any], keys: JobKeys) -> None:
         self._fold_table.learn(keys.grouped[0])
         if self._resources is not None and requires_resources(job):
-            self._resources.add(job, keys.newest)
+            self._resources.add(job, keys)
         family = self._family_of(job)
         if family is not None:
             scope = self._families.get(family)
@@ -652,7 +658,7 @@ class JobStore(ListingMethods):
 
     def _unindex(self, job: Mapping[str, Any], keys: JobKeys) -> None:
         if self._resources is not None and requires_resources(job):
-            self._resources.discard(job, keys.newest)
+            self._resources.discard(job, keys)
         family = self._family_of(job)
         if family is not None:
             scope = self._families[family]
