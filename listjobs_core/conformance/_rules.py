@@ -523,7 +523,7 @@ RULES: tuple[Rule, ...] = (
             ("CR-4", "consumableResource required, not empty", AWS, "the empty string"),
             ("CR-5", "every status without JOB_STATUS", DECISION, "no default status"),
             ("CR-6", "one filter of each name, narrowing together", DECISION, "both filters at once"),
-            ("CR-7", "newest first, grouped by name under JOB_NAME", DECISION, "O-1 and O-2, as every listing"),
+            ("CR-7", "newest first, grouped by name under JOB_NAME", DECISION, "O-1 and O-2, as elsewhere"),
             ("CR-8", "its summaries", AWS, "jobQueueArn and quantity"),
             ("CR-9", "tokens bound to the resource and the filters", DECISION, "bound tokens"),
         )
