@@ -31,6 +31,7 @@ __all__ = [
     "DECISION",
     "LIST_JOBS_NAME",
     "LIST_SERVICE_JOBS_NAME",
+    "SNAPSHOT_NAME",
     "OPERATION_NAMES",
     "RULES",
     "TARGET_KINDS",
@@ -49,7 +50,8 @@ TargetKind = Literal["adapter", "endpoint", "read-only endpoint"]
 # The operations the kit checks, by their names in the service model.
 LIST_SERVICE_JOBS_NAME = "ListServiceJobs"
 LIST_JOBS_NAME = "ListJobs"
-OPERATION_NAMES = (LIST_SERVICE_JOBS_NAME, LIST_JOBS_NAME)
+SNAPSHOT_NAME = "GetJobQueueSnapshot"
+OPERATION_NAMES = (LIST_SERVICE_JOBS_NAME, LIST_JOBS_NAME, SNAPSHOT_NAME)
 TARGET_KINDS: tuple[TargetKind, ...] = ("adapter", "endpoint", "read-only endpoint")
 
 
@@ -74,6 +76,7 @@ _ALL = Coverage()
 
 
 _UNDER_LJ_1 = "a rule of ListServiceJobs; ListJobs follows it under LJ-1"
+_NOT_A_SNAPSHOT_RULE = "not a rule of GetJobQueueSnapshot"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,8 @@ class Rule:
     read_only: Coverage | None = None
     list_jobs_adapter: Coverage = Coverage(False, _UNDER_LJ_1)
     list_jobs_endpoint: Coverage = Coverage(False, _UNDER_LJ_1)
+    snapshot_adapter: Coverage = Coverage(False, _NOT_A_SNAPSHOT_RULE)
+    snapshot_endpoint: Coverage = Coverage(False, _NOT_A_SNAPSHOT_RULE)
 
     @property
     def tag(self) -> str:
@@ -103,8 +108,10 @@ class Rule:
         return self.source
 
     def coverage(self, target: TargetKind, operation: str = LIST_SERVICE_JOBS_NAME) -> Coverage:
-        """What the kit checks of this rule for ``target`` when it checks ``operation`` (``ListServiceJobs``
-        or ``ListJobs``)."""
+        """What the kit checks of this rule for ``target`` when it checks ``operation`` (``ListServiceJobs``,
+        ``ListJobs`` or ``GetJobQueueSnapshot``)."""
+        if operation == SNAPSHOT_NAME:
+            return self.snapshot_adapter if target == "adapter" else self.snapshot_endpoint
         if operation == LIST_JOBS_NAME:
             return self.list_jobs_adapter if target == "adapter" else self.list_jobs_endpoint
         if target == "adapter":
@@ -124,7 +131,13 @@ _SQL_STORE_RULE = "a guarantee of listjobs_core.sql.SqlJobStore, not of listing"
 _MOTO_RULE = "a rule of the moto plug-in's service-job operations, not of listing"
 
 _MOTO_PLUG_IN = "a rule of the moto plug-in"
-_SNAPSHOT_RULE = "a rule of GetJobQueueSnapshot, not of listing"
+_SNAPSHOT_RULE = "a rule of GetJobQueueSnapshot: check it with operation GetJobQueueSnapshot"
+# What the GetJobQueueSnapshot check of an adapter (a function like ``job_queue_snapshot``) covers.
+_SNAPSHOT_ADAPTER = {
+    "SN-1": _part("which jobs are in front and which hold capacity; the request's checks are the endpoint's"),
+    "SN-7": _never("a rule of the endpoint's stores; an adapter is handed the queue's jobs"),
+}
+_SNAPSHOT_OVER_THE_WIRE = "not checked over the wire yet: check the pure function in process"
 _QUEUE_RESOURCE_RULE = "a rule of job queues, scheduling policies and quota shares, not of listing"
 # What the ListJobs check of an adapter covers of each LJ rule, where it is not all of it.
 _LIST_JOBS_ADAPTER = {
@@ -545,6 +558,8 @@ RULES: tuple[Rule, ...] = (
             decision,
             adapter=_never(_SNAPSHOT_RULE),
             endpoint=_never(_SNAPSHOT_RULE),
+            snapshot_adapter=_SNAPSHOT_ADAPTER.get(rule_id, _ALL),
+            snapshot_endpoint=_never(_SNAPSHOT_OVER_THE_WIRE),
         )
         for rule_id, title, source, decision in (
             ("SN-1", "the first 100 RUNNABLE jobs; jobs in use hold capacity", AWS, "statuses in use"),
