@@ -14,6 +14,10 @@
   need.
 - **first JOB_NAME query**: in a fresh process, the first JOB_NAME page after the store is loaded.
 - **memory**: ``tracemalloc``'s bytes per job the store holds, and beyond a plain copy of each job.
+- **ListJobsByConsumableResource**: ``JobStore(LIST_JOBS).list_jobs_by_consumable_resource`` for the page of
+  100 in the middle of a traversal (its ``nextToken``), per query shape (``CONSUMABLE_SHAPES``), over Batch
+  jobs of which each requires one of three resources and every other one a fourth, shared one, against the
+  same floor.
 - **walk**: in a fresh process, every page of ``AFTER_CREATED_AT 0`` (pages of 100) right after
   ``put_many``, with the cyclic collector on, the job list kept alive (as an emulator keeps its jobs) and no
   explicit collection in between; per page, against the floor measured in the same process. Beside it,
@@ -45,7 +49,7 @@ from typing import Any
 import pytest
 from jobsets import PAGE, QUERY_SHAPES, SIZES, STATUSES, naive_page, project, synthetic_jobs
 
-from listjobs_core import LIST_SERVICE_JOBS, ServiceJobStore
+from listjobs_core import LIST_JOBS, LIST_SERVICE_JOBS, JobStore, ServiceJobStore
 from listjobs_core._wire import to_summary
 
 MEMBERS = LIST_SERVICE_JOBS.summary_members
@@ -290,6 +294,79 @@ def test_index_memory(benchmark: Any, size: int) -> None:
     benchmark.pedantic(store.__len__, rounds=1, iterations=1)
 
 
+# --- ListJobsByConsumableResource ------------------------------------------------------------------------
+
+RESOURCES = ("licenses", "gpu-quota", "seats")
+SHARED_RESOURCE = "shared-pool"
+CONSUMABLE_SHAPES: dict[str, dict[str, Any]] = {
+    "resource": {"consumableResource": "licenses"},
+    "resource by ARN": {
+        "consumableResource": "arn:aws:batch:us-east-1:123456789012:consumable-resource/licenses"
+    },
+    "resource and JOB_STATUS": {
+        "consumableResource": SHARED_RESOURCE, "filters": [{"name": "JOB_STATUS", "values": ["RUNNING"]}]
+    },
+    "resource and JOB_NAME": {
+        "consumableResource": SHARED_RESOURCE, "filters": [{"name": "JOB_NAME", "values": ["TRAINING-7"]}]
+    },
+}
+
+
+@functools.cache
+def consumable_jobs(size: int) -> list[dict[str, Any]]:
+    """The ordinary jobs as Batch jobs: the members a ListJobsByConsumableResourceSummary reads, each job
+    requiring one of ``RESOURCES`` and every other one ``SHARED_RESOURCE`` too."""
+    jobs = []
+    for number, job in enumerate(synthetic_jobs(size)):
+        entries = [{"consumableResource": RESOURCES[number % 3], "quantity": 1 + number % 4}]
+        if number % 2:
+            entries.append({"consumableResource": SHARED_RESOURCE, "quantity": 1})
+        jobs.append({
+            "jobId": job["jobId"],
+            "jobName": job["jobName"],
+            "jobArn": "arn:aws:batch:us-east-1:123456789012:job/" + job["jobId"],
+            "jobQueue": job["jobQueue"],
+            "status": job["status"],
+            "createdAt": job["createdAt"],
+            "consumableResourceProperties": {"consumableResourceList": entries},
+        })
+    return jobs
+
+
+@functools.cache
+def consumable_store(size: int) -> JobStore:
+    return JobStore(consumable_jobs(size), operation=LIST_JOBS)
+
+
+@functools.cache
+def consumable_middle(size: int, shape: str) -> dict[str, Any]:
+    """The request of the page in the middle of a shape's traversal."""
+    store = consumable_store(size)
+    request: dict[str, Any] = {**CONSUMABLE_SHAPES[shape], "maxResults": PAGE}
+    tokens: list[str] = []
+    while True:
+        page = store.list_jobs_by_consumable_resource(request)
+        if "nextToken" not in page:
+            break
+        tokens.append(page["nextToken"])
+        request["nextToken"] = page["nextToken"]
+    request = {**CONSUMABLE_SHAPES[shape], "maxResults": PAGE}
+    if tokens:
+        request["nextToken"] = tokens[(len(tokens) + 1) // 2 - 1]
+    return request
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("shape", list(CONSUMABLE_SHAPES))
+def test_consumable_page(benchmark: Any, size: int, shape: str) -> None:
+    """One page of 100 ListJobsByConsumableResource summaries from the middle of a traversal."""
+    store = consumable_store(size)
+    request = consumable_middle(size, shape)
+    benchmark.group = f"{size} consumable {shape}"
+    page = benchmark(store.list_jobs_by_consumable_resource, request)
+    assert len(page["jobs"]) == PAGE or "nextToken" not in page
+
+
 # --- The tables of BENCHMARKS.md -------------------------------------------------------------------------
 
 
@@ -324,6 +401,12 @@ def table(results: dict[str, Any]) -> str:
                       for t, s in zip(times, sizes, strict=True)]))
         rows.append((f"page, {shape}: naive / store", "",
                      [cell(t["naive"] / t["store"] if "naive" in t else None, "{:,.0f}x") for t in times]))
+    for shape in CONSUMABLE_SHAPES:
+        times = [median.get((size, f"consumable {shape}"), {}).get("store") for size in sizes]
+        if any(time is not None for time in times):
+            rows.append((f"ListJobsByConsumableResource page, {shape}: store / floor", "≤ 1.5x",
+                         [cell(None if t is None else t / floor[s], "{:.2f}x")
+                          for t, s in zip(times, sizes, strict=True)]))
     for name, label in (("update", "update(status=...)"), ("put", "put with another status")):
         rows.append((f"status change of a random job, {label} / floor", "≤ 0.5x" if name == "update" else "",
                      [f"{median[(size, 'status change')][name] / floor[size]:.2f}x" for size in sizes]))

@@ -2,7 +2,8 @@
 
 Theory of operation: the model documents a job queue ARN as
 ``arn:<partition>:batch:<region>:<account>:job-queue/<name>`` and identifies jobs by ARNs of the same
-scheme (``service-job/<jobId>`` for service jobs, ``job/<jobId>`` for Batch jobs). Parsing is lenient
+scheme (``service-job/<jobId>`` for service jobs, ``job/<jobId>`` for Batch jobs,
+``consumable-resource/<name>`` for consumable resources). Parsing is lenient
 about the region and account (either may be empty, as some emulators write them) and strict about the
 scheme, the service and the resource type. Which queue an identifier denotes is ``_queues``' business; this
 module only knows the text.
@@ -14,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
+    "CONSUMABLE_RESOURCE",
     "DEFAULT_PARTITION",
     "JOB",
     "JOB_QUEUE",
@@ -28,6 +30,7 @@ DEFAULT_PARTITION = "aws"
 JOB_QUEUE = "job-queue"
 SERVICE_JOB = "service-job"
 JOB = "job"
+CONSUMABLE_RESOURCE = "consumable-resource"
 
 _BATCH_ARN = re.compile(
     r"arn:(?P<partition>[^:]+):batch:(?P<region>[^:]*):(?P<account>[^:]*):"

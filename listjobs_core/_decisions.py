@@ -13,6 +13,9 @@ from __future__ import annotations
 __all__ = [
     "ARRAY_CHILD_SEPARATOR",
     "BUILTIN_TOKEN_KEY",
+    "CONSUMABLE_RESOURCE_DEFAULT_STATUS",
+    "CONSUMABLE_RESOURCE_FILTERS_NARROW_TOGETHER",
+    "CONSUMABLE_RESOURCE_JOB_NAME_GROUPS",
     "CREATED_AT_FILTER_MAX",
     "FILTERS_APPLY_TO_CHILD_JOBS",
     "JOB_DEFINITION_WILDCARD",
@@ -96,3 +99,15 @@ REJECT_EMPTY_JOB_DEFINITION_FILTER = True
 
 # LJ-11: "Only the final * of a JOB_DEFINITION name is a wildcard", as in JOB_NAME (S-6).
 JOB_DEFINITION_WILDCARD = "*"
+
+# --- ListJobsByConsumableResource (rules CR-* of docs/SEMANTICS.md) ---------------------------------------
+# These sit in the operation's table (``_operations.LIST_JOBS_BY_CONSUMABLE_RESOURCE``), read when it is made.
+
+# CR-5: "Without a JOB_STATUS filter, jobs of every status are listed" (None: no default status).
+CONSUMABLE_RESOURCE_DEFAULT_STATUS: str | None = None
+
+# CR-6: "At most one filter of each name ...; JOB_STATUS and JOB_NAME may be given together".
+CONSUMABLE_RESOURCE_FILTERS_NARROW_TOGETHER = True
+
+# CR-7: "The jobs are in O-1's order ... with or without JOB_NAME (no grouping by name, unlike O-2)".
+CONSUMABLE_RESOURCE_JOB_NAME_GROUPS = False

@@ -34,7 +34,7 @@ from typing import Any
 from . import _decisions
 from ._definitions import JobDefinitionPattern, job_definition_value_problem
 from ._json import show
-from ._model import JobLike
+from ._model import JobLike, JobStatus
 from ._names import JobNamePattern
 
 __all__ = [
@@ -59,6 +59,7 @@ class FilterName(str, enum.Enum):
     AFTER_CREATED_AT = "AFTER_CREATED_AT"
     SHARE_IDENTIFIER = "SHARE_IDENTIFIER"
     QUOTA_SHARE_NAME = "QUOTA_SHARE_NAME"
+    JOB_STATUS = "JOB_STATUS"
 
 
 class IndexPlan(enum.Enum):
@@ -296,6 +297,31 @@ def _select_job_definition(pattern: JobDefinitionPattern) -> ChunkSelect:
     return pattern.selector()
 
 
+# --- JOB_STATUS (CR-1, ListJobsByConsumableResource) ------------------------------------------------------
+
+# Model, ListJobsByConsumableResourceRequest.filters, JOB_STATUS: "values: SUBMITTED | PENDING | RUNNABLE |
+# STARTING | RUNNING | SUCCEEDED | FAILED" (case-sensitive, as jobStatus is; V-3).
+_JOB_STATUS_VALUES = tuple(status for status in JobStatus if status is not JobStatus.SCHEDULED)
+
+
+def _parse_job_status(value: str) -> JobStatus:
+    for status in _JOB_STATUS_VALUES:
+        if value == status.value:
+            return status
+    allowed = ", ".join(status.value for status in _JOB_STATUS_VALUES)
+    raise FilterValueError(f"must be one of {allowed} for JOB_STATUS; got {show(value)}")
+
+
+def _job_status_predicate(status: JobStatus) -> Predicate:
+    wanted = status.value
+    return lambda job: job.get("status") == wanted
+
+
+def _select_job_status(status: JobStatus) -> ChunkSelect:
+    wanted = status.value
+    return lambda jobs: [job for job in jobs if job.get("status") == wanted]
+
+
 # --- The registry ------------------------------------------------------------------------------------------
 
 FILTERS: dict[FilterName, FilterSpec] = {
@@ -354,6 +380,15 @@ FILTERS: dict[FilterName, FilterSpec] = {
             index_plan=IndexPlan.MEMBER_EQUALS,
             fast_select=_select_member_equals("quotaShareName"),
             combines_with_status=True,
+        ),
+        FilterSpec(
+            FilterName.JOB_STATUS,
+            parse=_parse_job_status,
+            predicate=_job_status_predicate,
+            member="status",
+            # The stores read a status from their status buckets; a listing that holds this filter as its
+            # only one is answered by testing each job.
+            fast_select=_select_job_status,
         ),
     )
 }

@@ -1,7 +1,8 @@
 """What a well-formed job is: the one home of job member types (rules IN-1, IN-3, E-2, H-8).
 
 Theory of operation: a job is a mapping in the wire shape of the model's job shapes (``ServiceJobSummary``,
-``JobSummary``, ``DescribeServiceJobResponse``), plus ``jobQueue`` and ``version`` (IN-2, IN-3). This
+``JobSummary``, ``DescribeServiceJobResponse``, and ``JobDetail``'s ``consumableResourceProperties``),
+plus ``jobQueue`` and ``version`` (IN-2, IN-3). This
 module knows the JSON type of every member those shapes name (``MEMBER_SHAPES``, from the service model in
 botocore) and answers one question: what, if anything, is wrong with a job (``find_job_problem``). It
 raises nothing itself; each caller turns a problem into its own error: the jobs file loader into a
@@ -25,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from ._consumable import PROPERTIES, properties_problem
 from ._json import json_kind
 from ._model import JobStatus
 
@@ -99,6 +101,8 @@ MEMBER_SHAPES: dict[str, Shape] = {
     "tags": STRUCTURE,
     "capacityUsage": LIST,
     "attempts": LIST,
+    # JobDetail.consumableResourceProperties (ListJobsByConsumableResource; its form: CR-3, ``_consumable``).
+    PROPERTIES: STRUCTURE,
     "version": NON_NEGATIVE_INTEGER,
 }
 
@@ -219,6 +223,11 @@ def find_job_problem(job: object) -> JobProblem | None:
         problem = _json_value_problem(value, member, 0)
         if problem is not None:
             return problem
+        if member == PROPERTIES:
+            # CR-3: what a job requires of consumable resources is well formed, each resource named once.
+            reason = properties_problem(value)
+            if reason is not None:
+                return JobProblem(member, reason, is_type_error=False)
     created_at = job.get("createdAt")
     if type(created_at) is int and created_at < CREATED_AT_MIN:
         shown = _show_integer(created_at)

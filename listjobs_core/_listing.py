@@ -25,7 +25,7 @@ from ._query import ListQuery
 from ._request import parse_request
 from ._selection import CreatedAtWindow, NameWindow, iter_selected
 from ._tokens import check_token_key, encode_token
-from ._wire import response, to_summary
+from ._wire import resource_summaries, response, to_summary
 
 __all__ = ["Page", "list_service_jobs", "paginate", "paginate_with", "run_listing", "select_page"]
 
@@ -85,11 +85,15 @@ def run_listing(
     token_key = check_token_key(token_key)
     query = parse_request(operation, request, token_key=token_key)
     page = select_page(jobs, query)
-    summaries = [to_summary(job, operation.summary_members) for job in page.jobs]
+    if query.consumable_resource is not None:
+        # CR-8: summaries of another shape, with what each job requires of the resource.
+        summaries = resource_summaries(page.jobs, query.consumable_resource, operation.summary_members)
+    else:
+        summaries = [to_summary(job, operation.summary_members) for job in page.jobs]
     next_token = None
     if page.next_cursor is not None:
         next_token = encode_token(page.next_cursor.sort_key, query, token_key=token_key)
-    return response(summaries, next_token)
+    return response(summaries, next_token, operation.list_member)
 
 
 def list_service_jobs(

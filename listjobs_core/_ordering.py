@@ -40,9 +40,10 @@ __all__ = [
 
 def groups_by_name(query: ListQuery) -> bool:
     """Whether a query's results are grouped by name and version (rule O-2): its filter's spec says so
-    (the JOB_NAME filter)."""
+    (the JOB_NAME filter), in an operation whose name filter groups (CR-7: not
+    ListJobsByConsumableResource)."""
     spec = query.filter_spec
-    return spec is not None and spec.groups_by_name
+    return spec is not None and spec.groups_by_name and query.operation.name_filter_groups
 
 
 def newest_first_key(job: JobLike) -> SortKey:

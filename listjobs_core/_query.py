@@ -2,7 +2,8 @@
 
 Theory of operation: a request in the wire shape is parsed once (``_request.parse_request``) into a frozen
 ``ListQuery``: the operation it is for, the queue or parent job it lists, the status as given, the page
-size, the filter with its value already parsed by its spec (``_filters``), and the cursor its
+size, the filter with its value already parsed by its spec (``_filters``; for ListJobsByConsumableResource
+the JOB_STATUS filter is held as the status and JOB_NAME as the filter), and the cursor its
 ``nextToken`` carries. Selection, order, pagination and tokens all read this value and never the
 caller's request again.
 """
@@ -44,6 +45,8 @@ class ListQuery:
     parent_job_id: str | None = None
     # ...and the request member that named it, arrayJobId or multiNodeJobId (see ``_children``).
     parent_job_member: str | None = None
+    # ListJobsByConsumableResource only: the consumable resource (a name or an ARN) whose jobs are listed.
+    consumable_resource: str | None = None
 
     @property
     def page_size(self) -> int:

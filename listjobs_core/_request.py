@@ -6,7 +6,9 @@ ever written to the caller's mapping, and nothing but ``ClientException`` escape
 type-checked before it is used, so no ``KeyError``, ``TypeError``, ``ValueError`` or ``UnicodeError`` can.
 The members are checked in a fixed order (jobQueue, for ListJobs arrayJobId and multiNodeJobId, jobStatus,
 filters, maxResults, nextToken): the page limit of ListJobs depends on whether a filter is given, and the
-token is checked last because it is bound to the rest of the query (rule T-3).
+token is checked last because it is bound to the rest of the query (rule T-3). ListJobsByConsumableResource
+names a consumable resource instead of a queue, and takes one filter of each of its names (rules CR-4, CR-6):
+consumableResource, filters, maxResults, nextToken.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from . import _decisions
 from ._errors import ClientException
-from ._filters import FilterValueError, JobFilter
+from ._filters import FilterName, FilterValueError, JobFilter
 from ._json import json_kind, show
 from ._model import JobStatus
 from ._operations import Operation
@@ -46,6 +48,8 @@ def parse_request(operation: Operation, request: object, *, token_key: bytes | N
     # V-1: "The request is a mapping (a JSON object)."
     if not isinstance(request, Mapping):
         raise ClientException(f"The request must be a JSON object, got {json_kind(request)}")
+    if operation.resource_member is not None:
+        return _parse_resource_request(operation, request, token_key)
     job_queue = _parse_job_queue(_member(request, "jobQueue"))
     parent_job_member, parent_job_id = _parse_parent_job(operation, request, job_queue)
     job_status = _parse_job_status(operation, _member(request, "jobStatus"))
@@ -58,12 +62,73 @@ def parse_request(operation: Operation, request: object, *, token_key: bytes | N
         operation, job_queue, job_status, max_results, job_filter,
         parent_job_id=parent_job_id, parent_job_member=parent_job_member,
     )
+    return _with_token(query, request, token_key)
+
+
+def _with_token(query: ListQuery, request: Mapping[Any, Any], token_key: bytes | None) -> ListQuery:
+    """The query resuming after the cursor of the request's ``nextToken``, if any (V-11, T-3)."""
     next_token = _member(request, "nextToken")
     if next_token is None:
         return query
     if not isinstance(next_token, str):
         raise ClientException(f"nextToken must be a string, got {json_kind(next_token)}")
     return replace(query, after=decode_token(next_token, query, token_key=token_key))
+
+
+# --- ListJobsByConsumableResource (rules CR-4, CR-6) ------------------------------------------------------
+
+
+def _parse_resource_request(
+    operation: Operation, request: Mapping[Any, Any], token_key: bytes | None
+) -> ListQuery:
+    """A request naming a consumable resource (``operation.resource_member``), with its filters."""
+    assert operation.resource_member is not None
+    resource = _parse_resource(operation.resource_member, _member(request, operation.resource_member))
+    filters = _parse_narrowing_filters(operation, _member(request, "filters"))
+    status_filter = filters.pop(FilterName.JOB_STATUS, None)
+    job_status = None if status_filter is None else status_filter.parsed
+    job_filter = next(iter(filters.values()), None)
+    max_results = _parse_max_results(operation, _member(request, "maxResults"), job_filter is not None)
+    query = ListQuery(
+        operation, job_status=job_status, max_results=max_results, job_filter=job_filter,
+        consumable_resource=resource,
+    )
+    return _with_token(query, request, token_key)
+
+
+def _parse_resource(member: str, value: object) -> str:
+    # CR-4: "consumableResource" is required (model: "required": ["consumableResource"]), a non-empty string.
+    if value is None:
+        raise ClientException(f"{member} is required")
+    if not isinstance(value, str):
+        raise ClientException(f"{member} must be a string, got {json_kind(value)}")
+    if not value:
+        raise ClientException(f"{member} must not be empty")
+    return value
+
+
+def _parse_narrowing_filters(operation: Operation, value: object) -> dict[FilterName, JobFilter]:
+    """The filters of an operation whose filters narrow together, by name.
+
+    CR-6, decision: at most one filter of each name (two of one name could only ask for the jobs of two
+    statuses or names at once, which one value per filter, V-8, rules out), each holding one value (V-8);
+    their order does not matter.
+    """
+    if value is None:
+        return {}
+    if not isinstance(value, list):
+        raise ClientException(f"filters must be a list, got {json_kind(value)}")
+    parsed: dict[FilterName, JobFilter] = {}
+    for position, entry in enumerate(value):
+        one = _parse_filter(operation, entry, position)
+        if one.name in parsed:
+            raise ClientException(
+                f"filters[{position}].name {one.name.value} is given twice; give at most one filter of "
+                f"each name"
+            )
+        parsed[one.name] = one
+    # At most one JOB_NAME remains beside JOB_STATUS: the operation's other name.
+    return parsed
 
 
 def _member(request: Mapping[Any, Any], name: str, where: str = "") -> object:
@@ -158,35 +223,36 @@ def _parse_filters(operation: Operation, value: object) -> JobFilter | None:
     return _parse_filter(operation, value[0])
 
 
-def _parse_filter(operation: Operation, value: object) -> JobFilter:
+def _parse_filter(operation: Operation, value: object, position: int = 0) -> JobFilter:
     # V-7: "A filter is an object whose name is one of ... (case-sensitive)."
+    at = f"filters[{position}]"
     if not isinstance(value, Mapping):
-        raise ClientException(f"filters[0] must be an object with name and values, got {json_kind(value)}")
-    name = _member(value, "name", "filters[0].")
+        raise ClientException(f"{at} must be an object with name and values, got {json_kind(value)}")
+    name = _member(value, "name", f"{at}.")
     if name is None:
-        raise ClientException("filters[0].name is required")
+        raise ClientException(f"{at}.name is required")
     filter_name = next(
         (known for known in operation.filter_names if isinstance(name, str) and name == known.value), None
     )
     if filter_name is None:
         allowed = ", ".join(known.value for known in operation.filter_names)
-        raise ClientException(f"filters[0].name must be one of {allowed}; got {show(name)}")
+        raise ClientException(f"{at}.name must be one of {allowed}; got {show(name)}")
     # V-8: "A filter's values is a list of exactly one string; two or more: Filter cannot take more than
     # one value."
-    values = _member(value, "values", "filters[0].")
+    values = _member(value, "values", f"{at}.")
     if values is None:
-        raise ClientException(f"filters[0].values is required for {filter_name.value}")
+        raise ClientException(f"{at}.values is required for {filter_name.value}")
     if not isinstance(values, list):
-        raise ClientException(f"filters[0].values must be a list of one string, got {json_kind(values)}")
+        raise ClientException(f"{at}.values must be a list of one string, got {json_kind(values)}")
     if len(values) > 1:
         raise ClientException(TWO_VALUES_MESSAGE)
     if not values:
-        raise ClientException(f"filters[0].values must hold one value for {filter_name.value}, got none")
+        raise ClientException(f"{at}.values must hold one value for {filter_name.value}, got none")
     filter_value = values[0]
     if not isinstance(filter_value, str):
-        raise ClientException(f"filters[0].values[0] must be a string, got {json_kind(filter_value)}")
-    # V-9, V-10, LJ-10: what a valid value is, is the filter spec's business (``_filters``).
+        raise ClientException(f"{at}.values[0] must be a string, got {json_kind(filter_value)}")
+    # V-9, V-10, LJ-10, CR-1: what a valid value is, is the filter spec's business (``_filters``).
     try:
         return JobFilter(filter_name, filter_value)
     except FilterValueError as problem:
-        raise ClientException(f"filters[0].values[0] {problem}") from None
+        raise ClientException(f"{at}.values[0] {problem}") from None

@@ -15,6 +15,7 @@ The conditions, in the order they are applied, from the sources:
 - Filter. The filter's spec selects, with the value parsed once (``_filters``).
 - Queue. A job carrying ``jobQueue`` is listed only for the queue it denotes (IN-2, ``_queues``).
 - Family (ListJobs). A parent's children, or no child at all for a queue (LJ-6, LJ-7, ``_children``).
+- Resource (ListJobsByConsumableResource). The jobs that require the resource (CR-2, ``_consumable``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from itertools import islice, repeat
 from typing import NamedTuple, Protocol
 
 from ._children import select_family
+from ._consumable import PROPERTIES, RequirementMatcher
 from ._filters import ChunkSelect
 from ._model import JobLike
 from ._query import ListQuery
@@ -60,8 +62,12 @@ def selected_status(query: ListQuery) -> str | None:
     """
     spec = query.filter_spec
     if spec is None:
-        # S-1, S-2: the status given, else the operation's default (RUNNING).
-        return (query.job_status or query.operation.default_status).value
+        # S-1, S-2: the status given, else the operation's default (RUNNING; CR-5: none, every status).
+        status = query.job_status or query.operation.default_status
+        return None if status is None else status.value
+    if query.operation.filters_narrow_together:
+        # CR-6: every filter narrows the selection, the JOB_STATUS filter (held as the status) included.
+        return None if query.job_status is None else query.job_status.value
     if spec.combines_with_status and query.job_status is not None:
         # S-4: SHARE_IDENTIFIER / QUOTA_SHARE_NAME "can be used with jobStatus".
         return query.job_status.value
@@ -215,6 +221,14 @@ def _chunk_selector(query: ListQuery) -> ChunkSelect:
         # IN-2: a QueueMatcher answers each distinct jobQueue value once.
         accepts = QueueMatcher(query.job_queue)
         steps.append(lambda jobs: [job for job in jobs if accepts[job.get("jobQueue")]])
+    if query.consumable_resource is not None:
+        # CR-2: a RequirementMatcher answers each distinct resource identifier once.
+        quantity = RequirementMatcher(query.consumable_resource).quantity
+        steps.append(
+            lambda jobs: [
+                job for job in jobs if job.get(PROPERTIES) is not None and quantity(job) is not None
+            ]
+        )
     if query.operation.parent_job_members:
         # LJ-6, LJ-7 (ListJobs): a parent's children, or the jobs that are not children.
         steps.append(lambda jobs: select_family(jobs, query))

@@ -14,7 +14,8 @@ authenticated.
 
 The fingerprint binds the token to the queue by name, so a name and its ARN agree (T-3); the queue ARN
 tag, a hash of the ARN when the query named the queue by one (else zeros), tells two ARNs of the same
-name in other regions or accounts apart, which a name alone cannot.
+name in other regions or accounts apart, which a name alone cannot. A ListJobsByConsumableResource token is
+bound the same way to its consumable resource (CR-9): by name in the fingerprint, by ARN in the tag.
 
 Speed, for a traversal that asks page after page: fingerprints are remembered per query, and the tokens
 this process issued or read lately are remembered with what they carry, so the next page's token is
@@ -36,6 +37,7 @@ import json
 import re
 from typing import Any
 
+from ._consumable import is_resource_arn, resource_name
 from ._decisions import (
     BUILTIN_TOKEN_KEY,
     TOKEN_FORMAT_VERSION,
@@ -69,7 +71,8 @@ OTHER_QUERY_MESSAGE = (
 # Bounded memories (see the module's notes); each is emptied when full.
 _MEMORY_LIMIT = 4096
 _fingerprints: dict[tuple[Any, ...], bytes] = {}
-_arn_tags: dict[str, bytes] = {}
+# (identifier, whether it names a consumable resource rather than a queue) -> its ARN tag.
+_arn_tags: dict[tuple[str, bool], bytes] = {}
 # (token key, token) -> (fingerprint, queue ARN tag, sort key as JSON data) of a token this process issued or
 # authenticated.
 _tokens_seen: dict[tuple[bytes | None, str], tuple[bytes, bytes, list[Any]]] = {}
@@ -101,6 +104,7 @@ def query_fingerprint(query: ListQuery) -> bytes:
         None if job_filter is None else (job_filter.name, job_filter.value),
         query.parent_job_member,
         query.parent_job_id,
+        query.consumable_resource,
     )
     remembered = _fingerprints.get(memo_key)
     if remembered is not None:
@@ -113,6 +117,9 @@ def query_fingerprint(query: ListQuery) -> bytes:
         # ListJobs: the parent job, with the member naming it, as arrayJobId and multiNodeJobId differ.
         None if query.parent_job_id is None else [query.parent_job_member, query.parent_job_id],
     ]
+    if query.consumable_resource is not None:
+        # CR-9: the consumable resource, by name, so a name and its ARN agree (as the queue above).
+        bound_to.append(resource_name(query.consumable_resource))
     canonical = json.dumps(bound_to, separators=(",", ":")).encode("ascii")
     fingerprint = hashlib.sha256(canonical).digest()[:TOKEN_QUERY_FINGERPRINT_BYTES]
     _remember(_fingerprints, memo_key, fingerprint)
@@ -127,16 +134,21 @@ def queue_arn_tag(query: ListQuery) -> bytes:
     b'\\x00\\x00\\x00\\x00'
     """
     queue = query.job_queue
+    is_arn = is_queue_arn
     if queue is None:
-        return _NO_QUEUE_ARN
-    tag = _arn_tags.get(queue)
+        # CR-9: a consumable resource named by ARN is told apart from other ARNs of its name the same way.
+        queue, is_arn = query.consumable_resource, is_resource_arn
+        if queue is None:
+            return _NO_QUEUE_ARN
+    memo_key = (queue, is_arn is is_resource_arn)
+    tag = _arn_tags.get(memo_key)
     if tag is None:
-        if is_queue_arn(queue):
+        if is_arn(queue):
             digest = hashlib.sha256(queue.encode("utf-8", "surrogatepass")).digest()
             tag = digest[:TOKEN_QUEUE_ARN_TAG_BYTES].rjust(TOKEN_QUEUE_ARN_TAG_BYTES, b"\x01")
         else:
             tag = _NO_QUEUE_ARN
-        _remember(_arn_tags, queue, tag)
+        _remember(_arn_tags, memo_key, tag)
     return tag
 
 

@@ -17,6 +17,9 @@ The strategies, by what they draw:
   ``batch_jobs_and_requests()``; ``page_sizes`` and ``list_jobs_page_sizes`` for one traversal;
 - invalid requests: ``invalid_list_service_jobs_requests(jobs)`` and ``invalid_list_jobs_requests(jobs)``
   (a valid request, or one with exactly one member broken), and ``fuzz_requests`` (anything at all);
+- ListJobsByConsumableResource: ``consumable_jobs`` (Batch jobs with ``jobArn``, ``jobQueue``, ``status``,
+  ``createdAt`` and, most of them, ``consumableResourceProperties`` naming resources by name and by ARN),
+  ``consumable_resource_requests(jobs)`` and the pair ``consumable_jobs_and_requests()``;
 - adversarial sets: ``adversarial_names`` (case variants of one name, and names that almost match) and
   ``adversarial_queues`` (one queue name under many region and account ARNs);
 - ``interleaved_writes_and_pages``: jobs, a request, and steps that put, remove or move jobs between
@@ -48,6 +51,9 @@ __all__ = [
     "adversarial_queues",
     "batch_jobs",
     "batch_jobs_and_requests",
+    "consumable_jobs",
+    "consumable_jobs_and_requests",
+    "consumable_resource_requests",
     "fuzz_requests",
     "hostile_jobs",
     "interleaved_writes_and_pages",
@@ -606,6 +612,74 @@ def adversarial_queues(draw: st.DrawFn, min_size: int = 1, max_size: int = 200) 
             }
         )
     return jobs
+
+
+# --- ListJobsByConsumableResource ----------------------------------------------------------------------
+
+RESOURCE_ARN = "arn:aws:batch:us-east-1:123456789012:consumable-resource/"
+OTHER_RESOURCE_ARN = "arn:aws:batch:us-west-2:210987654321:consumable-resource/"
+# Names that are case variants of one another: a resource name is case-sensitive.
+RESOURCE_NAMES = ("licenses", "Licenses", "seats")
+RESOURCES = (
+    *RESOURCE_NAMES, *(RESOURCE_ARN + name for name in RESOURCE_NAMES), OTHER_RESOURCE_ARN + "licenses"
+)
+resources = st.sampled_from(RESOURCES)
+JOB_ARN = "arn:aws:batch:us-east-1:123456789012:job/"
+
+
+@st.composite
+def consumable_resource_properties(draw: st.DrawFn) -> dict[str, Any]:
+    """A job's ``consumableResourceProperties``: up to three entries, each resource named once (by name or
+    by ARN), with quantities small or up to the largest Long."""
+    chosen = draw(st.lists(st.sampled_from(RESOURCE_NAMES), unique=True, max_size=3))
+    entries = []
+    for name in chosen:
+        identifier = draw(st.sampled_from((name, RESOURCE_ARN + name, OTHER_RESOURCE_ARN + name)))
+        quantity = draw(st.one_of(st.integers(0, 4), st.sampled_from((1, MAX_LONG))))
+        entries.append({"consumableResource": identifier, "quantity": quantity})
+    return {"consumableResourceList": entries}
+
+
+@st.composite
+def consumable_jobs(draw: st.DrawFn, max_size: int = 20) -> list[dict[str, Any]]:
+    """Batch jobs as ``batch_jobs`` draws them, each with what a ListJobsByConsumableResourceSummary
+    requires (``jobArn``, ``jobQueue`` by name or ARN, ``status``, ``createdAt``), most of them requiring
+    consumable resources."""
+    jobs = draw(batch_jobs(max_size=max_size))
+    for job in jobs:
+        job["jobArn"] = JOB_ARN + job["jobId"]
+        job.setdefault("jobQueue", draw(queues))
+        job.setdefault("status", draw(list_jobs_statuses))
+        job.setdefault("createdAt", draw(created_ats))
+        if draw(st.integers(0, 3)):
+            job["consumableResourceProperties"] = draw(consumable_resource_properties())
+    return jobs
+
+
+@st.composite
+def consumable_resource_requests(draw: st.DrawFn, jobs: list[dict[str, Any]]) -> dict[str, Any]:
+    """A valid ListJobsByConsumableResource request without maxResults or nextToken: a resource by name or
+    ARN, and a JOB_STATUS filter, a JOB_NAME filter (its value drawn from ``jobs``), both in either order,
+    or none."""
+    request: dict[str, Any] = {"consumableResource": draw(resources)}
+    chosen = [
+        {"name": "JOB_STATUS", "values": [draw(list_jobs_statuses)]},
+        {"name": "JOB_NAME", "values": [draw(job_name_values(jobs))]},
+    ]
+    kept = draw(st.lists(st.sampled_from(chosen), unique_by=lambda one: one["name"], max_size=2))
+    how = draw(st.sampled_from(("absent", "none", "set", "set", "set")))
+    if how == "none":
+        request["filters"] = None
+    elif how == "set":
+        request["filters"] = kept
+    return request
+
+
+@st.composite
+def consumable_jobs_and_requests(draw: st.DrawFn) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Jobs and a valid ListJobsByConsumableResource request whose values are drawn from those jobs."""
+    jobs = draw(consumable_jobs())
+    return jobs, draw(consumable_resource_requests(jobs))
 
 
 # --- Pagination under change ---------------------------------------------------------------------------

@@ -144,6 +144,36 @@ def test_queue_listings_include_child_jobs_both_ways(turned: Any) -> None:
     assert listed_batch_jobs({"arrayJobId": "p"}) == ["p:1", "p:0"]
 
 
+def test_consumable_resource_table_decisions_taken_both_ways() -> None:
+    """CR-6, CR-7: the ListJobsByConsumableResource table's decisions, read when the table is made, each
+    turned around in a copy of the table: JOB_STATUS then gives way to JOB_NAME (S-3), and JOB_NAME groups
+    by name (O-2)."""
+    import dataclasses
+
+    from listjobs_core import LIST_JOBS_BY_CONSUMABLE_RESOURCE as TABLE
+    from listjobs_core._listing import run_listing
+
+    def needs(job_id: str, name: str, status: str, created: int) -> dict[str, Any]:
+        return {"jobId": job_id, "jobName": name, "status": status, "createdAt": created, "jobQueue": "q",
+                "jobArn": f"arn:aws:batch:us-east-1:1:job/{job_id}", "consumableResourceProperties": {
+                    "consumableResourceList": [{"consumableResource": "r", "quantity": 1}]}}
+
+    jobs = [
+        needs("a", "beta", "RUNNING", 1), needs("b", "alpha", "FAILED", 2), needs("c", "beta", "FAILED", 3)
+    ]
+
+    def ids(table: Any, *filters: tuple[str, str]) -> list[str]:
+        request = {"consumableResource": "r", "filters": [{"name": n, "values": [v]} for n, v in filters]}
+        return [summary["jobArn"][-1] for summary in run_listing(table, jobs, request)["jobs"]]
+
+    both = (("JOB_NAME", "*"), ("JOB_STATUS", "FAILED"))
+    assert decisions.CONSUMABLE_RESOURCE_FILTERS_NARROW_TOGETHER and ids(TABLE, *both) == ["c", "b"]
+    assert ids(dataclasses.replace(TABLE, filters_narrow_together=False), *both) == ["c", "b", "a"]
+    assert not decisions.CONSUMABLE_RESOURCE_JOB_NAME_GROUPS
+    assert ids(TABLE, ("JOB_NAME", "*")) == ["c", "b", "a"]
+    assert ids(dataclasses.replace(TABLE, name_filter_groups=True), ("JOB_NAME", "*")) == ["b", "c", "a"]
+
+
 def test_every_yes_no_decision_is_taken_both_ways_here() -> None:
     """A new yes/no decision needs its test above: this lists the ones that have one."""
     tested = {
@@ -156,6 +186,8 @@ def test_every_yes_no_decision_is_taken_both_ways_here() -> None:
         "FILTERS_APPLY_TO_CHILD_JOBS",
         "QUEUE_LISTINGS_INCLUDE_CHILD_JOBS",
         "LIST_JOBS_CLAMPS_MAX_RESULTS",  # see the module's notes
+        "CONSUMABLE_RESOURCE_FILTERS_NARROW_TOGETHER",  # in a copy of its table
+        "CONSUMABLE_RESOURCE_JOB_NAME_GROUPS",  # in a copy of its table
     }
     yes_no = {name for name in decisions.__all__ if isinstance(getattr(decisions, name), bool)}
     assert yes_no == tested

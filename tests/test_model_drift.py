@@ -1,5 +1,5 @@
 """The newest AWS model, read rather than copied: what the project serves and projects, held against the Batch
-model of the installed botocore (rules W-2, LJ-12, IN-1, H-1, H-20, MS-1).
+model of the installed botocore (rules W-2, LJ-12, CR-8, IN-1, H-1, H-20, MS-1).
 
 CI installs the newest botocore, so a member or an operation the model gains is a failing test here, named
 after what changed, the day the model ships. Nothing here restates the model: every expectation is read
@@ -20,7 +20,7 @@ import botocore
 import botocore.session
 import pytest
 
-from listjobs_core import LIST_JOBS, LIST_SERVICE_JOBS, ServiceJobStore
+from listjobs_core import LIST_JOBS, LIST_JOBS_BY_CONSUMABLE_RESOURCE, LIST_SERVICE_JOBS, ServiceJobStore
 from listjobs_core._jobs import MEMBER_SHAPES, SUMMARY_TRUE_ONLY_MEMBERS
 from listjobs_core.endpoint._protocol import ROUTES
 from listjobs_core.testing import serving
@@ -108,12 +108,23 @@ def model_drift(value: Any, shape: Any, path: str, *, required: frozenset[str] =
 # --- member lists -------------------------------------------------------------------------------------
 
 
+# The summary shapes whose members are in the model's order.
+ORDERED_SUMMARIES = ("JobSummary", "ListJobsByConsumableResourceSummary")
+# Every summary shape a served listing answers with, each of whose items must hold its required members.
+SUMMARY_SHAPES = frozenset({"ServiceJobSummary", *ORDERED_SUMMARIES})
+
+
 @pytest.mark.parametrize(
-    ("operation", "shape"), [(LIST_SERVICE_JOBS, "ServiceJobSummary"), (LIST_JOBS, "JobSummary")]
+    ("operation", "shape"),
+    [
+        (LIST_SERVICE_JOBS, "ServiceJobSummary"),
+        (LIST_JOBS, "JobSummary"),
+        (LIST_JOBS_BY_CONSUMABLE_RESOURCE, "ListJobsByConsumableResourceSummary"),
+    ],
 )
 def test_summary_members_are_the_models(operation: Any, shape: str) -> None:
-    """W-2, LJ-12: each listing projects exactly its summary shape's members, in the model's order for
-    JobSummary; a member the model adds or drops is named."""
+    """W-2, LJ-12, CR-8: each listing projects exactly its summary shape's members, in the model's order
+    for JobSummary and ListJobsByConsumableResourceSummary; a member the model adds or drops is named."""
     model_members = list(MODEL.shape_for(shape).members)
     missing = [member for member in model_members if member not in operation.summary_members]
     extra = [member for member in operation.summary_members if member not in model_members]
@@ -121,8 +132,26 @@ def test_summary_members_are_the_models(operation: Any, shape: str) -> None:
         f"{operation.name} summaries leave out {missing} of the model's {shape} and project {extra}, "
         f"which it lacks (botocore {botocore.__version__})"
     )
-    if shape == "JobSummary":
+    if shape in ORDERED_SUMMARIES:
         assert list(operation.summary_members) == model_members
+
+
+def test_the_consumable_resource_listing_is_the_models() -> None:
+    """CR-1, CR-8: the response member, the page limit and the filter values of JOB_STATUS are the
+    model's; consumableResourceProperties is typed as JobDetail types it."""
+    operation = MODEL.operation_model("ListJobsByConsumableResource")
+    assert list(operation.output_shape.members) == [LIST_JOBS_BY_CONSUMABLE_RESOURCE.list_member, "nextToken"]
+    assert operation.input_shape.required_members == [LIST_JOBS_BY_CONSUMABLE_RESOURCE.resource_member]
+    filters = re.sub(r"<[^>]+>", "", operation.input_shape.members["filters"].documentation)
+    statuses = " | ".join(status.value for status in LIST_JOBS_BY_CONSUMABLE_RESOURCE.statuses)
+    assert statuses in filters
+    assert all(name.value in filters for name in LIST_JOBS_BY_CONSUMABLE_RESOURCE.filter_names)
+    detail = MODEL.shape_for("JobDetail").members["consumableResourceProperties"]
+    assert MEMBER_SHAPES["consumableResourceProperties"].name in OUR_TYPE_NAMES[detail.type_name]
+    paginator = botocore.session.get_session().get_paginator_model("batch").get_paginator(
+        "ListJobsByConsumableResource"
+    )
+    assert paginator["result_key"] == LIST_JOBS_BY_CONSUMABLE_RESOURCE.list_member
 
 
 def test_member_types_are_the_models() -> None:
@@ -148,11 +177,14 @@ def test_true_only_members_are_the_models() -> None:
 
 
 def test_the_endpoint_serves_every_service_job_operation_of_the_model() -> None:
-    """H-1: the endpoint's routes are the model's service-job operations and ListJobs, at their URIs."""
+    """H-1: the endpoint's routes are the model's service-job operations, ListJobs and
+    ListJobsByConsumableResource, at their URIs."""
     expected = {
         MODEL.operation_model(name).http["requestUri"]: name
         for name in MODEL.operation_names
-        if "ServiceJob" in name or name == "ListJobs" or name in QUEUE_RESOURCE_OPERATIONS
+        if "ServiceJob" in name
+        or name in ("ListJobs", "ListJobsByConsumableResource")
+        or name in QUEUE_RESOURCE_OPERATIONS
     }
     assert {path: route.operation for path, route in ROUTES.items()} == expected
 
@@ -187,7 +219,7 @@ def check_output(operation: str, body: Any) -> list[str]:
     """Where an operation's output departs from its model shape; every summary must hold its required
     members."""
     output = MODEL.operation_model(operation).output_shape
-    return model_drift(body, output, operation, required=frozenset({"ServiceJobSummary", "JobSummary"}))
+    return model_drift(body, output, operation, required=SUMMARY_SHAPES)
 
 
 @pytest.fixture(scope="module")
@@ -198,6 +230,12 @@ def endpoint() -> Iterator[str]:
     batch_jobs = [
         {"jobId": "b-1", "jobName": "cancelled", "status": "FAILED", "createdAt": 1, "isCancelled": True},
         {"jobId": "b-2", "jobName": "live", "status": "RUNNING", "createdAt": 2, "isTerminated": False},
+        {
+            "jobId": "b-3", "jobName": "licensed", "status": "RUNNABLE", "createdAt": 3, "jobQueue": "q",
+            "jobDefinition": "arn:aws:batch:us-east-1:123456789012:job-definition/d:1",
+            "consumableResourceProperties": {"consumableResourceList": [
+                {"consumableResource": "licenses", "quantity": 2}]},
+        },
     ]
     with serving(store=store, batch_jobs=batch_jobs) as url:
         yield url
@@ -231,6 +269,11 @@ def test_every_service_job_operation_answers_in_the_models_shape(endpoint: str) 
         outputs[f"ListServiceJobs {status}"] = post(endpoint, "ListServiceJobs", {"jobStatus": status})
     for status in ("FAILED", "RUNNING"):
         outputs[f"ListJobs {status}"] = post(endpoint, "ListJobs", {"jobQueue": "q", "jobStatus": status})
+    for resource in ("licenses", "arn:aws:batch:us-east-1:123456789012:consumable-resource/licenses"):
+        outputs[f"ListJobsByConsumableResource {resource}"] = listed = post(
+            endpoint, "ListJobsByConsumableResource", {"consumableResource": resource}
+        )
+        assert [summary["jobArn"].rsplit("/", 1)[1] for summary in listed["jobs"]] == ["b-3"]
     problems = [problem for name, body in outputs.items() for problem in check_output(name.split()[0], body)]
     assert problems == [], f"botocore {botocore.__version__}: {problems}"
 

@@ -613,13 +613,16 @@ def test_aws_cli_every_service_job_operation(listjobs_endpoint: str) -> None:
 
 
 def test_every_service_job_operation_of_the_model_and_list_jobs_is_routed() -> None:
-    """H-1: the routes are exactly the model's service-job operations and ListJobs, at their requestUri."""
+    """H-1: the routes are exactly the model's service-job operations, ListJobs and
+    ListJobsByConsumableResource, at their requestUri."""
     botocore_session = pytest.importorskip("botocore.session")
     model = botocore_session.get_session().get_service_model("batch")
     expected = {
         model.operation_model(name).http["requestUri"]: name
         for name in model.operation_names
-        if "ServiceJob" in name or name == "ListJobs" or name in QUEUE_RESOURCE_OPERATIONS
+        if "ServiceJob" in name
+        or name in ("ListJobs", "ListJobsByConsumableResource")
+        or name in QUEUE_RESOURCE_OPERATIONS
     }
     assert all(model.operation_model(name).http["method"] == "POST" for name in expected.values())
     assert {path: route.operation for path, route in ROUTES.items()} == expected

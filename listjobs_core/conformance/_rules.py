@@ -139,6 +139,7 @@ _SNAPSHOT_ADAPTER = {
 }
 _SNAPSHOT_OVER_THE_WIRE = "not checked over the wire yet: check the pure function in process"
 _QUEUE_RESOURCE_RULE = "a rule of job queues, scheduling policies and quota shares, not of listing"
+_CONSUMABLE_RULE = "a rule of ListJobsByConsumableResource, which the kit does not check yet"
 # What the ListJobs check of an adapter covers of each LJ rule, where it is not all of it.
 _LIST_JOBS_ADAPTER = {
     "LJ-1": _part("through ListJobs cases of order, filters, pagination and tokens; each call's shape"),
@@ -516,6 +517,27 @@ RULES: tuple[Rule, ...] = (
             ("LJ-12", "summaries hold the JobSummary members", AWS, ""),
             ("LJ-13", "tokens bound to the operation and the parent job", DECISION, "bound tokens"),
             ("LJ-14", "the moto plug-in", DECISION, "the plug-in's behaviour"),
+        )
+    ),
+    *(
+        Rule(
+            rule_id,
+            f"ListJobsByConsumableResource: {title}",
+            source,
+            decision,
+            adapter=_never(_CONSUMABLE_RULE),
+            endpoint=_never(_CONSUMABLE_RULE),
+        )
+        for rule_id, title, source, decision in (
+            ("CR-1", "its request, filters, page sizes and response", AWS, ""),
+            ("CR-2", "a resource by name or ARN, as queues", AWS, "names and ARNs as IN-2"),
+            ("CR-3", "each resource named once, with its quantity", DECISION, "one entry per resource"),
+            ("CR-4", "consumableResource required, not empty", AWS, "the empty string"),
+            ("CR-5", "every status without JOB_STATUS", DECISION, "no default status"),
+            ("CR-6", "one filter of each name, narrowing together", DECISION, "both filters at once"),
+            ("CR-7", "newest first, JOB_NAME included", DECISION, "O-1's order throughout"),
+            ("CR-8", "its summaries", AWS, "jobQueueArn and quantity"),
+            ("CR-9", "tokens bound to the resource and the filters", DECISION, "bound tokens"),
         )
     ),
     *(

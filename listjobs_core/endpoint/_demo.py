@@ -4,7 +4,8 @@ Theory of operation: the CLI and the examples need jobs to list when the caller 
 makes about three hundred SageMaker training service jobs in the wire shape of ``ServiceJobSummary``, plus
 the two extra members the library understands (``jobQueue`` and ``version``), and (``demo_batch_jobs``) a
 smaller set of container jobs in the wire shape of ``JobSummary``, among them array jobs with their
-children and multi-node parallel jobs with their nodes. Every value comes from one ``random.Random`` seeded
+children and multi-node parallel jobs with their nodes, about half of the top-level ones requiring consumable
+resources. Every value comes from one ``random.Random`` seeded
 with a constant and from constant dates, never from the wall clock, so every call (in any process, on any
 machine) returns equal jobs, and each call returns fresh objects the caller may change freely. ARNs are
 made in the region and account given (the endpoint's defaults unless said otherwise).
@@ -31,7 +32,7 @@ import random
 import uuid
 from typing import Any
 
-from .._arns import JOB, JOB_QUEUE, SERVICE_JOB, batch_arn
+from .._arns import CONSUMABLE_RESOURCE, JOB, JOB_QUEUE, SERVICE_JOB, batch_arn
 from ..service import DEFAULT_ACCOUNT, DEFAULT_REGION
 
 __all__ = ["DEMO_BATCH_JOB_COUNT", "DEMO_JOB_COUNT", "demo_batch_jobs", "demo_jobs"]
@@ -240,7 +241,28 @@ def demo_batch_jobs(region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT
             jobs += _array_children(job, _ARRAY_SIZES[index], rng, region, account)
         elif index - len(_ARRAY_SIZES) < len(_NODE_COUNTS):
             jobs += _nodes(job, _NODE_COUNTS[index - len(_ARRAY_SIZES)], rng, region, account)
+    _require_resources(jobs, region, account)
     return jobs
+
+
+# Consumable resources some demo jobs require, for ListJobsByConsumableResource (each named once per job,
+# CR-3; some by ARN, CR-2).
+_CONSUMABLE_RESOURCES = ("license-seats", "gpu-quota")
+
+
+def _require_resources(jobs: list[dict[str, Any]], region: str, account: str) -> None:
+    """Give about half of the top-level jobs ``consumableResourceProperties``, from a random source of
+    their own, so that every other member stays what it was."""
+    rng = random.Random(_SEED + 2)
+    for job in jobs:
+        if ":" in job["jobId"] or "#" in job["jobId"] or rng.random() < 0.5:
+            continue
+        chosen = rng.sample(_CONSUMABLE_RESOURCES, rng.choice((1, 1, 2)))
+        entries = []
+        for name in chosen:
+            identifier = batch_arn(CONSUMABLE_RESOURCE, name, region, account) if rng.random() < 0.3 else name
+            entries.append({"consumableResource": identifier, "quantity": rng.randrange(1, 5)})
+        job["consumableResourceProperties"] = {"consumableResourceList": entries}
 
 
 def _child(

@@ -51,8 +51,8 @@ class Route:
     method_name: str
 
 
-# H-1: every service-job operation of the model, and ListJobs, at its ``http.requestUri`` (botocore,
-# ``batch/2016-08-10/service-2.json``; each one's ``http.method`` is POST).
+# H-1: every service-job operation of the model, ListJobs and ListJobsByConsumableResource, at its
+# ``http.requestUri`` (botocore, ``batch/2016-08-10/service-2.json``; each one's ``http.method`` is POST).
 ROUTES: dict[str, Route] = {
     "/v1/listservicejobs": Route("ListServiceJobs", "list_service_jobs"),
     "/v1/submitservicejob": Route("SubmitServiceJob", "submit_service_job"),
@@ -61,6 +61,9 @@ ROUTES: dict[str, Route] = {
     "/v1/terminateservicejobs": Route("TerminateServiceJobs", "terminate_service_jobs"),
     "/v1/updateservicejob": Route("UpdateServiceJob", "update_service_job"),
     "/v1/listjobs": Route("ListJobs", "list_jobs"),
+    "/v1/listjobsbyconsumableresource": Route(
+        "ListJobsByConsumableResource", "list_jobs_by_consumable_resource"
+    ),
 }
 
 # H-1, QS-1 to QS-6, SN-1: the queues as resources (scheduling policies, job queues, quota shares) and

@@ -25,7 +25,7 @@ from typing import Any, TypeAlias
 
 from .._completion import Completion
 from .._errors import ClientException
-from .._operations import LIST_JOBS
+from .._operations import LIST_JOBS, LIST_JOBS_BY_CONSUMABLE_RESOURCE
 from .._queues import is_queue_arn
 from .._snapshot import job_queue_snapshot
 from ..service import (
@@ -185,6 +185,18 @@ class ReferenceService:
     def list_jobs(self, request: object) -> ServiceAnswer:
         """ListJobs: the listing core over the jobs of ``--batch-jobs`` (rules H-10, H-13)."""
         return self._batch_store.answer_json(local_queue(request, self.region, self.account))
+
+    def list_jobs_by_consumable_resource(self, request: object) -> ServiceAnswer:
+        """ListJobsByConsumableResource: the jobs of ``--batch-jobs`` that require a consumable resource
+        (rules CR-1 to CR-9), from the indexes of the Batch jobs' store; a store that does not answer it is a
+        ``ClientException`` naming the operation."""
+        store = self._batch_store
+        if isinstance(store, JobStore):
+            return store.answer_json(request, operation=LIST_JOBS_BY_CONSUMABLE_RESOURCE)
+        try:
+            return store.list_jobs_by_consumable_resource(request)
+        except TypeError as refused:
+            raise ClientException(f"ListJobsByConsumableResource is not served here: {refused}") from None
 
     # --- the service-job operations --------------------------------------------------------------------
 

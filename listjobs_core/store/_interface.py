@@ -9,8 +9,9 @@ so anything that holds jobs (the reference endpoint, a test, an emulator) takes 
 ``ListingMethods`` is the part of the interface that follows from ``answer`` and ``operation`` alone, one
 home for every store: the operation's own method name (``list_service_jobs`` for ListServiceJobs,
 ``list_jobs`` for ListJobs), the other name refused with a ``TypeError`` that says what to call instead,
-and ``paginate``. ``ClientTokenStore`` is what a store adds when it keeps SubmitServiceJob's client tokens
-itself.
+``list_jobs_by_consumable_resource`` refused likewise unless the store answers it (``JobStore`` of
+ListJobs), and ``paginate``. ``ClientTokenStore`` is what a store adds when it keeps SubmitServiceJob's
+client tokens itself.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ class ListingStore(Protocol):
     ``answer(request)`` returns what the operation's pure function (``list_service_jobs`` or
     ``list_jobs``) returns over the stored jobs, or raises its ``ClientException``, and ``answer_json`` the
     same as ASCII JSON bytes; ``list_service_jobs`` and ``list_jobs`` are ``answer`` under the name of the
-    store's operation, the other one raising ``TypeError``; ``paginate`` yields every page of a request.
+    store's operation, the other one raising ``TypeError``; ``list_jobs_by_consumable_resource`` answers
+    that operation over a store of ListJobs that indexes consumable resources, else raises ``TypeError``;
+    ``paginate`` yields every page of a request.
     ``put`` keeps a copy of a job (replacing the job with its ``jobId``) and refuses a malformed one with
     ``TypeError`` or ``ValueError``; ``put_many`` keeps many at once, all or none, and returns how many jobs
     it was given; ``get`` returns a copy or ``None``; ``update`` changes members of a stored job at once (a
@@ -63,6 +66,8 @@ class ListingStore(Protocol):
     def list_service_jobs(self, request: object) -> dict[str, Any]: ...
 
     def list_jobs(self, request: object) -> dict[str, Any]: ...
+
+    def list_jobs_by_consumable_resource(self, request: object) -> dict[str, Any]: ...
 
     def paginate(self, request: object) -> Iterator[dict[str, Any]]: ...
 
@@ -131,6 +136,16 @@ ListServiceJobs jobs in a store made with operation=LIST_SERVICE_JOBS
         ``operation=LIST_JOBS``; any other raises ``TypeError``). ``ClientException`` for a bad request."""
         self._require_operation(LIST_JOBS)
         return self.answer(request)
+
+    def list_jobs_by_consumable_resource(self, request: object) -> dict[str, Any]:
+        """Answer a ListJobsByConsumableResource request over the stored jobs, as
+        ``list_jobs_by_consumable_resource`` does: a store of ListJobs that indexes consumable resources
+        does (``JobStore``); any other raises ``TypeError`` naming the operation."""
+        self._require_operation(LIST_JOBS)
+        raise TypeError(
+            f"this {type(self).__name__} does not answer ListJobsByConsumableResource: hold the jobs in a "
+            f"JobStore(LIST_JOBS) to list them by consumable resource"
+        )
 
     def paginate(self, request: object) -> Iterator[dict[str, Any]]:
         """Every page of ``request`` (from its ``nextToken``, if any), first to last, each fetched with the

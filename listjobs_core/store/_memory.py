@@ -22,6 +22,10 @@ The indexes (``_scope.Scope``) live in scopes:
 - for ListJobs, one per parent job, holding its array children or multi-node parallel nodes (LJ-6), which
   no queue scope holds (LJ-7).
 
+A store of ListJobs also answers ListJobsByConsumableResource (``list_jobs_by_consumable_resource``) over the
+same jobs, from indexes by resource, then status and name (``_resources``), every job in them whatever its
+queue or family.
+
 So a page reads one run of keys, or a merge of two or three (``heapq.merge``), and stops after
 ``maxResults + 1`` keys; only the page's jobs are projected, outside the lock, from records that are never
 changed (``_records``).
@@ -50,6 +54,7 @@ from __future__ import annotations
 
 import gc
 import heapq
+import json
 import sys
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -59,10 +64,11 @@ from typing import TYPE_CHECKING, Any
 from .. import _decisions
 from .._children import parent_of
 from .._completion import Completion
+from .._consumable import resource_name
 from .._filters import FilterName, JobFilter
 from .._model import ServiceJob, SortKey
 from .._name_heads import FoldTable
-from .._operations import LIST_SERVICE_JOBS, Operation
+from .._operations import LIST_JOBS, LIST_JOBS_BY_CONSUMABLE_RESOURCE, LIST_SERVICE_JOBS, Operation
 from .._ordering import sort_key_function
 from .._query import ListQuery
 from .._queues import QueueMatcher, queue_name
@@ -81,10 +87,11 @@ from .._records import (
 from .._request import parse_request
 from .._selection import selected_status
 from .._tokens import check_token_key, encode_token
-from .._wire import response
+from .._wire import ResourceSummaryParts, response
 from ._bulk import columns_of, scopes_of
 from ._checks import check_store
 from ._interface import ListingMethods, ListingStore
+from ._resources import ResourceIndex, requires_resources
 from ._scope import IndexLists, JobKeys, Layout, Reading, Scope, job_id_of, scope_runs
 from ._sorted_keys import Key
 
@@ -92,7 +99,9 @@ __all__ = ["JobStore", "ServiceJobStore"]
 
 # The members whose value some index reads besides the status; a change to any other member (but the
 # status) leaves every index as it is.
-_KEYED_MEMBERS = ("jobId", "jobName", "version", "createdAt", "jobQueue", "jobDefinition")
+_KEYED_MEMBERS = (
+    "jobId", "jobName", "version", "createdAt", "jobQueue", "jobDefinition", "consumableResourceProperties"
+)
 
 
 def flat_key(grouped_key: Key) -> SortKey:
@@ -163,6 +172,8 @@ class JobStore(ListingMethods):
         self._jobs: dict[str, Stored] = {}
         # id(record) -> (record, its summary's JSON text), made once per stored record (``answer_json``).
         self._fragments: dict[int, tuple[Packed, str]] = {}
+        # id(record) -> (record, its ListJobsByConsumableResource summary parts), made once per record.
+        self._resource_parts: dict[int, tuple[Stored, ResourceSummaryParts]] = {}
         self._everything = Scope(self._layout)
         # One scope per jobQueue value; None holds the jobs without one (listed for every queue, IN-2).
         self._queues: dict[str | None, Scope] = {}
@@ -177,6 +188,9 @@ class JobStore(ListingMethods):
         # The inverse of case folding over the characters of the stored names (``_name_ranges``).
         self._fold_table = FoldTable()
         self._reading = Reading(self._job_of, self._fold_table)
+        # ListJobsByConsumableResource lists the jobs ListJobs lists: a store of ListJobs indexes them by
+        # the resources they require (``_resources``); any other store answers it with a TypeError.
+        self._resources: ResourceIndex | None = ResourceIndex() if operation is LIST_JOBS else None
         if jobs:
             self.put_many(jobs)
 
@@ -303,7 +317,7 @@ class JobStore(ListingMethods):
         with self._lock:
             previous = self._jobs.pop(job_id, None)
             if previous is not None:
-                self._fragments.pop(id(previous), None)
+                self._forget(previous)
                 view = job_view(previous)
                 self._unindex(view, self._keys.of(view))
 
@@ -344,17 +358,20 @@ class JobStore(ListingMethods):
             self._store(stored, record, self._keys.of(record), previous, view)
         return public_copy(stored)
 
-    def answer(self, request: object) -> dict[str, Any]:
-        """Answer a request of the store's operation over the stored jobs, as its pure function does.
+    def answer(self, request: object, *, operation: Operation | None = None) -> dict[str, Any]:
+        """Answer a request of the store's operation (or of ``operation``, which a store of ListJobs may
+        name as ListJobsByConsumableResource) over the stored jobs, as its pure function does.
 
         Raises ``ClientException`` for a bad request, exactly as the pure function does. O(log N + k) for
         a page of k (see the module's notes for JOB_NAME prefixes).
         """
+        if operation is not None and operation is not self._operation:
+            return self._answer_other(operation, request)
         records, next_token = self._page(request)
         members = self._members
         return response([summary_of(record, members) for record in records], next_token)
 
-    def answer_json(self, request: object) -> bytes:
+    def answer_json(self, request: object, *, operation: Operation | None = None) -> bytes:
         """``answer(request)`` as the JSON a server sends: exactly the bytes of
         ``json.dumps(store.answer(request), separators=(",", ":")).encode("ascii")`` (ASCII, every other
         character escaped), joined from each job's summary JSON, which the store makes once per stored
@@ -365,6 +382,8 @@ class JobStore(ListingMethods):
         >>> store.answer_json({})
         b'{"jobSummaryList":[{"jobId":"a","jobName":"n","createdAt":1,"status":"RUNNING"}]}'
         """
+        if operation is not None and operation is not self._operation:
+            return _json_bytes(self._answer_other(operation, request))
         records, next_token = self._page(request)
         summaries = ",".join([self._fragment(record) for record in records])
         if next_token is None:
@@ -372,7 +391,73 @@ class JobStore(ListingMethods):
         # A token is URL-safe ASCII (T-1): JSON holds it as it is.
         return f'{{"jobSummaryList":[{summaries}],"nextToken":"{next_token}"}}'.encode("ascii")
 
+    def list_jobs_by_consumable_resource(self, request: object) -> dict[str, Any]:
+        """Answer a ListJobsByConsumableResource request over the stored jobs, as
+        ``list_jobs_by_consumable_resource`` does over ``list(store)``, tokens included (a store of
+        ListJobs; any other raises ``TypeError``). ``ClientException`` for a bad request. O(log N + k) for a
+        page of k; a JOB_NAME prefix merges one run per folded name it covers (``_resources``).
+
+        >>> from listjobs_core import LIST_JOBS
+        >>> store = JobStore(LIST_JOBS)
+        >>> store.put({"jobId": "a", "jobName": "render", "status": "RUNNING", "createdAt": 1,
+        ...            "jobArn": "arn:aws:batch:us-east-1:1:job/a", "jobQueue": "q",
+        ...            "consumableResourceProperties": {"consumableResourceList": [
+        ...                {"consumableResource": "licenses", "quantity": 3}]}})
+        >>> page = store.list_jobs_by_consumable_resource({"consumableResource": "licenses"})
+        >>> [(summary["jobName"], summary["quantity"]) for summary in page["jobs"]]
+        [('render', 3)]
+        """
+        if self._resources is None:
+            self._require_operation(LIST_JOBS)
+        query = parse_request(LIST_JOBS_BY_CONSUMABLE_RESOURCE, request, token_key=self._token_key)
+        assert query.consumable_resource is not None and self._resources is not None
+        limit = query.page_size
+        after = None if query.after is None else query.after.sort_key
+        pattern = None if query.job_filter is None else query.job_filter.parsed
+        status = selected_status(query)
+        with self._lock:
+            found = self._resources.keys(query.consumable_resource, status, pattern, after)
+            keys = list(islice(found, limit + 1))
+            jobs = self._jobs
+            records = [jobs[key[-1]] for key in keys[:limit]]  # newest-first keys end with the jobId
+        # CR-8: summaries of the resource's own shape, each finished from parts made once per stored record
+        # (records are never changed, so outside the lock).
+        operation = LIST_JOBS_BY_CONSUMABLE_RESOURCE
+        # Each listed job has one entry of the resource's name (CR-3), the one the resource denotes (CR-2).
+        name = resource_name(query.consumable_resource)
+        made, parts_of = self._resource_parts, self._summary_parts
+        summaries = []
+        for record in records:
+            cached = made.get(id(record))
+            parts = cached[1] if cached is not None and cached[0] is record else parts_of(record)
+            summaries.append(parts.summary(name))
+        next_token = None
+        if len(keys) > limit:
+            next_token = encode_token(keys[limit - 1], query, token_key=self._token_key)
+        return response(summaries, next_token, operation.list_member)
+
     # --- internals ---
+
+    def _summary_parts(self, record: Stored) -> ResourceSummaryParts:
+        """The ListJobsByConsumableResource summary parts of a stored job, made once per stored record."""
+        made = self._resource_parts.get(id(record))
+        if made is not None and made[0] is record:
+            return made[1]
+        parts = ResourceSummaryParts.of(job_view(record), LIST_JOBS_BY_CONSUMABLE_RESOURCE.summary_members)
+        self._resource_parts[id(record)] = (record, parts)
+        return parts
+
+    def _answer_other(self, operation: Operation, request: object) -> dict[str, Any]:
+        """``answer`` for an operation other than the store's own: the one a store of ListJobs answers too."""
+        if operation is LIST_JOBS_BY_CONSUMABLE_RESOURCE:
+            return self.list_jobs_by_consumable_resource(request)
+        self._require_operation(operation)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _forget(self, record: Stored) -> None:
+        """Drop what was made of a record that is no longer stored."""
+        self._fragments.pop(id(record), None)
+        self._resource_parts.pop(id(record), None)
 
     def _fragment(self, record: Stored) -> str:
         """The JSON text of a stored job's summary, made once per stored record."""
@@ -417,7 +502,7 @@ class JobStore(ListingMethods):
         if previous_stored is None:
             self._index(record, keys)
             return
-        self._fragments.pop(id(previous_stored), None)
+        self._forget(previous_stored)
         if previous is None:
             previous = job_view(previous_stored)
         changed = {member for member in _KEYED_MEMBERS if previous.get(member) != record.get(member)}
@@ -433,18 +518,22 @@ class JobStore(ListingMethods):
             # Only the status changed, of all that indexes read: move the key between status buckets.
             for scope in self._scopes_of(record):
                 scope.move_status(record, before, after, keys.newest)
+            if self._resources is not None and requires_resources(record):
+                self._resources.move_status(record, before, after, keys.newest)
 
     def _move_status(self, previous: Stored, record: Packed) -> None:
         """Put ``record``, a job's record with another status than ``previous`` and nothing else changed,
         in its place, under the lock: only the status buckets change."""
         view = job_view(record)
         self._jobs[view["jobId"]] = record
-        self._fragments.pop(id(previous), None)
+        self._forget(previous)
         before, after = job_view(previous).get("status"), view["status"]
         if before != after:
             newest = self._keys.newest_first(view)
             for scope in self._scopes_of(view):
                 scope.move_status(view, before, after, newest)
+            if self._resources is not None and requires_resources(view):
+                self._resources.move_status(view, before, after, newest)
 
     def _rebuild(self, stored: dict[str, Stored], keyed: list[tuple[Mapping[str, Any], JobKeys]]) -> None:
         """Index every job of ``keyed`` afresh (``stored``: the jobs by jobId), each scope built at once,
@@ -468,6 +557,9 @@ class JobStore(ListingMethods):
         # Gathering again costs less than merging the queues' sorted lists of tuples.
         everything = IndexLists.gather(layout, [pair for pairs in by_value.values() for pair in pairs])
         self._install(stored, everything, lists, families)
+        if self._resources is not None:
+            # Every job, whatever its queue or family (CR-2).
+            self._resources = ResourceIndex.gather((job, keys.newest) for job, keys in keyed)
 
     def _install(
         self,
@@ -482,6 +574,7 @@ class JobStore(ListingMethods):
         layout = self._layout
         self._jobs = stored
         self._fragments = {}
+        self._resource_parts = {}
         self._queues = {value: Scope.build(layout, value_lists) for value, value_lists in lists.items()}
         self._everything = Scope.build(layout, everything)
         self._queue_values = {}
@@ -522,6 +615,8 @@ class JobStore(ListingMethods):
 
     def _index(self, job: Mapping[str, Any], keys: JobKeys) -> None:
         self._fold_table.learn(keys.grouped[0])
+        if self._resources is not None and requires_resources(job):
+            self._resources.add(job, keys.newest)
         family = self._family_of(job)
         if family is not None:
             scope = self._families.get(family)
@@ -556,6 +651,8 @@ class JobStore(ListingMethods):
                 yield job_view(self._jobs[job_id_of(key, False)])
 
     def _unindex(self, job: Mapping[str, Any], keys: JobKeys) -> None:
+        if self._resources is not None and requires_resources(job):
+            self._resources.discard(job, keys.newest)
         family = self._family_of(job)
         if family is not None:
             scope = self._families[family]
@@ -673,6 +770,11 @@ class ServiceJobStore(JobStore):
         if operation is not LIST_SERVICE_JOBS:
             raise ValueError(f"a ServiceJobStore answers ListServiceJobs; for {operation.name} use JobStore")
         super().__init__(jobs, operation=LIST_SERVICE_JOBS, token_key=token_key, completion=completion)
+
+
+def _json_bytes(answer: dict[str, Any]) -> bytes:
+    """A response as ``answer_json`` sends it: compact ASCII JSON."""
+    return json.dumps(answer, separators=(",", ":")).encode("ascii")
 
 
 def _reads_grouped_keys(query: ListQuery) -> bool:
