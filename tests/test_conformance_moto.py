@@ -69,3 +69,14 @@ def test_moto_with_the_plugin_conforms(moto_url: str) -> None:
     # model lets take quotaShareName.
     assert "the QUOTA_SHARE_NAME filter (S-4) is checked there" in str(report), str(report)
     assert "what the run made (queues, environment, policy) was deleted" in str(report)
+
+
+def test_moto_with_the_plugin_passes_the_snapshot_and_quota_share_rules(moto_url: str) -> None:
+    """GetJobQueueSnapshot and the quota-share operations: the run moves its jobs to RUNNABLE through
+    moto's /moto-api/config, so every SN and QS rule seen from outside is judged, and passes."""
+    report = check_endpoint(moto_url, operation="GetJobQueueSnapshot", strict=True)
+    assert report.ok, str(report)
+    unmet = [row.id for row in report.rows if row.checkable and row.result != "ok"]
+    assert unmet == [], str(report)
+    assert "snapshot jobs moved to RUNNABLE and RUNNING through /moto-api/config" in report.notes
+    assert "what the run made (queues, environment, policy) was deleted" in report.notes

@@ -137,8 +137,23 @@ _SNAPSHOT_ADAPTER = {
     "SN-1": _part("which jobs are in front and which hold capacity; the request's checks are the endpoint's"),
     "SN-7": _never("a rule of the endpoint's stores; an adapter is handed the queue's jobs"),
 }
-_SNAPSHOT_OVER_THE_WIRE = "not checked over the wire yet: check the pure function in process"
-_QUEUE_RESOURCE_RULE = "a rule of job queues, scheduling policies and quota shares, not of listing"
+# What the GetJobQueueSnapshot run over the wire covers of the SN and QS rules.
+_SNAPSHOT_ENDPOINT = {
+    "SN-1": _part("the fronts of three queues over the run's jobs; a snapshot without jobQueue refused"),
+    "SN-2": _part("where the endpoint moves jobs to RUNNABLE (moto's /moto-api/config moves)"),
+    "SN-3": _part("where the endpoint moves jobs to RUNNABLE (moto's /moto-api/config moves)"),
+    "SN-6": _part("every part of one answer dated alike"),
+    "SN-7": _never("a rule of the endpoint's stores, not seen from outside"),
+    "QS-1": _part("a policy of both kinds refused; one of each kind made"),
+    "QS-2": _part("DescribeJobQueues answers the queues made, each with its policy"),
+    "QS-3": _part("shares made, described, refused on a fair-share queue"),
+    "QS-5": _part("the share member each kind of queue takes, and refuses"),
+    "QS-6": _part("ListQuotaShares pages of one, in code-point order"),
+}
+_QUEUE_RESOURCE_RULE = (
+    "a rule of job queues, scheduling policies and quota shares: check it with operation GetJobQueueSnapshot "
+    "over the wire"
+)
 _CONSUMABLE_RULE = "a rule of ListJobsByConsumableResource, which the kit does not check yet"
 # What the ListJobs check of an adapter covers of each LJ rule, where it is not all of it.
 _LIST_JOBS_ADAPTER = {
@@ -581,7 +596,7 @@ RULES: tuple[Rule, ...] = (
             adapter=_never(_SNAPSHOT_RULE),
             endpoint=_never(_SNAPSHOT_RULE),
             snapshot_adapter=_SNAPSHOT_ADAPTER.get(rule_id, _ALL),
-            snapshot_endpoint=_never(_SNAPSHOT_OVER_THE_WIRE),
+            snapshot_endpoint=_SNAPSHOT_ENDPOINT.get(rule_id, _ALL),
         )
         for rule_id, title, source, decision in (
             ("SN-1", "the first 100 RUNNABLE jobs; jobs in use hold capacity", AWS, "statuses in use"),
@@ -601,6 +616,7 @@ RULES: tuple[Rule, ...] = (
             decision,
             adapter=_never(_QUEUE_RESOURCE_RULE),
             endpoint=_never(_QUEUE_RESOURCE_RULE),
+            snapshot_endpoint=_SNAPSHOT_ENDPOINT.get(rule_id, _ALL),
         )
         for rule_id, title, source, decision in (
             ("QS-1", "scheduling policies of exactly one kind", AWS, "neither kind is fair-share"),
