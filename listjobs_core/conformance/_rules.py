@@ -32,6 +32,7 @@ __all__ = [
     "LIST_JOBS_NAME",
     "LIST_SERVICE_JOBS_NAME",
     "SNAPSHOT_NAME",
+    "CONSUMABLE_NAME",
     "OPERATION_NAMES",
     "RULES",
     "TARGET_KINDS",
@@ -51,7 +52,8 @@ TargetKind = Literal["adapter", "endpoint", "read-only endpoint"]
 LIST_SERVICE_JOBS_NAME = "ListServiceJobs"
 LIST_JOBS_NAME = "ListJobs"
 SNAPSHOT_NAME = "GetJobQueueSnapshot"
-OPERATION_NAMES = (LIST_SERVICE_JOBS_NAME, LIST_JOBS_NAME, SNAPSHOT_NAME)
+CONSUMABLE_NAME = "ListJobsByConsumableResource"
+OPERATION_NAMES = (LIST_SERVICE_JOBS_NAME, LIST_JOBS_NAME, SNAPSHOT_NAME, CONSUMABLE_NAME)
 TARGET_KINDS: tuple[TargetKind, ...] = ("adapter", "endpoint", "read-only endpoint")
 
 
@@ -77,6 +79,7 @@ _ALL = Coverage()
 
 _UNDER_LJ_1 = "a rule of ListServiceJobs; ListJobs follows it under LJ-1"
 _NOT_A_SNAPSHOT_RULE = "not a rule of GetJobQueueSnapshot"
+_NOT_A_CONSUMABLE_RULE = "not a rule of ListJobsByConsumableResource"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,7 @@ class Rule:
     list_jobs_endpoint: Coverage = Coverage(False, _UNDER_LJ_1)
     snapshot_adapter: Coverage = Coverage(False, _NOT_A_SNAPSHOT_RULE)
     snapshot_endpoint: Coverage = Coverage(False, _NOT_A_SNAPSHOT_RULE)
+    consumable_adapter: Coverage = Coverage(False, _NOT_A_CONSUMABLE_RULE)
 
     @property
     def tag(self) -> str:
@@ -112,6 +116,8 @@ class Rule:
         ``ListJobs`` or ``GetJobQueueSnapshot``)."""
         if operation == SNAPSHOT_NAME:
             return self.snapshot_adapter if target == "adapter" else self.snapshot_endpoint
+        if operation == CONSUMABLE_NAME:
+            return self.consumable_adapter if target == "adapter" else _never(_CONSUMABLE_OVER_THE_WIRE)
         if operation == LIST_JOBS_NAME:
             return self.list_jobs_adapter if target == "adapter" else self.list_jobs_endpoint
         if target == "adapter":
@@ -154,7 +160,10 @@ _QUEUE_RESOURCE_RULE = (
     "a rule of job queues, scheduling policies and quota shares: check it with operation GetJobQueueSnapshot "
     "over the wire"
 )
-_CONSUMABLE_RULE = "a rule of ListJobsByConsumableResource, which the kit does not check yet"
+_CONSUMABLE_RULE = (
+    "a rule of ListJobsByConsumableResource: check it with operation ListJobsByConsumableResource"
+)
+_CONSUMABLE_OVER_THE_WIRE = "not checked over the wire yet: check the pure function in process"
 # What the ListJobs check of an adapter covers of each LJ rule, where it is not all of it.
 _LIST_JOBS_ADAPTER = {
     "LJ-1": _part("through ListJobs cases of order, filters, pagination and tokens; each call's shape"),
@@ -542,6 +551,7 @@ RULES: tuple[Rule, ...] = (
             decision,
             adapter=_never(_CONSUMABLE_RULE),
             endpoint=_never(_CONSUMABLE_RULE),
+            consumable_adapter=_ALL,
         )
         for rule_id, title, source, decision in (
             ("CR-1", "its request, filters, page sizes and response", AWS, ""),
