@@ -4,7 +4,7 @@
 environments, SAGEMAKER_TRAINING job queues, SubmitServiceJob ... ListServiceJobs) when the plug-in has
 them, which it announces with ``SERVICE_JOB_OPERATIONS``; until then this module is skipped. moto needs
 the queue to exist, so the run creates a service environment, a fair-share scheduling policy and two job
-queues through the API, as it would against AWS.
+queues through the API, as it would against AWS, and a queue with a quota-share policy and quota shares.
 """
 
 from __future__ import annotations
@@ -65,4 +65,18 @@ def test_moto_with_the_plugin_conforms(moto_url: str) -> None:
     assert "created, with the service environment" in str(report)
     # The share filters are checked on queues with a fair-share policy, as AWS requires of shares.
     assert "fair-share scheduling policy" in str(report)
+    # QUOTA_SHARE_NAME is checked on a queue with a quota-share policy and quota shares, the queue the
+    # model lets take quotaShareName.
+    assert "the QUOTA_SHARE_NAME filter (S-4) is checked there" in str(report), str(report)
     assert "what the run made (queues, environment, policy) was deleted" in str(report)
+
+
+def test_moto_with_the_plugin_passes_the_snapshot_and_quota_share_rules(moto_url: str) -> None:
+    """GetJobQueueSnapshot and the quota-share operations: the run moves its jobs to RUNNABLE through
+    moto's /moto-api/config, so every SN and QS rule seen from outside is judged, and passes."""
+    report = check_endpoint(moto_url, operation="GetJobQueueSnapshot", strict=True)
+    assert report.ok, str(report)
+    unmet = [row.id for row in report.rows if row.checkable and row.result != "ok"]
+    assert unmet == [], str(report)
+    assert "snapshot jobs moved to RUNNABLE and RUNNING through /moto-api/config" in report.notes
+    assert "what the run made (queues, environment, policy) was deleted" in report.notes

@@ -71,7 +71,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--operation",
         choices=OPERATION_NAMES,
         default=LIST_SERVICE_JOBS_NAME,
-        help="the operation to check: ListServiceJobs (default) or ListJobs",
+        help="the operation to check: ListServiceJobs (default), ListJobs or GetJobQueueSnapshot (over the "
+        "wire, with the quota-share operations)",
     )
     parser.add_argument("--seed", type=int, default=0, help="the seed of the generated cases (default: 0)")
     parser.add_argument(

@@ -31,6 +31,8 @@ __all__ = [
     "DECISION",
     "LIST_JOBS_NAME",
     "LIST_SERVICE_JOBS_NAME",
+    "SNAPSHOT_NAME",
+    "CONSUMABLE_NAME",
     "OPERATION_NAMES",
     "RULES",
     "TARGET_KINDS",
@@ -49,7 +51,9 @@ TargetKind = Literal["adapter", "endpoint", "read-only endpoint"]
 # The operations the kit checks, by their names in the service model.
 LIST_SERVICE_JOBS_NAME = "ListServiceJobs"
 LIST_JOBS_NAME = "ListJobs"
-OPERATION_NAMES = (LIST_SERVICE_JOBS_NAME, LIST_JOBS_NAME)
+SNAPSHOT_NAME = "GetJobQueueSnapshot"
+CONSUMABLE_NAME = "ListJobsByConsumableResource"
+OPERATION_NAMES = (LIST_SERVICE_JOBS_NAME, LIST_JOBS_NAME, SNAPSHOT_NAME, CONSUMABLE_NAME)
 TARGET_KINDS: tuple[TargetKind, ...] = ("adapter", "endpoint", "read-only endpoint")
 
 
@@ -74,6 +78,8 @@ _ALL = Coverage()
 
 
 _UNDER_LJ_1 = "a rule of ListServiceJobs; ListJobs follows it under LJ-1"
+_NOT_A_SNAPSHOT_RULE = "not a rule of GetJobQueueSnapshot"
+_NOT_A_CONSUMABLE_RULE = "not a rule of ListJobsByConsumableResource"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +100,9 @@ class Rule:
     read_only: Coverage | None = None
     list_jobs_adapter: Coverage = Coverage(False, _UNDER_LJ_1)
     list_jobs_endpoint: Coverage = Coverage(False, _UNDER_LJ_1)
+    snapshot_adapter: Coverage = Coverage(False, _NOT_A_SNAPSHOT_RULE)
+    snapshot_endpoint: Coverage = Coverage(False, _NOT_A_SNAPSHOT_RULE)
+    consumable_adapter: Coverage = Coverage(False, _NOT_A_CONSUMABLE_RULE)
 
     @property
     def tag(self) -> str:
@@ -103,8 +112,12 @@ class Rule:
         return self.source
 
     def coverage(self, target: TargetKind, operation: str = LIST_SERVICE_JOBS_NAME) -> Coverage:
-        """What the kit checks of this rule for ``target`` when it checks ``operation`` (``ListServiceJobs``
-        or ``ListJobs``)."""
+        """What the kit checks of this rule for ``target`` when it checks ``operation`` (``ListServiceJobs``,
+        ``ListJobs`` or ``GetJobQueueSnapshot``)."""
+        if operation == SNAPSHOT_NAME:
+            return self.snapshot_adapter if target == "adapter" else self.snapshot_endpoint
+        if operation == CONSUMABLE_NAME:
+            return self.consumable_adapter if target == "adapter" else _never(_CONSUMABLE_OVER_THE_WIRE)
         if operation == LIST_JOBS_NAME:
             return self.list_jobs_adapter if target == "adapter" else self.list_jobs_endpoint
         if target == "adapter":
@@ -124,9 +137,33 @@ _SQL_STORE_RULE = "a guarantee of listjobs_core.sql.SqlJobStore, not of listing"
 _MOTO_RULE = "a rule of the moto plug-in's service-job operations, not of listing"
 
 _MOTO_PLUG_IN = "a rule of the moto plug-in"
-_SNAPSHOT_RULE = "a rule of GetJobQueueSnapshot, not of listing"
-_QUEUE_RESOURCE_RULE = "a rule of job queues, scheduling policies and quota shares, not of listing"
-_CONSUMABLE_RULE = "a rule of ListJobsByConsumableResource, which the kit does not check yet"
+_SNAPSHOT_RULE = "a rule of GetJobQueueSnapshot: check it with operation GetJobQueueSnapshot"
+# What the GetJobQueueSnapshot check of an adapter (a function like ``job_queue_snapshot``) covers.
+_SNAPSHOT_ADAPTER = {
+    "SN-1": _part("which jobs are in front and which hold capacity; the request's checks are the endpoint's"),
+    "SN-7": _never("a rule of the endpoint's stores; an adapter is handed the queue's jobs"),
+}
+# What the GetJobQueueSnapshot run over the wire covers of the SN and QS rules.
+_SNAPSHOT_ENDPOINT = {
+    "SN-1": _part("the fronts of three queues over the run's jobs; a snapshot without jobQueue refused"),
+    "SN-2": _part("where the endpoint moves jobs to RUNNABLE (moto's /moto-api/config moves)"),
+    "SN-3": _part("where the endpoint moves jobs to RUNNABLE (moto's /moto-api/config moves)"),
+    "SN-6": _part("every part of one answer dated alike"),
+    "SN-7": _never("a rule of the endpoint's stores, not seen from outside"),
+    "QS-1": _part("a policy of both kinds refused; one of each kind made"),
+    "QS-2": _part("DescribeJobQueues answers the queues made, each with its policy"),
+    "QS-3": _part("shares made, described, refused on a fair-share queue"),
+    "QS-5": _part("the share member each kind of queue takes, and refuses"),
+    "QS-6": _part("ListQuotaShares pages of one, in code-point order"),
+}
+_QUEUE_RESOURCE_RULE = (
+    "a rule of job queues, scheduling policies and quota shares: check it with operation GetJobQueueSnapshot "
+    "over the wire"
+)
+_CONSUMABLE_RULE = (
+    "a rule of ListJobsByConsumableResource: check it with operation ListJobsByConsumableResource"
+)
+_CONSUMABLE_OVER_THE_WIRE = "not checked over the wire yet: check the pure function in process"
 # What the ListJobs check of an adapter covers of each LJ rule, where it is not all of it.
 _LIST_JOBS_ADAPTER = {
     "LJ-1": _part("through ListJobs cases of order, filters, pagination and tokens; each call's shape"),
@@ -515,6 +552,7 @@ RULES: tuple[Rule, ...] = (
             decision,
             adapter=_never(_CONSUMABLE_RULE),
             endpoint=_never(_CONSUMABLE_RULE),
+            consumable_adapter=_ALL,
         )
         for rule_id, title, source, decision in (
             ("CR-1", "its request, filters, page sizes and response", AWS, ""),
@@ -572,6 +610,8 @@ RULES: tuple[Rule, ...] = (
             decision,
             adapter=_never(_SNAPSHOT_RULE),
             endpoint=_never(_SNAPSHOT_RULE),
+            snapshot_adapter=_SNAPSHOT_ADAPTER.get(rule_id, _ALL),
+            snapshot_endpoint=_SNAPSHOT_ENDPOINT.get(rule_id, _ALL),
         )
         for rule_id, title, source, decision in (
             ("SN-1", "the first 100 RUNNABLE jobs; jobs in use hold capacity", AWS, "statuses in use"),
@@ -591,6 +631,7 @@ RULES: tuple[Rule, ...] = (
             decision,
             adapter=_never(_QUEUE_RESOURCE_RULE),
             endpoint=_never(_QUEUE_RESOURCE_RULE),
+            snapshot_endpoint=_SNAPSHOT_ENDPOINT.get(rule_id, _ALL),
         )
         for rule_id, title, source, decision in (
             ("QS-1", "scheduling policies of exactly one kind", AWS, "neither kind is fair-share"),

@@ -15,10 +15,12 @@ from typing import Any
 from ... import list_service_jobs
 from .._calls import Adapter, AdapterImplementation
 from .._report import Report, Tally
-from .._rules import LIST_JOBS_NAME, LIST_SERVICE_JOBS_NAME, chosen_rules
+from .._rules import CONSUMABLE_NAME, LIST_JOBS_NAME, LIST_SERVICE_JOBS_NAME, SNAPSHOT_NAME, chosen_rules
 from .._vectors import load_vectors, run_case
+from ._consumable_check import check_consumable
 from ._generated import run_generated
 from ._list_jobs_check import check_list_jobs
+from ._snapshot_check import check_snapshot
 
 __all__ = ["DEFAULT_EXAMPLES", "check"]
 
@@ -62,10 +64,17 @@ def check(
     ``ListJobs``, by name or as ``listjobs_core.LIST_JOBS``. For ListJobs the jobs are ``JobSummary`` dicts
     (array children ``P:index``, multi-node nodes ``P#node``), the reference is
     :func:`listjobs_core.list_jobs`, the generated cases are ListJobs cases (parents and their children
-    among the jobs), and the report has one row per LJ rule.
+    among the jobs), and the report has one row per LJ rule. For ``GetJobQueueSnapshot`` the adapter is
+    called as :func:`listjobs_core.job_queue_snapshot` is, ``adapter(jobs, *, now_ms, job_queue,
+    scheduling, quota_shares)``, over designed queues and ``examples`` generated ones, and the report has
+    one row per SN rule. For ``ListJobsByConsumableResource`` the adapter is called as
+    :func:`listjobs_core.list_jobs_by_consumable_resource` is, over designed cases, one row per CR rule.
 
     >>> from listjobs_core import LIST_JOBS, list_jobs
     >>> check(list_jobs, operation=LIST_JOBS).ok
+    True
+    >>> from listjobs_core._snapshot import job_queue_snapshot
+    >>> check(job_queue_snapshot, operation="GetJobQueueSnapshot", examples=20).ok
     True
     >>> from listjobs_core import list_service_jobs
     >>> report = check(list_service_jobs, examples=10)
@@ -83,8 +92,25 @@ def check(
             seed=seed,
             examples=examples,
         )
+    if operation_name == CONSUMABLE_NAME:
+        return check_consumable(
+            adapter, rules=rules, skip=skip, strict=strict, name=name if name is not None else _name(adapter)
+        )
+    if operation_name == SNAPSHOT_NAME:
+        return check_snapshot(
+            adapter,
+            rules=rules,
+            skip=skip,
+            strict=strict,
+            name=name if name is not None else _name(adapter),
+            seed=seed,
+            examples=examples,
+        )
     if operation_name != LIST_SERVICE_JOBS_NAME:
-        raise ValueError(f"operation must be ListServiceJobs or ListJobs, got {operation_name!r}")
+        raise ValueError(
+            "operation must be ListServiceJobs, ListJobs, GetJobQueueSnapshot or "
+            f"ListJobsByConsumableResource, got {operation_name!r}"
+        )
     chosen = chosen_rules(rules, skip)
     chosen_ids = {rule.id for rule in chosen}
     tally = Tally(chosen, "adapter", strict=strict)

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .._report import CaseLog, Report, Tally, TargetFault
-from .._rules import LIST_JOBS_NAME, LIST_SERVICE_JOBS_NAME, Rule, TargetKind, chosen_rules
+from .._rules import LIST_JOBS_NAME, LIST_SERVICE_JOBS_NAME, SNAPSHOT_NAME, Rule, TargetKind, chosen_rules
 from ._cases import (
     changing_traversals,
     check_the_wire,
@@ -53,6 +53,7 @@ from ._rest_client import (
     is_loopback,
 )
 from ._run import EndpointRun
+from ._snapshot_run import check_snapshot_endpoint
 
 __all__ = ["DEFAULT_ENDPOINT_EXAMPLES", "RemoteEndpointRefused", "check_endpoint"]
 
@@ -105,6 +106,12 @@ def check_endpoint(
     the deadline passing, each end the run with a report whose ``problems`` say what happened, and which
     records the fault, with the request that caused it, under the rule being checked.
 
+    ``operation="GetJobQueueSnapshot"`` checks GetJobQueueSnapshot and the queue operations instead (one
+    row per SN and QS rule): the run makes a FIFO, a fair-share and a quota-share queue with quota shares and
+    jobs, moves jobs to RUNNABLE through moto's ``/moto-api/config`` where the endpoint offers it, judges
+    each queue's snapshot against :func:`listjobs_core.job_queue_snapshot` over its jobs as described, and
+    deletes what it made.
+
     ``operation="ListJobs"`` (or ``listjobs_core.LIST_JOBS``) checks ListJobs instead and reports one row
     per LJ rule. The run makes what ListJobs needs where the endpoint lets it: an UNMANAGED compute
     environment with ``service_role`` (the ARN of an existing IAM role: the kit creates no role) and a job
@@ -119,8 +126,12 @@ def check_endpoint(
     """
     check_url(url)
     operation_name = getattr(operation, "name", operation)
-    if operation_name not in (LIST_SERVICE_JOBS_NAME, LIST_JOBS_NAME):
-        raise ValueError(f"operation must be ListServiceJobs or ListJobs, got {operation_name!r}")
+    if operation_name not in (LIST_SERVICE_JOBS_NAME, LIST_JOBS_NAME, SNAPSHOT_NAME):
+        raise ValueError(
+            f"operation must be ListServiceJobs, ListJobs or GetJobQueueSnapshot, got {operation_name!r}"
+        )
+    if operation_name == SNAPSHOT_NAME and read_only:
+        raise ValueError("GetJobQueueSnapshot is checked over queues and jobs the run makes: not read-only")
     if operation_name == LIST_JOBS_NAME and read_only and not job_queue:
         raise ValueError(
             "ListJobs read-only lists the jobs of a queue: name an existing one (--job-queue NAME_OR_ARN)"
@@ -163,6 +174,8 @@ def check_endpoint(
                 problems=run.problems,
                 notes=run.notes,
             )
+        elif operation_name == SNAPSHOT_NAME:
+            check_snapshot_endpoint(run)
         elif read_only:
             if probe(run):
                 read_only_checks(run)
@@ -217,6 +230,11 @@ def _full_run(run: EndpointRun, examples: int) -> None:
 def _chosen(rules: Iterable[str] | None, skip: Iterable[str] | None, operation: str) -> tuple[Rule, ...]:
     """The rules a run reports on: for ListJobs, the LJ rules among those chosen."""
     chosen = chosen_rules(rules, skip)
+    if operation == SNAPSHOT_NAME:
+        own = tuple(rule for rule in chosen if rule.id.startswith(("SN-", "QS-")))
+        if rules is not None and not own:
+            raise ValueError("no GetJobQueueSnapshot rule among the rules chosen: it has the SN and QS rules")
+        return own
     if operation != LIST_JOBS_NAME:
         return chosen
     own = tuple(rule for rule in chosen if rule.id.startswith("LJ-"))

@@ -14,7 +14,9 @@ which the model does not restrict:
 - filter values with a ``*`` inside (``conf*train``, ``conf-*eval``): no job name holds a ``*``, so a
   listing that treats it as a wildcard lists jobs it must not (S-6);
 - share identifiers and quota share names in two letter cases (S-4), with some jobs terminated so that
-  statuses differ (S-1, S-3, S-4);
+  statuses differ (S-1, S-3, S-4); where the endpoint makes a queue with a quota-share policy, the jobs
+  planned with a quota share name go there as well (``quota_share_jobs``), since such a queue is the one
+  the model lets take ``quotaShareName``, and the QUOTA_SHARE_NAME listings are of that queue;
 - jobs submitted to the queue by name and by ARN, listed by both (IN-2), and a second queue holding jobs
   of the same names (S-9);
 - created-at bounds at, just before and just after observed ``createdAt`` values (S-7).
@@ -31,6 +33,7 @@ from .._generate import STATUSES
 
 __all__ = [
     "PLANNED_JOBS",
+    "QUOTA_SHARES",
     "SERVICE_JOB_TYPE",
     "TERMINATION_REASON",
     "ListingCase",
@@ -38,6 +41,7 @@ __all__ = [
     "Queues",
     "generated_request",
     "listing_cases",
+    "quota_share_jobs",
     "submit_request",
 ]
 
@@ -51,7 +55,7 @@ class PlannedJob:
     whether the run terminates it before judging listings."""
 
     name: str
-    queue: Literal["main", "other"] = "main"
+    queue: Literal["main", "other", "quota"] = "main"
     by_arn: bool = False
     share: str | None = None
     quota: str | None = None
@@ -77,14 +81,29 @@ PLANNED_JOBS: tuple[PlannedJob, ...] = (
 )
 
 
+# The quota shares of the run's quota-share queue: the quota share names PLANNED_JOBS carry.
+QUOTA_SHARES = ("qA", "QA", "qB")
+
+
+def quota_share_jobs() -> tuple[PlannedJob, ...]:
+    """The jobs of the run's quota-share queue: each planned job with a quota share name, with no share
+    identifier (the model: only a fair-share queue takes one), named by the queue's name."""
+    return tuple(
+        PlannedJob(job.name, "quota", quota=job.quota, terminate=job.terminate)
+        for job in PLANNED_JOBS
+        if job.quota is not None and job.queue == "main"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Queues:
-    """The run's queue by name (and by ARN, once known), and the second queue (None when the run was
-    given a queue)."""
+    """The run's queue by name (and by ARN, once known), the second queue (None when the run was given
+    a queue), and the queue with a quota-share policy (None when the endpoint makes none)."""
 
     name: str
     arn: str | None = None
     other: str | None = None
+    quota: str | None = None
 
     def forms(self) -> list[str]:
         """The ways to name the run's queue: its name, and its ARN when known."""
@@ -178,15 +197,17 @@ def listing_cases(
                 cases.append(ListingCase("S-7", {"jobQueue": queue, "filters": filters}, (4,)))
         middle = [{"name": "AFTER_CREATED_AT", "values": [str(ordered[0] - 1)]}]
         cases.append(ListingCase("S-3", {"jobQueue": queue, "jobStatus": "SCHEDULED", "filters": middle}))
-    share_filters = [("SHARE_IDENTIFIER", ("sA", "SA", "sB"))] if shares else []
-    share_filters += [("QUOTA_SHARE_NAME", ("qA", "QA", "qB"))] if quotas else []
-    for name, values in share_filters:
+    share_filters = [("SHARE_IDENTIFIER", ("sA", "SA", "sB"), queue)] if shares else []
+    share_filters += [("QUOTA_SHARE_NAME", QUOTA_SHARES, queue)] if quotas else []
+    if queues.quota is not None:
+        share_filters.append(("QUOTA_SHARE_NAME", QUOTA_SHARES, queues.quota))
+    for name, values, listed in share_filters:
         for value in values:
             filters = [{"name": name, "values": [value]}]
-            cases.append(ListingCase("S-4", {"jobQueue": queue, "filters": filters}, (2,)))
+            cases.append(ListingCase("S-4", {"jobQueue": listed, "filters": filters}, (2,)))
         for status in ("SUBMITTED", "FAILED"):
             filters = [{"name": name, "values": [values[0]]}]
-            cases.append(ListingCase("S-4", {"jobQueue": queue, "jobStatus": status, "filters": filters}))
+            cases.append(ListingCase("S-4", {"jobQueue": listed, "jobStatus": status, "filters": filters}))
     if queues.arn is not None:
         arn = queues.arn
         cases += [

@@ -12,7 +12,12 @@ specified", and the same of quotaShareName and a quota share policy. So the run 
 fair-share scheduling policy (CreateSchedulingPolicy) when the endpoint makes one, and then every job
 carries a share identifier (``DEFAULT_SHARE`` for the jobs planned without one). A submit refused with
 its shares is sent again without the quota share name, then without either; the first form accepted
-says which of the share filters (S-4) the run can check.
+says which of the share filters (S-4) the run can check. Where the endpoint makes them, the run also
+makes a third queue with a quota-share scheduling policy and the quota shares ``QUOTA_SHARES``
+(CreateSchedulingPolicy with ``quotaSharePolicy``, CreateJobQueue, CreateQuotaShare) and submits the jobs
+of ``quota_share_jobs`` there, each with its quota share name: the QUOTA_SHARE_NAME filter is then
+checked on that queue even against an endpoint that refuses the name elsewhere, as the model says it
+should.
 
 On the way, the operations other than ListServiceJobs are checked for what the service model says of
 them (the AWS parts of H-4 to H-7): a SubmitServiceJob answers the job's name and id and refuses what the
@@ -35,7 +40,15 @@ from typing import Any
 
 from .._generate import STATUSES
 from .._report import CaseLog, TargetFault
-from ._plan import PLANNED_JOBS, TERMINATION_REASON, PlannedJob, Queues, submit_request
+from ._plan import (
+    PLANNED_JOBS,
+    QUOTA_SHARES,
+    TERMINATION_REASON,
+    PlannedJob,
+    Queues,
+    quota_share_jobs,
+    submit_request,
+)
 from ._rest_client import EndpointUnreachable, HttpAnswer
 from ._run import NOT_IMPLEMENTED, EndpointRun
 
@@ -98,7 +111,7 @@ def set_up_queues(run: EndpointRun) -> bool:
             log,
         )
         if environment.status in NOT_IMPLEMENTED:
-            run.queues = Queues(name, None, other)
+            run.queues = Queues(name, None, other, _make_quota_share_queue(run, name, name, log))
             run.notes.append(
                 f"queue: {name} and {other} (new names; the endpoint has no CreateServiceEnvironment)"
             )
@@ -134,7 +147,8 @@ def set_up_queues(run: EndpointRun) -> bool:
             arn = queue_data.get("jobQueueArn")
             arns[queue] = arn if isinstance(arn, str) and arn else None
             run.created_queues.append(arns[queue] or queue)
-    run.queues = Queues(name, arns[name], other)
+        quota = _make_quota_share_queue(run, name, run.created_environment, log)
+    run.queues = Queues(name, arns[name], other, quota)
     policy = f" and the fair-share scheduling policy {name}" if run.created_policy else ""
     run.notes.append(f"queue: {name} and {other} (created, with the service environment {name}{policy})")
     return True
@@ -156,6 +170,64 @@ def _make_fair_share_policy(run: EndpointRun, name: str, log: CaseLog) -> None:
         )
 
 
+def _make_quota_share_queue(run: EndpointRun, name: str, environment: str, log: CaseLog) -> str | None:
+    """A queue with a quota-share scheduling policy and the quota shares ``QUOTA_SHARES``, for the jobs
+    of ``quota_share_jobs`` (see the module documentation); its name, or None (with a note saying why)
+    where the endpoint does not make one."""
+    queue = f"{name}-quota"
+    policy = run.operation(
+        "CreateSchedulingPolicy",
+        {"name": queue, "quotaSharePolicy": {"idleResourceAssignmentStrategy": "FIFO"}},
+        log,
+    )
+    policy_data = policy.data if isinstance(policy.data, dict) else {}
+    policy_arn = policy_data.get("arn")
+    if policy.status != 200 or not isinstance(policy_arn, str) or not policy_arn:
+        run.notes.append(
+            f"no quota-share scheduling policy (CreateSchedulingPolicy: HTTP {policy.status}, "
+            f"{short(policy)}): no quota-share queue"
+        )
+        return None
+    run.created_quota_policy = policy_arn
+    request = {
+        "jobQueueName": queue,
+        "state": "ENABLED",
+        "priority": 1,
+        "jobQueueType": "SAGEMAKER_TRAINING",
+        "serviceEnvironmentOrder": [{"order": 1, "serviceEnvironment": environment}],
+        "schedulingPolicyArn": policy_arn,
+    }
+    answer = run.operation("CreateJobQueue", request, log)
+    if answer.status != 200:
+        run.notes.append(f"no quota-share queue (CreateJobQueue: HTTP {answer.status}, {short(answer)})")
+        return None
+    queue_arn = answer.data.get("jobQueueArn") if isinstance(answer.data, dict) else None
+    run.created_queues.append(queue_arn if isinstance(queue_arn, str) and queue_arn else queue)
+    for share in QUOTA_SHARES:
+        share_request = {
+            "quotaShareName": share,
+            "jobQueue": queue,
+            "capacityLimits": [{"maxCapacity": 1, "capacityUnit": "NUM_INSTANCES"}],
+            "resourceSharingConfiguration": {"strategy": "RESERVE"},
+            "preemptionConfiguration": {"inSharePreemption": "DISABLED"},
+            "state": "ENABLED",
+        }
+        made = run.operation("CreateQuotaShare", share_request, log)
+        share_arn = made.data.get("quotaShareArn") if isinstance(made.data, dict) else None
+        if made.status != 200 or not isinstance(share_arn, str):
+            run.notes.append(
+                f"no quota shares in the quota-share queue {queue} (CreateQuotaShare: HTTP {made.status}, "
+                f"{short(made)})"
+            )
+            return None
+        run.created_quota_shares.append(share_arn)
+    run.notes.append(
+        f"quota-share queue: {queue} (created, with the quota-share scheduling policy {queue} and the "
+        f"quota shares {', '.join(QUOTA_SHARES)}): the QUOTA_SHARE_NAME filter (S-4) is checked there"
+    )
+    return queue
+
+
 # --- submitting ------------------------------------------------------------------------------------
 
 
@@ -163,7 +235,8 @@ def submit_planned_jobs(run: EndpointRun) -> bool:
     """Submit the jobs of ``_plan``, checking H-4 on each answer; False when the run cannot go on."""
     with run.tally.case("SubmitServiceJob: the run's jobs", "H-4") as log:
         log.check("H-4", "H-1")
-        for planned in PLANNED_JOBS:
+        quota_jobs = quota_share_jobs() if run.queues.quota is not None else ()
+        for planned in (*PLANNED_JOBS, *quota_jobs):
             if planned.queue == "other" and run.queues.other is None:
                 continue
             if not _submit_planned(run, planned, log):
@@ -172,6 +245,8 @@ def submit_planned_jobs(run: EndpointRun) -> bool:
 
 
 def _queue_for(run: EndpointRun, planned: PlannedJob) -> str:
+    if planned.queue == "quota" and run.queues.quota is not None:
+        return run.queues.quota
     if planned.queue == "other" and run.queues.other is not None:
         return run.queues.other
     if planned.by_arn and run.queues.arn is not None:
@@ -181,7 +256,9 @@ def _queue_for(run: EndpointRun, planned: PlannedJob) -> str:
 
 def _shares_for(run: EndpointRun, planned: PlannedJob) -> PlannedJob:
     """The job as the run submits it: the shares the endpoint keeps, and a share identifier for every
-    job when the queues have a fair-share policy."""
+    job when the queues have a fair-share policy; a job of the quota-share queue as planned."""
+    if planned.queue == "quota":
+        return planned
     share = planned.share if run.shares_kept else None
     if run.every_job_shared and share is None:
         share = DEFAULT_SHARE
@@ -210,16 +287,21 @@ def _submit_planned(run: EndpointRun, planned: PlannedJob, log: CaseLog) -> bool
         )
         fail_operation(log, "SubmitServiceJob", request, answer)
         return False
-    if answer.status != 200 and planned.quota is not None:
+    if answer.status != 200 and planned.quota is not None and planned.queue != "quota":
         # The model: quotaShareName only on a queue with a quota share scheduling policy.
         retry_job = dataclasses.replace(planned, quota=None)
         retry_request = submit_request(planned.name, queue, share=retry_job.share)
         retry = run.operation("SubmitServiceJob", retry_request, log)
         if retry.status == 200:
             run.quotas_kept = False
+            where = (
+                f"is checked on the quota-share queue {run.queues.quota} only"
+                if run.queues.quota is not None
+                else "is not checked"
+            )
             run.notes.append(
-                f"the endpoint refused quotaShareName on submit ({short(answer)}): "
-                "the QUOTA_SHARE_NAME filter (S-4) is not checked"
+                f"the endpoint refused quotaShareName on submit to a queue without a quota-share policy "
+                f"({short(answer)}): the QUOTA_SHARE_NAME filter (S-4) {where}"
             )
             planned, request, answer = retry_job, retry_request, retry
     if answer.status != 200 and planned.share is not None and not run.every_job_shared:
@@ -247,7 +329,7 @@ def _submit_planned(run: EndpointRun, planned: PlannedJob, log: CaseLog) -> bool
     if run.queues.arn is None and planned.queue == "main":
         arn = (run.describe(job_id) or {}).get("jobQueue")
         if isinstance(arn, str) and ":job-queue/" in arn:
-            run.queues = Queues(run.queues.name, arn, run.queues.other)
+            run.queues = dataclasses.replace(run.queues, arn=arn)
     return True
 
 
@@ -499,7 +581,7 @@ def _check_description(
         "shareIdentifier": planned.share,
         "quotaShareName": planned.quota,
     }
-    queue = run.queues.other if planned.queue == "other" else run.queues.name
+    queue = _queue_for(run, dataclasses.replace(planned, by_arn=False))
     wrong = {member: job.get(member) for member, value in expected.items() if job.get(member) != value}
     if wrong or not run.in_queue(job, queue):
         log.fail(
@@ -573,7 +655,7 @@ def clean_up(run: EndpointRun) -> None:
         run.notes.append(
             f"jobs: {len(run.submitted)} submitted, {len(run.terminated)} terminated by the run{ending}"
         )
-    if run.created_queues:
+    if run.created_queues or run.created_quota_policy:
         run.notes.append(
             f"left in place: {', '.join(left)}"
             if left
@@ -582,8 +664,13 @@ def clean_up(run: EndpointRun) -> None:
 
 
 def _delete_created(run: EndpointRun) -> list[str]:
-    """Disable and delete the queues and the environment the run made; what could not be deleted."""
+    """Disable and delete the quota shares, queues, environment and policies the run made; what could not
+    be deleted."""
     left: list[str] = []
+    for share in run.created_quota_shares:
+        run.client.call("UpdateQuotaShare", {"quotaShareArn": share, "state": "DISABLED"})
+        if run.client.call("DeleteQuotaShare", {"quotaShareArn": share}).status != 200:
+            left.append(f"quota share {share}")
     for queue in run.created_queues:
         run.client.call("UpdateJobQueue", {"jobQueue": queue, "state": "DISABLED"})
         if run.client.call("DeleteJobQueue", {"jobQueue": queue}).status != 200:
@@ -593,7 +680,7 @@ def _delete_created(run: EndpointRun) -> list[str]:
         run.client.call("UpdateServiceEnvironment", {"serviceEnvironment": environment, "state": "DISABLED"})
         if run.client.call("DeleteServiceEnvironment", {"serviceEnvironment": environment}).status != 200:
             left.append(f"service environment {environment}")
-    policy = run.created_policy
-    if policy is not None and run.client.call("DeleteSchedulingPolicy", {"arn": policy}).status != 200:
-        left.append(f"scheduling policy {policy}")
+    for policy in (run.created_policy, run.created_quota_policy):
+        if policy is not None and run.client.call("DeleteSchedulingPolicy", {"arn": policy}).status != 200:
+            left.append(f"scheduling policy {policy}")
     return left

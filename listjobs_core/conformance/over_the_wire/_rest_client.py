@@ -71,6 +71,14 @@ OPERATION_PATHS: dict[str, str] = {
     "DeregisterJobDefinition": "/v1/deregisterjobdefinition",
     "SubmitJob": "/v1/submitjob",
     "TerminateJob": "/v1/terminatejob",
+    "DescribeSchedulingPolicies": "/v1/describeschedulingpolicies",
+    "DescribeJobQueues": "/v1/describejobqueues",
+    "CreateQuotaShare": "/v1/createquotashare",
+    "DescribeQuotaShare": "/v1/describequotashare",
+    "UpdateQuotaShare": "/v1/updatequotashare",
+    "DeleteQuotaShare": "/v1/deletequotashare",
+    "ListQuotaShares": "/v1/listquotashares",
+    "GetJobQueueSnapshot": "/v1/getjobqueuesnapshot",
 }
 _SERVICE = "batch"
 _DEFAULT_REGION = "us-east-1"

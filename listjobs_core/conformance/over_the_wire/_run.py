@@ -87,6 +87,8 @@ class EndpointRun:
     every_job_shared: bool = False
     created_environment: str | None = None
     created_policy: str | None = None
+    created_quota_policy: str | None = None
+    created_quota_shares: list[str] = field(default_factory=list)
     created_queues: list[str] = field(default_factory=list)
     implementation: EndpointImplementation = field(init=False)
     _snapshot: Snapshot | None = None
