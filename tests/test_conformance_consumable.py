@@ -90,12 +90,12 @@ def status_dropped_with_a_name(jobs: list[dict[str, Any]], request: Any) -> dict
     return _reference(jobs, request)
 
 
-def grouped_by_name(jobs: list[dict[str, Any]], request: Any) -> dict[str, Any]:
-    """CR-7: under JOB_NAME, each page ordered by name (as O-2 does for ListServiceJobs)."""
+def newest_first_under_job_name(jobs: list[dict[str, Any]], request: Any) -> dict[str, Any]:
+    """CR-7: under JOB_NAME, each page newest first, not grouped by name and version as O-2 does."""
     answer = _reference(jobs, request)
     filters = request.get("filters") if isinstance(request, dict) else None
     if filters and any(f.get("name") == "JOB_NAME" for f in filters):
-        answer["jobs"].sort(key=lambda job: job["jobName"])
+        answer["jobs"].sort(key=lambda job: (-job["createdAt"], job["jobArn"]))
     return answer
 
 
@@ -134,7 +134,7 @@ MUTANTS: list[tuple[Adapter, str]] = [
     (empty_resource_lists_nothing, "CR-4"),
     (running_by_default, "CR-5"),
     (status_dropped_with_a_name, "CR-6"),
-    (grouped_by_name, "CR-7"),
+    (newest_first_under_job_name, "CR-7"),
     (no_queue_arn, "CR-8"),
     (tokens_of_any_resource, "CR-9"),
 ]
