@@ -60,6 +60,11 @@ holds both operations' jobs and a store opened for one never reads the other's. 
 names a queue or a parent (LJ-5), so its queue indexes exist only with a scope column in front, and its
 JOB_DEFINITION prefix reads one range of the definition-name index per definition name it covers, found
 by index probes and merged newest first, as the in-memory store reads one bucket per name.
+
+ListJobsByConsumableResource reads the Batch jobs through ``REQUIREMENTS``, one row per entry of a job's
+``consumableResourceList`` (``_requirements``), whose indexes (``REQUIREMENT_INDEXES``) exist once per
+resource scope (``BY_RESOURCE_NAME``, ``BY_RESOURCE``: the scopes of CR-2, as the queue scopes are IN-2's),
+in the order CR-7 decides (``NAME_ORDER`` under JOB_NAME).
 """
 
 from __future__ import annotations

@@ -34,6 +34,10 @@ head walk's index probes (one per head for names in one case; see the core's ``_
 probe per definition name it covers; a ``SCAN`` filter, O(rows passed over). None of it grows with how
 many case variants of a name, or how many ``jobQueue`` values of a queue, the database holds. ``len``
 counts the rows, O(N).
+
+A store of ListJobs answers ListJobsByConsumableResource too (``list_jobs_by_consumable_resource``), from
+the requirement rows its writes keep beside the jobs (``_requirements``): a page is one range per resource
+scope (two at most), or, for a JOB_NAME prefix, one per folded name it covers, merged as above.
 """
 
 from __future__ import annotations
