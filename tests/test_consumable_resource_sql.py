@@ -333,3 +333,27 @@ def test_cr7_turned_around_is_followed() -> None:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split() == ["followed"]
+
+
+def test_a_job_lacking_what_its_summary_requires_is_the_same_server_fault() -> None:
+    """CR-8, E-2: a Batch job requiring the resource but lacking ``jobArn`` is stored (ListJobs does not
+    need it), and a page that holds it is the pure function's ``ServerException``; a page that does not
+    is answered."""
+    from listjobs_core import ServerException
+
+    needs = {"consumableResourceList": [{"consumableResource": "r", "quantity": 1}]}
+    jobs = [
+        {"jobId": "a", "jobName": "n", "status": "RUNNING", "createdAt": 1, "jobQueue": "q",
+         "consumableResourceProperties": needs},
+        {"jobId": "b", "jobName": "n", "status": "RUNNING", "createdAt": 2, "jobQueue": "q",
+         "jobArn": "arn:aws:batch:us-east-1:1:job/b", "consumableResourceProperties": needs},
+    ]
+    with SqlJobStore("sqlite://", operation=LIST_JOBS) as store:
+        store.put_many(jobs)
+        first = {"consumableResource": "r", "maxResults": 1}
+        assert store.list_jobs_by_consumable_resource(first) == list_jobs_by_consumable_resource(jobs, first)
+        with pytest.raises(ServerException) as pure:
+            list_jobs_by_consumable_resource(jobs, {"consumableResource": "r"})
+        with pytest.raises(ServerException) as stored:
+            store.list_jobs_by_consumable_resource({"consumableResource": "r"})
+        assert str(stored.value) == str(pure.value)

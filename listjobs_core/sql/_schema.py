@@ -632,7 +632,7 @@ REQUIREMENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("version", "integer"),
     ("created_key", "integer"),
     ("status", "text"),
-    ("summary", "json"),
+    ("summary", "text"),  # JSON, or NULL: a text column, which may be NULL
 )
 
 # CR-2: a request by name reads the entries of that resource name (a name denotes every identifier of its

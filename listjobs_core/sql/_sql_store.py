@@ -342,6 +342,8 @@ class SqlJobStore(ListingMethods):
                 # any index with the listing's order; fresh ones make it take the index whose columns are
                 # the query's (autovacuum keeps them fresh afterwards).
                 connection.execute(f"ANALYZE {self._jobs}")
+                if self._requirements:
+                    connection.execute(f"ANALYZE {REQUIREMENTS}")
         return len(rows)
 
     def _row_of(self, job: object) -> tuple[Any, ...]:
