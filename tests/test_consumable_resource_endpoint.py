@@ -128,8 +128,8 @@ def test_the_demo_batch_jobs_require_consumable_resources() -> None:
 
 
 def test_a_store_that_does_not_answer_it_is_a_client_exception() -> None:
-    """The endpoint's Batch jobs' store may not answer the operation (the SQL store does not yet): a
-    ClientException naming it, never a server error; the default store answers."""
+    """The endpoint's Batch jobs' store may not answer the operation (a store of the ListJobs interface
+    alone): a ClientException naming it, never a server error; the default store answers."""
     service = ReferenceService(batch_store=JobStore(LIST_JOBS))
     assert json.loads(service.list_jobs_by_consumable_resource({"consumableResource": "r"})) == {"jobs": []}
     refusing = ReferenceService(batch_store=_NotIndexing())  # type: ignore[arg-type]
@@ -138,7 +138,7 @@ def test_a_store_that_does_not_answer_it_is_a_client_exception() -> None:
 
 
 class _NotIndexing:
-    """What the service reads of a store, of one that answers ListJobs only (as the SQL store does)."""
+    """What the service reads of a store, of one that answers ListJobs only."""
 
     completion = None
     operation = LIST_JOBS

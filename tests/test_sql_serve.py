@@ -20,7 +20,7 @@ import pytest
 from postgresql_server import PostgresServer
 from wire import REPOSITORY, TIMEOUT_SECONDS, as_held, client, full_selection, paginate, serve_process
 
-from listjobs_core import LIST_JOBS, list_jobs, list_service_jobs
+from listjobs_core import LIST_JOBS, list_jobs, list_jobs_by_consumable_resource, list_service_jobs
 from listjobs_core.endpoint._demo import demo_batch_jobs
 from listjobs_core.sql import SqlJobStore
 
@@ -355,3 +355,45 @@ def test_a_submit_is_answered_alike_with_and_without_a_database(tmp_path: Path) 
     assert answers[0] == answers[1]
     assert set(answers[0][0]) == {200}, answers
     assert answers[0][1] == [(200, [body["jobName"]]) for body in bodies]
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_serve_with_a_database_answers_list_jobs_by_consumable_resource(
+    tmp_path: Path, request: pytest.FixtureRequest, engine: str
+) -> None:
+    """SQL-1 over HTTP: ``serve --db URL`` answers ListJobsByConsumableResource from the database's Batch
+    jobs, boto3's paginator getting the pure function's pages (tokens included), and so after a restart
+    without ``--batch-jobs``."""
+    pytest.importorskip("boto3")
+    url = database_url(engine, tmp_path, request)
+    batch_jobs = demo_batch_jobs()
+    jobs_file = tmp_path / "batch-jobs.jsonl"
+    jobs_file.write_text("".join(json.dumps(job) + "\n" for job in batch_jobs))
+    held = as_held(batch_jobs, kind="job")
+    requests: list[dict[str, Any]] = [
+        {"consumableResource": "license-seats"},
+        {"consumableResource": "arn:aws:batch:us-east-1:123456789012:consumable-resource/gpu-quota"},
+        {"consumableResource": "gpu-quota", "filters": [{"name": "JOB_STATUS", "values": ["SUCCEEDED"]}]},
+    ]
+    expected = []
+    for listing in requests:
+        pages = [list_jobs_by_consumable_resource(held, {**listing, "maxResults": 2})]
+        while "nextToken" in pages[-1]:
+            pages.append(
+                list_jobs_by_consumable_resource(
+                    held, {**listing, "maxResults": 2, "nextToken": pages[-1]["nextToken"]}
+                )
+            )
+        expected.append(pages)
+    assert all(pages[0]["jobs"] for pages in expected)
+    for arguments in (("--batch-jobs", str(jobs_file)), ()):
+        with serve_process("--db", url, "--quiet", *arguments) as (process, base, _):
+            batch = client(base)
+            for listing, pages in zip(requests, expected, strict=True):
+                paginator = batch.get_paginator("list_jobs_by_consumable_resource")
+                got = paginator.paginate(**listing, PaginationConfig={"PageSize": 2})
+                assert [page["jobs"] for page in got] == [page["jobs"] for page in pages]
+                status, first = call(base, "listjobsbyconsumableresource", {**listing, "maxResults": 2})
+                assert status == 200 and first == pages[0]
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=TIMEOUT_SECONDS) == 0

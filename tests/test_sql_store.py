@@ -43,6 +43,7 @@ from listjobs_core import (
     Operation,
     ServiceJobStore,
     list_jobs,
+    list_jobs_by_consumable_resource,
     list_service_jobs,
     paginate,
 )
@@ -51,7 +52,12 @@ from listjobs_core.sql import SqlJobStore
 ENGINES = ("sqlite-memory", "sqlite-file", "postgresql")
 TABLES = {
     LIST_SERVICE_JOBS.name: ("listjobs_jobs", "listjobs_job_queues", "listjobs_client_tokens"),
-    LIST_JOBS.name: ("listjobs_batch_jobs", "listjobs_batch_job_queues", "listjobs_batch_client_tokens"),
+    LIST_JOBS.name: (
+        "listjobs_batch_jobs",
+        "listjobs_batch_job_queues",
+        "listjobs_batch_client_tokens",
+        "listjobs_batch_requirements",
+    ),
 }
 
 
@@ -1316,13 +1322,14 @@ def test_a_filter_whose_plan_is_scan_is_answered_by_every_store(
 
 
 @pytest.mark.parametrize("version", ["1", "2"])
-def test_a_database_of_an_earlier_schema_version_is_brought_to_version_3(
+def test_a_database_of_an_earlier_schema_version_is_brought_to_version_4(
     tmp_path: Path, version: str
 ) -> None:
     """Version 2 renamed the equality filters' indexes; version 3 added ``queue_name_scope`` and its indexes
-    and keeps text columns in column form. A version 1 or 2 database (both operations' tables, a text with
-    U+0001 kept as it was given, a client token) keeps its jobs and tokens, loses the indexes of the old
-    names, gets this version's, lists as the pure function does, and is of version 3 from then on."""
+    and keeps text columns in column form; version 4 the requirements of the Batch jobs. A version 1 or 2
+    database (both operations' tables, a text with U+0001 kept as it was given, a client token) keeps its
+    jobs and tokens, loses the indexes of the old names, gets this version's, lists as the pure function
+    does (ListJobsByConsumableResource too), and is of version 4 from then on."""
     import sqlite3
 
     from listjobs_core.sql._schema import RETIRED_INDEXES, SCHEMA_VERSION
@@ -1334,7 +1341,12 @@ def test_a_database_of_an_earlier_schema_version_is_brought_to_version_3(
          "jobQueue": "arn:aws:batch:us-east-1:1:job-queue/q"},
         {"jobId": "b\x01", "jobName": "n\x01", "status": "RUNNING", "createdAt": 2, "jobQueue": "q"},
     ]
-    batch_jobs = [{"jobId": "p", "jobName": "n", "status": "RUNNING", "createdAt": 1, "jobQueue": "q"}]
+    batch_jobs = [
+        {"jobId": "p", "jobName": "n", "status": "RUNNING", "createdAt": 1, "jobQueue": "q",
+         "jobArn": "arn:aws:batch:us-east-1:1:job/p",
+         "consumableResourceProperties": {
+             "consumableResourceList": [{"consumableResource": "r", "quantity": 1}]}}
+    ]
     with SqlJobStore(url) as store:
         store.put_many(jobs)
         assert store.put_new({**jobs[0], "jobId": "c"}, client_token="t\x01")
@@ -1349,6 +1361,7 @@ def test_a_database_of_an_earlier_schema_version_is_brought_to_version_3(
             connection.execute(f"DROP INDEX {name}")
         for table in ("listjobs_jobs", "listjobs_batch_jobs"):
             connection.execute(f"ALTER TABLE {table} DROP COLUMN queue_name_scope")
+        connection.execute("DROP TABLE listjobs_batch_requirements")
         connection.execute("UPDATE listjobs_jobs SET job_id = 'b' || char(1), job_name = 'n' || char(1), "
                            "folded_name = 'n' || char(1) WHERE job_id = 'b' || char(1, 2)")
         connection.execute("UPDATE listjobs_client_tokens SET client_token = 't' || char(1)")
@@ -1375,12 +1388,17 @@ def test_a_database_of_an_earlier_schema_version_is_brought_to_version_3(
         store._check()
     with SqlJobStore(url, operation=LIST_JOBS) as batch:
         assert batch.list_jobs({"jobQueue": "q"}) == list_jobs(batch_jobs, {"jobQueue": "q"})
+        by_resource = {"consumableResource": "r"}
+        assert batch.list_jobs_by_consumable_resource(by_resource)["jobs"]
+        assert batch.list_jobs_by_consumable_resource(by_resource) == list_jobs_by_consumable_resource(
+            batch_jobs, by_resource
+        )
         batch._check()
     with sqlite3.connect(path) as connection:
         names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         found = connection.execute("SELECT value FROM listjobs_meta WHERE name = 'schema_version'")
         found = found.fetchone()
-    assert found == (SCHEMA_VERSION,) == ("3",)
+    assert found == (SCHEMA_VERSION,) == ("4",)
     assert not names & set(RETIRED_INDEXES["1"]), names
     assert {
         "listjobs_by_share_identifier",

@@ -60,6 +60,11 @@ holds both operations' jobs and a store opened for one never reads the other's. 
 names a queue or a parent (LJ-5), so its queue indexes exist only with a scope column in front, and its
 JOB_DEFINITION prefix reads one range of the definition-name index per definition name it covers, found
 by index probes and merged newest first, as the in-memory store reads one bucket per name.
+
+ListJobsByConsumableResource reads the Batch jobs through ``REQUIREMENTS``, one row per entry of a job's
+``consumableResourceList`` (``_requirements``), whose indexes (``REQUIREMENT_INDEXES``) exist once per
+resource scope (``BY_RESOURCE_NAME``, ``BY_RESOURCE``: the scopes of CR-2, as the queue scopes are IN-2's),
+in the order CR-7 decides (``NAME_ORDER`` under JOB_NAME).
 """
 
 from __future__ import annotations
@@ -72,7 +77,7 @@ from .._definitions import JobDefinitionPattern, PatternKind
 from .._filters import FILTERS, CreatedAtBound, FilterName, FilterSpec, IndexPlan, JobFilter
 from .._model import SortKey
 from .._names import JobNamePattern
-from .._operations import LIST_JOBS, LIST_SERVICE_JOBS, Operation
+from .._operations import LIST_JOBS, LIST_JOBS_BY_CONSUMABLE_RESOURCE, LIST_SERVICE_JOBS, Operation
 from .._ordering import newest_first_key
 from .._queues import queue_name
 
@@ -96,8 +101,16 @@ __all__ = [
     "NEWEST_FIRST",
     "NO_QUEUE_SCOPE",
     "PLAN_SQL",
+    "REQUIREMENTS",
+    "REQUIREMENT_COLUMNS",
+    "REQUIREMENT_INDEXES",
+    "NAME_ORDER",
+    "RequirementIndexes",
     "RETIRED_INDEXES",
     "SCHEMA_VERSION",
+    "VERSIONS_WITHOUT_ADDED_COLUMNS",
+    "BY_RESOURCE",
+    "BY_RESOURCE_NAME",
     "BY_QUEUE",
     "BY_QUEUE_NAME",
     "EVERY_JOB",
@@ -126,8 +139,12 @@ META = "listjobs_meta"
 # form (``_rows.column_text``). A version 1 or 2 database is brought to version 3 when opened: the retired
 # indexes dropped (``RETIRED_INDEXES``), the columns added (``ADDED_COLUMNS``), every row written again
 # from its job.
-SCHEMA_VERSION = "3"
-UPGRADED_VERSIONS = ("1", "2")
+# Version 4 adds the requirements table of ListJobsByConsumableResource (``REQUIREMENTS``), filled from the
+# Batch jobs held when a version 1, 2 or 3 database is opened.
+SCHEMA_VERSION = "4"
+UPGRADED_VERSIONS = ("1", "2", "3")
+# The versions whose jobs tables lack the columns of ``ADDED_COLUMNS``.
+VERSIONS_WITHOUT_ADDED_COLUMNS = ("1", "2")
 # The indexes of earlier versions that this one no longer has, by version: dropped when such a database is
 # opened, before this version's indexes are created.
 RETIRED_INDEXES: dict[str, tuple[str, ...]] = {
@@ -594,3 +611,75 @@ def tables_of(operation: Operation) -> Tables:
 # The SQL of every filter of each operation, as ``tables_of`` derives it from the registry.
 FILTER_SQL: dict[FilterName | None, FilterSql] = tables_of(LIST_SERVICE_JOBS).filter_sql
 LIST_JOBS_FILTER_SQL: dict[FilterName | None, FilterSql] = tables_of(LIST_JOBS).filter_sql
+
+
+# --- ListJobsByConsumableResource: the requirements of the Batch jobs ------------------------------------
+
+# One row per entry of a Batch job's ``consumableResourceProperties.consumableResourceList`` (CR-2, CR-3:
+# a job names each resource once, so ``(job_id, resource_name)`` is a key): the resource's name (the entry's
+# name, or the name inside its ARN), the identifier as the entry writes it, the quantity, the job's columns
+# the listing orders and filters by (copied from its jobs row, so a page is a range of one index of this
+# table), and the entry's ``ListJobsByConsumableResourceSummary`` as JSON, built by the core at write time
+# (NULL when the job lacks what a summary requires: the page that holds it is then the core's E-2 fault).
+REQUIREMENTS = "listjobs_batch_requirements"
+REQUIREMENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("job_id", "key text"),
+    ("resource_name", "key text"),
+    ("resource", "key text"),
+    ("quantity", "integer"),
+    ("job_name", "key text"),
+    ("folded_name", "key text"),
+    ("version", "integer"),
+    ("created_key", "integer"),
+    ("status", "text"),
+    ("summary", "text"),  # JSON, or NULL: a text column, which may be NULL
+)
+
+# CR-2: a request by name reads the entries of that resource name (a name denotes every identifier of its
+# name); one by ARN the entries whose identifier is the ARN or its bare name, the only ones that denote it.
+# Each is a scope column in front of every index, as the queue scopes are for a jobQueue (``Scope``).
+BY_RESOURCE_NAME = Scope("resource_name_", "resource_name")
+BY_RESOURCE = Scope("resource_", "resource")
+
+# CR-7 as the core decides it (``_operations.LIST_JOBS_BY_CONSUMABLE_RESOURCE.name_filter_groups``, read
+# from ``_decisions``): the order of a JOB_NAME listing, so that a page under JOB_NAME is one index range
+# in either case. An index's name says its order, so a database made under the other decision gets the
+# indexes of this one when opened.
+_NAME_GROUPS = LIST_JOBS_BY_CONSUMABLE_RESOURCE.name_filter_groups
+NAME_ORDER = GROUPED if _NAME_GROUPS else NEWEST_FIRST
+_NAME_SUFFIX = "_grouped" if _NAME_GROUPS else ""
+
+
+def _requirement_index(name: str, equal: tuple[str, ...], order: tuple[str, ...]) -> Index:
+    scopes = (BY_RESOURCE_NAME, BY_RESOURCE)
+    return Index(name, equal, order, None, REQUIREMENTS, "listjobs_batch_cr_", scopes)
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementIndexes:
+    """The indexes of the requirements table: CR-5 (every status, or one), then JOB_NAME (S-5, S-6) as an
+    exact folded name, of any status or one; ``by_name`` and ``by_name_status`` order every name as O-2
+    does, for ``*`` alone when JOB_NAME groups (CR-7 turned around); otherwise ``*`` alone reads
+    ``by_created`` or ``by_status``."""
+
+    by_created: Index
+    by_status: Index
+    by_folded: Index
+    by_folded_status: Index
+    by_name: Index | None
+    by_name_status: Index | None
+
+    @property
+    def every(self) -> tuple[Index, ...]:
+        found = (self.by_created, self.by_status, self.by_folded, self.by_folded_status)
+        return found + tuple(index for index in (self.by_name, self.by_name_status) if index is not None)
+
+
+REQUIREMENT_INDEXES = RequirementIndexes(
+    _requirement_index("by_created", (), NEWEST_FIRST),
+    _requirement_index("by_status", ("status",), NEWEST_FIRST),
+    _requirement_index(f"by_folded{_NAME_SUFFIX}", ("folded_name",), NAME_ORDER),
+    _requirement_index(f"by_folded_status{_NAME_SUFFIX}", ("folded_name", "status"), NAME_ORDER),
+    _requirement_index("by_name", (), GROUPED) if _NAME_GROUPS else None,
+    _requirement_index("by_name_status", ("status",), GROUPED) if _NAME_GROUPS else None,
+)

@@ -34,6 +34,10 @@ head walk's index probes (one per head for names in one case; see the core's ``_
 probe per definition name it covers; a ``SCAN`` filter, O(rows passed over). None of it grows with how
 many case variants of a name, or how many ``jobQueue`` values of a queue, the database holds. ``len``
 counts the rows, O(N).
+
+A store of ListJobs answers ListJobsByConsumableResource too (``list_jobs_by_consumable_resource``), from
+the requirement rows its writes keep beside the jobs (``_requirements``): a page is one range per resource
+scope (two at most), or, for a JOB_NAME prefix, one per folded name it covers, merged as above.
 """
 
 from __future__ import annotations
@@ -53,16 +57,18 @@ from .._filters import IndexPlan
 from .._listing import run_listing
 from .._model import ServiceJob, SortKey
 from .._name_heads import FoldTable, name_heads, successor
-from .._operations import LIST_JOBS, LIST_SERVICE_JOBS, Operation
+from .._names import JobNamePattern
+from .._operations import LIST_JOBS, LIST_JOBS_BY_CONSUMABLE_RESOURCE, LIST_SERVICE_JOBS, Operation
 from .._ordering import groups_by_name
 from .._query import ListQuery
 from .._queues import QueueMatcher, is_queue_arn, queue_name
 from .._request import parse_request
 from .._selection import selected_status
 from .._tokens import check_token_key, encode_token
-from .._wire import response
+from .._wire import resource_summaries, response
 from ..store import ListingMethods, ListingStore
 from ._engines import Connection, Engine, Pool, open_engine, transaction
+from ._requirements import requirement_ranges, requirement_rows, resource_arms
 from ._rows import (
     column_text,
     core_key,
@@ -81,9 +87,13 @@ from ._schema import (
     EVERY_JOB,
     META,
     NO_QUEUE_SCOPE,
+    REQUIREMENT_COLUMNS,
+    REQUIREMENT_INDEXES,
+    REQUIREMENTS,
     RETIRED_INDEXES,
     SCHEMA_VERSION,
     UPGRADED_VERSIONS,
+    VERSIONS_WITHOUT_ADDED_COLUMNS,
     DefinitionNames,
     Index,
     NameHeads,
@@ -136,6 +146,24 @@ class _Statements:
             "ON CONFLICT (client_token) DO NOTHING RETURNING client_token",
             job_queue_column=columns.index("job_queue"),
         )
+
+# ListJobsByConsumableResource: the requirement rows of the Batch jobs (``_requirements``).
+_REQUIREMENT_COLUMNS = tuple(name for name, _ in REQUIREMENT_COLUMNS)
+_INSERT_REQUIREMENT = (
+    f"INSERT INTO {REQUIREMENTS} ({', '.join(_REQUIREMENT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _REQUIREMENT_COLUMNS)})"
+)
+_DELETE_REQUIREMENTS = f"DELETE FROM {REQUIREMENTS} WHERE job_id = ?"
+
+
+def _requirements_ddl(engine: Engine) -> list[str]:
+    """The requirements table and its indexes (every index in each of its two resource scopes)."""
+    columns = ", ".join(f"{name} {engine.column_type(kind)}" for name, kind in REQUIREMENT_COLUMNS)
+    return [
+        f"CREATE TABLE IF NOT EXISTS {REQUIREMENTS} ({columns}, PRIMARY KEY (job_id, resource_name))",
+        *(index.ddl(scope) for index in REQUIREMENT_INDEXES.every for scope in index.scopes),
+    ]
+
 
 # A JOB_NAME prefix matched by at most this many folded names reads their ranges of the folded-name index.
 _FEW_FOLDED_NAMES = 4
@@ -216,6 +244,8 @@ class SqlJobStore(ListingMethods):
         self._tables = tables_of(operation)
         self._statements = _Statements.of(self._tables)
         self._jobs = self._tables.jobs
+        # A store of ListJobs keeps the requirement rows of its jobs too, for ListJobsByConsumableResource.
+        self._requirements = operation is LIST_JOBS
         self._engine: Engine = open_engine(url)
         self._pool = Pool(self._engine.connect, self._engine.pool_size)
         self._sql_cache: dict[str, str] = {}
@@ -289,6 +319,7 @@ class SqlJobStore(ListingMethods):
         row = self._row_of(job)
         with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
             self._write(connection, self._statements.put, row, row[self._statements.job_queue_column])
+            self._write_requirements(connection, [row])
 
     def put_many(self, jobs: Iterable[Mapping[str, Any] | ServiceJob]) -> int:
         """Put many jobs in one transaction, all or none: every job is checked before any is written. A
@@ -303,6 +334,7 @@ class SqlJobStore(ListingMethods):
                 self._copy_rows(connection, latest)
             else:
                 connection.cursor().executemany(self._sql(self._statements.put), latest)
+                self._write_requirements(connection, latest)
             known = [(queue, column_text(queue_name(text_of_column(queue)))) for queue in queues]
             connection.cursor().executemany(self._sql(self._statements.know_queue), known)
             if self._engine.name == "postgresql" and len(latest) >= _ANALYZE_AFTER:
@@ -310,6 +342,8 @@ class SqlJobStore(ListingMethods):
                 # any index with the listing's order; fresh ones make it take the index whose columns are
                 # the query's (autovacuum keeps them fresh afterwards).
                 connection.execute(f"ANALYZE {self._jobs}")
+                if self._requirements:
+                    connection.execute(f"ANALYZE {REQUIREMENTS}")
         return len(rows)
 
     def _row_of(self, job: object) -> tuple[Any, ...]:
@@ -318,6 +352,20 @@ class SqlJobStore(ListingMethods):
         completed = job if completion is None else completion.complete(job, self._operation)
         return job_row(completed, self._operation, self._tables)
 
+    def _write_requirements(
+        self, connection: Connection, rows: list[tuple[Any, ...]], *, replaced: bool = True
+    ) -> None:
+        """Keep the requirement rows of jobs just written (a store of ListJobs): each job's earlier rows
+        (when it may have been stored before, ``replaced``) give way to those of its row now."""
+        if not self._requirements:
+            return
+        cursor = connection.cursor()
+        if replaced and rows:
+            cursor.executemany(self._sql(_DELETE_REQUIREMENTS), [(row[0],) for row in rows])
+        needs = [need for row in rows for need in requirement_rows(row)]
+        if needs:
+            cursor.executemany(self._sql(_INSERT_REQUIREMENT), needs)
+
     def _copy_rows(self, connection: Connection, rows: list[tuple[Any, ...]]) -> None:
         """PostgreSQL: the rows COPYed into a temporary table, then upserted in one statement (an INSERT per
         row is a round trip and a plan each). Into an empty table, many rows are COPYed straight in with the
@@ -325,15 +373,22 @@ class SqlJobStore(ListingMethods):
         two dozen indexes up to date row by row costs several times that. The table is locked first, so no
         other transaction sees it without its indexes or writes into it meanwhile."""
         columns = ", ".join(self._statements.row_columns)
+        needs = [need for row in rows for need in requirement_rows(row)] if self._requirements else []
         if len(rows) >= _ANALYZE_AFTER:
             connection.execute(f"LOCK TABLE {self._jobs} IN ACCESS EXCLUSIVE MODE")
             if connection.execute(f"SELECT 1 FROM {self._jobs} LIMIT 1").fetchone() is None:
                 indexes = [(index, scope) for index in self._tables.indexes for scope in index.scopes]
+                if self._requirements:
+                    # The requirements of an empty jobs table are none: COPYed in likewise.
+                    connection.execute(f"LOCK TABLE {REQUIREMENTS} IN ACCESS EXCLUSIVE MODE")
+                    needed = REQUIREMENT_INDEXES.every
+                    indexes += [(index, scope) for index in needed for scope in index.scopes]
                 for index, scope in indexes:
                     connection.execute(f"DROP INDEX IF EXISTS {index.sql_name(scope)}")
                 with connection.cursor().copy(f"COPY {self._jobs} ({columns}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
+                self._copy_requirements(connection, needs)
                 for index, scope in indexes:
                     connection.execute(index.ddl(scope))
                 return
@@ -346,6 +401,19 @@ class SqlJobStore(ListingMethods):
             f"ON CONFLICT (job_id) DO UPDATE SET "
             + ", ".join(f"{column} = excluded.{column}" for column in self._statements.row_columns[1:])
         )
+        if self._requirements:
+            replaced = f"DELETE FROM {REQUIREMENTS} WHERE job_id IN (SELECT job_id FROM listjobs_load)"
+            connection.execute(replaced)
+            self._copy_requirements(connection, needs)
+
+    def _copy_requirements(self, connection: Connection, needs: list[tuple[Any, ...]]) -> None:
+        """PostgreSQL: requirement rows COPYed into their table (none of their jobs' rows is there)."""
+        if not needs:
+            return
+        columns = ", ".join(_REQUIREMENT_COLUMNS)
+        with connection.cursor().copy(f"COPY {REQUIREMENTS} ({columns}) FROM STDIN") as copy:
+            for need in needs:
+                copy.write_row(need)
 
     def remove(self, job_id: object) -> None:
         """Remove the job with ``job_id``; nothing happens when there is none. O(log N) per index."""
@@ -354,6 +422,8 @@ class SqlJobStore(ListingMethods):
         with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
             delete = self._sql(f"DELETE FROM {self._jobs} WHERE job_id = ?")
             connection.execute(delete, (column_text(job_id),))
+            if self._requirements:
+                connection.execute(self._sql(_DELETE_REQUIREMENTS), (column_text(job_id),))
 
     def update(self, job_id: str, **changes: Any) -> dict[str, Any]:
         """Change some members of a stored job in one transaction that locks it, so concurrent updates of
@@ -375,6 +445,7 @@ class SqlJobStore(ListingMethods):
             row = self._row_of({member: value for member, value in changed.items() if value is not None})
             rewrite, queue_column = self._statements.rewrite, self._statements.job_queue_column
             self._write(connection, rewrite, (*row[1:], row[0]), row[queue_column])
+            self._write_requirements(connection, [row])
         return job_from_text(row[-1])
 
     def put_new(self, job: Mapping[str, Any] | ServiceJob, *, client_token: str | None = None) -> bool:
@@ -395,13 +466,20 @@ class SqlJobStore(ListingMethods):
                 job_queue = row[self._statements.job_queue_column]
                 if self._write(connection, self._statements.insert_new, row, job_queue) is None:
                     raise ValueError(f"a job with jobId {text_of_column(row[0])!r} is already stored")
+                self._write_requirements(connection, [row], replaced=False)
         except _Abandon:
             return False
         return True
 
-    def answer(self, request: object) -> dict[str, Any]:
+    def answer(self, request: object, *, operation: Operation | None = None) -> dict[str, Any]:
         """Answer a request of the store's operation, as its pure function (``list_service_jobs`` or
-        ``list_jobs``) does over the stored jobs; ``ClientException`` for a bad request."""
+        ``list_jobs``) does over the stored jobs; ``ClientException`` for a bad request. ``operation``:
+        another operation the store answers (a store of ListJobs, ``LIST_JOBS_BY_CONSUMABLE_RESOURCE``);
+        any other is a ``TypeError``."""
+        if operation is not None and operation is not self._operation:
+            if operation is LIST_JOBS_BY_CONSUMABLE_RESOURCE:
+                return self.list_jobs_by_consumable_resource(request)
+            self._require_operation(operation)
         query = parse_request(self._operation, request, token_key=self._token_key)
         if query.parent_job_id is not None and query.job_filter is not None:
             # LJ-8 turned around (``_decisions.FILTERS_APPLY_TO_CHILD_JOBS``): a filter that applies to
@@ -417,15 +495,20 @@ class SqlJobStore(ListingMethods):
             next_token = encode_token(core_key(rows[limit - 1][1:]), query, token_key=self._token_key)
         return response(summaries, next_token)
 
-    def explain(self, request: object) -> list[str]:
+    def explain(self, request: object, *, operation: Operation | None = None) -> list[str]:
         """The engine's plan of each statement that a listing of ``request`` runs, as text, in order
         (SQLite's ``EXPLAIN QUERY PLAN``, PostgreSQL's ``EXPLAIN``): to see, on a real database, that a page
-        is an index range scan and never a sort."""
-        query = parse_request(self._operation, request, token_key=self._token_key)
+        is an index range scan and never a sort. ``operation``: as ``answer``'s."""
+        resources = operation is LIST_JOBS_BY_CONSUMABLE_RESOURCE and self._requirements
+        parsed = LIST_JOBS_BY_CONSUMABLE_RESOURCE if resources else self._operation
+        query = parse_request(parsed, request, token_key=self._token_key)
         plans: list[str] = []
         with self._pool.connection() as connection:
             recorder = _Recorder(connection)
-            self._page_rows(recorder, query, query.page_size + 1)
+            if resources:
+                self._requirement_page_rows(recorder, query, query.page_size + 1)
+            else:
+                self._page_rows(recorder, query, query.page_size + 1)
             for sql, params in recorder.statements:
                 if self._engine.name == "sqlite":
                     rows = connection.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
@@ -435,10 +518,98 @@ class SqlJobStore(ListingMethods):
                     plans.append("\n".join(str(row[0]) for row in rows))
         return plans
 
-    def answer_json(self, request: object) -> bytes:
+    def answer_json(self, request: object, *, operation: Operation | None = None) -> bytes:
         """``answer(request)`` as the JSON an endpoint sends: ``json.dumps(answer, separators=(",", ":"))``,
         ASCII, as the in-memory store's ``answer_json`` gives it."""
-        return _dumps_ascii(self.answer(request)).encode("ascii")
+        return _dumps_ascii(self.answer(request, operation=operation)).encode("ascii")
+
+    def list_jobs_by_consumable_resource(self, request: object) -> dict[str, Any]:
+        """Answer a ListJobsByConsumableResource request over the stored jobs, as
+        ``list_jobs_by_consumable_resource`` does over ``list(store)``, tokens included (a store of ListJobs;
+        any other raises ``TypeError``). ``ClientException`` for a bad request. A page is one index range
+        per scope of the resource's requirements (``_requirements``), O(log N + k) for a page of k; a
+        JOB_NAME prefix, one range per folded name it covers.
+
+        >>> from listjobs_core import LIST_JOBS
+        >>> store = SqlJobStore("sqlite://", operation=LIST_JOBS)
+        >>> store.put({"jobId": "a", "jobName": "render", "status": "RUNNING", "createdAt": 1,
+        ...            "jobArn": "arn:aws:batch:us-east-1:1:job/a", "jobQueue": "q",
+        ...            "consumableResourceProperties": {"consumableResourceList": [
+        ...                {"consumableResource": "licenses", "quantity": 3}]}})
+        >>> page = store.list_jobs_by_consumable_resource({"consumableResource": "licenses"})
+        >>> [(summary["jobName"], summary["quantity"]) for summary in page["jobs"]]
+        [('render', 3)]
+        """
+        if not self._requirements:
+            return super().list_jobs_by_consumable_resource(request)
+        operation = LIST_JOBS_BY_CONSUMABLE_RESOURCE
+        query = parse_request(operation, request, token_key=self._token_key)
+        limit = query.page_size
+        with self._pool.connection() as connection:
+            rows = self._requirement_page_rows(connection, query, limit + 1)
+            texts = [row[0] for row in rows[:limit]]
+            for row in rows[:limit]:
+                if row[0] is None:
+                    self._summary_fault(connection, row[-1], query.consumable_resource)
+        summaries = summaries_from_texts(texts)
+        next_token = None
+        if len(rows) > limit:
+            next_token = encode_token(core_key(rows[limit - 1][1:]), query, token_key=self._token_key)
+        return response(summaries, next_token, operation.list_member)
+
+    def _summary_fault(self, connection: Connection, job_id: str, requested: object) -> None:
+        """E-2 for a job on a page whose summary could not be made when it was written: the core's own
+        ``ServerException`` for it."""
+        found = connection.execute(self._sql(f"SELECT job FROM {self._jobs} WHERE job_id = ?"), (job_id,))
+        row = found.fetchone()
+        _require(row is not None and isinstance(requested, str), f"the job of requirement {job_id!r} held")
+        assert row is not None and isinstance(requested, str)
+        members = LIST_JOBS_BY_CONSUMABLE_RESOURCE.summary_members
+        resource_summaries([job_from_text(row[0])], requested, members)
+        _require(False, f"the summary of {job_id!r} is made or refused alike at write and read time")
+
+    def _requirement_page_rows(
+        self, connection: Connection, query: ListQuery, count: int
+    ) -> list[Sequence[Any]]:
+        """ListJobsByConsumableResource: the first ``count`` rows ``(summary, *order columns)`` after the
+        cursor, in the order the core decides (CR-7), from the requirements of the requested resource."""
+        assert query.consumable_resource is not None
+        arms = resource_arms(query.consumable_resource)
+        job_filter = query.job_filter
+        if not arms or (job_filter is not None and not is_sql_text(job_filter.value)):
+            return []  # a text no database can be sent: no stored job holds it (SQL-5)
+        pattern: JobNamePattern | None = None if job_filter is None else job_filter.parsed
+        status = selected_status(query)
+        grouped = groups_by_name(query)
+        after = None if query.after is None else sql_key(query.after.sort_key, grouped=grouped)
+        prefix = pattern is not None and pattern.is_prefix and bool(pattern.folded)
+        if not prefix:
+            ranges = requirement_ranges(status, pattern, grouped, None)
+            parts = [(each, arm) for each in ranges for arm in arms]
+            if len(parts) == 1 or self._engine.name == "postgresql":
+                return self._merged_rows(connection, parts, after, count)  # one statement, one snapshot
+            with transaction(connection, self._engine.begin_read):
+                return self._merged_rows(connection, parts, after, count)
+        assert pattern is not None
+        by_folded = REQUIREMENT_INDEXES.by_folded
+        if self._engine.name == "postgresql":
+            # Two round trips in one snapshot, as a JOB_DEFINITION prefix: BEGIN and the walk of the folded
+            # names the prefix covers, pipelined; then the page (their ranges, merged) and COMMIT.
+            pipeline = getattr(connection, "pipeline", None)
+            with pipeline() if pipeline is not None else contextlib.nullcontext():
+                connection.execute(self._engine.begin_read)
+                covered = _NextValue(self, connection, by_folded, arms, "folded_name")
+                folded = _texts(covered.send_starting_with(pattern.folded, None))
+                ranges = requirement_ranges(status, pattern, grouped, folded)
+                parts = [(each, arm) for each in ranges for arm in arms]
+                page = connection.execute(*self._union(parts, after, count)) if parts else None
+                connection.execute("COMMIT")
+            return [] if page is None else list(page.fetchall())
+        with transaction(connection, self._engine.begin_read):
+            covered = _NextValue(self, connection, by_folded, arms, "folded_name")
+            ranges = requirement_ranges(status, pattern, grouped, list(covered.starting_with(pattern.folded)))
+            parts = [(each, arm) for each in ranges for arm in arms]
+            return self._merged_rows(connection, parts, after, count)
 
     def _check(self) -> None:
         """Assert the store's invariants: every row's columns are what the core computes from its job now,
@@ -448,9 +619,16 @@ class SqlJobStore(ListingMethods):
             rows = connection.execute(f"SELECT {columns} FROM {self._jobs}").fetchall()
             queues = f"SELECT job_queue, queue_name FROM {self._tables.job_queues}"
             catalogue = dict(connection.execute(queues).fetchall())
+            held_needs: list[tuple[Any, ...]] = []
+            if self._requirements:
+                every_need = f"SELECT {', '.join(_REQUIREMENT_COLUMNS)} FROM {REQUIREMENTS}"
+                held_needs = [tuple(need) for need in connection.execute(every_need).fetchall()]
             if self._engine.name == "sqlite":
                 verdict = connection.execute("PRAGMA integrity_check").fetchall()
                 _require(verdict == [("ok",)], f"SQLite integrity check: {verdict}")
+        if self._requirements:
+            needs = sorted(need for row in rows for need in requirement_rows(tuple(row)))
+            _require(sorted(held_needs) == needs, "the requirement rows are those of the jobs held")
         for row in rows:
             expected = job_row(job_from_text(row[-1]), self._operation, self._tables)
             _require(
@@ -847,6 +1025,7 @@ class SqlJobStore(ListingMethods):
             f"CREATE TABLE IF NOT EXISTS {tables.client_tokens} (client_token {engine.key_text_type} "
             f"PRIMARY KEY, job_id {engine.key_text_type})",
             *(index.ddl(scoped) for index in tables.indexes for scoped in index.scopes),
+            *(_requirements_ddl(engine) if self._requirements else ()),
         ]
         with self._pool.connection() as connection, transaction(connection, engine.begin_write):
             if engine.name == "postgresql":
@@ -871,7 +1050,7 @@ class SqlJobStore(ListingMethods):
                 for retired in RETIRED_INDEXES.get(found[0], ()):
                     connection.execute(f"DROP INDEX IF EXISTS {retired}")
                 for operation in (LIST_SERVICE_JOBS, LIST_JOBS):
-                    _upgrade_rows(connection, engine, operation)
+                    _upgrade_rows(connection, engine, operation, found[0])
                 upgrade = self._sql(f"UPDATE {META} SET value = ? WHERE name = ?")
                 connection.execute(upgrade, (SCHEMA_VERSION, "schema_version"))
                 found = (SCHEMA_VERSION,)
@@ -898,12 +1077,15 @@ class SqlJobStore(ListingMethods):
         with self._pool.connection() as connection, transaction(connection, self._engine.begin_write):
             for table in (tables.jobs, tables.job_queues, tables.client_tokens):
                 connection.execute(f"DELETE FROM {table}")
+            if self._requirements:
+                connection.execute(f"DELETE FROM {REQUIREMENTS}")
 
 
-def _upgrade_rows(connection: Connection, engine: Engine, operation: Operation) -> None:
+def _upgrade_rows(connection: Connection, engine: Engine, operation: Operation, version: str) -> None:
     """Bring an earlier version's tables of one operation, when the database has them, to this version:
     the new columns added, every row written again from its job as this version computes it (so text
-    columns are in column form too), the queue catalogue and client tokens likewise."""
+    columns are in column form too), the queue catalogue and client tokens likewise, and (ListJobs) the
+    requirements table made and filled from the jobs."""
     tables = tables_of(operation)
     if engine.name == "sqlite":
         exists = connection.execute(
@@ -915,7 +1097,7 @@ def _upgrade_rows(connection: Connection, engine: Engine, operation: Operation) 
     if exists is None:
         return
     kinds = dict(tables.columns)
-    for column in ADDED_COLUMNS:
+    for column in ADDED_COLUMNS if version in VERSIONS_WITHOUT_ADDED_COLUMNS else ():
         column_type = engine.column_type(kinds[column])
         default = f" DEFAULT '{NO_QUEUE_SCOPE}'" if "NOT NULL" in column_type else ""
         connection.execute(f"ALTER TABLE {tables.jobs} ADD COLUMN {column} {column_type}{default}")
@@ -934,6 +1116,12 @@ def _upgrade_rows(connection: Connection, engine: Engine, operation: Operation) 
     claims = [(column_text(token), column_text(job_id)) for token, job_id in tokens]
     claim = f"INSERT INTO {tables.client_tokens} (client_token, job_id) VALUES (?, ?)"
     cursor.executemany(engine.sql(claim), claims)
+    if operation is LIST_JOBS:
+        connection.execute(_requirements_ddl(engine)[0])
+        connection.execute(f"DELETE FROM {REQUIREMENTS}")
+        needs = [need for row in rows for need in requirement_rows(row)]
+        if needs:
+            cursor.executemany(engine.sql(_INSERT_REQUIREMENT), needs)
 
 
 class _Recorder:

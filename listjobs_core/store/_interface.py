@@ -9,9 +9,9 @@ so anything that holds jobs (the reference endpoint, a test, an emulator) takes 
 ``ListingMethods`` is the part of the interface that follows from ``answer`` and ``operation`` alone, one
 home for every store: the operation's own method name (``list_service_jobs`` for ListServiceJobs,
 ``list_jobs`` for ListJobs), the other name refused with a ``TypeError`` that says what to call instead,
-``list_jobs_by_consumable_resource`` refused likewise unless the store answers it (``JobStore`` of
-ListJobs), and ``paginate``. ``ClientTokenStore`` is what a store adds when it keeps SubmitServiceJob's
-client tokens itself.
+``list_jobs_by_consumable_resource`` refused likewise unless the store answers it (``JobStore`` and
+``SqlJobStore`` of ListJobs), and ``paginate``. ``ClientTokenStore`` is what a store adds when it keeps
+SubmitServiceJob's client tokens itself.
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ ListServiceJobs jobs in a store made with operation=LIST_SERVICE_JOBS
     def list_jobs_by_consumable_resource(self, request: object) -> dict[str, Any]:
         """Answer a ListJobsByConsumableResource request over the stored jobs, as
         ``list_jobs_by_consumable_resource`` does: a store of ListJobs that indexes consumable resources
-        does (``JobStore``); any other raises ``TypeError`` naming the operation."""
+        does (``JobStore``, ``SqlJobStore``); any other raises ``TypeError`` naming the operation."""
         self._require_operation(LIST_JOBS)
         raise TypeError(
             f"this {type(self).__name__} does not answer ListJobsByConsumableResource: hold the jobs in a "
