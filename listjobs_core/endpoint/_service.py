@@ -330,12 +330,13 @@ class ReferenceService:
             stores = [self._store]
         elif queue_type is not None:
             stores = [self._batch_store]
-        jobs = [job for store in stores for job in jobs_of_queue(store, arn)]
+        scheduling = self._queues.scheduling_kind(arn)
+        jobs = [job for store in stores for job in jobs_of_queue(store, arn, scheduling)]
         return job_queue_snapshot(
             jobs,
             now_ms=self._jobs.clock(),
             job_queue=arn,
-            scheduling=self._queues.scheduling_kind(arn),
+            scheduling=scheduling,
             quota_shares=self._queues.quota_share_names(arn),
         )
 

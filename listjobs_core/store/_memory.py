@@ -86,12 +86,14 @@ from .._records import (
 )
 from .._request import parse_request
 from .._selection import selected_status
+from .._snapshot import IN_USE_STATUSES, SCHEDULING_KINDS, share_usage
 from .._tokens import check_token_key, encode_token
 from .._wire import ResourceSummaryParts, response
 from ._bulk import columns_of, scopes_of
 from ._checks import check_store
 from ._interface import ListingMethods, ListingStore
 from ._resources import ResourceIndex, requires_resources
+from ._runnable import RunnableIndex
 from ._scope import IndexLists, JobKeys, Layout, Reading, Scope, job_id_of, scope_runs
 from ._sorted_keys import Key
 
@@ -100,7 +102,8 @@ __all__ = ["JobStore", "ServiceJobStore"]
 # The members whose value some index reads besides the status; a change to any other member (but the
 # status) leaves every index as it is.
 _KEYED_MEMBERS = (
-    "jobId", "jobName", "version", "createdAt", "jobQueue", "jobDefinition", "consumableResourceProperties"
+    "jobId", "jobName", "version", "createdAt", "jobQueue", "jobDefinition", "consumableResourceProperties",
+    "schedulingPriority", "shareIdentifier", "quotaShareName",  # the RUNNABLE index (``_runnable``)
 )
 
 
@@ -191,6 +194,8 @@ class JobStore(ListingMethods):
         # ListJobsByConsumableResource lists the jobs ListJobs lists: a store of ListJobs indexes them by
         # the resources they require (``_resources``); any other store answers it with a TypeError.
         self._resources: ResourceIndex | None = ResourceIndex() if operation is LIST_JOBS else None
+        # GetJobQueueSnapshot: the RUNNABLE jobs of the queue listings in dispatch order (``_runnable``).
+        self._runnable = RunnableIndex()
         if jobs:
             self.put_many(jobs)
 
@@ -436,6 +441,39 @@ class JobStore(ListingMethods):
             next_token = encode_token(keys[limit - 1], query, token_key=self._token_key)
         return response(summaries, next_token, operation.list_member)
 
+    def snapshot_jobs(self, job_queue: str, scheduling: str | None = None) -> list[Mapping[str, Any]]:
+        """The jobs ``job_queue_snapshot`` needs to answer GetJobQueueSnapshot for ``job_queue`` (a queue
+        name or ARN, IN-2) over this store, as its queue listings hold them (SN-7): every job in use
+        (SN-1), then the first 100 RUNNABLE jobs in the dispatch order of a queue of kind ``scheduling``
+        (SN-2) and, for a quota-share queue, the first of each quota share (SN-4); ``None``: of every kind.
+        The answer over them is the answer over every job of the store. The jobs are read-only views.
+
+        O(in-use + runs * log N + 100) (``_runnable``): the jobs in use are read through the status
+        indexes of the queue (as many as its capacity holds); the RUNNABLE jobs never are, but 100.
+
+        >>> store = ServiceJobStore([{"jobId": n, "jobName": n, "status": "RUNNABLE", "createdAt": len(n),
+        ...     "jobQueue": "q"} for n in ("old", "newer", "newest")])
+        >>> [job["jobId"] for job in store.snapshot_jobs("q", "FIFO")]
+        ['old', 'newer', 'newest']
+        """
+        if scheduling is not None and scheduling not in SCHEDULING_KINDS:
+            raise ValueError(f"scheduling must be one of {', '.join(SCHEDULING_KINDS)}, got {scheduling!r}")
+        query = parse_request(self._operation, {"jobQueue": job_queue})
+        kinds = SCHEDULING_KINDS if scheduling is None else (scheduling,)
+        with self._lock:
+            jobs = self._jobs
+            in_use = [
+                job_view(jobs[job_id_of(key, False)])
+                for scope in self._scopes(query)
+                for status in sorted(IN_USE_STATUSES)
+                for key in scope.by_status.get(status, ())
+            ]
+            chosen: dict[str, None] = {}
+            for kind in kinds:
+                usage = share_usage(in_use, kind)
+                chosen.update(dict.fromkeys(self._runnable.front(job_queue, kind, usage)))
+            return in_use + [job_view(jobs[job_id]) for job_id in chosen]
+
     # --- internals ---
 
     def _summary_parts(self, record: Stored) -> ResourceSummaryParts:
@@ -520,6 +558,8 @@ class JobStore(ListingMethods):
                 scope.move_status(record, before, after, keys.newest)
             if self._resources is not None and requires_resources(record):
                 self._resources.move_status(record, before, after, keys.newest)
+            if self._queue_listed(record):
+                self._runnable.move_status(record, before, after)
 
     def _move_status(self, previous: Stored, record: Packed) -> None:
         """Put ``record``, a job's record with another status than ``previous`` and nothing else changed,
@@ -534,6 +574,8 @@ class JobStore(ListingMethods):
                 scope.move_status(view, before, after, newest)
             if self._resources is not None and requires_resources(view):
                 self._resources.move_status(view, before, after, newest)
+            if self._queue_listed(view):
+                self._runnable.move_status(view, before, after)
 
     def _rebuild(self, stored: dict[str, Stored], keyed: list[tuple[Mapping[str, Any], JobKeys]]) -> None:
         """Index every job of ``keyed`` afresh (``stored``: the jobs by jobId), each scope built at once,
@@ -590,6 +632,13 @@ class JobStore(ListingMethods):
             family: Scope.build(layout, IndexLists.gather(layout, pairs))
             for family, pairs in families.items()
         }
+        self._runnable = RunnableIndex.gather(
+            view for view in map(job_view, stored.values()) if self._queue_listed(view)
+        )
+
+    def _queue_listed(self, job: Mapping[str, Any]) -> bool:
+        """Whether a job is in the queue listings (LJ-7: not a child, unless that decision is turned)."""
+        return self._family_of(job) is None or _decisions.QUEUE_LISTINGS_INCLUDE_CHILD_JOBS
 
     def _family_of(self, job: Mapping[str, Any]) -> tuple[str, str] | None:
         """The (member, parent) whose listing holds this job, for an operation with parent listings."""
@@ -627,6 +676,7 @@ class JobStore(ListingMethods):
             if not _decisions.QUEUE_LISTINGS_INCLUDE_CHILD_JOBS:
                 return
         self._everything.add(job, keys)
+        self._runnable.add(job)
         value = job.get("jobQueue")
         scope = self._queues.get(value)
         if scope is None:
@@ -662,6 +712,7 @@ class JobStore(ListingMethods):
             if not _decisions.QUEUE_LISTINGS_INCLUDE_CHILD_JOBS:
                 return
         self._everything.discard(job, keys)
+        self._runnable.discard(job)
         value = job.get("jobQueue")
         scope = self._queues[value]
         scope.discard(job, keys)
