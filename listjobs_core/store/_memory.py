@@ -86,7 +86,7 @@ from .._records import (
 )
 from .._request import parse_request
 from .._selection import selected_status
-from .._snapshot import IN_USE_STATUSES, SCHEDULING_KINDS, share_usage
+from .._snapshot import FIFO, IN_USE_STATUSES, SCHEDULING_KINDS, share_usage
 from .._tokens import check_token_key, encode_token
 from .._wire import ResourceSummaryParts, response
 from ._bulk import columns_of, scopes_of
@@ -470,7 +470,8 @@ class JobStore(ListingMethods):
             ]
             chosen: dict[str, None] = {}
             for kind in kinds:
-                usage = share_usage(in_use, kind)
+                # A FIFO queue's order reads no usage (SN-2).
+                usage = {} if kind == FIFO else share_usage(in_use, kind)
                 chosen.update(dict.fromkeys(self._runnable.front(job_queue, kind, usage)))
             return in_use + [job_view(jobs[job_id]) for job_id in chosen]
 
