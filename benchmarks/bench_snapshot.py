@@ -15,6 +15,10 @@ store serves the three kinds of queue (the kind is the registry's, not the jobs'
   RUNNABLE and in-use job of the queue listed page by page, each fetched by its id, then
   ``job_queue_snapshot``: the path the endpoint took before the RUNNABLE index. At 1e4 and 1e5 only.
 
+- **ListQuotaShares**: ``QueueRegistry.list_quota_shares`` for the page of 100 in the middle of a queue of
+  100,000 quota shares (its ``nextToken``), from the registry's sorted names; **sorting**: the same page
+  by sorting every share at each call, as the registry did before.
+
 Times are thread CPU time with the command below; each size's store is built once.
 
     python -m pytest benchmarks/bench_snapshot.py --benchmark-timer=time.thread_time \
@@ -38,6 +42,8 @@ from jobsets import PAGE, SIZES, project, synthetic_jobs
 from listjobs_core import ServiceJobStore
 from listjobs_core._snapshot import SCHEDULING_KINDS, job_queue_snapshot
 from listjobs_core.service._queue_snapshot import jobs_of_queue
+from listjobs_core.service._registry import QueueRegistry
+from listjobs_core.service._resource_tokens import decode_resource_token
 
 QUEUES = ("busy", "calm")
 IN_USE = 200
@@ -118,6 +124,54 @@ def test_snapshot(benchmark: Any, size: int, queue: str, kind: str, implementati
         assert answer == expected
 
 
+QUOTA_SHARES = 100_000
+SHARE_SETTINGS = {
+    "capacityLimits": [{"maxCapacity": 4, "capacityUnit": "ml.m5.large"}],
+    "resourceSharingConfiguration": {"strategy": "RESERVE"},
+    "preemptionConfiguration": {"inSharePreemption": "DISABLED"},
+}
+
+
+@functools.cache
+def quota_registry() -> tuple[QueueRegistry, dict[str, Any]]:
+    """A registry with one queue of ``QUOTA_SHARES`` shares, and the request of the middle page."""
+    registry = QueueRegistry()
+    policy = registry.create_scheduling_policy(
+        {"name": "shares", "quotaSharePolicy": {"idleResourceAssignmentStrategy": "FIFO"}}
+    )
+    registry.create_job_queue({"jobQueueName": "q", "priority": 1, "schedulingPolicyArn": policy["arn"]})
+    for number in range(QUOTA_SHARES):
+        share = {"quotaShareName": f"team-{number:06}", "jobQueue": "q", **SHARE_SETTINGS}
+        registry.create_quota_share(share)
+    request: dict[str, Any] = {"jobQueue": "q", "maxResults": PAGE}
+    for _ in range(QUOTA_SHARES // PAGE // 2):
+        request["nextToken"] = registry.list_quota_shares(request)["nextToken"]
+    return registry, request
+
+
+def sorting_page(registry: QueueRegistry, request: dict[str, Any]) -> list[dict[str, Any]]:
+    """The page as the registry made it before its sorted names: every share sorted, then filtered."""
+    queue = registry.queue("q")
+    assert queue is not None
+    after = decode_resource_token(request["nextToken"], "ListQuotaShares", queue.arn, registry.token_key)
+    with registry.lock:
+        shares = sorted(registry._shares[queue.name].values(), key=lambda share: share.name)  # noqa: SLF001
+    shares = [share for share in shares if share.name > after]
+    return [share.detail() for share in shares[:PAGE]]
+
+
+@pytest.mark.parametrize("implementation", ["store", "sorting"])
+def test_list_quota_shares(benchmark: Any, implementation: str) -> None:
+    """A middle page of ListQuotaShares over a queue of 100,000 shares."""
+    registry, request = quota_registry()
+    benchmark.group = f"{QUOTA_SHARES} quota shares"
+    if implementation == "store":
+        page = benchmark(registry.list_quota_shares, request)["quotaShares"]
+    else:
+        page = benchmark(sorting_page, registry, request)
+    assert page == registry.list_quota_shares(request)["quotaShares"] and len(page) == PAGE
+
+
 def table(results: dict[str, Any]) -> str:
     """The Markdown table of one pytest-benchmark JSON run, from the medians."""
     median: dict[tuple[int, str], dict[str, float]] = defaultdict(dict)
@@ -145,13 +199,25 @@ def table(results: dict[str, Any]) -> str:
                 for t in times
             ]
             lines.append(f"| {kind}, queue `{queue}`: naive, / snapshot | " + " | ".join(naive) + " |")
+    quota = median.get((QUOTA_SHARES, "quota shares"))
+    if quota and QUOTA_SHARES in floor:
+        cells = [
+            f"{quota['store'] * 1e6:.0f} µs, {quota['store'] / floor[QUOTA_SHARES]:.2f}x; sorting: "
+            f"{quota['sorting'] * 1e3:.1f} ms" if size == QUOTA_SHARES else "-"
+            for size in sizes
+        ]
+        lines.append(
+            f"| ListQuotaShares, middle page of {QUOTA_SHARES:,} shares: / floor; sorting each call | "
+            + " | ".join(cells) + " |"
+        )
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("results", type=Path, help="a --benchmark-json file of this module")
-    print(table(json.loads(parser.parse_args().results.read_text())))
+    parser.add_argument("results", type=Path, nargs="+", help="--benchmark-json files of this module")
+    runs = [json.loads(path.read_text()) for path in parser.parse_args().results]
+    print(table({"benchmarks": [bench for run in runs for bench in run["benchmarks"]]}))
 
 
 if __name__ == "__main__":

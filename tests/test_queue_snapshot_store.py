@@ -23,6 +23,7 @@ from listjobs_core._snapshot import (
     job_queue_snapshot,
 )
 from listjobs_core.service._queue_snapshot import jobs_of_queue
+from listjobs_core.service._registry import QueueRegistry
 from listjobs_core.store import _runnable
 from listjobs_core.store._runnable import RunnableIndex
 
@@ -207,3 +208,62 @@ def test_a_deep_queue_gives_only_the_front_and_the_jobs_in_use() -> None:
 def test_an_unknown_scheduling_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="scheduling"):
         ServiceJobStore().snapshot_jobs("q", "ROUND_ROBIN")
+
+
+# --- ListQuotaShares from the registry's sorted names (QS-6) -----------------------------------------------
+
+SHARE_SETTINGS = {
+    "capacityLimits": [{"maxCapacity": 4, "capacityUnit": "ml.m5.large"}],
+    "resourceSharingConfiguration": {"strategy": "RESERVE"},
+    "preemptionConfiguration": {"inSharePreemption": "DISABLED"},
+}
+
+
+POLICY_ARN = "arn:aws:batch:us-east-1:123456789012:scheduling-policy/shares"
+SHARE_ARN = "arn:aws:batch:us-east-1:123456789012:quota-share/q"
+
+
+def quota_registry() -> QueueRegistry:
+    registry = QueueRegistry()
+    policy = registry.create_scheduling_policy(
+        {"name": "shares", "quotaSharePolicy": {"idleResourceAssignmentStrategy": "FIFO"}}
+    )
+    registry.create_job_queue({"jobQueueName": "q", "priority": 1, "schedulingPolicyArn": policy["arn"]})
+    return registry
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    moves=st.lists(
+        st.tuples(st.sampled_from(["create", "create", "delete", "drop queue"]), st.sampled_from("abcdefgh")),
+        max_size=25,
+    ),
+    page=st.integers(1, 4),
+)
+def test_list_quota_shares_pages_are_the_sorted_shares(moves: list[tuple[str, str]], page: int) -> None:
+    """QS-6: through creations, deletions and the queue's deletion, the pages of ListQuotaShares are the
+    queue's shares in code-point order of their names, each once, and ``quota_share_names`` is the same."""
+    registry = quota_registry()
+    held: set[str] = set()
+    for move, name in moves:
+        if move == "create" and name not in held:
+            registry.create_quota_share({"quotaShareName": name, "jobQueue": "q", **SHARE_SETTINGS})
+            held.add(name)
+        elif move == "delete" and name in held:
+            registry.delete_quota_share({"quotaShareArn": f"{SHARE_ARN}/{name}"})
+            held.discard(name)
+        elif move == "drop queue":
+            # The queue goes with its shares (QS-2); a queue of the same name starts with none.
+            registry.delete_job_queue({"jobQueue": "q"})
+            registry.create_job_queue({"jobQueueName": "q", "priority": 1, "schedulingPolicyArn": POLICY_ARN})
+            held.clear()
+        listed: list[str] = []
+        request: dict[str, Any] = {"jobQueue": "q", "maxResults": page}
+        while True:
+            answer = registry.list_quota_shares(request)
+            listed += [share["quotaShareName"] for share in answer["quotaShares"]]
+            if "nextToken" not in answer:
+                break
+            request["nextToken"] = answer["nextToken"]
+        assert listed == sorted(held)
+        assert registry.quota_share_names("q") == sorted(held)
