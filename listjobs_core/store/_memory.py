@@ -93,7 +93,7 @@ from ._bulk import columns_of, scopes_of
 from ._checks import check_store
 from ._interface import ListingMethods, ListingStore
 from ._resources import ResourceIndex, requires_resources
-from ._runnable import RunnableIndex
+from ._runnable import RUNNABLE, RunnableIndex
 from ._scope import IndexLists, JobKeys, Layout, Reading, Scope, job_id_of, scope_runs
 from ._sorted_keys import Key
 
@@ -633,8 +633,11 @@ class JobStore(ListingMethods):
             family: Scope.build(layout, IndexLists.gather(layout, pairs))
             for family, pairs in families.items()
         }
+        # The queue scopes' RUNNABLE buckets hold exactly the RUNNABLE jobs of the queue listings (LJ-7).
         self._runnable = RunnableIndex.gather(
-            view for view in map(job_view, stored.values()) if self._queue_listed(view)
+            job_view(stored[job_id_of(key, False)])
+            for scope in self._queues.values()
+            for key in scope.by_status.get(RUNNABLE, ())
         )
 
     def _queue_listed(self, job: Mapping[str, Any]) -> bool:

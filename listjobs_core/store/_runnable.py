@@ -31,12 +31,21 @@ from itertools import islice
 from typing import Any
 
 from .._queues import QueueMatcher, queue_name
-from .._snapshot import FIFO, FRONT_OF_QUEUE_SIZE, QUOTA_SHARE, SCHEDULING_KINDS, dispatch_key, share_member
+from .._snapshot import (
+    FAIR_SHARE,
+    FIFO,
+    FRONT_OF_QUEUE_SIZE,
+    QUOTA_SHARE,
+    SCHEDULING_KINDS,
+    dispatch_key,
+    share_member,
+)
 from ._sorted_keys import Key, SortedKeys
 
-__all__ = ["RunnableIndex"]
+__all__ = ["RUNNABLE", "RunnableIndex"]
 
-_RUNNABLE = "RUNNABLE"
+RUNNABLE = "RUNNABLE"
+_FAIR_MEMBER, _QUOTA_MEMBER = str(share_member(FAIR_SHARE)), str(share_member(QUOTA_SHARE))
 
 
 class _QueueRuns:
@@ -49,12 +58,16 @@ class _QueueRuns:
         self.size = 0
 
 
-def _placements(job: Mapping[str, Any]) -> Iterator[tuple[str, Any, Key]]:
-    """(kind, share, key) of each run a RUNNABLE job is in."""
-    for kind in SCHEDULING_KINDS:
-        member = share_member(kind)
-        share = None if member is None else job.get(member)
-        yield kind, share, dispatch_key(job, kind, {})
+def _placements(job: Mapping[str, Any]) -> list[tuple[str, Any, Key]]:
+    """(kind, share, key) of each run a RUNNABLE job is in. With no usage given, the key of a job in a
+    fair-share queue and in a quota-share queue is the same tuple; only the share it is filed under
+    differs."""
+    shared = dispatch_key(job, FAIR_SHARE, {})
+    return [
+        (FIFO, None, dispatch_key(job, FIFO, {})),
+        (FAIR_SHARE, job.get(_FAIR_MEMBER), shared),
+        (QUOTA_SHARE, job.get(_QUOTA_MEMBER), shared),
+    ]
 
 
 def _with_usage(keys: SortedKeys, used: float) -> Iterator[Key]:
@@ -78,7 +91,7 @@ class RunnableIndex:
         """An index of the RUNNABLE jobs of ``jobs``, each run sorted once."""
         lists: dict[str | None, dict[str, dict[Any, list[Key]]]] = {}
         for job in jobs:
-            if job.get("status") != _RUNNABLE:
+            if job.get("status") != RUNNABLE:
                 continue
             by_kind = lists.setdefault(job.get("jobQueue"), {kind: {} for kind in SCHEDULING_KINDS})
             for kind, share, key in _placements(job):
@@ -103,19 +116,19 @@ class RunnableIndex:
 
     def add(self, job: Mapping[str, Any]) -> None:
         """Index a stored job, if RUNNABLE. O(log N) per run."""
-        if job.get("status") == _RUNNABLE:
+        if job.get("status") == RUNNABLE:
             self._add(job)
 
     def discard(self, job: Mapping[str, Any]) -> None:
         """Forget a stored job as it was indexed, if RUNNABLE. O(log N) per run."""
-        if job.get("status") == _RUNNABLE:
+        if job.get("status") == RUNNABLE:
             self._discard(job)
 
     def move_status(self, job: Mapping[str, Any], before: Any, after: Any) -> None:
         """A stored job's status changes from ``before`` to ``after``, and nothing else of it."""
-        if before == _RUNNABLE and after != _RUNNABLE:
+        if before == RUNNABLE and after != RUNNABLE:
             self._discard(job)
-        elif after == _RUNNABLE and before != _RUNNABLE:
+        elif after == RUNNABLE and before != RUNNABLE:
             self._add(job)
 
     def _add(self, job: Mapping[str, Any]) -> None:
