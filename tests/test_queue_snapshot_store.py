@@ -22,7 +22,7 @@ from listjobs_core._snapshot import (
     SCHEDULING_KINDS,
     job_queue_snapshot,
 )
-from listjobs_core.service._queue_snapshot import jobs_of_queue
+from listjobs_core.service._queue_snapshot import jobs_of_queue, queue_jobs
 from listjobs_core.service._registry import QueueRegistry
 from listjobs_core.store import _runnable
 from listjobs_core.store._runnable import RunnableIndex
@@ -173,6 +173,68 @@ def test_the_stores_snapshot_jobs_make_the_oracles_snapshot(
         for step, argument in moves:
             apply(store, model, step, argument)
             check(store, model, quota_shares, size)
+
+
+class ListingOnly:
+    """A store seen through the listing interface only (no ``snapshot_jobs``, ``front_of_queue``)."""
+
+    def __init__(self, store: JobStore) -> None:
+        self.operation = store.operation
+        self.paginate = store.paginate
+        self.get = store.get
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    jobs=st.lists(st.sampled_from(IDS), unique=True).flatmap(lambda ids: st.tuples(*(a_job(i) for i in ids))),
+    sides=st.lists(st.booleans(), min_size=30, max_size=30),
+    listing_only=st.booleans(),
+    size=st.sampled_from([1, 3, FRONT_OF_QUEUE_SIZE]),
+)
+def test_a_queue_in_two_stores_is_ranked_by_the_usage_of_both(
+    jobs: tuple[dict[str, Any], ...], sides: list[bool], listing_only: bool, size: int
+) -> None:
+    """SN-2, SN-7: a queue whose jobs are in two stores (one of them, perhaps, without the RUNNABLE index)
+    has the snapshot of all its jobs: each store's front is ranked by the usage of the jobs in use of
+    both."""
+    first, second = ServiceJobStore(), ServiceJobStore()
+    for job, side in zip(jobs, sides, strict=False):
+        (first if side else second).put(job)
+    stores: list[Any] = [first, ListingOnly(second) if listing_only else second]
+    with mock.patch.object(_snapshot, "FRONT_OF_QUEUE_SIZE", size), mock.patch.object(
+        _runnable, "FRONT_OF_QUEUE_SIZE", size
+    ):
+        for queue in ("q", ARN):
+            for kind in SCHEDULING_KINDS:
+                for given_kind in (kind, None):
+                    answer = job_queue_snapshot(
+                        queue_jobs(stores, queue, given_kind), now_ms=5, job_queue=queue, scheduling=kind
+                    )
+                    assert answer == job_queue_snapshot(jobs, now_ms=5, job_queue=queue, scheduling=kind)
+
+
+@pytest.mark.parametrize("listing_only", [False, True])
+def test_the_usage_of_another_store_ranks_the_front(listing_only: bool) -> None:
+    """SN-2, SN-7: share ``a`` is busy in one store; in the other, its waiting job was submitted first,
+    and still comes after share ``b``'s, with the first 100 of 101 waiting jobs taken."""
+    usage = [{"capacityUnit": "gpu", "quantity": 1}]
+    busy = ServiceJobStore(
+        [{"jobId": "r", "jobName": "r", "status": "RUNNING", "jobQueue": "q", "shareIdentifier": "a",
+          "capacityUsage": usage}]
+    )
+    first = {"jobId": "x", "jobName": "x", "jobArn": "arn-x", "status": "RUNNABLE", "createdAt": 0}
+    waiting = ServiceJobStore(
+        [{**first, "jobQueue": "q", "shareIdentifier": "a"}]
+        + [
+            {"jobId": f"y{n:03}", "jobName": "y", "jobArn": f"arn-y{n:03}", "status": "RUNNABLE",
+             "createdAt": 1 + n, "jobQueue": "q", "shareIdentifier": "b"}
+            for n in range(100)
+        ]
+    )
+    stores: list[Any] = [ListingOnly(busy) if listing_only else busy, waiting]
+    answer = job_queue_snapshot(queue_jobs(stores, "q", FAIR_SHARE), now_ms=0, scheduling=FAIR_SHARE)
+    listed = [entry["jobArn"] for entry in answer["frontOfQueue"]["jobs"]]
+    assert listed == [f"arn-y{n:03}" for n in range(100)]
 
 
 def test_a_deep_queue_gives_only_the_front_and_the_jobs_in_use() -> None:

@@ -47,7 +47,7 @@ from ..service import (
     queue_arn,
     submit_response,
 )
-from ..service._queue_snapshot import jobs_of_queue
+from ..service._queue_snapshot import queue_jobs
 from ..service._scheduling import parse_snapshot_request
 from ..store import JobStore, ListingStore, ServiceJobStore
 
@@ -331,7 +331,7 @@ class ReferenceService:
         elif queue_type is not None:
             stores = [self._batch_store]
         scheduling = self._queues.scheduling_kind(arn)
-        jobs = [job for store in stores for job in jobs_of_queue(store, arn, scheduling)]
+        jobs = queue_jobs(stores, arn, scheduling)
         return job_queue_snapshot(
             jobs,
             now_ms=self._jobs.clock(),

@@ -12,7 +12,7 @@ reference endpoint and the moto plug-in both call it, and hand the jobs to
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._snapshot import IN_USE_STATUSES
@@ -20,7 +20,7 @@ from .._snapshot import IN_USE_STATUSES
 if TYPE_CHECKING:
     from ._store_interface import ListingStore
 
-__all__ = ["jobs_of_queue"]
+__all__ = ["jobs_of_queue", "queue_jobs"]
 
 _RUNNABLE = "RUNNABLE"
 
@@ -54,4 +54,35 @@ def jobs_of_queue(
                 job = store.get(summary["jobId"])
                 if job is not None and job.get("status") == status:
                     jobs.append(job)
+    return jobs
+
+
+def queue_jobs(
+    stores: Sequence[ListingStore], queue_arn: str, scheduling: str | None = None
+) -> list[Mapping[str, Any]]:
+    """SN-7: ``jobs_of_queue`` over every store that holds jobs of the queue ``queue_arn``. A share's usage
+    is the queue's, over every store (SN-2), so a store with ``front_of_queue`` ranks its front by the
+    jobs in use of all of them, not by its own alone.
+
+    >>> from listjobs_core import ServiceJobStore
+    >>> busy = ServiceJobStore([{"jobId": "r", "jobName": "r", "status": "RUNNING", "jobQueue": "q",
+    ...     "shareIdentifier": "a", "capacityUsage": [{"capacityUnit": "gpu", "quantity": 1}]}])
+    >>> waiting = ServiceJobStore([{"jobId": "x", "jobName": "x", "status": "RUNNABLE", "jobQueue": "q",
+    ...     "shareIdentifier": "a"}])
+    >>> sorted(job["jobId"] for job in queue_jobs([busy, waiting], "q", "FAIR_SHARE"))
+    ['r', 'x']
+    """
+    if len(stores) == 1:
+        return jobs_of_queue(stores[0], queue_arn, scheduling)
+    jobs: list[Mapping[str, Any]] = []
+    indexed = []
+    for store in stores:
+        if hasattr(store, "front_of_queue") and hasattr(store, "jobs_in_use"):
+            indexed.append(store)
+            jobs += store.jobs_in_use(queue_arn)
+        else:
+            jobs += jobs_of_queue(store, queue_arn, scheduling)
+    in_use = [job for job in jobs if job.get("status") in IN_USE_STATUSES]
+    for store in indexed:
+        jobs += getattr(store, "front_of_queue")(queue_arn, scheduling, in_use)  # noqa: B009
     return jobs

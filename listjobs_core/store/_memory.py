@@ -444,8 +444,7 @@ class JobStore(ListingMethods):
     def snapshot_jobs(self, job_queue: str, scheduling: str | None = None) -> list[Mapping[str, Any]]:
         """The jobs ``job_queue_snapshot`` needs to answer GetJobQueueSnapshot for ``job_queue`` (a queue
         name or ARN, IN-2) over this store, as its queue listings hold them (SN-7): every job in use
-        (SN-1), then the first 100 RUNNABLE jobs in the dispatch order of a queue of kind ``scheduling``
-        (SN-2) and, for a quota-share queue, the first of each quota share (SN-4); ``None``: of every kind.
+        (SN-1, ``jobs_in_use``), then the RUNNABLE jobs of the front (``front_of_queue``), at one moment.
         The answer over them is the answer over every job of the store. The jobs are read-only views.
 
         O(in-use + runs * log N + 100) (``_runnable``): the jobs in use are read through the status
@@ -456,24 +455,51 @@ class JobStore(ListingMethods):
         >>> [job["jobId"] for job in store.snapshot_jobs("q", "FIFO")]
         ['old', 'newer', 'newest']
         """
-        if scheduling is not None and scheduling not in SCHEDULING_KINDS:
-            raise ValueError(f"scheduling must be one of {', '.join(SCHEDULING_KINDS)}, got {scheduling!r}")
+        kinds = _kinds(scheduling)
         query = parse_request(self._operation, {"jobQueue": job_queue})
-        kinds = SCHEDULING_KINDS if scheduling is None else (scheduling,)
         with self._lock:
-            jobs = self._jobs
-            in_use = [
-                job_view(jobs[job_id_of(key, False)])
-                for scope in self._scopes(query)
-                for status in sorted(IN_USE_STATUSES)
-                for key in scope.by_status.get(status, ())
-            ]
-            chosen: dict[str, None] = {}
-            for kind in kinds:
-                # A FIFO queue's order reads no usage (SN-2).
-                usage = {} if kind == FIFO else share_usage(in_use, kind)
-                chosen.update(dict.fromkeys(self._runnable.front(job_queue, kind, usage)))
-            return in_use + [job_view(jobs[job_id]) for job_id in chosen]
+            in_use = self._in_use(query)
+            return in_use + self._front(job_queue, kinds, in_use)
+
+    def jobs_in_use(self, job_queue: str) -> list[Mapping[str, Any]]:
+        """The jobs of ``job_queue``'s listings that use its capacity (SN-1), read-only views. O(in-use)."""
+        query = parse_request(self._operation, {"jobQueue": job_queue})
+        with self._lock:
+            return self._in_use(query)
+
+    def front_of_queue(
+        self, job_queue: str, scheduling: str | None, in_use: Iterable[Mapping[str, Any]]
+    ) -> list[Mapping[str, Any]]:
+        """The RUNNABLE jobs of ``job_queue`` that its snapshot can list (read-only views): the first 100
+        in the dispatch order of a queue of kind ``scheduling`` (SN-2; ``None``: of every kind) and, for a
+        quota-share queue, the first of each quota share (SN-4), the shares ranked by the usage of
+        ``in_use``, every job in use of the queue, here and in any other store holding its jobs.
+        O(runs * log N + 100)."""
+        kinds = _kinds(scheduling)
+        in_use = list(in_use)
+        parse_request(self._operation, {"jobQueue": job_queue})
+        with self._lock:
+            return self._front(job_queue, kinds, in_use)
+
+    def _in_use(self, query: ListQuery) -> list[Mapping[str, Any]]:
+        jobs = self._jobs
+        return [
+            job_view(jobs[job_id_of(key, False)])
+            for scope in self._scopes(query)
+            for status in sorted(IN_USE_STATUSES)
+            for key in scope.by_status.get(status, ())
+        ]
+
+    def _front(
+        self, job_queue: str, kinds: tuple[str, ...], in_use: list[Mapping[str, Any]]
+    ) -> list[Mapping[str, Any]]:
+        chosen: dict[str, None] = {}
+        for kind in kinds:
+            # A FIFO queue's order reads no usage (SN-2).
+            usage = {} if kind == FIFO else share_usage(in_use, kind)
+            chosen.update(dict.fromkeys(self._runnable.front(job_queue, kind, usage)))
+        jobs = self._jobs
+        return [job_view(jobs[job_id]) for job_id in chosen]
 
     # --- internals ---
 
@@ -825,6 +851,15 @@ class ServiceJobStore(JobStore):
         if operation is not LIST_SERVICE_JOBS:
             raise ValueError(f"a ServiceJobStore answers ListServiceJobs; for {operation.name} use JobStore")
         super().__init__(jobs, operation=LIST_SERVICE_JOBS, token_key=token_key, completion=completion)
+
+
+def _kinds(scheduling: str | None) -> tuple[str, ...]:
+    """The kinds of queue whose front a snapshot request reads (``None``: every kind)."""
+    if scheduling is None:
+        return SCHEDULING_KINDS
+    if scheduling not in SCHEDULING_KINDS:
+        raise ValueError(f"scheduling must be one of {', '.join(SCHEDULING_KINDS)}, got {scheduling!r}")
+    return (scheduling,)
 
 
 def _json_bytes(answer: dict[str, Any]) -> bytes:
