@@ -179,7 +179,7 @@ def table(results: dict[str, Any]) -> str:
         size_text, what = bench["group"].split(" ", 1)
         name = bench["params"].get("implementation", "floor")
         median[(int(size_text), what)][name] = bench["stats"]["median"]
-    sizes = sorted({size for size, _ in median})
+    sizes = sorted({size for size, what in median if what == "floor"})
     floor = {size: median[(size, "floor")]["floor"] for size in sizes}
     lines = [
         "| row | " + " | ".join(f"{size:,}" for size in sizes) + " |",
