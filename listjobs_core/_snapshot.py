@@ -39,6 +39,8 @@ __all__ = [
     "TOP_SHARES",
     "dispatch_key",
     "job_queue_snapshot",
+    "share_member",
+    "share_usage",
 ]
 
 FIFO = "FIFO"
@@ -87,12 +89,10 @@ def job_queue_snapshot(
     """
     if scheduling not in SCHEDULING_KINDS:
         raise ValueError(f"scheduling must be one of {', '.join(SCHEDULING_KINDS)}, got {scheduling!r}")
-    share_member = _SHARE_MEMBER.get(scheduling)
+    member = share_member(scheduling)
     accepts = None if job_queue is None else QueueMatcher(job_queue)
     runnable: list[Mapping[str, Any]] = []
-    # Usage per share (None: jobs without one) and per unit; each a list of quantities, summed exactly.
-    total: dict[str, list[float]] = {}
-    per_share: dict[Any, dict[str, list[float]]] = {}
+    in_use: list[Mapping[str, Any]] = []
     for job in jobs:
         if not isinstance(job, Mapping):
             raise ServerException(f"a job must be an object, got {type(job).__name__}")
@@ -102,15 +102,10 @@ def job_queue_snapshot(
         if status == _RUNNABLE:
             runnable.append(job)
         elif status in IN_USE_STATUSES:
-            share = None if share_member is None else job.get(share_member)
-            usage = per_share.setdefault(share, {})
-            for unit, quantity in _capacity_usage(job):
-                total.setdefault(unit, []).append(quantity)
-                usage.setdefault(unit, []).append(quantity)
-    share_usage = {
-        share: math.fsum(math.fsum(q) for q in units.values()) for share, units in per_share.items()
-    }
-    ordered = sorted(runnable, key=lambda job: dispatch_key(job, scheduling, share_usage))
+            in_use.append(job)
+    total, per_share = _usage(in_use, member)
+    usage_of_share = _summed(per_share)
+    ordered = sorted(runnable, key=lambda job: dispatch_key(job, scheduling, usage_of_share))
 
     answer: dict[str, Any] = {
         "frontOfQueue": {
@@ -129,9 +124,9 @@ def job_queue_snapshot(
             "lastUpdatedAt": now_ms,
         }
     utilization: dict[str, Any] = {"totalCapacityUsage": _usage_list(total)}
-    if share_member is not None:
+    if member is not None:
         shares = {share: units for share, units in per_share.items() if isinstance(share, str)}
-        top = sorted(shares, key=lambda share: (-share_usage[share], share))[:TOP_SHARES]
+        top = sorted(shares, key=lambda share: (-usage_of_share[share], share))[:TOP_SHARES]
         name_member = "shareIdentifier" if scheduling == FAIR_SHARE else "quotaShareName"
         tops = [{name_member: share, "capacityUsage": _usage_list(shares[share])} for share in top]
         if scheduling == FAIR_SHARE:
@@ -144,6 +139,47 @@ def job_queue_snapshot(
     utilization["lastUpdatedAt"] = now_ms
     answer["queueUtilization"] = utilization
     return answer
+
+
+def share_member(scheduling: str) -> str | None:
+    """SN-2: the job member that names a job's share in a queue of kind ``scheduling`` (``None``: FIFO).
+
+    >>> share_member(FAIR_SHARE), share_member(QUOTA_SHARE), share_member(FIFO)
+    ('shareIdentifier', 'quotaShareName', None)
+    """
+    return _SHARE_MEMBER.get(scheduling)
+
+
+def share_usage(in_use: Iterable[Mapping[str, Any]], scheduling: str) -> dict[Any, float]:
+    """SN-2: the capacity each share uses now, summed exactly over every unit, from the jobs in use of a
+    queue of kind ``scheduling`` (keyed by share; ``None``: jobs without one). What ``dispatch_key`` reads.
+
+    >>> usage = [{"capacityUnit": "gpu", "quantity": 2}, {"capacityUnit": "cpu", "quantity": 1}]
+    >>> share_usage([{"jobId": "r", "shareIdentifier": "s", "capacityUsage": usage}], FAIR_SHARE)
+    {'s': 3.0}
+    """
+    return _summed(_usage(in_use, share_member(scheduling))[1])
+
+
+def _usage(
+    in_use: Iterable[Mapping[str, Any]], member: str | None
+) -> tuple[dict[str, list[float]], dict[Any, dict[str, list[float]]]]:
+    """The usage of the jobs in use, per unit and per share then unit (share ``None``: jobs without one,
+    or every job when ``member`` is ``None``); each a list of quantities, summed exactly later."""
+    total: dict[str, list[float]] = {}
+    per_share: dict[Any, dict[str, list[float]]] = {}
+    for job in in_use:
+        share = None if member is None else job.get(member)
+        usage = per_share.setdefault(share, {})
+        for unit, quantity in _capacity_usage(job):
+            total.setdefault(unit, []).append(quantity)
+            usage.setdefault(unit, []).append(quantity)
+    return total, per_share
+
+
+def _summed(per_share: Mapping[Any, Mapping[str, list[float]]]) -> dict[Any, float]:
+    """Each share's usage summed exactly over every unit."""
+    return {share: math.fsum(math.fsum(q) for q in units.values()) for share, units in per_share.items()}
 
 
 def dispatch_key(

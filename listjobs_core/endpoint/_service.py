@@ -48,7 +48,7 @@ from ..service import (
     queue_arn,
     submit_response,
 )
-from ..service._queue_snapshot import jobs_of_queue
+from ..service._queue_snapshot import queue_jobs
 from ..service._scheduling import parse_snapshot_request
 from ..store import JobStore, ListingStore, ServiceJobStore
 
@@ -345,8 +345,9 @@ class ReferenceService:
 
         SN-7: a queue of type ``SAGEMAKER_TRAINING`` holds service jobs, a queue of another type Batch
         jobs; a queue of no known type (not held, or created without one) holds both kinds. Its jobs are
-        those its queue listings list (no array child or node, LJ-7), fetched through the stores'
-        indexes, one status at a time.
+        those its queue listings list (no array child or node, LJ-7): the jobs in use of every store it
+        reads first, then each store's front ranked by that usage (``service.queue_jobs``), from the
+        stores' RUNNABLE indexes where they have them.
         """
         identifier = parse_snapshot_request(request)
         queue = self._queues.queue(identifier)
@@ -362,12 +363,13 @@ class ReferenceService:
             stores = [self._store]
         elif queue_type is not None:
             stores = [self._batch_store]
-        jobs = [job for store in stores for job in jobs_of_queue(store, arn)]
+        scheduling = self._queues.scheduling_kind(arn)
+        jobs = queue_jobs(stores, arn, scheduling)
         return job_queue_snapshot(
             jobs,
             now_ms=self._jobs.clock(),
             job_queue=arn,
-            scheduling=self._queues.scheduling_kind(arn),
+            scheduling=scheduling,
             quota_shares=self._queues.quota_share_names(arn),
         )
 

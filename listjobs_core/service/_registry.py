@@ -15,6 +15,7 @@ operation runs under ``lock``, a re-entrant lock a shell may also hold around a 
 from __future__ import annotations
 
 import threading
+from bisect import bisect_right, insort
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -96,6 +97,9 @@ class QueueRegistry:
         self._policies: dict[str, SchedulingPolicy] = {}
         self._queues: dict[str, _HeldQueue] = {}
         self._shares: dict[str, dict[str, QuotaShare]] = {}
+        # Queue name -> the names of its shares in code-point order (QS-6), so a page of ListQuotaShares
+        # is a binary search and a slice, never a sort of every share.
+        self._share_names: dict[str, list[str]] = {}
         self._sequence = 0
 
     # --- looking resources up ---------------------------------------------------------------------------
@@ -135,6 +139,7 @@ class QueueRegistry:
         """Drop the quota shares of the queue of this name, which is gone (QS-2)."""
         with self.lock:
             self._shares.pop(name, None)
+            self._share_names.pop(name, None)
 
     def quota_share_names(self, identifier: str) -> list[str]:
         """The names of the quota shares of the queue an identifier names, in code-point order."""
@@ -142,7 +147,7 @@ class QueueRegistry:
         if queue is None:
             return []
         with self.lock:
-            return sorted(self._shares.get(queue.name, {}))
+            return list(self._share_names.get(queue.name, ()))
 
     # --- scheduling policies (QS-1) ---------------------------------------------------------------------
 
@@ -252,6 +257,7 @@ class QueueRegistry:
                 raise ClientException(f"Quota share {name} already exists in job queue {queue.name}")
             arn = quota_share_arn(self.partition, self.region, self.account, queue.name, name)
             shares[name] = QuotaShare(name, arn, queue.arn, **settings)
+            insort(self._share_names.setdefault(queue.name, []), name)
         return {"quotaShareName": name, "quotaShareArn": arn}
 
     def _share(self, arn: str) -> QuotaShare:
@@ -286,7 +292,10 @@ class QueueRegistry:
         arn = parse_quota_share_arn(request_object(request))
         with self.lock:
             share = self._share(arn)
-            del self._shares[share.job_queue_arn.rsplit("/", 1)[1]][share.name]
+            queue_name = share.job_queue_arn.rsplit("/", 1)[1]
+            del self._shares[queue_name][share.name]
+            names = self._share_names[queue_name]
+            del names[bisect_right(names, share.name) - 1]
         return {}
 
     def list_quota_shares(self, request: object) -> dict[str, Any]:
@@ -300,9 +309,11 @@ class QueueRegistry:
         if request.get("nextToken") is not None:
             after = decode_resource_token(request["nextToken"], "ListQuotaShares", queue.arn, self.token_key)
         with self.lock:
-            shares = sorted(self._shares.get(queue.name, {}).values(), key=lambda share: share.name)
-        if after is not None:
-            shares = [share for share in shares if share.name > after]
+            # O(log S + page) for S shares: the page starts after the token's name (QS-6).
+            names = self._share_names.get(queue.name, [])
+            start = 0 if after is None else bisect_right(names, after)
+            held = self._shares.get(queue.name, {})
+            shares = [held[name] for name in names[start : start + max_results + 1]]
         page = shares[:max_results]
         answer: dict[str, Any] = {"quotaShares": [share.detail() for share in page]}
         if len(shares) > max_results:

@@ -86,12 +86,14 @@ from .._records import (
 )
 from .._request import parse_request
 from .._selection import selected_status
+from .._snapshot import FIFO, IN_USE_STATUSES, SCHEDULING_KINDS, share_usage
 from .._tokens import check_token_key, encode_token
 from .._wire import response
 from ._bulk import columns_of, scopes_of
 from ._checks import check_store
 from ._interface import ListingMethods, ListingStore
 from ._resources import ResourceIndex, ResourceSummaries, requires_resources
+from ._runnable import RUNNABLE, RunnableIndex
 from ._scope import IndexLists, JobKeys, Layout, Reading, Scope, job_id_of, scope_runs
 from ._sorted_keys import Key
 
@@ -100,7 +102,8 @@ __all__ = ["JobStore", "ServiceJobStore"]
 # The members whose value some index reads besides the status; a change to any other member (but the
 # status) leaves every index as it is.
 _KEYED_MEMBERS = (
-    "jobId", "jobName", "version", "createdAt", "jobQueue", "jobDefinition", "consumableResourceProperties"
+    "jobId", "jobName", "version", "createdAt", "jobQueue", "jobDefinition", "consumableResourceProperties",
+    "schedulingPriority", "shareIdentifier", "quotaShareName",  # the RUNNABLE index (``_runnable``)
 )
 
 
@@ -191,6 +194,8 @@ class JobStore(ListingMethods):
         # ListJobsByConsumableResource lists the jobs ListJobs lists: a store of ListJobs indexes them by
         # the resources they require (``_resources``); any other store answers it with a TypeError.
         self._resources: ResourceIndex | None = ResourceIndex() if operation is LIST_JOBS else None
+        # GetJobQueueSnapshot: the RUNNABLE jobs of the queue listings in dispatch order (``_runnable``).
+        self._runnable = RunnableIndex()
         if jobs:
             self.put_many(jobs)
 
@@ -453,6 +458,68 @@ class JobStore(ListingMethods):
             next_token = encode_token(flat_key(last) if grouped else last, query, token_key=self._token_key)
         return records, resource_name(query.consumable_resource), next_token
 
+    def snapshot_jobs(self, job_queue: str, scheduling: str | None = None) -> list[Mapping[str, Any]]:
+        """The jobs ``job_queue_snapshot`` needs to answer GetJobQueueSnapshot for ``job_queue`` (a queue
+        name or ARN, IN-2) over this store, as its queue listings hold them (SN-7): every job in use
+        (SN-1, ``jobs_in_use``), then the RUNNABLE jobs of the front (``front_of_queue``), at one moment.
+        The answer over them is the answer over every job of the store. The jobs are read-only views.
+
+        O(in-use + runs * log N + 100) (``_runnable``): the jobs in use are read through the status
+        indexes of the queue (as many as its capacity holds); the RUNNABLE jobs never are, but 100.
+
+        >>> store = ServiceJobStore([{"jobId": n, "jobName": n, "status": "RUNNABLE", "createdAt": len(n),
+        ...     "jobQueue": "q"} for n in ("old", "newer", "newest")])
+        >>> [job["jobId"] for job in store.snapshot_jobs("q", "FIFO")]
+        ['old', 'newer', 'newest']
+        """
+        kinds = _kinds(scheduling)
+        query = parse_request(self._operation, {"jobQueue": job_queue})
+        with self._lock:
+            in_use = self._in_use(query)
+            return in_use + self._front(job_queue, kinds, in_use)
+
+    def jobs_in_use(self, job_queue: str) -> list[Mapping[str, Any]]:
+        """The jobs of ``job_queue``'s listings that use its capacity (SN-1), read-only views. O(in-use)."""
+        query = parse_request(self._operation, {"jobQueue": job_queue})
+        with self._lock:
+            return self._in_use(query)
+
+    def front_of_queue(
+        self, job_queue: str, scheduling: str | None, in_use: Iterable[Mapping[str, Any]]
+    ) -> list[Mapping[str, Any]]:
+        """The RUNNABLE jobs of ``job_queue`` that its snapshot can list (read-only views): the first 100
+        in the dispatch order of a queue of kind ``scheduling`` (SN-2; ``None``: of every kind) and, for a
+        quota-share queue, the first of each quota share (SN-4), the shares ranked by the usage of
+        ``in_use``, every job in use of the queue, here and in any other store holding its jobs.
+        O(runs * log N + 100)."""
+        kinds = _kinds(scheduling)
+        in_use = list(in_use)
+        parse_request(self._operation, {"jobQueue": job_queue})
+        with self._lock:
+            return self._front(job_queue, kinds, in_use)
+
+    def _in_use(self, query: ListQuery) -> list[Mapping[str, Any]]:
+        jobs = self._jobs
+        return [
+            job_view(jobs[job_id_of(key, False)])
+            for scope in self._scopes(query)
+            for status in sorted(IN_USE_STATUSES)
+            for key in scope.by_status.get(status, ())
+        ]
+
+    def _front(
+        self, job_queue: str, kinds: tuple[str, ...], in_use: list[Mapping[str, Any]]
+    ) -> list[Mapping[str, Any]]:
+        chosen: dict[str, None] = {}
+        for kind in kinds:
+            # A FIFO queue's order reads no usage (SN-2).
+            usage = {} if kind == FIFO else share_usage(in_use, kind)
+            chosen.update(dict.fromkeys(self._runnable.front(job_queue, kind, usage)))
+        jobs = self._jobs
+        return [job_view(jobs[job_id]) for job_id in chosen]
+
+    # --- internals ---
+
     def _answer_other(self, operation: Operation, request: object) -> dict[str, Any]:
         """``answer`` for an operation other than the store's own: the one a store of ListJobs answers too."""
         if operation is LIST_JOBS_BY_CONSUMABLE_RESOURCE:
@@ -526,6 +593,8 @@ class JobStore(ListingMethods):
                 scope.move_status(record, before, after, keys.newest)
             if self._resources is not None and requires_resources(record):
                 self._resources.move_status(record, before, after, keys)
+            if self._queue_listed(record):
+                self._runnable.move_status(record, before, after)
 
     def _move_status(self, previous: Stored, record: Packed) -> None:
         """Put ``record``, a job's record with another status than ``previous`` and nothing else changed,
@@ -540,6 +609,8 @@ class JobStore(ListingMethods):
                 scope.move_status(view, before, after, newest)
             if self._resources is not None and requires_resources(view):
                 self._resources.move_status(view, before, after, self._keys.of(view))
+            if self._queue_listed(view):
+                self._runnable.move_status(view, before, after)
 
     def _rebuild(self, stored: dict[str, Stored], keyed: list[tuple[Mapping[str, Any], JobKeys]]) -> None:
         """Index every job of ``keyed`` afresh (``stored``: the jobs by jobId), each scope built at once,
@@ -596,6 +667,16 @@ class JobStore(ListingMethods):
             family: Scope.build(layout, IndexLists.gather(layout, pairs))
             for family, pairs in families.items()
         }
+        # The queue scopes' RUNNABLE buckets hold exactly the RUNNABLE jobs of the queue listings (LJ-7).
+        self._runnable = RunnableIndex.gather(
+            job_view(stored[job_id_of(key, False)])
+            for scope in self._queues.values()
+            for key in scope.by_status.get(RUNNABLE, ())
+        )
+
+    def _queue_listed(self, job: Mapping[str, Any]) -> bool:
+        """Whether a job is in the queue listings (LJ-7: not a child, unless that decision is turned)."""
+        return self._family_of(job) is None or _decisions.QUEUE_LISTINGS_INCLUDE_CHILD_JOBS
 
     def _family_of(self, job: Mapping[str, Any]) -> tuple[str, str] | None:
         """The (member, parent) whose listing holds this job, for an operation with parent listings."""
@@ -633,6 +714,7 @@ class JobStore(ListingMethods):
             if not _decisions.QUEUE_LISTINGS_INCLUDE_CHILD_JOBS:
                 return
         self._everything.add(job, keys)
+        self._runnable.add(job)
         value = job.get("jobQueue")
         scope = self._queues.get(value)
         if scope is None:
@@ -668,6 +750,7 @@ class JobStore(ListingMethods):
             if not _decisions.QUEUE_LISTINGS_INCLUDE_CHILD_JOBS:
                 return
         self._everything.discard(job, keys)
+        self._runnable.discard(job)
         value = job.get("jobQueue")
         scope = self._queues[value]
         scope.discard(job, keys)
@@ -776,6 +859,15 @@ class ServiceJobStore(JobStore):
         if operation is not LIST_SERVICE_JOBS:
             raise ValueError(f"a ServiceJobStore answers ListServiceJobs; for {operation.name} use JobStore")
         super().__init__(jobs, operation=LIST_SERVICE_JOBS, token_key=token_key, completion=completion)
+
+
+def _kinds(scheduling: str | None) -> tuple[str, ...]:
+    """The kinds of queue whose front a snapshot request reads (``None``: every kind)."""
+    if scheduling is None:
+        return SCHEDULING_KINDS
+    if scheduling not in SCHEDULING_KINDS:
+        raise ValueError(f"scheduling must be one of {', '.join(SCHEDULING_KINDS)}, got {scheduling!r}")
+    return (scheduling,)
 
 
 def _json_bytes(answer: dict[str, Any]) -> bytes:
