@@ -346,7 +346,7 @@ class ReferenceService:
         SN-7: a queue of type ``SAGEMAKER_TRAINING`` holds service jobs, a queue of another type Batch
         jobs; a queue of no known type (not held, or created without one) holds both kinds. Its jobs are
         those its queue listings list (no array child or node, LJ-7): the jobs in use of every store it
-        reads first, then each store's front ranked by that usage (``service.queue_jobs``), from the
+        reads first, then each store's front ranked by that usage (``queue_jobs``), from the
         stores' RUNNABLE indexes where they have them.
         """
         identifier = parse_snapshot_request(request)
