@@ -35,7 +35,16 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
-from . import LIST_JOBS, LIST_SERVICE_JOBS, ListingError, Operation, __version__, list_jobs, list_service_jobs
+from . import (
+    LIST_JOBS,
+    LIST_SERVICE_JOBS,
+    ListingError,
+    Operation,
+    __version__,
+    list_jobs,
+    list_jobs_by_consumable_resource,
+    list_service_jobs,
+)
 from .conformance._command import add_conformance_command
 from .endpoint._demo import demo_batch_jobs, demo_jobs
 from .endpoint._jobsfile import JobsFileError, load_jobs
@@ -171,13 +180,15 @@ JobsReader: TypeAlias = Callable[[argparse.Namespace], list[dict[str, Any]]]
 QUERY_OPERATIONS: dict[str, tuple[ListFunction, JobsReader]] = {
     "ListServiceJobs": (list_service_jobs, jobs_from_arguments),
     "ListJobs": (list_jobs, batch_jobs_from_arguments),
+    # CR-1: the Batch jobs, as ListJobs'.
+    "ListJobsByConsumableResource": (list_jobs_by_consumable_resource, batch_jobs_from_arguments),
 }
 
 
 def _run_query(args: argparse.Namespace) -> int:
     list_function, jobs_of = QUERY_OPERATIONS[args.operation]
-    if args.operation == "ListJobs" and args.jobs is not None and args.batch_jobs is None:
-        raise _CommandError("ListJobs lists the jobs of --batch-jobs; --jobs holds service jobs")
+    if args.operation != "ListServiceJobs" and args.jobs is not None and args.batch_jobs is None:
+        raise _CommandError(f"{args.operation} lists the jobs of --batch-jobs; --jobs holds service jobs")
     if args.operation == "ListServiceJobs" and args.batch_jobs is not None and args.jobs is None:
         raise _CommandError("ListServiceJobs lists the jobs of --jobs; --batch-jobs holds Batch jobs")
     jobs = jobs_of(args)
@@ -202,10 +213,12 @@ def _add_query_command(subparsers: SubParsers) -> None:
     answer one listing request."""
     parser = subparsers.add_parser(
         "query",
-        help="answer one ListServiceJobs (or ListJobs) request and print the response JSON",
+        help="answer one ListServiceJobs (ListJobs, ListJobsByConsumableResource) request and print the "
+        "response JSON",
         description="Answer one listing request over the jobs and print the response as JSON: a "
-        "ListServiceJobsResponse over the service jobs, or with --operation ListJobs a ListJobsResponse over "
-        "the Batch jobs. A rejected request prints the service's error body and exits with status 1.",
+        "ListServiceJobsResponse over the service jobs, or with --operation ListJobs or "
+        "ListJobsByConsumableResource that operation's response over the Batch jobs. A rejected request "
+        "prints the service's error body and exits with status 1.",
     )
     parser.add_argument(
         "--operation",

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import listjobs_core
-from listjobs_core import cli, list_jobs, list_service_jobs
+from listjobs_core import cli, list_jobs, list_jobs_by_consumable_resource, list_service_jobs
 from listjobs_core.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, main
 from listjobs_core.endpoint._demo import demo_batch_jobs, demo_jobs
 from listjobs_core.testing import serving
@@ -287,6 +287,25 @@ def test_query_operation_list_jobs_lists_the_demo_batch_jobs(capsys: pytest.Capt
     status, out, err = run(capsys, "query", "--operation", "ListJobs", json.dumps(request))
     assert (status, err) == (EXIT_OK, "")
     assert json.loads(out) == list_jobs(demo_batch_jobs(), request)
+
+
+def test_query_operation_list_jobs_by_consumable_resource_lists_the_demo_batch_jobs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`query --operation ListJobsByConsumableResource` answers it over the demo Batch jobs, which
+    require consumable resources; `--jobs` alone (service jobs) is refused, as for ListJobs."""
+    request = {"consumableResource": "license-seats", "maxResults": 3}
+    status, out, err = run(
+        capsys, "query", "--operation", "ListJobsByConsumableResource", json.dumps(request)
+    )
+    assert (status, err) == (EXIT_OK, "")
+    answer = json.loads(out)
+    assert answer == list_jobs_by_consumable_resource(demo_batch_jobs(), request)
+    assert len(answer["jobs"]) == 3
+    status, _, err = run(
+        capsys, "query", "--operation", "ListJobsByConsumableResource", "--jobs", "x.json", "{}"
+    )
+    assert status == EXIT_USAGE and "--batch-jobs" in err
 
 
 def test_query_list_jobs_reads_batch_jobs_and_lists_children(
