@@ -22,6 +22,8 @@ __all__ = [
     "SERVICE_JOB",
     "BatchArn",
     "batch_arn",
+    "denote_same",
+    "name_denoted",
     "parse_batch_arn",
 ]
 
@@ -79,3 +81,34 @@ def batch_arn(
     'arn:aws:batch:eu-west-1:111122223333:job-queue/training'
     """
     return f"arn:{partition}:batch:{region}:{account}:{resource_type}/{resource_id}"
+
+
+def name_denoted(identifier: str, resource_type: str) -> str:
+    """The name a "name or ARN" identifier of ``resource_type`` denotes: the name itself, or the resource
+    id inside such an ARN.
+
+    >>> name_denoted("arn:aws:batch:us-east-1:123456789012:job-queue/training", JOB_QUEUE)
+    'training'
+    >>> name_denoted("training", JOB_QUEUE)
+    'training'
+    """
+    arn = parse_batch_arn(identifier, resource_type)
+    return identifier if arn is None else arn.resource_id
+
+
+def denote_same(first: str, second: str, resource_type: str) -> bool:
+    """Whether two "name or ARN" identifiers of ``resource_type`` denote the same resource: a name and an
+    ARN of that name do; two ARNs only when they are equal (rules IN-2, CR-2).
+
+    >>> denote_same("arn:aws:batch:us-east-1:1:job-queue/q", "q", JOB_QUEUE)
+    True
+    >>> arn = "arn:aws:batch:{}:1:job-queue/q"
+    >>> denote_same(arn.format("us-east-1"), arn.format("eu-west-1"), JOB_QUEUE)
+    False
+    """
+    if (
+        parse_batch_arn(first, resource_type) is not None
+        and parse_batch_arn(second, resource_type) is not None
+    ):
+        return first == second
+    return name_denoted(first, resource_type) == name_denoted(second, resource_type)

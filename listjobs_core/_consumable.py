@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._arns import CONSUMABLE_RESOURCE, parse_batch_arn
+from ._arns import CONSUMABLE_RESOURCE, denote_same, name_denoted, parse_batch_arn
 from ._json import json_kind
 
 __all__ = [
@@ -46,8 +46,7 @@ def resource_name(identifier: str) -> str:
     >>> resource_name("licenses")
     'licenses'
     """
-    arn = parse_batch_arn(identifier, CONSUMABLE_RESOURCE)
-    return identifier if arn is None else arn.resource_id
+    return name_denoted(identifier, CONSUMABLE_RESOURCE)
 
 
 def is_resource_arn(identifier: str) -> bool:
@@ -64,9 +63,7 @@ def denote_same_resource(first: str, second: str) -> bool:
     >>> denote_same_resource(arn.format("us-east-1"), arn.format("eu-west-1"))
     False
     """
-    if is_resource_arn(first) and is_resource_arn(second):
-        return first == second
-    return resource_name(first) == resource_name(second)
+    return denote_same(first, second, CONSUMABLE_RESOURCE)
 
 
 def requirements(job: Any) -> list[tuple[str, int]]:

@@ -8,7 +8,7 @@ queue name.
 
 from __future__ import annotations
 
-from ._arns import JOB_QUEUE, parse_batch_arn
+from ._arns import JOB_QUEUE, denote_same, name_denoted, parse_batch_arn
 
 __all__ = ["QueueMatcher", "denote_same_queue", "is_queue_arn", "queue_name"]
 
@@ -21,8 +21,7 @@ def queue_name(identifier: str) -> str:
     >>> queue_name("training")
     'training'
     """
-    arn = parse_batch_arn(identifier, JOB_QUEUE)
-    return identifier if arn is None else arn.resource_id
+    return name_denoted(identifier, JOB_QUEUE)
 
 
 def is_queue_arn(identifier: str) -> bool:
@@ -38,9 +37,7 @@ def denote_same_queue(first: str, second: str) -> bool:
     >>> denote_same_queue("arn:aws:batch:us-east-1:1:job-queue/q", "arn:aws:batch:eu-west-1:1:job-queue/q")
     False
     """
-    if is_queue_arn(first) and is_queue_arn(second):
-        return first == second
-    return queue_name(first) == queue_name(second)
+    return denote_same(first, second, JOB_QUEUE)
 
 
 class QueueMatcher(dict[object, bool]):
