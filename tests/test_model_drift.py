@@ -19,6 +19,7 @@ from typing import Any
 import botocore
 import botocore.session
 import pytest
+from wire import served_routes
 
 from listjobs_core import LIST_JOBS, LIST_JOBS_BY_CONSUMABLE_RESOURCE, LIST_SERVICE_JOBS, ServiceJobStore
 from listjobs_core._jobs import MEMBER_SHAPES, SUMMARY_TRUE_ONLY_MEMBERS
@@ -26,27 +27,6 @@ from listjobs_core.endpoint._protocol import ROUTES
 from listjobs_core.testing import serving
 
 MODEL = botocore.session.get_session().get_service_model("batch")
-# The queues as resources and GetJobQueueSnapshot (QS-1 to QS-6, SN-1), served besides the job operations.
-QUEUE_RESOURCE_OPERATIONS = (
-    "CreateSchedulingPolicy",
-    "DescribeSchedulingPolicies",
-    "DeleteSchedulingPolicy",
-    "CreateJobQueue",
-    "DescribeJobQueues",
-    "DeleteJobQueue",
-    "CreateQuotaShare",
-    "DescribeQuotaShare",
-    "UpdateQuotaShare",
-    "DeleteQuotaShare",
-    "ListQuotaShares",
-    "GetJobQueueSnapshot",
-    # H-21: the consumable resources the Batch jobs require.
-    "CreateConsumableResource",
-    "DescribeConsumableResource",
-    "UpdateConsumableResource",
-    "DeleteConsumableResource",
-    "ListConsumableResources",
-)
 # The model's words for a member a summary holds only when it is true.
 TRUE_ONLY_SENTENCE = "only present when the value is true"
 # The job shapes whose members the project types (``_jobs.MEMBER_SHAPES``).
@@ -187,13 +167,7 @@ def test_true_only_members_are_the_models() -> None:
 def test_the_endpoint_serves_every_service_job_operation_of_the_model() -> None:
     """H-1: the endpoint's routes are the model's service-job operations, ListJobs and
     ListJobsByConsumableResource, at their URIs."""
-    expected = {
-        MODEL.operation_model(name).http["requestUri"]: name
-        for name in MODEL.operation_names
-        if "ServiceJob" in name
-        or name in ("ListJobs", "ListJobsByConsumableResource")
-        or name in QUEUE_RESOURCE_OPERATIONS
-    }
+    expected = served_routes(MODEL)
     assert {path: route.operation for path, route in ROUTES.items()} == expected
 
 

@@ -36,6 +36,7 @@ from wire import (
     raw_socket,
     run_command,
     serve_process,
+    served_routes,
 )
 
 from listjobs_core import ClientException, ServiceJobStore, list_jobs, list_service_jobs
@@ -43,28 +44,6 @@ from listjobs_core.endpoint._demo import demo_batch_jobs, demo_jobs
 from listjobs_core.endpoint._protocol import MAX_BODY_BYTES, ROUTES
 from listjobs_core.service import move_job
 from listjobs_core.testing import serving
-
-# The queues as resources and GetJobQueueSnapshot (QS-1 to QS-6, SN-1), served besides the job operations.
-QUEUE_RESOURCE_OPERATIONS = (
-    "CreateSchedulingPolicy",
-    "DescribeSchedulingPolicies",
-    "DeleteSchedulingPolicy",
-    "CreateJobQueue",
-    "DescribeJobQueues",
-    "DeleteJobQueue",
-    "CreateQuotaShare",
-    "DescribeQuotaShare",
-    "UpdateQuotaShare",
-    "DeleteQuotaShare",
-    "ListQuotaShares",
-    "GetJobQueueSnapshot",
-    # H-21: the consumable resources the Batch jobs require.
-    "CreateConsumableResource",
-    "DescribeConsumableResource",
-    "UpdateConsumableResource",
-    "DeleteConsumableResource",
-    "ListConsumableResources",
-)
 
 boto3 = pytest.importorskip("boto3")
 from botocore.exceptions import ClientError  # noqa: E402 - only once boto3 is known to be installed
@@ -401,8 +380,9 @@ def test_terminating_a_finished_job_changes_nothing(
     listjobs_store: ServiceJobStore, listjobs_batch_client: Any
 ) -> None:
     """TerminateServiceJob on a SUCCEEDED job succeeds and leaves it as it was (H-6)."""
-    listjobs_store.put({"jobId": "done", "jobName": "n", "status": "SUCCEEDED", "createdAt": 1,
-                        "stoppedAt": 5})
+    listjobs_store.put(
+        {"jobId": "done", "jobName": "n", "status": "SUCCEEDED", "createdAt": 1, "stoppedAt": 5}
+    )
     job = listjobs_store.get("done")  # as held: completed with its jobArn and serviceJobType (H-20)
     listjobs_batch_client.terminate_service_job(jobId="done", reason="too late")
     assert listjobs_store.get("done") == job
@@ -623,13 +603,7 @@ def test_every_service_job_operation_of_the_model_and_list_jobs_is_routed() -> N
     ListJobsByConsumableResource, at their requestUri."""
     botocore_session = pytest.importorskip("botocore.session")
     model = botocore_session.get_session().get_service_model("batch")
-    expected = {
-        model.operation_model(name).http["requestUri"]: name
-        for name in model.operation_names
-        if "ServiceJob" in name
-        or name in ("ListJobs", "ListJobsByConsumableResource")
-        or name in QUEUE_RESOURCE_OPERATIONS
-    }
+    expected = served_routes(model)
     assert all(model.operation_model(name).http["method"] == "POST" for name in expected.values())
     assert {path: route.operation for path, route in ROUTES.items()} == expected
 

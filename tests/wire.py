@@ -38,6 +38,41 @@ SUBMIT = {
 
 # --- expected answers --------------------------------------------------------------------------------------
 
+# The operations the endpoint serves besides the job listings and service-job operations: the queues as
+# resources and GetJobQueueSnapshot (QS-1 to QS-6, SN-1), and the consumable resources (H-21).
+RESOURCE_OPERATIONS = (
+    "CreateSchedulingPolicy",
+    "DescribeSchedulingPolicies",
+    "DeleteSchedulingPolicy",
+    "CreateJobQueue",
+    "DescribeJobQueues",
+    "DeleteJobQueue",
+    "CreateQuotaShare",
+    "DescribeQuotaShare",
+    "UpdateQuotaShare",
+    "DeleteQuotaShare",
+    "ListQuotaShares",
+    "GetJobQueueSnapshot",
+    # H-21: the consumable resources the Batch jobs require.
+    "CreateConsumableResource",
+    "DescribeConsumableResource",
+    "UpdateConsumableResource",
+    "DeleteConsumableResource",
+    "ListConsumableResources",
+)
+
+
+def served_routes(model: Any) -> dict[str, str]:
+    """H-1: what the endpoint must route, from a botocore service model: every service-job operation,
+    ListJobs, ListJobsByConsumableResource and ``RESOURCE_OPERATIONS``, each at its ``requestUri``."""
+    return {
+        model.operation_model(name).http["requestUri"]: name
+        for name in model.operation_names
+        if "ServiceJob" in name
+        or name in ("ListJobs", "ListJobsByConsumableResource")
+        or name in RESOURCE_OPERATIONS
+    }
+
 
 def as_held(
     jobs: list[dict[str, Any]], region: str = REGION, account: str = ACCOUNT, kind: str = "service-job"
