@@ -104,7 +104,7 @@ def test_quota_share_policies_and_shares_live_on_moto_queues(batch: Any) -> None
 
 def test_submit_and_snapshot_follow_the_queue_policy(batch: Any) -> None:
     """MS-15: SubmitServiceJob requires quotaShareName on a quota-share queue, naming a share of it, and
-    keeps it as given elsewhere; GetJobQueueSnapshot orders the queue's RUNNABLE jobs by its policy and
+    refuses it elsewhere; GetJobQueueSnapshot orders the queue's RUNNABLE jobs by its policy and
     lists each share's first."""
     quota = batch.create_scheduling_policy(
         name="quota", quotaSharePolicy={"idleResourceAssignmentStrategy": "FIFO"}
@@ -116,9 +116,12 @@ def test_submit_and_snapshot_follow_the_queue_policy(batch: Any) -> None:
     submit = batch.submit_service_job
     assert "quotaShareName is required" in refusal(submit, jobName="j", jobQueue="q", **TRAINING)
     assert "quotaShareName" in refusal(submit, jobName="j", jobQueue="q", quotaShareName="zzz", **TRAINING)
-    # A queue without a quota-share policy keeps quotaShareName as given, as before quota shares (MS-4).
-    kept = submit(jobName="kept", jobQueue="plain", quotaShareName="any", **TRAINING)
-    assert batch.describe_service_job(jobId=kept["jobId"])["quotaShareName"] == "any"
+    # A queue without a quota-share policy refuses quotaShareName, as the model says, and makes no job.
+    assert "quotaShareName must not be given" in refusal(
+        submit, jobName="kept", jobQueue="plain", quotaShareName="any", **TRAINING
+    )
+    every_status = [{"name": "AFTER_CREATED_AT", "values": ["0"]}]
+    assert batch.list_service_jobs(jobQueue="plain", filters=every_status)["jobSummaryList"] == []
     jobs = {
         name: submit(
             jobName=name, jobQueue="q", quotaShareName=share, schedulingPriority=priority, **TRAINING

@@ -1,8 +1,9 @@
 """One service-job scenario written as for real AWS, run unchanged through boto3 under ``mock_aws`` and
 through the AWS CLI against moto's server, with the plug-in installed (MS-1 to MS-14).
 
-The scenario makes a service environment and two SAGEMAKER_TRAINING job queues (one with a fair-share
-scheduling policy), submits jobs with varied names, shares and quota shares, moves their statuses, lists
+The scenario makes a service environment and three SAGEMAKER_TRAINING job queues (one with a fair-share
+scheduling policy, one with a quota-share policy and two quota shares), submits jobs with varied names,
+shares and quota shares, each to the queue whose policy takes it, moves their statuses, lists
 them with every filter kind and compares each traversal with ``list_service_jobs`` and with the tests' own
 oracle over the jobs as DescribeServiceJob shows them, describes, terminates and updates jobs by id and by
 ARN, and checks the refusals. Calls that do not depend on each other go together (``attempt_all``), which
@@ -39,7 +40,13 @@ SERVICE_MESSAGE = re.compile(
 )
 FAMILIES = ("train", "Train", "TRAIN", "eval", "resnet_ft")
 SHARES = ("blue", "green", "Blue")
-QUOTA_SHARES = ("q1", "q2", None)
+QUOTA_SHARES = ("q1", "q2")
+# A quota share of the quota queue: what CreateQuotaShare requires besides the name and the queue.
+QUOTA_SHARE = {
+    "capacityLimits": [{"maxCapacity": 4, "capacityUnit": "ml.g5.xlarge"}],
+    "resourceSharingConfiguration": {"strategy": "RESERVE"},
+    "preemptionConfiguration": {"inSharePreemption": "DISABLED"},
+}
 # What the scenario moves job number i to, by i % 6 (4: left SUBMITTED).
 MOVES = {0: "RUNNING", 1: "SUCCEEDED", 2: "FAILED", 3: "RUNNABLE", 5: "SCHEDULED"}
 # MS-10, MS-11: the members a job has in each status it is moved to.
@@ -85,12 +92,17 @@ class Scenario:
             self.jobs[job["jobId"]] = job
 
     def set_up(self) -> None:
-        """A fair-share policy, a service environment, a compute environment; then three job queues."""
+        """A fair-share and a quota-share policy, a service environment, a compute environment; then four
+        job queues and the quota queue's two quota shares."""
         role = self.make_role("batch-service")
-        policy, environment, compute = answers(
+        policy, quota_policy, environment, compute = answers(
             self.batch.attempt_all(
                 [
                     ("CreateSchedulingPolicy", {"name": "fair", "fairsharePolicy": {"shareDecaySeconds": 0}}),
+                    (
+                        "CreateSchedulingPolicy",
+                        {"name": "quota", "quotaSharePolicy": {"idleResourceAssignmentStrategy": "FIFO"}},
+                    ),
                     (
                         "CreateServiceEnvironment",
                         {
@@ -115,12 +127,16 @@ class Scenario:
         assert self.environment.endswith(":service-environment/training")
         order = [{"order": 1, "serviceEnvironment": "training"}]
         queue = {"priority": 1, "jobQueueType": "SAGEMAKER_TRAINING", "serviceEnvironmentOrder": order}
-        fair, plain, containers = answers(
+        fair, quota, plain, containers = answers(
             self.batch.attempt_all(
                 [
                     (
                         "CreateJobQueue",
                         {"jobQueueName": "fair", "schedulingPolicyArn": policy["arn"], **queue},
+                    ),
+                    (
+                        "CreateJobQueue",
+                        {"jobQueueName": "quota", "schedulingPolicyArn": quota_policy["arn"], **queue},
                     ),
                     ("CreateJobQueue", {"jobQueueName": "plain", **queue}),
                     (
@@ -138,10 +154,17 @@ class Scenario:
                 ]
             )
         )
-        self.fair, self.plain, self.containers = (
+        self.fair, self.quota, self.plain, self.containers = (
             fair["jobQueueArn"],
+            quota["jobQueueArn"],
             plain["jobQueueArn"],
             containers["jobQueueArn"],
+        )
+        answers(
+            self.batch.attempt_all(
+                ("CreateQuotaShare", {"quotaShareName": name, "jobQueue": "quota", **QUOTA_SHARE})
+                for name in QUOTA_SHARES
+            )
         )
         described = self.batch.call("DescribeJobQueues", jobQueues=["fair", self.containers])["jobQueues"]
         by_name = {queue["jobQueueName"]: queue for queue in described}
@@ -152,25 +175,26 @@ class Scenario:
         assert by_name["containers"]["jobQueueType"] == "ECS"
 
     def submit(self) -> None:
-        """Jobs with names in five case families, shares on the fair queue, quota shares on two in three."""
+        """Jobs with names in five case families, a third each to the plain queue, the fair queue (with a
+        share) and the quota queue (with a quota share)."""
         requests = []
         for number in range(self.count):
-            fair = number % 3 != 0
+            queue = ("plain", "fair", "quota")[number % 3]
             payload = {
                 "TrainingJobName": f"job-{number}",
                 "ResourceConfig": {"InstanceType": "ml.g5.xlarge", "InstanceCount": 1 + number % 2},
             }
             request: dict[str, Any] = {
                 "jobName": f"{FAMILIES[number % len(FAMILIES)]}-{number % 7}",
-                "jobQueue": "fair" if fair else self.plain,
+                "jobQueue": {"plain": self.plain, "fair": "fair", "quota": "quota"}[queue],
                 "serviceJobType": "SAGEMAKER_TRAINING",
                 "serviceRequestPayload": json.dumps(payload),
                 "schedulingPriority": number % 10,
             }
-            if fair:
+            if queue == "fair":
                 request["shareIdentifier"] = SHARES[(number // 2) % len(SHARES)]
-            if QUOTA_SHARES[number % 3] is not None:
-                request["quotaShareName"] = QUOTA_SHARES[number % 3]
+            if queue == "quota":
+                request["quotaShareName"] = QUOTA_SHARES[(number // 3) % len(QUOTA_SHARES)]
             requests.append(request)
         submitted = answers(self.batch.attempt_all(("SubmitServiceJob", request) for request in requests))
         for request, answer in zip(requests, submitted, strict=True):
@@ -206,7 +230,7 @@ class Scenario:
                 job[name] for name in ("createdAt", "scheduledAt", "startedAt", "stoppedAt") if name in job
             ]
             assert times == sorted(times)
-            assert job["jobQueue"] in (self.fair, self.plain)
+            assert job["jobQueue"] in (self.fair, self.quota, self.plain)
             assert job["capacityUsage"][0]["capacityUnit"] == "ml.g5.xlarge"
             assert job["isTerminated"] is False
             if status == "SUCCEEDED":
@@ -242,7 +266,7 @@ class Scenario:
         ]
         if self.breadth == "narrow":  # one listing per filter kind, and the status rules (S-1, S-2, S-4)
             chosen = [kinds[index] for index in (1, 2, 4, 5, 6, 9)]
-            return [{"jobQueue": "fair", **kind} for kind in chosen] + [
+            return [{"jobQueue": "quota" if "QUOTA" in str(kind) else "fair", **kind} for kind in chosen] + [
                 {"jobQueue": self.plain},
                 {"jobQueue": self.plain, "jobStatus": "FAILED"},
             ]
@@ -250,6 +274,7 @@ class Scenario:
         queues: list[dict[str, Any]] = [
             {"jobQueue": "fair"},
             {"jobQueue": self.fair},
+            {"jobQueue": "quota"},
             {"jobQueue": "plain"},
             {},
         ]
@@ -347,6 +372,11 @@ class Scenario:
             ),
             (
                 "SubmitServiceJob",
+                {**self.late, "quotaShareName": "q1"},
+                lambda text: "quotaShareName must not be given" in text,
+            ),
+            (
+                "SubmitServiceJob",
                 {**self.late, "clientToken": "once"},
                 lambda text: "clientToken 'once'" in text,
             ),
@@ -368,6 +398,11 @@ class Scenario:
                     "SubmitServiceJob",
                     {**self.late, "shareIdentifier": "blue"},
                     lambda text: "must not be given" in text,
+                ),
+                (
+                    "SubmitServiceJob",
+                    {**self.late, "jobQueue": "quota"},
+                    lambda text: "quotaShareName is required" in text,
                 ),
                 (
                     "TerminateServiceJob",

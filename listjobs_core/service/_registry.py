@@ -345,9 +345,7 @@ class QueueRegistry:
                 )
             self.check_share_members(queue, dict(submit.options))
 
-    def check_share_members(
-        self, queue: JobQueue, options: Mapping[str, Any], *, quota_share_elsewhere: bool = False
-    ) -> None:
+    def check_share_members(self, queue: JobQueue, options: Mapping[str, Any]) -> None:
         """QS-5: the share members a submit to ``queue`` gives (``options``, wire names) are those its
         scheduling policy calls for; a quota share named must be an ``ENABLED`` share of the queue.
         ``quota_share_elsewhere`` keeps a ``quotaShareName`` given to a queue without a quota-share policy
@@ -367,11 +365,7 @@ class QueueRegistry:
                     raise ClientException(
                         f"{member} is required: job queue {queue.name} has a {policy_name} scheduling policy"
                     )
-                if (
-                    kind != policy_kind
-                    and given
-                    and not (quota_share_elsewhere and policy_kind == QUOTA_SHARE)
-                ):
+                if kind != policy_kind and given:
                     raise ClientException(
                         f"{member} must not be given: job queue {queue.name} has no {policy_name} "
                         "scheduling policy"

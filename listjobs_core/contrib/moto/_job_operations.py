@@ -79,8 +79,7 @@ def submit_service_job(
     registry = registry_of(backend, state)
     queue_view = registry.queue(queue.arn)
     assert queue_view is not None  # service_queue found it
-    # MS-15, decision: on a queue without a quota-share policy, quotaShareName is kept as given (MS-4).
-    registry.check_share_members(queue_view, options, quota_share_elsewhere=True)
+    registry.check_share_members(queue_view, options)
     # moto's tagger keeps the tags (TagResource and UntagResource change them); the job names moto's queue;
     # MS-11: a job that has not been scheduled has no attempt.
     members = {
