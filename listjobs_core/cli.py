@@ -50,7 +50,7 @@ from .endpoint._demo import demo_batch_jobs, demo_jobs
 from .endpoint._jobsfile import JobsFileError, load_jobs
 from .endpoint._protocol import decode_json_body
 from .rest_errors import wire_error
-from .service import DEFAULT_ACCOUNT, DEFAULT_REGION
+from .service import DEFAULT_ACCOUNT, DEFAULT_REGION, SUBMITTED_STATUS, UNSCHEDULED_STATUSES
 
 __all__ = [
     "EXIT_OK",
@@ -303,6 +303,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             region=args.region,
             account=args.account,
             limits=Limits(max_jobs=args.max_jobs, max_job_bytes=args.max_job_bytes),
+            submitted_status=args.submitted_status,
         )
         for load, loaded, source in (
             (service.load_service_jobs, jobs, args.jobs),
@@ -398,6 +399,13 @@ def _add_serve_command(subparsers: SubParsers) -> None:
         metavar="BYTES",
         help="every job's size as compact UTF-8 JSON, from a file or a submit, must be less than this "
         f"(default: {DEFAULT_MAX_JOB_BYTES}, 30 KiB)",
+    )
+    parser.add_argument(
+        "--submitted-status",
+        choices=UNSCHEDULED_STATUSES,
+        default=SUBMITTED_STATUS,
+        help="the status a submitted service job starts in and keeps until moved or terminated: RUNNABLE "
+        "waits in its queue's front, as on a queue without capacity (default: SUBMITTED)",
     )
     parser.add_argument(
         "--max-connections",

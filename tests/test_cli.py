@@ -400,6 +400,7 @@ def test_an_argument_that_is_not_utf8_is_refused(capsys: pytest.CaptureFixture[s
         ["--request-deadline", "0"],
         ["--max-connections", "0"],
         ["--log-format", "xml"],
+        ["--submitted-status", "RUNNING"],
         ["--quiet", "--log-level", "INFO"],
     ],
 )

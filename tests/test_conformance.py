@@ -633,7 +633,7 @@ def test_the_table_shows_sources_and_only_the_rows_the_target_shows() -> None:
     text, full = str(report), report.render(all_rows=True)
     assert "rule  result   source          cases  failures  what" in text
     assert "\nE-1 " not in text
-    assert "(84 rules that cannot be checked for an adapter not shown)" in text
+    assert "(85 rules that cannot be checked for an adapter not shown)" in text
     assert "E-1   n/a      AWS" in full
     assert "S-5   ok       AWS " in text
     assert "S-7   ok       decision " in text

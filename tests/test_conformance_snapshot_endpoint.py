@@ -17,8 +17,10 @@ from typing import Any
 
 import pytest
 from serving import ReferenceService, serving
+from wire import serve_process
 
 from listjobs_core.conformance import check_endpoint
+from listjobs_core.endpoint import ReferenceService as PlainReferenceService
 
 SNAPSHOT = "GetJobQueueSnapshot"
 # The status each job of the run is moved to, by its name (the run's plan; the rest stay SUBMITTED).
@@ -76,6 +78,32 @@ def test_the_reference_passes_with_the_front_rules_not_judged() -> None:
     assert "no RUNNABLE job in the FIFO queue: SN-2 and SN-3 are not judged on it" in report.notes
     assert "what the run made (queues, environment, policy) was deleted" in report.notes
     assert service.queues.describe_job_queues({})["jobQueues"] == []
+
+
+def test_serve_with_jobs_submitted_runnable_has_the_front_rules_judged() -> None:
+    """H-22: ``serve --submitted-status RUNNABLE`` starts every submitted job waiting in its queue's front,
+    so the run judges the rules only a front shows (SN-2, SN-3), which plain ``serve`` leaves unjudged."""
+    with serve_process("--submitted-status", "RUNNABLE", "--quiet") as (_, url, _):
+        report = check_endpoint(url, operation=SNAPSHOT, strict=True)
+    assert report.ok, str(report)
+    judged = {row.id for row in report.rows if row.result == "ok"}
+    assert {"SN-2", "SN-3"} <= judged, str(report)
+    assert not [note for note in report.notes if "not judged" in note], report.notes
+
+
+def test_submitted_status_is_one_before_scheduling() -> None:
+    """H-22: a submitted job may start only in a status before anything schedules it."""
+    with pytest.raises(ValueError, match="submitted_status must be one of SUBMITTED, PENDING, RUNNABLE"):
+        PlainReferenceService(submitted_status="RUNNING")
+    service = PlainReferenceService(submitted_status="PENDING")
+    request = {
+        "jobName": "j",
+        "jobQueue": "q",
+        "serviceJobType": "SAGEMAKER_TRAINING",
+        "serviceRequestPayload": "{}",
+    }
+    job_id = _dict(service.submit_service_job(request))["jobId"]
+    assert service.describe_service_job({"jobId": job_id})["status"] == "PENDING"
 
 
 def test_an_endpoint_that_dispatches_passes_every_rule_strictly() -> None:

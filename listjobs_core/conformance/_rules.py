@@ -495,6 +495,7 @@ RULES: tuple[Rule, ...] = (
             ("H-19", "jobs and client tokens kept in a database", DECISION, "this project's choice"),
             ("H-20", "served jobs carry jobArn and serviceJobType", AWS, "complete rather than refuse"),
             ("H-21", "consumable resources", AWS, "the endpoint's or plug-in's own choices"),
+            ("H-22", "the status a submitted job starts in", DECISION, "this project's choice"),
         )
     ),
     *(

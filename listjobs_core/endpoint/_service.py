@@ -31,6 +31,8 @@ from .._snapshot import job_queue_snapshot
 from ..service import (
     DEFAULT_ACCOUNT,
     DEFAULT_REGION,
+    SUBMITTED_STATUS,
+    UNSCHEDULED_STATUSES,
     ConsumableResources,
     JobService,
     Limits,
@@ -66,7 +68,9 @@ class ReferenceService:
 
     ``store`` holds the service jobs, ``batch_store`` the jobs ListJobs lists; each defaults to a new
     in-memory store (``ServiceJobStore``, ``JobStore(LIST_JOBS)``) signing its tokens with ``token_key``.
-    A store given is used as it is, with its own token key.
+    A store given is used as it is, with its own token key. ``submitted_status`` is the status a submitted
+    service job starts in (rule H-22): ``SUBMITTED`` (H-4), or ``PENDING`` or ``RUNNABLE``, where it waits
+    for capacity no endpoint here ever has, so that GetJobQueueSnapshot has a front to show.
 
     >>> service = ReferenceService(clock=lambda: 1000, new_job_id=lambda: "j-1")
     >>> service.submit_service_job({"jobName": "train", "jobQueue": "q",
@@ -80,6 +84,12 @@ class ReferenceService:
     >>> arn = "arn:aws:batch:us-east-1:123456789012:service-job/j-1"
     >>> service.describe_service_job({"jobId": arn})["status"]
     'FAILED'
+    >>> waiting = ReferenceService(submitted_status="RUNNABLE", clock=lambda: 1000, new_job_id=lambda: "j-2")
+    >>> waiting.submit_service_job({"jobName": "train", "jobQueue": "q",
+    ...     "serviceJobType": "SAGEMAKER_TRAINING", "serviceRequestPayload": "{}"})["jobId"]
+    'j-2'
+    >>> [job["jobArn"] for job in waiting.get_job_queue_snapshot({"jobQueue": "q"})["frontOfQueue"]["jobs"]]
+    ['arn:aws:batch:us-east-1:123456789012:service-job/j-2']
     """
 
     def __init__(
@@ -93,7 +103,14 @@ class ReferenceService:
         region: str = DEFAULT_REGION,
         account: str = DEFAULT_ACCOUNT,
         limits: Limits = _DEFAULT_LIMITS,
+        submitted_status: str = SUBMITTED_STATUS,
     ) -> None:
+        if submitted_status not in UNSCHEDULED_STATUSES:
+            raise ValueError(
+                f"submitted_status must be one of {', '.join(UNSCHEDULED_STATUSES)}, not {submitted_status!r}"
+            )
+        # H-22: what a submitted job starts as, besides what H-4 makes of the request.
+        self._submitted_members = {"status": submitted_status}
         if store is None:
             store = ServiceJobStore(token_key=token_key)
         if batch_store is None:
@@ -206,12 +223,13 @@ class ReferenceService:
     # --- the service-job operations --------------------------------------------------------------------
 
     def submit_service_job(self, request: object) -> ServiceAnswer:
-        """SubmitServiceJob: validate, create a SUBMITTED job (rule H-4), answer its ARN, name and id. A
+        """SubmitServiceJob: validate, create a job (rule H-4) in the status H-22 says, answer its ARN, name
+        and id. A
         queue the endpoint holds (CreateJobQueue) has its share members checked first (QS-5)."""
         submit = parse_submit_request(request)
         with self._queues.lock:
             self._queues.check_submit(submit)
-            return submit_response(self._jobs.submit(submit))
+            return submit_response(self._jobs.submit(submit, members=self._submitted_members))
 
     def describe_service_job(self, request: object) -> ServiceAnswer:
         """DescribeServiceJob: the job's describe members (rule H-5), by id or ARN (H-9)."""

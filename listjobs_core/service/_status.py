@@ -41,6 +41,7 @@ __all__ = [
     "FINISHED_STATUSES",
     "STATUSES",
     "SUBMITTED_STATUS",
+    "UNSCHEDULED_STATUSES",
     "TIMESTAMP_MEMBERS",
     "move_job",
     "moved_job",
@@ -52,6 +53,12 @@ __all__ = [
 
 # H-4: "a submitted job starts in SUBMITTED"; only a move takes it on (there is no scheduler).
 SUBMITTED_STATUS = "SUBMITTED"
+
+# H-22, decision: the statuses a job passes through before anything schedules it (the model's JobStatus
+# order: "SUBMITTED", "PENDING", "RUNNABLE"). The endpoint may start a submitted job in any of them, as if
+# it had waited there on a queue whose environments never have capacity for it; H-4's SUBMITTED is the
+# default.
+UNSCHEDULED_STATUSES = (SUBMITTED_STATUS, "PENDING", "RUNNABLE")
 
 # H-6: "Terminating a job that has already finished (SUCCEEDED or FAILED) changes nothing", as TerminateJob
 # leaves jobs in a terminal state alone. H-11: the priority of a finished job cannot change.
