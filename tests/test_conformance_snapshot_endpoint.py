@@ -1,8 +1,9 @@
 """GetJobQueueSnapshot and the quota-share operations over the wire: ``check_endpoint(url,
 operation="GetJobQueueSnapshot")``.
 
-The reference endpoint passes strictly. It has no means of moving a job to RUNNABLE over the wire, so the
-rules only a front shows are reported not judged there; an endpoint that dispatches what it is given
+The reference endpoint passes strictly. As plain ``serve`` it has no means of moving a job to RUNNABLE over
+the wire, so the rules only a front shows are reported not judged there; ``serve --submitted-status
+RUNNABLE`` (H-22) has them judged; an endpoint that dispatches what it is given
 (the reference with its jobs moved as they are submitted) has them judged, and each mutant of it breaks
 one SN or QS rule and fails under that rule alone. moto with the plug-in, whose jobs the run moves through
 ``/moto-api/config``, is checked in ``test_conformance_moto.py``.
