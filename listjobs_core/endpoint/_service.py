@@ -51,6 +51,7 @@ from ..service import (
     submit_response,
 )
 from ..service._queue_snapshot import queue_jobs
+from ..service._resource_registry import ListsByResource
 from ..service._scheduling import parse_snapshot_request
 from ..store import JobStore, ListingStore, ServiceJobStore
 
@@ -137,10 +138,23 @@ class ReferenceService:
         )
         # QS-1 to QS-6: the scheduling policies, job queues and quota shares the endpoint holds.
         self._queues = QueueRegistry(region=region, account=account, token_key=token_key)
-        # H-21: the consumable resources the endpoint holds; what is in use counts the Batch jobs it serves.
+        # H-21: the consumable resources the endpoint holds; what is in use counts the Batch jobs it serves,
+        # read through the Batch store's listing by resource when it has one (a store of ListJobs: only the
+        # jobs that require the resource in a status that counts), else over every job.
         self._resources = ConsumableResources(
-            region=region, account=account, clock=clock, jobs=lambda: self._batch_store, token_key=token_key
+            region=region,
+            account=account,
+            clock=clock,
+            jobs=lambda: self._batch_store,
+            lists_by_resource=self._listing_by_resource,
+            token_key=token_key,
         )
+
+    def _listing_by_resource(self) -> ListsByResource | None:
+        """The Batch store's ListJobsByConsumableResource, when it answers it (JobStore and SqlJobStore of
+        ListJobs, from their indexes)."""
+        store = self._batch_store
+        return store.list_jobs_by_consumable_resource if store.operation is LIST_JOBS else None
 
     def __len__(self) -> int:
         """How many jobs the service holds, of both kinds."""

@@ -7,7 +7,9 @@ name, and answers CreateConsumableResource, DescribeConsumableResource, ListCons
 UpdateConsumableResource and DeleteConsumableResource. It holds no jobs: how much of a resource is in use
 is read, when asked, from the jobs a callable gives (job dicts as the listings take them: ``status``,
 ``startedAt``, ``consumableResourceProperties``), so whoever keeps the jobs (a store, moto) stays their one
-home. A resource is named by its name or its ARN, ``arn:<partition>:batch:<region>:<account>:
+home; or, from a store that answers ListJobsByConsumableResource from its indexes, by ``listed_usage``:
+only the jobs that require the resource in a status that counts are read, not every job held. A
+resource is named by its name or its ARN, ``arn:<partition>:batch:<region>:<account>:
 consumable-resource/<name>``, as ``listjobs_core._consumable`` reads identifiers (CR-2).
 ``checked_properties`` is the one home of what a job definition's or job's
 ``consumableResourceProperties`` must be to be accepted: well formed (CR-3) and naming resources that
@@ -37,6 +39,8 @@ __all__ = [
     "RESOURCE_TYPES",
     "ConsumableResource",
     "ConsumableResources",
+    "ListsByResource",
+    "listed_usage",
     "resource_usage",
 ]
 
@@ -85,6 +89,49 @@ def resource_usage(jobs: Iterable[Mapping[str, Any]], arn: str) -> tuple[int, in
     return in_use, used_up
 
 
+# A store's ``list_jobs_by_consumable_resource``: a ListJobsByConsumableResource request to its answer.
+ListsByResource = Callable[[dict[str, Any]], Mapping[str, Any]]
+
+
+def listed_usage(list_page: ListsByResource, arn: str, *, used_up: bool = True) -> tuple[int, int]:
+    """``resource_usage`` of every job ``list_page`` lists (MS-17), read from its ListJobsByConsumableResource
+    pages of the jobs in each status that counts (CR-1's JOB_STATUS filter), each summary's ``quantity``:
+    O(those jobs) rather than O(every job held). ``used_up=False`` skips the finished jobs (the second sum
+    is then 0), which only a ``NON_REPLENISHABLE`` resource needs.
+
+    >>> from listjobs_core import list_jobs_by_consumable_resource
+    >>> def job(job_id, status, quantity, **more):
+    ...     return {"jobArn": f"arn:aws:batch:us-east-1:123456789012:job/{job_id}", "jobId": job_id,
+    ...         "jobName": "n", "jobQueue": "q", "createdAt": 1, "status": status, **more,
+    ...         "consumableResourceProperties": {"consumableResourceList": [
+    ...             {"consumableResource": "licenses", "quantity": quantity}]}}
+    >>> jobs = [job("a", "RUNNING", 2), job("b", "STARTING", 1), job("c", "RUNNABLE", 5),
+    ...     job("d", "SUCCEEDED", 3, startedAt=1), job("e", "FAILED", 4)]
+    >>> listed_usage(lambda request: list_jobs_by_consumable_resource(jobs, request), "licenses")
+    (3, 3)
+    """
+    in_use = finished = 0
+    statuses = sorted(IN_USE_STATUSES | (_FINISHED if used_up else frozenset()))
+    for status in statuses:
+        request: dict[str, Any] = {
+            "consumableResource": arn,
+            "filters": [{"name": "JOB_STATUS", "values": [status]}],
+            "maxResults": _MAX_RESULTS,
+        }
+        while True:
+            answer = list_page(request)
+            for summary in answer["jobs"]:
+                if status in IN_USE_STATUSES:
+                    in_use += summary["quantity"]
+                elif summary.get("startedAt") is not None:
+                    finished += summary["quantity"]
+            token = answer.get("nextToken")
+            if token is None:
+                break
+            request = {**request, "nextToken": token}
+    return in_use, finished
+
+
 @dataclass(frozen=True)
 class ConsumableResource:
     """A consumable resource: its name, ARN, total quantity, type, creation time and tags."""
@@ -100,8 +147,16 @@ class ConsumableResource:
         """``(inUseQuantity, availableQuantity)`` over ``jobs`` (MS-17): available is the total less what
         is in use and, for a ``NON_REPLENISHABLE`` resource, less what finished jobs used up; never below 0.
         """
-        in_use, used_up = resource_usage(jobs, self.arn)
-        gone = in_use + (used_up if self.resource_type == "NON_REPLENISHABLE" else 0)
+        return self.available(*resource_usage(jobs, self.arn))
+
+    @property
+    def used_up_counts(self) -> bool:
+        """Whether what finished jobs used up is gone for good (MS-17: a ``NON_REPLENISHABLE`` resource)."""
+        return self.resource_type == "NON_REPLENISHABLE"
+
+    def available(self, in_use: int, used_up: int) -> tuple[int, int]:
+        """``(inUseQuantity, availableQuantity)`` from the two sums of ``resource_usage`` (MS-17)."""
+        gone = in_use + (used_up if self.used_up_counts else 0)
         return in_use, max(0, self.total_quantity - gone)
 
     def summary(self, in_use: int) -> dict[str, Any]:
@@ -133,8 +188,10 @@ class ConsumableResource:
 class ConsumableResources:
     """The consumable resources of one account and region, and their operations (MS-16 to MS-18).
 
-    ``jobs`` gives, when called, the jobs whose requirements count (MS-17); ``clock`` the time in
-    milliseconds (``createdAt``). Thread-safe: every operation holds ``lock``.
+    ``jobs`` gives, when called, the jobs whose requirements count (MS-17); or ``lists_by_resource`` gives
+    the listing of them by resource (a store's ``list_jobs_by_consumable_resource``), which is read instead
+    (``listed_usage``). ``clock`` gives the time in milliseconds (``createdAt``). Thread-safe: every
+    operation holds ``lock``.
 
     >>> resources = ConsumableResources(region="us-east-1", account="123456789012", clock=lambda: 5,
     ...     jobs=lambda: [{"status": "RUNNING", "consumableResourceProperties": {"consumableResourceList": [
@@ -162,11 +219,13 @@ class ConsumableResources:
         partition: str = "aws",
         clock: Callable[[], int],
         jobs: Callable[[], Iterable[Mapping[str, Any]]],
+        lists_by_resource: Callable[[], ListsByResource | None] = lambda: None,
         token_key: bytes | None = None,
     ) -> None:
         self.region, self.account, self.partition = region, account, partition
         self._clock = clock
         self._jobs = jobs
+        self._lists_by_resource = lists_by_resource
         self.token_key = token_key
         self.lock = threading.RLock()
         self._resources: dict[str, ConsumableResource] = {}
@@ -180,6 +239,20 @@ class ConsumableResources:
         if found is None or (is_resource_arn(identifier) and identifier != found.arn):
             return None
         return found
+
+    def _quantities(self, resources: list[ConsumableResource]) -> list[tuple[int, int]]:
+        """``(inUseQuantity, availableQuantity)`` of each resource (MS-17): from the listing by resource
+        when there is one, else over every job ``jobs`` gives, read once for them all."""
+        if not resources:
+            return []
+        list_page = self._lists_by_resource()
+        if list_page is not None:
+            return [
+                resource.available(*listed_usage(list_page, resource.arn, used_up=resource.used_up_counts))
+                for resource in resources
+            ]
+        jobs = list(self._jobs())
+        return [resource.quantities(jobs) for resource in resources]
 
     def _known(self, request: Mapping[str, Any]) -> ConsumableResource:
         identifier = required_string(request, "consumableResource")
@@ -215,7 +288,7 @@ class ConsumableResources:
     def describe(self, request: object) -> dict[str, Any]:
         """DescribeConsumableResource: the resource with its quantities now (MS-17) and its tags."""
         resource = self._known(request_object(request))
-        return resource.description(*resource.quantities(list(self._jobs())))
+        return resource.description(*self._quantities([resource])[0])
 
     def update(self, request: object) -> dict[str, Any]:
         """UpdateConsumableResource: ``SET`` (the default), ``ADD`` or ``REMOVE`` ``quantity`` (MS-16); a
@@ -292,9 +365,11 @@ class ConsumableResources:
         if after is not None:
             chosen = [resource for resource in chosen if resource.name > after]
         page = chosen[:max_results]
-        jobs = list(self._jobs()) if page else []
         answer: dict[str, Any] = {
-            "consumableResources": [resource.summary(resource.quantities(jobs)[0]) for resource in page]
+            "consumableResources": [
+                resource.summary(in_use)
+                for resource, (in_use, _) in zip(page, self._quantities(page), strict=True)
+            ]
         }
         if len(chosen) > max_results:
             answer["nextToken"] = encode_resource_token(_LIST, bound_to, page[-1].name, self.token_key)
