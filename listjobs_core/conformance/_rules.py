@@ -169,7 +169,7 @@ _CONSUMABLE_RULE = (
 _CONSUMABLE_ENDPOINT = {
     "CR-1": _part("page sizes, JOB_NAME listings, refusals as HTTP 400 ClientException"),
     "CR-2": _part("by ARN as by name; over jobs the run makes, those requiring it by ARN"),
-    "CR-3": _never("a job naming a resource twice is refused where it would be made: no listing shows one"),
+    "CR-3": _part("over jobs the run makes: a requirement naming a resource twice refused at SubmitJob"),
     "CR-5": _part("what the JOB_STATUS listings hold; over jobs the run makes, every job made to require it"),
     "CR-8": _part("required members, quantity; over jobs the run makes, what each was made with"),
     "CR-9": _part("tokens sent with other filters, and with another resource where there are two"),

@@ -16,14 +16,14 @@ listings hold (CR-5), a resource by ARN lists what its name lists of it (CR-2), 
 job's requirement's (CR-8), tokens bound to the query (CR-9), and the refusals (CR-1, CR-4, CR-6). Over
 jobs it made, the run also knows which jobs require which resource, and with what, so it holds the
 listings to that: each resource lists exactly the jobs made to require it, by name or by ARN (CR-2, CR-5),
-each with the queue, definition, name and requirement it was made with (CR-8).
+each with the queue, definition, name and requirement it was made with (CR-8); and a SubmitJob whose
+requirement names a resource twice must be refused (CR-3).
 
 Jobs may change status while the run looks (an emulator runs them): the run waits, bounded, until two
 discoveries agree, then judges the cases in batches between two discoveries, a batch counting only when
 both are equal (tried again up to three times, else its rules are counted unstable). A refusal must be an
 HTTP 400 ``ClientException`` with a message (as E-1, under CR-1). The report's notes say which rules no
-case reached, and why. CR-3 (a job naming a resource twice) is not seen from outside: such a job is
-refused where it would be made.
+case reached, and why.
 """
 
 from __future__ import annotations
@@ -60,9 +60,7 @@ _JOB_MEMBER = {
     "createdAt": "createdAt",
     "consumableResourceProperties": "consumableResourceProperties",
 }
-_NOT_FROM_OUTSIDE = (
-    "CR-3: a job naming a resource twice is refused where it would be made, so no listing shows one"
-)
+_READ_ONLY = "read-only: CR-3 is tried at a SubmitJob of the run's, a requirement naming a resource twice"
 
 
 class _Refused(Exception):
@@ -110,6 +108,8 @@ def check_consumable_endpoint(
             "read-only: ListJobsByConsumableResource checked over the jobs the endpoint lists by the "
             f"resources {', '.join(name for name, _ in resources)}"
         )
+    if made_here:
+        _check_named_twice(client, tally, made)
     names = [name for name, _ in resources]
     found, still = settle(client, lambda: _discover(client, names, []))
     if found is None:
@@ -127,8 +127,43 @@ def check_consumable_endpoint(
     _judge(client, tally, names, found, judged)
     unchecked = [row.id for row in tally.rows() if row.checkable and row.cases == 0]
     if unchecked:
-        notes.append(f"not checked: {', '.join(unchecked)} ({'; '.join([*unreachable, _NOT_FROM_OUTSIDE])})")
+        why = [*unreachable, *([] if made_here else [_READ_ONLY])]
+        notes.append(f"not checked: {', '.join(unchecked)} ({'; '.join(why)})")
     return len(judged)
+
+
+def _check_named_twice(client: EndpointClient, tally: Tally, made: ConsumableMade) -> None:
+    """CR-3: a SubmitJob whose requirement names a resource twice (by name, then by ARN) is refused; a job
+    made all the same is the run's, and terminated at the end."""
+    resource = made.resources[0]
+    twice = {
+        "consumableResourceList": [
+            {"consumableResource": resource, "quantity": 1},
+            {"consumableResource": made.resource_arns[resource], "quantity": 2},
+        ]
+    }
+    request = {
+        "jobName": "conf-twice",
+        "jobQueue": made.queue,
+        "jobDefinition": made.definitions[-1],
+        "consumableResourcePropertiesOverride": twice,
+    }
+    with tally.case("CR-3 a requirement naming a resource twice is refused", "CR-3") as log:
+        log.check("CR-3")
+        log.calls += 1
+        answer = client.call("SubmitJob", request)
+        job_id = answer.data.get("jobId") if isinstance(answer.data, dict) else None
+        if answer.status == 200:
+            if isinstance(job_id, str):
+                made.submitted.append(job_id)
+            log.fail(
+                "CR-3",
+                "a job whose requirement names a resource twice is made",
+                jobs=(),
+                request=request,
+                expected="a refusal",
+                got=answer.shown(),
+            )
 
 
 def _list_resources(client: EndpointClient, problems: list[str]) -> list[tuple[str, str]] | None:
