@@ -10,9 +10,11 @@ same way. The adapter gets fresh copies every call.
 from __future__ import annotations
 
 import copy
+import random
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .._consumable_generate import generate_consumable_case
 from .._consumable_judging import ConsumableCase, judge_consumable_case
 from .._report import CaseLog, Report, Tally
 from .._rules import CONSUMABLE_NAME, RULES
@@ -153,9 +155,12 @@ def check_consumable(
     skip: Iterable[str] | None = None,
     strict: bool = False,
     name: str,
+    seed: int = 0,
+    examples: int = 0,
 ) -> Report:
-    """Check an adapter of ListJobsByConsumableResource (``adapter(jobs, request)``) against the CR rules:
-    see :func:`listjobs_core.conformance.check`, which this serves for that operation."""
+    """Check an adapter of ListJobsByConsumableResource (``adapter(jobs, request)``) against the CR rules,
+    through the designed cases and then ``examples`` generated ones of ``seed``: see
+    :func:`listjobs_core.conformance.check`, which this serves for that operation."""
     wanted = None if rules is None else set([rules] if isinstance(rules, str) else rules)
     skipped = set([skip] if isinstance(skip, str) else skip or ())
     unknown = ((wanted or set()) | skipped) - {each.id for each in RULES}
@@ -174,12 +179,22 @@ def check_consumable(
         if case.rule in chosen_ids:
             with tally.case(f"{case.rule} {case.name}", case.rule) as log:
                 run_consumable_case(adapter, case, log)
+    designed = tally.cases
+    generated = 0
+    for number in range(examples):
+        rng = random.Random(f"listjobs_core.conformance.consumable:{seed}:{number}")
+        case = generate_consumable_case(rng, f"generated case {number} (seed {seed})")
+        if case.rule in chosen_ids:
+            generated += 1
+            # Without a rule of its own, so that a failing designed case of a rule is the one shown.
+            with tally.case(case.name) as log:
+                run_consumable_case(adapter, case, log)
     return Report(
         tally.rows(),
         name,
-        0,
-        tally.cases,
-        0,
+        seed,
+        designed,
+        generated,
         strict,
         "adapter",
         tally.crashes(),
