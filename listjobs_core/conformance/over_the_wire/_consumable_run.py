@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .._consumable_judging import ConsumableCase, judge_consumable_case
-from .._report import CaseLog, Tally
+from .._report import CaseLog, Tally, TargetFault
 from ._consumable_making import ConsumableMade, make_consumable_jobs
 from ._list_jobs_making import settle
 from ._rest_client import EndpointClient
@@ -82,7 +82,34 @@ def check_consumable_endpoint(
 ) -> int:
     """Check ListJobsByConsumableResource at ``client`` (see the module documentation); the number of
     designed cases run. What the run makes is recorded in ``made``, which the caller removes whatever
-    happens."""
+    happens. The endpoint's fault outside a case (making, discovering) is one of CR-1, the rule the
+    listing's calls are checked under."""
+    try:
+        return _check(
+            client,
+            tally,
+            made,
+            read_only=read_only,
+            service_role=service_role,
+            problems=problems,
+            notes=notes,
+        )
+    except TargetFault as fault:
+        if not fault.recorded:
+            fault.rule = "CR-1"
+        raise
+
+
+def _check(
+    client: EndpointClient,
+    tally: Tally,
+    made: ConsumableMade,
+    *,
+    read_only: bool,
+    service_role: str | None,
+    problems: list[str],
+    notes: list[str],
+) -> int:
     made_here = not read_only and make_consumable_jobs(client, made, service_role=service_role)
     if made_here:
         resources = [(name, made.resource_arns[name]) for name in made.resources]
@@ -257,7 +284,13 @@ def _judge(
             logs = []
             for name, rule, body in batch:
                 log = CaseLog(name, rule)
-                body(before, log)
+                try:
+                    body(before, log)
+                except TargetFault as fault:
+                    # The endpoint's fault is judged at once, whatever the discoveries: the run ends with it.
+                    fault.record(log)
+                    tally.add(log)
+                    raise
                 logs.append(log)
             after = _discover(client, resources, [])
             if after == before:
