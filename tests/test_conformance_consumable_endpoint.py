@@ -379,3 +379,21 @@ def test_what_the_run_made_is_removed_when_the_deadline_passes(monkeypatch: pyte
     assert not report.ok and "CR-1" in report.failed_rules
     assert any("deadline of 60 s passed" in problem for problem in report.problems), str(report)
     assert "were deleted" in str(report)
+
+
+def test_read_only_over_few_jobs_says_which_rules_went_unchecked() -> None:
+    """A resource that two jobs require gives no token to send: CR-9 goes unchecked, and the notes say
+    why, as they say why CR-3 does."""
+    service = ReferenceService()
+    service.load_batch_jobs(
+        [job for job in batch_jobs() if "seats" in json.dumps(job.get("consumableResourceProperties"))][:2]
+    )
+    with serving_service(service) as url:
+        create_resources(url, "seats")
+        report = check_endpoint(url, operation=OPERATION, strict=True)
+    assert report.ok, str(report)
+    assert [row.id for row in report.rows if row.cases == 0] == ["CR-3", "CR-9"], str(report)
+    assert (
+        "not checked: CR-3, CR-9 (seats lists 2 jobs: the token cases need more than 5; read-only: CR-3 is "
+        "tried at a SubmitJob of the run's, a requirement naming a resource twice)" in report.notes
+    ), report.notes
