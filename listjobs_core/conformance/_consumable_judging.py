@@ -27,7 +27,7 @@ _MAX_PAGES = 60
 
 @dataclass(frozen=True, slots=True)
 class ConsumableCase:
-    """One designed case: its rule, what it shows, the request, and how it is run."""
+    """One case, designed or generated: its rule, what it shows, the request, how it is run, the jobs."""
 
     rule: str
     name: str
@@ -37,7 +37,6 @@ class ConsumableCase:
     jobs: tuple[dict[str, Any], ...] = ()
     # A token case: the request the first page's token is sent with (another resource or other filters).
     then: dict[str, Any] | None = None
-
 
 
 def _traverse(call: Callable[[dict[str, Any]], Any], request: dict[str, Any], size: int | None) -> list[Any]:

@@ -66,9 +66,7 @@ def _filters(*pairs: tuple[str, str]) -> list[dict[str, Any]]:
 CONSUMABLE_CASES: tuple[ConsumableCase, ...] = (
     _case("CR-1", "pages of 100 by default", {"consumableResource": "licenses"}),
     _case("CR-1", "pages of the size asked", {"consumableResource": "licenses"}, size=7),
-    _case(
-        "CR-1", "maxResults 0 is refused", {"consumableResource": "licenses", "maxResults": 0}, "refuse"
-    ),
+    _case("CR-1", "maxResults 0 is refused", {"consumableResource": "licenses", "maxResults": 0}, "refuse"),
     _case(
         "CR-1",
         "an unknown filter is refused",
@@ -132,9 +130,7 @@ CONSUMABLE_CASES: tuple[ConsumableCase, ...] = (
         "summaries: jobQueueArn and quantity",
         {"consumableResource": "licenses", "filters": _filters(("JOB_STATUS", "RUNNABLE"))},
     ),
-    _case(
-        "CR-9", "a token is bound to the resource", {"consumableResource": "licenses"}, "token", size=5
-    ),
+    _case("CR-9", "a token is bound to the resource", {"consumableResource": "licenses"}, "token", size=5),
 )
 
 
