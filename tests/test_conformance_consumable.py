@@ -45,7 +45,7 @@ def arn_only_matches_arn(jobs: list[dict[str, Any]], request: Any) -> dict[str, 
             for job in jobs
             if any(
                 entry["consumableResource"] == wanted
-                for entry in job["consumableResourceProperties"]["consumableResourceList"]
+                for entry in job.get("consumableResourceProperties", {}).get("consumableResourceList", [])
             )
         ]
     return _reference(jobs, request)
@@ -54,6 +54,8 @@ def arn_only_matches_arn(jobs: list[dict[str, Any]], request: Any) -> dict[str, 
 def resource_named_twice_taken(jobs: list[dict[str, Any]], request: Any) -> dict[str, Any]:
     """CR-3: a job naming a resource twice keeps its first entry."""
     for job in jobs:
+        if "consumableResourceProperties" not in job:
+            continue
         entries = job["consumableResourceProperties"]["consumableResourceList"]
         seen: set[str] = set()
         kept = []
@@ -147,3 +149,28 @@ def test_each_mutant_fails_under_its_rule_alone(mutant: Adapter, rule: str) -> N
     assert failing == [rule], str(report)
     decision = report.row(rule).rule.source == "decision"
     assert check(mutant, operation=OPERATION).ok is decision
+
+
+def arns_of_one_name_as_one(jobs: list[dict[str, Any]], request: Any) -> dict[str, Any]:
+    """CR-2: a resource asked by ARN is taken by its name, so an ARN of another region or account with
+    that name is taken for it (the designed cases hold no such ARN: only generated ones show it)."""
+    wanted = request.get("consumableResource") if isinstance(request, dict) else None
+    if isinstance(wanted, str) and wanted.startswith("arn:"):
+        request = {**request, "consumableResource": wanted.rsplit("/", 1)[-1]}
+    return _reference(jobs, request)
+
+
+def test_generated_cases_are_judged_and_reproducible() -> None:
+    report = check(list_jobs_by_consumable_resource, operation=OPERATION, strict=True, seed=3, examples=50)
+    assert report.ok, str(report)
+    assert report.generated_cases == 50 and report.seed == 3
+    again = check(list_jobs_by_consumable_resource, operation=OPERATION, seed=3, examples=50)
+    assert [row.cases for row in again.rows] == [row.cases for row in report.rows]
+
+
+def test_only_the_generated_cases_catch_arns_of_one_name_taken_as_one() -> None:
+    designed = check(arns_of_one_name_as_one, operation=OPERATION, strict=True, examples=0)
+    assert designed.ok, str(designed)
+    report = check(arns_of_one_name_as_one, operation=OPERATION, strict=True)
+    assert [row.id for row in report.rows if row.result == "FAIL"] == ["CR-2"], str(report)
+    assert "generated case" in report.row("CR-2").smallest.case

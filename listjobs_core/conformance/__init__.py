@@ -23,10 +23,11 @@ sources and what each target shows; the one source of the rule ids and source ta
 (calling an implementation; what every response obeys), ``_vectors`` (the vector format and runner),
 ``_list_jobs_cases`` (the designed ListJobs cases, and the table of those that hold over any queue's
 jobs), ``_list_jobs_generate`` (seeded ListJobs cases), ``_list_jobs_judging`` (judging ListJobs answers
-and traversals), ``_generate`` (seeded generators), ``_diagnosis`` (which rule a difference breaks),
-``_differential`` (a traversal compared with the reference's) and ``_command`` (``python -m
-listjobs_core conformance``). Then one sub-package per way of checking: ``in_process`` (:func:`check`,
-an adapter called as a function) and
+and traversals), ``_consumable_judging`` and ``_consumable_generate`` (judging
+ListJobsByConsumableResource traversals, and seeded cases of it), ``_generate`` (seeded generators),
+``_diagnosis`` (which rule a difference breaks), ``_differential`` (a traversal compared with the
+reference's) and ``_command`` (``python -m listjobs_core conformance``). Then one sub-package per
+way of checking: ``in_process`` (:func:`check`, an adapter called as a function) and
 ``over_the_wire`` (:func:`check_endpoint`, an endpoint reached over HTTP). Neither imports the other.
 
 >>> from listjobs_core import list_service_jobs

@@ -71,8 +71,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--operation",
         choices=OPERATION_NAMES,
         default=LIST_SERVICE_JOBS_NAME,
-        help="the operation to check: ListServiceJobs (default), ListJobs or GetJobQueueSnapshot (over the "
-        "wire, with the quota-share operations)",
+        help="the operation to check: ListServiceJobs (default), ListJobs, GetJobQueueSnapshot (over the "
+        "wire, with the quota-share operations) or ListJobsByConsumableResource",
     )
     parser.add_argument("--seed", type=int, default=0, help="the seed of the generated cases (default: 0)")
     parser.add_argument(
@@ -123,8 +123,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     endpoint.add_argument(
         "--service-role",
         metavar="ARN",
-        help="with --operation ListJobs: the IAM role of the compute environment the run creates for its "
-        "Batch jobs (an existing role: the kit creates none)",
+        help="with --operation ListJobs or ListJobsByConsumableResource: the IAM role of the compute "
+        "environment the run creates for its Batch jobs (an existing role: the kit creates none)",
     )
     endpoint.add_argument(
         "--read-only",

@@ -103,6 +103,7 @@ class Rule:
     snapshot_adapter: Coverage = Coverage(False, _NOT_A_SNAPSHOT_RULE)
     snapshot_endpoint: Coverage = Coverage(False, _NOT_A_SNAPSHOT_RULE)
     consumable_adapter: Coverage = Coverage(False, _NOT_A_CONSUMABLE_RULE)
+    consumable_endpoint: Coverage = Coverage(False, _NOT_A_CONSUMABLE_RULE)
 
     @property
     def tag(self) -> str:
@@ -113,11 +114,11 @@ class Rule:
 
     def coverage(self, target: TargetKind, operation: str = LIST_SERVICE_JOBS_NAME) -> Coverage:
         """What the kit checks of this rule for ``target`` when it checks ``operation`` (``ListServiceJobs``,
-        ``ListJobs`` or ``GetJobQueueSnapshot``)."""
+        ``ListJobs``, ``GetJobQueueSnapshot`` or ``ListJobsByConsumableResource``)."""
         if operation == SNAPSHOT_NAME:
             return self.snapshot_adapter if target == "adapter" else self.snapshot_endpoint
         if operation == CONSUMABLE_NAME:
-            return self.consumable_adapter if target == "adapter" else _never(_CONSUMABLE_OVER_THE_WIRE)
+            return self.consumable_adapter if target == "adapter" else self.consumable_endpoint
         if operation == LIST_JOBS_NAME:
             return self.list_jobs_adapter if target == "adapter" else self.list_jobs_endpoint
         if target == "adapter":
@@ -163,7 +164,16 @@ _QUEUE_RESOURCE_RULE = (
 _CONSUMABLE_RULE = (
     "a rule of ListJobsByConsumableResource: check it with operation ListJobsByConsumableResource"
 )
-_CONSUMABLE_OVER_THE_WIRE = "not checked over the wire yet: check the pure function in process"
+# What the ListJobsByConsumableResource run over the wire covers of the CR rules, where it is not all of
+# it (over the jobs the listings show, and over jobs the run makes where the endpoint lets it).
+_CONSUMABLE_ENDPOINT = {
+    "CR-1": _part("page sizes, JOB_NAME listings, refusals as HTTP 400 ClientException"),
+    "CR-2": _part("by ARN as by name; over jobs the run makes, those requiring it by ARN"),
+    "CR-3": _part("over jobs the run makes: a requirement naming a resource twice refused at SubmitJob"),
+    "CR-5": _part("what the JOB_STATUS listings hold; over jobs the run makes, every job made to require it"),
+    "CR-8": _part("required members, quantity; over jobs the run makes, what each was made with"),
+    "CR-9": _part("tokens sent with other filters, and with another resource where there are two"),
+}
 # What the ListJobs check of an adapter covers of each LJ rule, where it is not all of it.
 _LIST_JOBS_ADAPTER = {
     "LJ-1": _part("through ListJobs cases of order, filters, pagination and tokens; each call's shape"),
@@ -554,6 +564,7 @@ RULES: tuple[Rule, ...] = (
             adapter=_never(_CONSUMABLE_RULE),
             endpoint=_never(_CONSUMABLE_RULE),
             consumable_adapter=_ALL,
+            consumable_endpoint=_CONSUMABLE_ENDPOINT.get(rule_id, _ALL),
         )
         for rule_id, title, source, decision in (
             ("CR-1", "its request, filters, page sizes and response", AWS, ""),

@@ -68,7 +68,8 @@ def check(
     called as :func:`listjobs_core.job_queue_snapshot` is, ``adapter(jobs, *, now_ms, job_queue,
     scheduling, quota_shares)``, over designed queues and ``examples`` generated ones, and the report has
     one row per SN rule. For ``ListJobsByConsumableResource`` the adapter is called as
-    :func:`listjobs_core.list_jobs_by_consumable_resource` is, over designed cases, one row per CR rule.
+    :func:`listjobs_core.list_jobs_by_consumable_resource` is, over designed cases and ``examples``
+    generated ones, one row per CR rule.
 
     >>> from listjobs_core import LIST_JOBS, list_jobs
     >>> check(list_jobs, operation=LIST_JOBS).ok
@@ -94,7 +95,13 @@ def check(
         )
     if operation_name == CONSUMABLE_NAME:
         return check_consumable(
-            adapter, rules=rules, skip=skip, strict=strict, name=name if name is not None else _name(adapter)
+            adapter,
+            rules=rules,
+            skip=skip,
+            strict=strict,
+            name=name if name is not None else _name(adapter),
+            seed=seed,
+            examples=examples,
         )
     if operation_name == SNAPSHOT_NAME:
         return check_snapshot(

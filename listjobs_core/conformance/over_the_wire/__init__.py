@@ -6,7 +6,9 @@ listing against the reference over the jobs as DescribeServiceJob shows them, on
 still (``_run``): the wire rules on every call (``_listing_calls``), then validation, designed and
 generated listings, tokens and jobs changing between pages (``_cases``, ``_read_only``); ListJobs is
 checked over Batch jobs the run makes (``_list_jobs_making``), or read-only over the jobs a queue lists,
-in ``_list_jobs_run``. The run itself,
+in ``_list_jobs_run``; ListJobsByConsumableResource over resources, definitions and jobs the run makes
+(``_consumable_making``), or read-only over the resources the endpoint lists, in ``_consumable_run``.
+The run itself,
 from the safety check to the clean-up, is ``_check_endpoint``. The judging code, the rules and the report
 are the ones the in-process check uses, one level up in ``listjobs_core.conformance``, which is where
 users import :func:`check_endpoint` from. botocore signs the requests (``pip install ".[conformance]"``

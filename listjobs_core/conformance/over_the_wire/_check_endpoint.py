@@ -21,7 +21,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from .._report import CaseLog, Report, Tally, TargetFault
-from .._rules import LIST_JOBS_NAME, LIST_SERVICE_JOBS_NAME, SNAPSHOT_NAME, Rule, TargetKind, chosen_rules
+from .._rules import (
+    CONSUMABLE_NAME,
+    LIST_JOBS_NAME,
+    LIST_SERVICE_JOBS_NAME,
+    SNAPSHOT_NAME,
+    Rule,
+    TargetKind,
+    chosen_rules,
+)
 from ._cases import (
     changing_traversals,
     check_the_wire,
@@ -31,6 +39,8 @@ from ._cases import (
     token_cases,
     validation_cases,
 )
+from ._consumable_making import ConsumableMade, remove_consumable_made
+from ._consumable_run import check_consumable_endpoint
 from ._list_jobs_making import Made, remove_made
 from ._list_jobs_run import check_list_jobs_endpoint
 from ._queues_and_jobs import (
@@ -120,15 +130,24 @@ def check_endpoint(
     refuses to make them, or with ``read_only``, it checks over the jobs the endpoint lists in
     ``job_queue``; the report's notes say which rules no case reached, and why.
 
+    ``operation="ListJobsByConsumableResource"`` checks that listing (one row per CR rule). As for
+    ListJobs, the run makes a compute environment (with ``service_role``) and a queue, and then consumable
+    resources (CreateConsumableResource), job definitions that require them and jobs, some overriding the
+    requirement, judges the listings against :func:`listjobs_core.list_jobs_by_consumable_resource` over
+    the jobs they show and against what each job was made to require, and deletes what it made. Where the
+    endpoint refuses to make them, or with ``read_only``, it checks what the listings of the resources
+    ListConsumableResources lists show of one another; the notes say which rules went unchecked.
+
     Raises :class:`RemoteEndpointRefused` for an endpoint not on this machine without ``allow_remote``
     or ``read_only``, ``EndpointUnreachable`` when it cannot be reached, ``MissingDependency`` without
     botocore, and ``ValueError`` for a bad URL, rule id or ``examples``.
     """
     check_url(url)
     operation_name = getattr(operation, "name", operation)
-    if operation_name not in (LIST_SERVICE_JOBS_NAME, LIST_JOBS_NAME, SNAPSHOT_NAME):
+    if operation_name not in (LIST_SERVICE_JOBS_NAME, LIST_JOBS_NAME, SNAPSHOT_NAME, CONSUMABLE_NAME):
         raise ValueError(
-            f"operation must be ListServiceJobs, ListJobs or GetJobQueueSnapshot, got {operation_name!r}"
+            "operation must be ListServiceJobs, ListJobs, GetJobQueueSnapshot or "
+            f"ListJobsByConsumableResource, got {operation_name!r}"
         )
     if operation_name == SNAPSHOT_NAME and read_only:
         raise ValueError("GetJobQueueSnapshot is checked over queues and jobs the run makes: not read-only")
@@ -160,7 +179,7 @@ def check_endpoint(
     kind: TargetKind = "read-only endpoint" if read_only else "endpoint"
     tally = Tally(chosen, kind, strict=strict, operation=operation_name)
     run = EndpointRun(client, tally, seed=seed, job_queue=job_queue, read_only=read_only)
-    made = Made()
+    made = ConsumableMade() if operation_name == CONSUMABLE_NAME else Made()
     started = time.perf_counter()
     try:
         if operation_name == LIST_JOBS_NAME:
@@ -169,6 +188,17 @@ def check_endpoint(
                 tally,
                 made,
                 job_queue=job_queue,
+                read_only=read_only,
+                service_role=service_role,
+                problems=run.problems,
+                notes=run.notes,
+            )
+        elif operation_name == CONSUMABLE_NAME:
+            assert isinstance(made, ConsumableMade)
+            run.designed = check_consumable_endpoint(
+                client,
+                tally,
+                made,
                 read_only=read_only,
                 service_role=service_role,
                 problems=run.problems,
@@ -185,7 +215,9 @@ def check_endpoint(
         _stopped_by(run, fault)
     finally:
         try:
-            if operation_name == LIST_JOBS_NAME:
+            if isinstance(made, ConsumableMade):
+                remove_consumable_made(client, made, run.notes)
+            elif operation_name == LIST_JOBS_NAME:
                 remove_made(client, made, run.notes)
             elif not read_only:
                 clean_up(run)
@@ -234,6 +266,13 @@ def _chosen(rules: Iterable[str] | None, skip: Iterable[str] | None, operation: 
         own = tuple(rule for rule in chosen if rule.id.startswith(("SN-", "QS-")))
         if rules is not None and not own:
             raise ValueError("no GetJobQueueSnapshot rule among the rules chosen: it has the SN and QS rules")
+        return own
+    if operation == CONSUMABLE_NAME:
+        own = tuple(rule for rule in chosen if rule.id.startswith("CR-"))
+        if rules is not None and not own:
+            raise ValueError(
+                "no ListJobsByConsumableResource rule among the rules chosen: it has the CR rules"
+            )
         return own
     if operation != LIST_JOBS_NAME:
         return chosen

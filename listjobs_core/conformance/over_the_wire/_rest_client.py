@@ -79,6 +79,10 @@ OPERATION_PATHS: dict[str, str] = {
     "DeleteQuotaShare": "/v1/deletequotashare",
     "ListQuotaShares": "/v1/listquotashares",
     "GetJobQueueSnapshot": "/v1/getjobqueuesnapshot",
+    "ListJobsByConsumableResource": "/v1/listjobsbyconsumableresource",
+    "CreateConsumableResource": "/v1/createconsumableresource",
+    "DeleteConsumableResource": "/v1/deleteconsumableresource",
+    "ListConsumableResources": "/v1/listconsumableresources",
 }
 _SERVICE = "batch"
 _DEFAULT_REGION = "us-east-1"
@@ -96,6 +100,7 @@ _READ_SIZE = 64 * 1024
 _RULE_OF_OPERATION = {
     "ListServiceJobs": "W-1",
     "ListJobs": "LJ-1",
+    "ListJobsByConsumableResource": "CR-1",
     "SubmitServiceJob": "H-4",
     "DescribeServiceJob": "H-5",
     "TerminateServiceJob": "H-6",
