@@ -46,7 +46,7 @@ from . import (
     list_service_jobs,
 )
 from .conformance._command import add_conformance_command
-from .endpoint._demo import demo_batch_jobs, demo_jobs
+from .endpoint._demo import demo_batch_jobs, demo_consumable_resources, demo_jobs
 from .endpoint._jobsfile import JobsFileError, load_jobs
 from .endpoint._protocol import decode_json_body
 from .rest_errors import wire_error
@@ -313,6 +313,10 @@ def _run_serve(args: argparse.Namespace) -> int:
                 load(loaded)
             except ValueError as error:
                 raise _CommandError(f"{source or 'the demo jobs'}: {error}") from None
+        if _demo_sets_used(args):
+            # H-8: the demo sets come with the consumable resources their Batch jobs require.
+            for request in demo_consumable_resources():
+                service.create_consumable_resource(request)
         settings = ServerSettings(
             request_deadline=args.request_deadline,
             idle_timeout=args.idle_timeout,

@@ -26,6 +26,7 @@ from test_conformance_list_jobs_endpoint import (  # noqa: E402
     nothing_left,
     service_role,
 )
+from wire import run_command, serve_process  # noqa: E402
 
 from listjobs_core import list_jobs_by_consumable_resource  # noqa: E402
 from listjobs_core.conformance import check_endpoint  # noqa: E402
@@ -246,6 +247,19 @@ def test_the_command_exits_0_for_the_reference_and_1_for_a_mutant(capsys: pytest
         out = capsys.readouterr().out
         assert f"{OPERATION} conformance of {url}" in out
         assert ("OK: all 9 checked rules pass" in out) is (status == 0), out
+
+
+def test_serve_with_the_demo_sets_passes_as_it_starts() -> None:
+    """H-8: ``serve`` with nothing given holds the demo Batch jobs and the consumable resources they
+    require, so the kit grades its listing by resource with nothing made beforehand."""
+    with serve_process("--quiet") as (_, url, _):
+        finished = run_command(
+            "conformance", "--endpoint-url", url, "--operation", OPERATION, "--strict"
+        )
+    out = finished.stdout.decode()
+    assert finished.returncode == 0, out + finished.stderr.decode()
+    assert "by the resources gpu-quota, license-seats" in out, out
+    assert "OK: all 9 checked rules pass" in out, out
 
 
 # --- moto, with the plug-in and without ---------------------------------------------------------------

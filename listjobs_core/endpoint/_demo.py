@@ -35,7 +35,13 @@ from typing import Any
 from .._arns import CONSUMABLE_RESOURCE, JOB, JOB_QUEUE, SERVICE_JOB, batch_arn
 from ..service import DEFAULT_ACCOUNT, DEFAULT_REGION
 
-__all__ = ["DEMO_BATCH_JOB_COUNT", "DEMO_JOB_COUNT", "demo_batch_jobs", "demo_jobs"]
+__all__ = [
+    "DEMO_BATCH_JOB_COUNT",
+    "DEMO_JOB_COUNT",
+    "demo_batch_jobs",
+    "demo_consumable_resources",
+    "demo_jobs",
+]
 
 DEMO_JOB_COUNT = 300
 
@@ -248,6 +254,20 @@ def demo_batch_jobs(region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT
 # Consumable resources some demo jobs require, for ListJobsByConsumableResource (each named once per job,
 # CR-3; some by ARN, CR-2).
 _CONSUMABLE_RESOURCES = ("license-seats", "gpu-quota")
+
+
+def demo_consumable_resources() -> list[dict[str, Any]]:
+    """The CreateConsumableResource requests of the resources the demo Batch jobs require (H-8), so that
+    an endpoint serving the demo sets describes and lists them as it lists the jobs that require them.
+
+    >>> [request["consumableResourceName"] for request in demo_consumable_resources()]
+    ['license-seats', 'gpu-quota']
+    """
+    kinds = zip(_CONSUMABLE_RESOURCES, (40, 16), ("REPLENISHABLE", "NON_REPLENISHABLE"), strict=True)
+    return [
+        {"consumableResourceName": name, "totalQuantity": total, "resourceType": kind}
+        for name, total, kind in kinds
+    ]
 
 
 def _require_resources(jobs: list[dict[str, Any]], region: str, account: str) -> None:
