@@ -22,6 +22,14 @@ without ``jobStatus`` or a queue. All implementations return the same page (chec
     python benchmarks/bench_sql.py --adversarial /tmp/sql-adversarial.json   # the adversarial SQL table
     python benchmarks/bench_sql.py --round-trips 100000   # PostgreSQL round trips and times per shape
     python benchmarks/bench_sql.py --round-trips 1000000 --before REV   # and the SQL store of REV's
+
+- **ListJobsByConsumableResource**: ``SqlJobStore(url, operation=LIST_JOBS).list_jobs_by_consumable_resource``
+  for the page of 100 in the middle of each shape's traversal (``bench_store.CONSUMABLE_SHAPES``, over
+  ``bench_store.consumable_jobs``), on each engine, against the in-memory store's page and the floor.
+
+    LISTJOBS_BENCH_SIZES=100000 python -m pytest benchmarks/bench_sql.py -k "consumable or floor" \
+        --benchmark-json=/tmp/sql-consumable.json
+    python benchmarks/bench_sql.py --consumable /tmp/sql-consumable.json
 """
 
 from __future__ import annotations
@@ -42,11 +50,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import pytest  # noqa: E402
+from bench_store import CONSUMABLE_SHAPES, consumable_jobs, consumable_middle, consumable_store  # noqa: E402
 from jobsets import PAGE, QUERY_SHAPES, QUEUE_ARN, QUEUES, START, project, synthetic_jobs  # noqa: E402
 from jobsets import SIZES as ALL_SIZES  # noqa: E402
 from postgresql_server import PostgresServer, find_binaries  # noqa: E402
 
-from listjobs_core import ServiceJobStore, list_service_jobs  # noqa: E402
+from listjobs_core import LIST_JOBS, ServiceJobStore, list_service_jobs  # noqa: E402
 from listjobs_core.sql import SqlJobStore  # noqa: E402
 from listjobs_core.workloads import Workload, workloads  # noqa: E402
 
@@ -258,6 +267,77 @@ def adversarial_table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# --- ListJobsByConsumableResource ---------------------------------------------------------------------------
+
+
+@functools.cache
+def consumable_sql_store(engine: str, size: int) -> SqlJobStore:
+    """A store of ListJobs on ``engine`` holding ``bench_store.consumable_jobs(size)``, the Batch jobs of the
+    in-memory ListJobsByConsumableResource benchmark, with their requirement rows."""
+    if engine == "sqlite":
+        url = f"sqlite:///{tempfile.mkdtemp(prefix='listjobs-bench-')}/jobs.db"
+    else:
+        url = postgres().new_database()
+    store = SqlJobStore(url, operation=LIST_JOBS)
+    store.put_many(consumable_jobs(size))
+    return store
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("shape", list(CONSUMABLE_SHAPES))
+@pytest.mark.parametrize("implementation", ["memory", *ENGINES])
+def test_consumable_page(benchmark: Any, size: int, shape: str, implementation: str) -> None:
+    """One page of 100 ListJobsByConsumableResource summaries from the middle of a traversal (the request
+    and token of ``bench_store.consumable_middle``), as dicts, in memory and on each engine."""
+    request = consumable_middle(size, shape)
+    expected = consumable_store(size).list_jobs_by_consumable_resource(request)
+    memory = implementation == "memory"
+    store = consumable_store(size) if memory else consumable_sql_store(implementation, size)
+    benchmark.group = f"{size} consumable {shape}"
+    benchmark.extra_info["listed"] = len(expected["jobs"])
+    if not expected["jobs"]:
+        pytest.skip(f"{shape} lists no job at {size}")
+    assert benchmark(store.list_jobs_by_consumable_resource, request) == expected
+
+
+def consumable_table(results: dict[str, Any]) -> str:
+    """The ListJobsByConsumableResource SQL table of one run of ``-k "consumable or floor"``: per shape, the
+    in-memory page and each engine's over it and over the floor, medians (minima in parentheses)."""
+    stats: dict[tuple[int, str], dict[str, tuple[float, float]]] = defaultdict(dict)
+    for bench in results["benchmarks"]:
+        size_text, what = bench["group"].split(" ", 1)
+        name = bench["params"].get("implementation", "floor")
+        stats[(int(size_text), what)][name] = (bench["stats"]["median"], bench["stats"]["min"])
+    lines = []
+    for size in sorted({size for size, what in stats if what == "floor"}):
+        floor = stats[(size, "floor")]["floor"]
+        lines += [
+            f"| page of 100, {size:,} jobs | memory µs | "
+            + " | ".join(f"{engine} / memory | {engine} / floor" for engine in ENGINES) + " |",
+            "|---|---:|" + "---:|---:|" * len(ENGINES),
+        ]
+        for shape in CONSUMABLE_SHAPES:
+            times = stats.get((size, f"consumable {shape}"), {})
+            memory = times.get("memory")
+            cells = [shape, "-" if memory is None else f"{memory[0] * 1e6:.0f} ({memory[1] * 1e6:.0f})"]
+            for engine in ENGINES:
+                value = times.get(engine)
+                for base in (memory, floor):
+                    cells.append(
+                        "-" if value is None or base is None
+                        else f"{value[0] / base[0]:.1f}x ({value[1] / base[1]:.1f}x)"
+                    )
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+        lines.append(f"floor (µs): {floor[0] * 1e6:.0f} ({floor[1] * 1e6:.0f}).")
+    machine = results.get("machine_info", {})
+    lines.append(
+        f"Medians (minima) of one run, wall time: Python {machine.get('python_version')}, "
+        f"{machine.get('cpu', {}).get('brand_raw', '?')}, {results.get('datetime', '')[:10]}."
+    )
+    return "\n".join(lines)
+
+
 # --- The table of BENCHMARKS.md -----------------------------------------------------------------------------
 
 
@@ -434,6 +514,9 @@ def main() -> None:
     parser.add_argument("results", help="a pytest-benchmark JSON file from this module")
     parser.add_argument("--adversarial", action="store_true", help="the adversarial SQL table")
     parser.add_argument(
+        "--consumable", action="store_true", help="the ListJobsByConsumableResource SQL table"
+    )
+    parser.add_argument(
         "--round-trips", action="store_true", help="RESULTS is a size: PostgreSQL round trips and times"
     )
     parser.add_argument("--before", help="with --round-trips: the SQL store of this git revision too")
@@ -444,6 +527,9 @@ def main() -> None:
         return
     with open(arguments.results, encoding="utf-8") as handle:
         results = json.load(handle)
+    if arguments.consumable:
+        print(consumable_table(results))
+        return
     print(adversarial_table(results) if arguments.adversarial else table(results))
 
 

@@ -268,3 +268,89 @@ def test_the_store_check_finds_a_broken_resource_index(index: str) -> None:
     keys.remove(next(iter(keys)))
     with pytest.raises(AssertionError, match="store invariant broken"):
         store._check()
+
+
+@st.composite
+def case_variant_jobs_and_name_requests(draw: st.DrawFn) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Many jobs under few names that are case variants of each other (so a prefix has several heads, and
+    a head's range spans pages), two statuses, a resource by name or ARN; a JOB_NAME prefix, alone or with
+    JOB_STATUS, in any case."""
+    arn = "arn:aws:batch:us-east-1:123456789012:consumable-resource/r"
+    stems = draw(st.lists(st.text("aAbBßs", min_size=1, max_size=3), min_size=1, max_size=4))
+    jobs = []
+    for number in range(draw(st.integers(0, 40))):
+        job_id = f"j{number:03}"
+        jobs.append({
+            "jobId": job_id, "jobName": draw(st.sampled_from(stems)) + draw(st.sampled_from(("", "x", "X"))),
+            "version": draw(st.integers(0, 1)), "createdAt": draw(st.integers(0, 3)),
+            "status": draw(st.sampled_from(("RUNNING", "FAILED"))), "jobQueue": "q",
+            "jobArn": "arn:aws:batch:us-east-1:123456789012:job/" + job_id,
+            "consumableResourceProperties": {"consumableResourceList": [
+                {"consumableResource": draw(st.sampled_from(("r", arn))), "quantity": 1}]},
+        })
+    name = draw(st.sampled_from([job["jobName"] for job in jobs] or stems))
+    prefix = "".join(draw(st.sampled_from((c.lower(), c.upper()))) for c in name[: draw(st.integers(0, 2))])
+    filters = [{"name": "JOB_NAME", "values": [prefix + "*"]}]
+    if draw(st.booleans()):
+        filters.append({"name": "JOB_STATUS", "values": [draw(st.sampled_from(("RUNNING", "FAILED")))]})
+    return jobs, {"consumableResource": draw(st.sampled_from(("r", arn))), "filters": filters}
+
+
+@given(case_variant_jobs_and_name_requests(), page_sizes, st.sampled_from((None, 2)))
+def test_job_name_prefix_pages_across_heads_are_the_oracles(
+    case: tuple[list[dict[str, Any]], dict[str, Any]], sizes: list[int], budget: int | None
+) -> None:
+    """CR-6, CR-7: a JOB_NAME prefix page, alone or with JOB_STATUS, read as ranges of the resource's name
+    indexes (a page resuming inside its cursor's head, a page crossing from one head to the next, the
+    merge of a few folded names' ranges, the merge past the walk's search budget), continues by its token
+    exactly where the oracle's order goes on, as dicts and as JSON."""
+    from unittest import mock
+
+    from listjobs_core.store import _name_ranges
+
+    jobs, query = case
+    store = JobStore(jobs, operation=LIST_JOBS)
+    listed: list[dict[str, Any]] = []
+    token = None
+    with mock.patch.object(_name_ranges, "HEAD_SEARCH_BUDGET", budget or _name_ranges.HEAD_SEARCH_BUDGET):
+        for number in range(100):
+            request = {**query, "maxResults": sizes[min(number, len(sizes) - 1)]}
+            if token is not None:
+                request["nextToken"] = token
+            page = store.list_jobs_by_consumable_resource(request)
+            assert store.answer_json(request, operation=LIST_JOBS_BY_CONSUMABLE_RESOURCE) == json.dumps(
+                page, separators=(",", ":")
+            ).encode("ascii")
+            listed += page["jobs"]
+            token = page.get("nextToken")
+            if token is None:
+                break
+    assert listed == oracle.expected_selection(jobs, query)
+
+
+def test_a_change_no_index_reads_is_in_the_next_page() -> None:
+    """CR-8: a summary is made once per stored record, and a job stored again (its statusReason, its
+    definition, its quantity changed, nothing any index reads) is listed as it now is, as dicts and as
+    JSON: what was made of the record it replaced is dropped."""
+    jobs = _many_names_jobs()[:12]
+    store = JobStore(jobs, operation=LIST_JOBS)
+    request = {"consumableResource": "r", "filters": [{"name": "JOB_NAME", "values": ["train*"]}]}
+
+    def agrees() -> None:
+        page = store.list_jobs_by_consumable_resource(request)
+        assert page == list_jobs_by_consumable_resource(list(store), request)
+        assert store.answer_json(request, operation=LIST_JOBS_BY_CONSUMABLE_RESOURCE) == json.dumps(
+            page, separators=(",", ":")
+        ).encode("ascii")
+        store._check()
+
+    agrees()
+    store.update("j001", statusReason="preempted")
+    agrees()
+    store.put({**jobs[2], "jobDefinition": "arn:aws:batch:us-east-1:123456789012:job-definition/d:2"})
+    agrees()
+    store.update("j003", consumableResourceProperties={"consumableResourceList": [
+        {"consumableResource": "r", "quantity": 7}]})
+    agrees()
+    assert [summary["statusReason"] for summary in store.list_jobs_by_consumable_resource(request)["jobs"]
+            if summary["jobArn"].endswith("/j001")] == ["preempted"]

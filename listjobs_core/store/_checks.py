@@ -184,20 +184,7 @@ def _check_resources(store: Any, views: dict[str, Mapping[str, Any]]) -> None:
         require(set(scopes) == set(expected), f"one {label} scope per {label} present")
         for value, scope in scopes.items():
             _check_resource_scope(store, scope, expected[value], f"{label} {value!r}")
-    made = store._resource_summaries.made
-    for held_id, (record, by_resource) in made.items():
-        require(held_id == id(record), "resource summaries kept under their record's id")
-        job = job_view(record)
-        require(views.get(job["jobId"]) is not None and store._jobs[job["jobId"]] is record,
-                f"resource summaries of {job['jobId']!r} are of its stored record")
-        for name, parts in by_resource.items():
-            expected_summary = parts.parts.summary(name)
-            if parts.entries is not None:
-                fresh = store._resource_summaries.page([record], name)
-                require(fresh == [expected_summary], f"resource summary of {job['jobId']!r} for {name!r}")
-            if parts.fragment is not None:
-                require(parts.fragment == json.dumps(expected_summary, separators=(",", ":")),
-                        f"resource summary JSON of {job['jobId']!r} for {name!r}")
+    store._resource_summaries._check(store._jobs)
 
 
 def _check_resource_scope(

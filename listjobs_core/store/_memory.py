@@ -92,7 +92,7 @@ from .._wire import response
 from ._bulk import columns_of, scopes_of
 from ._checks import check_store
 from ._interface import ListingMethods, ListingStore
-from ._resources import ResourceIndex, ResourceSummaries, requires_resources
+from ._resources import MadeSummary, ResourceIndex, ResourceSummaries, requires_resources
 from ._runnable import RUNNABLE, RunnableIndex
 from ._scope import IndexLists, JobKeys, Layout, Reading, Scope, job_id_of, scope_runs
 from ._sorted_keys import Key
@@ -389,8 +389,8 @@ class JobStore(ListingMethods):
         """
         if operation is LIST_JOBS_BY_CONSUMABLE_RESOURCE and self._resources is not None:
             # CR-8: each summary's JSON made once per stored record, as the store's own summaries are.
-            records, name, next_token = self._resource_page(request)
-            summaries = self._resource_summaries.page_json(records, name)
+            held, name, next_token = self._resource_page(request)
+            summaries = ResourceSummaries.page_json(held, name)
             if next_token is None:
                 return f'{{"jobs":[{summaries}]}}'.encode("ascii")
             return f'{{"jobs":[{summaries}],"nextToken":"{next_token}"}}'.encode("ascii")
@@ -419,16 +419,16 @@ class JobStore(ListingMethods):
         >>> [(summary["jobName"], summary["quantity"]) for summary in page["jobs"]]
         [('render', 3)]
         """
-        records, name, next_token = self._resource_page(request)
-        summaries = self._resource_summaries.page(records, name)
+        held, name, next_token = self._resource_page(request)
+        summaries = ResourceSummaries.page(held, name)
         return response(summaries, next_token, LIST_JOBS_BY_CONSUMABLE_RESOURCE.list_member)
 
     # --- internals ---
 
-    def _resource_page(self, request: object) -> tuple[list[Stored], str, str | None]:
-        """The records of a ListJobsByConsumableResource page, in order, the name of the resource (each
-        listed job has one entry of that name, CR-3, the one the resource denotes, CR-2), and the page's
-        ``nextToken``."""
+    def _resource_page(self, request: object) -> tuple[list[MadeSummary], str, str | None]:
+        """What was made of the jobs of a ListJobsByConsumableResource page for their summaries, in order
+        (``ResourceSummaries``), the name of the resource (each listed job has one entry of that name,
+        CR-3, the one the resource denotes, CR-2), and the page's ``nextToken``."""
         if self._resources is None:
             self._require_operation(LIST_JOBS)
         query = parse_request(LIST_JOBS_BY_CONSUMABLE_RESOURCE, request, token_key=self._token_key)
@@ -442,21 +442,19 @@ class JobStore(ListingMethods):
         if after is not None and grouped:
             after = (after[0], after[1], tuple(after[2:]))
         status = selected_status(query)
+        name = resource_name(query.consumable_resource)
         with self._lock:
-            found = self._resources.keys(query.consumable_resource, status, pattern, after, self._fold_table)
-            keys = list(islice(found, limit + 1))
-            jobs = self._jobs
-            # A newest-first key ends with the jobId; a grouped one with a newest-first key (``job_id_of``).
-            if grouped:
-                records = [jobs[key[-1][-1]] for key in keys[:limit]]
-            else:
-                records = [jobs[key[-1]] for key in keys[:limit]]
-        # Records are never changed (a change stores a new one), so the page is projected outside the lock.
+            keys = self._resources.page(
+                query.consumable_resource, status, pattern, after, self._fold_table, limit + 1
+            )
+            held = self._resource_summaries.held(keys[:limit], grouped, self._jobs, name)
+        # What was made of a record is never changed (a change stores a new record), so the page is built
+        # outside the lock.
         next_token = None
         if len(keys) > limit:
             last = keys[limit - 1]
             next_token = encode_token(flat_key(last) if grouped else last, query, token_key=self._token_key)
-        return records, resource_name(query.consumable_resource), next_token
+        return held, name, next_token
 
     def snapshot_jobs(self, job_queue: str, scheduling: str | None = None) -> list[Mapping[str, Any]]:
         """The jobs ``job_queue_snapshot`` needs to answer GetJobQueueSnapshot for ``job_queue`` (a queue

@@ -25,6 +25,15 @@ while its page lists them grouped by exact name (O-2). A scope keeps two name in
 
 No work here grows with N or with the size of Unicode: the case-fold tables the walk needs cover the
 characters of the stored names only (``FoldTable``), kept up to date by ``put``.
+
+``name_page`` reads the same ranges for a caller that wants the first ``count`` keys at once (a page and
+its one key beyond): each range is cut from the index by slices (``SortedKeys.take``), bounded above by
+the first key past it (a folded name followed by ``"\0"``, or the ``successor`` of a head), so a page costs
+a few index searches and C-level copies, with no Python step per key. A prefix page that resumes from a
+cursor first reads the rest of the range of the cursor's own head (the name of the cursor's key matched
+the pattern, as the token is bound to it, T-3): when that range fills the page, as it does for every page
+but the last of each head, the page is that one range, with no walk of the heads and no count of the
+folded names.
 """
 
 from __future__ import annotations
@@ -33,11 +42,11 @@ import heapq
 from collections.abc import Iterator
 from itertools import islice
 
-from .._name_heads import FoldTable, name_heads
+from .._name_heads import FoldTable, name_heads, successor
 from .._names import JobNamePattern
 from ._sorted_keys import Key, SortedKeys
 
-__all__ = ["name_run"]
+__all__ = ["name_page", "name_run"]
 
 # A prefix matched by at most this many folded names reads their ranges of ``by_folded`` at once.
 FEW_FOLDED_NAMES = 4
@@ -126,3 +135,98 @@ def _head_ranges(by_name: SortedKeys, prefix: str, after: Key | None, table: Fol
             if not key[0].startswith(head):
                 break
             yield key
+
+
+def name_page(
+    by_name: SortedKeys,
+    by_folded: SortedKeys,
+    pattern: JobNamePattern,
+    after: Key | None,
+    table: FoldTable,
+    count: int,
+) -> list[Key]:
+    """The first ``count`` keys of ``name_run(by_name, by_folded, pattern, after, table)``, as a list."""
+    if not pattern.is_prefix:
+        return [key[1] for key in _folded_slice(by_folded, pattern.folded, after, count)]
+    if not pattern.folded:  # "*" alone
+        return by_name.take(after, inclusive=after is None, stop=None, count=count)
+    prefix = pattern.folded
+    if after is not None:
+        # A page that resumes inside the range of its cursor's head and fills from it reads that range only.
+        head = _head_of(str(after[0]), prefix)
+        if head is not None:
+            end = successor(head)
+            rest = by_name.take(after, inclusive=False, stop=None if end is None else (end,), count=count)
+            if len(rest) == count:
+                return rest
+    folded_names = list(islice(_folded_names(by_folded, prefix), FEW_FOLDED_NAMES + 1))
+    if len(folded_names) <= FEW_FOLDED_NAMES:
+        return _merged_folded(by_folded, folded_names, after, count)
+    taken: list[Key] = []
+    try:
+        for lower, upper in _head_bounds(by_name, prefix, after, table):
+            if after is not None and after >= lower:
+                taken += by_name.take(after, inclusive=False, stop=upper, count=count - len(taken))
+            else:
+                taken += by_name.take(lower, inclusive=True, stop=upper, count=count - len(taken))
+            if len(taken) >= count:
+                break
+        return taken
+    except _OverBudget:
+        pass
+    # As ``_prefix_run``: past the budget, the rest of the page merges the ranges of the folded names.
+    last = taken[-1] if taken else after
+    rest = _merged_folded(by_folded, list(_folded_names(by_folded, prefix)), last, count - len(taken))
+    return taken + rest
+
+
+def _head_of(name: str, prefix: str) -> str | None:
+    """The head of ``prefix`` that ``name`` starts with (its shortest prefix whose folding is as long as
+    ``prefix``), or ``None`` when ``name`` does not match ``prefix``. Every name that starts with it matches
+    (``str.casefold`` folds each character on its own, ``_name_heads``)."""
+    length = 0
+    for end, character in enumerate(name, 1):
+        length += len(character.casefold())
+        if length >= len(prefix):
+            head = name[:end]
+            return head if head.casefold().startswith(prefix) else None
+    return None
+
+
+def _folded_slice(by_folded: SortedKeys, folded: str, after: Key | None, count: int) -> list[Key]:
+    """The first ``count`` keys of ``by_folded`` under the folded name ``folded``, past the cursor."""
+    start: Key = (folded,) if after is None else (folded, after)
+    return by_folded.take(start, inclusive=after is None, stop=(folded + "\0",), count=count)
+
+
+def _merged_folded(
+    by_folded: SortedKeys, folded_names: list[str], after: Key | None, count: int
+) -> list[Key]:
+    """The first ``count`` grouped keys past the cursor of the jobs under any of ``folded_names``, in
+    order: each name's first ``count``, merged by one sort (the names' jobs are disjoint)."""
+    if count <= 0:
+        return []
+    runs = [_folded_slice(by_folded, folded, after, count) for folded in folded_names]
+    if len(runs) == 1:
+        return [key[1] for key in runs[0]]
+    return sorted(key[1] for run in runs for key in run)[:count]
+
+
+def _head_bounds(
+    by_name: SortedKeys, prefix: str, after: Key | None, table: FoldTable
+) -> Iterator[tuple[Key, Key | None]]:
+    """The range ``[lower, upper)`` of ``by_name`` under each head of ``prefix`` whose names reach past the
+    cursor, in order (``upper`` ``None``: to the end), found as ``_head_ranges`` finds them."""
+    searches = [0]
+
+    def first_name(position: str | None) -> str | None:
+        searches[0] += 1
+        if searches[0] > HEAD_SEARCH_BUDGET:
+            raise _OverBudget
+        key = None if position is None else by_name.first_from((position,))
+        return None if key is None else str(key[0])
+
+    after_name = "" if after is None else str(after[0])
+    for head in name_heads(first_name, prefix, after_name, table):
+        end = successor(head)
+        yield (head,), None if end is None else (end,)

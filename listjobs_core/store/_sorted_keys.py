@@ -155,6 +155,35 @@ class SortedKeys:
         for index in range(first_chunk + 1, len(chunks)):
             yield from chunks[index]
 
+    def take(self, start: Key | None, *, inclusive: bool, stop: Key | None, count: int) -> list[Key]:
+        """The first ``count`` keys (at most) of ``walk(start, inclusive=inclusive)`` that sort below
+        ``stop`` (``None``: no bound), as a list cut from the chunks by slices: O(log N + count), with no
+        Python step per key.
+
+        >>> keys = SortedKeys.from_sorted([(number,) for number in range(10)])
+        >>> keys.take((2,), inclusive=False, stop=(6,), count=10)
+        [(3,), (4,), (5,)]
+        >>> keys.take(None, inclusive=True, stop=None, count=2)
+        [(0,), (1,)]
+        """
+        chunks, maxes = self._chunks, self._maxes
+        index, position = 0, 0
+        if start is not None:
+            find = bisect_left if inclusive else bisect_right
+            index = find(maxes, start)
+            if index == len(chunks):
+                return []
+            position = find(chunks[index], start)
+        taken: list[Key] = []
+        while index < len(chunks) and len(taken) < count:
+            taken += chunks[index][position : position + count - len(taken)]
+            if stop is not None and maxes[index] >= stop:
+                break
+            index, position = index + 1, 0
+        if stop is not None and taken and taken[-1] >= stop:
+            del taken[bisect_left(taken, stop) :]
+        return taken
+
     def _check(self) -> None:
         """Assert the layout invariants: sorted, distinct, no empty or oversized chunk, maxima right."""
         require(len(self._chunks) == len(self._maxes), "one maximum per chunk")
