@@ -57,7 +57,7 @@ import heapq
 import json
 import sys
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -265,7 +265,7 @@ class JobStore(ListingMethods):
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return self._put_many(jobs)
+            return self._put_many(jobs, collecting)
         finally:
             if collecting:
                 gc.enable()
@@ -276,7 +276,7 @@ class JobStore(ListingMethods):
                 gc.collect(0)
                 gc.collect(1)
 
-    def _put_many(self, jobs: Iterable[Mapping[str, Any] | ServiceJob]) -> int:
+    def _put_many(self, jobs: Iterable[Mapping[str, Any] | ServiceJob], collecting: bool) -> int:
         if not isinstance(jobs, list):
             jobs = list(jobs)
         operation, layout = self._operation, self._layout
@@ -284,12 +284,19 @@ class JobStore(ListingMethods):
             # Plain jobs of one shape into an empty store: a member at a time (``_bulk``).
             columns = columns_of(jobs, self._members, self._layout) if not self._jobs else None
             if columns is not None:
-                everything, by_value = scopes_of(self._layout, columns)
+                # Young collections during a bulk load stop tracking the tuples each stage makes (records
+                # and newest-first keys; grouped keys; chunks of keys, every few thousand keys, while their
+                # parts are untracked and still in the caches): each is examined once, not again by the
+                # collection after, and cheaply.
+                young = _young_collection if collecting else None
+                if young is not None:
+                    young()
+                everything, by_value = scopes_of(self._layout, columns, young)
                 with self._lock:
                     if not self._jobs:
                         for name in set(columns.names):
                             self._fold_table.learn(name)
-                        self._install(dict(columns.records), everything, by_value, {})
+                        self._install(dict(columns.records), everything, by_value, {}, young)
                         return len(jobs)
         records: dict[str, tuple[Stored, Record]] = {}
         completed = self._completed
@@ -642,16 +649,19 @@ class JobStore(ListingMethods):
         everything: IndexLists,
         lists: dict[Any, IndexLists],
         families: dict[tuple[str, str], list[tuple[Mapping[str, Any], JobKeys]]],
+        young: Callable[[], object] | None = None,
     ) -> None:
         """Replace every job and index with ``stored`` and the lists of its scopes (``everything``; by
         jobQueue value; by family), under the lock; the scope of each shared queue name by merging those of
-        its values."""
+        its values. ``young``: see ``SortedKeys.from_sorted``."""
         layout = self._layout
         self._jobs = stored
         self._fragments = {}
         self._resource_summaries = ResourceSummaries()
-        self._queues = {value: Scope.build(layout, value_lists) for value, value_lists in lists.items()}
-        self._everything = Scope.build(layout, everything)
+        self._queues = {
+            value: Scope.build(layout, value_lists, young) for value, value_lists in lists.items()
+        }
+        self._everything = Scope.build(layout, everything, young)
         self._queue_values = {}
         for value in lists:
             if value is not None:
@@ -692,7 +702,7 @@ class JobStore(ListingMethods):
                 return scopes
         value = job.get("jobQueue")
         scopes += [self._everything, self._queues[value]]
-        if value is not None:
+        if value is not None and self._named:  # (parsing the queue's name costs more than the rest)
             named = self._named.get(queue_name(value))
             if named is not None:
                 scopes.append(named)
@@ -857,6 +867,11 @@ class ServiceJobStore(JobStore):
         if operation is not LIST_SERVICE_JOBS:
             raise ValueError(f"a ServiceJobStore answers ListServiceJobs; for {operation.name} use JobStore")
         super().__init__(jobs, operation=LIST_SERVICE_JOBS, token_key=token_key, completion=completion)
+
+
+def _young_collection() -> None:
+    """A collection of the youngest generation (``put_many``, when the process collects)."""
+    gc.collect(0)
 
 
 def _kinds(scheduling: str | None) -> tuple[str, ...]:

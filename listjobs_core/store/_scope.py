@@ -12,15 +12,15 @@ one queue name, or the children of one parent job) under the core's own sort key
 - ``by_definition`` (when the operation has a ``DEFINITION_PATTERN`` filter): by definition name and by
   the exact ``jobDefinition`` -> status -> newest-first keys, and the distinct names in order;
 - ``by_name``: grouped keys ``(jobName, version, newest-first key)`` (O-2), and ``by_folded``: the same
-  under the folded name, ``(folded jobName, grouped key)`` (see ``_name_ranges``).
+  keys under the folded name, read as ``(folded jobName, grouped key)`` (``FoldedKeys``, ``_name_ranges``).
 
-A job's newest-first key is one tuple shared by every index it is in, so an index costs a list slot per
-job, not a key. A status change moves that key between the status buckets only: the other indexes do not
-depend on the status. ``scope_runs`` turns a query into runs: iterators of keys in the query's order,
-past the cursor, that the store merges when it reads more than one. Each filter's ``IndexPlan`` (its spec,
-``_filters``) picks the indexes; a ``SCAN`` plan reads the status indexes (or ``by_created``) and tests each
-job with the spec's predicate, so a filter with no index of its own is still answered, in order, by any
-store.
+A job's newest-first key is one tuple shared by every index it is in, and its grouped key one tuple shared
+by the two name indexes, so an index costs a list slot per job, not a key. A status change moves that key
+between the status buckets only: the other indexes do not depend on the status. ``scope_runs`` turns a query
+into runs: iterators of keys in the query's order, past the cursor, that the store merges when it reads more
+than one. Each filter's ``IndexPlan`` (its spec, ``_filters``) picks the indexes; a ``SCAN`` plan reads the
+status indexes (or ``by_created``) and tests each job with the spec's predicate, so a filter with no index
+of its own is still answered, in order, by any store.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from .._name_heads import FoldTable
 from .._operations import Operation
 from .._query import ListQuery
 from ._name_ranges import name_run
-from ._sorted_keys import Key, SortedKeys
+from ._sorted_keys import FoldedKeys, Key, SortedKeys, folded_pair
 
 __all__ = [
     "PLANS",
@@ -158,7 +158,7 @@ class Scope:
         self.by_member_any: dict[str, dict[str, SortedKeys]] = {member: {} for member in members}
         self.by_definition = _DefinitionIndex() if layout.definitions else None
         self.by_name = SortedKeys()
-        self.by_folded = SortedKeys()
+        self.by_folded = FoldedKeys()
         self.size = 0
 
     def add(self, job: Mapping[str, Any], keys: JobKeys) -> None:
@@ -212,31 +212,35 @@ class Scope:
             self.by_definition.add(definition, after, newest)
 
     @classmethod
-    def build(cls, layout: Layout, keys: IndexLists) -> Scope:
-        """A scope over the jobs of ``keys``, each index cut into chunks at once: O(N)."""
+    def build(cls, layout: Layout, keys: IndexLists, young: Callable[[], object] | None = None) -> Scope:
+        """A scope over the jobs of ``keys``, each index cut into chunks at once: O(N). ``young``: see
+        ``SortedKeys.from_sorted``."""
         scope = cls(layout)
-        scope.by_status = {status: SortedKeys.from_sorted(run) for status, run in keys.by_status.items()}
-        scope.by_created = SortedKeys.from_sorted(keys.by_created)
+        scope.by_status = {
+            status: SortedKeys.from_sorted(run, young) for status, run in keys.by_status.items()
+        }
+        scope.by_created = SortedKeys.from_sorted(keys.by_created, young)
         for member, by_value in keys.by_member.items():
             scope.by_member[member] = {
-                value: {status: SortedKeys.from_sorted(run) for status, run in buckets.items()}
+                value: {status: SortedKeys.from_sorted(run, young) for status, run in buckets.items()}
                 for value, buckets in by_value.items()
             }
             scope.by_member_any[member] = {
-                value: SortedKeys.from_sorted(run) for value, run in keys.by_member_any[member].items()
+                value: SortedKeys.from_sorted(run, young) for value, run in keys.by_member_any[member].items()
             }
         for job, job_keys in keys.definitions:
             assert scope.by_definition is not None
             scope.by_definition.add(job["jobDefinition"], job.get("status"), job_keys.newest)
-        scope.by_name = SortedKeys.from_sorted(keys.by_name)
-        scope.by_folded = SortedKeys.from_sorted(keys.by_folded)
+        scope.by_name = SortedKeys.from_sorted(keys.by_name, young)
+        scope.by_folded = FoldedKeys.from_sorted(keys.by_folded, young)
         scope.size = len(keys.by_created)
         return scope
 
 
 class IndexLists:
     """The keys of every index of a scope as sorted lists, gathered from many jobs at once, and merged
-    from the lists of disjoint sets of jobs (a scope of every job from the scopes of its queues)."""
+    from the lists of disjoint sets of jobs (a scope of every job from the scopes of its queues).
+    ``by_folded`` holds grouped keys in ``folded_pair`` order (``FoldedKeys.from_sorted``)."""
 
     __slots__ = (
         "by_created", "by_folded", "by_member", "by_member_any", "by_name", "by_status", "definitions"
@@ -290,8 +294,9 @@ class IndexLists:
             for version in sorted(versions):
                 run = versions[version]
                 run.sort()  # one name and version: by newest-first key
-                lists.by_name += [grouped for _, grouped in run]
-                by_folded_name.setdefault(run[0][0], []).extend(run)
+                grouped_run = [grouped for _, grouped in run]
+                lists.by_name += grouped_run
+                by_folded_name.setdefault(run[0][0], []).extend(grouped_run)
         # Within one folded name the runs were appended in ascending (name, version), each sorted.
         lists.by_folded = [key for folded in sorted(by_folded_name) for key in by_folded_name[folded]]
         return lists
@@ -317,8 +322,9 @@ class IndexLists:
             lists.definitions += part.definitions
             lists.by_name += part.by_name
             lists.by_folded += part.by_folded
-        for run in (*lists.by_status.values(), lists.by_created, lists.by_name, lists.by_folded):
+        for run in (*lists.by_status.values(), lists.by_created, lists.by_name):
             run.sort()
+        lists.by_folded.sort(key=folded_pair)
         for member, by_value in lists.by_member.items():
             for buckets in by_value.values():
                 for run in buckets.values():

@@ -12,18 +12,25 @@ that are themselves tuples of strings and integers holds nothing the cyclic coll
 CPython stops tracking it, and a full collection reads one pointer per such chunk instead of one per key.
 A chunk becomes a list the first time a key comes or goes (a tuple would have to be copied, and its
 copy examined by the collector key by key, at every change).
+
+``FoldedKeys`` is the same structure over grouped keys ``(jobName, version, newest-first key)`` ordered by
+``(folded jobName, grouped key)``, read and written as those pairs (the JOB_NAME index of a scope,
+``_name_ranges``): it keeps the grouped keys the name index holds, not a pair per job. Its chunk maxima
+are kept as pairs, so the search among chunks compares tuples in C; inside a chunk the pair of a key is
+made for each comparison of the binary search (about ten).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterator
-from typing import Any
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar, TypeVar
 
-__all__ = ["Key", "SortedKeys", "require"]
+__all__ = ["FoldedKeys", "Key", "SortedKeys", "folded_pair", "require"]
 
 # A key: a tuple compared element by element (the core's sort keys, ``_ordering``).
 Key = tuple[Any, ...]
+_Index = TypeVar("_Index", bound="SortedKeys")
 
 
 class SortedKeys:
@@ -44,16 +51,17 @@ class SortedKeys:
         self._size = 0
 
     @classmethod
-    def from_sorted(cls, keys: list[Key]) -> SortedKeys:
+    def from_sorted(cls: type[_Index], keys: list[Key], young: Callable[[], object] | None = None) -> _Index:
         """The keys of an ascending list of distinct keys, in chunks of ``_LOAD``: O(N), no comparison.
+        ``young``, when given, is called after every few chunks (a bulk load's young collection, which
+        untracks the new chunks while their keys are still in the processor's caches).
 
         >>> list(SortedKeys.from_sorted([(1,), (2,), (3,)]).walk((1,), inclusive=False))
         [(2,), (3,)]
         """
         index = cls()
-        load = cls._LOAD
-        index._chunks = [tuple(keys[start : start + load]) for start in range(0, len(keys), load)]
-        index._maxes = [chunk[-1] for chunk in index._chunks]
+        index._chunks = _chunks(keys, cls._LOAD, young)
+        index._maxes = [index._maximum(chunk) for chunk in index._chunks]
         index._size = len(keys)
         return index
 
@@ -66,49 +74,66 @@ class SortedKeys:
 
     def add(self, key: Key) -> None:
         """Insert a key that is not present. O(log N + _LOAD)."""
+        self._insert(key, key)
+
+    def remove(self, key: Key) -> None:
+        """Remove a key that is present (``KeyError`` otherwise). O(log N + _LOAD)."""
+        self._delete(key, key)
+
+    # How the keys held in a chunk compare to a probe (``None``: as they are); ``FoldedKeys`` orders its
+    # keys by a pair made of each. The chunk maxima are always kept in the probes' form. (A function of
+    # one key, ``Callable[[Key], Key] | None``: typed ``Any`` so that it is not read as a method.)
+    _order: ClassVar[Any] = None
+
+    def _maximum(self, chunk: list[Key] | tuple[Key, ...]) -> Key:
+        """A chunk's last key, in the probes' form (``_maxes``)."""
+        return chunk[-1]
+
+    def _insert(self, probe: Key, key: Key) -> None:
+        """Insert ``key``, which sorts as ``probe`` among the probes' forms of the keys held."""
         maxes, chunks = self._maxes, self._chunks
         self._size += 1
         if not maxes:
             chunks.append([key])
-            maxes.append(key)
+            maxes.append(probe)
             return
-        index = bisect_left(maxes, key)
+        index = bisect_left(maxes, probe)
         if index == len(maxes):
             index -= 1
             chunk = self._mutable(index)
             chunk.append(key)
-            maxes[index] = key
+            maxes[index] = probe
         else:
             chunk = self._mutable(index)
-            insort(chunk, key)
+            chunk.insert(bisect_left(chunk, probe, key=self._order), key)
         if len(chunk) > 2 * self._LOAD:
             self._split(index)
 
-    def remove(self, key: Key) -> None:
-        """Remove a key that is present (``KeyError`` otherwise). O(log N + _LOAD)."""
+    def _delete(self, probe: Key, key: Key) -> None:
+        """Remove ``key``, which sorts as ``probe``, or raise ``KeyError``."""
         maxes, chunks = self._maxes, self._chunks
-        index = bisect_left(maxes, key)
+        index = bisect_left(maxes, probe)
         if index == len(maxes):
             raise KeyError(key)
-        position = bisect_left(chunks[index], key)
+        position = bisect_left(chunks[index], probe, key=self._order)
         if chunks[index][position] != key:
             raise KeyError(key)
         chunk = self._mutable(index)
         del chunk[position]
         self._size -= 1
         if len(chunk) >= self._LOAD // 2:
-            maxes[index] = chunk[-1]
+            maxes[index] = self._maximum(chunk)
         elif len(chunks) > 1:
             # A small chunk joins a neighbour, so deletions never leave a trail of tiny chunks.
             left = index - 1 if index > 0 else index
             self._mutable(left).extend(chunks[left + 1])
             del chunks[left + 1]
             del maxes[left + 1]
-            maxes[left] = chunks[left][-1]
+            maxes[left] = self._maximum(chunks[left])
             if len(chunks[left]) > 2 * self._LOAD:
                 self._split(left)
         elif chunk:
-            maxes[index] = chunk[-1]
+            maxes[index] = self._maximum(chunk)
         else:
             del chunks[index]
             del maxes[index]
@@ -125,9 +150,9 @@ class SortedKeys:
         chunk = self._mutable(index)
         half = chunk[self._LOAD :]
         del chunk[self._LOAD :]
-        self._maxes[index] = chunk[-1]
+        self._maxes[index] = self._maximum(chunk)
         self._chunks.insert(index + 1, half)
-        self._maxes.insert(index + 1, half[-1])
+        self._maxes.insert(index + 1, self._maximum(half))
 
     def first_from(self, key: Key) -> Key | None:
         """The smallest key ``>= key``, or ``None``. O(log N)."""
@@ -135,7 +160,7 @@ class SortedKeys:
         if index == len(self._maxes):
             return None
         chunk = self._chunks[index]
-        return chunk[bisect_left(chunk, key)]
+        return chunk[bisect_left(chunk, key, key=self._order)]
 
     def walk(self, start: Key | None, *, inclusive: bool) -> Iterator[Key]:
         """The keys from ``start`` (all keys when ``None``) in ascending order: ``>= start`` when
@@ -147,7 +172,7 @@ class SortedKeys:
             first_chunk = find(self._maxes, start)
             if first_chunk == len(chunks):
                 return
-            first_position = find(chunks[first_chunk], start)
+            first_position = find(chunks[first_chunk], start, key=self._order)
         if first_chunk < len(chunks):
             chunk = chunks[first_chunk]
             for position in range(first_position, len(chunk)):
@@ -189,12 +214,88 @@ class SortedKeys:
         require(len(self._chunks) == len(self._maxes), "one maximum per chunk")
         require(self._size == sum(map(len, self._chunks)), "size matches the chunks")
         previous: Key | None = None
+        order = self._order
         for chunk, maximum in zip(self._chunks, self._maxes, strict=True):
             require(0 < len(chunk) <= 2 * self._LOAD, f"chunk of {len(chunk)} keys")
-            require(chunk[-1] == maximum, "chunk maximum is its last key")
+            require(self._maximum(chunk) == maximum, "chunk maximum is its last key")
             for key in chunk:
-                require(previous is None or previous < key, f"keys ascend strictly at {key!r}")
-                previous = key
+                probe = key if order is None else order(key)
+                require(previous is None or previous < probe, f"keys ascend strictly at {key!r}")
+                previous = probe
+
+
+# Chunks made between two calls of a bulk load's ``young`` (about 16,000 keys: their lines fit in a cache).
+_CHUNKS_PER_COLLECTION = 32
+
+
+def _chunks(
+    keys: list[Key], load: int, young: Callable[[], object] | None
+) -> list[list[Key] | tuple[Key, ...]]:
+    """``keys`` cut into tuples of ``load`` keys, ``young`` called after every few."""
+    if young is None or len(keys) <= load * _CHUNKS_PER_COLLECTION:
+        return [tuple(keys[start : start + load]) for start in range(0, len(keys), load)]
+    chunks: list[list[Key] | tuple[Key, ...]] = []
+    step = load * _CHUNKS_PER_COLLECTION
+    for batch in range(0, len(keys), step):
+        end = min(batch + step, len(keys))
+        chunks += [tuple(keys[start : start + load]) for start in range(batch, end, load)]
+        young()
+    return chunks
+
+
+def folded_pair(grouped: Key) -> Key:
+    """The pair a grouped key ``(jobName, version, newest)`` sorts by in the folded-name index:
+    ``(folded jobName, grouped key)`` (``str.casefold``, as ``_names`` folds a pattern)."""
+    return (grouped[0].casefold(), grouped)
+
+
+class FoldedKeys(SortedKeys):
+    """Grouped keys ordered by ``folded_pair``, given and read as those pairs, held as the grouped keys
+    themselves (see the module's notes): the same tuples the name index holds, so the index costs a list
+    slot per job and no pair. ``from_sorted`` takes the grouped keys, already in that order.
+
+    >>> index = FoldedKeys.from_sorted([("Ab", 0, (True, -2, "x")), ("aB", 0, (True, -1, "y"))])
+    >>> [pair[0] for pair in index.walk(("ab",), inclusive=True)]
+    ['ab', 'ab']
+    >>> index.first_from(("ab", ("aB",)))
+    ('ab', ('aB', 0, (True, -1, 'y')))
+    """
+
+    __slots__ = ()
+    _order = staticmethod(folded_pair)
+
+    def _maximum(self, chunk: list[Key] | tuple[Key, ...]) -> Key:
+        return folded_pair(chunk[-1])
+
+    def __iter__(self) -> Iterator[Key]:
+        return _pairs(super().__iter__())
+
+    def add(self, key: Key) -> None:
+        """Insert the pair ``(folded jobName, grouped key)`` of a grouped key that is not present."""
+        self._insert(key, key[1])
+
+    def remove(self, key: Key) -> None:
+        """Remove the pair ``(folded jobName, grouped key)`` of a grouped key that is present."""
+        self._delete(key, key[1])
+
+    def first_from(self, key: Key) -> Key | None:
+        """The smallest pair ``>= key``, or ``None``. O(log N)."""
+        found = super().first_from(key)
+        return None if found is None else folded_pair(found)
+
+    def walk(self, start: Key | None, *, inclusive: bool) -> Iterator[Key]:
+        """The pairs from ``start`` on, in ascending order (as ``SortedKeys.walk``)."""
+        return _pairs(super().walk(start, inclusive=inclusive))
+
+
+def _pairs(grouped_keys: Iterator[Key]) -> Iterator[Key]:
+    """``folded_pair`` of each grouped key, folding each run of one name once."""
+    name, folded = None, ""
+    for grouped in grouped_keys:
+        if grouped[0] != name:
+            name = grouped[0]
+            folded = name.casefold()
+        yield (folded, grouped)
 
 
 def require(condition: bool, invariant: str) -> None:
