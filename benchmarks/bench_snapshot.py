@@ -7,11 +7,11 @@ store serves the three kinds of queue (the kind is the registry's, not the jobs'
 
 - **floor**: 100 jobs projected onto the summary members with a dict comprehension (``jobsets.project``),
   as in ``bench_store.py``: what any listing that returns 100 summaries pays.
-- **snapshot**: what the endpoint does for a queue of the store's kind: ``jobs_of_queue(store, queue,
-  kind)`` (the store's ``snapshot_jobs``: the jobs in use and only the RUNNABLE jobs the answer can list)
-  then ``job_queue_snapshot`` over them; per queue (``busy``, ``calm``) and kind (FIFO, FAIR_SHARE,
-  QUOTA_SHARE).
-- **naive**: the same through a store without ``snapshot_jobs`` (the listing interface only): every
+- **snapshot**: what the endpoint does for a queue of the store's kind: ``queue_snapshot([store], queue,
+  kind)`` (the store's ``snapshot_parts``: the usage it keeps of the queue's jobs in use and its first
+  RUNNABLE jobs ranked by it, from the RUNNABLE index, then ``ranked_queue_snapshot``); per queue
+  (``busy``, ``calm``) and kind (FIFO, FAIR_SHARE, QUOTA_SHARE).
+- **naive**: the same through a store without ``snapshot_parts`` (the listing interface only): every
   RUNNABLE and in-use job of the queue listed page by page, each fetched by its id, then
   ``job_queue_snapshot``: the path the endpoint took before the RUNNABLE index. At 1e4 and 1e5 only.
 
@@ -40,8 +40,8 @@ import pytest
 from jobsets import PAGE, SIZES, project, synthetic_jobs
 
 from listjobs_core import ServiceJobStore
-from listjobs_core._snapshot import SCHEDULING_KINDS, job_queue_snapshot
-from listjobs_core.service._queue_snapshot import jobs_of_queue
+from listjobs_core._snapshot import SCHEDULING_KINDS
+from listjobs_core.service._queue_snapshot import queue_snapshot
 from listjobs_core.service._registry import QueueRegistry
 from listjobs_core.service._resource_tokens import decode_resource_token
 
@@ -92,8 +92,7 @@ class ListingOnly:
 
 def snapshot(store: Any, queue: str, kind: str) -> dict[str, Any]:
     """The endpoint's answer for a queue of kind ``kind`` held by one store."""
-    jobs = jobs_of_queue(store, queue, kind)
-    return job_queue_snapshot(jobs, now_ms=START, job_queue=queue, scheduling=kind)
+    return queue_snapshot([store], queue, kind, now_ms=START)
 
 
 @pytest.mark.parametrize("size", SIZES)

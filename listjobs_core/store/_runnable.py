@@ -16,11 +16,13 @@ kind's order at once:
 ``jobQueue`` are in every queue), each share's keys lifted to the full key with its share's usage now
 (``heapq.merge``, one heap entry per run), and stops after 100: O(runs * log N + 100 log runs). The first
 job of each quota share is the first key of the share's runs, O(shares * log N). The usage comes from the
-jobs in use, which the caller reads through the store's status indexes: in practice as many as the
-capacity of the queue's environments can hold, so O(in-use) is the cost of the usage SN-5 reports.
+jobs in use, which the index keeps as well: ``usage``, a ``_usage.UsageIndex`` of what the jobs in use of
+each ``jobQueue`` value hold, so a snapshot (``snapshot_parts``) is O(runs * log N + 100 + values * shares
+* units) and reads no job in use.
 
-Keeping the index: ``add``/``discard`` a job (a no-op unless RUNNABLE), ``move_status`` when only its
-status changes, ``gather`` when the store is rebuilt: O(log N) per run a job is in (three).
+Keeping the index: ``add``/``discard`` a job (a no-op unless RUNNABLE or in use), ``move_status`` when only
+its status changes, ``gather`` when the store is rebuilt: O(log N) per run a RUNNABLE job is in (three),
+O(units) for a job in use.
 """
 
 from __future__ import annotations
@@ -30,17 +32,20 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from typing import Any
 
-from .._queues import QueueMatcher, queue_name
+from .._records import Stored, job_view
 from .._snapshot import (
     FAIR_SHARE,
     FIFO,
     FRONT_OF_QUEUE_SIZE,
+    IN_USE_STATUSES,
     QUOTA_SHARE,
     SCHEDULING_KINDS,
+    QueueUsage,
     dispatch_key,
     share_member,
 )
 from ._sorted_keys import Key, SortedKeys
+from ._usage import QueueValues, UsageIndex
 
 __all__ = ["RUNNABLE", "RunnableIndex"]
 
@@ -79,19 +84,24 @@ def _with_usage(keys: SortedKeys, used: float) -> Iterator[Key]:
 class RunnableIndex:
     """RUNNABLE jobs per ``jobQueue`` value, in the dispatch order of every kind (see the module's notes)."""
 
-    __slots__ = ("_names", "_queues")
+    __slots__ = ("_names", "_queues", "usage")
 
     def __init__(self) -> None:
         self._queues: dict[str | None, _QueueRuns] = {}
-        # queue_name(value) -> the jobQueue values present with that name (the only ones that may denote it).
-        self._names: dict[str, set[str]] = {}
+        # The jobQueue values present, by name (the only ones that may denote a queue).
+        self._names = QueueValues()
+        # What the jobs in use of each jobQueue value hold (SN-5).
+        self.usage = UsageIndex()
 
     @classmethod
     def gather(cls, jobs: Iterable[Mapping[str, Any]]) -> RunnableIndex:
-        """An index of the RUNNABLE jobs of ``jobs``, each run sorted once."""
+        """An index of the RUNNABLE jobs of ``jobs``, each run sorted once, and of their jobs in use."""
         lists: dict[str | None, dict[str, dict[Any, list[Key]]]] = {}
+        in_use: list[Mapping[str, Any]] = []
         for job in jobs:
             if job.get("status") != RUNNABLE:
+                if job.get("status") in IN_USE_STATUSES:
+                    in_use.append(job)
                 continue
             by_kind = lists.setdefault(job.get("jobQueue"), {kind: {} for kind in SCHEDULING_KINDS})
             for kind, share, key in _placements(job):
@@ -104,25 +114,29 @@ class RunnableIndex:
                     keys.sort()
                     queue.runs[kind][share] = SortedKeys.from_sorted(keys)
             queue.size = sum(len(keys) for keys in by_kind[FIFO].values())
+        index.usage = UsageIndex.gather(in_use)
         return index
 
     def _queue(self, value: str | None) -> _QueueRuns:
         queue = self._queues.get(value)
         if queue is None:
             queue = self._queues[value] = _QueueRuns()
-            if value is not None:
-                self._names.setdefault(queue_name(value), set()).add(value)
+            self._names.add(value)
         return queue
 
     def add(self, job: Mapping[str, Any]) -> None:
-        """Index a stored job, if RUNNABLE. O(log N) per run."""
+        """Index a stored job, if RUNNABLE (O(log N) per run) or in use (O(units))."""
         if job.get("status") == RUNNABLE:
             self._add(job)
+        else:
+            self.usage.add(job)
 
     def discard(self, job: Mapping[str, Any]) -> None:
-        """Forget a stored job as it was indexed, if RUNNABLE. O(log N) per run."""
+        """Forget a stored job as it was indexed, if RUNNABLE (O(log N) per run) or in use."""
         if job.get("status") == RUNNABLE:
             self._discard(job)
+        else:
+            self.usage.discard(job)
 
     def move_status(self, job: Mapping[str, Any], before: Any, after: Any) -> None:
         """A stored job's status changes from ``before`` to ``after``, and nothing else of it."""
@@ -130,6 +144,7 @@ class RunnableIndex:
             self._discard(job)
         elif after == RUNNABLE and before != RUNNABLE:
             self._add(job)
+        self.usage.move_status(job, before, after)
 
     def _add(self, job: Mapping[str, Any]) -> None:
         queue = self._queue(job.get("jobQueue"))
@@ -151,23 +166,47 @@ class RunnableIndex:
         queue.size -= 1
         if not queue.size:
             del self._queues[value]
-            if value is not None:
-                values = self._names[queue_name(value)]
-                values.discard(value)
-                if not values:
-                    del self._names[queue_name(value)]
+            self._names.discard(value)
 
     def _denoting(self, job_queue: str) -> list[_QueueRuns]:
         """The runs of the values that denote ``job_queue`` (IN-2), and of the jobs without a queue."""
-        accepts = QueueMatcher(job_queue)
-        values: list[str | None] = [None]
-        values += sorted(value for value in self._names.get(queue_name(job_queue), ()) if accepts[value])
-        return [self._queues[value] for value in values if value in self._queues]
+        return [self._queues[value] for value in self._names.denoting(job_queue) if value in self._queues]
 
     def front(self, job_queue: str, scheduling: str, usage: Mapping[Any, float]) -> list[str]:
         """The jobIds of the first ``FRONT_OF_QUEUE_SIZE`` RUNNABLE jobs of ``job_queue`` in the dispatch
         order of a queue of kind ``scheduling`` (SN-2), given each share's ``usage`` now (``share_usage``),
         and, in a quota-share queue, of the first job of each quota share (SN-4), without repeats."""
+        chosen, firsts = self._front_ids(job_queue, scheduling, usage)
+        listed = set(chosen)
+        return chosen + [job_id for job_id in firsts if job_id not in listed]
+
+    def snapshot_parts(
+        self, job_queue: str, scheduling: str, usage: QueueUsage | None, jobs: Mapping[str, Stored]
+    ) -> tuple[QueueUsage, list[Mapping[str, Any]], list[Mapping[str, Any]]] | None:
+        """What ``_snapshot.ranked_queue_snapshot`` answers ``job_queue``'s snapshot from, for a queue of
+        kind ``scheduling``: the usage of its jobs in use (``usage``, when given: that of the queue's jobs
+        in every store), its first ``FRONT_OF_QUEUE_SIZE`` RUNNABLE jobs in dispatch order ranked by it,
+        and (a quota-share queue) the first RUNNABLE job of each quota share, as views of ``jobs`` (the
+        store's records by jobId). ``None`` when a job in use has a malformed ``capacityUsage`` (the
+        caller reads the jobs). O(runs * log N + 100 + values * shares * units)."""
+        if scheduling not in SCHEDULING_KINDS:
+            raise ValueError(f"scheduling must be one of {', '.join(SCHEDULING_KINDS)}, got {scheduling!r}")
+        if usage is None:
+            usage = self.usage.usage(job_queue, scheduling)
+            if usage is None:
+                return None
+        chosen, firsts = self._front_ids(job_queue, scheduling, {} if scheduling == FIFO else usage.ranks)
+        return (
+            usage,
+            [job_view(jobs[job_id]) for job_id in chosen],
+            [job_view(jobs[job_id]) for job_id in firsts],
+        )
+
+    def _front_ids(
+        self, job_queue: str, scheduling: str, usage: Mapping[Any, float]
+    ) -> tuple[list[str], list[str]]:
+        """``front``'s jobIds: the first ``FRONT_OF_QUEUE_SIZE`` in dispatch order, and (a quota-share
+        queue) the first of each quota share, in no order."""
         queues = self._denoting(job_queue)
         runs: list[Iterator[Key]] = []
         for queue in queues:
@@ -178,16 +217,15 @@ class RunnableIndex:
                     runs.append(_with_usage(keys, usage.get(share, 0.0)))
         # Every key ends with the jobId (``dispatch_key``).
         chosen = [key[-1] for key in islice(heapq.merge(*runs), FRONT_OF_QUEUE_SIZE)]
-        if scheduling == QUOTA_SHARE:
-            firsts: dict[Any, Key] = {}
-            for queue in queues:
-                for share, keys in queue.runs[QUOTA_SHARE].items():
-                    first = next(iter(keys))
-                    if share not in firsts or first < firsts[share]:
-                        firsts[share] = first
-            listed = set(chosen)
-            chosen += [key[-1] for key in firsts.values() if key[-1] not in listed]
-        return chosen
+        if scheduling != QUOTA_SHARE:
+            return chosen, []
+        firsts: dict[Any, Key] = {}
+        for queue in queues:
+            for share, keys in queue.runs[QUOTA_SHARE].items():
+                first = next(iter(keys))
+                if share not in firsts or first < firsts[share]:
+                    firsts[share] = first
+        return chosen, [key[-1] for key in firsts.values()]
 
     def _check(self, expected: RunnableIndex) -> None:
         """Assert this index holds what ``expected`` (one gathered afresh) holds, run by run."""
@@ -205,6 +243,9 @@ class RunnableIndex:
         }
         if mine != theirs:
             raise AssertionError("store invariant broken: the RUNNABLE index differs from its jobs")
+        if self._names._names != expected._names._names:  # noqa: SLF001
+            raise AssertionError("store invariant broken: the queue values of the RUNNABLE index differ")
+        self.usage._check(expected.usage)  # noqa: SLF001
         for queue in self._queues.values():
             for shares in queue.runs.values():
                 for keys in shares.values():
