@@ -10,24 +10,29 @@ kind's order at once:
 - FIFO: one run, by ``dispatch_key(job, FIFO, ...)`` (``createdAt``, then ``jobId``);
 - fair-share and quota-share: one run per share (the job's ``shareIdentifier``, or ``quotaShareName``; jobs
   without one are one share), by ``dispatch_key(job, kind, {})`` = (-priority, 0.0, FIFO key): the usage of
-  a share is the same for all its jobs, so a share's run is in dispatch order whatever the usage.
+  a share is the same for all its jobs, so a share's run is in dispatch order whatever the usage;
+- and one run of every RUNNABLE job of the value under that same key: the dispatch order of a share queue
+  whose shares (those with a RUNNABLE job) all use the same capacity, an idle queue's among them.
 
 ``front`` merges the runs of the values that denote the queue (IN-2, ``QueueMatcher``; the jobs without
-``jobQueue`` are in every queue), each share's keys lifted to the full key with its share's usage now
-(``heapq.merge``, one heap entry per run), and stops after 100: O(runs * log N + 100 log runs). The first
-job of each quota share is the first key of the share's runs, O(shares * log N). The usage comes from the
-jobs in use, which the index keeps as well: ``usage``, a ``_usage.UsageIndex`` of what the jobs in use of
-each ``jobQueue`` value hold, so a snapshot (``snapshot_parts``) is O(runs * log N + 100 + values * shares
-* units) and reads no job in use.
+``jobQueue`` are in every queue) and stops after 100: a FIFO queue's with ``heapq.merge``; a share queue's
+from the run of every job when its shares use the same capacity, else priority level by priority level,
+its shares by their usage now, least first, the runs of shares using the same capacity merged
+(``_first_by_usage``), so that no key is rebuilt with its share's usage: O(runs * log N + 100 log runs).
+The first job of each quota share is the first key of the share's runs, O(shares * log N). The usage
+comes from the jobs in use, which the index keeps as well: ``usage``, a ``_usage.UsageIndex`` of what the
+jobs in use of each ``jobQueue`` value hold, so a snapshot (``snapshot_parts``) is O(runs * log N + 100 +
+values * shares * units) and reads no job in use.
 
 Keeping the index: ``add``/``discard`` a job (a no-op unless RUNNABLE or in use), ``move_status`` when only
-its status changes, ``gather`` when the store is rebuilt: O(log N) per run a RUNNABLE job is in (three),
+its status changes, ``gather`` when the store is rebuilt: O(log N) per run a RUNNABLE job is in (four),
 O(units) for a job in use.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from typing import Any
@@ -51,15 +56,19 @@ __all__ = ["RUNNABLE", "RunnableIndex"]
 
 RUNNABLE = "RUNNABLE"
 _FAIR_MEMBER, _QUOTA_MEMBER = str(share_member(FAIR_SHARE)), str(share_member(QUOTA_SHARE))
+# The runs of every RUNNABLE job of a value, whatever its share, under the key of a share queue.
+_EVERY_SHARE = "EVERY_SHARE"
+_RUN_KINDS = (*SCHEDULING_KINDS, _EVERY_SHARE)
 
 
 class _QueueRuns:
-    """The RUNNABLE jobs of one ``jobQueue`` value: kind -> share -> keys in dispatch order."""
+    """The RUNNABLE jobs of one ``jobQueue`` value: kind -> share -> keys in dispatch order (and
+    ``_EVERY_SHARE`` -> ``None`` -> the keys of a share queue, every share in one run)."""
 
     __slots__ = ("runs", "size")
 
     def __init__(self) -> None:
-        self.runs: dict[str, dict[Any, SortedKeys]] = {kind: {} for kind in SCHEDULING_KINDS}
+        self.runs: dict[str, dict[Any, SortedKeys]] = {kind: {} for kind in _RUN_KINDS}
         self.size = 0
 
 
@@ -72,13 +81,45 @@ def _placements(job: Mapping[str, Any]) -> list[tuple[str, Any, Key]]:
         (FIFO, None, dispatch_key(job, FIFO, {})),
         (FAIR_SHARE, job.get(_FAIR_MEMBER), shared),
         (QUOTA_SHARE, job.get(_QUOTA_MEMBER), shared),
+        (_EVERY_SHARE, None, shared),
     ]
 
 
-def _with_usage(keys: SortedKeys, used: float) -> Iterator[Key]:
-    """A share's keys, each with the share's usage in its place (``dispatch_key``'s second element)."""
-    for key in keys:
-        yield (key[0], used, *key[2:])
+def _first_by_usage(runs: list[tuple[float, SortedKeys]], limit: int) -> list[Key]:
+    """The first ``limit`` keys of the share runs of a fair-share or quota-share queue in dispatch order,
+    each run ``(its share's usage, its keys)``; the keys as stored (usage 0.0).
+
+    A stored key is ``(-priority, 0.0, FIFO key)``, and ``dispatch_key``'s is the same with the share's
+    usage in place of 0.0, so the order is: by priority level (the first element), then, within a level,
+    the shares by usage, least first, the keys of shares using the same capacity interleaved as stored.
+    So no key is rebuilt with its usage: each level is read share group by share group (a single run
+    read as it is, or a few merged) until ``limit`` keys are taken."""
+    chosen: list[Key] = []
+    # Each run's first key not taken yet, the run's usage, the run.
+    pending = [(next(iter(keys)), used, keys) for used, keys in runs if keys and limit > 0]
+    while pending:
+        level = min(head[0] for head, _, _ in pending)
+        groups: dict[float, list[Iterator[Key]]] = {}
+        for head, used, keys in pending:
+            if head[0] == level:
+                groups.setdefault(used, []).append(keys.walk(head, inclusive=True))
+        for used in sorted(groups):
+            walks = groups[used]
+            for key in walks[0] if len(walks) == 1 else heapq.merge(*walks):
+                if key[0] != level:
+                    break
+                chosen.append(key)
+                if len(chosen) == limit:
+                    return chosen
+        # Past the level: every key of it is above (level, inf), every key of the next below.
+        bound = (level, math.inf)
+        after: list[tuple[Key, float, SortedKeys]] = []
+        for head, used, keys in pending:
+            following = head if head[0] != level else keys.first_from(bound)
+            if following is not None:
+                after.append((following, used, keys))
+        pending = after
+    return chosen
 
 
 class RunnableIndex:
@@ -103,7 +144,7 @@ class RunnableIndex:
                 if job.get("status") in IN_USE_STATUSES:
                     in_use.append(job)
                 continue
-            by_kind = lists.setdefault(job.get("jobQueue"), {kind: {} for kind in SCHEDULING_KINDS})
+            by_kind = lists.setdefault(job.get("jobQueue"), {kind: {} for kind in _RUN_KINDS})
             for kind, share, key in _placements(job):
                 by_kind[kind].setdefault(share, []).append(key)
         index = cls()
@@ -208,15 +249,24 @@ class RunnableIndex:
         """``front``'s jobIds: the first ``FRONT_OF_QUEUE_SIZE`` in dispatch order, and (a quota-share
         queue) the first of each quota share, in no order."""
         queues = self._denoting(job_queue)
-        runs: list[Iterator[Key]] = []
-        for queue in queues:
-            for share, keys in queue.runs[scheduling].items():
-                if scheduling == FIFO:
-                    runs.append(iter(keys))
-                else:
-                    runs.append(_with_usage(keys, usage.get(share, 0.0)))
         # Every key ends with the jobId (``dispatch_key``).
-        chosen = [key[-1] for key in islice(heapq.merge(*runs), FRONT_OF_QUEUE_SIZE)]
+        if scheduling == FIFO:
+            runs = [iter(keys) for queue in queues for keys in queue.runs[FIFO].values()]
+            merged = runs[0] if len(runs) == 1 else heapq.merge(*runs)
+            chosen = [key[-1] for key in islice(merged, FRONT_OF_QUEUE_SIZE)]
+        else:
+            share_runs = [
+                (usage.get(share, 0.0), keys)
+                for queue in queues
+                for share, keys in queue.runs[scheduling].items()
+            ]
+            if len({used for used, _ in share_runs}) <= 1:
+                # Every share uses the same capacity: the order is the stored keys' (usage 0.0 in each).
+                runs = [iter(keys) for queue in queues for keys in queue.runs[_EVERY_SHARE].values()]
+                merged = runs[0] if len(runs) == 1 else heapq.merge(*runs)
+                chosen = [key[-1] for key in islice(merged, FRONT_OF_QUEUE_SIZE)]
+            else:
+                chosen = [key[-1] for key in _first_by_usage(share_runs, FRONT_OF_QUEUE_SIZE)]
         if scheduling != QUOTA_SHARE:
             return chosen, []
         firsts: dict[Any, Key] = {}
