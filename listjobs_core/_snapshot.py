@@ -370,11 +370,13 @@ def dispatch_key(
 def _front_entry(job: Mapping[str, Any]) -> dict[str, Any]:
     """SN-3: a job of the front, ``FrontOfQueueJobSummary``: its ARN and, as the time it reached its
     place, its ``createdAt``; a member the job lacks is absent."""
-    entry: dict[str, Any] = {}
     arn = job.get("jobArn")
+    created = job.get("createdAt")
+    if arn is not None and created is not None:
+        return {"jobArn": arn, "earliestTimeAtPosition": created}
+    entry: dict[str, Any] = {}
     if arn is not None:
         entry["jobArn"] = arn
-    created = job.get("createdAt")
     if created is not None:
         entry["earliestTimeAtPosition"] = created
     return entry
