@@ -33,6 +33,7 @@ from listjobs_core._snapshot import (
     to_double,
 )
 from listjobs_core.service._queue_snapshot import queue_snapshot
+from listjobs_core.service._registry import QueueRegistry
 from listjobs_core.store import _runnable
 from listjobs_core.store._runnable import RunnableIndex
 
@@ -325,3 +326,43 @@ def test_the_ranked_snapshot_lists_the_first_of_each_quota_share_given() -> None
         "b": [{"jobArn": "arn-001", "earliestTimeAtPosition": 1}],
         "c": [],
     }
+
+
+def test_a_listed_quota_share_is_the_share_as_it_is_now_and_the_callers_own() -> None:
+    """QS-3, QS-6: ListQuotaShares lists each share with the settings its last update gave, in the
+    model's member order, and an answer shares nothing mutable with the registry or another answer."""
+    registry = QueueRegistry()
+    policy = registry.create_scheduling_policy(
+        {"name": "shares", "quotaSharePolicy": {"idleResourceAssignmentStrategy": "FIFO"}}
+    )
+    registry.create_job_queue({"jobQueueName": "q", "priority": 1, "schedulingPolicyArn": policy["arn"]})
+    created = registry.create_quota_share(
+        {"quotaShareName": "a", "jobQueue": "q",
+         "capacityLimits": [{"maxCapacity": 4, "capacityUnit": "gpu"}],
+         "resourceSharingConfiguration": {"strategy": "RESERVE"},
+         "preemptionConfiguration": {"inSharePreemption": "DISABLED"}}
+    )
+    first = registry.list_quota_shares({"jobQueue": "q"})["quotaShares"][0]
+    first["capacityLimits"][0]["maxCapacity"] = 99
+    first["resourceSharingConfiguration"]["strategy"] = "LEND"
+    first["preemptionConfiguration"].clear()
+    first["state"] = "DISABLED"
+    registry.update_quota_share(
+        {"quotaShareArn": created["quotaShareArn"], "state": "DISABLED",
+         "capacityLimits": [{"maxCapacity": 8, "capacityUnit": "gpu"}]}
+    )
+    listed = registry.list_quota_shares({"jobQueue": "q"})["quotaShares"]
+    assert listed == [
+        {
+            "quotaShareName": "a",
+            "quotaShareArn": created["quotaShareArn"],
+            "jobQueueArn": "arn:aws:batch:us-east-1:123456789012:job-queue/q",
+            "capacityLimits": [{"maxCapacity": 8, "capacityUnit": "gpu"}],
+            "resourceSharingConfiguration": {"strategy": "RESERVE"},
+            "preemptionConfiguration": {"inSharePreemption": "DISABLED"},
+            "state": "DISABLED",
+            "status": "VALID",
+        }
+    ]
+    assert list(listed[0]) == list(first)
+    assert registry.describe_quota_share({"quotaShareArn": created["quotaShareArn"]})["state"] == "DISABLED"
