@@ -366,3 +366,23 @@ def test_a_listed_quota_share_is_the_share_as_it_is_now_and_the_callers_own() ->
     ]
     assert list(listed[0]) == list(first)
     assert registry.describe_quota_share({"quotaShareArn": created["quotaShareArn"]})["state"] == "DISABLED"
+
+
+@pytest.mark.parametrize("kind", [FAIR_SHARE, QUOTA_SHARE])
+def test_shares_using_the_same_capacity_interleave_past_a_busier_share(kind: str) -> None:
+    """SN-2: shares ``a`` and ``b`` use nothing and ``c`` uses capacity: ``a`` and ``b``'s jobs come
+    first, interleaved by submission time, though 250 of ``c``'s were submitted between them, and then
+    ``c``'s; the front is that of every job."""
+    member = "shareIdentifier" if kind == FAIR_SHARE else "quotaShareName"
+    shares = ["a"] + ["c"] * 250 + ["b", "a"] * 60 + ["c"] * 10
+
+    def job(number: int, share: str, status: str = "RUNNABLE") -> dict[str, Any]:
+        return {"jobId": f"j{number:03}", "jobName": "n", "jobArn": f"arn-{number:03}", "status": status,
+                "createdAt": number, "jobQueue": "q", member: share}
+
+    jobs = [job(number, share) for number, share in enumerate(shares)]
+    jobs.append({**job(999, "c", "RUNNING"), "capacityUsage": [{"capacityUnit": "gpu", "quantity": 1}]})
+    answer = queue_snapshot([ServiceJobStore(jobs)], "q", kind, now_ms=0)
+    assert answer == job_queue_snapshot(jobs, now_ms=0, scheduling=kind)
+    listed = [entry["earliestTimeAtPosition"] for entry in answer["frontOfQueue"]["jobs"]]
+    assert listed == [0, *range(251, 371), *range(1, 251)][:FRONT_OF_QUEUE_SIZE]

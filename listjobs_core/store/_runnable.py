@@ -85,41 +85,93 @@ def _placements(job: Mapping[str, Any]) -> list[tuple[str, Any, Key]]:
     ]
 
 
-def _first_by_usage(runs: list[tuple[float, SortedKeys]], limit: int) -> list[Key]:
-    """The first ``limit`` keys of the share runs of a fair-share or quota-share queue in dispatch order,
-    each run ``(its share's usage, its keys)``; the keys as stored (usage 0.0).
+def _first_by_usage(queues: list[tuple[SortedKeys, list[tuple[float, SortedKeys]]]], limit: int) -> list[Key]:
+    """The first ``limit`` keys of a fair-share or quota-share queue in dispatch order, the keys as stored
+    (usage 0.0), from the runs of each ``jobQueue`` value denoting it: ``(the run of every RUNNABLE job,
+    [(a share's usage, the share's run)])``.
 
     A stored key is ``(-priority, 0.0, FIFO key)``, and ``dispatch_key``'s is the same with the share's
     usage in place of 0.0, so the order is: by priority level (the first element), then, within a level,
     the shares by usage, least first, the keys of shares using the same capacity interleaved as stored.
-    So no key is rebuilt with its usage: each level is read share group by share group (a single run
-    read as it is, or a few merged) until ``limit`` keys are taken."""
+    So no key is rebuilt with its usage: each level is read group of shares by group (``_group_keys``)
+    until ``limit`` keys are taken."""
     chosen: list[Key] = []
-    # Each run's first key not taken yet, the run's usage, the run.
-    pending = [(next(iter(keys)), used, keys) for used, keys in runs if keys and limit > 0]
+    # Excluded keys the runs of every job may pass over, in all (``_group_keys``).
+    budget = [2 * limit]
+    # Each run's first key not taken yet, its share's usage, the run, the index of its value.
+    pending = [
+        (next(iter(keys)), used, keys, index)
+        for index, (_, runs) in enumerate(queues)
+        for used, keys in runs
+        if keys and limit > 0
+    ]
     while pending:
-        level = min(head[0] for head, _, _ in pending)
-        groups: dict[float, list[Iterator[Key]]] = {}
-        for head, used, keys in pending:
-            if head[0] == level:
-                groups.setdefault(used, []).append(keys.walk(head, inclusive=True))
-        for used in sorted(groups):
-            walks = groups[used]
-            for key in walks[0] if len(walks) == 1 else heapq.merge(*walks):
-                if key[0] != level:
-                    break
-                chosen.append(key)
-                if len(chosen) == limit:
-                    return chosen
+        level = min(head[0] for head, _, _, _ in pending)
+        at_level = [entry for entry in pending if entry[0][0] == level]
+        for used in sorted({entry[1] for entry in at_level}):
+            streams = []
+            for index in sorted({entry[3] for entry in at_level if entry[1] == used}):
+                mine = [(head, keys) for head, other, keys, at in at_level if at == index and other == used]
+                others = [(head, keys) for head, other, keys, at in at_level if at == index and other != used]
+                streams.append(_group_keys(queues[index][0], level, mine, others, budget))
+            chosen += islice(_merged(streams), limit - len(chosen))
+            if len(chosen) == limit:
+                return chosen
         # Past the level: every key of it is above (level, inf), every key of the next below.
         bound = (level, math.inf)
-        after: list[tuple[Key, float, SortedKeys]] = []
-        for head, used, keys in pending:
+        after: list[tuple[Key, float, SortedKeys, int]] = []
+        for head, used, keys, index in pending:
             following = head if head[0] != level else keys.first_from(bound)
             if following is not None:
-                after.append((following, used, keys))
+                after.append((following, used, keys, index))
         pending = after
     return chosen
+
+
+def _group_keys(
+    every: SortedKeys,
+    level: Any,
+    mine: list[tuple[Key, SortedKeys]],
+    others: list[tuple[Key, SortedKeys]],
+    budget: list[int],
+) -> Iterator[Key]:
+    """The keys at priority ``level`` of the share runs ``mine`` of one value, in order, from their first
+    keys there (each run's first key at the level, and its run); ``others``: the value's other runs with
+    keys at the level, ``every``: its run of every job.
+
+    One run is read as it is. Several are merged, unless the run of every job, less the keys of
+    ``others``, reads them in one walk: it does, and passes over the keys of ``others`` (each checked
+    against the next of them), until ``budget`` keys have been passed over in all (so that the shares of
+    ``others`` holding most of the level cost no more than a merge); the rest is merged."""
+    walks = [keys.walk(head, inclusive=True) for head, keys in mine]
+    if len(walks) > 1 and budget[0] > 0:
+        excluded = _merged([keys.walk(head, inclusive=True) for head, keys in others]) if others else iter(())
+        skip = next(excluded, None)
+        last: Key | None = None
+        for key in every.walk((level,), inclusive=True):
+            if key[0] != level:
+                return
+            if key == skip:
+                skip = next(excluded, None)
+                budget[0] -= 1
+                if budget[0] <= 0:
+                    break
+                continue
+            yield key
+            last = key
+        else:
+            return
+        if last is not None:
+            walks = [keys.walk(last, inclusive=False) for _, keys in mine]
+    for key in _merged(walks):
+        if key[0] != level:
+            return
+        yield key
+
+
+def _merged(runs: list[Iterator[Key]]) -> Iterator[Key]:
+    """Sorted runs as one (``heapq.merge``, but for a single run)."""
+    return runs[0] if len(runs) == 1 else heapq.merge(*runs)
 
 
 class RunnableIndex:
@@ -252,21 +304,20 @@ class RunnableIndex:
         # Every key ends with the jobId (``dispatch_key``).
         if scheduling == FIFO:
             runs = [iter(keys) for queue in queues for keys in queue.runs[FIFO].values()]
-            merged = runs[0] if len(runs) == 1 else heapq.merge(*runs)
-            chosen = [key[-1] for key in islice(merged, FRONT_OF_QUEUE_SIZE)]
+            chosen = [key[-1] for key in islice(_merged(runs), FRONT_OF_QUEUE_SIZE)]
         else:
             share_runs = [
-                (usage.get(share, 0.0), keys)
+                [(usage.get(share, 0.0), keys) for share, keys in queue.runs[scheduling].items()]
                 for queue in queues
-                for share, keys in queue.runs[scheduling].items()
             ]
-            if len({used for used, _ in share_runs}) <= 1:
+            if len({used for runs_of_value in share_runs for used, _ in runs_of_value}) <= 1:
                 # Every share uses the same capacity: the order is the stored keys' (usage 0.0 in each).
                 runs = [iter(keys) for queue in queues for keys in queue.runs[_EVERY_SHARE].values()]
-                merged = runs[0] if len(runs) == 1 else heapq.merge(*runs)
-                chosen = [key[-1] for key in islice(merged, FRONT_OF_QUEUE_SIZE)]
+                chosen = [key[-1] for key in islice(_merged(runs), FRONT_OF_QUEUE_SIZE)]
             else:
-                chosen = [key[-1] for key in _first_by_usage(share_runs, FRONT_OF_QUEUE_SIZE)]
+                every = [queue.runs[_EVERY_SHARE][None] for queue in queues]
+                ranked = _first_by_usage(list(zip(every, share_runs, strict=True)), FRONT_OF_QUEUE_SIZE)
+                chosen = [key[-1] for key in ranked]
         if scheduling != QUOTA_SHARE:
             return chosen, []
         firsts: dict[Any, Key] = {}
@@ -293,7 +344,7 @@ class RunnableIndex:
         }
         if mine != theirs:
             raise AssertionError("store invariant broken: the RUNNABLE index differs from its jobs")
-        if self._names._names != expected._names._names:  # noqa: SLF001
+        if self._names.names() != expected._names.names():
             raise AssertionError("store invariant broken: the queue values of the RUNNABLE index differ")
         self.usage._check(expected.usage)  # noqa: SLF001
         for queue in self._queues.values():

@@ -52,17 +52,23 @@ _Units = dict[str, list[Any]]
 
 class QueueValues:
     """The ``jobQueue`` values present in an index, by queue name (only values with a queue's name can
-    denote it, IN-2)."""
+    denote it, IN-2), and the values found to denote each queue asked of it, until a value comes or goes
+    (values come with the first job of a queue and go with its last, so a queue's snapshots rarely pay
+    for parsing its identifier)."""
 
-    __slots__ = ("_names",)
+    __slots__ = ("_denoting", "_names")
+    # Beyond this many queues asked, the memo starts afresh (identifiers come from requests).
+    _MEMO = 1024
 
     def __init__(self) -> None:
         self._names: dict[str, set[str]] = {}
+        self._denoting: dict[str, list[str | None]] = {}
 
     def add(self, value: str | None) -> None:
         """A value comes into the index."""
         if value is not None:
             self._names.setdefault(queue_name(value), set()).add(value)
+            self._denoting.clear()
 
     def discard(self, value: str | None) -> None:
         """A value leaves the index."""
@@ -72,14 +78,31 @@ class QueueValues:
             values.discard(value)
             if not values:
                 del self._names[name]
+            self._denoting.clear()
 
     def denoting(self, job_queue: str) -> list[str | None]:
         """The values that denote ``job_queue`` (IN-2), after ``None``, the value of the jobs without a
-        queue, which are in every queue; in code-point order, whether or not the index holds ``None``."""
+        queue, which are in every queue; in code-point order, whether or not the index holds ``None``.
+        The list is the memo's: not to be changed."""
+        known = self._denoting.get(job_queue)
+        if known is not None:
+            return known
         accepts = QueueMatcher(job_queue)
         values: list[str | None] = [None]
         values += sorted(value for value in self._names.get(queue_name(job_queue), ()) if accepts[value])
+        if len(self._denoting) >= self._MEMO:
+            self._denoting.clear()
+        self._denoting[job_queue] = values
         return values
+
+    def names(self) -> dict[str, set[str]]:
+        """The values by queue name, comparable (``_check``); asserts the memo is what they make."""
+        for job_queue, values in self._denoting.items():
+            accepts = QueueMatcher(job_queue)
+            fresh = sorted(value for value in self._names.get(queue_name(job_queue), ()) if accepts[value])
+            if values != [None, *fresh]:
+                raise AssertionError(f"store invariant broken: the values denoting {job_queue!r} are stale")
+        return self._names
 
 
 class _ValueUsage:
@@ -208,5 +231,5 @@ class UsageIndex:
         theirs = {value: usage.state() for value, usage in expected._values.items()}
         if mine != theirs:
             raise AssertionError("store invariant broken: the usage of the jobs in use differs from its jobs")
-        if self.values._names != expected.values._names:  # noqa: SLF001
+        if self.values.names() != expected.values.names():
             raise AssertionError("store invariant broken: the queue values of the usage index differ")
