@@ -386,3 +386,11 @@ def test_shares_using_the_same_capacity_interleave_past_a_busier_share(kind: str
     assert answer == job_queue_snapshot(jobs, now_ms=0, scheduling=kind)
     listed = [entry["earliestTimeAtPosition"] for entry in answer["frontOfQueue"]["jobs"]]
     assert listed == [0, *range(251, 371), *range(1, 251)][:FRONT_OF_QUEUE_SIZE]
+
+
+def test_an_unknown_scheduling_kind_is_refused_by_the_kept_usage() -> None:
+    store = ServiceJobStore()
+    with pytest.raises(ValueError, match="scheduling"):
+        store.queue_usage("q", "ROUND_ROBIN")
+    with pytest.raises(ValueError, match="scheduling"):
+        store.snapshot_parts("q", "ROUND_ROBIN")

@@ -36,6 +36,7 @@ from .._snapshot import (
     FAIR_SHARE,
     IN_USE_STATUSES,
     QUOTA_SHARE,
+    SCHEDULING_KINDS,
     Exact,
     QueueUsage,
     add_exact,
@@ -217,6 +218,8 @@ class UsageIndex:
         """What the jobs in use of ``job_queue`` (a name or an ARN, IN-2) hold, as ``QueueUsage.of`` their
         jobs for a queue of kind ``scheduling``; ``None`` when one of them has a malformed
         ``capacityUsage`` (the caller reads the jobs). O(values * shares * units)."""
+        if scheduling not in SCHEDULING_KINDS:
+            raise ValueError(f"scheduling must be one of {', '.join(SCHEDULING_KINDS)}, got {scheduling!r}")
         held = [self._values[value] for value in self.values.denoting(job_queue) if value in self._values]
         if any(usage.malformed for usage in held):
             return None
