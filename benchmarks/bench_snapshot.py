@@ -7,13 +7,15 @@ store serves the three kinds of queue (the kind is the registry's, not the jobs'
 
 - **floor**: 100 jobs projected onto the summary members with a dict comprehension (``jobsets.project``),
   as in ``bench_store.py``: what any listing that returns 100 summaries pays.
-- **snapshot**: what the endpoint does for a queue of the store's kind: ``jobs_of_queue(store, queue,
-  kind)`` (the store's ``snapshot_jobs``: the jobs in use and only the RUNNABLE jobs the answer can list)
-  then ``job_queue_snapshot`` over them; per queue (``busy``, ``calm``) and kind (FIFO, FAIR_SHARE,
-  QUOTA_SHARE).
-- **naive**: the same through a store without ``snapshot_jobs`` (the listing interface only): every
+- **snapshot**: what the endpoint does for a queue of the store's kind: ``queue_snapshot([store], queue,
+  kind)`` (the store's ``snapshot_parts``: the usage it keeps of the queue's jobs in use and its first
+  RUNNABLE jobs ranked by it, from the RUNNABLE index, then ``ranked_queue_snapshot``); per queue
+  (``busy``, ``calm``) and kind (FIFO, FAIR_SHARE, QUOTA_SHARE).
+- **naive**: the same through a store without ``snapshot_parts`` (the listing interface only): every
   RUNNABLE and in-use job of the queue listed page by page, each fetched by its id, then
   ``job_queue_snapshot``: the path the endpoint took before the RUNNABLE index. At 1e4 and 1e5 only.
+- **sqlite**: ``queue_snapshot`` over a ``SqlJobStore`` on SQLite holding the same jobs, which answers
+  through its listings as the naive path does (FIFO, queue ``calm``, at 1e5 only, one round).
 
 - **ListQuotaShares**: ``QueueRegistry.list_quota_shares`` for the page of 100 in the middle of a queue of
   100,000 quota shares (its ``nextToken``), from the registry's sorted names; **sorting**: the same page
@@ -31,6 +33,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,16 +43,18 @@ import pytest
 from jobsets import PAGE, SIZES, project, synthetic_jobs
 
 from listjobs_core import ServiceJobStore
-from listjobs_core._snapshot import SCHEDULING_KINDS, job_queue_snapshot
-from listjobs_core.service._queue_snapshot import jobs_of_queue
+from listjobs_core._snapshot import SCHEDULING_KINDS
+from listjobs_core.service._queue_snapshot import queue_snapshot
 from listjobs_core.service._registry import QueueRegistry
 from listjobs_core.service._resource_tokens import decode_resource_token
+from listjobs_core.sql import SqlJobStore
 
 QUEUES = ("busy", "calm")
 IN_USE = 200
 SHARES = 10
 START = 1_700_000_000_000
 NAIVE_SIZES = (10_000, 100_000)
+SQL_SIZE = 100_000
 
 
 def snapshot_jobs(size: int) -> Iterator[dict[str, Any]]:
@@ -92,8 +97,7 @@ class ListingOnly:
 
 def snapshot(store: Any, queue: str, kind: str) -> dict[str, Any]:
     """The endpoint's answer for a queue of kind ``kind`` held by one store."""
-    jobs = jobs_of_queue(store, queue, kind)
-    return job_queue_snapshot(jobs, now_ms=START, job_queue=queue, scheduling=kind)
+    return queue_snapshot([store], queue, kind, now_ms=START)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -122,6 +126,24 @@ def test_snapshot(benchmark: Any, size: int, queue: str, kind: str, implementati
     assert len(answer["frontOfQueue"]["jobs"]) == PAGE
     if expected is not None:
         assert answer == expected
+
+
+@functools.cache
+def sql_built(size: int) -> SqlJobStore:
+    store = SqlJobStore(f"sqlite:///{tempfile.mkdtemp(prefix='listjobs-bench-')}/jobs.db")
+    store.put_many(list(snapshot_jobs(size)))
+    return store
+
+
+@pytest.mark.parametrize("implementation", ["sqlite"])
+def test_snapshot_sql(benchmark: Any, implementation: str) -> None:
+    """GetJobQueueSnapshot of the FIFO queue ``calm`` over a SQLite store, through its listings."""
+    if SQL_SIZE not in SIZES:
+        pytest.skip("the SQL row is measured at 1e5 only")
+    store = sql_built(SQL_SIZE)
+    benchmark.group = f"{SQL_SIZE} snapshot calm FIFO"
+    answer = benchmark.pedantic(snapshot, (store, "calm", "FIFO"), rounds=1, iterations=1)
+    assert answer == snapshot(built(SQL_SIZE), "calm", "FIFO")
 
 
 QUOTA_SHARES = 100_000
@@ -199,6 +221,12 @@ def table(results: dict[str, Any]) -> str:
                 for t in times
             ]
             lines.append(f"| {kind}, queue `{queue}`: naive, / snapshot | " + " | ".join(naive) + " |")
+            if any("sqlite" in t for t in times):
+                sql = [
+                    f"{t['sqlite'] * 1e3:,.0f} ms, {t['sqlite'] / floor[s]:,.0f}x" if "sqlite" in t else "-"
+                    for t, s in zip(times, sizes, strict=True)
+                ]
+                lines.append(f"| {kind}, queue `{queue}`: SQLite store, / floor | " + " | ".join(sql) + " |")
     quota = median.get((QUOTA_SHARES, "quota shares"))
     if quota and QUOTA_SHARES in floor:
         cells = [

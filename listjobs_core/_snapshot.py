@@ -15,6 +15,17 @@ one function here, and a rule of ``docs/SEMANTICS.md``:
 - the usage (SN-5): ``capacityUsage`` summed per unit, for the queue and per share, the top 20 shares;
 - the time (SN-6): every ``lastUpdatedAt`` is the ``now_ms`` given.
 
+``job_queue_snapshot`` is the definition: it picks the queue's jobs, sums what the jobs in use hold
+(``QueueUsage.of``), ranks the RUNNABLE jobs, and hands the ranked jobs and the usage to
+``ranked_queue_snapshot``, which builds the answer. A store that keeps the usage of its queues as jobs come
+and go, and its RUNNABLE jobs in dispatch order, calls ``ranked_queue_snapshot`` itself with the front it
+ranked and the usage it kept: nothing is ranked or summed twice, and the answer is built in one place.
+
+Sums are exact: every finite Double is ``n / 2**k`` for integers ``n`` and ``0 <= k <= 1074``, and so is
+any sum of them, so a sum is kept as such a pair (``Exact``), which adding to and taking from never round,
+and is rounded to a Double once, when answered (``to_double``): what ``math.fsum`` gives, whatever the
+order of the jobs, and what a store that takes a job's usage back out when the job moves on still gives.
+
 The jobs are read once, never changed; the answer shares no value with them. A job that is not a mapping,
 or whose ``createdAt``, ``schedulingPriority`` or ``capacityUsage`` is of the wrong shape, is a
 ``ServerException`` (the jobs are the caller's, not the client's, E-2).
@@ -24,12 +35,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import islice
+from typing import Any, TypeAlias
 
 from ._errors import ServerException
 from ._queues import QueueMatcher
 
 __all__ = [
+    "EXACT_ZERO",
     "FAIR_SHARE",
     "FIFO",
     "FRONT_OF_QUEUE_SIZE",
@@ -37,10 +52,16 @@ __all__ = [
     "QUOTA_SHARE",
     "SCHEDULING_KINDS",
     "TOP_SHARES",
+    "Exact",
+    "QueueUsage",
+    "add_exact",
     "dispatch_key",
     "job_queue_snapshot",
+    "job_usage",
+    "ranked_queue_snapshot",
     "share_member",
     "share_usage",
+    "to_double",
 ]
 
 FIFO = "FIFO"
@@ -58,6 +79,11 @@ IN_USE_STATUSES = frozenset({"SCHEDULED", "STARTING", "RUNNING"})
 _RUNNABLE = "RUNNABLE"
 # The job member that names a job's share, by the queue's kind.
 _SHARE_MEMBER = {FAIR_SHARE: "shareIdentifier", QUOTA_SHARE: "quotaShareName"}
+
+
+# An exact sum of Doubles, ``(n, k)`` for ``n / 2**k``, in lowest terms (``n`` odd, or ``k`` 0).
+Exact: TypeAlias = "tuple[int, int]"
+EXACT_ZERO: Exact = (0, 0)
 
 
 def job_queue_snapshot(
@@ -87,9 +113,7 @@ def job_queue_snapshot(
     >>> snapshot["queueUtilization"]["totalCapacityUsage"]
     [{'capacityUnit': 'ml.m5.large', 'quantity': 2.0}]
     """
-    if scheduling not in SCHEDULING_KINDS:
-        raise ValueError(f"scheduling must be one of {', '.join(SCHEDULING_KINDS)}, got {scheduling!r}")
-    member = share_member(scheduling)
+    _check_kind(scheduling)
     accepts = None if job_queue is None else QueueMatcher(job_queue)
     runnable: list[Mapping[str, Any]] = []
     in_use: list[Mapping[str, Any]] = []
@@ -103,19 +127,53 @@ def job_queue_snapshot(
             runnable.append(job)
         elif status in IN_USE_STATUSES:
             in_use.append(job)
-    total, per_share = _usage(in_use, member)
-    usage_of_share = _summed(per_share)
-    ordered = sorted(runnable, key=lambda job: dispatch_key(job, scheduling, usage_of_share))
+    usage = QueueUsage.of(in_use, scheduling)
+    ranks = {} if scheduling == FIFO else usage.ranks
+    ordered = sorted(runnable, key=lambda job: dispatch_key(job, scheduling, ranks))
+    return ranked_queue_snapshot(
+        ordered,
+        usage,
+        now_ms=now_ms,
+        scheduling=scheduling,
+        quota_shares=quota_shares,
+        share_fronts=ordered if scheduling == QUOTA_SHARE else (),
+    )
 
-    answer: dict[str, Any] = {
-        "frontOfQueue": {
-            "jobs": [_front_entry(job) for job in ordered[:FRONT_OF_QUEUE_SIZE]],
-            "lastUpdatedAt": now_ms,
-        }
-    }
+
+def ranked_queue_snapshot(
+    front: Iterable[Mapping[str, Any]],
+    usage: QueueUsage,
+    *,
+    now_ms: int,
+    scheduling: str = FIFO,
+    quota_shares: Iterable[str] = (),
+    share_fronts: Iterable[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """The ``GetJobQueueSnapshotResponse`` of a queue whose RUNNABLE jobs are already ranked: ``front``,
+    its RUNNABLE jobs in dispatch order (SN-2, ranked by ``usage.ranks``; the first ``FRONT_OF_QUEUE_SIZE``
+    are listed, and no more need be given), ``usage``, what its jobs in use hold (``QueueUsage.of``), and,
+    for a quota-share queue, ``share_fronts``: RUNNABLE jobs of the queue in dispatch order, among them the
+    first of each quota share (the first job of a share given is the one listed; ``front`` whole will do).
+    What ``job_queue_snapshot`` answers over the queue's jobs, without ranking or summing them again; the
+    jobs are taken as given (``job_queue_snapshot`` checks them).
+
+    >>> running = {"jobId": "r", "status": "RUNNING", "quotaShareName": "a",
+    ...     "capacityUsage": [{"capacityUnit": "gpu", "quantity": 1}]}
+    >>> usage = QueueUsage.of([running], QUOTA_SHARE)
+    >>> front = [{"jobId": "x", "jobArn": "arn-x", "createdAt": 3, "quotaShareName": "b"}]
+    >>> answer = ranked_queue_snapshot(front, usage, now_ms=9, scheduling=QUOTA_SHARE,
+    ...     quota_shares=["a"], share_fronts=front)
+    >>> answer["frontOfQuotaShares"]["quotaShares"]
+    {'a': [], 'b': [{'jobArn': 'arn-x', 'earliestTimeAtPosition': 3}]}
+    >>> answer["queueUtilization"]["quotaShareUtilization"]["topCapacityUtilization"]
+    [{'quotaShareName': 'a', 'capacityUsage': [{'capacityUnit': 'gpu', 'quantity': 1.0}]}]
+    """
+    _check_kind(scheduling)
+    entries = [_front_entry(job) for job in islice(front, FRONT_OF_QUEUE_SIZE)]
+    answer: dict[str, Any] = {"frontOfQueue": {"jobs": entries, "lastUpdatedAt": now_ms}}
     if scheduling == QUOTA_SHARE:
         first: dict[str, list[dict[str, Any]]] = {name: [] for name in quota_shares}
-        for job in ordered:
+        for job in share_fronts:
             name = job.get("quotaShareName")
             if isinstance(name, str) and not first.get(name):
                 first[name] = [_front_entry(job)]
@@ -123,12 +181,14 @@ def job_queue_snapshot(
             "quotaShares": {name: first[name] for name in sorted(first)},
             "lastUpdatedAt": now_ms,
         }
-    utilization: dict[str, Any] = {"totalCapacityUsage": _usage_list(total)}
+    utilization: dict[str, Any] = {"totalCapacityUsage": _usage_list(usage.total)}
+    member = share_member(scheduling)
     if member is not None:
-        shares = {share: units for share, units in per_share.items() if isinstance(share, str)}
-        top = sorted(shares, key=lambda share: (-usage_of_share[share], share))[:TOP_SHARES]
-        name_member = "shareIdentifier" if scheduling == FAIR_SHARE else "quotaShareName"
-        tops = [{name_member: share, "capacityUsage": _usage_list(shares[share])} for share in top]
+        # Jobs without a share (None) count in the total only (SN-5).
+        shares = {share: units for share, units in usage.shares.items() if isinstance(share, str)}
+        ranks = usage.ranks
+        top = sorted(shares, key=lambda share: (-ranks[share], share))[:TOP_SHARES]
+        tops = [{member: share, "capacityUsage": _usage_list(shares[share])} for share in top]
         if scheduling == FAIR_SHARE:
             utilization["fairshareUtilization"] = {
                 "activeShareCount": len(shares),
@@ -139,6 +199,11 @@ def job_queue_snapshot(
     utilization["lastUpdatedAt"] = now_ms
     answer["queueUtilization"] = utilization
     return answer
+
+
+def _check_kind(scheduling: str) -> None:
+    if scheduling not in SCHEDULING_KINDS:
+        raise ValueError(f"scheduling must be one of {', '.join(SCHEDULING_KINDS)}, got {scheduling!r}")
 
 
 def share_member(scheduling: str) -> str | None:
@@ -158,28 +223,117 @@ def share_usage(in_use: Iterable[Mapping[str, Any]], scheduling: str) -> dict[An
     >>> share_usage([{"jobId": "r", "shareIdentifier": "s", "capacityUsage": usage}], FAIR_SHARE)
     {'s': 3.0}
     """
-    return _summed(_usage(in_use, share_member(scheduling))[1])
+    return dict(QueueUsage.of(in_use, scheduling).ranks)
 
 
-def _usage(
-    in_use: Iterable[Mapping[str, Any]], member: str | None
-) -> tuple[dict[str, list[float]], dict[Any, dict[str, list[float]]]]:
-    """The usage of the jobs in use, per unit and per share then unit (share ``None``: jobs without one,
-    or every job when ``member`` is ``None``); each a list of quantities, summed exactly later."""
-    total: dict[str, list[float]] = {}
-    per_share: dict[Any, dict[str, list[float]]] = {}
-    for job in in_use:
-        share = None if member is None else job.get(member)
-        usage = per_share.setdefault(share, {})
-        for unit, quantity in _capacity_usage(job):
-            total.setdefault(unit, []).append(quantity)
-            usage.setdefault(unit, []).append(quantity)
-    return total, per_share
+@dataclass(frozen=True)
+class QueueUsage:
+    """What the jobs in use of a queue hold (SN-5), summed exactly: ``total``, unit -> sum, and ``shares``,
+    share -> unit -> sum, one entry per share with a job in use (``None``: the jobs without one, or every
+    job in a FIFO queue), a unit present once a job in use names it. ``of`` is the definition; a store
+    that keeps these sums as its jobs move makes the same value.
+
+    >>> usage = QueueUsage.of([
+    ...     {"jobId": "r", "status": "RUNNING", "shareIdentifier": "s",
+    ...      "capacityUsage": [{"capacityUnit": "gpu", "quantity": 0.5},
+    ...                        {"capacityUnit": "cpu", "quantity": 2}]},
+    ...     {"jobId": "t", "status": "STARTING", "shareIdentifier": "t"}], FAIR_SHARE)
+    >>> usage.total, usage.ranks
+    ({'gpu': (1, 1), 'cpu': (2, 0)}, {'s': 2.5, 't': 0.0})
+    """
+
+    total: Mapping[str, Exact] = field(default_factory=dict)
+    shares: Mapping[Any, Mapping[str, Exact]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, in_use: Iterable[Mapping[str, Any]], scheduling: str) -> QueueUsage:
+        """The usage of ``in_use``, the jobs in use of a queue of kind ``scheduling``: each job's
+        ``capacityUsage`` (``job_usage``) added to the total and to its share's (its ``share_member``)."""
+        member = share_member(scheduling)
+        total: dict[str, Exact] = {}
+        shares: dict[Any, dict[str, Exact]] = {}
+        for job in in_use:
+            units = shares.setdefault(None if member is None else job.get(member), {})
+            for unit, quantity in job_usage(job):
+                total[unit] = add_exact(total.get(unit, EXACT_ZERO), quantity)
+                units[unit] = add_exact(units.get(unit, EXACT_ZERO), quantity)
+        return cls(total, shares)
+
+    @classmethod
+    def merged(cls, usages: Iterable[QueueUsage]) -> QueueUsage:
+        """The usage of a queue whose jobs in use are parted among several stores, each part's given.
+
+        >>> one = QueueUsage({"gpu": (1, 0)}, {"a": {"gpu": (1, 0)}})
+        >>> QueueUsage.merged([one, QueueUsage({"gpu": (1, 1)}, {"a": {"gpu": (1, 1)}, "b": {}})])
+        QueueUsage(total={'gpu': (3, 1)}, shares={'a': {'gpu': (3, 1)}, 'b': {}})
+        """
+        total: dict[str, Exact] = {}
+        shares: dict[Any, dict[str, Exact]] = {}
+        for usage in usages:
+            _add_units(total, usage.total)
+            for share, units in usage.shares.items():
+                _add_units(shares.setdefault(share, {}), units)
+        return cls(total, shares)
+
+    @cached_property
+    def ranks(self) -> Mapping[Any, float]:
+        """SN-2: what ``dispatch_key`` ranks a share by, share -> its usage over every unit: the sum of its
+        units' Doubles (as answered), summed exactly."""
+        ranks: dict[Any, float] = {}
+        for share, units in self.shares.items():
+            rank = EXACT_ZERO
+            for unit_sum in units.values():
+                rank = add_exact(rank, _exact(to_double(unit_sum)))
+            ranks[share] = to_double(rank)
+        return ranks
 
 
-def _summed(per_share: Mapping[Any, Mapping[str, list[float]]]) -> dict[Any, float]:
-    """Each share's usage summed exactly over every unit."""
-    return {share: math.fsum(math.fsum(q) for q in units.values()) for share, units in per_share.items()}
+def _add_units(into: dict[str, Exact], units: Mapping[str, Exact]) -> None:
+    for unit, value in units.items():
+        into[unit] = add_exact(into.get(unit, EXACT_ZERO), value)
+
+
+def _exact(value: float) -> Exact:
+    """A finite Double as an exact pair (``as_integer_ratio`` is in lowest terms, its denominator a power
+    of two)."""
+    numerator, denominator = value.as_integer_ratio()
+    return numerator, denominator.bit_length() - 1
+
+
+def add_exact(a: Exact, b: Exact) -> Exact:
+    """The exact sum of two exact pairs, in lowest terms.
+
+    >>> add_exact((1, 1), (3, 2)), add_exact((1, 1), (-1, 1)), add_exact((5, 0), (1, 1))
+    ((5, 2), (0, 0), (11, 1))
+    """
+    numerator, power = a
+    other, other_power = b
+    if power < other_power:
+        numerator <<= other_power - power
+        power = other_power
+    elif other_power < power:
+        other <<= power - other_power
+    numerator += other
+    if power and not numerator & 1:
+        if not numerator:
+            return EXACT_ZERO
+        shift = min((numerator & -numerator).bit_length() - 1, power)
+        return numerator >> shift, power - shift
+    return numerator, power
+
+
+def to_double(value: Exact) -> float:
+    """An exact sum rounded once to the nearest Double (ties to even), as ``math.fsum`` rounds it; a sum
+    beyond the Doubles is a ``ServerException`` (the jobs are the caller's, E-2).
+
+    >>> to_double((3, 1)), to_double(add_exact((1, 0), (1, 54)))
+    (1.5, 1.0)
+    """
+    numerator, power = value
+    try:
+        return numerator / (1 << power)  # int / int: correctly rounded
+    except OverflowError:
+        raise ServerException("the capacityUsage of the jobs in use sums beyond a Double") from None
 
 
 def dispatch_key(
@@ -216,16 +370,25 @@ def dispatch_key(
 def _front_entry(job: Mapping[str, Any]) -> dict[str, Any]:
     """SN-3: a job of the front, ``FrontOfQueueJobSummary``: its ARN and, as the time it reached its
     place, its ``createdAt``; a member the job lacks is absent."""
+    arn = job.get("jobArn")
+    created = job.get("createdAt")
+    if arn is not None and created is not None:
+        return {"jobArn": arn, "earliestTimeAtPosition": created}
     entry: dict[str, Any] = {}
-    if job.get("jobArn") is not None:
-        entry["jobArn"] = job["jobArn"]
-    if job.get("createdAt") is not None:
-        entry["earliestTimeAtPosition"] = job["createdAt"]
+    if arn is not None:
+        entry["jobArn"] = arn
+    if created is not None:
+        entry["earliestTimeAtPosition"] = created
     return entry
 
 
-def _capacity_usage(job: Mapping[str, Any]) -> list[tuple[str, float]]:
-    """The (unit, quantity) pairs of a job's ``capacityUsage`` (absent: none)."""
+def job_usage(job: Mapping[str, Any]) -> list[tuple[str, Exact]]:
+    """The (unit, exact quantity) pairs of a job's ``capacityUsage`` (absent: none); a ``capacityUsage``
+    that is not a list of ``{capacityUnit: string, quantity: finite number}`` is a ``ServerException``.
+
+    >>> job_usage({"jobId": "r", "capacityUsage": [{"capacityUnit": "gpu", "quantity": 0.25}]})
+    [('gpu', (1, 2))]
+    """
     usage = job.get("capacityUsage")
     if usage is None:
         return []
@@ -245,10 +408,10 @@ def _capacity_usage(job: Mapping[str, Any]) -> list[tuple[str, float]]:
             raise ServerException(problem) from None
         if not math.isfinite(value):
             raise ServerException(problem)
-        pairs.append((unit, value))
+        pairs.append((unit, _exact(value)))
     return pairs
 
 
-def _usage_list(usage: Mapping[str, list[float]]) -> list[dict[str, Any]]:
-    """SN-5: capacity usage per unit, in code-point order of the units, each an exact sum."""
-    return [{"capacityUnit": unit, "quantity": math.fsum(usage[unit])} for unit in sorted(usage)]
+def _usage_list(usage: Mapping[str, Exact]) -> list[dict[str, Any]]:
+    """SN-5: capacity usage per unit, in code-point order of the units, each an exact sum as a Double."""
+    return [{"capacityUnit": unit, "quantity": to_double(usage[unit])} for unit in sorted(usage)]

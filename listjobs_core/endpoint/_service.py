@@ -27,7 +27,6 @@ from .._completion import Completion
 from .._errors import ClientException
 from .._operations import LIST_JOBS, LIST_JOBS_BY_CONSUMABLE_RESOURCE
 from .._queues import is_queue_arn
-from .._snapshot import job_queue_snapshot
 from ..service import (
     DEFAULT_ACCOUNT,
     DEFAULT_REGION,
@@ -50,7 +49,7 @@ from ..service import (
     queue_arn,
     submit_response,
 )
-from ..service._queue_snapshot import queue_jobs
+from ..service._queue_snapshot import queue_snapshot
 from ..service._resource_registry import ListsByResource
 from ..service._scheduling import parse_snapshot_request
 from ..store import JobStore, ListingStore, ServiceJobStore
@@ -377,9 +376,9 @@ class ReferenceService:
 
         SN-7: a queue of type ``SAGEMAKER_TRAINING`` holds service jobs, a queue of another type Batch
         jobs; a queue of no known type (not held, or created without one) holds both kinds. Its jobs are
-        those its queue listings list (no array child or node, LJ-7): the jobs in use of every store it
-        reads first, then each store's front ranked by that usage (``queue_jobs``), from the
-        stores' RUNNABLE indexes where they have them.
+        those its queue listings list (no array child or node, LJ-7): the usage of the jobs in use of every
+        store it reads first, then each store's front ranked by that usage (``queue_snapshot``), from the
+        usage and the RUNNABLE indexes the stores keep where they have them.
         """
         identifier = parse_snapshot_request(request)
         queue = self._queues.queue(identifier)
@@ -396,14 +395,8 @@ class ReferenceService:
         elif queue_type is not None:
             stores = [self._batch_store]
         scheduling = self._queues.scheduling_kind(arn)
-        jobs = queue_jobs(stores, arn, scheduling)
-        return job_queue_snapshot(
-            jobs,
-            now_ms=self._jobs.clock(),
-            job_queue=arn,
-            scheduling=scheduling,
-            quota_shares=self._queues.quota_share_names(arn),
-        )
+        shares = self._queues.quota_share_names(arn)
+        return queue_snapshot(stores, arn, scheduling, now_ms=self._jobs.clock(), quota_shares=shares)
 
 
 def _complete_jobs_of(store: ListingStore, completion: Completion) -> None:

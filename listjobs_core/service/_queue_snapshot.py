@@ -6,21 +6,34 @@ queue's listing of each of those statuses, through its indexes, and fetches each
 the cost is that of the jobs read, not of the store. A store with ``snapshot_jobs`` (the in-memory stores)
 answers instead from its index of RUNNABLE jobs in dispatch order (``store/_runnable``): the jobs in use
 and only the RUNNABLE jobs the answer can list, O(in-use + log N + 100) rather than O(RUNNABLE). The
-reference endpoint and the moto plug-in both call it, and hand the jobs to
-``listjobs_core._snapshot.job_queue_snapshot``.
+moto plug-in calls it, and hands the jobs to ``listjobs_core._snapshot.job_queue_snapshot``.
+
+``queue_snapshot`` answers the snapshot itself, as the reference endpoint asks it: from stores that keep
+the usage of their jobs in use as the jobs move (``snapshot_parts``, ``queue_usage``: the in-memory
+stores), it reads no job in use and ranks nothing twice, O(log N + 100 + shares), and hands the ranked
+front and the usage to ``ranked_queue_snapshot``; from any other store (or when a job in use is
+malformed, so that the answer is the pure function's error), ``job_queue_snapshot`` over ``queue_jobs``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .._snapshot import IN_USE_STATUSES
+from .._snapshot import (
+    FIFO,
+    IN_USE_STATUSES,
+    QUOTA_SHARE,
+    QueueUsage,
+    dispatch_key,
+    job_queue_snapshot,
+    ranked_queue_snapshot,
+)
 
 if TYPE_CHECKING:
     from ._store_interface import ListingStore
 
-__all__ = ["jobs_of_queue", "queue_jobs"]
+__all__ = ["jobs_of_queue", "queue_jobs", "queue_snapshot"]
 
 _RUNNABLE = "RUNNABLE"
 
@@ -86,3 +99,75 @@ def queue_jobs(
     for store in indexed:
         jobs += getattr(store, "front_of_queue")(queue_arn, scheduling, in_use)  # noqa: B009
     return jobs
+
+
+def queue_snapshot(
+    stores: Sequence[ListingStore],
+    queue_arn: str,
+    scheduling: str = FIFO,
+    *,
+    now_ms: int,
+    quota_shares: Iterable[str] = (),
+) -> dict[str, Any]:
+    """SN-7: the ``GetJobQueueSnapshotResponse`` of the queue ``queue_arn``, of kind ``scheduling``, over
+    the jobs of ``stores``: ``job_queue_snapshot`` over ``queue_jobs``, the same answer, from what the
+    stores keep where each can (``snapshot_parts``): their usage, merged, ranks each store's front, and
+    the fronts are merged in dispatch order.
+
+    >>> from listjobs_core import ServiceJobStore
+    >>> store = ServiceJobStore([{"jobId": "r", "jobName": "r", "status": "RUNNING", "jobQueue": "q",
+    ...     "shareIdentifier": "a", "capacityUsage": [{"capacityUnit": "gpu", "quantity": 1}]},
+    ...     {"jobId": "x", "jobName": "x", "status": "RUNNABLE", "jobQueue": "q", "jobArn": "arn-x"}])
+    >>> answer = queue_snapshot([store], "q", "FAIR_SHARE", now_ms=0)
+    >>> answer["frontOfQueue"]["jobs"], answer["queueUtilization"]["totalCapacityUsage"]
+    ([{'jobArn': 'arn-x'}], [{'capacityUnit': 'gpu', 'quantity': 1.0}])
+    """
+    parts = _indexed_parts(stores, queue_arn, scheduling)
+    if parts is None:
+        return job_queue_snapshot(
+            queue_jobs(stores, queue_arn, scheduling),
+            now_ms=now_ms,
+            job_queue=queue_arn,
+            scheduling=scheduling,
+            quota_shares=quota_shares,
+        )
+    usage, front, share_fronts = parts
+    return ranked_queue_snapshot(
+        front,
+        usage,
+        now_ms=now_ms,
+        scheduling=scheduling,
+        quota_shares=quota_shares,
+        share_fronts=share_fronts,
+    )
+
+
+def _indexed_parts(
+    stores: Sequence[ListingStore], queue_arn: str, scheduling: str
+) -> tuple[QueueUsage, list[Mapping[str, Any]], list[Mapping[str, Any]]] | None:
+    """The usage, the ranked front and the fronts of the quota shares of the queue over ``stores``, from
+    what each keeps; ``None`` when a store keeps none, or a job in use is malformed."""
+    if not all(hasattr(store, "snapshot_parts") and hasattr(store, "queue_usage") for store in stores):
+        return None
+    if len(stores) == 1:
+        parts: tuple[QueueUsage, list[Mapping[str, Any]], list[Mapping[str, Any]]] | None
+        parts = getattr(stores[0], "snapshot_parts")(queue_arn, scheduling)  # noqa: B009
+        return parts
+    # A share's usage is the queue's, over every store (SN-2): each store's front is ranked by all of it.
+    usages = [getattr(store, "queue_usage")(queue_arn, scheduling) for store in stores]  # noqa: B009
+    if any(usage is None for usage in usages):
+        return None
+    usage = QueueUsage.merged(usages)
+    front: list[Mapping[str, Any]] = []
+    share_fronts: list[Mapping[str, Any]] = []
+    for store in stores:
+        _, store_front, store_share_fronts = getattr(store, "snapshot_parts")(  # noqa: B009
+            queue_arn, scheduling, usage
+        )
+        front += store_front
+        share_fronts += store_share_fronts
+    ranks = {} if scheduling == FIFO else usage.ranks
+    front.sort(key=lambda job: dispatch_key(job, scheduling, ranks))
+    if scheduling == QUOTA_SHARE:
+        share_fronts.sort(key=lambda job: dispatch_key(job, scheduling, ranks))
+    return usage, front, share_fronts

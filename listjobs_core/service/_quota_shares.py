@@ -82,19 +82,40 @@ class QuotaShare:
     preemption: dict[str, Any]
     state: str = "ENABLED"
     tags: dict[str, str] | None = field(default=None, compare=False)
+    # The detail's members, made once per share (a share is never changed: an update makes a new one); its
+    # nested values are copied by ``detail``, so no answer shares a mutable value with the share.
+    _detail: dict[str, Any] = field(init=False, repr=False, compare=False)
 
-    def detail(self) -> dict[str, Any]:
-        """The share as ``QuotaShareDetail`` (ListQuotaShares): status ``VALID``; nothing is provisioned."""
-        return {
+    def __post_init__(self) -> None:
+        detail = {
             "quotaShareName": self.name,
             "quotaShareArn": self.arn,
             "jobQueueArn": self.job_queue_arn,
-            "capacityLimits": [dict(limit) for limit in self.capacity_limits],
-            "resourceSharingConfiguration": dict(self.resource_sharing),
-            "preemptionConfiguration": dict(self.preemption),
+            "capacityLimits": None,
+            "resourceSharingConfiguration": None,
+            "preemptionConfiguration": None,
             "state": self.state,
             "status": "VALID",
         }
+        object.__setattr__(self, "_detail", detail)
+
+    def detail(self) -> dict[str, Any]:
+        """The share as ``QuotaShareDetail`` (ListQuotaShares): status ``VALID``; nothing is provisioned.
+        A new dict at each call, nested values included.
+
+        >>> share = QuotaShare("a", "arn-a", "arn-q", ({"maxCapacity": 4, "capacityUnit": "gpu"},),
+        ...     {"strategy": "RESERVE"}, {"inSharePreemption": "DISABLED"})
+        >>> detail = share.detail()
+        >>> detail["capacityLimits"][0]["maxCapacity"] = 0
+        >>> share.detail()["capacityLimits"], list(detail)[3]
+        ([{'maxCapacity': 4, 'capacityUnit': 'gpu'}], 'capacityLimits')
+        """
+        detail = self._detail.copy()
+        # Members in place, so the detail's order is the model's.
+        detail["capacityLimits"] = [limit.copy() for limit in self.capacity_limits]
+        detail["resourceSharingConfiguration"] = self.resource_sharing.copy()
+        detail["preemptionConfiguration"] = self.preemption.copy()
+        return detail
 
     def description(self) -> dict[str, Any]:
         """The share as ``DescribeQuotaShareResponse``: the detail and the tags."""

@@ -86,7 +86,7 @@ from .._records import (
 )
 from .._request import parse_request
 from .._selection import selected_status
-from .._snapshot import FIFO, IN_USE_STATUSES, SCHEDULING_KINDS, share_usage
+from .._snapshot import FIFO, IN_USE_STATUSES, SCHEDULING_KINDS, QueueUsage, share_usage
 from .._tokens import check_token_key, encode_token
 from .._wire import response
 from ._bulk import columns_of, scopes_of
@@ -104,6 +104,7 @@ __all__ = ["JobStore", "ServiceJobStore"]
 _KEYED_MEMBERS = (
     "jobId", "jobName", "version", "createdAt", "jobQueue", "jobDefinition", "consumableResourceProperties",
     "schedulingPriority", "shareIdentifier", "quotaShareName",  # the RUNNABLE index (``_runnable``)
+    "capacityUsage",  # the usage of the jobs in use (``_usage``)
 )
 
 
@@ -503,6 +504,24 @@ class JobStore(ListingMethods):
         with self._lock:
             return self._front(job_queue, kinds, in_use)
 
+    def snapshot_parts(
+        self, job_queue: str, scheduling: str, usage: QueueUsage | None = None
+    ) -> tuple[QueueUsage, list[Mapping[str, Any]], list[Mapping[str, Any]]] | None:
+        """What ``ranked_queue_snapshot`` answers GetJobQueueSnapshot for ``job_queue`` from, over this
+        store, at one moment (SN-7, ``RunnableIndex.snapshot_parts``): the usage of its jobs in use (or
+        ``usage``), its front ranked by it, the first job of each quota share; ``None`` when a job in use
+        has a malformed ``capacityUsage``. O(runs * log N + 100 + values * shares * units)."""
+        parse_request(self._operation, {"jobQueue": job_queue})
+        with self._lock:
+            return self._runnable.snapshot_parts(job_queue, scheduling, usage, self._jobs)
+
+    def queue_usage(self, job_queue: str, scheduling: str) -> QueueUsage | None:
+        """What the jobs in use of ``job_queue``'s listings hold (``QueueUsage.of`` them; ``None`` when one
+        has a malformed ``capacityUsage``). O(values * shares * units)."""
+        parse_request(self._operation, {"jobQueue": job_queue})
+        with self._lock:
+            return self._runnable.usage.usage(job_queue, scheduling)
+
     def _in_use(self, query: ListQuery) -> list[Mapping[str, Any]]:
         jobs = self._jobs
         return [
@@ -679,7 +698,8 @@ class JobStore(ListingMethods):
         self._runnable = RunnableIndex.gather(
             job_view(stored[job_id_of(key, False)])
             for scope in self._queues.values()
-            for key in scope.by_status.get(RUNNABLE, ())
+            for status in (RUNNABLE, *IN_USE_STATUSES)
+            for key in scope.by_status.get(status, ())
         )
 
     def _queue_listed(self, job: Mapping[str, Any]) -> bool:

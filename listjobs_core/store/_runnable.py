@@ -10,51 +10,65 @@ kind's order at once:
 - FIFO: one run, by ``dispatch_key(job, FIFO, ...)`` (``createdAt``, then ``jobId``);
 - fair-share and quota-share: one run per share (the job's ``shareIdentifier``, or ``quotaShareName``; jobs
   without one are one share), by ``dispatch_key(job, kind, {})`` = (-priority, 0.0, FIFO key): the usage of
-  a share is the same for all its jobs, so a share's run is in dispatch order whatever the usage.
+  a share is the same for all its jobs, so a share's run is in dispatch order whatever the usage;
+- and one run of every RUNNABLE job of the value under that same key: the dispatch order of a share queue
+  whose shares (those with a RUNNABLE job) all use the same capacity, an idle queue's among them.
 
 ``front`` merges the runs of the values that denote the queue (IN-2, ``QueueMatcher``; the jobs without
-``jobQueue`` are in every queue), each share's keys lifted to the full key with its share's usage now
-(``heapq.merge``, one heap entry per run), and stops after 100: O(runs * log N + 100 log runs). The first
-job of each quota share is the first key of the share's runs, O(shares * log N). The usage comes from the
-jobs in use, which the caller reads through the store's status indexes: in practice as many as the
-capacity of the queue's environments can hold, so O(in-use) is the cost of the usage SN-5 reports.
+``jobQueue`` are in every queue) and stops after 100: a FIFO queue's with ``heapq.merge``; a share queue's
+from the run of every job when its shares use the same capacity, else priority level by priority level,
+its shares by their usage now, least first, the runs of shares using the same capacity merged
+(``_first_by_usage``), so that no key is rebuilt with its share's usage: O(runs * log N + 100 log runs).
+The first job of each quota share is the first key of the share's runs, O(shares * log N). The usage
+comes from the jobs in use, which the index keeps as well: ``usage``, a ``_usage.UsageIndex`` of what the
+jobs in use of each ``jobQueue`` value hold, so a snapshot (``snapshot_parts``) is O(runs * log N + 100 +
+values * shares * units) and reads no job in use.
 
-Keeping the index: ``add``/``discard`` a job (a no-op unless RUNNABLE), ``move_status`` when only its
-status changes, ``gather`` when the store is rebuilt: O(log N) per run a job is in (three).
+Keeping the index: ``add``/``discard`` a job (a no-op unless RUNNABLE or in use), ``move_status`` when only
+its status changes, ``gather`` when the store is rebuilt: O(log N) per run a RUNNABLE job is in (four),
+O(units) for a job in use.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from typing import Any
 
-from .._queues import QueueMatcher, queue_name
+from .._records import Stored, job_view
 from .._snapshot import (
     FAIR_SHARE,
     FIFO,
     FRONT_OF_QUEUE_SIZE,
+    IN_USE_STATUSES,
     QUOTA_SHARE,
     SCHEDULING_KINDS,
+    QueueUsage,
     dispatch_key,
     share_member,
 )
 from ._sorted_keys import Key, SortedKeys
+from ._usage import QueueValues, UsageIndex
 
 __all__ = ["RUNNABLE", "RunnableIndex"]
 
 RUNNABLE = "RUNNABLE"
 _FAIR_MEMBER, _QUOTA_MEMBER = str(share_member(FAIR_SHARE)), str(share_member(QUOTA_SHARE))
+# The runs of every RUNNABLE job of a value, whatever its share, under the key of a share queue.
+_EVERY_SHARE = "EVERY_SHARE"
+_RUN_KINDS = (*SCHEDULING_KINDS, _EVERY_SHARE)
 
 
 class _QueueRuns:
-    """The RUNNABLE jobs of one ``jobQueue`` value: kind -> share -> keys in dispatch order."""
+    """The RUNNABLE jobs of one ``jobQueue`` value: kind -> share -> keys in dispatch order (and
+    ``_EVERY_SHARE`` -> ``None`` -> the keys of a share queue, every share in one run)."""
 
     __slots__ = ("runs", "size")
 
     def __init__(self) -> None:
-        self.runs: dict[str, dict[Any, SortedKeys]] = {kind: {} for kind in SCHEDULING_KINDS}
+        self.runs: dict[str, dict[Any, SortedKeys]] = {kind: {} for kind in _RUN_KINDS}
         self.size = 0
 
 
@@ -67,33 +81,122 @@ def _placements(job: Mapping[str, Any]) -> list[tuple[str, Any, Key]]:
         (FIFO, None, dispatch_key(job, FIFO, {})),
         (FAIR_SHARE, job.get(_FAIR_MEMBER), shared),
         (QUOTA_SHARE, job.get(_QUOTA_MEMBER), shared),
+        (_EVERY_SHARE, None, shared),
     ]
 
 
-def _with_usage(keys: SortedKeys, used: float) -> Iterator[Key]:
-    """A share's keys, each with the share's usage in its place (``dispatch_key``'s second element)."""
-    for key in keys:
-        yield (key[0], used, *key[2:])
+def _first_by_usage(queues: list[tuple[SortedKeys, list[tuple[float, SortedKeys]]]], limit: int) -> list[Key]:
+    """The first ``limit`` keys of a fair-share or quota-share queue in dispatch order, the keys as stored
+    (usage 0.0), from the runs of each ``jobQueue`` value denoting it: ``(the run of every RUNNABLE job,
+    [(a share's usage, the share's run)])``.
+
+    A stored key is ``(-priority, 0.0, FIFO key)``, and ``dispatch_key``'s is the same with the share's
+    usage in place of 0.0, so the order is: by priority level (the first element), then, within a level,
+    the shares by usage, least first, the keys of shares using the same capacity interleaved as stored.
+    So no key is rebuilt with its usage: each level is read group of shares by group (``_group_keys``)
+    until ``limit`` keys are taken."""
+    chosen: list[Key] = []
+    # Excluded keys the runs of every job may pass over, in all (``_group_keys``).
+    budget = [2 * limit]
+    # Each run's first key not taken yet, its share's usage, the run, the index of its value.
+    pending = [
+        (next(iter(keys)), used, keys, index)
+        for index, (_, runs) in enumerate(queues)
+        for used, keys in runs
+        if keys and limit > 0
+    ]
+    while pending:
+        level = min(head[0] for head, _, _, _ in pending)
+        at_level = [entry for entry in pending if entry[0][0] == level]
+        for used in sorted({entry[1] for entry in at_level}):
+            streams = []
+            for index in sorted({entry[3] for entry in at_level if entry[1] == used}):
+                mine = [(head, keys) for head, other, keys, at in at_level if at == index and other == used]
+                others = [(head, keys) for head, other, keys, at in at_level if at == index and other != used]
+                streams.append(_group_keys(queues[index][0], level, mine, others, budget))
+            chosen += islice(_merged(streams), limit - len(chosen))
+            if len(chosen) == limit:
+                return chosen
+        # Past the level: every key of it is above (level, inf), every key of the next below.
+        bound = (level, math.inf)
+        after: list[tuple[Key, float, SortedKeys, int]] = []
+        for head, used, keys, index in pending:
+            following = head if head[0] != level else keys.first_from(bound)
+            if following is not None:
+                after.append((following, used, keys, index))
+        pending = after
+    return chosen
+
+
+def _group_keys(
+    every: SortedKeys,
+    level: Any,
+    mine: list[tuple[Key, SortedKeys]],
+    others: list[tuple[Key, SortedKeys]],
+    budget: list[int],
+) -> Iterator[Key]:
+    """The keys at priority ``level`` of the share runs ``mine`` of one value, in order, from their first
+    keys there (each run's first key at the level, and its run); ``others``: the value's other runs with
+    keys at the level, ``every``: its run of every job.
+
+    One run is read as it is. Several are merged, unless the run of every job, less the keys of
+    ``others``, reads them in one walk: it does, and passes over the keys of ``others`` (each checked
+    against the next of them), until ``budget`` keys have been passed over in all (so that the shares of
+    ``others`` holding most of the level cost no more than a merge); the rest is merged."""
+    walks = [keys.walk(head, inclusive=True) for head, keys in mine]
+    if len(walks) > 1 and budget[0] > 0:
+        excluded = _merged([keys.walk(head, inclusive=True) for head, keys in others]) if others else iter(())
+        skip = next(excluded, None)
+        last: Key | None = None
+        for key in every.walk((level,), inclusive=True):
+            if key[0] != level:
+                return
+            if key == skip:
+                skip = next(excluded, None)
+                budget[0] -= 1
+                if budget[0] <= 0:
+                    break
+                continue
+            yield key
+            last = key
+        else:
+            return
+        if last is not None:
+            walks = [keys.walk(last, inclusive=False) for _, keys in mine]
+    for key in _merged(walks):
+        if key[0] != level:
+            return
+        yield key
+
+
+def _merged(runs: list[Iterator[Key]]) -> Iterator[Key]:
+    """Sorted runs as one (``heapq.merge``, but for a single run)."""
+    return runs[0] if len(runs) == 1 else heapq.merge(*runs)
 
 
 class RunnableIndex:
     """RUNNABLE jobs per ``jobQueue`` value, in the dispatch order of every kind (see the module's notes)."""
 
-    __slots__ = ("_names", "_queues")
+    __slots__ = ("_names", "_queues", "usage")
 
     def __init__(self) -> None:
         self._queues: dict[str | None, _QueueRuns] = {}
-        # queue_name(value) -> the jobQueue values present with that name (the only ones that may denote it).
-        self._names: dict[str, set[str]] = {}
+        # The jobQueue values present, by name (the only ones that may denote a queue).
+        self._names = QueueValues()
+        # What the jobs in use of each jobQueue value hold (SN-5).
+        self.usage = UsageIndex()
 
     @classmethod
     def gather(cls, jobs: Iterable[Mapping[str, Any]]) -> RunnableIndex:
-        """An index of the RUNNABLE jobs of ``jobs``, each run sorted once."""
+        """An index of the RUNNABLE jobs of ``jobs``, each run sorted once, and of their jobs in use."""
         lists: dict[str | None, dict[str, dict[Any, list[Key]]]] = {}
+        in_use: list[Mapping[str, Any]] = []
         for job in jobs:
             if job.get("status") != RUNNABLE:
+                if job.get("status") in IN_USE_STATUSES:
+                    in_use.append(job)
                 continue
-            by_kind = lists.setdefault(job.get("jobQueue"), {kind: {} for kind in SCHEDULING_KINDS})
+            by_kind = lists.setdefault(job.get("jobQueue"), {kind: {} for kind in _RUN_KINDS})
             for kind, share, key in _placements(job):
                 by_kind[kind].setdefault(share, []).append(key)
         index = cls()
@@ -104,25 +207,29 @@ class RunnableIndex:
                     keys.sort()
                     queue.runs[kind][share] = SortedKeys.from_sorted(keys)
             queue.size = sum(len(keys) for keys in by_kind[FIFO].values())
+        index.usage = UsageIndex.gather(in_use)
         return index
 
     def _queue(self, value: str | None) -> _QueueRuns:
         queue = self._queues.get(value)
         if queue is None:
             queue = self._queues[value] = _QueueRuns()
-            if value is not None:
-                self._names.setdefault(queue_name(value), set()).add(value)
+            self._names.add(value)
         return queue
 
     def add(self, job: Mapping[str, Any]) -> None:
-        """Index a stored job, if RUNNABLE. O(log N) per run."""
+        """Index a stored job, if RUNNABLE (O(log N) per run) or in use (O(units))."""
         if job.get("status") == RUNNABLE:
             self._add(job)
+        else:
+            self.usage.add(job)
 
     def discard(self, job: Mapping[str, Any]) -> None:
-        """Forget a stored job as it was indexed, if RUNNABLE. O(log N) per run."""
+        """Forget a stored job as it was indexed, if RUNNABLE (O(log N) per run) or in use."""
         if job.get("status") == RUNNABLE:
             self._discard(job)
+        else:
+            self.usage.discard(job)
 
     def move_status(self, job: Mapping[str, Any], before: Any, after: Any) -> None:
         """A stored job's status changes from ``before`` to ``after``, and nothing else of it."""
@@ -130,6 +237,7 @@ class RunnableIndex:
             self._discard(job)
         elif after == RUNNABLE and before != RUNNABLE:
             self._add(job)
+        self.usage.move_status(job, before, after)
 
     def _add(self, job: Mapping[str, Any]) -> None:
         queue = self._queue(job.get("jobQueue"))
@@ -151,43 +259,74 @@ class RunnableIndex:
         queue.size -= 1
         if not queue.size:
             del self._queues[value]
-            if value is not None:
-                values = self._names[queue_name(value)]
-                values.discard(value)
-                if not values:
-                    del self._names[queue_name(value)]
+            self._names.discard(value)
 
     def _denoting(self, job_queue: str) -> list[_QueueRuns]:
         """The runs of the values that denote ``job_queue`` (IN-2), and of the jobs without a queue."""
-        accepts = QueueMatcher(job_queue)
-        values: list[str | None] = [None]
-        values += sorted(value for value in self._names.get(queue_name(job_queue), ()) if accepts[value])
-        return [self._queues[value] for value in values if value in self._queues]
+        return [self._queues[value] for value in self._names.denoting(job_queue) if value in self._queues]
 
     def front(self, job_queue: str, scheduling: str, usage: Mapping[Any, float]) -> list[str]:
         """The jobIds of the first ``FRONT_OF_QUEUE_SIZE`` RUNNABLE jobs of ``job_queue`` in the dispatch
         order of a queue of kind ``scheduling`` (SN-2), given each share's ``usage`` now (``share_usage``),
         and, in a quota-share queue, of the first job of each quota share (SN-4), without repeats."""
+        chosen, firsts = self._front_ids(job_queue, scheduling, usage)
+        listed = set(chosen)
+        return chosen + [job_id for job_id in firsts if job_id not in listed]
+
+    def snapshot_parts(
+        self, job_queue: str, scheduling: str, usage: QueueUsage | None, jobs: Mapping[str, Stored]
+    ) -> tuple[QueueUsage, list[Mapping[str, Any]], list[Mapping[str, Any]]] | None:
+        """What ``_snapshot.ranked_queue_snapshot`` answers ``job_queue``'s snapshot from, for a queue of
+        kind ``scheduling``: the usage of its jobs in use (``usage``, when given: that of the queue's jobs
+        in every store), its first ``FRONT_OF_QUEUE_SIZE`` RUNNABLE jobs in dispatch order ranked by it,
+        and (a quota-share queue) the first RUNNABLE job of each quota share, as views of ``jobs`` (the
+        store's records by jobId). ``None`` when a job in use has a malformed ``capacityUsage`` (the
+        caller reads the jobs). O(runs * log N + 100 + values * shares * units)."""
+        if scheduling not in SCHEDULING_KINDS:
+            raise ValueError(f"scheduling must be one of {', '.join(SCHEDULING_KINDS)}, got {scheduling!r}")
+        if usage is None:
+            usage = self.usage.usage(job_queue, scheduling)
+            if usage is None:
+                return None
+        chosen, firsts = self._front_ids(job_queue, scheduling, {} if scheduling == FIFO else usage.ranks)
+        return (
+            usage,
+            [job_view(jobs[job_id]) for job_id in chosen],
+            [job_view(jobs[job_id]) for job_id in firsts],
+        )
+
+    def _front_ids(
+        self, job_queue: str, scheduling: str, usage: Mapping[Any, float]
+    ) -> tuple[list[str], list[str]]:
+        """``front``'s jobIds: the first ``FRONT_OF_QUEUE_SIZE`` in dispatch order, and (a quota-share
+        queue) the first of each quota share, in no order."""
         queues = self._denoting(job_queue)
-        runs: list[Iterator[Key]] = []
-        for queue in queues:
-            for share, keys in queue.runs[scheduling].items():
-                if scheduling == FIFO:
-                    runs.append(iter(keys))
-                else:
-                    runs.append(_with_usage(keys, usage.get(share, 0.0)))
         # Every key ends with the jobId (``dispatch_key``).
-        chosen = [key[-1] for key in islice(heapq.merge(*runs), FRONT_OF_QUEUE_SIZE)]
-        if scheduling == QUOTA_SHARE:
-            firsts: dict[Any, Key] = {}
-            for queue in queues:
-                for share, keys in queue.runs[QUOTA_SHARE].items():
-                    first = next(iter(keys))
-                    if share not in firsts or first < firsts[share]:
-                        firsts[share] = first
-            listed = set(chosen)
-            chosen += [key[-1] for key in firsts.values() if key[-1] not in listed]
-        return chosen
+        if scheduling == FIFO:
+            runs = [iter(keys) for queue in queues for keys in queue.runs[FIFO].values()]
+            chosen = [key[-1] for key in islice(_merged(runs), FRONT_OF_QUEUE_SIZE)]
+        else:
+            share_runs = [
+                [(usage.get(share, 0.0), keys) for share, keys in queue.runs[scheduling].items()]
+                for queue in queues
+            ]
+            if len({used for runs_of_value in share_runs for used, _ in runs_of_value}) <= 1:
+                # Every share uses the same capacity: the order is the stored keys' (usage 0.0 in each).
+                runs = [iter(keys) for queue in queues for keys in queue.runs[_EVERY_SHARE].values()]
+                chosen = [key[-1] for key in islice(_merged(runs), FRONT_OF_QUEUE_SIZE)]
+            else:
+                every = [queue.runs[_EVERY_SHARE][None] for queue in queues]
+                ranked = _first_by_usage(list(zip(every, share_runs, strict=True)), FRONT_OF_QUEUE_SIZE)
+                chosen = [key[-1] for key in ranked]
+        if scheduling != QUOTA_SHARE:
+            return chosen, []
+        firsts: dict[Any, Key] = {}
+        for queue in queues:
+            for share, keys in queue.runs[QUOTA_SHARE].items():
+                first = next(iter(keys))
+                if share not in firsts or first < firsts[share]:
+                    firsts[share] = first
+        return chosen, [key[-1] for key in firsts.values()]
 
     def _check(self, expected: RunnableIndex) -> None:
         """Assert this index holds what ``expected`` (one gathered afresh) holds, run by run."""
@@ -205,6 +344,9 @@ class RunnableIndex:
         }
         if mine != theirs:
             raise AssertionError("store invariant broken: the RUNNABLE index differs from its jobs")
+        if self._names.names() != expected._names.names():
+            raise AssertionError("store invariant broken: the queue values of the RUNNABLE index differ")
+        self.usage._check(expected.usage)  # noqa: SLF001
         for queue in self._queues.values():
             for shares in queue.runs.values():
                 for keys in shares.values():
