@@ -16,7 +16,7 @@ backend (account and region), kept in the plug-in's ``ServiceState`` so that mot
   registry's (QS-3, QS-4, QS-6); a queue moto deletes takes its quota shares with it.
 - SubmitServiceJob: the share members the queue's policy calls for (QS-5's check), so ``quotaShareName`` is
   required on a quota-share queue and must name an enabled share of it.
-- GetJobQueueSnapshot: ``job_queue_snapshot`` over the service jobs of a ``SAGEMAKER_TRAINING`` queue
+- GetJobQueueSnapshot: ``queue_snapshot`` over the service jobs of a ``SAGEMAKER_TRAINING`` queue
   (the plug-in's store) or moto's Batch jobs of any other queue, in the order of its policy (SN-1 to SN-6);
   a queue moto does not have is moto's ``Job queue <q> does not exist``.
 """
@@ -29,7 +29,7 @@ from typing import Any
 
 from ... import ClientException
 from ..._snapshot import job_queue_snapshot
-from ...service._queue_snapshot import jobs_of_queue
+from ...service._queue_snapshot import queue_snapshot
 from ...service._scheduling import parse_create_scheduling_policy, parse_snapshot_request
 from ._job_operations import Context, catch_up
 from ._moto_list_jobs import job_summary
@@ -95,19 +95,19 @@ def get_job_queue_snapshot(
     queue = registry.queue(identifier)
     if queue is None:
         raise ClientException(f"Job queue {identifier} does not exist")
+    scheduling = registry.scheduling_kind(queue.arn)
+    quota_shares = registry.quota_share_names(queue.arn)
     if queue.job_queue_type == "SAGEMAKER_TRAINING":
         with state.lock:
             catch_up(state, context)  # MS-8: due steps first, as for every operation that reads jobs
-            jobs = jobs_of_queue(state.jobs, queue.arn)
-    else:
-        moto_queue = backend.get_job_queue(queue.arn)
-        with state.lock:
-            cancelled, terminated = frozenset(state.cancelled_jobs), frozenset(state.terminated_jobs)
-        jobs = [job_summary(job, cancelled, terminated) for job in list(moto_queue.jobs)]
+            # SN-7: the service jobs' store answers from the usage and the front it keeps.
+            return queue_snapshot(
+                [state.jobs], queue.arn, scheduling, now_ms=context.now_ms, quota_shares=quota_shares
+            )
+    moto_queue = backend.get_job_queue(queue.arn)
+    with state.lock:
+        cancelled, terminated = frozenset(state.cancelled_jobs), frozenset(state.terminated_jobs)
+    jobs = [job_summary(job, cancelled, terminated) for job in list(moto_queue.jobs)]
     return job_queue_snapshot(
-        jobs,
-        now_ms=context.now_ms,
-        job_queue=queue.arn,
-        scheduling=registry.scheduling_kind(queue.arn),
-        quota_shares=registry.quota_share_names(queue.arn),
+        jobs, now_ms=context.now_ms, job_queue=queue.arn, scheduling=scheduling, quota_shares=quota_shares
     )
