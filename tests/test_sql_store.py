@@ -14,6 +14,7 @@ import random
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -374,6 +375,100 @@ def test_a_postgresql_page_is_one_round_trip_and_a_prefix_two(
     expected = 2 if "prefix" in shape else 1
     assert [round_trips(store, request), round_trips(store, later)] == [expected, expected]
     assert store.list_service_jobs(later) == list_service_jobs(jobs, later)
+
+
+# Requests whose pages run one statement text for many values: each status, share and quota share by
+# itself, with and without a queue, every page after the first (whose cursor is a parameter too).
+GENERIC_SHAPES: dict[str, list[dict[str, Any]]] = {
+    "jobStatus": [{"jobStatus": status} for status in STATUSES],
+    "SHARE_IDENTIFIER + jobStatus": [
+        {"jobStatus": status, "filters": [{"name": "SHARE_IDENTIFIER", "values": [f"share-{number}"]}]}
+        for status in STATUSES
+        for number in (1, 4)
+    ],
+    "QUOTA_SHARE_NAME": [
+        {"filters": [{"name": "QUOTA_SHARE_NAME", "values": [f"quota-{number}"]}]} for number in range(5)
+    ],
+    "JOB_NAME prefix": [
+        {"filters": [{"name": "JOB_NAME", "values": [prefix]}]} for prefix in ("train*", "TRAIN*", "st*")
+    ],
+}
+
+
+@pytest.mark.parametrize("planned_store", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("queue", list(QUEUES))
+@pytest.mark.parametrize("shape", list(GENERIC_SHAPES))
+def test_a_postgresql_page_statement_is_planned_once_for_every_value(
+    planned_store: tuple[SqlJobStore, list[dict[str, Any]]], shape: str, queue: str
+) -> None:
+    """SQL-3 on PostgreSQL, where planning a page's statement costs more than running it: a statement the
+    store runs again (psycopg prepares it the fifth time) runs the one generic plan PostgreSQL made for it,
+    whatever its values, and never a plan made for them; the pages of every value are the pure
+    function's."""
+    store, jobs = planned_store
+    assert store.engine == "postgresql"
+    for shape_request in GENERIC_SHAPES[shape]:
+        request = {**shape_request, "maxResults": 7}
+        if QUEUES[queue] is not None:
+            request["jobQueue"] = QUEUES[queue]
+        for page_request in islice(pages_of(store, request), 8):
+            assert store.list_service_jobs(page_request) == list_service_jobs(jobs, page_request)
+    with store._pool.connection() as connection:  # the store's one connection, which ran the pages
+        prepared = connection.execute(
+            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE '%listjobs_jobs%'"
+        ).fetchall()
+    assert prepared
+    assert [(statement, custom) for statement, _, custom in prepared if custom] == []
+    assert max(generic for _, generic, _ in prepared) >= 5
+
+
+@pytest.mark.parametrize("queue", ["a", QUEUE_ARN.replace("/gpu", "/a")])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        [{"name": "AFTER_CREATED_AT", "values": [str(BASE_TIME)]}],
+        [{"name": "BEFORE_CREATED_AT", "values": [str(BASE_TIME + 10**6)]}],
+    ],
+)
+def test_a_generic_plan_reads_a_small_queue_scope_by_its_own_index(
+    postgres: PostgresServer, filters: list[dict[str, Any]], queue: str
+) -> None:
+    """The trap of a plan made for any values: jobs written in createdAt order (so the index over every job
+    by createdAt follows the table), in two queues and a few without one. A page of a queue reads the
+    range of that queue's scope and of the jobs without one, each by its scope's own index, never the
+    index over every job filtered by scope (which reads the whole range for the few jobs without a
+    queue)."""
+    jobs = [
+        {
+            "jobId": f"job-{number:05d}",
+            "jobName": "train",
+            "status": "RUNNING",
+            "createdAt": BASE_TIME + number,
+            **({} if number % 1000 == 7 else {"jobQueue": "a" if number % 2 else "b"}),
+        }
+        for number in range(6000)
+    ]
+    store = SqlJobStore(postgres.new_database())
+    try:
+        store.put_many(jobs)
+        request = {"filters": filters, "jobQueue": queue, "maxResults": 5}
+        for page_request in islice(pages_of(store, request), 7):  # prepared from the fifth page on
+            assert store.list_service_jobs(page_request) == list_service_jobs(jobs, page_request)
+            scope = "queue_" if queue.startswith("arn:") else "queue_name_"
+            index = f"listjobs_{scope}by_created_at"
+            assert_index_range_scans(store, store.explain(page_request), "listjobs_jobs", index)
+    finally:
+        store.close()
+
+
+def pages_of(store: SqlJobStore, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The request of each page of a listing on ``store`` after the first, in order."""
+    page = store.list_service_jobs(request)
+    while "nextToken" in page:
+        request = {**request, "nextToken": page["nextToken"]}
+        yield request
+        page = store.list_service_jobs(request)
 
 
 DEFINITION_ARN = "arn:aws:batch:us-east-1:123456789012:job-definition/"

@@ -175,6 +175,16 @@ _HEAD_WALK_BUDGET = 256
 # the rest of the page is read as a merge of folded-name ranges (an ordinary page needs a few dozen at most).
 _HEAD_PROBE_BUDGET = 64
 
+# PostgreSQL plans a page's statement once for any values (``_engines``: generic plans), so it cannot see
+# how many rows a scope value (a queue, the jobs without one, a resource) holds and takes ``1 / n_distinct``
+# of the table for it. With few scopes (two queues and the jobs without one: a third of the table each) a
+# range of the index over every job, filtered by scope, looks as cheap as the scope's own index (cheaper,
+# when the jobs were written in createdAt order and that index follows the table), and the page of a small
+# scope, or of the jobs without a queue, would read the whole range. So every scope column is declared to
+# hold many distinct values (this fraction of the rows), and a generic plan reads the scope's own index,
+# O(log N + k) whatever the scope's size; a plan for a value still reads that value's frequency.
+_SCOPE_DISTINCT_FRACTION = 0.05
+
 # A SCAN plan reads the listing's rows in batches of at least this many.
 _SCAN_BATCH = 200
 
@@ -497,8 +507,9 @@ class SqlJobStore(ListingMethods):
 
     def explain(self, request: object, *, operation: Operation | None = None) -> list[str]:
         """The engine's plan of each statement that a listing of ``request`` runs, as text, in order
-        (SQLite's ``EXPLAIN QUERY PLAN``, PostgreSQL's ``EXPLAIN``): to see, on a real database, that a page
-        is an index range scan and never a sort. ``operation``: as ``answer``'s."""
+        (SQLite's ``EXPLAIN QUERY PLAN``; PostgreSQL's ``EXPLAIN EXECUTE`` of the statement prepared, the
+        generic plan its sessions run, ``_engines``): to see, on a real database, that a page is an index
+        range scan and never a sort. ``operation``: as ``answer``'s."""
         resources = operation is LIST_JOBS_BY_CONSUMABLE_RESOURCE and self._requirements
         parsed = LIST_JOBS_BY_CONSUMABLE_RESOURCE if resources else self._operation
         query = parse_request(parsed, request, token_key=self._token_key)
@@ -514,8 +525,7 @@ class SqlJobStore(ListingMethods):
                     rows = connection.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
                     plans.append("\n".join(str(row[3]) for row in rows))
                 else:
-                    rows = connection.execute(f"EXPLAIN {sql}", params).fetchall()
-                    plans.append("\n".join(str(row[0]) for row in rows))
+                    plans.append(_generic_plan(connection, sql, params))
         return plans
 
     def answer_json(self, request: object, *, operation: Operation | None = None) -> bytes:
@@ -819,11 +829,7 @@ class SqlJobStore(ListingMethods):
                 folded_names = _NextValue(self, connection, ranges.folded_index, arms, "folded_name")
                 few = folded_names.starting_with_statement(ranges.folded, _FEW_FOLDED_NAMES + 1)
                 start = "" if after is None else text_of_column(str(after[0]))
-                # The walk is planned once per connection (its plan is its index probes whatever the
-                # values; planning it costs several times running it), then the page for its own values.
-                connection.execute("SET LOCAL plan_cache_mode = force_generic_plan")
                 walk = connection.execute(*self._heads_walk(ranges, arms, start, few))
-                connection.execute("SET LOCAL plan_cache_mode = force_custom_plan")
                 rows = walk.fetchall()  # the first round trip ends here
                 folded = [text_of_column(value) for kind, value, _ in rows if kind == "folded"]
                 found = [(value, is_head) for kind, value, is_head in rows if kind == "node"]
@@ -1057,11 +1063,25 @@ class SqlJobStore(ListingMethods):
             if found is not None and found[0] == SCHEMA_VERSION:
                 for statement in tables_and_indexes:
                     connection.execute(statement)
+                if engine.name == "postgresql":
+                    for table, column in self._scope_columns():
+                        connection.execute(
+                            f"ALTER TABLE {table} ALTER COLUMN {column} "
+                            f"SET (n_distinct = {-_SCOPE_DISTINCT_FRACTION})"
+                        )
         if found is None or found[0] != SCHEMA_VERSION:
             raise ServerException(
                 f"the database holds listjobs tables of schema version {found and found[0]!r}; this "
                 f"version of listjobs_core reads version {SCHEMA_VERSION}"
             )
+
+    def _scope_columns(self) -> list[tuple[str, str]]:
+        """The scope columns of the store's indexes (``_schema.Scope``), with their tables."""
+        indexes = (*self._tables.indexes, *(REQUIREMENT_INDEXES.every if self._requirements else ()))
+        columns = (
+            (index.table, scope.column) for index in indexes for scope in index.scopes if scope.column
+        )
+        return list(dict.fromkeys(columns))
 
     def clear(self) -> None:
         """Delete every job of this store's operation, its queue catalogue and its client tokens, in one
@@ -1271,6 +1291,25 @@ def _every_fold() -> FoldTable:
     table = FoldTable()
     table.learn("".join(chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF))
     return table
+
+
+def _generic_plan(connection: Connection, sql: str, params: Sequence[Any]) -> str:
+    """PostgreSQL: the plan a statement (in the engine's spelling, ``%s`` placeholders) runs with, as text:
+    the statement prepared with numbered parameters (their types the server's to infer, as for the
+    values psycopg sends), and ``EXPLAIN EXECUTE`` of it with ``params``, under the session's generic plans
+    (``_engines``): the plan made once for any values, which shows ``$n`` where a value goes."""
+    from psycopg.sql import Literal
+
+    first, *rest = sql.split("%s")
+    numbered = first + "".join(f"${number}{text}" for number, text in enumerate(rest, 1))
+    connection.execute(f"PREPARE listjobs_explained AS {numbered}")
+    try:
+        values = ", ".join(Literal(value).as_string(connection) for value in params)
+        arguments = f"({values})" if params else ""
+        rows = connection.execute(f"EXPLAIN EXECUTE listjobs_explained{arguments}").fetchall()
+    finally:
+        connection.execute("DEALLOCATE listjobs_explained")
+    return "\n".join(str(row[0]) for row in rows)
 
 
 def _order_columns(row: Sequence[Any]) -> tuple[Any, ...]:
