@@ -823,7 +823,8 @@ class SqlJobStore(ListingMethods):
         the second sends the page
         (``_union``: the ranges of what was found, merged) and COMMIT. Only a JOB_NAME prefix whose walk
         outgrows its budget (``_HEAD_WALK_BUDGET``: thousands of case variants of names of more than four
-        folded names) reads its folded names in one round trip more."""
+        folded names) reads its folded names in one round trip more. Its statements run on plans made once
+        per connection (``_GENERIC_PLANS``, set in the same round trip as BEGIN)."""
         pipeline = getattr(connection, "pipeline", None)  # ``explain``'s recorder runs them one by one
         with pipeline() if pipeline is not None else contextlib.nullcontext():
             connection.execute(self._engine.begin_read)
@@ -1321,12 +1322,13 @@ def _generic_plan(connection: Connection, sql: str, params: Sequence[Any]) -> st
     numbered = first + "".join(f"${number}{text}" for number, text in enumerate(rest, 1))
     values = ", ".join(Literal(value).as_string(connection) for value in params)
     arguments = f"({values})" if params else ""
-    connection.execute(f"PREPARE listjobs_explained AS {numbered}")
-    try:
-        with transaction(connection, "BEGIN"):
-            connection.execute(_GENERIC_PLANS)
-            rows = connection.execute(f"EXPLAIN EXECUTE listjobs_explained{arguments}").fetchall()
-    finally:
+    stale = connection.execute("SELECT 1 FROM pg_prepared_statements WHERE name = 'listjobs_explained'")
+    if stale.fetchone() is not None:  # left by an explain that failed (a prepared statement outlives it)
+        connection.execute("DEALLOCATE listjobs_explained")
+    with transaction(connection, "BEGIN"):
+        connection.execute(_GENERIC_PLANS)
+        connection.execute(f"PREPARE listjobs_explained AS {numbered}")
+        rows = connection.execute(f"EXPLAIN EXECUTE listjobs_explained{arguments}").fetchall()
         connection.execute("DEALLOCATE listjobs_explained")
     return "\n".join(str(row[0]) for row in rows)
 
