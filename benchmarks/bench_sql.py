@@ -443,26 +443,36 @@ def page_round_trips(store: SqlJobStore, request: dict[str, Any]) -> int:
 
 
 def store_of_revision(revision: str, url: str) -> Any:
-    """A ``SqlJobStore`` of the SQL store's code at a git revision (its ``sql/_sql_store.py``, loaded into
-    this process beside the current one), on the database at ``url``: to time the code before a change on
-    the same database, in the same run."""
+    """A ``SqlJobStore`` of the SQL store's code at a git revision (its ``sql`` package, loaded into this
+    process beside the current one as ``listjobs_core.sql_before``, the engines' session settings with
+    it), on the database at ``url``: to time the code before a change on the same database, in the same
+    run."""
+    import importlib
     import importlib.util
     import subprocess
 
     root = Path(__file__).resolve().parent.parent
-    source = subprocess.run(
-        ["git", "show", f"{revision}:listjobs_core/sql/_sql_store.py"],
-        cwd=root, capture_output=True, text=True, check=True,
-    ).stdout
-    path = Path(tempfile.mkdtemp(prefix="listjobs-before-")) / "_sql_store_before.py"
-    path.write_text(source, encoding="utf-8")
-    name = "listjobs_core.sql._sql_store_before"
-    spec = importlib.util.spec_from_file_location(name, path)
+
+    def git(*arguments: str) -> str:
+        return subprocess.run(
+            ["git", *arguments], cwd=root, capture_output=True, text=True, check=True
+        ).stdout
+
+    package = Path(tempfile.mkdtemp(prefix="listjobs-before-")) / "sql_before"
+    package.mkdir()
+    for path in git("ls-tree", "--name-only", f"{revision}:listjobs_core/sql/").split():
+        if path.endswith(".py"):
+            text = git("show", f"{revision}:listjobs_core/sql/{path}")
+            (package / path).write_text(text, encoding="utf-8")
+    name = "listjobs_core.sql_before"
+    spec = importlib.util.spec_from_file_location(
+        name, package / "__init__.py", submodule_search_locations=[str(package)]
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
-    return module.SqlJobStore(url)
+    return importlib.import_module(f"{name}._sql_store").SqlJobStore(url)
 
 
 def round_trips(size: int, before: str | None = None) -> str:

@@ -14,6 +14,7 @@ import random
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -374,6 +375,80 @@ def test_a_postgresql_page_is_one_round_trip_and_a_prefix_two(
     expected = 2 if "prefix" in shape else 1
     assert [round_trips(store, request), round_trips(store, later)] == [expected, expected]
     assert store.list_service_jobs(later) == list_service_jobs(jobs, later)
+
+
+# Prefixes whose pages run the same statements for other values: other prefixes, cursors and queues.
+GENERIC_PREFIXES = ("train*", "TRAIN*", "st*", "tra*")
+
+
+@pytest.mark.parametrize("planned_store", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("queue", list(QUEUES))
+def test_a_postgresql_prefix_page_is_planned_once_for_every_value(
+    planned_store: tuple[SqlJobStore, list[dict[str, Any]]], queue: str
+) -> None:
+    """SQL-3 on PostgreSQL, where planning a prefix page's statements costs more than running them: a
+    statement a prefix's page runs again (psycopg prepares it the fifth time) runs the one generic plan
+    PostgreSQL made for it, whatever its values, never a plan made for them; the pages of every prefix
+    are the pure function's."""
+    store, jobs = planned_store
+    assert store.engine == "postgresql"
+    with store._pool.connection() as connection:  # the store's one connection, which runs the pages
+        connection.execute("DEALLOCATE ALL")  # the statements of other tests' pages, planned for values
+    for prefix in GENERIC_PREFIXES:
+        request: dict[str, Any] = {"filters": [{"name": "JOB_NAME", "values": [prefix]}], "maxResults": 7}
+        if QUEUES[queue] is not None:
+            request["jobQueue"] = QUEUES[queue]
+        for page_request in islice(pages_of(store, request), 8):
+            assert store.list_service_jobs(page_request) == list_service_jobs(jobs, page_request)
+    with store._pool.connection() as connection:
+        prepared = connection.execute(
+            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
+        ).fetchall()
+    assert prepared
+    assert [(statement, custom) for statement, _, custom in prepared if custom] == []
+    assert max(generic for _, generic, _ in prepared) >= 5
+
+
+@pytest.mark.parametrize("queue", ["a", QUEUE_ARN.replace("/gpu", "/a")])
+def test_a_generic_plan_reads_a_small_queue_scope_by_its_own_index(
+    postgres: PostgresServer, queue: str
+) -> None:
+    """The trap of a plan made for any values: jobs written in name order (so the index over every job by
+    name follows the table), in two queues and a few without one. A prefix page of a queue reads its
+    heads' ranges in that queue's scope and in the scope of the jobs without one, each by its scope's own
+    index, never the index over every job filtered by scope (which reads the whole range for the few jobs
+    without a queue)."""
+    jobs = [
+        {
+            "jobId": f"job-{number:05d}",
+            "jobName": f"train-{number:05d}",
+            "status": "RUNNING",
+            "createdAt": BASE_TIME + number,
+            **({} if number % 1000 == 7 else {"jobQueue": "a" if number % 2 else "b"}),
+        }
+        for number in range(6000)
+    ]
+    store = SqlJobStore(postgres.new_database())
+    try:
+        store.put_many(jobs)
+        prefix = [{"name": "JOB_NAME", "values": ["train-0*"]}]
+        request = {"filters": prefix, "jobQueue": queue, "maxResults": 5}
+        scope = "queue_" if queue.startswith("arn:") else "queue_name_"
+        indexes = (f"listjobs_{scope}by_name", f"listjobs_{scope}by_folded_name")
+        for page_request in islice(pages_of(store, request), 7):
+            assert store.list_service_jobs(page_request) == list_service_jobs(jobs, page_request)
+            assert_index_range_scans(store, store.explain(page_request), "listjobs_jobs", *indexes)
+    finally:
+        store.close()
+
+
+def pages_of(store: SqlJobStore, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The request of each page of a listing on ``store`` after the first, in order."""
+    page = store.list_service_jobs(request)
+    while "nextToken" in page:
+        request = {**request, "nextToken": page["nextToken"]}
+        yield request
+        page = store.list_service_jobs(request)
 
 
 DEFINITION_ARN = "arn:aws:batch:us-east-1:123456789012:job-definition/"

@@ -17,9 +17,10 @@ come from a ``Pool``, so threads never share one while it is in use.
   READ`` read-only transaction (one snapshot); writes run in ordinary transactions, ``update`` locks its row
   (``FOR UPDATE``). Sessions run with ``enable_sort = off``, so the planner takes an index whose order is
   the listing's even when stale statistics (a table just bulk-loaded) would make a sort look cheaper: the
-  PostgreSQL counterpart of SQLite's ``INDEXED BY``; with custom plans only, so the plan is chosen for the
-  request's own values (the plan ``explain`` shows); and with JIT off. The database's encoding must be
-  UTF8, so that the "C" collation orders text by code point.
+  PostgreSQL counterpart of SQLite's ``INDEXED BY``; with custom plans, so the plan is chosen for the
+  request's own values (but for the statements of a prefix's page, which the store plans once per
+  connection, ``_sql_store``; ``explain`` shows the plan each statement runs); and with JIT off. The
+  database's encoding must be UTF8, so that the "C" collation orders text by code point.
 """
 
 from __future__ import annotations
@@ -140,8 +141,10 @@ def _postgresql(url: str) -> Engine:
             connection.close()
             raise ValueError(f"the database's encoding must be UTF8 for code-point order, got {encoding}")
         connection.execute("SET enable_sort = off")
-        # A plan for the request's own values, the plan EXPLAIN shows: a generic plan of a prepared
-        # statement cannot see how selective a status or a share identifier is, and may pick another index.
+        # A plan for the request's own values: a generic plan of a prepared statement cannot see how
+        # selective a status, a share identifier or a time range is, and may pick another index (at a
+        # million jobs written in createdAt order, a queue's AFTER_CREATED_AT page read the index over
+        # every job filtered by queue, 500 ms a page). A prefix's page turns generic plans on for itself.
         connection.execute("SET plan_cache_mode = force_custom_plan")
         # JIT compiles a query whose estimated cost is high: a page is a few index probes and never gains
         # from it, and compiling takes tens of milliseconds.

@@ -175,6 +175,23 @@ _HEAD_WALK_BUDGET = 256
 # the rest of the page is read as a merge of folded-name ranges (an ordinary page needs a few dozen at most).
 _HEAD_PROBE_BUDGET = 64
 
+# PostgreSQL: a prefix's page plans its statements (what the prefix covers, then the page) once per
+# connection, for any values, as psycopg prepares them (the fifth time a connection runs each): planning
+# them cost more than running them (``EXPLAIN (ANALYZE, SUMMARY)`` at 1e4 jobs: the walk 0.80 ms planning
+# against 0.25 ms running, the page 0.26 against 0.19), and their plans are index probes and ranges of
+# their heads or names whatever the values. Until the transaction's end: every other statement is planned
+# for its values (``_engines``).
+_GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan"
+
+# A plan made without values cannot see how many rows a queue scope (or the jobs without a queue) holds,
+# and takes ``1 / n_distinct`` of the table for it. With few scopes (two queues and the jobs without one)
+# a range of the index over every job, filtered by scope, looks as cheap as the scope's own index
+# (cheaper, when the jobs were written in the index's order and it follows the table), and the page of a
+# small scope, or of the jobs without a queue, would read the whole range. So every scope column is
+# declared to hold many distinct values (this fraction of the rows), and a generic plan reads the scope's
+# own index, O(log N + k) whatever the scope's size; a plan for a value still reads its frequency.
+_SCOPE_DISTINCT_FRACTION = 0.05
+
 # A SCAN plan reads the listing's rows in batches of at least this many.
 _SCAN_BATCH = 200
 
@@ -497,8 +514,9 @@ class SqlJobStore(ListingMethods):
 
     def explain(self, request: object, *, operation: Operation | None = None) -> list[str]:
         """The engine's plan of each statement that a listing of ``request`` runs, as text, in order
-        (SQLite's ``EXPLAIN QUERY PLAN``, PostgreSQL's ``EXPLAIN``): to see, on a real database, that a page
-        is an index range scan and never a sort. ``operation``: as ``answer``'s."""
+        (SQLite's ``EXPLAIN QUERY PLAN``; PostgreSQL's ``EXPLAIN``, or, for a statement planned once for any
+        values, ``EXPLAIN EXECUTE`` of it prepared: its generic plan): to see, on a real database, that a
+        page is an index range scan and never a sort. ``operation``: as ``answer``'s."""
         resources = operation is LIST_JOBS_BY_CONSUMABLE_RESOURCE and self._requirements
         parsed = LIST_JOBS_BY_CONSUMABLE_RESOURCE if resources else self._operation
         query = parse_request(parsed, request, token_key=self._token_key)
@@ -509,10 +527,12 @@ class SqlJobStore(ListingMethods):
                 self._requirement_page_rows(recorder, query, query.page_size + 1)
             else:
                 self._page_rows(recorder, query, query.page_size + 1)
-            for sql, params in recorder.statements:
+            for sql, params, generic in recorder.statements:
                 if self._engine.name == "sqlite":
                     rows = connection.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
                     plans.append("\n".join(str(row[3]) for row in rows))
+                elif generic:
+                    plans.append(_generic_plan(connection, sql, params))
                 else:
                     rows = connection.execute(f"EXPLAIN {sql}", params).fetchall()
                     plans.append("\n".join(str(row[0]) for row in rows))
@@ -803,10 +823,12 @@ class SqlJobStore(ListingMethods):
         the second sends the page
         (``_union``: the ranges of what was found, merged) and COMMIT. Only a JOB_NAME prefix whose walk
         outgrows its budget (``_HEAD_WALK_BUDGET``: thousands of case variants of names of more than four
-        folded names) reads its folded names in one round trip more."""
+        folded names) reads its folded names in one round trip more. Its statements run on plans made once
+        per connection (``_GENERIC_PLANS``, set in the same round trip as BEGIN)."""
         pipeline = getattr(connection, "pipeline", None)  # ``explain``'s recorder runs them one by one
         with pipeline() if pipeline is not None else contextlib.nullcontext():
             connection.execute(self._engine.begin_read)
+            connection.execute(_GENERIC_PLANS)
             if isinstance(ranges, DefinitionNames):
                 names = _NextValue(self, connection, ranges.index, arms, "definition_name")
                 covered = names.send_starting_with(ranges.pattern.text, None)
@@ -819,11 +841,7 @@ class SqlJobStore(ListingMethods):
                 folded_names = _NextValue(self, connection, ranges.folded_index, arms, "folded_name")
                 few = folded_names.starting_with_statement(ranges.folded, _FEW_FOLDED_NAMES + 1)
                 start = "" if after is None else text_of_column(str(after[0]))
-                # The walk is planned once per connection (its plan is its index probes whatever the
-                # values; planning it costs several times running it), then the page for its own values.
-                connection.execute("SET LOCAL plan_cache_mode = force_generic_plan")
                 walk = connection.execute(*self._heads_walk(ranges, arms, start, few))
-                connection.execute("SET LOCAL plan_cache_mode = force_custom_plan")
                 rows = walk.fetchall()  # the first round trip ends here
                 folded = [text_of_column(value) for kind, value, _ in rows if kind == "folded"]
                 found = [(value, is_head) for kind, value, is_head in rows if kind == "node"]
@@ -1057,11 +1075,25 @@ class SqlJobStore(ListingMethods):
             if found is not None and found[0] == SCHEMA_VERSION:
                 for statement in tables_and_indexes:
                     connection.execute(statement)
+                if engine.name == "postgresql":
+                    for table, column in self._scope_columns():
+                        connection.execute(
+                            f"ALTER TABLE {table} ALTER COLUMN {column} "
+                            f"SET (n_distinct = {-_SCOPE_DISTINCT_FRACTION})"
+                        )
         if found is None or found[0] != SCHEMA_VERSION:
             raise ServerException(
                 f"the database holds listjobs tables of schema version {found and found[0]!r}; this "
                 f"version of listjobs_core reads version {SCHEMA_VERSION}"
             )
+
+    def _scope_columns(self) -> list[tuple[str, str]]:
+        """The scope columns of the store's indexes (``_schema.Scope``), with their tables."""
+        indexes = (*self._tables.indexes, *(REQUIREMENT_INDEXES.every if self._requirements else ()))
+        columns = (
+            (index.table, scope.column) for index in indexes for scope in index.scopes if scope.column
+        )
+        return list(dict.fromkeys(columns))
 
     def clear(self) -> None:
         """Delete every job of this store's operation, its queue catalogue and its client tokens, in one
@@ -1125,15 +1157,21 @@ def _upgrade_rows(connection: Connection, engine: Engine, operation: Operation, 
 
 
 class _Recorder:
-    """A connection that notes the statements run through it (not the transaction control or settings)."""
+    """A connection that notes the statements run through it (not the transaction control or settings),
+    each with whether it ran under ``_GENERIC_PLANS`` (which lasts until the transaction's end)."""
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
-        self.statements: list[tuple[str, Sequence[Any]]] = []
+        self.statements: list[tuple[str, Sequence[Any], bool]] = []
+        self._generic = False
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        if sql.split(" ", 1)[0] not in ("BEGIN", "COMMIT", "ROLLBACK", "SET"):
-            self.statements.append((sql, params))
+        if sql == _GENERIC_PLANS:
+            self._generic = True
+        elif sql in ("COMMIT", "ROLLBACK"):
+            self._generic = False
+        elif sql.split(" ", 1)[0] not in ("BEGIN", "SET"):
+            self.statements.append((sql, params, self._generic))
         return self._connection.execute(sql, params)
 
 
@@ -1271,6 +1309,28 @@ def _every_fold() -> FoldTable:
     table = FoldTable()
     table.learn("".join(chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF))
     return table
+
+
+def _generic_plan(connection: Connection, sql: str, params: Sequence[Any]) -> str:
+    """PostgreSQL: the plan a statement (in the engine's spelling, ``%s`` placeholders) runs with under
+    ``_GENERIC_PLANS``, as text: the statement prepared with numbered parameters (their types the server's
+    to infer, as for the values psycopg sends) and ``EXPLAIN EXECUTE`` of it with ``params``, under generic
+    plans, in a transaction of its own: the plan made once for any values (``$n`` where a value goes)."""
+    from psycopg.sql import Literal
+
+    first, *rest = sql.split("%s")
+    numbered = first + "".join(f"${number}{text}" for number, text in enumerate(rest, 1))
+    values = ", ".join(Literal(value).as_string(connection) for value in params)
+    arguments = f"({values})" if params else ""
+    stale = connection.execute("SELECT 1 FROM pg_prepared_statements WHERE name = 'listjobs_explained'")
+    if stale.fetchone() is not None:  # left by an explain that failed (a prepared statement outlives it)
+        connection.execute("DEALLOCATE listjobs_explained")
+    with transaction(connection, "BEGIN"):
+        connection.execute(_GENERIC_PLANS)
+        connection.execute(f"PREPARE listjobs_explained AS {numbered}")
+        rows = connection.execute(f"EXPLAIN EXECUTE listjobs_explained{arguments}").fetchall()
+        connection.execute("DEALLOCATE listjobs_explained")
+    return "\n".join(str(row[0]) for row in rows)
 
 
 def _order_columns(row: Sequence[Any]) -> tuple[Any, ...]:
