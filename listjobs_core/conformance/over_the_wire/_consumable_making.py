@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._report import TargetFault
-from ._list_jobs_making import CLEAN_UP_SECONDS, Made, remove_made
-from ._rest_client import EndpointClient, EndpointUnreachable, HttpAnswer
+from ._list_jobs_making import CLEAN_UP_SECONDS, Made, answered_member, make_queue, refused, remove_made
+from ._rest_client import EndpointClient, EndpointUnreachable
 
 __all__ = ["FILLER_JOBS", "ConsumableMade", "make_consumable_jobs", "remove_consumable_made"]
 
@@ -63,16 +63,6 @@ class ConsumableMade(Made):
     definition_of: dict[str, str] = field(default_factory=dict)
 
 
-def _refused(made: Made, operation: str, answer: HttpAnswer) -> None:
-    text = answer.error_message() or answer.body[:200].decode("utf-8", "replace")
-    made.refusal = f"{operation} was answered HTTP {answer.status} ({' '.join(text.split())[:200]})"
-
-
-def _member(answer: HttpAnswer, member: str, default: str) -> str:
-    value = answer.data.get(member) if isinstance(answer.data, dict) else None
-    return value if isinstance(value, str) and value else default
-
-
 def _needs(*entries: tuple[str, int]) -> dict[str, Any]:
     return {"consumableResourceList": [{"consumableResource": r, "quantity": q} for r, q in entries]}
 
@@ -81,37 +71,18 @@ def make_consumable_jobs(client: EndpointClient, made: ConsumableMade, *, servic
     """Make the run's environment, queue, resources, definitions and jobs (see the module documentation);
     False when the endpoint refused a creation (``made.refusal`` says which)."""
     base = f"{_PREFIX}-{secrets.token_hex(4)}"
-    request: dict[str, Any] = {"computeEnvironmentName": base, "type": "UNMANAGED", "state": "ENABLED"}
-    if service_role:
-        request["serviceRole"] = service_role
-    answer = client.call("CreateComputeEnvironment", request)
-    if answer.status != 200:
-        _refused(made, "CreateComputeEnvironment", answer)
+    if not make_queue(client, made, base, service_role=service_role):
         return False
-    made.environment = _member(answer, "computeEnvironmentArn", base)
-    answer = client.call(
-        "CreateJobQueue",
-        {
-            "jobQueueName": base,
-            "state": "ENABLED",
-            "priority": 1,
-            "computeEnvironmentOrder": [{"order": 1, "computeEnvironment": made.environment}],
-        },
-    )
-    if answer.status != 200:
-        _refused(made, "CreateJobQueue", answer)
-        return False
-    made.queue = _member(answer, "jobQueueArn", base)
     for suffix in ("lic", "seat"):
         name = f"{base}-{suffix}"
         answer = client.call(
             "CreateConsumableResource", {"consumableResourceName": name, "totalQuantity": 1000}
         )
         if answer.status != 200:
-            _refused(made, "CreateConsumableResource", answer)
+            refused(made, "CreateConsumableResource", answer)
             return False
         made.resources.append(name)
-        made.resource_arns[name] = _member(answer, "consumableResourceArn", name)
+        made.resource_arns[name] = answered_member(answer, "consumableResourceArn", name)
     first, second = made.resources
     first_arn = made.resource_arns[first]
     requirements = {
@@ -130,9 +101,9 @@ def make_consumable_jobs(client: EndpointClient, made: ConsumableMade, *, servic
             register["consumableResourceProperties"] = needs
         answer = client.call("RegisterJobDefinition", register)
         if answer.status != 200:
-            _refused(made, "RegisterJobDefinition", answer)
+            refused(made, "RegisterJobDefinition", answer)
             return False
-        definitions[kind] = _member(answer, "jobDefinitionArn", f"{base}-{kind}")
+        definitions[kind] = answered_member(answer, "jobDefinitionArn", f"{base}-{kind}")
         made.definitions.append(definitions[kind])
     # Overrides replace the definition's whole list: by name, by ARN, and the second resource alone.
     overrides = {
@@ -150,7 +121,7 @@ def make_consumable_jobs(client: EndpointClient, made: ConsumableMade, *, servic
         answer = client.call("SubmitJob", submit)
         job_id = answer.data.get("jobId") if isinstance(answer.data, dict) else None
         if answer.status != 200 or not isinstance(job_id, str) or not job_id:
-            _refused(made, "SubmitJob", answer)
+            refused(made, "SubmitJob", answer)
             return False
         made.submitted.append(job_id)
         made.names[job_id] = name

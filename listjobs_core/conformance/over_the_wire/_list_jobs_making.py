@@ -32,7 +32,16 @@ from typing import Any
 from .._report import TargetFault
 from ._rest_client import EndpointClient, EndpointUnreachable, HttpAnswer
 
-__all__ = ["CLEAN_UP_SECONDS", "FILLER_JOBS", "Made", "make_jobs", "remove_made"]
+__all__ = [
+    "CLEAN_UP_SECONDS",
+    "FILLER_JOBS",
+    "Made",
+    "answered_member",
+    "make_jobs",
+    "make_queue",
+    "refused",
+    "remove_made",
+]
 
 _PREFIX = "listjobs-conformance"
 # Jobs beyond the designed ones, so that a filtered queue listing is more than 100 jobs (LJ-4).
@@ -79,9 +88,44 @@ class Made:
     refusal: str | None = None
 
 
-def _refused(made: Made, operation: str, answer: HttpAnswer) -> None:
+def refused(made: Made, operation: str, answer: HttpAnswer) -> None:
+    """Record in ``made`` that the endpoint refused ``operation``, in its own words."""
     text = answer.error_message() or answer.body[:200].decode("utf-8", "replace")
     made.refusal = f"{operation} was answered HTTP {answer.status} ({' '.join(text.split())[:200]})"
+
+
+def answered_member(answer: HttpAnswer, member: str, default: str) -> str:
+    """The non-empty string ``member`` of an answer, else ``default``."""
+    value = answer.data.get(member) if isinstance(answer.data, dict) else None
+    return value if isinstance(value, str) and value else default
+
+
+def make_queue(client: EndpointClient, made: Made, base: str, *, service_role: str | None) -> bool:
+    """Make an UNMANAGED compute environment (with ``service_role`` when given: the kit never creates IAM
+    roles) and a queue over it, both named ``base``, recorded in ``made``; False when the endpoint refused
+    one (``made.refusal``)."""
+    request: dict[str, Any] = {"computeEnvironmentName": base, "type": "UNMANAGED", "state": "ENABLED"}
+    if service_role:
+        request["serviceRole"] = service_role
+    answer = client.call("CreateComputeEnvironment", request)
+    if answer.status != 200:
+        refused(made, "CreateComputeEnvironment", answer)
+        return False
+    made.environment = answered_member(answer, "computeEnvironmentArn", base)
+    answer = client.call(
+        "CreateJobQueue",
+        {
+            "jobQueueName": base,
+            "state": "ENABLED",
+            "priority": 1,
+            "computeEnvironmentOrder": [{"order": 1, "computeEnvironment": made.environment}],
+        },
+    )
+    if answer.status != 200:
+        refused(made, "CreateJobQueue", answer)
+        return False
+    made.queue = answered_member(answer, "jobQueueArn", base)
+    return True
 
 
 def make_jobs(
@@ -93,27 +137,8 @@ def make_jobs(
     base = f"{_PREFIX}-{suffix}"
     queue = job_queue
     if queue is None:
-        request: dict[str, Any] = {"computeEnvironmentName": base, "type": "UNMANAGED", "state": "ENABLED"}
-        if service_role:
-            request["serviceRole"] = service_role
-        answer = client.call("CreateComputeEnvironment", request)
-        if answer.status != 200:
-            _refused(made, "CreateComputeEnvironment", answer)
+        if not make_queue(client, made, base, service_role=service_role):
             return None
-        made.environment = _member(answer, "computeEnvironmentArn", base)
-        answer = client.call(
-            "CreateJobQueue",
-            {
-                "jobQueueName": base,
-                "state": "ENABLED",
-                "priority": 1,
-                "computeEnvironmentOrder": [{"order": 1, "computeEnvironment": made.environment}],
-            },
-        )
-        if answer.status != 200:
-            _refused(made, "CreateJobQueue", answer)
-            return None
-        made.queue = _member(answer, "jobQueueArn", base)
         queue = base
     # Each definition's revisions, in the order registered; a job uses them in turn.
     definitions: dict[str, list[str]] = {}
@@ -123,9 +148,9 @@ def make_jobs(
             {"jobDefinitionName": f"{base}-{name}", "type": "container", "containerProperties": _CONTAINER},
         )
         if answer.status != 200:
-            _refused(made, "RegisterJobDefinition", answer)
+            refused(made, "RegisterJobDefinition", answer)
             return None
-        definitions.setdefault(name, []).append(_member(answer, "jobDefinitionArn", f"{base}-{name}"))
+        definitions.setdefault(name, []).append(answered_member(answer, "jobDefinitionArn", f"{base}-{name}"))
         made.definitions.append(definitions[name][-1])
     kinds = ("train", "train-large", "eval")
     jobs: list[tuple[str, str, int | None]] = [
@@ -142,7 +167,7 @@ def make_jobs(
         answer = client.call("SubmitJob", submit)
         job_id = answer.data.get("jobId") if isinstance(answer.data, dict) else None
         if answer.status != 200 or not isinstance(job_id, str) or not job_id:
-            _refused(made, "SubmitJob", answer)
+            refused(made, "SubmitJob", answer)
             return None
         made.submitted.append(job_id)
         if size is not None:
@@ -171,7 +196,7 @@ def _submit_multi_node(client: EndpointClient, made: Made, base: str, queue: str
     if answer.status != 200:
         made.multi_node = f"RegisterJobDefinition of a multi-node definition: HTTP {answer.status}"
         return
-    made.definitions.append(_member(answer, "jobDefinitionArn", f"{base}-mpi"))
+    made.definitions.append(answered_member(answer, "jobDefinitionArn", f"{base}-mpi"))
     answer = client.call(
         "SubmitJob", {"jobName": "conf-mpi", "jobQueue": queue, "jobDefinition": made.definitions[-1]}
     )
@@ -181,11 +206,6 @@ def _submit_multi_node(client: EndpointClient, made: Made, base: str, queue: str
         return
     made.submitted.append(job_id)
     made.parents[job_id] = "multiNodeJobId"
-
-
-def _member(answer: HttpAnswer, member: str, default: str) -> str:
-    value = answer.data.get(member) if isinstance(answer.data, dict) else None
-    return value if isinstance(value, str) and value else default
 
 
 def _terminate(client: EndpointClient, job_id: str) -> bool:
