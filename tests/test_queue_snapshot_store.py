@@ -9,6 +9,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+import store_steps
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle_snapshot import snapshot as oracle_snapshot
@@ -93,34 +94,17 @@ def steps(draw: st.DrawFn) -> list[tuple[str, Any]]:
 
 
 def apply(store: JobStore, model: dict[str, dict[str, Any]], step: str, argument: Any) -> None:
-    """One step on the store and on the plain model of its jobs."""
-    if step == "put_many":
-        store.put_many(argument)
-        model.update((job["jobId"], dict(job)) for job in argument)
-    elif step == "put":
-        store.put(argument)
-        model[argument["jobId"]] = dict(argument)
-    elif step == "clear":
-        store.clear()
-        model.clear()
-    elif step == "remove":
-        store.remove(argument)
-        model.pop(argument, None)
-    else:
+    """One step on the store and on the plain model of its jobs; a change of status, priority or share is
+    an update of that member."""
+    if step in ("status", "priority", "share"):
         job_id = argument[0]
-        if job_id not in model:
-            return
         changes = {
             "status": lambda: {"status": argument[1]},
             "priority": lambda: {"schedulingPriority": argument[1]},
             "share": lambda: {argument[1]: argument[2]},
         }[step]()
-        store.update(job_id, **changes)
-        for member, value in changes.items():
-            if value is None:
-                model[job_id].pop(member, None)
-            else:
-                model[job_id][member] = value
+        step, argument = "update", (job_id, changes)
+    store_steps.apply(store, model, step, argument)
 
 
 def check(store: JobStore, model: dict[str, dict[str, Any]], quota_shares: list[str], size: int) -> None:

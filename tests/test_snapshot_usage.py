@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle_snapshot import _in_queue
 from oracle_snapshot import snapshot as oracle_snapshot
+from store_steps import apply
 
 from listjobs_core import LIST_JOBS, JobStore, ServerException, ServiceJobStore, _snapshot
 from listjobs_core._snapshot import (
@@ -111,32 +112,6 @@ def steps(draw: st.DrawFn, malformed: bool) -> list[tuple[str, Any]]:
         else:
             moves.append((step, job_id))
     return moves
-
-
-def apply(store: JobStore, model: dict[str, dict[str, Any]], step: str, argument: Any) -> None:
-    """One step on the store and on the plain model of its jobs."""
-    if step == "put_many":
-        store.put_many(argument)
-        model.update((job["jobId"], dict(job)) for job in argument)
-    elif step == "put":
-        store.put(argument)
-        model[argument["jobId"]] = dict(argument)
-    elif step == "clear":
-        store.clear()
-        model.clear()
-    elif step == "remove":
-        store.remove(argument)
-        model.pop(argument, None)
-    else:
-        job_id, changes = argument
-        if job_id not in model:
-            return
-        store.update(job_id, **changes)
-        for member, value in changes.items():
-            if value is None:
-                model[job_id].pop(member, None)
-            else:
-                model[job_id][member] = value
 
 
 def outcome(call: Any) -> Any:
