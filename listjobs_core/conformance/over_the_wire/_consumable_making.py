@@ -27,7 +27,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._report import TargetFault
-from ._list_jobs_making import CLEAN_UP_SECONDS, Made, answered_member, make_queue, refused, remove_made
+from ._list_jobs_making import (
+    CLEAN_UP_SECONDS,
+    CONTAINER,
+    DESIGNED_NAMES,
+    TERMINATED_AT_ONCE,
+    TERMINATION_REASON,
+    Made,
+    answered_member,
+    make_queue,
+    refused,
+    remove_made,
+)
 from ._rest_client import EndpointClient, EndpointUnreachable
 
 __all__ = ["FILLER_JOBS", "ConsumableMade", "make_consumable_jobs", "remove_consumable_made"]
@@ -35,20 +46,6 @@ __all__ = ["FILLER_JOBS", "ConsumableMade", "make_consumable_jobs", "remove_cons
 _PREFIX = "ljcr-conformance"
 # Jobs beyond the designed ones, so that the first resource's listing is more than a page of 100 (CR-1).
 FILLER_JOBS = 100
-_DESIGNED_NAMES = (
-    "conf-train",
-    "Conf-Train",
-    "CONF-TRAIN",
-    "conf-train1",
-    "Conf-Train10",
-    "conf-trainx",
-    "conf-eval",
-    "CONF-EVAL",
-    "zeta",
-)
-_TERMINATED_AT_ONCE = ("Conf-Train", "conf-eval")
-_REASON = "terminated by the listjobs-core conformance run"
-_CONTAINER = {"image": "busybox", "vcpus": 1, "memory": 128, "command": ["true"]}
 
 
 @dataclass
@@ -95,7 +92,7 @@ def make_consumable_jobs(client: EndpointClient, made: ConsumableMade, *, servic
         register: dict[str, Any] = {
             "jobDefinitionName": f"{base}-{kind}",
             "type": "container",
-            "containerProperties": _CONTAINER,
+            "containerProperties": CONTAINER,
         }
         if needs is not None:
             register["consumableResourceProperties"] = needs
@@ -112,7 +109,7 @@ def make_consumable_jobs(client: EndpointClient, made: ConsumableMade, *, servic
         "zeta": _needs((first_arn, 1)),
     }
     kinds = ("one", "two", "none")
-    jobs = [(name, kinds[number % 3]) for number, name in enumerate(_DESIGNED_NAMES)]
+    jobs = [(name, kinds[number % 3]) for number, name in enumerate(DESIGNED_NAMES)]
     jobs += [(f"conf-bulk-{number:03d}", "one") for number in range(FILLER_JOBS)]
     for name, kind in jobs:
         submit: dict[str, Any] = {"jobName": name, "jobQueue": base, "jobDefinition": definitions[kind]}
@@ -129,13 +126,13 @@ def make_consumable_jobs(client: EndpointClient, made: ConsumableMade, *, servic
         needs = overrides.get(name, requirements[kind])
         if needs is not None:
             made.required[job_id] = needs
-        if name in _TERMINATED_AT_ONCE and _terminate(client, job_id):
+        if name in TERMINATED_AT_ONCE and _terminate(client, job_id):
             made.terminated.add(job_id)
     return True
 
 
 def _terminate(client: EndpointClient, job_id: str) -> bool:
-    return client.call("TerminateJob", {"jobId": job_id, "reason": _REASON}).status == 200
+    return client.call("TerminateJob", {"jobId": job_id, "reason": TERMINATION_REASON}).status == 200
 
 
 def remove_consumable_made(client: EndpointClient, made: ConsumableMade, notes: list[str]) -> None:

@@ -34,7 +34,11 @@ from ._rest_client import EndpointClient, EndpointUnreachable, HttpAnswer
 
 __all__ = [
     "CLEAN_UP_SECONDS",
+    "CONTAINER",
+    "DESIGNED_NAMES",
     "FILLER_JOBS",
+    "TERMINATED_AT_ONCE",
+    "TERMINATION_REASON",
     "Made",
     "answered_member",
     "make_jobs",
@@ -48,7 +52,8 @@ _PREFIX = "listjobs-conformance"
 FILLER_JOBS = 92
 # Array sizes: a small one, and one whose children are more than a filtered page's 100 (LJ-8).
 _ARRAY_SIZES = (4, 101)
-_DESIGNED_NAMES = (
+# The designed jobs' names: case variants of one name, names that are prefixes of others (S-5, S-6).
+DESIGNED_NAMES = (
     "conf-train",
     "Conf-Train",
     "CONF-TRAIN",
@@ -59,9 +64,9 @@ _DESIGNED_NAMES = (
     "CONF-EVAL",
     "zeta",
 )
-_TERMINATED_AT_ONCE = ("Conf-Train", "conf-eval")
-_REASON = "terminated by the listjobs-core conformance run"
-_CONTAINER = {"image": "busybox", "vcpus": 1, "memory": 128, "command": ["true"]}
+TERMINATED_AT_ONCE = ("Conf-Train", "conf-eval")
+TERMINATION_REASON = "terminated by the listjobs-core conformance run"
+CONTAINER = {"image": "busybox", "vcpus": 1, "memory": 128, "command": ["true"]}
 # Settling: the share of the time left that the jobs may take to hold still, and the pause between looks.
 _SETTLE_SHARE = 0.25
 _SETTLE_PAUSE = 0.2
@@ -145,7 +150,7 @@ def make_jobs(
     for name in ("train", "train", "train-large", "eval"):
         answer = client.call(
             "RegisterJobDefinition",
-            {"jobDefinitionName": f"{base}-{name}", "type": "container", "containerProperties": _CONTAINER},
+            {"jobDefinitionName": f"{base}-{name}", "type": "container", "containerProperties": CONTAINER},
         )
         if answer.status != 200:
             refused(made, "RegisterJobDefinition", answer)
@@ -154,7 +159,7 @@ def make_jobs(
         made.definitions.append(definitions[name][-1])
     kinds = ("train", "train-large", "eval")
     jobs: list[tuple[str, str, int | None]] = [
-        (name, kinds[number % 3], None) for number, name in enumerate(_DESIGNED_NAMES)
+        (name, kinds[number % 3], None) for number, name in enumerate(DESIGNED_NAMES)
     ]
     jobs += [(f"conf-bulk-{number:03d}", kinds[number % 3], None) for number in range(FILLER_JOBS)]
     jobs += [(f"conf-sweep-{size}", "eval", size) for size in _ARRAY_SIZES]
@@ -172,7 +177,7 @@ def make_jobs(
         made.submitted.append(job_id)
         if size is not None:
             made.parents[job_id] = "arrayJobId"
-        if name in _TERMINATED_AT_ONCE and _terminate(client, job_id):
+        if name in TERMINATED_AT_ONCE and _terminate(client, job_id):
             made.terminated.add(job_id)
     _submit_multi_node(client, made, base, queue)
     return queue
@@ -189,7 +194,7 @@ def _submit_multi_node(client: EndpointClient, made: Made, base: str, queue: str
             "nodeProperties": {
                 "numNodes": 2,
                 "mainNode": 0,
-                "nodeRangeProperties": [{"targetNodes": "0:1", "container": _CONTAINER}],
+                "nodeRangeProperties": [{"targetNodes": "0:1", "container": CONTAINER}],
             },
         },
     )
@@ -264,7 +269,7 @@ def remove_made(client: EndpointClient, made: Made, notes: list[str]) -> None:
 
 
 def _terminating(job_id: str) -> dict[str, str]:
-    return {"jobId": job_id, "reason": _REASON}
+    return {"jobId": job_id, "reason": TERMINATION_REASON}
 
 
 def _quietly(client: EndpointClient, operation: str, request: dict[str, Any]) -> bool:
