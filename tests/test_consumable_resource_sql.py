@@ -5,6 +5,7 @@ previous schema version gets its requirement rows when opened."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 from collections.abc import Iterator
@@ -134,6 +135,84 @@ def test_the_sql_store_agrees_with_the_pure_function_across_changes_between_page
             store._check()
 
     run()
+
+
+# Names under one prefix in many case variants (of more than four folded names, so a page walks the
+# prefix's heads), with characters whose folding is longer or shorter than they are (``ß``, ``ſ``, the
+# Kelvin sign), and patterns that cover them, some in other cases.
+VARIANT_STEMS = ("tr", "train", "training-1", "training-12", "trainß", "trainss", "trainſ", "trai\u212a")
+VARIANT_PREFIXES = ("t*", "TR*", "train*", "TRAINING-1*", "trains*", "trainß*", "traik*", "x*")
+
+
+@st.composite
+def case_variant_jobs_and_requests(draw: st.DrawFn) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Batch jobs named by random case variants of a few names under one prefix, most requiring
+    ``licenses`` (by name or by ARN), and a request for them by a JOB_NAME prefix, with or without a
+    status."""
+    jobs = []
+    for number in range(draw(st.integers(1, 60))):
+        stem = draw(st.sampled_from(VARIANT_STEMS)) + draw(st.text(alphabet="aB1-", max_size=2))
+        flips = draw(st.lists(st.booleans(), min_size=len(stem), max_size=len(stem)))
+        name = "".join(c.swapcase() if flip else c for c, flip in zip(stem, flips, strict=True))
+        resource = draw(st.sampled_from(("licenses", ARN + "licenses", "seats")))
+        jobs.append(
+            {
+                "jobId": f"j{number}",
+                "jobName": name,
+                "status": draw(st.sampled_from(oracle.STATUSES[3:])),
+                "createdAt": draw(st.integers(1, 5)),
+                "jobArn": f"arn:aws:batch:us-east-1:123456789012:job/j{number}",
+                "jobQueue": "q",
+                "consumableResourceProperties": {
+                    "consumableResourceList": [{"consumableResource": resource, "quantity": 1}]
+                },
+            }
+        )
+    filters = [{"name": "JOB_NAME", "values": [draw(st.sampled_from(VARIANT_PREFIXES))]}]
+    status = draw(st.sampled_from((None, *oracle.STATUSES[3:])))
+    if status is not None:
+        filters.append({"name": "JOB_STATUS", "values": [status]})
+    resource = draw(st.sampled_from(("licenses", ARN + "licenses")))
+    return jobs, {"consumableResource": resource, "filters": filters}
+
+
+def test_a_prefix_of_many_case_variants_pages_as_the_pure_function(sql_store: SqlJobStore) -> None:
+    """A JOB_NAME prefix over names in many case variants, in small pages: every page is the pure
+    function's, tokens included, and the traversal is the oracle's selection (the walk of the prefix's
+    heads, and, with the walk's budgets made tiny, the ranges of its folded names past them)."""
+    from unittest import mock
+
+    from listjobs_core.sql import _sql_store
+
+    @settings(
+        max_examples=EXAMPLES[sql_store.engine],
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(case_variant_jobs_and_requests(), st.integers(1, 3), st.sampled_from((None, 1, 3)))
+    def traverse(case: tuple[list[dict[str, Any]], dict[str, Any]], size: int, budget: int | None) -> None:
+        jobs, query = case
+        sql_store.clear()
+        sql_store.put_many(jobs)
+        listed: list[dict[str, Any]] = []
+        token = None
+        budgets = (
+            contextlib.nullcontext()
+            if budget is None
+            else mock.patch.multiple(_sql_store, _HEAD_PROBE_BUDGET=budget, _HEAD_WALK_BUDGET=budget)
+        )
+        with budgets:
+            for _ in range(200):
+                request = {**query, "maxResults": size, **({"nextToken": token} if token else {})}
+                page = sql_store.list_jobs_by_consumable_resource(request)
+                assert page == list_jobs_by_consumable_resource(jobs, request)
+                listed += page["jobs"]
+                token = page.get("nextToken")
+                if token is None:
+                    break
+        assert listed == oracle.expected_selection(jobs, query)
+
+    traverse()
 
 
 def test_only_a_store_of_list_jobs_answers_it() -> None:
