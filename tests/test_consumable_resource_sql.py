@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_consumable_resource_store import traversals_under_change
-from test_sql_store import assert_no_sort_and_no_filter
+from test_sql_store import assert_no_sort_and_no_filter, round_trips
 
 from listjobs_core import (
     LIST_JOBS,
@@ -309,6 +309,84 @@ def test_every_page_is_an_index_range_without_a_sort(
                 assert_no_sort_and_no_filter(plan)
                 assert "using listjobs_batch_cr_" in plan, plan
                 assert "Index Cond:" in plan, plan
+
+
+class _ResourcePages:
+    """A store as ``round_trips`` drives it: its ``answer`` is the store's ListJobsByConsumableResource
+    page, on the store's own connection pool."""
+
+    def __init__(self, store: SqlJobStore) -> None:
+        self._store = store
+        self._pool = store._pool
+
+    def answer(self, request: dict[str, Any]) -> dict[str, Any]:
+        return self._store.list_jobs_by_consumable_resource(request)
+
+
+# Round trips are PostgreSQL's: SQLite runs in the process.
+@pytest.mark.parametrize("planned_store", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("resource", ["licenses", ARN + "licenses"])
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_a_postgresql_page_is_one_round_trip_and_a_prefix_two(
+    planned_store: SqlJobStore, shape: str, resource: str
+) -> None:
+    """SQL-3 on PostgreSQL: a page of every shape is one statement (one round trip); a JOB_NAME prefix's,
+    alone or with a status, is two (BEGIN and the walk of its heads sent together, then its page and
+    COMMIT), first and later pages alike, as a jobs table's prefix page is."""
+    store = planned_store
+    request: dict[str, Any] = {"consumableResource": resource, "filters": SHAPES[shape], "maxResults": 7}
+    later = {**request, "nextToken": store.list_jobs_by_consumable_resource(request)["nextToken"]}
+    pages: Any = _ResourcePages(store)
+    expected = 2 if "prefix" in shape else 1
+    assert [round_trips(pages, request), round_trips(pages, later)] == [expected, expected]
+    assert store.list_jobs_by_consumable_resource(later) == list_jobs_by_consumable_resource(
+        PLANNED_JOBS, later
+    )
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("status", [None, "RUNNING"])
+def test_a_prefix_page_reads_the_same_whatever_the_names_it_covers(
+    request: pytest.FixtureRequest, tmp_path: Path, engine: str, status: str | None
+) -> None:
+    """A JOB_NAME prefix's page walks the prefix's heads: it runs a few statements reading a few index
+    ranges and probes whether the prefix covers 10 folded names or 200 (one range per folded name would be
+    200), and its pages are the pure function's."""
+    def jobs_of(resource: str, names: int) -> list[dict[str, Any]]:
+        return [
+            {
+                "jobId": f"{resource}{number}",
+                "jobName": f"n{number}",
+                "status": "RUNNING",
+                "createdAt": number,
+                "jobArn": f"arn:aws:batch:us-east-1:123456789012:job/{resource}{number}",
+                "jobQueue": "q",
+                "consumableResourceProperties": {
+                    "consumableResourceList": [{"consumableResource": resource, "quantity": 1}]
+                },
+            }
+            for number in range(names)
+        ]
+
+    jobs = jobs_of("few", 10) + jobs_of("many", 200)
+    filters = [{"name": "JOB_NAME", "values": ["N*"]}]
+    if status is not None:
+        filters.append({"name": "JOB_STATUS", "values": [status]})
+    reads = []
+    with SqlJobStore(url_of(engine, request, tmp_path), operation=LIST_JOBS) as store:
+        store.put_many(jobs)
+        for resource in ("few", "many"):
+            asked = {"consumableResource": resource, "filters": filters, "maxResults": 5}
+            first = store.list_jobs_by_consumable_resource(asked)
+            assert first == list_jobs_by_consumable_resource(jobs, asked)
+            later = {**asked, "nextToken": first["nextToken"]}
+            assert store.list_jobs_by_consumable_resource(later) == list_jobs_by_consumable_resource(
+                jobs, later
+            )
+            plans = store.explain(later, operation=LIST_JOBS_BY_CONSUMABLE_RESOURCE)
+            reads.append((len(plans), sum(plan.count("listjobs_batch_cr_") for plan in plans)))
+    # (statements, index reads): the probes of a few folded names, of the heads "n" and "N", their ranges.
+    assert all(statements <= 12 and indexes <= 12 for statements, indexes in reads), reads
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
