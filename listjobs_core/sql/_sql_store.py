@@ -37,7 +37,8 @@ counts the rows, O(N).
 
 A store of ListJobs answers ListJobsByConsumableResource too (``list_jobs_by_consumable_resource``), from
 the requirement rows its writes keep beside the jobs (``_requirements``): a page is one range per resource
-scope (two at most), or, for a JOB_NAME prefix, one per folded name it covers, merged as above.
+scope (two at most), merged as above; a JOB_NAME prefix (CR-7 groups by name as O-2 does) is read as a
+jobs table's prefix (``_name_prefix_rows``), its heads walked in the requirements' exact-name index.
 """
 
 from __future__ import annotations
@@ -548,7 +549,7 @@ class SqlJobStore(ListingMethods):
         ``list_jobs_by_consumable_resource`` does over ``list(store)``, tokens included (a store of ListJobs;
         any other raises ``TypeError``). ``ClientException`` for a bad request. A page is one index range
         per scope of the resource's requirements (``_requirements``), O(log N + k) for a page of k; a
-        JOB_NAME prefix, one range per folded name it covers.
+        JOB_NAME prefix, the walk of its name heads, as a ListJobs prefix page.
 
         >>> from listjobs_core import LIST_JOBS
         >>> store = SqlJobStore("sqlite://", operation=LIST_JOBS)
