@@ -5,6 +5,7 @@ previous schema version gets its requirement rows when opened."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_consumable_resource_store import traversals_under_change
-from test_sql_store import assert_no_sort_and_no_filter
+from test_sql_store import assert_no_sort_and_no_filter, round_trips
 
 from listjobs_core import (
     LIST_JOBS,
@@ -136,6 +137,84 @@ def test_the_sql_store_agrees_with_the_pure_function_across_changes_between_page
     run()
 
 
+# Names under one prefix in many case variants (of more than four folded names, so a page walks the
+# prefix's heads), with characters whose folding is longer or shorter than they are (``ß``, ``ſ``, the
+# Kelvin sign), and patterns that cover them, some in other cases.
+VARIANT_STEMS = ("tr", "train", "training-1", "training-12", "trainß", "trainss", "trainſ", "trai\u212a")
+VARIANT_PREFIXES = ("t*", "TR*", "train*", "TRAINING-1*", "trains*", "trainß*", "traik*", "x*")
+
+
+@st.composite
+def case_variant_jobs_and_requests(draw: st.DrawFn) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Batch jobs named by random case variants of a few names under one prefix, most requiring
+    ``licenses`` (by name or by ARN), and a request for them by a JOB_NAME prefix, with or without a
+    status."""
+    jobs = []
+    for number in range(draw(st.integers(1, 60))):
+        stem = draw(st.sampled_from(VARIANT_STEMS)) + draw(st.text(alphabet="aB1-", max_size=2))
+        flips = draw(st.lists(st.booleans(), min_size=len(stem), max_size=len(stem)))
+        name = "".join(c.swapcase() if flip else c for c, flip in zip(stem, flips, strict=True))
+        resource = draw(st.sampled_from(("licenses", ARN + "licenses", "seats")))
+        jobs.append(
+            {
+                "jobId": f"j{number}",
+                "jobName": name,
+                "status": draw(st.sampled_from(oracle.STATUSES[3:])),
+                "createdAt": draw(st.integers(1, 5)),
+                "jobArn": f"arn:aws:batch:us-east-1:123456789012:job/j{number}",
+                "jobQueue": "q",
+                "consumableResourceProperties": {
+                    "consumableResourceList": [{"consumableResource": resource, "quantity": 1}]
+                },
+            }
+        )
+    filters = [{"name": "JOB_NAME", "values": [draw(st.sampled_from(VARIANT_PREFIXES))]}]
+    status = draw(st.sampled_from((None, *oracle.STATUSES[3:])))
+    if status is not None:
+        filters.append({"name": "JOB_STATUS", "values": [status]})
+    resource = draw(st.sampled_from(("licenses", ARN + "licenses")))
+    return jobs, {"consumableResource": resource, "filters": filters}
+
+
+def test_a_prefix_of_many_case_variants_pages_as_the_pure_function(sql_store: SqlJobStore) -> None:
+    """A JOB_NAME prefix over names in many case variants, in small pages: every page is the pure
+    function's, tokens included, and the traversal is the oracle's selection (the walk of the prefix's
+    heads, and, with the walk's budgets made tiny, the ranges of its folded names past them)."""
+    from unittest import mock
+
+    from listjobs_core.sql import _sql_store
+
+    @settings(
+        max_examples=EXAMPLES[sql_store.engine],
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(case_variant_jobs_and_requests(), st.integers(1, 3), st.sampled_from((None, 1, 3)))
+    def traverse(case: tuple[list[dict[str, Any]], dict[str, Any]], size: int, budget: int | None) -> None:
+        jobs, query = case
+        sql_store.clear()
+        sql_store.put_many(jobs)
+        listed: list[dict[str, Any]] = []
+        token = None
+        budgets = (
+            contextlib.nullcontext()
+            if budget is None
+            else mock.patch.multiple(_sql_store, _HEAD_PROBE_BUDGET=budget, _HEAD_WALK_BUDGET=budget)
+        )
+        with budgets:
+            for _ in range(200):
+                request = {**query, "maxResults": size, **({"nextToken": token} if token else {})}
+                page = sql_store.list_jobs_by_consumable_resource(request)
+                assert page == list_jobs_by_consumable_resource(jobs, request)
+                listed += page["jobs"]
+                token = page.get("nextToken")
+                if token is None:
+                    break
+        assert listed == oracle.expected_selection(jobs, query)
+
+    traverse()
+
+
 def test_only_a_store_of_list_jobs_answers_it() -> None:
     """A store of ListServiceJobs keeps no Batch jobs: asked for the operation, it raises the
     ``TypeError`` the in-memory ``ServiceJobStore`` raises."""
@@ -230,6 +309,84 @@ def test_every_page_is_an_index_range_without_a_sort(
                 assert_no_sort_and_no_filter(plan)
                 assert "using listjobs_batch_cr_" in plan, plan
                 assert "Index Cond:" in plan, plan
+
+
+class _ResourcePages:
+    """A store as ``round_trips`` drives it: its ``answer`` is the store's ListJobsByConsumableResource
+    page, on the store's own connection pool."""
+
+    def __init__(self, store: SqlJobStore) -> None:
+        self._store = store
+        self._pool = store._pool
+
+    def answer(self, request: dict[str, Any]) -> dict[str, Any]:
+        return self._store.list_jobs_by_consumable_resource(request)
+
+
+# Round trips are PostgreSQL's: SQLite runs in the process.
+@pytest.mark.parametrize("planned_store", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("resource", ["licenses", ARN + "licenses"])
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_a_postgresql_page_is_one_round_trip_and_a_prefix_two(
+    planned_store: SqlJobStore, shape: str, resource: str
+) -> None:
+    """SQL-3 on PostgreSQL: a page of every shape is one statement (one round trip); a JOB_NAME prefix's,
+    alone or with a status, is two (BEGIN and the walk of its heads sent together, then its page and
+    COMMIT), first and later pages alike, as a jobs table's prefix page is."""
+    store = planned_store
+    request: dict[str, Any] = {"consumableResource": resource, "filters": SHAPES[shape], "maxResults": 7}
+    later = {**request, "nextToken": store.list_jobs_by_consumable_resource(request)["nextToken"]}
+    pages: Any = _ResourcePages(store)
+    expected = 2 if "prefix" in shape else 1
+    assert [round_trips(pages, request), round_trips(pages, later)] == [expected, expected]
+    assert store.list_jobs_by_consumable_resource(later) == list_jobs_by_consumable_resource(
+        PLANNED_JOBS, later
+    )
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("status", [None, "RUNNING"])
+def test_a_prefix_page_reads_the_same_whatever_the_names_it_covers(
+    request: pytest.FixtureRequest, tmp_path: Path, engine: str, status: str | None
+) -> None:
+    """A JOB_NAME prefix's page walks the prefix's heads: it runs a few statements reading a few index
+    ranges and probes whether the prefix covers 10 folded names or 200 (one range per folded name would be
+    200), and its pages are the pure function's."""
+    def jobs_of(resource: str, names: int) -> list[dict[str, Any]]:
+        return [
+            {
+                "jobId": f"{resource}{number}",
+                "jobName": f"n{number}",
+                "status": "RUNNING",
+                "createdAt": number,
+                "jobArn": f"arn:aws:batch:us-east-1:123456789012:job/{resource}{number}",
+                "jobQueue": "q",
+                "consumableResourceProperties": {
+                    "consumableResourceList": [{"consumableResource": resource, "quantity": 1}]
+                },
+            }
+            for number in range(names)
+        ]
+
+    jobs = jobs_of("few", 10) + jobs_of("many", 200)
+    filters = [{"name": "JOB_NAME", "values": ["N*"]}]
+    if status is not None:
+        filters.append({"name": "JOB_STATUS", "values": [status]})
+    reads = []
+    with SqlJobStore(url_of(engine, request, tmp_path), operation=LIST_JOBS) as store:
+        store.put_many(jobs)
+        for resource in ("few", "many"):
+            asked = {"consumableResource": resource, "filters": filters, "maxResults": 5}
+            first = store.list_jobs_by_consumable_resource(asked)
+            assert first == list_jobs_by_consumable_resource(jobs, asked)
+            later = {**asked, "nextToken": first["nextToken"]}
+            assert store.list_jobs_by_consumable_resource(later) == list_jobs_by_consumable_resource(
+                jobs, later
+            )
+            plans = store.explain(later, operation=LIST_JOBS_BY_CONSUMABLE_RESOURCE)
+            reads.append((len(plans), sum(plan.count("listjobs_batch_cr_") for plan in plans)))
+    # (statements, index reads): the probes of a few folded names, of the heads "n" and "N", their ranges.
+    assert all(statements <= 12 and indexes <= 12 for statements, indexes in reads), reads
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])

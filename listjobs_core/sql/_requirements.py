@@ -10,9 +10,11 @@ always holds exactly the rows of the jobs held.
 
 A request reads the scopes of the entries that denote its resource (``resource_arms``: CR-2, one scope
 for a name, at most two for an ARN, disjoint by CR-3), in each one range of one index
-(``requirement_ranges``): by status or by creation (CR-5), by folded name (an exact JOB_NAME), or one
-range per folded name a JOB_NAME prefix covers (found by index probes, as the in-memory store reads one run
-per folded name), merged in the listing's order, which the core decides (CR-7, ``groups_by_name``).
+(``requirement_ranges``): by status or by creation (CR-5), by folded name (an exact JOB_NAME), or, for a
+JOB_NAME prefix, one range of the exact-name index per name head the store's head walk finds (the walk the
+jobs table's prefix pages take, under the order CR-7 decides, grouped by name as O-2; under the other
+order, one range per folded name the prefix covers, found by index probes), merged in the listing's order,
+which the core decides (CR-7, ``groups_by_name``).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from .._names import JobNamePattern
 from .._operations import LIST_JOBS_BY_CONSUMABLE_RESOURCE
 from .._wire import ResourceSummaryParts
 from ._rows import column_text, is_sql_text, job_from_text
-from ._schema import BY_RESOURCE, BY_RESOURCE_NAME, REQUIREMENT_INDEXES, Range
+from ._schema import BY_RESOURCE, BY_RESOURCE_NAME, REQUIREMENT_INDEXES, NameHeads, Range
 
 __all__ = ["may_require", "requirement_ranges", "requirement_rows", "resource_arms"]
 
@@ -88,10 +90,11 @@ def resource_arms(requested: str) -> list[ResourceArm]:
 
 def requirement_ranges(
     status: str | None, pattern: JobNamePattern | None, grouped: bool, folded_names: list[str] | None
-) -> list[Range]:
+) -> list[Range] | NameHeads:
     """The ranges a request reads in each scope, given the status it selects (``None``: any, CR-5), its
-    JOB_NAME pattern, whether its order groups by name (CR-7, ``groups_by_name``), and, for a prefix, the
-    folded names it covers (``folded_names``)."""
+    JOB_NAME pattern, whether its order groups by name (CR-7, ``groups_by_name``), and, for a prefix under
+    an order that does not group, the folded names it covers (``folded_names``). A prefix under an order
+    that groups is the store's walk of its name heads (``NameHeads``), as a jobs table's prefix is."""
     indexes = REQUIREMENT_INDEXES
     if pattern is None or (pattern.is_prefix and not pattern.folded):
         if grouped:  # "*" alone, under an order that groups by name
@@ -102,6 +105,15 @@ def requirement_ranges(
         if status is None:
             return [Range(indexes.by_created)]
         return [Range(indexes.by_status, (status,))]
+    if pattern.is_prefix and grouped:
+        # CR-7 lists a JOB_NAME listing grouped by name as O-2 does, so a prefix's jobs are the names that
+        # start with one of its heads (S-6), each head one range of the exact-name index (of one status, in
+        # front of the name, when one is selected), as in the jobs table: O(log N + k) a page, however many
+        # folded names the prefix covers.
+        assert indexes.by_name is not None and indexes.by_name_status is not None
+        if status is None:
+            return NameHeads(indexes.by_name, pattern.folded, None, indexes.by_folded)
+        return NameHeads(indexes.by_name_status, pattern.folded, None, indexes.by_folded_status, (status,))
     names = [pattern.folded] if not pattern.is_prefix else (folded_names or [])
     if status is None:
         return [Range(indexes.by_folded, (folded,)) for folded in names]

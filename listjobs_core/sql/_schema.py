@@ -280,12 +280,14 @@ class NameHeads:
     """A JOB_NAME prefix: the names that start with one of the pattern's heads (see ``_name_heads.name_heads``
     in the core), one range of ``index`` per head, in head order; or, when few folded names (or too many
     case variants) match, one range of ``folded_index`` per folded name that starts with ``folded``,
-    merged."""
+    merged. ``values``: the values of ``index``'s equality columns, which follow the folded name in
+    ``folded_index``'s (a status, for an index that has one in front of the name)."""
 
     index: Index
     folded: str
     residual: tuple[str, tuple[object, ...]] | None
     folded_index: Index
+    values: tuple[object, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

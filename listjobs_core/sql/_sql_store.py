@@ -37,7 +37,8 @@ counts the rows, O(N).
 
 A store of ListJobs answers ListJobsByConsumableResource too (``list_jobs_by_consumable_resource``), from
 the requirement rows its writes keep beside the jobs (``_requirements``): a page is one range per resource
-scope (two at most), or, for a JOB_NAME prefix, one per folded name it covers, merged as above.
+scope (two at most), merged as above; a JOB_NAME prefix (CR-7 groups by name as O-2 does) is read as a
+jobs table's prefix (``_name_prefix_rows``), its heads walked in the requirements' exact-name index.
 """
 
 from __future__ import annotations
@@ -548,7 +549,7 @@ class SqlJobStore(ListingMethods):
         ``list_jobs_by_consumable_resource`` does over ``list(store)``, tokens included (a store of ListJobs;
         any other raises ``TypeError``). ``ClientException`` for a bad request. A page is one index range
         per scope of the resource's requirements (``_requirements``), O(log N + k) for a page of k; a
-        JOB_NAME prefix, one range per folded name it covers.
+        JOB_NAME prefix, the walk of its name heads, as a ListJobs prefix page.
 
         >>> from listjobs_core import LIST_JOBS
         >>> store = SqlJobStore("sqlite://", operation=LIST_JOBS)
@@ -605,29 +606,22 @@ class SqlJobStore(ListingMethods):
         prefix = pattern is not None and pattern.is_prefix and bool(pattern.folded)
         if not prefix:
             ranges = requirement_ranges(status, pattern, grouped, None)
+            assert not isinstance(ranges, NameHeads)
             parts = [(each, arm) for each in ranges for arm in arms]
             if len(parts) == 1 or self._engine.name == "postgresql":
                 return self._merged_rows(connection, parts, after, count)  # one statement, one snapshot
             with transaction(connection, self._engine.begin_read):
                 return self._merged_rows(connection, parts, after, count)
         assert pattern is not None
-        by_folded = REQUIREMENT_INDEXES.by_folded
-        if self._engine.name == "postgresql":
-            # Two round trips in one snapshot, as a JOB_DEFINITION prefix: BEGIN and the walk of the folded
-            # names the prefix covers, pipelined; then the page (their ranges, merged) and COMMIT.
-            pipeline = getattr(connection, "pipeline", None)
-            with pipeline() if pipeline is not None else contextlib.nullcontext():
-                connection.execute(self._engine.begin_read)
-                covered = _NextValue(self, connection, by_folded, arms, "folded_name")
-                folded = _texts(covered.send_starting_with(pattern.folded, None))
-                ranges = requirement_ranges(status, pattern, grouped, folded)
-                parts = [(each, arm) for each in ranges for arm in arms]
-                page = connection.execute(*self._union(parts, after, count)) if parts else None
-                connection.execute("COMMIT")
-            return [] if page is None else list(page.fetchall())
+        ranges = requirement_ranges(status, pattern, grouped, None)
+        if isinstance(ranges, NameHeads):  # the walk of a prefix's name heads, as a jobs table's
+            return self._name_prefix_rows(connection, ranges, arms, after, count)
+        # CR-7 turned around (newest first): one range per folded name the prefix covers, merged.
         with transaction(connection, self._engine.begin_read):
-            covered = _NextValue(self, connection, by_folded, arms, "folded_name")
-            ranges = requirement_ranges(status, pattern, grouped, list(covered.starting_with(pattern.folded)))
+            covered = _NextValue(self, connection, REQUIREMENT_INDEXES.by_folded, arms, "folded_name")
+            folded = list(covered.starting_with(pattern.folded))
+            ranges = requirement_ranges(status, pattern, grouped, folded)
+            assert not isinstance(ranges, NameHeads)
             parts = [(each, arm) for each in ranges for arm in arms]
             return self._merged_rows(connection, parts, after, count)
 
@@ -678,7 +672,9 @@ class SqlJobStore(ListingMethods):
             # One statement reads one snapshot, on both engines: no transaction needed (PostgreSQL reads
             # every queue scope in one statement, ``_merged_rows``): one round trip a page.
             return self._range_rows(connection, ranges, self._arms(query.job_queue), after, count)
-        if self._engine.name == "postgresql" and isinstance(ranges, (NameHeads, DefinitionNames)):
+        if isinstance(ranges, NameHeads):
+            return self._name_prefix_rows(connection, ranges, self._arms(query.job_queue), after, count)
+        if self._engine.name == "postgresql" and isinstance(ranges, DefinitionNames):
             return self._pipelined_prefix_rows(connection, ranges, self._arms(query.job_queue), after, count)
         with transaction(connection, self._engine.begin_read):
             arms = self._arms(query.job_queue)
@@ -686,9 +682,18 @@ class SqlJobStore(ListingMethods):
                 return self._range_rows(connection, ranges, arms, after, count)
             if isinstance(ranges, DefinitionNames):
                 return self._definition_rows(connection, ranges, arms, after, count)
-            if isinstance(ranges, Scan):
-                return self._scan_rows(connection, ranges, arms, after, count)
-            return self._head_rows(connection, ranges, arms, after, count)
+            return self._scan_rows(connection, ranges, arms, after, count)
+
+    def _name_prefix_rows(
+        self, connection: Connection, heads: NameHeads, arms: list[Arm], after: SortKey | None, count: int
+    ) -> list[Sequence[Any]]:
+        """A JOB_NAME prefix's page (S-6) in one snapshot, of a jobs table or of the requirements (CR-7
+        groups by name as O-2 does): on PostgreSQL in two round trips (``_pipelined_prefix_rows``), on
+        SQLite by the walk of its heads in a read transaction (``_head_rows``)."""
+        if self._engine.name == "postgresql":
+            return self._pipelined_prefix_rows(connection, heads, arms, after, count)
+        with transaction(connection, self._engine.begin_read):
+            return self._head_rows(connection, heads, arms, after, count)
 
     def _ranges(self, query: ListQuery) -> Range | NameHeads | DefinitionNames | Scan:
         """The index ranges a query reads: a parent's children (LJ-6), else its filter's (from its index
@@ -851,11 +856,7 @@ class SqlJobStore(ListingMethods):
                 else:
                     if len(folded) > _FEW_FOLDED_NAMES:  # past the walk's budget: every folded name
                         folded = _texts(folded_names.send_starting_with(ranges.folded, None))
-                    parts = [
-                        (Range(ranges.folded_index, (name,), residual=ranges.residual), arm)
-                        for name in folded
-                        for arm in arms
-                    ]
+                    parts = [(_folded_range(ranges, name), arm) for name in folded for arm in arms]
             page = None
             if parts:
                 page = connection.execute(*self._union(parts, after, count))
@@ -880,15 +881,15 @@ class SqlJobStore(ListingMethods):
         probes once per branch of the tree the index holds, as ``name_heads`` does, all in one round trip.
         """
         index = heads.index
-        scopes_params: list[object] = []
+        equal = _equal_conditions(index, heads.values)
+        values = [_sent(value) for value in heads.values]
         probes: list[str] = []
-        for _, condition, params in arms:
+        for _, condition, _ in arms:
             where = f"{condition} AND " if condition else ""
             probes.append(
-                f"(SELECT job_name FROM {index.table} WHERE {where}job_name >= {{position}} "
+                f"(SELECT job_name FROM {index.table} WHERE {where}{equal}job_name >= {{position}} "
                 "ORDER BY job_name LIMIT 1)"
             )
-            scopes_params += params
         probe = probes[0] if len(probes) == 1 else "LEAST(" + ", ".join(probes) + ")"
         root = probe.replace("{position}", "?::text")
         step = probe.replace("{position}", "n.child")
@@ -911,8 +912,8 @@ class SqlJobStore(ListingMethods):
             "SELECT 'folded', value, false FROM few UNION ALL "
             "(SELECT 'node', node, is_head FROM walk WHERE current IS NOT NULL LIMIT ?)"
         )
-        root_params = [value for _, _, params in arms for value in (*params, column_text(start))]
-        step_params = [value for _, _, params in arms for value in params]
+        root_params = [value for _, _, params in arms for value in (*params, *values, column_text(start))]
+        step_params = [value for _, _, params in arms for value in (*params, *values)]
         steps = _fold_steps(heads.folded)
         params = (steps, *few_params, *root_params, *step_params, _HEAD_WALK_BUDGET + 1)
         return sql, params
@@ -946,7 +947,9 @@ class SqlJobStore(ListingMethods):
             few = folded_names.first_starting_with(heads.folded, _FEW_FOLDED_NAMES + 1)
             if len(few) <= _FEW_FOLDED_NAMES:
                 return self._folded_rows(connection, heads, few, arms, after, count)
-        probe = _NextValue(self, connection, heads.index, arms, "job_name", budget=_HEAD_PROBE_BUDGET)
+        probe = _NextValue(
+            self, connection, heads.index, arms, "job_name", budget=_HEAD_PROBE_BUDGET, values=heads.values
+        )
         start = "" if after is None else text_of_column(str(after[0]))
         rows: list[Sequence[Any]] = []
         try:
@@ -974,11 +977,7 @@ class SqlJobStore(ListingMethods):
         """The first ``count`` rows of the jobs whose folded name is one of ``folded_names``, after the
         cursor, in grouped order (O-2): one range of the folded-name index each (in it, one folded name's
         jobs are in grouped order), merged."""
-        parts = [
-            (Range(heads.folded_index, (folded,), residual=heads.residual), arm)
-            for folded in folded_names
-            for arm in arms
-        ]
+        parts = [(_folded_range(heads, folded), arm) for folded in folded_names for arm in arms]
         return self._merged_rows(connection, parts, after, count)
 
     def _definition_rows(
@@ -1183,7 +1182,7 @@ class _NextValue:
     """The distinct values of an index's first column after the scope (a name, a folded name, a definition
     name) in a listing's queue scopes, in order: one index probe per scope and value, a walk over the
     distinct values present, never over their jobs. ``budget``: at most this many probes of all scopes,
-    then ``_OverBudget``."""
+    then ``_OverBudget``. ``values``: those of the index's equality columns, in front of the column."""
 
     def __init__(
         self,
@@ -1194,18 +1193,21 @@ class _NextValue:
         column: str,
         *,
         budget: int | None = None,
+        values: tuple[object, ...] = (),
     ) -> None:
         self._probes = []
         subqueries: list[tuple[str, tuple[object, ...]]] = []
-        for scope, condition, params in arms:
+        equal = _equal_conditions(index, values)
+        for scope, condition, arm_params in arms:
             where = f"{condition} AND " if condition else ""
+            probe_params = (*arm_params, *(_sent(value) for value in values))
             hint = store._engine.index_hint(index.sql_name(scope))
-            select = f"SELECT {column} FROM {index.table}{hint} WHERE {where}{column}"
+            select = f"SELECT {column} FROM {index.table}{hint} WHERE {where}{equal}{column}"
             order = f"ORDER BY {column} LIMIT 1"
             self._probes.append(
-                (store._sql(f"{select} >= ? {order}"), store._sql(f"{select} > ? {order}"), params)
+                (store._sql(f"{select} >= ? {order}"), store._sql(f"{select} > ? {order}"), probe_params)
             )
-            subqueries.append((f"{select} {{op}} {{position}} {order}", params))
+            subqueries.append((f"{select} {{op}} {{position}} {order}", probe_params))
         self._walk: tuple[str, str, Callable[[object], list[object]], list[object]] | None = None
         self._least_params: Callable[[object], list[object]] = _only
         if store.engine == "postgresql" and arms:
@@ -1379,7 +1381,17 @@ def _head_range(heads: NameHeads, head: str) -> Range:
     """The range of the names that start with ``head`` (S-6), in the exact-name index."""
     upper = successor(head)
     ends = None if upper is None else (upper,)
-    return Range(heads.index, lower=(head,), upper=ends, residual=heads.residual)
+    return Range(heads.index, heads.values, lower=(head,), upper=ends, residual=heads.residual)
+
+
+def _folded_range(heads: NameHeads, folded: str) -> Range:
+    """The range of the names of one folded name a prefix covers, in the folded-name index."""
+    return Range(heads.folded_index, (folded, *heads.values), residual=heads.residual)
+
+
+def _equal_conditions(index: Index, values: tuple[object, ...]) -> str:
+    """The conditions that an index's first equality columns hold ``values`` (each followed by ``AND``)."""
+    return "".join(f"{column} = ? AND " for column in index.equal[: len(values)])
 
 
 def _sent(value: object) -> object:
