@@ -40,6 +40,7 @@ __all__ = [
     "Rule",
     "TargetKind",
     "chosen_rules",
+    "operation_rules",
     "rule",
     "rule_ids",
 ]
@@ -679,6 +680,19 @@ def chosen_rules(rules: Iterable[str] | None, skip: Iterable[str] | None = None)
     if unknown:
         raise ValueError(f"unknown rule ids: {', '.join(sorted(unknown))}")
     return tuple(rule for rule in RULES if rule.id in wanted and rule.id not in skipped)
+
+
+def operation_rules(
+    rules: Iterable[str] | None, skip: Iterable[str] | None, operation: str, prefixes: tuple[str, ...]
+) -> tuple[Rule, ...]:
+    """The rules of ``operation`` (those whose ids start with one of ``prefixes``) among
+    ``chosen_rules(rules, skip)``; ``ValueError`` when ``rules`` names none of them."""
+    own = tuple(rule for rule in chosen_rules(rules, skip) if rule.id.startswith(prefixes))
+    if rules is not None and not own:
+        named = ", ".join(sorted(set(_ids(rules))))
+        kinds = " and ".join(prefix.rstrip("-") for prefix in prefixes)
+        raise ValueError(f"no {operation} rule among {named}: {operation} has the {kinds} rules")
+    return own
 
 
 def _ids(rules: Iterable[str]) -> list[str]:

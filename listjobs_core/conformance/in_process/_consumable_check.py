@@ -17,7 +17,7 @@ from typing import Any
 from .._consumable_generate import generate_consumable_case
 from .._consumable_judging import ConsumableCase, judge_consumable_case
 from .._report import CaseLog, Report, Tally
-from .._rules import CONSUMABLE_NAME, RULES
+from .._rules import CONSUMABLE_NAME, operation_rules
 
 __all__ = ["CONSUMABLE_CASES", "check_consumable", "run_consumable_case"]
 
@@ -157,18 +157,7 @@ def check_consumable(
     """Check an adapter of ListJobsByConsumableResource (``adapter(jobs, request)``) against the CR rules,
     through the designed cases and then ``examples`` generated ones of ``seed``: see
     :func:`listjobs_core.conformance.check`, which this serves for that operation."""
-    wanted = None if rules is None else set([rules] if isinstance(rules, str) else rules)
-    skipped = set([skip] if isinstance(skip, str) else skip or ())
-    unknown = ((wanted or set()) | skipped) - {each.id for each in RULES}
-    if unknown:
-        raise ValueError(f"unknown rule ids: {', '.join(sorted(unknown))}")
-    chosen = tuple(
-        each
-        for each in RULES
-        if each.id.startswith("CR-") and (wanted is None or each.id in wanted) and each.id not in skipped
-    )
-    if wanted is not None and not chosen:
-        raise ValueError(f"no CR rule among {', '.join(sorted(wanted))}: that operation has the CR rules")
+    chosen = operation_rules(rules, skip, CONSUMABLE_NAME, ("CR-",))
     chosen_ids = {each.id for each in chosen}
     tally = Tally(chosen, "adapter", strict=strict, operation=CONSUMABLE_NAME)
     for case in CONSUMABLE_CASES:

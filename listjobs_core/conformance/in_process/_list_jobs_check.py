@@ -28,7 +28,7 @@ from .._list_jobs_judging import (
     run_list_jobs_case,
 )
 from .._report import CaseLog, Report, Tally
-from .._rules import LIST_JOBS_NAME, RULES
+from .._rules import LIST_JOBS_NAME, operation_rules
 
 __all__ = ["check_list_jobs"]
 
@@ -102,19 +102,7 @@ def check_list_jobs(
 ) -> Report:
     """Check an adapter of ListJobs (``adapter(jobs, request)`` over ``JobSummary`` jobs) against the LJ
     rules: see :func:`listjobs_core.conformance.check`, which this serves for ``operation=LIST_JOBS``."""
-    wanted = None if rules is None else set([rules] if isinstance(rules, str) else rules)
-    skipped = set([skip] if isinstance(skip, str) else skip or ())
-    known = {each.id for each in RULES}
-    unknown = ((wanted or set()) | skipped) - known
-    if unknown:
-        raise ValueError(f"unknown rule ids: {', '.join(sorted(unknown))}")
-    chosen = tuple(
-        each
-        for each in RULES
-        if each.id.startswith("LJ-") and (wanted is None or each.id in wanted) and each.id not in skipped
-    )
-    if wanted is not None and not chosen:
-        raise ValueError(f"no ListJobs rule among {', '.join(sorted(wanted))}: ListJobs has the LJ rules")
+    chosen = operation_rules(rules, skip, LIST_JOBS_NAME, ("LJ-",))
     chosen_ids = {each.id for each in chosen}
     tally = Tally(chosen, "adapter", strict=strict, operation=LIST_JOBS_NAME)
     per_call = chosen_ids & {"LJ-1", "LJ-4", "LJ-12"}

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .._report import Report, Tally
-from .._rules import RULES, SNAPSHOT_NAME
+from .._rules import SNAPSHOT_NAME, operation_rules
 from .._snapshot_cases import SNAPSHOT_CASES, generated_snapshot_case, run_snapshot_case
 
 __all__ = ["check_snapshot"]
@@ -33,21 +33,7 @@ def check_snapshot(
 ) -> Report:
     """Check an adapter of GetJobQueueSnapshot against the SN rules: see
     :func:`listjobs_core.conformance.check`, which this serves for ``operation="GetJobQueueSnapshot"``."""
-    wanted = None if rules is None else set([rules] if isinstance(rules, str) else rules)
-    skipped = set([skip] if isinstance(skip, str) else skip or ())
-    unknown = ((wanted or set()) | skipped) - {each.id for each in RULES}
-    if unknown:
-        raise ValueError(f"unknown rule ids: {', '.join(sorted(unknown))}")
-    chosen = tuple(
-        each
-        for each in RULES
-        if each.id.startswith("SN-") and (wanted is None or each.id in wanted) and each.id not in skipped
-    )
-    if wanted is not None and not chosen:
-        raise ValueError(
-            f"no GetJobQueueSnapshot rule among {', '.join(sorted(wanted))}: "
-            "GetJobQueueSnapshot has the SN rules"
-        )
+    chosen = operation_rules(rules, skip, SNAPSHOT_NAME, ("SN-",))
     tally = Tally(chosen, "adapter", strict=strict, operation=SNAPSHOT_NAME)
     for case in SNAPSHOT_CASES:
         with tally.case(f"{case.rule} {case.name}", case.rule) as log:

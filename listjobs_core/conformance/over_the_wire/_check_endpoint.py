@@ -29,6 +29,7 @@ from .._rules import (
     Rule,
     TargetKind,
     chosen_rules,
+    operation_rules,
 )
 from ._cases import (
     changing_traversals,
@@ -259,27 +260,16 @@ def _full_run(run: EndpointRun, examples: int) -> None:
     changing_traversals(run)
 
 
+# The rules each operation's run over the wire reports on, by the prefixes of their ids.
+_RULE_PREFIXES = {SNAPSHOT_NAME: ("SN-", "QS-"), CONSUMABLE_NAME: ("CR-",), LIST_JOBS_NAME: ("LJ-",)}
+
+
 def _chosen(rules: Iterable[str] | None, skip: Iterable[str] | None, operation: str) -> tuple[Rule, ...]:
-    """The rules a run reports on: for ListJobs, the LJ rules among those chosen."""
-    chosen = chosen_rules(rules, skip)
-    if operation == SNAPSHOT_NAME:
-        own = tuple(rule for rule in chosen if rule.id.startswith(("SN-", "QS-")))
-        if rules is not None and not own:
-            raise ValueError("no GetJobQueueSnapshot rule among the rules chosen: it has the SN and QS rules")
-        return own
-    if operation == CONSUMABLE_NAME:
-        own = tuple(rule for rule in chosen if rule.id.startswith("CR-"))
-        if rules is not None and not own:
-            raise ValueError(
-                "no ListJobsByConsumableResource rule among the rules chosen: it has the CR rules"
-            )
-        return own
-    if operation != LIST_JOBS_NAME:
-        return chosen
-    own = tuple(rule for rule in chosen if rule.id.startswith("LJ-"))
-    if rules is not None and not own:
-        raise ValueError("no ListJobs rule among the rules chosen: ListJobs has the LJ rules")
-    return own
+    """The rules a run reports on: for an operation other than ListServiceJobs, its own among those chosen."""
+    prefixes = _RULE_PREFIXES.get(operation)
+    if prefixes is None:
+        return chosen_rules(rules, skip)
+    return operation_rules(rules, skip, operation, prefixes)
 
 
 def _stopped_by(run: EndpointRun, fault: TargetFault) -> None:
