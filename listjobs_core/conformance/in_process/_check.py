@@ -27,6 +27,12 @@ __all__ = ["DEFAULT_EXAMPLES", "check"]
 DEFAULT_EXAMPLES = 300
 
 # The rules the kit checks on every call, whatever the case (see ``_calls``).
+# The checks of the operations other than ListServiceJobs, each with this function's parameters.
+_OTHER_CHECKS = {
+    LIST_JOBS_NAME: check_list_jobs,
+    CONSUMABLE_NAME: check_consumable,
+    SNAPSHOT_NAME: check_snapshot,
+}
 _EVERY_CALL_RULES = frozenset({"IN-1", "V-12", "W-1", "W-2", "W-3", "P-1", "P-2", "T-1"})
 # The rules generated cases check; the others only have vectors.
 _GENERATED_RULES = _EVERY_CALL_RULES | frozenset(
@@ -83,28 +89,9 @@ def check(
     (True, 0)
     """
     operation_name = getattr(operation, "name", operation)
-    if operation_name == LIST_JOBS_NAME:
-        return check_list_jobs(
-            adapter,
-            rules=rules,
-            skip=skip,
-            strict=strict,
-            name=name if name is not None else _name(adapter),
-            seed=seed,
-            examples=examples,
-        )
-    if operation_name == CONSUMABLE_NAME:
-        return check_consumable(
-            adapter,
-            rules=rules,
-            skip=skip,
-            strict=strict,
-            name=name if name is not None else _name(adapter),
-            seed=seed,
-            examples=examples,
-        )
-    if operation_name == SNAPSHOT_NAME:
-        return check_snapshot(
+    other_check = _OTHER_CHECKS.get(operation_name)
+    if other_check is not None:
+        return other_check(
             adapter,
             rules=rules,
             skip=skip,
