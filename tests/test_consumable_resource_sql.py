@@ -16,7 +16,7 @@ import oracle_consumable as oracle
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_consumable_resource_store import traversals_under_change
+from test_consumable_resource_store import apply_change, traversals_under_change
 from test_sql_store import assert_no_sort_and_no_filter, round_trips
 
 from listjobs_core import (
@@ -120,18 +120,8 @@ def test_the_sql_store_agrees_with_the_pure_function_across_changes_between_page
                 token = page.get("nextToken")
                 if token is None:
                     return
-            elif step[0] == "put":
-                store.put(step[1])
-            elif step[0] == "remove":
-                store.remove(step[1])
-            elif step[0] == "status":
-                if step[1] in store:
-                    store.update(step[1], status=step[2])
-            elif step[0] == "resources":
-                if step[1] in store:
-                    store.update(step[1], consumableResourceProperties=step[2])
             else:
-                store.clear()
+                apply_change(store, step)
             store._check()
 
     run()

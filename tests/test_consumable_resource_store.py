@@ -98,6 +98,26 @@ def traversals_under_change(draw: st.DrawFn) -> tuple[list[dict[str, Any]], dict
     return jobs, request, steps
 
 
+def apply_change(store: Any, step: tuple[Any, ...]) -> None:
+    """One change of ``traversals_under_change`` to ``store``: a put, a removal, a status move or a change
+    of resources of a job it holds, or a clear."""
+    kind = step[0]
+    if kind == "put":
+        store.put(step[1])
+    elif kind == "remove":
+        store.remove(step[1])
+    elif kind == "status":
+        if step[1] in store:
+            store.update(step[1], status=step[2])
+    elif kind == "resources":
+        if step[1] in store:
+            store.update(step[1], consumableResourceProperties=step[2])
+    elif kind == "clear":
+        store.clear()
+    else:
+        raise ValueError(f"no such change: {kind}")
+
+
 @given(traversals_under_change())
 def test_store_agrees_with_the_pure_function_across_changes_between_pages(
     case: tuple[list[dict[str, Any]], dict[str, Any], list[Any]],
@@ -124,18 +144,8 @@ def test_store_agrees_with_the_pure_function_across_changes_between_pages(
             token = page.get("nextToken")
             if token is None:
                 return
-        elif step[0] == "put":
-            store.put(step[1])
-        elif step[0] == "remove":
-            store.remove(step[1])
-        elif step[0] == "status":
-            if step[1] in store:
-                store.update(step[1], status=step[2])
-        elif step[0] == "resources":
-            if step[1] in store:
-                store.update(step[1], consumableResourceProperties=step[2])
         else:
-            store.clear()
+            apply_change(store, step)
         store._check()
         _check_against_fresh_store(store, query)
 
