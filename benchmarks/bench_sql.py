@@ -54,6 +54,7 @@ from bench_store import CONSUMABLE_SHAPES, consumable_jobs, consumable_middle, c
 from jobsets import PAGE, QUERY_SHAPES, QUEUE_ARN, QUEUES, START, project, synthetic_jobs  # noqa: E402
 from jobsets import SIZES as ALL_SIZES  # noqa: E402
 from postgresql_server import PostgresServer, find_binaries  # noqa: E402
+from postgresql_server import round_trips as page_round_trips  # noqa: E402
 
 from listjobs_core import LIST_JOBS, ServiceJobStore, list_service_jobs  # noqa: E402
 from listjobs_core.sql import SqlJobStore  # noqa: E402
@@ -408,38 +409,6 @@ def table(results: dict[str, Any]) -> str:
         f"{results.get('datetime', '')[:10]}."
     )
     return "\n".join(lines)
-
-
-# The protocol messages after which a client waits for the server (libpq trace names).
-WAITS = frozenset({"Sync", "Flush", "Query"})
-
-
-def page_round_trips(store: SqlJobStore, request: dict[str, Any]) -> int:
-    """The round trips of one page on PostgreSQL, in the steady state (after psycopg has prepared its
-    statements, the fifth time it runs each): libpq's trace of the protocol messages on the store's one
-    connection, counted as the messages after which the client waits for the server's answer."""
-    from psycopg import pq
-
-    for _ in range(6):
-        store.list_service_jobs(request)
-    with tempfile.TemporaryFile("w+") as trace:
-        with store._pool.connection() as connection:  # the pool's one connection: the page takes it again
-            connection.pgconn.trace(trace.fileno())
-            connection.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
-        try:
-            store.list_service_jobs(request)
-        finally:
-            with store._pool.connection() as connection:
-                connection.pgconn.untrace()
-        trace.seek(0)
-        messages = [line.split("\t") for line in trace.read().splitlines() if line]
-    # The client waits for the server after a Sync (the end of a statement, or of a pipeline), a Flush (a
-    # pipeline's results asked for) or a simple Query, and at no other message: a round trip is a run of
-    # messages the client sends, between two of the server's, that holds one of them.
-    runs = "".join(
-        "w" if sender == "F" and kind in WAITS else sender for sender, _, kind, *_ in messages
-    ).split("B")
-    return sum(1 for run in runs if "w" in run)
 
 
 def store_of_revision(revision: str, url: str) -> Any:

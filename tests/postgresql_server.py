@@ -15,8 +15,9 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-__all__ = ["PostgresServer", "find_binaries"]
+__all__ = ["WAITS", "PostgresServer", "find_binaries", "round_trips"]
 
 UNPRIVILEGED_USER = "nobody"
 
@@ -110,3 +111,41 @@ class PostgresServer:
             self._run("pg_ctl", "-D", str(self._data), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
+
+
+# The protocol messages after which a client waits for the server (libpq trace names).
+WAITS = frozenset({"Sync", "Flush", "Query"})
+
+
+def round_trips(store: Any, request: dict[str, Any], operation: Any = None) -> int:
+    """The round trips a PostgreSQL store's page costs (``store.answer``, of ``operation`` when given):
+    libpq's trace of the protocol messages on the store's connection, counted as the messages after which
+    the client waits for the server's answer. In the steady state: psycopg prepares a statement the fifth
+    time a connection runs it, which costs one round trip more that once, so the page is run that many
+    times first."""
+    from psycopg import pq
+
+    def page() -> Any:
+        return store.answer(request) if operation is None else store.answer(request, operation=operation)
+
+    for _ in range(6):
+        page()
+    with tempfile.TemporaryFile("w+") as trace:
+        # A single-threaded store has one connection, which the page takes again from the pool.
+        with store._pool.connection() as connection:
+            connection.pgconn.trace(trace.fileno())
+            connection.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
+        try:
+            page()
+        finally:
+            with store._pool.connection() as connection:
+                connection.pgconn.untrace()
+        trace.seek(0)
+        messages = [line.split("\t") for line in trace.read().splitlines() if line]
+    # The client waits for the server after a Sync (the end of a statement, or of a pipeline), a Flush (a
+    # pipeline's results asked for) or a simple Query, and at no other message: a round trip is a run of
+    # messages the client sends, between two of the server's, that holds one of them.
+    runs = "".join(
+        "w" if sender == "F" and kind in WAITS else sender for sender, _, kind, *_ in messages
+    ).split("B")
+    return sum(1 for run in runs if "w" in run)

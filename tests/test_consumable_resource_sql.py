@@ -16,8 +16,9 @@ import oracle_consumable as oracle
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from postgresql_server import round_trips
 from test_consumable_resource_store import apply_change, traversals_under_change
-from test_sql_store import assert_no_sort_and_no_filter, round_trips
+from test_sql_store import assert_no_sort_and_no_filter
 
 from listjobs_core import (
     LIST_JOBS,
@@ -301,18 +302,6 @@ def test_every_page_is_an_index_range_without_a_sort(
                 assert "Index Cond:" in plan, plan
 
 
-class _ResourcePages:
-    """A store as ``round_trips`` drives it: its ``answer`` is the store's ListJobsByConsumableResource
-    page, on the store's own connection pool."""
-
-    def __init__(self, store: SqlJobStore) -> None:
-        self._store = store
-        self._pool = store._pool
-
-    def answer(self, request: dict[str, Any]) -> dict[str, Any]:
-        return self._store.list_jobs_by_consumable_resource(request)
-
-
 # Round trips are PostgreSQL's: SQLite runs in the process.
 @pytest.mark.parametrize("planned_store", ["postgresql"], indirect=True)
 @pytest.mark.parametrize("resource", ["licenses", ARN + "licenses"])
@@ -326,9 +315,9 @@ def test_a_postgresql_page_is_one_round_trip_and_a_prefix_two(
     store = planned_store
     request: dict[str, Any] = {"consumableResource": resource, "filters": SHAPES[shape], "maxResults": 7}
     later = {**request, "nextToken": store.list_jobs_by_consumable_resource(request)["nextToken"]}
-    pages: Any = _ResourcePages(store)
     expected = 2 if "prefix" in shape else 1
-    assert [round_trips(pages, request), round_trips(pages, later)] == [expected, expected]
+    pages = [round_trips(store, each, LIST_JOBS_BY_CONSUMABLE_RESOURCE) for each in (request, later)]
+    assert pages == [expected, expected]
     assert store.list_jobs_by_consumable_resource(later) == list_jobs_by_consumable_resource(
         PLANNED_JOBS, later
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 import random
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from itertools import islice
@@ -22,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
-from postgresql_server import PostgresServer
+from postgresql_server import PostgresServer, round_trips
 from strategies import (
     NASTY_STRINGS,
     PARENTS,
@@ -271,40 +270,6 @@ def assert_no_sort_and_no_filter(plan: str) -> None:
         elif text.startswith(("Filter:", "Join Filter:")):
             owner = [node for node in nodes if node[0] < indentation][-1][1]
             assert "Index" not in owner and "Heap Scan" not in owner, plan
-
-
-# The protocol messages after which a client waits for the server (libpq trace names).
-WAITS = frozenset({"Sync", "Flush", "Query"})
-
-
-def round_trips(store: SqlJobStore, request: dict[str, Any]) -> int:
-    """The round trips a PostgreSQL store's page costs: libpq's trace of the protocol messages on the
-    store's connection, counted as the messages after which the client waits for the server's answer. In
-    the steady state: psycopg prepares a statement the fifth time a connection runs it, which costs one round
-    trip more that once, so the page is run that many times first."""
-    from psycopg import pq
-
-    for _ in range(6):
-        store.answer(request)
-    with tempfile.TemporaryFile("w+") as trace:
-        # A single-threaded store has one connection, which the page takes again from the pool.
-        with store._pool.connection() as connection:
-            connection.pgconn.trace(trace.fileno())
-            connection.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS)
-        try:
-            store.answer(request)
-        finally:
-            with store._pool.connection() as connection:
-                connection.pgconn.untrace()
-        trace.seek(0)
-        messages = [line.split("\t") for line in trace.read().splitlines() if line]
-    # The client waits for the server after a Sync (the end of a statement, or of a pipeline), a Flush (a
-    # pipeline's results asked for) or a simple Query, and at no other message: a round trip is a run of
-    # messages the client sends, between two of the server's, that holds one of them.
-    runs = "".join(
-        "w" if sender == "F" and kind in WAITS else sender for sender, _, kind, *_ in messages
-    ).split("B")
-    return sum(1 for run in runs if "w" in run)
 
 
 def reads_of_the_jobs_table(store: SqlJobStore, plans: list[str]) -> list[str]:
