@@ -39,7 +39,7 @@ folded names.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 
 from .._name_heads import FoldTable, name_heads, successor
@@ -111,21 +111,28 @@ class _OverBudget(Exception):
     """The case-variant walk made more index searches than ``HEAD_SEARCH_BUDGET``."""
 
 
-def _head_ranges(by_name: SortedKeys, prefix: str, after: Key | None, table: FoldTable) -> Iterator[Key]:
-    """The grouped keys of ``by_name`` under each head of ``prefix`` (see the notes below), past the cursor:
-    heads come in ascending order and none is a prefix of another, so their ranges are disjoint and
-    ordered, and the run is their concatenation."""
-    searches = [0]
+def _budgeted_first_name(by_name: SortedKeys) -> Callable[[str | None], str | None]:
+    """The first name of ``by_name`` at or after a position, for ``name_heads``: ``_OverBudget`` once it has
+    searched the index more than ``HEAD_SEARCH_BUDGET`` times."""
+    searches = 0
 
     def first_name(position: str | None) -> str | None:
-        searches[0] += 1
-        if searches[0] > HEAD_SEARCH_BUDGET:
+        nonlocal searches
+        searches += 1
+        if searches > HEAD_SEARCH_BUDGET:
             raise _OverBudget
         key = None if position is None else by_name.first_from((position,))
         return None if key is None else str(key[0])
 
+    return first_name
+
+
+def _head_ranges(by_name: SortedKeys, prefix: str, after: Key | None, table: FoldTable) -> Iterator[Key]:
+    """The grouped keys of ``by_name`` under each head of ``prefix`` (see the notes below), past the cursor:
+    heads come in ascending order and none is a prefix of another, so their ranges are disjoint and
+    ordered, and the run is their concatenation."""
     after_name = "" if after is None else str(after[0])
-    for head in name_heads(first_name, prefix, after_name, table):
+    for head in name_heads(_budgeted_first_name(by_name), prefix, after_name, table):
         lower: Key = (head,)
         if after is not None and after >= lower:
             keys = by_name.walk(after, inclusive=False)
@@ -217,16 +224,7 @@ def _head_bounds(
 ) -> Iterator[tuple[Key, Key | None]]:
     """The range ``[lower, upper)`` of ``by_name`` under each head of ``prefix`` whose names reach past the
     cursor, in order (``upper`` ``None``: to the end), found as ``_head_ranges`` finds them."""
-    searches = [0]
-
-    def first_name(position: str | None) -> str | None:
-        searches[0] += 1
-        if searches[0] > HEAD_SEARCH_BUDGET:
-            raise _OverBudget
-        key = None if position is None else by_name.first_from((position,))
-        return None if key is None else str(key[0])
-
     after_name = "" if after is None else str(after[0])
-    for head in name_heads(first_name, prefix, after_name, table):
+    for head in name_heads(_budgeted_first_name(by_name), prefix, after_name, table):
         end = successor(head)
         yield (head,), None if end is None else (end,)
