@@ -35,13 +35,13 @@ from .._consumable_judging import ConsumableCase, judge_consumable_case
 from .._report import CaseLog, Tally, TargetFault
 from ._consumable_making import ConsumableMade, make_consumable_jobs
 from ._list_jobs_making import settle
+from ._listing_calls import check_refusal_form
 from ._rest_client import EndpointClient
 
 __all__ = ["check_consumable_endpoint"]
 
 _OPERATION = "ListJobsByConsumableResource"
 _STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
-_CLIENT_EXCEPTION = "ClientException"
 _MAX_PAGES = 50
 _MAX_RESOURCES = 4
 _BATCH = 8
@@ -324,16 +324,8 @@ def _wire_call(client: EndpointClient, log: CaseLog) -> Callable[[dict[str, Any]
         shown = answer.shown()
         if answer.status >= 500:
             log.crash(f"answered HTTP {answer.status}", str(shown), jobs=(), request=request)
-        elif answer.status != 400 or answer.error_type() != _CLIENT_EXCEPTION or not answer.error_message():
-            log.fail(
-                "CR-1",
-                f"(as E-1) a refusal is answered HTTP {answer.status}, error type {answer.error_type()!r}: "
-                "a ClientException is HTTP 400 with a message",
-                jobs=(),
-                request=request,
-                expected={"status": 400, "errorType": _CLIENT_EXCEPTION},
-                got=shown,
-            )
+        else:
+            check_refusal_form(log, "CR-1", answer, request)
         raise _Refused(str(shown))
 
     return call

@@ -22,12 +22,12 @@ from .._list_jobs_cases import LIST_JOBS_STATUSES, ListJobsCase, queue_cases
 from .._list_jobs_judging import Call, Outcome, read_list_jobs_response, run_list_jobs_case
 from .._report import CaseLog, Tally
 from ._list_jobs_making import Made, make_jobs, settle
+from ._listing_calls import check_refusal_form
 from ._rest_client import EndpointClient
 
 __all__ = ["check_list_jobs_endpoint"]
 
 _DISCOVERY_PAGES = 50
-_CLIENT_EXCEPTION = "ClientException"
 
 
 def check_list_jobs_endpoint(
@@ -109,16 +109,7 @@ def _wire_call(client: EndpointClient, jobs: tuple[dict[str, Any], ...]) -> Call
         if answer.status >= 500:
             log.crash(f"answered HTTP {answer.status}", str(shown), jobs=(), request=request)
             return Outcome(refusal=str(shown), crash=True, shown=shown)
-        if answer.status != 400 or answer.error_type() != _CLIENT_EXCEPTION or not answer.error_message():
-            log.fail(
-                "LJ-1",
-                f"(as E-1) a refusal is answered HTTP {answer.status}, error type {answer.error_type()!r}: "
-                "a ClientException is HTTP 400 with a message",
-                jobs=(),
-                request=request,
-                expected={"status": 400, "errorType": _CLIENT_EXCEPTION},
-                got=shown,
-            )
+        check_refusal_form(log, "LJ-1", answer, request)
         return Outcome(refusal=str(shown), shown=shown)
 
     return call

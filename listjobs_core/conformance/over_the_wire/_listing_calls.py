@@ -36,7 +36,7 @@ from .._calls import Outcome, Rejection, json_copy, read_response
 from .._report import CaseLog
 from ._rest_client import EndpointClient, HttpAnswer
 
-__all__ = ["SERVICE_MESSAGE", "EndpointImplementation", "check_request_id"]
+__all__ = ["SERVICE_MESSAGE", "EndpointImplementation", "check_refusal_form", "check_request_id"]
 
 # E-3, observed: "service messages read `Error executing request, Exception : <text>, RequestId: <uuid>`".
 SERVICE_MESSAGE = re.compile(
@@ -141,6 +141,21 @@ def _expected_refusal(jobs: Sequence[Mapping[str, Any]], request: Any) -> str | 
     except ServerException:
         return None
     return None
+
+
+def check_refusal_form(log: CaseLog, rule: str, answer: HttpAnswer, request: Any) -> None:
+    """(as E-1) a refusal of another operation's listing is HTTP 400, a ClientException with a message;
+    else a failure of ``rule``, the rule that operation's calls are checked under."""
+    if answer.status != 400 or answer.error_type() != _CLIENT_EXCEPTION or not answer.error_message():
+        log.fail(
+            rule,
+            f"(as E-1) a refusal is answered HTTP {answer.status}, error type {answer.error_type()!r}: "
+            "a ClientException is HTTP 400 with a message",
+            jobs=(),
+            request=request,
+            expected={"status": 400, "errorType": _CLIENT_EXCEPTION},
+            got=answer.shown(),
+        )
 
 
 def _check_client_exception(answer: HttpAnswer, log: CaseLog, request: Any, refusal: str) -> None:
