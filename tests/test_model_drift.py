@@ -463,18 +463,7 @@ def test_the_moto_plugin_answers_consumable_resource_operations_in_the_models_sh
     finally:
         restore = json.dumps({"batch": config["batch"]}).encode()
         urllib.request.urlopen(urllib.request.Request(url + "/moto-api/config", data=restore), timeout=10)
-    required = frozenset(
-        shape.name
-        for operation, _ in outputs
-        for shape in _structures(MODEL.operation_model(operation).output_shape)
-    )
-    problems = [
-        problem
-        for operation, body in outputs
-        for problem in model_drift(
-            body, MODEL.operation_model(operation).output_shape, operation, required=required
-        )
-    ]
+    problems = outputs_drift(outputs)
     properties_shape = MODEL.shape_for("ConsumableResourceProperties")
     for where, detail in (
         ("DescribeJobDefinitions", definitions["jobDefinitions"][0]),
@@ -572,18 +561,7 @@ def test_queue_resource_operations_answer_in_the_models_shape() -> None:
         for queue in ("quota", "fair", "implicit"):
             call("GetJobQueueSnapshot", {"jobQueue": queue})
         call("DeleteQuotaShare", {"quotaShareArn": created["quotaShareArn"]})
-    required = frozenset(
-        shape.name
-        for operation, _ in outputs
-        for shape in _structures(MODEL.operation_model(operation).output_shape)
-    )
-    problems = [
-        problem
-        for operation, body in outputs
-        for problem in model_drift(
-            body, MODEL.operation_model(operation).output_shape, operation, required=required
-        )
-    ]
+    problems = outputs_drift(outputs)
     assert problems == [], f"botocore {botocore.__version__}: {problems}"
     snapshots = [body for operation, body in outputs if operation == "GetJobQueueSnapshot"]
     assert [sorted(body) for body in snapshots] == [
@@ -593,6 +571,23 @@ def test_queue_resource_operations_answer_in_the_models_shape() -> None:
     ]
     assert snapshots[0]["queueUtilization"]["quotaShareUtilization"]["topCapacityUtilization"]
     assert snapshots[1]["queueUtilization"]["fairshareUtilization"]["activeShareCount"] == 1
+
+
+def outputs_drift(outputs: list[tuple[str, Any]]) -> list[str]:
+    """``model_drift`` of each ``(operation, answer)`` against its output shape, every structure reachable
+    from those shapes holding the members the model requires of it."""
+    required = frozenset(
+        shape.name
+        for operation, _ in outputs
+        for shape in _structures(MODEL.operation_model(operation).output_shape)
+    )
+    return [
+        problem
+        for operation, body in outputs
+        for problem in model_drift(
+            body, MODEL.operation_model(operation).output_shape, operation, required=required
+        )
+    ]
 
 
 def _structures(shape: Any, seen: set[str] | None = None) -> list[Any]:
