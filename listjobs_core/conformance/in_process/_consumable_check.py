@@ -121,7 +121,7 @@ CONSUMABLE_CASES: tuple[ConsumableCase, ...] = (
     ),
     _case(
         "CR-7",
-        "JOB_NAME keeps the newest-first order",
+        "JOB_NAME groups by name and version, then newest first",
         {"consumableResource": "licenses", "filters": _filters(("JOB_NAME", "t*"))},
         size=11,
     ),
