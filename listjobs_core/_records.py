@@ -180,13 +180,18 @@ def pack(record: Record) -> Stored:
 
 
 def pack_columns(
-    names: tuple[str, ...], columns: list[list[Any]], members: tuple[str, ...]
+    names: tuple[str, ...],
+    columns: list[list[Any]],
+    members: tuple[str, ...],
+    checked: Sequence[Sequence[object]] | None = None,
 ) -> list[Packed] | None:
     """The packed records of many jobs of one shape, given member by member (``columns[i]`` holds every
     job's ``names[i]``), in one pass over each column: exactly ``pack(private_record(job, members))`` for
-    each job, or ``None`` when some job is not simple (``simple_columns``) or its record is not flat."""
+    each job, or ``None`` when some job is not simple (``simple_columns``) or its record is not flat.
+    ``checked``, when given, holds what ``simple_columns`` reads in place of each column: the column, or
+    its distinct values (the test of a member's values is a test of the set of them)."""
     order = record_order(names, members)
-    if order is None or not simple_columns(names, columns):
+    if order is None or not simple_columns(names, columns if checked is None else checked):
         return None
     by_name = dict(zip(names, columns, strict=False))
     count = len(columns[0]) if columns else 0

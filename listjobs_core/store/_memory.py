@@ -89,7 +89,7 @@ from .._selection import selected_status
 from .._snapshot import FIFO, IN_USE_STATUSES, SCHEDULING_KINDS, QueueUsage, share_usage
 from .._tokens import check_token_key, encode_token
 from .._wire import response
-from ._bulk import columns_of, scopes_of
+from ._bulk import columns_of, runnable_of, scopes_of
 from ._checks import check_store
 from ._interface import ListingMethods, ListingStore
 from ._resources import MadeSummary, ResourceIndex, ResourceSummaries, requires_resources
@@ -283,21 +283,20 @@ class JobStore(ListingMethods):
         operation, layout = self._operation, self._layout
         if self.completion is None and not operation.parent_job_members and not layout.definitions:
             # Plain jobs of one shape into an empty store: a member at a time (``_bulk``).
-            columns = columns_of(jobs, self._members, self._layout) if not self._jobs else None
+            # Young collections during a bulk load stop tracking the tuples each stage makes (records and
+            # newest-first keys; grouped keys; chunks of keys, every few thousand keys, while their parts
+            # are untracked and still in the caches): each is examined once, not again by the collection
+            # after, and cheaply.
+            young = _young_collection if collecting else None
+            columns = columns_of(jobs, self._members, self._layout, young) if not self._jobs else None
             if columns is not None:
-                # Young collections during a bulk load stop tracking the tuples each stage makes (records
-                # and newest-first keys; grouped keys; chunks of keys, every few thousand keys, while their
-                # parts are untracked and still in the caches): each is examined once, not again by the
-                # collection after, and cheaply.
-                young = _young_collection if collecting else None
-                if young is not None:
-                    young()
                 everything, by_value = scopes_of(self._layout, columns, young)
+                runnable = runnable_of(columns, young)
                 with self._lock:
                     if not self._jobs:
-                        for name in set(columns.names):
+                        for name in columns.coded["jobName"].values:
                             self._fold_table.learn(name)
-                        self._install(dict(columns.records), everything, by_value, {}, young)
+                        self._install(columns.records, everything, by_value, {}, young, runnable)
                         return len(jobs)
         records: dict[str, tuple[Stored, Record]] = {}
         completed = self._completed
@@ -669,10 +668,12 @@ class JobStore(ListingMethods):
         lists: dict[Any, IndexLists],
         families: dict[tuple[str, str], list[tuple[Mapping[str, Any], JobKeys]]],
         young: Callable[[], object] | None = None,
+        runnable: RunnableIndex | None = None,
     ) -> None:
         """Replace every job and index with ``stored`` and the lists of its scopes (``everything``; by
         jobQueue value; by family), under the lock; the scope of each shared queue name by merging those of
-        its values. ``young``: see ``SortedKeys.from_sorted``."""
+        its values. ``young``: see ``SortedKeys.from_sorted``. ``runnable``: the RUNNABLE index of the
+        queue listings of ``stored`` when made already (a bulk load's, ``_bulk.runnable_of``)."""
         layout = self._layout
         self._jobs = stored
         self._fragments = {}
@@ -694,6 +695,9 @@ class JobStore(ListingMethods):
             family: Scope.build(layout, IndexLists.gather(layout, pairs))
             for family, pairs in families.items()
         }
+        if runnable is not None:
+            self._runnable = runnable
+            return
         # The queue scopes' RUNNABLE buckets hold exactly the RUNNABLE jobs of the queue listings (LJ-7).
         self._runnable = RunnableIndex.gather(
             job_view(stored[job_id_of(key, False)])

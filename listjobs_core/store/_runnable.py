@@ -26,15 +26,18 @@ values * shares * units) and reads no job in use.
 
 Keeping the index: ``add``/``discard`` a job (a no-op unless RUNNABLE or in use), ``move_status`` when only
 its status changes, ``gather`` when the store is rebuilt: O(log N) per run a RUNNABLE job is in (four),
-O(units) for a job in use.
+O(units) for a job in use. A bulk load (``_bulk``) has its jobs member by member: ``gather_columns`` picks
+the RUNNABLE jobs' members out of the columns and makes their keys a member at a time
+(``dispatch_keys``), the same keys ``gather`` makes job by job.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Iterator, Mapping
-from itertools import islice
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import compress, islice, repeat
+from operator import neg
 from typing import Any
 
 from .._records import Stored, job_view
@@ -83,6 +86,42 @@ def _placements(job: Mapping[str, Any]) -> list[tuple[str, Any, Key]]:
         (QUOTA_SHARE, job.get(_QUOTA_MEMBER), shared),
         (_EVERY_SHARE, None, shared),
     ]
+
+
+def dispatch_keys(
+    job_ids: Sequence[str], created_ats: Sequence[int] | None, priorities: Sequence[int] | None
+) -> tuple[list[Key], list[Key]]:
+    """``dispatch_key`` of many RUNNABLE jobs at once, given their ``jobId``, integer ``createdAt`` and
+    integer ``schedulingPriority`` (``None``: no job has one), in C-level passes: the FIFO keys, and the
+    keys of a fair-share or quota-share queue with no usage given (``_placements``).
+
+    >>> jobs = [{"jobId": "a", "createdAt": 20, "schedulingPriority": 3}, {"jobId": "b", "createdAt": 10}]
+    >>> fifo, shared = dispatch_keys(["a", "b"], [20, 10], [3, None])
+    >>> fifo == [dispatch_key(job, FIFO, {}) for job in jobs]
+    True
+    >>> shared == [dispatch_key(job, FAIR_SHARE, {}) for job in jobs]
+    True
+    >>> dispatch_keys(["a"], None, None) == ([dispatch_key({"jobId": "a"}, FIFO, {})],
+    ...                                      [dispatch_key({"jobId": "a"}, QUOTA_SHARE, {})])
+    True
+    """
+    count = len(job_ids)
+    # SN-2: submission time (a job without createdAt after every job with one), then jobId.
+    if created_ats is None:
+        fifo = list(zip(repeat(True, count), repeat(0, count), job_ids, strict=True))
+    else:
+        created = [0 if at is None else at for at in created_ats] if None in created_ats else created_ats
+        fifo = list(zip(map(_is_none, created_ats), created, job_ids, strict=True))
+    # SN-2: schedulingPriority descending (absent is 0), the share's usage (none given: 0.0), then as FIFO.
+    if priorities is None:
+        levels: Iterable[int] = repeat(0, count)
+    else:
+        levels = map(neg, [0 if priority is None else priority for priority in priorities])
+    return fifo, [(level, 0.0, *key) for level, key in zip(levels, fifo, strict=True)]
+
+
+def _is_none(value: object) -> bool:
+    return value is None
 
 
 def _first_by_usage(queues: list[tuple[SortedKeys, list[tuple[float, SortedKeys]]]], limit: int) -> list[Key]:
@@ -208,6 +247,60 @@ class RunnableIndex:
                     queue.runs[kind][share] = SortedKeys.from_sorted(keys)
             queue.size = sum(len(keys) for keys in by_kind[FIFO].values())
         index.usage = UsageIndex.gather(in_use)
+        return index
+
+    @classmethod
+    def gather_columns(
+        cls,
+        columns: Mapping[str, Sequence[Any]],
+        in_use: Iterable[Mapping[str, Any]],
+        young: Callable[[], object] | None = None,
+    ) -> RunnableIndex:
+        """``gather`` of jobs given member by member (``columns[member]``: every job's value, in one order;
+        a member no job has is absent; ``createdAt`` and ``schedulingPriority`` integers or ``None``), every
+        one of them in the queue listings, and ``in_use``: those of them in use. ``young``: see
+        ``SortedKeys.from_sorted``."""
+        index = cls()
+        index.usage = UsageIndex.gather(in_use)
+        statuses = columns.get("status")
+        if statuses is None:
+            return index
+        selected = list(map(RUNNABLE.__eq__, statuses))
+
+        def picked(member: str) -> list[Any] | None:
+            column = columns.get(member)
+            return None if column is None else list(compress(column, selected))
+
+        job_ids = picked("jobId")
+        assert job_ids is not None
+        count = len(job_ids)
+        fifo, shared = dispatch_keys(job_ids, picked("createdAt"), picked("schedulingPriority"))
+        lists: dict[Any, dict[str, dict[Any, list[Key]]]] = {}
+        for value, fifo_key, shared_key, fair, quota in zip(
+            picked("jobQueue") or repeat(None, count), fifo, shared,
+            picked(_FAIR_MEMBER) or repeat(None, count), picked(_QUOTA_MEMBER) or repeat(None, count),
+            strict=False,
+        ):
+            by_kind = lists.get(value)
+            if by_kind is None:
+                by_kind = lists[value] = {FIFO: {None: []}, FAIR_SHARE: {}, QUOTA_SHARE: {}, _EVERY_SHARE: {None: []}}
+            by_kind[FIFO][None].append(fifo_key)
+            by_kind[_EVERY_SHARE][None].append(shared_key)
+            fair_run = by_kind[FAIR_SHARE].get(fair)
+            if fair_run is None:
+                fair_run = by_kind[FAIR_SHARE][fair] = []
+            fair_run.append(shared_key)
+            quota_run = by_kind[QUOTA_SHARE].get(quota)
+            if quota_run is None:
+                quota_run = by_kind[QUOTA_SHARE][quota] = []
+            quota_run.append(shared_key)
+        for value, by_kind in lists.items():
+            queue = index._queue(value)
+            for kind, shares in by_kind.items():
+                for share, keys in shares.items():
+                    keys.sort()
+                    queue.runs[kind][share] = SortedKeys.from_sorted(keys, young)
+            queue.size = len(by_kind[FIFO][None])
         return index
 
     def _queue(self, value: str | None) -> _QueueRuns:
