@@ -38,12 +38,12 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain, compress, islice, repeat
-from operator import add, itemgetter, mul
+from operator import add, floordiv, itemgetter
 from typing import Any, NamedTuple
 
 from .._decisions import MISSING_VERSION
 from .._ordering import newest_first_keys
-from .._records import Packed, job_view, pack_columns
+from .._records import Packed, pack_columns
 from .._snapshot import IN_USE_STATUSES
 from ._runnable import RunnableIndex
 from ._scope import IndexLists, Layout
@@ -53,25 +53,28 @@ __all__ = ["Coded", "Columns", "columns_of", "runnable_of", "scopes_of"]
 
 
 class Coded(NamedTuple):
-    """A member's value of every job as a number, in index order: ``values[numbers[i]]`` is the value."""
+    """A member's value of every job as a number, in index order: ``values[numbers[i] // step]`` is the
+    value, ``step`` the multiple each number is of (so that adding the numbers of several members numbers
+    each combination of their values, ``_Layout``)."""
 
     numbers: list[int]
     values: list[Any]
+    step: int
 
 
 @dataclass
 class Columns:
-    """Jobs of one shape: their packed records by ``jobId``; their newest-first keys in index order
-    (ascending); the members the indexes group by, ``Coded`` in index order (``status`` and ``jobQueue``
-    always, ``None`` for a job without one; ``jobName``; ``version``, ``MISSING_VERSION`` for none; the
-    equality members the jobs have); and, for the RUNNABLE index, every member's column and the packed
-    records in the jobs' own order."""
+    """Jobs of one shape: the jobs, their packed records by ``jobId``; their newest-first keys in index
+    order (ascending); the members the indexes group by, ``Coded`` in index order (``status`` and
+    ``jobQueue`` always, ``None`` for a job without one; ``jobName``; ``version``, ``MISSING_VERSION`` for
+    none; the equality members the jobs have); and every member's column in the jobs' own order (the
+    RUNNABLE index)."""
 
+    jobs: list[dict[str, Any]]
     records: dict[str, Packed]
     newest: list[Key]
     coded: dict[str, Coded]
     given: dict[str, list[Any]]
-    packed: list[Packed]
 
 
 # Grouped keys made between two calls of ``young`` (their lines, and their parts', fit in a cache).
@@ -80,6 +83,17 @@ _KEYS_PER_COLLECTION = 16_384
 # The members the indexes group by (besides the equality members of the operation's filters), each of
 # which holds strings only when the job is simple: checking its distinct values checks every value.
 _GROUPED_MEMBERS = frozenset({"jobName", "jobQueue", "status"})
+
+
+def _made(iterable: Iterable[Any], young: Callable[[], object] | None) -> list[Any]:
+    """``list(iterable)``, the list made empty before a young collection (``young``): the collection moves
+    it out of the youngest generation, so that no young collection of the load reads its items, however
+    many it gets (a list of a million keys read by one costs a cache miss a key)."""
+    made: list[Any] = []
+    if young is not None:
+        young()
+    made.extend(iterable)
+    return made
 
 
 def _canonical(column: list[Any]) -> list[Any]:
@@ -91,30 +105,33 @@ def _canonical(column: list[Any]) -> list[Any]:
     return list(canonical)
 
 
-def _coded(column: list[Any] | None, order: list[int], distinct: list[Any] | None = None) -> Coded:
-    """A column's values as numbers in index order (``order``: the positions in index order); ``None``
-    stands for a member no job has."""
+def _coded(
+    column: list[Any] | None, order: list[int], young: Callable[[], object] | None,
+    distinct: list[Any] | None = None, step: int = 1,
+) -> Coded:
+    """A column's values as numbers, multiples of ``step``, in index order (``order``: the positions in
+    index order); ``None`` stands for a member no job has."""
     if column is None:
-        return Coded([0] * len(order), [None])
+        return Coded(_made(repeat(0, len(order)), young), [None], step)
     if distinct is None:
         distinct = list(dict.fromkeys(column))
-    number_of = {value: number for number, value in enumerate(distinct)}
-    return Coded(list(map(number_of.__getitem__, map(column.__getitem__, order))), distinct)
+    number_of = {value: number * step for number, value in enumerate(distinct)}
+    return Coded(_made(map(number_of.__getitem__, map(column.__getitem__, order)), young), distinct, step)
 
 
 def columns_of(
     jobs: list[Any], members: tuple[str, ...], layout: Layout, young: Callable[[], object] | None = None
 ) -> Columns | None:
     """The columns of a batch of plain dicts that all have the members of the first, every one simple,
-    with distinct ``jobId`` values; ``None`` for any other batch. ``young``: called once the records and
-    keys are made."""
+    with distinct ``jobId`` values; ``None`` for any other batch. ``young``: the load's young collection
+    (see the module's notes)."""
     if not jobs or set(map(type, jobs)) != {dict}:
         return None
     names = tuple(jobs[0])
     if set(map(len, jobs)) != {len(names)} or not names:
         return None
     try:
-        columns = [list(map(itemgetter(name), jobs)) for name in names]
+        columns = [_made(map(itemgetter(name), jobs), young) for name in names]
     except (KeyError, TypeError):
         return None  # a job without one of the first job's members
     grouped = _GROUPED_MEMBERS.union(layout.equality_members)
@@ -126,150 +143,181 @@ def columns_of(
             checked.append(distinct[name])  # is_simple's test of these members reads the set of values
         else:
             checked.append(column)
+    if young is not None:
+        young()
     records = pack_columns(names, columns, members, checked)
     if records is None:
         return None
     by_name = dict(zip(names, columns, strict=True))
     job_ids = by_name["jobId"]
+    if young is not None:
+        young()  # the records, before a dict holds them: a dict of untracked values stays untracked
     stored = dict(zip(job_ids, records, strict=True))
     if len(stored) != len(records):
         return None  # a repeated jobId: the later job wins, as put would have it, one at a time
+    del records
     count = len(job_ids)
-    created = by_name.get("createdAt")
-    newest = newest_first_keys(job_ids, created)
-    if young is not None:
-        young()  # the records and keys, while they are in the caches
+    newest = _made(newest_first_keys(job_ids, by_name.get("createdAt")), young)
     # Jobs in creation order have descending keys: walked from the end, the positions are nearly sorted.
-    order = sorted(range(count - 1, -1, -1), key=newest.__getitem__)
-    coded = {
-        member: _coded(by_name.get(member), order, distinct.get(member))
-        for member in ("jobName", "status", "jobQueue", *layout.equality_members)
-        if member in by_name or member in ("status", "jobQueue")
-    }
-    versions = by_name.get("version")
-    coded["version"] = _coded(versions, order) if versions is not None else Coded([0] * count, [MISSING_VERSION])
-    return Columns(stored, list(map(newest.__getitem__, order)), coded, by_name, records)
+    order = _made(range(count - 1, -1, -1), young)
+    order.sort(key=newest.__getitem__)
+    statuses = _coded(by_name.get("status"), order, young, distinct.get("status"))
+    coded = {"status": statuses}
+    for member in layout.equality_members:
+        if member in by_name:
+            coded[member] = _coded(by_name[member], order, young, distinct[member], len(statuses.values))
+    versions = _coded(by_name.get("version"), order, young)
+    if "version" not in by_name:
+        versions = Coded(versions.numbers, [MISSING_VERSION], 1)
+    coded["version"] = versions
+    coded["jobName"] = _coded(by_name["jobName"], order, young, distinct["jobName"], len(versions.values))
+    # A queue's number is a multiple of a step beyond every sum of the numbers of other members.
+    step = max(
+        len(statuses.values) * max((len(coded[member].values) for member in coded if member in
+                                    layout.equality_members), default=1),
+        len(coded["jobName"].values) * len(versions.values),
+    )
+    coded["jobQueue"] = _coded(by_name.get("jobQueue"), order, young, distinct.get("jobQueue"), step)
+    return Columns(jobs, stored, _made(map(newest.__getitem__, order), young), coded, by_name)
 
 
 def runnable_of(columns: Columns, young: Callable[[], object] | None = None) -> RunnableIndex:
-    """The RUNNABLE index of a batch, every job of which is in the queue listings."""
+    """The RUNNABLE index of a batch, every job of which is in the queue listings. The jobs in use are
+    counted from the given dicts, which hold what their records hold (``UsageIndex`` reads a job's members
+    and keeps none of it but its share's value, a string)."""
     statuses = columns.given.get("status")
-    in_use = [] if statuses is None else compress(columns.packed, map(IN_USE_STATUSES.__contains__, statuses))
-    return RunnableIndex.gather_columns(columns.given, map(job_view, in_use), young)
+    in_use = [] if statuses is None else compress(columns.jobs, map(IN_USE_STATUSES.__contains__, statuses))
+    return RunnableIndex.gather_columns(columns.given, in_use, young)
 
 
-def _grouped(numbers: Iterable[int], items: Iterable[Key]) -> dict[int, list[Key]]:
-    """The items by their number, each list in the items' order: one C-level pass."""
-    groups: defaultdict[int, list[Key]] = defaultdict(list)
+def _grouped(
+    numbers: list[int], items: list[Key], young: Callable[[], object] | None
+) -> dict[int, list[Key]]:
+    """The items by their number, each list in the items' order: one C-level pass (the lists made empty
+    first, ``_made``)."""
+    groups: dict[int, list[Key]] = {number: [] for number in set(numbers)}
+    if young is not None:
+        young()
     deque(map(list.append, map(groups.__getitem__, numbers), items), maxlen=0)
     return groups
 
 
-def _combined(outer: list[int], inner: list[int], inner_size: int) -> list[int]:
-    """The number of each pair of numbers: ``outer * inner_size + inner`` (``inner < inner_size``)."""
-    return list(map(add, map(mul, outer, repeat(inner_size)), inner))
+def _sum(first: list[int], second: list[int], young: Callable[[], object] | None) -> list[int]:
+    """The number of the combination of two members' values (``Coded``): the sum of their numbers."""
+    return _made(map(add, first, second), young)
 
 
-def _status_lists(lists: list[IndexLists], scopes: list[int] | None, columns: Columns) -> None:
-    """Fill the status, created-at and member indexes of the scopes of ``lists`` (``scopes``: each job's
-    scope, by its position in ``lists``, in index order; ``None``: one scope), a grouping pass each: the
-    keys of a bucket come in index order, so no bucket is sorted."""
+def _status_lists(
+    lists: list[IndexLists], queues: Coded | None, columns: Columns, young: Callable[[], object] | None
+) -> None:
+    """Fill the status, created-at and member indexes of the scopes of ``lists``: the queues' scopes
+    (``queues``: each job's ``jobQueue``, the scopes in the order of its values), or the scope of every job
+    (``None``), a grouping pass each: the keys of a bucket come in index order, so no bucket is sorted."""
     newest, status = columns.newest, columns.coded["status"]
     statuses = len(status.values)
 
-    def with_scope(coded: Coded) -> list[int]:
-        return coded.numbers if scopes is None else _combined(scopes, coded.numbers, len(coded.values))
+    def scoped(numbers: list[int]) -> list[int]:
+        return numbers if queues is None else _sum(queues.numbers, numbers, young)
 
-    for cell, keys in _grouped(with_scope(status), newest).items():
-        scope, number = divmod(cell, statuses)
+    def split(cell: int) -> tuple[int, int]:
+        """The scope of a cell (its position in ``lists``), and the number of the rest."""
+        return (0, cell) if queues is None else divmod(cell, queues.step)
+
+    for cell, keys in _grouped(scoped(status.numbers), newest, young).items():
+        scope, number = split(cell)
         lists[scope].by_status[status.values[number]] = keys
-    if scopes is not None:
-        for scope, keys in _grouped(scopes, newest).items():
-            lists[scope].by_created = keys
+    if queues is not None:
+        for cell, keys in _grouped(queues.numbers, newest, young).items():
+            lists[cell // queues.step].by_created = keys
     for member in lists[0].by_member:
         coded = columns.coded.get(member)
         if coded is None:
             continue  # no job has the member
         values = coded.values
-        by_value = with_scope(coded)
-        for cell, keys in _grouped(by_value, newest).items():
-            scope, number = divmod(cell, len(values))
-            if values[number] is not None:
-                lists[scope].by_member_any[member][values[number]] = keys
-        for cell, keys in _grouped(_combined(by_value, status.numbers, statuses), newest).items():
-            pair, number = divmod(cell, statuses)
-            scope, value = divmod(pair, len(values))
-            if values[value] is not None:
-                lists[scope].by_member[member].setdefault(values[value], {})[status.values[number]] = keys
+        by_value = scoped(coded.numbers)
+        for cell, keys in _grouped(by_value, newest, young).items():
+            scope, number = split(cell)
+            value = values[number // statuses]
+            if value is not None:
+                lists[scope].by_member_any[member][value] = keys
+        for cell, keys in _grouped(_sum(by_value, status.numbers, young), newest, young).items():
+            scope, number = split(cell)
+            value_number, status_number = divmod(number, statuses)
+            value = values[value_number]
+            if value is not None:
+                lists[scope].by_member[member].setdefault(value, {})[status.values[status_number]] = keys
 
 
-def _name_lists(lists: IndexLists, runs: list[tuple[int, int, list[Key]]]) -> None:
+def _name_lists(
+    lists: IndexLists, runs: list[tuple[int, int, list[Key]]], young: Callable[[], object] | None
+) -> None:
     """The name indexes of a scope from its runs of grouped keys ``(rank, folded rank, run)``, one per
     ``(jobName, version)``: ``by_name`` the runs in rank order (``(jobName, version)``), ``by_folded`` in
     folded rank order (their folded names', ``(jobName, version)`` within one)."""
     runs.sort(key=itemgetter(0))
-    lists.by_name = list(chain.from_iterable(map(itemgetter(2), runs)))
+    lists.by_name = _made(chain.from_iterable(map(itemgetter(2), runs)), young)
     runs.sort(key=itemgetter(1))
-    lists.by_folded = list(chain.from_iterable(map(itemgetter(2), runs)))
+    lists.by_folded = _made(chain.from_iterable(map(itemgetter(2), runs)), young)
 
 
 def _grouped_keys(columns: Columns, young: Callable[[], object] | None) -> list[Key]:
     """Every job's grouped key ``(jobName, version, newest-first key)``, in index order; ``young`` called
-    after every few thousand."""
+    after every few thousand, while they are in the caches."""
     names, versions = columns.coded["jobName"], columns.coded["version"]
     made = zip(
-        map(names.values.__getitem__, names.numbers), map(versions.values.__getitem__, versions.numbers),
-        columns.newest, strict=True,
+        map(names.values.__getitem__, map(floordiv, names.numbers, repeat(names.step))),
+        map(versions.values.__getitem__, versions.numbers), columns.newest, strict=True,
     )
-    if young is None:
-        return list(made)
-    keys: list[Key] = []
+    keys: list[Key] = _made((), young)
     while True:
         part = list(islice(made, _KEYS_PER_COLLECTION))
         if not part:
             return keys
         keys += part
-        young()
+        if young is not None:
+            young()
 
 
 def scopes_of(
     layout: Layout, columns: Columns, young: Callable[[], object] | None = None
 ) -> tuple[IndexLists, dict[Any, IndexLists]]:
-    """The lists of the scope of every job, and of each ``jobQueue`` value's scope; ``young``, when given,
-    is called after every few thousand grouped keys made, and at the end."""
+    """The lists of the scope of every job, and of each ``jobQueue`` value's scope; ``young``: the load's
+    young collection (see the module's notes)."""
     newest, queues = columns.newest, columns.coded["jobQueue"]
     everything = IndexLists(layout.equality_members)
     everything.by_created = newest  # every job, in index order
-    _status_lists([everything], None, columns)
+    _status_lists([everything], None, columns, young)
     if len(queues.values) == 1:
         lists = [everything]
     else:
         lists = [IndexLists(layout.equality_members) for _ in queues.values]
-        _status_lists(lists, queues.numbers, columns)
-    # The name indexes: the grouped keys, made once in index order, by (jobName, version) and by (jobName,
-    # version, jobQueue); each run is in index order.
+        _status_lists(lists, queues, columns, young)
+    # The name indexes: the grouped keys, made once in index order, grouped by (jobName, version) and by
+    # (jobName, version, jobQueue); each run is in index order.
     names, versions = columns.coded["jobName"], columns.coded["version"]
-    heads = _combined(names.numbers, versions.numbers, len(versions.values))
+    heads = _sum(names.numbers, versions.numbers, young)
     grouped = _grouped_keys(columns, young)
-    runs = _grouped(heads, grouped)
+    runs = _grouped(heads, grouped, young)
 
     def name_version(head: int) -> tuple[str, int]:
-        name, version = divmod(head, len(versions.values))
+        name, version = divmod(head, names.step)
         return names.values[name], versions.values[version]
 
     ordered = sorted(runs, key=name_version)
     rank = {head: position for position, head in enumerate(ordered)}
     folded = {name: name.casefold() for name in names.values}
-    by_folded = sorted(ordered, key=lambda head: folded[name_version(head)[0]])
-    folded_rank = {head: position for position, head in enumerate(by_folded)}
-    _name_lists(everything, [(rank[head], folded_rank[head], run) for head, run in runs.items()])
+    folded_rank = {
+        head: position
+        for position, head in enumerate(sorted(ordered, key=lambda head: folded[name_version(head)[0]]))
+    }
+    _name_lists(everything, [(rank[head], folded_rank[head], run) for head, run in runs.items()], young)
     if len(lists) > 1:
         value_runs: list[list[tuple[int, int, list[Key]]]] = [[] for _ in lists]
-        for cell, run in _grouped(_combined(heads, queues.numbers, len(lists)), grouped).items():
-            head, value = divmod(cell, len(lists))
+        for cell, run in _grouped(_sum(queues.numbers, heads, young), grouped, young).items():
+            value, head = divmod(cell, queues.step)
             value_runs[value].append((rank[head], folded_rank[head], run))
         for value_lists, its_runs in zip(lists, value_runs, strict=True):
-            _name_lists(value_lists, its_runs)
+            _name_lists(value_lists, its_runs, young)
     if young is not None:
         young()
     return everything, dict(zip(queues.values, lists, strict=True))
