@@ -36,8 +36,8 @@ import copy
 import dataclasses
 import json
 import threading
-from collections.abc import Mapping, Sequence
-from itertools import repeat
+from collections.abc import Callable, Mapping, Sequence
+from itertools import islice, repeat
 from typing import Any, Union
 
 from ._jobs import (
@@ -136,6 +136,10 @@ def private_record(job: object, members: tuple[str, ...]) -> Record:
     return ProjectedRecord(stored)
 
 
+# Records ``pack_columns`` makes between two young collections (they, and their values' headers, which
+# making them touched, fit in a cache).
+_RECORDS_PER_COLLECTION = 4096
+
 # A packed flat record: ``(*values, shape)`` (see the module's notes).
 Packed = tuple[Any, ...]
 # What an in-memory store keeps for a job: a packed flat record, or a projected record.
@@ -184,18 +188,31 @@ def pack_columns(
     columns: list[list[Any]],
     members: tuple[str, ...],
     checked: Sequence[Sequence[object]] | None = None,
+    young: Callable[[], object] | None = None,
 ) -> list[Packed] | None:
     """The packed records of many jobs of one shape, given member by member (``columns[i]`` holds every
     job's ``names[i]``), in one pass over each column: exactly ``pack(private_record(job, members))`` for
     each job, or ``None`` when some job is not simple (``simple_columns``) or its record is not flat.
     ``checked``, when given, holds what ``simple_columns`` reads in place of each column: the column, or
-    its distinct values (the test of a member's values is a test of the set of them)."""
+    its distinct values (the test of a member's values is a test of the set of them). ``young``, when
+    given, is called before the list of records is made and after every few thousand records, while they
+    are in the caches (a young collection, which stops tracking them: see the module's notes)."""
     order = record_order(names, members)
     if order is None or not simple_columns(names, columns if checked is None else checked):
         return None
     by_name = dict(zip(names, columns, strict=False))
     count = len(columns[0]) if columns else 0
-    return list(zip(*(by_name[name] for name in order), repeat(_shape(order), count), strict=True))
+    made = zip(*(by_name[name] for name in order), repeat(_shape(order), count), strict=True)
+    if young is None:
+        return list(made)
+    records: list[Packed] = []
+    young()
+    while True:
+        part = list(islice(made, _RECORDS_PER_COLLECTION))
+        if not part:
+            return records
+        records += part
+        young()
 
 
 def job_view(stored: Stored) -> Mapping[str, Any]:

@@ -34,7 +34,7 @@ A batch that does not fit (members that vary, a job that is not simple, a repeat
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain, compress, islice, repeat
@@ -43,7 +43,7 @@ from typing import Any, NamedTuple
 
 from .._decisions import MISSING_VERSION
 from .._ordering import newest_first_keys
-from .._records import Packed, pack_columns
+from .._records import Stored, pack_columns
 from .._snapshot import IN_USE_STATUSES
 from ._runnable import RunnableIndex
 from ._scope import IndexLists, Layout
@@ -71,7 +71,7 @@ class Columns:
     RUNNABLE index)."""
 
     jobs: list[dict[str, Any]]
-    records: dict[str, Packed]
+    records: dict[str, Stored]
     newest: list[Key]
     coded: dict[str, Coded]
     given: dict[str, list[Any]]
@@ -139,19 +139,20 @@ def columns_of(
     checked: list[list[Any]] = []
     for name, column in zip(names, columns, strict=True):
         if name in grouped:
-            distinct[name] = _canonical(column)
+            try:
+                distinct[name] = _canonical(column)
+            except TypeError:
+                return None  # an unhashable value, which is no simple one: put names the member
             checked.append(distinct[name])  # is_simple's test of these members reads the set of values
         else:
             checked.append(column)
-    if young is not None:
-        young()
-    records = pack_columns(names, columns, members, checked)
+    # Untracked before a dict holds them, the records leave the dict untracked (a dict of untracked
+    # values is), which no collection then reads.
+    records = pack_columns(names, columns, members, checked, young)
     if records is None:
         return None
     by_name = dict(zip(names, columns, strict=True))
     job_ids = by_name["jobId"]
-    if young is not None:
-        young()  # the records, before a dict holds them: a dict of untracked values stays untracked
     stored = dict(zip(job_ids, records, strict=True))
     if len(stored) != len(records):
         return None  # a repeated jobId: the later job wins, as put would have it, one at a time

@@ -283,7 +283,9 @@ class RunnableIndex:
         ):
             by_kind = lists.get(value)
             if by_kind is None:
-                by_kind = lists[value] = {FIFO: {None: []}, FAIR_SHARE: {}, QUOTA_SHARE: {}, _EVERY_SHARE: {None: []}}
+                by_kind = lists[value] = {
+                    FIFO: {None: []}, FAIR_SHARE: {}, QUOTA_SHARE: {}, _EVERY_SHARE: {None: []}
+                }
             by_kind[FIFO][None].append(fifo_key)
             by_kind[_EVERY_SHARE][None].append(shared_key)
             fair_run = by_kind[FAIR_SHARE].get(fair)
