@@ -12,11 +12,14 @@ mostly do), the load works on columns instead, every step a C-level pass over a 
   into packed records;
 - ``_ordering.newest_first_keys`` makes every job's newest-first key, and one sort of the positions by
   that key (linear for jobs in creation order, which give their keys in descending runs) gives the index
-  order. Each grouped member's value is then a small number in index order (``Coded``);
+  order. Each grouped member's value is then a number in index order (``Coded``), a multiple of a step
+  of its own: ``status`` 0 to S-1, an equality member's multiples of S, ``jobQueue``'s multiples of a step
+  beyond every sum of the others, ``jobName``'s multiples of the number of versions; so the sum of the
+  numbers of several members (``_sum``, one pass) numbers each combination of their values;
 - every index of every scope is a grouping of the keys in index order by a number (``_grouped``: a list
   per number, filled by ``map(list.append, ...)``, no Python code per job), so no index is sorted:
   by ``status``, by ``(value, status)`` and ``value`` of each equality member, each for the scope of every
-  job and again with the ``jobQueue`` value's number in front (``_combined``) for the queues' scopes;
+  job and again with the ``jobQueue`` number added for the queues' scopes;
 - the name indexes: the grouped keys ``(jobName, version, newest-first key)`` are made once, in index
   order, and grouped by ``(jobName, version)`` for the scope of every job and by ``(jobName, version,
   jobQueue)`` for the queues'; a scope's name index is its runs in ``(jobName, version)`` order, and its
@@ -24,9 +27,12 @@ mostly do), the load works on columns instead, every step a C-level pass over a 
 - the RUNNABLE index (``RunnableIndex.gather_columns``) from the columns in the jobs' order.
 
 The cyclic collector: every tuple the load makes (records, keys, chunks of keys) holds no reference it
-must follow, and a young collection stops tracking it; the load runs one (``young``) after each stage and
-after every few thousand grouped keys or chunks, so that each tuple is examined once, while it is still in
-the caches.
+must follow, and a young collection stops tracking it; the load runs one (``young``) after every few
+thousand records, grouped keys or chunks, so that each tuple is examined once, while it is still in the
+caches. Each list of a million items is made empty before a young collection and filled after it
+(``_made``): the collection moves the empty list out of the youngest generation, so that no later young
+collection reads its items (a cache miss each), and the list is gone before the store's last collection.
+A dict of records made once they are untracked stays untracked: no collection ever reads the jobs.
 
 A batch that does not fit (members that vary, a job that is not simple, a repeated ``jobId``) returns
 ``None`` and the store loads it a job at a time, with the same result and the same errors.
@@ -55,7 +61,7 @@ __all__ = ["Coded", "Columns", "columns_of", "runnable_of", "scopes_of"]
 class Coded(NamedTuple):
     """A member's value of every job as a number, in index order: ``values[numbers[i] // step]`` is the
     value, ``step`` the multiple each number is of (so that adding the numbers of several members numbers
-    each combination of their values, ``_Layout``)."""
+    each combination of their values, see the module's notes)."""
 
     numbers: list[int]
     values: list[Any]
