@@ -24,8 +24,9 @@ the orders read are the columns ``_rows`` computes at write time (``created_key`
   holds each share's jobs in the share's dispatch order (its usage is the same for all of them). The
   shares are found by index probes (the jobs without a share, then each share after the last, one probe
   each, which is also the share's first job: its place in ``frontOfQuotaShares``); the shares' runs are
-  merged by ``(priority, the share's usage, FIFO)`` with a heap, each run read in batches of what the
-  front still needs once its first job is taken. Only the key columns are read; the jobs of the answer are
+  merged by ``(priority, the share's usage, FIFO)`` with a heap, each run read in batches, doubled at each
+  read (at most what the front still needs), once its first job is taken, so that no run is read much
+  further than the front takes from it. Only the key columns are read; the jobs of the answer are
   then read by their ids. O(shares * log N + front), as the in-memory store's runs are.
 """
 
@@ -52,6 +53,8 @@ _RUNNABLE = "RUNNABLE"
 _IN_USE = tuple(sorted(IN_USE_STATUSES))
 # The created_key of the jobs that have createdAt: on the side of MISSING_CREATED_KEY away from its end.
 _HAS_CREATED_AT = "created_key < ?" if MISSING_CREATED_KEY == INT64_MAX else "created_key > ?"
+# The rows a share's run asks for when its first job is taken (then twice as many at each read).
+_FIRST_BATCH = 4
 # Ids read back per statement (well under every engine's limit of parameters).
 _IDS_PER_READ = 500
 
@@ -65,6 +68,9 @@ class _Run:
     share: str | None  # in column form; None: the jobs without a share
     rows: list[tuple[int, int, str]]
     more: bool
+    # How many rows the run's next read asks for: doubled at each read, so that a run read for a few jobs
+    # costs a few rows, and one read for many costs a few statements (``_FIRST_BATCH``).
+    batch: int = 0
 
 
 @dataclass(frozen=True)
@@ -181,7 +187,8 @@ class QueueReads:
             run = runs[number]
             taken = run.rows.pop(0)
             if not run.rows and run.more and len(chosen) < limit:
-                self._read_more(run, index.sql_name(run.arm[0]), column, taken, limit - len(chosen))
+                run.batch = min(max(2 * run.batch, _FIRST_BATCH), limit - len(chosen))
+                self._read_more(run, index.sql_name(run.arm[0]), column, taken, run.batch)
             if run.rows:
                 heapq.heappush(heap, self._entry(run, number, ranks))
         return chosen, [key[2] for key in firsts.values()]
