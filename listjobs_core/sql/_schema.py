@@ -61,6 +61,20 @@ names a queue or a parent (LJ-5), so its queue indexes exist only with a scope c
 JOB_DEFINITION prefix reads one range of the definition-name index per definition name it covers, found
 by index probes and merged newest first, as the in-memory store reads one bucket per name.
 
+GetJobQueueSnapshot (SN-7, read by ``_front``) needs a queue's RUNNABLE jobs in dispatch order (SN-2). A
+FIFO queue's is the status index read backwards (``created_key`` descending is ``createdAt`` ascending). A
+fair-share or quota-share queue orders by ``schedulingPriority`` descending, then the usage of the job's
+share, then as FIFO; the usage changes as jobs run, but is the same for every job of a share, so each
+share's jobs are kept in the share's own order and the shares' runs are merged at read time. Two columns,
+computed in Python at write time, hold SN-2's order (``SNAPSHOT_COLUMNS``): ``priority_key``
+(``~schedulingPriority``, ascending as the priorities descending, every 64-bit priority held) and
+``fifo_key`` (``createdAt - 1``, and the largest 64-bit integer for a job without ``createdAt``, which
+SN-2 puts after every job with one, where the newest-first ``created_key`` puts it on the other side).
+The snapshot indexes (``Tables.snapshot``), one per share member (``shareIdentifier``, ``quotaShareName``)
+and queue scope, hold only the RUNNABLE jobs (partial on ``RUNNABLE_CONDITION``, which each query repeats
+word for word): ``(scope, share, priority_key, fifo_key, job_id)``, a share's run a range, the shares
+found by probes. Schema version 5; a database of an earlier version gets them when opened.
+
 ListJobsByConsumableResource reads the Batch jobs through ``REQUIREMENTS``, one row per entry of a job's
 ``consumableResourceList`` (``_requirements``), whose indexes (``REQUIREMENT_INDEXES``) exist once per
 resource scope (``BY_RESOURCE_NAME``, ``BY_RESOURCE``: the scopes of CR-2, as the queue scopes are IN-2's),

@@ -25,15 +25,19 @@ what it covers (a JOB_NAME prefix's folded names and heads, walked in one recurs
 ``_heads_walk``), sent together in psycopg's pipeline mode, then its page and COMMIT.
 
 Costs, for N stored jobs and a page of k: put, update, remove are one transaction touching one row and its
-entries in the indexes of the filters it can match (ListServiceJobs: at most 24, three per index kind, fewer
-when ``shareIdentifier`` or ``quotaShareName`` is absent; ListJobs: at most 16 queue indexes, none for a
-child, which is in the parent index only); a page is one or two statements of O(log N + k),
-plus, for a JOB_NAME prefix, up to five probes of the folded names and then either their ranges or the
-head walk's index probes (one per head for names in one case; see the core's ``_name_heads``; at most
-``_HEAD_PROBE_BUDGET``, on PostgreSQL ``_HEAD_WALK_BUDGET`` nodes), and for a JOB_DEFINITION prefix one
-probe per definition name it covers; a ``SCAN`` filter, O(rows passed over). None of it grows with how
-many case variants of a name, or how many ``jobQueue`` values of a queue, the database holds. ``len``
-counts the rows, O(N).
+entries in the indexes of the filters it can match (ListServiceJobs: at most 24, three per index kind,
+fewer when ``shareIdentifier`` or ``quotaShareName`` is absent; ListJobs: at most 16 queue indexes, none
+for a child, which is in the parent index only), and, for a RUNNABLE job, four more (the snapshot
+indexes); a page is one or two statements of O(log N + k), plus, for a JOB_NAME prefix, up to five probes
+of the folded names and then either their ranges or the head walk's index probes (one per head for names
+in one case; see the core's ``_name_heads``; at most ``_HEAD_PROBE_BUDGET``, on PostgreSQL
+``_HEAD_WALK_BUDGET`` nodes), and for a JOB_DEFINITION prefix one probe per definition name it covers; a
+``SCAN`` filter, O(rows passed over). None of it grows with how many case variants of a name, or how many
+``jobQueue`` values of a queue, the database holds. ``len`` counts the rows, O(N).
+
+GetJobQueueSnapshot (SN-7): ``snapshot_parts``, ``queue_usage`` and ``snapshot_jobs`` give what the
+in-memory stores' give, from index ranges of the queue's scopes in one read transaction (``_front``):
+O(shares * log N + in-use + 100), never every RUNNABLE job of the queue.
 
 A store of ListJobs answers ListJobsByConsumableResource too (``list_jobs_by_consumable_resource``), from
 the requirement rows its writes keep beside the jobs (``_requirements``): a page is one range per resource
