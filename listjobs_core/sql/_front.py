@@ -39,7 +39,7 @@ from typing import Any
 
 from .._errors import ServerException
 from .._snapshot import FIFO, IN_USE_STATUSES, QUOTA_SHARE, QueueUsage, share_member
-from ._rows import job_from_text, text_of_column
+from ._rows import summaries_from_texts, text_of_column
 from ._schema import INT64_MAX, MISSING_CREATED_KEY, RUNNABLE_CONDITION, Scope, Tables
 
 __all__ = ["QueueReads"]
@@ -92,7 +92,7 @@ class QueueReads:
                 f"SELECT job FROM {self.tables.jobs}{self.hint(by_status.sql_name(scope))} "
                 f"WHERE {condition} AND status IN ({statuses})"
             )
-            jobs += [job_from_text(row[0]) for row in self.run(sql, (*params, *_IN_USE))]
+            jobs += _parsed([row[0] for row in self.run(sql, (*params, *_IN_USE))])
         return jobs
 
     def usage(self, scheduling: str) -> QueueUsage | None:
@@ -227,7 +227,12 @@ class QueueReads:
             sql = f"SELECT job_id, job FROM {self.tables.jobs} WHERE job_id IN ({marks})"
             rows = self.run(sql, tuple(some))
             texts.update((str(job_id), str(job)) for job_id, job in rows)
-        return [job_from_text(texts[job_id]) for job_id in job_ids]
+        return _parsed([texts[job_id] for job_id in job_ids])
+
+
+def _parsed(texts: list[str]) -> list[dict[str, Any]]:
+    """Stored jobs from their JSON texts, in one parse (each a fresh object)."""
+    return summaries_from_texts(texts)
 
 
 def _key(row: Sequence[Any]) -> tuple[int, int, str]:
