@@ -321,7 +321,7 @@ class Recording:
                 self.statements.append((sql, params, len(rows)))
                 return rows
 
-            return QueueReads(reads.tables, run, reads.hint, reads.arms)
+            return QueueReads(reads.tables, run, reads.hint, reads.arms, reads.walks)
 
         monkeypatch.setattr(store, "_queue_reads", recording)
 

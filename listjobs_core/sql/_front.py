@@ -9,25 +9,31 @@ every RUNNABLE job, and hands the pieces to ``_snapshot.ranked_queue_snapshot`` 
 the orders read are the columns ``_rows`` computes at write time (``created_key``, ``priority_key``,
 ``fifo_key``), and the usage is ``QueueUsage.of`` the jobs in use.
 
-- The jobs in use (``in_use``): one range of the status index per queue scope and status of
+- The jobs in use (``in_use``): one range of the status index per queue scope, over the statuses of
   ``IN_USE_STATUSES``: O(log N + in-use). A job in use whose ``capacityUsage`` is malformed makes ``usage``
   ``None``, and the caller reads the jobs as the pure function does, so that the answer is its error (E-2).
 - A FIFO front (``fifo_front``): the status index ``(scope, status, created_key, job_id)`` read backwards is
   ``createdAt`` ascending (``created_key`` is ``-createdAt``), but ``jobId`` descending among equal
   ``createdAt``, and the jobs without ``createdAt`` (the largest key) first. So, per scope: the first
-  ``limit`` jobs with ``createdAt``, read backwards; every ``createdAt`` but the last one read was read
-  whole, and the last one's jobs are read again forwards, by ``jobId`` ascending, as many as the front
-  still needs; then, if it is still short, the jobs without ``createdAt``, by ``jobId``. At most three
-  ranges of at most ``limit`` rows each per scope, merged in dispatch order.
+  ``limit`` jobs with ``createdAt``, read backwards, and the first ``limit`` without, by ``jobId``; when the
+  first fill the front, every ``createdAt`` but the last one read was read whole, and the last one's jobs
+  are read again forwards, by ``jobId`` ascending, as many as the front still needs (and the jobs without
+  ``createdAt``, SN-2's last, are not the front's). At most three ranges of at most ``limit`` rows each
+  per scope, merged in dispatch order.
 - A fair-share or quota-share front (``share_front``): the snapshot index of the share member
   (``_schema.Tables.snapshot``: ``(scope, share, priority_key, fifo_key, job_id)`` over the RUNNABLE jobs)
   holds each share's jobs in the share's dispatch order (its usage is the same for all of them). The
-  shares are found by index probes (the jobs without a share, then each share after the last, one probe
-  each, which is also the share's first job: its place in ``frontOfQuotaShares``); the shares' runs are
-  merged by ``(priority, the share's usage, FIFO)`` with a heap, each run read in batches, doubled at each
-  read (at most what the front still needs), once its first job is taken, so that no run is read much
-  further than the front takes from it. Only the key columns are read; the jobs of the answer are
-  then read by their ids. O(shares * log N + front), as the in-memory store's runs are.
+  shares of each scope are found by index probes, one per share (on PostgreSQL walked in one recursive
+  statement); each share's first rows, and the first rows of the jobs without a share, are read (about
+  twice the front in all), the first of each share being its place in ``frontOfQuotaShares``; the runs are
+  merged by ``(priority, the share's usage, FIFO)`` with a heap, a run that runs out before the front is
+  full read on in batches, doubled at each read (at most what the front still needs). Only the key
+  columns are read; the jobs of the answer are then read by their ids. O(shares * log N + front), as the
+  in-memory store's runs are.
+
+The ranges of one step, each ordered and limited on its own, are read as one ``UNION ALL`` statement
+(``_union``): on PostgreSQL, where each statement is a round trip and is planned for its values, a snapshot
+is a handful of statements whatever the number of scopes or shares.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ from typing import Any
 from .._errors import ServerException
 from .._snapshot import FIFO, IN_USE_STATUSES, QUOTA_SHARE, QueueUsage, share_member
 from ._rows import summaries_from_texts, text_of_column
-from ._schema import INT64_MAX, MISSING_CREATED_KEY, RUNNABLE_CONDITION, Scope, Tables
+from ._schema import INT64_MAX, MISSING_CREATED_KEY, RUNNABLE_CONDITION, Scope, Tables, sql_column
 
 __all__ = ["QueueReads"]
 
@@ -55,6 +61,10 @@ _IN_USE = tuple(sorted(IN_USE_STATUSES))
 _HAS_CREATED_AT = "created_key < ?" if MISSING_CREATED_KEY == INT64_MAX else "created_key > ?"
 # The rows a share's run asks for when its first job is taken (then twice as many at each read).
 _FIRST_BATCH = 4
+# Statements read as one at most (SQLite's compound statements hold at most 500 parts).
+_UNION_PARTS = 200
+# The share member of each snapshot index's share column.
+_MEMBER_OF_COLUMN = {sql_column(member): member for member in ("shareIdentifier", "quotaShareName")}
 # Ids read back per statement (well under every engine's limit of parameters).
 _IDS_PER_READ = 500
 
@@ -75,25 +85,29 @@ class _Run:
 
 @dataclass(frozen=True)
 class QueueReads:
-    """The reads of one queue's snapshot, in one transaction of ``run``, over the queue scopes ``arms``."""
+    """The reads of one queue's snapshot, in one transaction of ``run``, over the queue scopes ``arms``;
+    ``walks``: the engine runs a recursive walk of a scope's shares in one statement (PostgreSQL, where
+    each statement is a round trip), rather than a probe per share (SQLite, in the process)."""
 
     tables: Tables
     run: Run
     hint: Callable[[str], str]
     arms: list[Arm]
+    walks: bool = False
 
     def in_use(self) -> list[dict[str, Any]]:
-        """The queue's jobs in use (SN-1), from the status index of each scope."""
+        """The queue's jobs in use (SN-1), from the status index of each scope, in one statement."""
         by_status = self.tables.filter_sql[None].indexes[0]
         statuses = ", ".join("?" for _ in _IN_USE)
-        jobs: list[dict[str, Any]] = []
-        for scope, condition, params in self.arms:
-            sql = (
+        parts = [
+            (
                 f"SELECT job FROM {self.tables.jobs}{self.hint(by_status.sql_name(scope))} "
-                f"WHERE {condition} AND status IN ({statuses})"
+                f"WHERE {condition} AND status IN ({statuses})",
+                (*params, *_IN_USE),
             )
-            jobs += _parsed([row[0] for row in self.run(sql, (*params, *_IN_USE))])
-        return jobs
+            for scope, condition, params in self.arms
+        ]
+        return _parsed([row[-1] for row in self._union(parts)])
 
     def usage(self, scheduling: str) -> QueueUsage | None:
         """``QueueUsage.of`` the queue's jobs in use; ``None`` when one is malformed (the caller reads the
@@ -117,38 +131,48 @@ class QueueReads:
 
     def fifo_front(self, limit: int) -> list[str]:
         """The ids (column form) of the first ``limit`` RUNNABLE jobs in FIFO order (see the module's
-        notes)."""
+        notes): every scope's first jobs with createdAt and without, in one statement; the ties of the
+        last createdAt read, where a scope's first jobs filled the front, in one more."""
         by_status = self.tables.filter_sql[None].indexes[0]
-        keys: list[tuple[bool, int, str]] = []
-        for scope, condition, params in self.arms:
-            base = (
+        bases = [
+            (
                 f"SELECT created_key, job_id FROM {self.tables.jobs}{self.hint(by_status.sql_name(scope))} "
-                f"WHERE {condition} AND status = ? AND "
+                f"WHERE {condition} AND status = ? AND ",
+                (*params, _RUNNABLE),
             )
-            sent = (*params, _RUNNABLE)
-            rows = self.run(
-                f"{base}{_HAS_CREATED_AT} ORDER BY created_key DESC, job_id DESC LIMIT ?",
-                (*sent, MISSING_CREATED_KEY, limit),
+            for scope, condition, params in self.arms
+        ]
+        first: list[tuple[str, tuple[object, ...]]] = []
+        for base, sent in bases:
+            first.append(
+                (
+                    f"{base}{_HAS_CREATED_AT} ORDER BY created_key DESC, job_id DESC LIMIT ?",
+                    (*sent, MISSING_CREATED_KEY, limit),
+                )
             )
-            found = [(int(created), str(job_id)) for created, job_id in rows]
+            # SN-2: the jobs without createdAt come after every job with one, by jobId.
+            without = (*sent, MISSING_CREATED_KEY, limit)
+            first.append((f"{base}created_key = ? ORDER BY job_id LIMIT ?", without))
+        read: list[list[tuple[int, str]]] = [[] for _ in first]
+        for part, created, job_id in self._union(first):
+            read[part].append((int(created), str(job_id)))
+        keys: list[tuple[int, str]] = []
+        ties: list[tuple[str, tuple[object, ...]]] = []
+        for number, (base, sent) in enumerate(bases):
+            # Each part in its order (backwards, then by jobId), whatever order the parts' rows came in.
+            found = sorted(read[2 * number], reverse=True)
+            missing = sorted(read[2 * number + 1])
             if len(found) == limit:
                 # The last createdAt read may have more jobs, and its first by jobId are the front's.
                 last = found[-1][0]
                 found = [key for key in found if key[0] != last]
-                ties = self.run(
-                    f"{base}created_key = ? ORDER BY job_id LIMIT ?", (*sent, last, limit - len(found))
-                )
-                found += [(last, str(job_id)) for _, job_id in ties]
-            elif len(found) < limit:
-                # SN-2: the jobs without createdAt come after every job with one.
-                missing = self.run(
-                    f"{base}created_key = ? ORDER BY job_id LIMIT ?",
-                    (*sent, MISSING_CREATED_KEY, limit - len(found)),
-                )
-                found += [(MISSING_CREATED_KEY, str(job_id)) for _, job_id in missing]
-            keys += [(created == MISSING_CREATED_KEY, -created, job_id) for created, job_id in found]
-        keys.sort()
-        return [job_id for _, _, job_id in keys[:limit]]
+                count = limit - len(found)
+                ties.append((f"{base}created_key = ? ORDER BY job_id LIMIT ?", (*sent, last, count)))
+                missing = []
+            keys += found + missing
+        keys += [(int(created), str(job_id)) for _, created, job_id in self._union(ties)]
+        ordered = sorted((created == MISSING_CREATED_KEY, -created, job_id) for created, job_id in keys)
+        return [job_id for _, _, job_id in ordered[:limit]]
 
     def share_front(
         self, member: str, ranks: Mapping[Any, float], limit: int
@@ -158,26 +182,25 @@ class QueueReads:
         one). See the module's notes."""
         index = self.tables.snapshot_index(member)
         column = index.equal[0]
+        # Every run that may hold jobs: the jobs without a share of each scope, and each share found.
+        wanted: list[tuple[Arm, str | None]] = [(arm, None) for arm in self.arms]
+        wanted += [
+            (arm, share) for arm in self.arms for share in self._shares(arm, index.sql_name(arm[0]), column)
+        ]
+        # Each run's first rows, in one statement: together about twice the front.
+        batch = min(limit, max(_FIRST_BATCH, -(-2 * limit // len(wanted))))
         runs: list[_Run] = []
+        parts = [self._run_read(arm, share, column, None, batch) for arm, share in wanted]
+        read: list[list[tuple[int, int, str]]] = [[] for _ in parts]
+        for row in self._union(parts):
+            read[row[0]].append(_key(row[1:]))
         firsts: dict[str, tuple[int, int, str]] = {}
-        for arm in self.arms:
-            scope, condition, params = arm
-            select = (
-                f"SELECT {column}, priority_key, fifo_key, job_id FROM {self.tables.jobs}"
-                f"{self.hint(index.sql_name(scope))} WHERE {condition} AND {RUNNABLE_CONDITION} AND "
-            )
-            order = f"ORDER BY {column}, priority_key, fifo_key, job_id LIMIT 1"
-            head = self.run(f"{select}{column} IS NULL {order}", params)
-            if head:
-                runs.append(_Run(arm, None, [_key(head[0])], True))
-            share = self.run(f"{select}{column} IS NOT NULL {order}", params)
-            while share:
-                name = str(share[0][0])
-                key = _key(share[0])
-                runs.append(_Run(arm, name, [key], True))
-                if name not in firsts or key < firsts[name]:
-                    firsts[name] = key
-                share = self.run(f"{select}{column} > ? {order}", (*params, name))
+        for (arm, share), rows in zip(wanted, read, strict=True):
+            rows.sort()  # each part in its order, whatever order the parts' rows came in
+            if rows:
+                runs.append(_Run(arm, share, rows, len(rows) == batch, batch))
+                if share is not None and (share not in firsts or rows[0] < firsts[share]):
+                    firsts[share] = rows[0]
         heap = [self._entry(run, number, ranks) for number, run in enumerate(runs)]
         heapq.heapify(heap)
         chosen: list[str] = []
@@ -187,11 +210,57 @@ class QueueReads:
             run = runs[number]
             taken = run.rows.pop(0)
             if not run.rows and run.more and len(chosen) < limit:
-                run.batch = min(max(2 * run.batch, _FIRST_BATCH), limit - len(chosen))
-                self._read_more(run, index.sql_name(run.arm[0]), column, taken, run.batch)
+                run.batch = min(2 * run.batch, limit - len(chosen))
+                more = self._union([self._run_read(run.arm, run.share, column, taken, run.batch)])
+                run.rows = sorted(_key(row[1:]) for row in more)
+                run.more = len(more) == run.batch
             if run.rows:
                 heapq.heappush(heap, self._entry(run, number, ranks))
         return chosen, [key[2] for key in firsts.values()]
+
+    def _shares(self, arm: Arm, index_name: str, column: str) -> list[str]:
+        """The shares (column form) of a scope's RUNNABLE jobs, in order: one index probe each, or
+        (``walks``) one recursive statement of the probes."""
+        scope, condition, params = arm
+        table = f"{self.tables.jobs}{self.hint(index_name)}"
+        where = f"WHERE {condition} AND {RUNNABLE_CONDITION} AND {column} {{after}}"
+        probe = f"SELECT {column} FROM {table} {where} ORDER BY {column} LIMIT 1"
+        if self.walks:
+            sql = (
+                f"WITH RECURSIVE walk(share) AS (SELECT ({probe.format(after='IS NOT NULL')}) UNION ALL "
+                f"SELECT ({probe.format(after='> walk.share')}) FROM walk WHERE walk.share IS NOT NULL) "
+                "SELECT share FROM walk WHERE share IS NOT NULL"
+            )
+            return [str(row[0]) for row in self.run(sql, (*params, *params))]
+        shares: list[str] = []
+        found = self.run(probe.format(after="IS NOT NULL"), params)
+        while found:
+            shares.append(str(found[0][0]))
+            found = self.run(probe.format(after="> ?"), (*params, shares[-1]))
+        return shares
+
+    def _run_read(
+        self, arm: Arm, share: str | None, column: str, after: tuple[int, int, str] | None, count: int
+    ) -> tuple[str, tuple[object, ...]]:
+        """The statement of a run's next ``count`` rows ``(priority_key, fifo_key, job_id)``, after the row
+        ``after`` (``None``: from its first)."""
+        scope, condition, params = arm
+        index = self.tables.snapshot_index(_MEMBER_OF_COLUMN[column])
+        in_share = f"{column} IS NULL" if share is None else f"{column} = ?"
+        conditions = [condition, RUNNABLE_CONDITION, in_share]
+        values: list[object] = [*params, *(() if share is None else (share,))]
+        if after is not None:
+            conditions.append("(priority_key, fifo_key, job_id) > (?, ?, ?)")
+            values += after
+        table = f"{self.tables.jobs}{self.hint(index.sql_name(scope))}"
+        sql = (
+            f"SELECT priority_key, fifo_key, job_id FROM {table} "
+            f"WHERE {' AND '.join(str(each) for each in conditions)} "
+            # The share column first, though constant: PostgreSQL takes ``IS NULL`` for no equality, and
+            # would sort the run of the jobs without a share, read in this very order, but for it.
+            f"ORDER BY {column}, priority_key, fifo_key, job_id LIMIT ?"
+        )
+        return sql, (*values, count)
 
     @staticmethod
     def _entry(run: _Run, number: int, ranks: Mapping[Any, float]) -> tuple[Any, ...]:
@@ -200,22 +269,18 @@ class QueueReads:
         used = ranks.get(None if run.share is None else text_of_column(run.share), 0.0)
         return (priority, used, fifo, job_id, number)
 
-    def _read_more(
-        self, run: _Run, index_name: str, column: str, after: tuple[int, int, str], count: int
-    ) -> None:
-        """The next ``count`` rows of a run, after the row ``after``."""
-        _, condition, params = run.arm
-        share = f"{column} IS NULL" if run.share is None else f"{column} = ?"
-        sql = (
-            f"SELECT {column}, priority_key, fifo_key, job_id FROM {self.tables.jobs}{self.hint(index_name)} "
-            f"WHERE {condition} AND {RUNNABLE_CONDITION} AND {share} AND "
-            "(priority_key, fifo_key, job_id) > (?, ?, ?) "
-            "ORDER BY priority_key, fifo_key, job_id LIMIT ?"
-        )
-        values = () if run.share is None else (run.share,)
-        rows = self.run(sql, (*params, *values, *after, count))
-        run.rows = [_key(row) for row in rows]
-        run.more = len(rows) == count
+    def _union(self, parts: list[tuple[str, tuple[object, ...]]]) -> list[Sequence[Any]]:
+        """The rows of statements, each row preceded by the number of its statement, in one statement
+        (each part ordered and limited on its own), ``_UNION_PARTS`` parts at most per statement."""
+        rows: list[Sequence[Any]] = []
+        for start in range(0, len(parts), _UNION_PARTS):
+            some = parts[start : start + _UNION_PARTS]
+            sql = " UNION ALL ".join(
+                f"SELECT {start + number} AS part, read{number}.* FROM ({part}) AS read{number}"
+                for number, (part, _) in enumerate(some)
+            )
+            rows += self.run(sql, tuple(value for _, params in some for value in params))
+        return rows
 
     def _jobs(self, job_ids: list[str]) -> list[dict[str, Any]]:
         """The stored jobs of ``job_ids`` (column form), in that order."""
@@ -237,4 +302,4 @@ def _parsed(texts: list[str]) -> list[dict[str, Any]]:
 
 def _key(row: Sequence[Any]) -> tuple[int, int, str]:
     """A snapshot index row's order after the share: ``(priority_key, fifo_key, job_id)``."""
-    return int(row[1]), int(row[2]), str(row[3])
+    return int(row[0]), int(row[1]), str(row[2])

@@ -730,7 +730,8 @@ class SqlJobStore(ListingMethods):
         def run(sql: str, params: tuple[object, ...]) -> list[Sequence[Any]]:
             return list(connection.execute(self._sql(sql), params).fetchall())
 
-        return QueueReads(self._tables, run, self._engine.index_hint, self._arms(job_queue))
+        walks = self._engine.name == "postgresql"
+        return QueueReads(self._tables, run, self._engine.index_hint, self._arms(job_queue), walks)
 
     # --- reading a page ---
 
