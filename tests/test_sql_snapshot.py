@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from listjobs_core import LIST_JOBS, LIST_SERVICE_JOBS, ServiceJobStore, _snapshot
 from listjobs_core._children import parent_of
 from listjobs_core._snapshot import FRONT_OF_QUEUE_SIZE, SCHEDULING_KINDS, job_queue_snapshot
-from listjobs_core.service._queue_snapshot import jobs_of_queue, queue_snapshot
+from listjobs_core.service._queue_snapshot import jobs_of_queue, queue_jobs, queue_snapshot
 from listjobs_core.sql import SqlJobStore, _sql_store
 from listjobs_core.sql._front import QueueReads
 
@@ -302,6 +302,31 @@ def test_a_queue_in_a_sql_and_an_in_memory_store_is_answered_from_both() -> None
         assert [entry["jobArn"] for entry in answer["frontOfQueue"]["jobs"]] == ["y", "x"]
 
 
+def test_the_jobs_of_a_queue_in_two_sql_stores_rank_each_front_by_the_usage_of_both() -> None:
+    """``queue_jobs`` over two SQL stores: each store's front is ranked by the jobs in use of both (SN-2),
+    as ``jobs_in_use`` and ``front_of_queue`` give them, so the snapshot over them is the definition's."""
+    busy = [
+        {
+            "jobId": "r",
+            "jobName": "n",
+            "status": "RUNNING",
+            "jobQueue": "q",
+            "shareIdentifier": "a",
+            "capacityUsage": [{"capacityUnit": "gpu", "quantity": 1}],
+        }
+    ]
+    # More jobs of the busy share "a" than a front holds, before one of the idle share "b".
+    waiting = [runnable(f"x{n:03}", n, shareIdentifier="a") for n in range(FRONT_OF_QUEUE_SIZE)]
+    waiting.append(runnable("y", 10**6, shareIdentifier="b"))
+    with SqlJobStore("sqlite://") as running, SqlJobStore("sqlite://") as queued:
+        running.put_many(busy)
+        queued.put_many(waiting)
+        jobs = queue_jobs([running, queued], "q", "FAIR_SHARE")
+        answer = job_queue_snapshot(jobs, now_ms=0, job_queue="q", scheduling="FAIR_SHARE")
+        assert answer == job_queue_snapshot(busy + waiting, now_ms=0, job_queue="q", scheduling="FAIR_SHARE")
+        assert answer["frontOfQueue"]["jobs"][0] == {"jobArn": "y", "earliestTimeAtPosition": 10**6}
+
+
 # --- Cost: the rows read, and the plans ---------------------------------------------------------------------
 
 
@@ -413,30 +438,34 @@ def test_every_snapshot_statement_is_an_index_range_without_a_sort(
 # --- A version-4 database -----------------------------------------------------------------------------
 
 
-def test_a_version_4_database_gets_the_snapshot_columns_and_indexes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_a_version_4_database_gets_the_snapshot_columns_and_indexes(
+    request: pytest.FixtureRequest, tmp_path: Path, engine: str
+) -> None:
     """Version 5 adds ``priority_key``, ``fifo_key`` and the snapshot indexes. A version-4 database (both
     operations' tables without them) gets them when opened, its rows written again, and its snapshots are
     the definition's."""
-    import sqlite3
-
     from listjobs_core.sql._schema import SCHEMA_VERSION, tables_of
 
     path = tmp_path / "jobs.db"
-    url = f"sqlite:///{path}"
+    url = f"sqlite:///{path}" if engine == "sqlite" else request.getfixturevalue("postgres").new_database()
     jobs = many_runnable(300)
     with SqlJobStore(url) as store:
         store.put_many(jobs)
     with SqlJobStore(url, operation=LIST_JOBS) as batch:
         batch.put_many(jobs)
-    with sqlite3.connect(path) as connection:
-        for operation in (LIST_SERVICE_JOBS, LIST_JOBS):
-            tables = tables_of(operation)
-            for index in tables.snapshot:
-                for scope in index.scopes:
-                    connection.execute(f"DROP INDEX {index.sql_name(scope)}")
-            for column in ("priority_key", "fifo_key"):
-                connection.execute(f"ALTER TABLE {tables.jobs} DROP COLUMN {column}")
-        connection.execute("UPDATE listjobs_meta SET value = '4' WHERE name = 'schema_version'")
+    statements = []
+    for operation in (LIST_SERVICE_JOBS, LIST_JOBS):
+        tables = tables_of(operation)
+        statements += [
+            f"DROP INDEX {index.sql_name(scope)}" for index in tables.snapshot for scope in index.scopes
+        ]
+        statements += [
+            f"ALTER TABLE {tables.jobs} DROP COLUMN {column}" for column in ("priority_key", "fifo_key")
+        ]
+    statements.append("UPDATE listjobs_meta SET value = '4' WHERE name = 'schema_version'")
+    for sql in statements:
+        run_on(engine, url, path, sql)
     for operation in (LIST_SERVICE_JOBS, LIST_JOBS):
         with SqlJobStore(url, operation=operation) as store:
             store._check()
@@ -444,11 +473,29 @@ def test_a_version_4_database_gets_the_snapshot_columns_and_indexes(tmp_path: Pa
                 assert queue_snapshot([store], "q", kind, now_ms=0) == job_queue_snapshot(
                     jobs, now_ms=0, job_queue="q", scheduling=kind
                 )
-    with sqlite3.connect(path) as connection:
-        names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        found = connection.execute("SELECT value FROM listjobs_meta WHERE name = 'schema_version'").fetchone()
-    assert found == (SCHEMA_VERSION,) == ("5",)
+    every_index = (
+        "SELECT name FROM sqlite_master WHERE type = 'index'"
+        if engine == "sqlite"
+        else "SELECT indexname FROM pg_indexes"
+    )
+    names = {row[0] for row in run_on(engine, url, path, every_index)}
+    found = run_on(engine, url, path, "SELECT value FROM listjobs_meta WHERE name = 'schema_version'")
+    assert found == [(SCHEMA_VERSION,)] == [("5",)]
     assert {
         "listjobs_queue_runnable_by_share_identifier",
         "listjobs_batch_queue_name_runnable_by_quota_share_name",
     } <= names
+
+
+def run_on(engine: str, url: str, path: Path, sql: str) -> list[tuple[Any, ...]]:
+    """A statement run on the database outside any store, and its rows (none for a change)."""
+    if engine == "sqlite":
+        import sqlite3
+
+        with sqlite3.connect(path) as connection:
+            return [tuple(row) for row in connection.execute(sql).fetchall()]
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        cursor = connection.execute(sql)
+        return [tuple(row) for row in cursor.fetchall()] if cursor.description else []

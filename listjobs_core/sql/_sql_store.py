@@ -706,23 +706,35 @@ class SqlJobStore(ListingMethods):
         store, as the in-memory store's ``snapshot_jobs``: every job in use, then the RUNNABLE jobs of the
         front of a queue of kind ``scheduling`` (``None``: of every kind) and the first of each quota share,
         in one read transaction. The answer over them is the answer over every job of the store."""
-        kinds = SCHEDULING_KINDS if scheduling is None else (scheduling,)
-        for kind in kinds:
-            _check_kind(kind)
+        kinds = _kinds(scheduling)
         parse_request(self._operation, {"jobQueue": job_queue})
         with self._pool.connection() as connection, transaction(connection, self._engine.begin_read):
             reads = self._queue_reads(connection, job_queue)
             in_use = reads.in_use()
-            chosen: dict[str, Mapping[str, Any]] = {}
-            for kind in kinds:
-                try:
-                    ranks = QueueUsage.of(in_use, kind).ranks
-                except ServerException:
-                    # The jobs in use alone make the pure function's error.
-                    return list(in_use)
-                front, firsts = reads.front(kind, ranks, FRONT_OF_QUEUE_SIZE)
-                chosen.update((job["jobId"], job) for job in (*front, *firsts))
-        return [*in_use, *chosen.values()]
+            try:
+                return [*in_use, *_front_jobs(reads, kinds, in_use)]
+            except ServerException:
+                # A malformed job in use: the jobs in use alone make the pure function's error.
+                return list(in_use)
+
+    def jobs_in_use(self, job_queue: str) -> list[Mapping[str, Any]]:
+        """The jobs of ``job_queue``'s listings that use its capacity (SN-1). O(log N + in-use)."""
+        parse_request(self._operation, {"jobQueue": job_queue})
+        with self._pool.connection() as connection, transaction(connection, self._engine.begin_read):
+            return list(self._queue_reads(connection, job_queue).in_use())
+
+    def front_of_queue(
+        self, job_queue: str, scheduling: str | None, in_use: Iterable[Mapping[str, Any]]
+    ) -> list[Mapping[str, Any]]:
+        """The RUNNABLE jobs of ``job_queue`` that its snapshot can list, as the in-memory store's
+        ``front_of_queue``: the first 100 in the dispatch order of a queue of kind ``scheduling`` (``None``:
+        of every kind) and, for a quota-share queue, the first of each quota share, the shares ranked by
+        the usage of ``in_use``, every job in use of the queue in any store (SN-2)."""
+        kinds = _kinds(scheduling)
+        in_use = list(in_use)
+        parse_request(self._operation, {"jobQueue": job_queue})
+        with self._pool.connection() as connection, transaction(connection, self._engine.begin_read):
+            return _front_jobs(self._queue_reads(connection, job_queue), kinds, in_use)
 
     def _queue_reads(self, connection: Connection, job_queue: str) -> QueueReads:
         """The reads of a queue's snapshot on ``connection`` (``_front``)."""
@@ -1214,7 +1226,10 @@ def _upgrade_rows(connection: Connection, engine: Engine, operation: Operation, 
     if engine.name == "sqlite":
         present = {row[1] for row in connection.execute(f"PRAGMA table_info({tables.jobs})").fetchall()}
     else:
-        listed = "SELECT column_name FROM information_schema.columns WHERE table_name = %s"
+        listed = (
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = %s"
+        )
         present = {row[0] for row in connection.execute(listed, (tables.jobs,)).fetchall()}
     for column in (column for column in added if column not in present):
         column_type = engine.column_type(kinds[column])
@@ -1487,6 +1502,26 @@ def _equal_conditions(index: Index, values: tuple[object, ...]) -> str:
 def _sent(value: object) -> object:
     """A value of the core as the query sends it: a text in column form (``_rows.column_text``)."""
     return column_text(value) if isinstance(value, str) else value
+
+
+def _kinds(scheduling: str | None) -> tuple[str, ...]:
+    """The kinds of queue a snapshot's jobs are for (``None``: every kind)."""
+    kinds = SCHEDULING_KINDS if scheduling is None else (scheduling,)
+    for kind in kinds:
+        _check_kind(kind)
+    return kinds
+
+
+def _front_jobs(
+    reads: QueueReads, kinds: tuple[str, ...], in_use: Sequence[Mapping[str, Any]]
+) -> list[Mapping[str, Any]]:
+    """The RUNNABLE jobs a snapshot of each of ``kinds`` can list, ranked by the usage of ``in_use``
+    (``ServerException`` when one is malformed), each once."""
+    chosen: dict[str, Mapping[str, Any]] = {}
+    for kind in kinds:
+        front, firsts = reads.front(kind, QueueUsage.of(in_use, kind).ranks, FRONT_OF_QUEUE_SIZE)
+        chosen.update((job["jobId"], job) for job in (*front, *firsts))
+    return list(chosen.values())
 
 
 def _check_kind(scheduling: str) -> None:
