@@ -499,3 +499,32 @@ def run_on(engine: str, url: str, path: Path, sql: str) -> list[tuple[Any, ...]]
     with psycopg.connect(url, autocommit=True) as connection:
         cursor = connection.execute(sql)
         return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
+
+
+@pytest.mark.parametrize("kind", ["FAIR_SHARE", "QUOTA_SHARE"])
+def test_many_shares_are_read_in_several_statements(kind: str) -> None:
+    """450 shares: their runs' first rows take more than one statement (``_front._UNION_PARTS``), and the
+    first job of each quota share more than one read by id; the answer is still the definition's."""
+    jobs = [
+        runnable(
+            f"j{n:03}", n % 7, shareIdentifier=f"s{n:03}", quotaShareName=f"s{n:03}", schedulingPriority=n % 2
+        )
+        for n in range(450)
+    ]
+    jobs.append(
+        {
+            "jobId": "r",
+            "jobName": "n",
+            "status": "RUNNING",
+            "jobQueue": "q",
+            "shareIdentifier": "s001",
+            "quotaShareName": "s001",
+            "capacityUsage": [{"capacityUnit": "gpu", "quantity": 1}],
+        }
+    )
+    with SqlJobStore("sqlite://") as store:
+        store.put_many(jobs)
+        answer = queue_snapshot([store], "q", kind, now_ms=0, quota_shares=["s001"])
+        assert answer == job_queue_snapshot(
+            jobs, now_ms=0, job_queue="q", scheduling=kind, quota_shares=["s001"]
+        )

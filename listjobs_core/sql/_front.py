@@ -59,10 +59,11 @@ _RUNNABLE = "RUNNABLE"
 _IN_USE = tuple(sorted(IN_USE_STATUSES))
 # The created_key of the jobs that have createdAt: on the side of MISSING_CREATED_KEY away from its end.
 _HAS_CREATED_AT = "created_key < ?" if MISSING_CREATED_KEY == INT64_MAX else "created_key > ?"
-# The rows a share's run asks for when its first job is taken (then twice as many at each read).
+# The fewest rows a share's run is first read for (then twice as many at each read after).
 _FIRST_BATCH = 4
-# Statements read as one at most (SQLite's compound statements hold at most 500 parts).
-_UNION_PARTS = 200
+# Statements read as one at most (SQLite's compound statements hold at most 500 parts, and, before 3.32,
+# 999 parameters: a part has three to six).
+_UNION_PARTS = 150
 # The share member of each snapshot index's share column.
 _MEMBER_OF_COLUMN = {sql_column(member): member for member in ("shareIdentifier", "quotaShareName")}
 # Ids read back per statement (well under every engine's limit of parameters).
@@ -78,8 +79,8 @@ class _Run:
     share: str | None  # in column form; None: the jobs without a share
     rows: list[tuple[int, int, str]]
     more: bool
-    # How many rows the run's next read asks for: doubled at each read, so that a run read for a few jobs
-    # costs a few rows, and one read for many costs a few statements (``_FIRST_BATCH``).
+    # How many rows the run's last read asked for: doubled at each read, so that a run read for a few jobs
+    # costs a few rows, and one read for many costs a few statements.
     batch: int = 0
 
 
