@@ -14,8 +14,13 @@ store serves the three kinds of queue (the kind is the registry's, not the jobs'
 - **naive**: the same through a store without ``snapshot_parts`` (the listing interface only): every
   RUNNABLE and in-use job of the queue listed page by page, each fetched by its id, then
   ``job_queue_snapshot``: the path the endpoint took before the RUNNABLE index. At 1e4 and 1e5 only.
-- **sqlite**: ``queue_snapshot`` over a ``SqlJobStore`` on SQLite holding the same jobs, which answers
-  through its listings as the naive path does (FIFO, queue ``calm``, at 1e5 only, one round).
+- **sqlite**, **postgresql**: ``queue_snapshot`` over a ``SqlJobStore`` holding the same jobs, which
+  answers from its indexes (``snapshot_parts``, ``sql/_front.py``); per queue and kind, at 1e5 only.
+  PostgreSQL works in its server process, which thread CPU time does not see: its rows are measured with
+  ``--benchmark-timer=time.perf_counter`` (wall time, round trips included), in a run of their own.
+- **sqlite listing**: the same SQLite store seen through the listing interface only (``ListingOnly``), the
+  path it took before ``snapshot_parts``: every RUNNABLE and in-use job of the queue listed and fetched by
+  its id (one round).
 
 - **ListQuotaShares**: ``QueueRegistry.list_quota_shares`` for the page of 100 in the middle of a queue of
   100,000 quota shares (its ``nextToken``), from the registry's sorted names; **sorting**: the same page
@@ -23,16 +28,20 @@ store serves the three kinds of queue (the kind is the registry's, not the jobs'
 
 Times are thread CPU time with the command below; each size's store is built once.
 
-    python -m pytest benchmarks/bench_snapshot.py --benchmark-timer=time.thread_time \
+    python -m pytest benchmarks/bench_snapshot.py -k "not postgresql" --benchmark-timer=time.thread_time \
         --benchmark-json=/tmp/snapshot.json
+    python -m pytest benchmarks/bench_snapshot.py -k "postgresql or floor" \
+        --benchmark-timer=time.perf_counter --benchmark-json=/tmp/snapshot-pg.json
     python benchmarks/bench_snapshot.py /tmp/snapshot.json      # the table of BENCHMARKS.md
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import functools
 import json
+import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
@@ -89,7 +98,7 @@ def built(size: int) -> ServiceJobStore:
 class ListingOnly:
     """A store seen through the listing interface only, as a store without ``snapshot_jobs`` is."""
 
-    def __init__(self, store: ServiceJobStore) -> None:
+    def __init__(self, store: Any) -> None:
         self.operation = store.operation
         self.paginate = store.paginate
         self.get = store.get
@@ -129,21 +138,44 @@ def test_snapshot(benchmark: Any, size: int, queue: str, kind: str, implementati
 
 
 @functools.cache
-def sql_built(size: int) -> SqlJobStore:
-    store = SqlJobStore(f"sqlite:///{tempfile.mkdtemp(prefix='listjobs-bench-')}/jobs.db")
+def postgres() -> Any:
+    """A throwaway PostgreSQL server (``tests/postgresql_server.py``), stopped at exit."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from postgresql_server import PostgresServer, find_binaries
+
+    binaries = find_binaries()
+    if binaries is None:
+        pytest.skip("no PostgreSQL binaries")
+    server = PostgresServer(binaries)
+    atexit.register(server.stop)
+    return server
+
+
+@functools.cache
+def sql_built(engine: str, size: int) -> SqlJobStore:
+    if engine == "sqlite":
+        store = SqlJobStore(f"sqlite:///{tempfile.mkdtemp(prefix='listjobs-bench-')}/jobs.db")
+    else:
+        store = SqlJobStore(postgres().new_database())
     store.put_many(list(snapshot_jobs(size)))
     return store
 
 
-@pytest.mark.parametrize("implementation", ["sqlite"])
-def test_snapshot_sql(benchmark: Any, implementation: str) -> None:
-    """GetJobQueueSnapshot of the FIFO queue ``calm`` over a SQLite store, through its listings."""
+@pytest.mark.parametrize("queue", QUEUES)
+@pytest.mark.parametrize("kind", SCHEDULING_KINDS)
+@pytest.mark.parametrize("implementation", ["sqlite", "sqlite listing", "postgresql"])
+def test_snapshot_sql(benchmark: Any, queue: str, kind: str, implementation: str) -> None:
+    """GetJobQueueSnapshot of one queue over a SQL store, from its indexes or through its listings."""
     if SQL_SIZE not in SIZES:
-        pytest.skip("the SQL row is measured at 1e5 only")
-    store = sql_built(SQL_SIZE)
-    benchmark.group = f"{SQL_SIZE} snapshot calm FIFO"
-    answer = benchmark.pedantic(snapshot, (store, "calm", "FIFO"), rounds=1, iterations=1)
-    assert answer == snapshot(built(SQL_SIZE), "calm", "FIFO")
+        pytest.skip("the SQL rows are measured at 1e5 only")
+    store = sql_built(implementation.split()[0], SQL_SIZE)
+    benchmark.group = f"{SQL_SIZE} snapshot {queue} {kind}"
+    if implementation == "sqlite listing":
+        seen = ListingOnly(store)
+        answer = benchmark.pedantic(snapshot, (seen, queue, kind), rounds=1, iterations=1)
+    else:
+        answer = benchmark(snapshot, store, queue, kind)
+    assert answer == snapshot(built(SQL_SIZE), queue, kind)
 
 
 QUOTA_SHARES = 100_000
@@ -221,12 +253,17 @@ def table(results: dict[str, Any]) -> str:
                 for t in times
             ]
             lines.append(f"| {kind}, queue `{queue}`: naive, / snapshot | " + " | ".join(naive) + " |")
-            if any("sqlite" in t for t in times):
-                sql = [
-                    f"{t['sqlite'] * 1e3:,.0f} ms, {t['sqlite'] / floor[s]:,.0f}x" if "sqlite" in t else "-"
-                    for t, s in zip(times, sizes, strict=True)
-                ]
-                lines.append(f"| {kind}, queue `{queue}`: SQLite store, / floor | " + " | ".join(sql) + " |")
+            for name, label in (
+                ("sqlite", "SQLite store"),
+                ("postgresql", "PostgreSQL store (wall time)"),
+                ("sqlite listing", "SQLite store through its listings"),
+            ):
+                if any(name in t for t in times):
+                    sql = [
+                        f"{t[name] * 1e3:,.2f} ms, {t[name] / floor[s]:,.1f}x" if name in t else "-"
+                        for t, s in zip(times, sizes, strict=True)
+                    ]
+                    lines.append(f"| {kind}, queue `{queue}`: {label}, / floor | " + " | ".join(sql) + " |")
     quota = median.get((QUOTA_SHARES, "quota shares"))
     if quota and QUOTA_SHARES in floor:
         cells = [
@@ -238,7 +275,9 @@ def table(results: dict[str, Any]) -> str:
             f"| ListQuotaShares, middle page of {QUOTA_SHARES:,} shares: / floor; sorting each call | "
             + " | ".join(cells) + " |"
         )
-    return "\n".join(lines)
+    # A row measured at no size (a run of some rows only) is left out.
+    unmeasured = " | " + " | ".join("-" for _ in sizes) + " |"
+    return "\n".join(line for line in lines if not line.endswith(unmeasured))
 
 
 def main() -> None:

@@ -407,7 +407,7 @@ def test_a_database_of_version_3_gets_the_requirements_of_its_jobs(
         assert batch._read_one("SELECT value FROM listjobs_meta WHERE name = ?", ("schema_version",)) == (
             SCHEMA_VERSION,
         )
-    assert SCHEMA_VERSION == "4"
+    assert SCHEMA_VERSION == "5"
 
 
 # CR-7 turned around, in a process of its own: the operation table and the store's indexes are made from

@@ -1438,7 +1438,7 @@ def test_a_database_of_an_earlier_schema_version_is_brought_to_version_4(
         names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         found = connection.execute("SELECT value FROM listjobs_meta WHERE name = 'schema_version'")
         found = found.fetchone()
-    assert found == (SCHEMA_VERSION,) == ("4",)
+    assert found == (SCHEMA_VERSION,) == ("5",)
     assert not names & set(RETIRED_INDEXES["1"]), names
     assert {
         "listjobs_by_share_identifier",

@@ -3,15 +3,17 @@
 Theory of operation: GetJobQueueSnapshot needs a queue's RUNNABLE jobs and those using its capacity
 (SN-1), whole (their priority and share, which summaries lack). ``jobs_of_queue`` asks the store for the
 queue's listing of each of those statuses, through its indexes, and fetches each job listed by its id, so
-the cost is that of the jobs read, not of the store. A store with ``snapshot_jobs`` (the in-memory stores)
-answers instead from its index of RUNNABLE jobs in dispatch order (``store/_runnable``): the jobs in use
+the cost is that of the jobs read, not of the store. A store with ``snapshot_jobs`` (the in-memory stores,
+and the SQL store, ``sql/_front``) answers instead from its index of RUNNABLE jobs in dispatch order
+(``store/_runnable``): the jobs in use
 and only the RUNNABLE jobs the answer can list, O(in-use + log N + 100) rather than O(RUNNABLE). The
 moto plug-in calls it, and hands the jobs to ``listjobs_core._snapshot.job_queue_snapshot``.
 
-``queue_snapshot`` answers the snapshot itself, as the reference endpoint asks it: from stores that keep
-the usage of their jobs in use as the jobs move (``snapshot_parts``, ``queue_usage``: the in-memory
-stores), it reads no job in use and ranks nothing twice, O(log N + 100 + shares), and hands the ranked
-front and the usage to ``ranked_queue_snapshot``; from any other store (or when a job in use is
+``queue_snapshot`` answers the snapshot itself, as the reference endpoint asks it: from stores that give
+the usage of their jobs in use and their front ranked by it (``snapshot_parts``, ``queue_usage``: the
+in-memory stores, which keep the usage as the jobs move and read no job in use, O(log N + 100 + shares);
+the SQL store, from its indexes, O(shares * log N + in-use + 100)), it ranks nothing twice, and hands the
+ranked front and the usage to ``ranked_queue_snapshot``; from any other store (or when a job in use is
 malformed, so that the answer is the pure function's error), ``job_queue_snapshot`` over ``queue_jobs``.
 """
 

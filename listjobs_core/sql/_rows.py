@@ -56,6 +56,8 @@ from ._schema import (
     MISSING_CREATED_AT_FLAG,
     MISSING_CREATED_KEY,
     Tables,
+    fifo_key,
+    priority_key,
     queue_name_scope,
     queue_scope,
     tables_of,
@@ -137,6 +139,8 @@ def job_row(
         column_text(queue_scope(job_queue)) if listed_by_queues else None,
         column_text(queue_name_scope(job_queue)) if listed_by_queues else None,
         *(_column_or_none(stored.get(member)) for member in EQUALITY_MEMBERS),
+        priority_key(stored.get("schedulingPriority")),  # SN-2, for GetJobQueueSnapshot
+        fifo_key(created_at),
     )
     if tables.definitions:
         job_definition = stored.get("jobDefinition")

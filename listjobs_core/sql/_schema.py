@@ -61,6 +61,20 @@ names a queue or a parent (LJ-5), so its queue indexes exist only with a scope c
 JOB_DEFINITION prefix reads one range of the definition-name index per definition name it covers, found
 by index probes and merged newest first, as the in-memory store reads one bucket per name.
 
+GetJobQueueSnapshot (SN-7, read by ``_front``) needs a queue's RUNNABLE jobs in dispatch order (SN-2). A
+FIFO queue's is the status index read backwards (``created_key`` descending is ``createdAt`` ascending). A
+fair-share or quota-share queue orders by ``schedulingPriority`` descending, then the usage of the job's
+share, then as FIFO; the usage changes as jobs run, but is the same for every job of a share, so each
+share's jobs are kept in the share's own order and the shares' runs are merged at read time. Two columns,
+computed in Python at write time, hold SN-2's order (``SNAPSHOT_COLUMNS``): ``priority_key``
+(``~schedulingPriority``, ascending as the priorities descending, every 64-bit priority held) and
+``fifo_key`` (``createdAt - 1``, and the largest 64-bit integer for a job without ``createdAt``, which
+SN-2 puts after every job with one, where the newest-first ``created_key`` puts it on the other side).
+The snapshot indexes (``Tables.snapshot``), one per share member (``shareIdentifier``, ``quotaShareName``)
+and queue scope, hold only the RUNNABLE jobs (partial on ``RUNNABLE_CONDITION``, which each query repeats
+word for word): ``(scope, share, priority_key, fifo_key, job_id)``, a share's run a range, the shares
+found by probes. Schema version 5; a database of an earlier version gets them when opened.
+
 ListJobsByConsumableResource reads the Batch jobs through ``REQUIREMENTS``, one row per entry of a job's
 ``consumableResourceList`` (``_requirements``), whose indexes (``REQUIREMENT_INDEXES``) exist once per
 resource scope (``BY_RESOURCE_NAME``, ``BY_RESOURCE``: the scopes of CR-2, as the queue scopes are IN-2's),
@@ -108,6 +122,11 @@ __all__ = [
     "RequirementIndexes",
     "RETIRED_INDEXES",
     "SCHEMA_VERSION",
+    "SNAPSHOT_COLUMNS",
+    "RUNNABLE_CONDITION",
+    "UPGRADED_VERSIONS",
+    "fifo_key",
+    "priority_key",
     "VERSIONS_WITHOUT_ADDED_COLUMNS",
     "BY_RESOURCE",
     "BY_RESOURCE_NAME",
@@ -141,8 +160,10 @@ META = "listjobs_meta"
 # from its job.
 # Version 4 adds the requirements table of ListJobsByConsumableResource (``REQUIREMENTS``), filled from the
 # Batch jobs held when a version 1, 2 or 3 database is opened.
-SCHEMA_VERSION = "4"
-UPGRADED_VERSIONS = ("1", "2", "3")
+# Version 5 adds the dispatch-order columns of GetJobQueueSnapshot (``SNAPSHOT_COLUMNS``) and their indexes
+# (``Tables.snapshot``): a version 1 to 4 database gets them when opened, every row written again.
+SCHEMA_VERSION = "5"
+UPGRADED_VERSIONS = ("1", "2", "3", "4")
 # The versions whose jobs tables lack the columns of ``ADDED_COLUMNS``.
 VERSIONS_WITHOUT_ADDED_COLUMNS = ("1", "2")
 # The indexes of earlier versions that this one no longer has, by version: dropped when such a database is
@@ -176,6 +197,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 # The columns of ``COLUMNS`` that version 2 did not have.
 ADDED_COLUMNS = ("queue_name_scope",)
+# SN-2 as columns, for GetJobQueueSnapshot (version 5; every earlier version lacks them), after the columns
+# of the equality members: ``priority_key`` (``priority_key``) and ``fifo_key`` (``fifo_key``).
+SNAPSHOT_COLUMNS: tuple[tuple[str, str], ...] = (("priority_key", "integer"), ("fifo_key", "integer"))
 
 # IN-2: "a job without jobQueue is listed for any queue". A request naming a queue reads the scope of the
 # jobs without one and the scope of the jobs whose jobQueue denotes its queue, each by equality on a scope
@@ -516,6 +540,53 @@ def _status_residual(status: str | None) -> tuple[str, tuple[object, ...]] | Non
     return None if status is None else (STATUS_RESIDUAL, (status,))
 
 
+# --- GetJobQueueSnapshot: the dispatch order as columns (SN-2) ---------------------------------------------
+
+# The rows the snapshot indexes hold: RUNNABLE jobs only (SN-1), a condition every query of them repeats
+# word for word (SQLite uses a partial index only for a query whose conditions imply its own).
+RUNNABLE_CONDITION = "status = 'RUNNABLE'"
+
+
+def priority_key(priority: int | None) -> int:
+    """The ``priority_key`` of a job's ``schedulingPriority`` (absent or ``None``: 0): ``~priority``, which
+    orders ascending as the priorities descending (SN-2) and holds every 64-bit priority (IN-1: a Long).
+
+    >>> priority_key(None), priority_key(0), priority_key(5) < priority_key(2), priority_key(-(2**63))
+    (-1, -1, True, 9223372036854775807)
+    """
+    return ~(priority or 0)
+
+
+def fifo_key(created_at: int | None) -> int:
+    """The ``fifo_key`` of a job's ``createdAt``: ascending as SN-2's FIFO order, submission time first and
+    a job without one after every job with one. ``createdAt - 1`` (from -(2^63-1) to 2^63-2, IN-1), and
+    2^63-1, past all of them, for none.
+
+    >>> fifo_key(5), fifo_key(None) > fifo_key(2**63 - 1)
+    (4, True)
+    """
+    return INT64_MAX if created_at is None else created_at - 1
+
+
+def _snapshot_indexes(table: str, prefix: str, listed: bool) -> tuple[Index, ...]:
+    """SN-2, SN-4: per share member (``shareIdentifier``, ``quotaShareName``), the RUNNABLE jobs of each
+    queue scope by share, then in the dispatch order of the share (its usage is the same for all of its
+    jobs): priority descending, then as FIFO. A snapshot reads each share's first jobs from here."""
+    return tuple(
+        Index(
+            f"runnable_by_{sql_column(member)}",
+            (sql_column(member),),
+            ("priority_key", "fifo_key", "job_id"),
+            RUNNABLE_CONDITION,
+            table,
+            prefix,
+            (BY_QUEUE, BY_QUEUE_NAME),
+            listed,
+        )
+        for member in ("shareIdentifier", "quotaShareName")
+    )
+
+
 # --- The tables of each operation --------------------------------------------------------------------------
 
 BATCH_JOBS = "listjobs_batch_jobs"
@@ -546,12 +617,18 @@ class Tables:
     queue_names_index: str
     children: Index | None = None
     definitions: bool = False
+    snapshot: tuple[Index, ...] = ()
 
     @property
     def indexes(self) -> tuple[Index, ...]:
         """Every index of the jobs table."""
         children = () if self.children is None else (self.children,)
-        return _every_index(self.filter_sql) + children
+        return _every_index(self.filter_sql) + children + self.snapshot
+
+    def snapshot_index(self, member: str) -> Index:
+        """The snapshot index of a share member (``_snapshot_indexes``)."""
+        column = sql_column(member)
+        return next(index for index in self.snapshot if index.equal == (column,))
 
 
 # LJ-7: "A jobQueue listing lists no child". The scope columns of a row no queue listing lists are NULL.
@@ -565,6 +642,7 @@ def _columns(operation: Operation, queue_scope_kind: str) -> tuple[tuple[str, st
     return (
         *((name, queue_scope_kind if name in _SCOPE_COLUMNS else kind) for name, kind in COLUMNS),
         *((sql_column(member), "text") for member in EQUALITY_MEMBERS),
+        *SNAPSHOT_COLUMNS,
         *((("definition_name", "text"), ("job_definition", "text")) if definitions else ()),
         *((("parent_key", "text"),) if lists_children else ()),
         ("summary", "json"),
@@ -593,6 +671,7 @@ def tables_of(operation: Operation) -> Tables:
             ),
             "listjobs_queue_names",
             definitions=_reads_definitions(operation),
+            snapshot=_snapshot_indexes(JOBS, "listjobs_", False),
         )
     if operation is LIST_JOBS:
         return Tables(
@@ -606,6 +685,7 @@ def tables_of(operation: Operation) -> Tables:
             "listjobs_batch_queue_names",
             BY_PARENT,
             definitions=_reads_definitions(operation),
+            snapshot=_snapshot_indexes(BATCH_JOBS, "listjobs_batch_", True),
         )
     raise ValueError(f"the SQL store lists ListServiceJobs or ListJobs, not {operation.name!r}")
 

@@ -25,15 +25,19 @@ what it covers (a JOB_NAME prefix's folded names and heads, walked in one recurs
 ``_heads_walk``), sent together in psycopg's pipeline mode, then its page and COMMIT.
 
 Costs, for N stored jobs and a page of k: put, update, remove are one transaction touching one row and its
-entries in the indexes of the filters it can match (ListServiceJobs: at most 24, three per index kind, fewer
-when ``shareIdentifier`` or ``quotaShareName`` is absent; ListJobs: at most 16 queue indexes, none for a
-child, which is in the parent index only); a page is one or two statements of O(log N + k),
-plus, for a JOB_NAME prefix, up to five probes of the folded names and then either their ranges or the
-head walk's index probes (one per head for names in one case; see the core's ``_name_heads``; at most
-``_HEAD_PROBE_BUDGET``, on PostgreSQL ``_HEAD_WALK_BUDGET`` nodes), and for a JOB_DEFINITION prefix one
-probe per definition name it covers; a ``SCAN`` filter, O(rows passed over). None of it grows with how
-many case variants of a name, or how many ``jobQueue`` values of a queue, the database holds. ``len``
-counts the rows, O(N).
+entries in the indexes of the filters it can match (ListServiceJobs: at most 24, three per index kind,
+fewer when ``shareIdentifier`` or ``quotaShareName`` is absent; ListJobs: at most 16 queue indexes, none
+for a child, which is in the parent index only), and, for a RUNNABLE job, four more (the snapshot
+indexes); a page is one or two statements of O(log N + k), plus, for a JOB_NAME prefix, up to five probes
+of the folded names and then either their ranges or the head walk's index probes (one per head for names
+in one case; see the core's ``_name_heads``; at most ``_HEAD_PROBE_BUDGET``, on PostgreSQL
+``_HEAD_WALK_BUDGET`` nodes), and for a JOB_DEFINITION prefix one probe per definition name it covers; a
+``SCAN`` filter, O(rows passed over). None of it grows with how many case variants of a name, or how many
+``jobQueue`` values of a queue, the database holds. ``len`` counts the rows, O(N).
+
+GetJobQueueSnapshot (SN-7): ``snapshot_parts``, ``queue_usage`` and ``snapshot_jobs`` give what the
+in-memory stores' give, from index ranges of the queue's scopes in one read transaction (``_front``):
+O(shares * log N + in-use + 100), never every RUNNABLE job of the queue.
 
 A store of ListJobs answers ListJobsByConsumableResource too (``list_jobs_by_consumable_resource``), from
 the requirement rows its writes keep beside the jobs (``_requirements``): a page is one range per resource
@@ -65,10 +69,12 @@ from .._query import ListQuery
 from .._queues import QueueMatcher, is_queue_arn, queue_name
 from .._request import parse_request
 from .._selection import selected_status
+from .._snapshot import FRONT_OF_QUEUE_SIZE, SCHEDULING_KINDS, QueueUsage
 from .._tokens import check_token_key, encode_token
 from .._wire import resource_summaries, response
 from ..store import ListingMethods, ListingStore
 from ._engines import Connection, Engine, Pool, open_engine, transaction
+from ._front import QueueReads
 from ._requirements import requirement_ranges, requirement_rows, resource_arms
 from ._rows import (
     column_text,
@@ -93,6 +99,7 @@ from ._schema import (
     REQUIREMENTS,
     RETIRED_INDEXES,
     SCHEMA_VERSION,
+    SNAPSHOT_COLUMNS,
     UPGRADED_VERSIONS,
     VERSIONS_WITHOUT_ADDED_COLUMNS,
     DefinitionNames,
@@ -654,6 +661,90 @@ class SqlJobStore(ListingMethods):
                 named = column_text(queue_name(text_of_column(job_queue)))
                 _require(catalogue.get(job_queue) == named, f"queue {job_queue!r} catalogued")
 
+    # --- GetJobQueueSnapshot (SN-7) ---
+
+    def queue_usage(self, job_queue: str, scheduling: str) -> QueueUsage | None:
+        """What the jobs in use of ``job_queue``'s listings hold (``QueueUsage.of`` them, for a queue of kind
+        ``scheduling``; ``None`` when one has a malformed ``capacityUsage``), read through the status index
+        of each queue scope (``_front``). O(log N + in-use)."""
+        _check_kind(scheduling)
+        parse_request(self._operation, {"jobQueue": job_queue})
+        with self._pool.connection() as connection, transaction(connection, self._engine.begin_read):
+            return self._queue_reads(connection, job_queue).usage(scheduling)
+
+    def snapshot_parts(
+        self, job_queue: str, scheduling: str, usage: QueueUsage | None = None
+    ) -> tuple[QueueUsage, list[Mapping[str, Any]], list[Mapping[str, Any]]] | None:
+        """What ``ranked_queue_snapshot`` answers GetJobQueueSnapshot for ``job_queue`` from, over this
+        store, in one read transaction, as the in-memory store's ``snapshot_parts``: the usage of its jobs in
+        use (or ``usage``, that of the queue's jobs in every store), its first ``FRONT_OF_QUEUE_SIZE``
+        RUNNABLE jobs in the dispatch order of a queue of kind ``scheduling`` ranked by it, and (a
+        quota-share queue) the first RUNNABLE job of each quota share; ``None`` when a job in use has a
+        malformed ``capacityUsage``. From index ranges (``_front``): O(shares * log N + in-use + 100).
+
+        >>> store = SqlJobStore("sqlite://")
+        >>> store.put_many([{"jobId": n, "jobName": n, "status": "RUNNABLE", "createdAt": len(n),
+        ...     "jobQueue": "q", "jobArn": "arn-" + n} for n in ("old", "newer", "newest")])
+        3
+        >>> usage, front, _ = store.snapshot_parts("q", "FIFO")
+        >>> [job["jobId"] for job in front]
+        ['old', 'newer', 'newest']
+        """
+        _check_kind(scheduling)
+        parse_request(self._operation, {"jobQueue": job_queue})
+        with self._pool.connection() as connection, transaction(connection, self._engine.begin_read):
+            reads = self._queue_reads(connection, job_queue)
+            if usage is None:
+                usage = reads.usage(scheduling)
+                if usage is None:
+                    return None
+            front, firsts = reads.front(scheduling, usage.ranks, FRONT_OF_QUEUE_SIZE)
+        return usage, list(front), list(firsts)
+
+    def snapshot_jobs(self, job_queue: str, scheduling: str | None = None) -> list[Mapping[str, Any]]:
+        """The jobs ``job_queue_snapshot`` needs to answer GetJobQueueSnapshot for ``job_queue`` over this
+        store, as the in-memory store's ``snapshot_jobs``: every job in use, then the RUNNABLE jobs of the
+        front of a queue of kind ``scheduling`` (``None``: of every kind) and the first of each quota share,
+        in one read transaction. The answer over them is the answer over every job of the store."""
+        kinds = _kinds(scheduling)
+        parse_request(self._operation, {"jobQueue": job_queue})
+        with self._pool.connection() as connection, transaction(connection, self._engine.begin_read):
+            reads = self._queue_reads(connection, job_queue)
+            in_use = reads.in_use()
+            try:
+                return [*in_use, *_front_jobs(reads, kinds, in_use)]
+            except ServerException:
+                # A malformed job in use: the jobs in use alone make the pure function's error.
+                return list(in_use)
+
+    def jobs_in_use(self, job_queue: str) -> list[Mapping[str, Any]]:
+        """The jobs of ``job_queue``'s listings that use its capacity (SN-1). O(log N + in-use)."""
+        parse_request(self._operation, {"jobQueue": job_queue})
+        with self._pool.connection() as connection, transaction(connection, self._engine.begin_read):
+            return list(self._queue_reads(connection, job_queue).in_use())
+
+    def front_of_queue(
+        self, job_queue: str, scheduling: str | None, in_use: Iterable[Mapping[str, Any]]
+    ) -> list[Mapping[str, Any]]:
+        """The RUNNABLE jobs of ``job_queue`` that its snapshot can list, as the in-memory store's
+        ``front_of_queue``: the first 100 in the dispatch order of a queue of kind ``scheduling`` (``None``:
+        of every kind) and, for a quota-share queue, the first of each quota share, the shares ranked by
+        the usage of ``in_use``, every job in use of the queue in any store (SN-2)."""
+        kinds = _kinds(scheduling)
+        in_use = list(in_use)
+        parse_request(self._operation, {"jobQueue": job_queue})
+        with self._pool.connection() as connection, transaction(connection, self._engine.begin_read):
+            return _front_jobs(self._queue_reads(connection, job_queue), kinds, in_use)
+
+    def _queue_reads(self, connection: Connection, job_queue: str) -> QueueReads:
+        """The reads of a queue's snapshot on ``connection`` (``_front``)."""
+
+        def run(sql: str, params: tuple[object, ...]) -> list[Sequence[Any]]:
+            return list(connection.execute(self._sql(sql), params).fetchall())
+
+        walks = self._engine.name == "postgresql"
+        return QueueReads(self._tables, run, self._engine.index_hint, self._arms(job_queue), walks)
+
     # --- reading a page ---
 
     def _page_rows(self, connection: Connection, query: ListQuery, count: int) -> list[Sequence[Any]]:
@@ -1128,9 +1219,23 @@ def _upgrade_rows(connection: Connection, engine: Engine, operation: Operation, 
     if exists is None:
         return
     kinds = dict(tables.columns)
-    for column in ADDED_COLUMNS if version in VERSIONS_WITHOUT_ADDED_COLUMNS else ():
+    added = (
+        *(ADDED_COLUMNS if version in VERSIONS_WITHOUT_ADDED_COLUMNS else ()),
+        *(column for column, _ in SNAPSHOT_COLUMNS),  # version 5's: no earlier version has them
+    )
+    if engine.name == "sqlite":
+        present = {row[1] for row in connection.execute(f"PRAGMA table_info({tables.jobs})").fetchall()}
+    else:
+        listed = (
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = %s"
+        )
+        present = {row[0] for row in connection.execute(listed, (tables.jobs,)).fetchall()}
+    for column in (column for column in added if column not in present):
         column_type = engine.column_type(kinds[column])
-        default = f" DEFAULT '{NO_QUEUE_SCOPE}'" if "NOT NULL" in column_type else ""
+        # A NOT NULL column is added with a default for the rows there, each written again below.
+        filler = "0" if kinds[column] == "integer" else f"'{NO_QUEUE_SCOPE}'"
+        default = f" DEFAULT {filler}" if "NOT NULL" in column_type else ""
         connection.execute(f"ALTER TABLE {tables.jobs} ADD COLUMN {column} {column_type}{default}")
     texts = [row[0] for row in connection.execute(f"SELECT job FROM {tables.jobs}").fetchall()]
     tokens = connection.execute(f"SELECT client_token, job_id FROM {tables.client_tokens}").fetchall()
@@ -1397,6 +1502,31 @@ def _equal_conditions(index: Index, values: tuple[object, ...]) -> str:
 def _sent(value: object) -> object:
     """A value of the core as the query sends it: a text in column form (``_rows.column_text``)."""
     return column_text(value) if isinstance(value, str) else value
+
+
+def _kinds(scheduling: str | None) -> tuple[str, ...]:
+    """The kinds of queue a snapshot's jobs are for (``None``: every kind)."""
+    kinds = SCHEDULING_KINDS if scheduling is None else (scheduling,)
+    for kind in kinds:
+        _check_kind(kind)
+    return kinds
+
+
+def _front_jobs(
+    reads: QueueReads, kinds: tuple[str, ...], in_use: Sequence[Mapping[str, Any]]
+) -> list[Mapping[str, Any]]:
+    """The RUNNABLE jobs a snapshot of each of ``kinds`` can list, ranked by the usage of ``in_use``
+    (``ServerException`` when one is malformed), each once."""
+    chosen: dict[str, Mapping[str, Any]] = {}
+    for kind in kinds:
+        front, firsts = reads.front(kind, QueueUsage.of(in_use, kind).ranks, FRONT_OF_QUEUE_SIZE)
+        chosen.update((job["jobId"], job) for job in (*front, *firsts))
+    return list(chosen.values())
+
+
+def _check_kind(scheduling: str) -> None:
+    if scheduling not in SCHEDULING_KINDS:
+        raise ValueError(f"scheduling must be one of {', '.join(SCHEDULING_KINDS)}, got {scheduling!r}")
 
 
 def _require(condition: bool, invariant: str) -> None:
