@@ -3,7 +3,8 @@
 Theory of operation: a scope indexes one set of jobs (every job, the jobs of one ``jobQueue`` value or of
 one queue name, or the children of one parent job) under the core's own sort keys (``_ordering``):
 
-- ``by_status``: status -> newest-first keys ``(no_created_at, -createdAt, jobId)`` (O-1);
+- ``by_status``: status -> newest-first keys ``(no_created_at, -createdAt, jobId)`` (O-1), each bucket a
+  ``NewestKeys``, which a status change locates a key in by packed integer codes;
 - ``by_created``: every newest-first key, whatever the status: a created-at filter, which ignores the
   status (S-3), is one range of it;
 - ``by_member``: for each member a ``MEMBER_EQUALS`` filter reads (``shareIdentifier``,
@@ -16,11 +17,12 @@ one queue name, or the children of one parent job) under the core's own sort key
 
 A job's newest-first key is one tuple shared by every index it is in, and its grouped key one tuple shared
 by the two name indexes, so an index costs a list slot per job, not a key. A status change moves that key
-between the status buckets only: the other indexes do not depend on the status. ``scope_runs`` turns a query
-into runs: iterators of keys in the query's order, past the cursor, that the store merges when it reads more
-than one. Each filter's ``IndexPlan`` (its spec, ``_filters``) picks the indexes; a ``SCAN`` plan reads the
-status indexes (or ``by_created``) and tests each job with the spec's predicate, so a filter with no index
-of its own is still answered, in order, by any store.
+between the status buckets only (``by_status``, ``by_member``'s, ``by_definition``'s: every one keyed by
+status is a ``NewestKeys``, 8 bytes a key more for its code): the other indexes do not depend on the
+status. ``scope_runs`` turns a query into runs: iterators of keys in the query's order, past the cursor,
+that the store merges when it reads more than one. Each filter's ``IndexPlan`` (its spec, ``_filters``)
+picks the indexes; a ``SCAN`` plan reads the status indexes (or ``by_created``) and tests each job with the
+spec's predicate, so a filter with no index of its own is still answered, in order, by any store.
 """
 
 from __future__ import annotations
