@@ -73,6 +73,7 @@ from .._ordering import groups_by_name, sort_key_function
 from .._query import ListQuery
 from .._queues import QueueMatcher, queue_name
 from .._records import (
+    SHAPES,
     Packed,
     Record,
     Stored,
@@ -612,8 +613,9 @@ class JobStore(ListingMethods):
         before, after = previous.get("status"), record.get("status")
         if before != after:
             # Only the status changed, of all that indexes read: move the key between status buckets.
+            newest = keys.newest
             for scope in self._scopes_of(record):
-                scope.move_status(record, before, after, keys.newest)
+                newest = scope.move_status(record, before, after, newest)
             if self._resources is not None and requires_resources(record):
                 self._resources.move_status(record, before, after, keys)
             if self._queue_listed(record):
@@ -625,11 +627,11 @@ class JobStore(ListingMethods):
         view = job_view(record)
         self._jobs[view["jobId"]] = record
         self._forget(previous)
-        before, after = job_view(previous).get("status"), view["status"]
+        before, after = _status_of(previous), view["status"]
         if before != after:
             newest = self._keys.newest_first(view)
             for scope in self._scopes_of(view):
-                scope.move_status(view, before, after, newest)
+                newest = scope.move_status(view, before, after, newest)
             if self._resources is not None and requires_resources(view):
                 self._resources.move_status(view, before, after, self._keys.of(view))
             if self._queue_listed(view):
@@ -891,6 +893,14 @@ class ServiceJobStore(JobStore):
         if operation is not LIST_SERVICE_JOBS:
             raise ValueError(f"a ServiceJobStore answers ListServiceJobs; for {operation.name} use JobStore")
         super().__init__(jobs, operation=LIST_SERVICE_JOBS, token_key=token_key, completion=completion)
+
+
+def _status_of(record: Stored) -> Any:
+    """The status of a stored job; of a packed record, read without a view of the whole record."""
+    if type(record) is not tuple:
+        return job_view(record).get("status")
+    names = SHAPES[record[-1]][1]
+    return record[names.index("status")] if "status" in names else None
 
 
 def _young_collection() -> None:

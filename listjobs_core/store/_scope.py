@@ -3,7 +3,8 @@
 Theory of operation: a scope indexes one set of jobs (every job, the jobs of one ``jobQueue`` value or of
 one queue name, or the children of one parent job) under the core's own sort keys (``_ordering``):
 
-- ``by_status``: status -> newest-first keys ``(no_created_at, -createdAt, jobId)`` (O-1);
+- ``by_status``: status -> newest-first keys ``(no_created_at, -createdAt, jobId)`` (O-1), each bucket a
+  ``NewestKeys``, which a status change locates a key in by packed integer codes;
 - ``by_created``: every newest-first key, whatever the status: a created-at filter, which ignores the
   status (S-3), is one range of it;
 - ``by_member``: for each member a ``MEMBER_EQUALS`` filter reads (``shareIdentifier``,
@@ -16,11 +17,12 @@ one queue name, or the children of one parent job) under the core's own sort key
 
 A job's newest-first key is one tuple shared by every index it is in, and its grouped key one tuple shared
 by the two name indexes, so an index costs a list slot per job, not a key. A status change moves that key
-between the status buckets only: the other indexes do not depend on the status. ``scope_runs`` turns a query
-into runs: iterators of keys in the query's order, past the cursor, that the store merges when it reads more
-than one. Each filter's ``IndexPlan`` (its spec, ``_filters``) picks the indexes; a ``SCAN`` plan reads the
-status indexes (or ``by_created``) and tests each job with the spec's predicate, so a filter with no index
-of its own is still answered, in order, by any store.
+between the status buckets only (``by_status``, ``by_member``'s, ``by_definition``'s: every one keyed by
+status is a ``NewestKeys``, 8 bytes a key more for its code): the other indexes do not depend on the
+status. ``scope_runs`` turns a query into runs: iterators of keys in the query's order, past the cursor,
+that the store merges when it reads more than one. Each filter's ``IndexPlan`` (its spec, ``_filters``)
+picks the indexes; a ``SCAN`` plan reads the status indexes (or ``by_created``) and tests each job with the
+spec's predicate, so a filter with no index of its own is still answered, in order, by any store.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from .._name_heads import FoldTable
 from .._operations import Operation
 from .._query import ListQuery
 from ._name_ranges import name_run
-from ._sorted_keys import FoldedKeys, Key, SortedKeys, folded_pair
+from ._sorted_keys import FoldedKeys, Key, NewestKeys, SortedKeys, folded_pair
 
 __all__ = [
     "PLANS",
@@ -53,7 +55,7 @@ __all__ = [
     "scope_runs",
 ]
 
-StatusBuckets = dict[Any, SortedKeys]
+StatusBuckets = dict[Any, NewestKeys]
 JobOf = Callable[[Key, bool], Mapping[str, Any]]
 
 
@@ -111,8 +113,8 @@ class _DefinitionIndex:
         name = job_definition_name(definition)
         if name not in self.by_name:
             insort(self.names, name)
-        _bucket(self.by_name.setdefault(name, {}), status).add(newest)
-        _bucket(self.by_arn.setdefault(definition, {}), status).add(newest)
+        _status_bucket(self.by_name.setdefault(name, {}), status).add(newest)
+        _status_bucket(self.by_arn.setdefault(definition, {}), status).add(newest)
 
     def discard(self, definition: str, status: Any, newest: Key) -> None:
         name = job_definition_name(definition)
@@ -120,6 +122,12 @@ class _DefinitionIndex:
         if name not in self.by_name:
             del self.names[bisect_left(self.names, name)]
         _discard_from(self.by_arn, definition, status, newest)
+
+    def move(self, definition: str, before: Any, after: Any, newest: Key) -> None:
+        """A job of ``definition`` changes status from ``before`` to ``after``: its key moves between the
+        status buckets of its name and of its ``jobDefinition``."""
+        _move(self.by_name[job_definition_name(definition)], before, after, newest)
+        _move(self.by_arn[definition], before, after, newest)
 
     def buckets(self, pattern: JobDefinitionPattern, status: str | None) -> list[SortedKeys]:
         """The buckets of the jobs a pattern selects (LJ-9), with ``status`` when given."""
@@ -164,12 +172,12 @@ class Scope:
     def add(self, job: Mapping[str, Any], keys: JobKeys) -> None:
         """Index a job under its keys. O(log N) per index."""
         status, newest = job.get("status"), keys.newest
-        _bucket(self.by_status, status).add(newest)
+        _status_bucket(self.by_status, status).add(newest)
         self.by_created.add(newest)
         for member, by_value in self.by_member.items():
             value = job.get(member)
             if value is not None:
-                _bucket(by_value.setdefault(value, {}), status).add(newest)
+                _status_bucket(by_value.setdefault(value, {}), status).add(newest)
                 _bucket(self.by_member_any[member], value).add(newest)
         definition = job.get("jobDefinition")
         if self.by_definition is not None and definition is not None:
@@ -195,21 +203,19 @@ class Scope:
         self.by_folded.remove(keys.folded)
         self.size -= 1
 
-    def move_status(self, job: Mapping[str, Any], before: Any, after: Any, newest: Key) -> None:
+    def move_status(self, job: Mapping[str, Any], before: Any, after: Any, newest: Key) -> Key:
         """A job's status changes from ``before`` to ``after``, and nothing else of it: only the status
-        buckets change. O(log N) per status bucket the job is in."""
-        _discard(self.by_status, before, newest)
-        _bucket(self.by_status, after).add(newest)
+        buckets change. Returns the job's newest-first key as the scope holds it (equal to ``newest``),
+        which the other scopes of the job then move. O(log N) per status bucket the job is in."""
+        newest = _move(self.by_status, before, after, newest)
         for member, by_value in self.by_member.items():
             value = job.get(member)
             if value is not None:
-                buckets = by_value[value]
-                _discard(buckets, before, newest)
-                _bucket(buckets, after).add(newest)
+                _move(by_value[value], before, after, newest)
         definition = job.get("jobDefinition")
         if self.by_definition is not None and definition is not None:
-            self.by_definition.discard(definition, before, newest)
-            self.by_definition.add(definition, after, newest)
+            self.by_definition.move(definition, before, after, newest)
+        return newest
 
     @classmethod
     def build(cls, layout: Layout, keys: IndexLists, young: Callable[[], object] | None = None) -> Scope:
@@ -217,12 +223,12 @@ class Scope:
         ``SortedKeys.from_sorted``."""
         scope = cls(layout)
         scope.by_status = {
-            status: SortedKeys.from_sorted(run, young) for status, run in keys.by_status.items()
+            status: NewestKeys.from_sorted(run, young) for status, run in keys.by_status.items()
         }
         scope.by_created = SortedKeys.from_sorted(keys.by_created, young)
         for member, by_value in keys.by_member.items():
             scope.by_member[member] = {
-                value: {status: SortedKeys.from_sorted(run, young) for status, run in buckets.items()}
+                value: {status: NewestKeys.from_sorted(run, young) for status, run in buckets.items()}
                 for value, buckets in by_value.items()
             }
             scope.by_member_any[member] = {
@@ -341,7 +347,27 @@ def _bucket(buckets: dict[Any, SortedKeys], status: Any) -> SortedKeys:
     return bucket
 
 
-def _discard(buckets: dict[Any, SortedKeys], status: Any, key: Key) -> None:
+def _status_bucket(buckets: StatusBuckets, status: Any) -> NewestKeys:
+    bucket = buckets.get(status)
+    if bucket is None:
+        bucket = buckets[status] = NewestKeys()
+    return bucket
+
+
+def _move(buckets: StatusBuckets, before: Any, after: Any, key: Key) -> Key:
+    """Move a key from the bucket of status ``before`` to that of ``after``; return it as it was held."""
+    source = buckets[before]
+    held = source.pop(key)
+    target = buckets.get(after)
+    if target is None:
+        target = buckets[after] = NewestKeys()
+    target.add(held)
+    if not source:
+        del buckets[before]
+    return held
+
+
+def _discard(buckets: dict[Any, Any], status: Any, key: Key) -> None:
     bucket = buckets[status]
     bucket.remove(key)
     if not bucket:
