@@ -95,7 +95,7 @@ from ._checks import check_store
 from ._interface import ListingMethods, ListingStore
 from ._resources import MadeSummary, ResourceIndex, ResourceSummaries, requires_resources
 from ._runnable import RUNNABLE, RunnableIndex
-from ._scope import IndexLists, JobKeys, Layout, Reading, Scope, job_id_of, scope_runs
+from ._scope import IndexLists, JobKeys, Layout, RangeRun, Reading, Scope, job_id_of, scope_runs
 from ._sorted_keys import Key
 
 __all__ = ["JobStore", "ServiceJobStore"]
@@ -574,9 +574,13 @@ class JobStore(ListingMethods):
         limit = query.page_size
         grouped = _reads_grouped_keys(query)
         with self._lock:
-            keys = list(islice(self._selected_keys(query, grouped), limit + 1))
+            keys = self._selected_keys(query, grouped, limit + 1)
             jobs = self._jobs
-            records = [jobs[job_id_of(key, grouped)] for key in keys[:limit]]
+            # ``job_id_of`` written out: a call per job was a tenth of a page.
+            if grouped:
+                records = [jobs[key[-1][-1]] for key in keys[:limit]]
+            else:
+                records = [jobs[key[-1]] for key in keys[:limit]]
         # Records are never changed (a change stores a new one), so the page is projected outside the lock.
         if len(keys) <= limit:
             return records, None
@@ -827,18 +831,21 @@ class JobStore(ListingMethods):
             self._queues[value] for value in sorted({requested, name}) if value in values and accepts[value]
         ]
 
-    def _selected_keys(self, query: ListQuery, grouped: bool) -> Iterator[Key]:
-        """The keys of the jobs ``query`` selects, after its cursor, in its order (lazy; under the lock)."""
+    def _selected_keys(self, query: ListQuery, grouped: bool, count: int) -> list[Key]:
+        """The first ``count`` keys of the jobs ``query`` selects, after its cursor, in its order (under
+        the lock): one run's cut from its index by slices where the page reads one range of one index,
+        else the runs merged."""
         after: Key | None = None if query.after is None else query.after.sort_key
         if after is not None and grouped:
             after = (after[0], after[1], tuple(after[2:]))
         status = selected_status(query)
-        runs: list[Iterator[Key]] = []
+        runs: list[Iterable[Key]] = []
         for scope in self._scopes(query):
             runs.extend(scope_runs(scope, query, status, after, self._reading))
         if len(runs) == 1:
-            return runs[0]
-        return heapq.merge(*runs)
+            run = runs[0]
+            return run.take(count) if type(run) is RangeRun else list(islice(run, count))
+        return list(islice(heapq.merge(*runs), count))
 
     def _job_of(self, key: Key, grouped: bool) -> Mapping[str, Any]:
         return job_view(self._jobs[job_id_of(key, grouped)])

@@ -48,6 +48,7 @@ __all__ = [
     "IndexLists",
     "JobKeys",
     "Layout",
+    "RangeRun",
     "Reading",
     "Scope",
     "StatusBuckets",
@@ -391,15 +392,41 @@ def status_buckets(buckets: StatusBuckets, status: str | None) -> list[SortedKey
 # --- Runs: the keys one index contributes to a page ---------------------------------------------------------
 
 
-def range_run(index: SortedKeys, lower: Key | None, upper: Key | None, after: Key | None) -> Iterator[Key]:
+class RangeRun:
+    """The keys of one index in ``[lower, upper)`` (``None``: unbounded) that sort after the cursor: a run
+    to iterate, or, when a page reads this run alone, to ``take`` its first keys from the index's chunks by
+    slices (``SortedKeys.take``), with no Python step per key."""
+
+    __slots__ = ("_index", "_start", "_inclusive", "_upper")
+
+    def __init__(self, index: SortedKeys, lower: Key | None, upper: Key | None, after: Key | None) -> None:
+        self._index, self._upper = index, upper
+        self._start: Key | None
+        if after is not None and (lower is None or after >= lower):
+            self._start, self._inclusive = after, False
+        else:
+            self._start, self._inclusive = lower, True
+
+    def __iter__(self) -> Iterator[Key]:
+        keys = self._index.walk(self._start, inclusive=self._inclusive)
+        if self._upper is None:
+            return keys
+        return takewhile(self._upper.__gt__, keys)
+
+    def take(self, count: int) -> list[Key]:
+        """The first ``count`` keys of the run (fewer when it ends): ``list(islice(run, count))``.
+
+        >>> from itertools import islice
+        >>> run = RangeRun(SortedKeys.from_sorted([(n,) for n in range(10)]), (2,), (8,), (3,))
+        >>> run.take(3), list(islice(run, 3)), run.take(10) == list(run)
+        ([(4,), (5,), (6,)], [(4,), (5,), (6,)], True)
+        """
+        return self._index.take(self._start, inclusive=self._inclusive, stop=self._upper, count=count)
+
+
+def range_run(index: SortedKeys, lower: Key | None, upper: Key | None, after: Key | None) -> RangeRun:
     """The keys of ``index`` in ``[lower, upper)`` (``None``: unbounded) that sort after the cursor."""
-    if after is not None and (lower is None or after >= lower):
-        keys = index.walk(after, inclusive=False)
-    else:
-        keys = index.walk(lower, inclusive=True)
-    if upper is None:
-        return keys
-    return takewhile(upper.__gt__, keys)
+    return RangeRun(index, lower, upper, after)
 
 
 def created_at_range(bound: CreatedAtBound) -> tuple[Key, Key]:
@@ -426,14 +453,14 @@ def _newest_first_indexes(scope: Scope, status: str | None) -> list[SortedKeys]:
 
 def _status_runs(
     scope: Scope, query: ListQuery, status: str | None, after: Key | None, reading: Reading
-) -> list[Iterator[Key]]:
+) -> list[Iterable[Key]]:
     # S-1, S-2: one status bucket.
     return [range_run(index, None, None, after) for index in _newest_first_indexes(scope, status)]
 
 
 def _created_at_runs(
     scope: Scope, query: ListQuery, status: str | None, after: Key | None, reading: Reading
-) -> list[Iterator[Key]]:
+) -> list[Iterable[Key]]:
     # S-7, S-8: one range of the newest-first keys (of every status: S-3).
     assert query.job_filter is not None
     lower, upper = created_at_range(query.job_filter.parsed)
@@ -442,7 +469,7 @@ def _created_at_runs(
 
 def _member_runs(
     scope: Scope, query: ListQuery, status: str | None, after: Key | None, reading: Reading
-) -> list[Iterator[Key]]:
+) -> list[Iterable[Key]]:
     # S-4: exact equality with the member, with jobStatus when given.
     assert query.job_filter is not None
     member, value = query.job_filter.spec.member, query.job_filter.parsed
@@ -455,7 +482,7 @@ def _member_runs(
 
 def _definition_runs(
     scope: Scope, query: ListQuery, status: str | None, after: Key | None, reading: Reading
-) -> list[Iterator[Key]]:
+) -> list[Iterable[Key]]:
     assert query.job_filter is not None and scope.by_definition is not None
     buckets = scope.by_definition.buckets(query.job_filter.parsed, status)
     return [range_run(bucket, None, None, after) for bucket in buckets]
@@ -463,7 +490,7 @@ def _definition_runs(
 
 def _name_runs(
     scope: Scope, query: ListQuery, status: str | None, after: Key | None, reading: Reading
-) -> list[Iterator[Key]]:
+) -> list[Iterable[Key]]:
     assert query.job_filter is not None
     run = name_run(scope.by_name, scope.by_folded, query.job_filter.parsed, after, reading.fold_table)
     return [_with_status(run, status, reading.job_of)]
@@ -471,7 +498,7 @@ def _name_runs(
 
 def _scan_runs(
     scope: Scope, query: ListQuery, status: str | None, after: Key | None, reading: Reading
-) -> list[Iterator[Key]]:
+) -> list[Iterable[Key]]:
     # A filter without an index of its own: its jobs in the query's order, each tested by its predicate.
     assert query.job_filter is not None
     spec = query.job_filter.spec
@@ -486,7 +513,7 @@ def _scan_runs(
     ]
 
 
-def _with_status(keys: Iterator[Key], status: str | None, job_of: JobOf) -> Iterator[Key]:
+def _with_status(keys: Iterable[Key], status: str | None, job_of: JobOf) -> Iterable[Key]:
     """Grouped keys of the jobs with ``status`` (``None``: all): S-3 ignores jobStatus under JOB_NAME, but a
     grouped filter that combined with a status would still be answered right."""
     if status is None:
@@ -494,7 +521,7 @@ def _with_status(keys: Iterator[Key], status: str | None, job_of: JobOf) -> Iter
     return (key for key in keys if job_of(key, True).get("status") == status)
 
 
-Plan = Callable[[Scope, ListQuery, "str | None", "Key | None", Reading], list[Iterator[Key]]]
+Plan = Callable[[Scope, ListQuery, "str | None", "Key | None", Reading], list[Iterable[Key]]]
 
 # How each index plan of ``_filters.IndexPlan`` reads a scope; ``None`` stands for "no filter".
 PLANS: dict[IndexPlan | None, Plan] = {
@@ -509,7 +536,7 @@ PLANS: dict[IndexPlan | None, Plan] = {
 
 def scope_runs(
     scope: Scope, query: ListQuery, status: str | None, after: Key | None, reading: Reading
-) -> list[Iterator[Key]]:
+) -> list[Iterable[Key]]:
     """The runs of keys ``query`` selects in ``scope``, each in the query's order and past ``after``."""
     spec = query.filter_spec
     return PLANS[None if spec is None else spec.index_plan](scope, query, status, after, reading)
