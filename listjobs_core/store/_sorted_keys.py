@@ -23,7 +23,10 @@ made for each comparison of the binary search (about ten).
 array of the keys' integer codes (``newest_code``, never decreasing along the keys), and the maxima an array
 of theirs, so that locating a key (a status change does it twice per bucket it moves between) compares
 machine integers packed eight to a cache line instead of keys scattered over memory, whole keys only among
-equal codes; its chunks are smaller (64 keys) for the same reason.
+equal codes; its chunks are smaller (64 keys) for the same reason. A chunk's codes are ``bytes`` until the
+chunk first changes, as its keys are a tuple: an ``array`` is an object the cyclic collector tracks, one a
+chunk would be one every 64 keys of every status bucket, and ``bytes`` are never tracked; a search reads
+them through a ``memoryview`` of machine integers.
 """
 
 from __future__ import annotations
@@ -297,7 +300,7 @@ class NewestKeys(SortedKeys):
 
     def __init__(self) -> None:
         super().__init__()
-        self._codes: list[array[int]] = []
+        self._codes: list[array[int] | bytes] = []
         self._max_codes: array[int] = array("q")
 
     @classmethod
@@ -309,8 +312,11 @@ class NewestKeys(SortedKeys):
         index = super().from_sorted(keys, young)
         codes = _codes_of(keys)
         load = cls._LOAD
-        index._codes = [codes[start : start + load] for start in range(0, len(keys), load)]
-        index._max_codes = array("q", [chunk[-1] for chunk in index._codes])
+        # Bytes, not arrays, until a chunk changes (see the module's notes).
+        index._codes = [codes[start : start + load].tobytes() for start in range(0, len(keys), load)]
+        index._max_codes = array("q", codes[load - 1 :: load])
+        if len(keys) % load:
+            index._max_codes.append(codes[-1])
         return index
 
     def add(self, key: Key) -> None:
@@ -325,7 +331,7 @@ class NewestKeys(SortedKeys):
         if index == len(max_codes):
             self._append(key, code)
             return
-        codes = self._codes[index]
+        codes = _readable(self._codes[index])
         position = bisect_left(codes, code)  # below the chunk's end: its maximum's code is not below
         chunk = self._chunks[index]
         if codes[position] == code:
@@ -334,7 +340,7 @@ class NewestKeys(SortedKeys):
         if type(chunk) is not list:
             chunk = self._mutable(index)
         chunk.insert(position, key)
-        codes.insert(position, code)
+        self._mutable_codes(index).insert(position, code)
         self._size += 1
         if len(chunk) > 2 * self._LOAD:
             self._split(index)
@@ -351,7 +357,7 @@ class NewestKeys(SortedKeys):
         index = len(self._chunks) - 1
         chunk = self._mutable(index)
         chunk.append(key)
-        self._codes[index].append(code)
+        self._mutable_codes(index).append(code)
         self._maxes[index] = key
         self._max_codes[index] = code
         if len(chunk) > 2 * self._LOAD:
@@ -368,7 +374,7 @@ class NewestKeys(SortedKeys):
             index = bisect_left(self._maxes, key, index, bisect_right(max_codes, code, index))
         if index == len(max_codes):
             raise KeyError(key)
-        codes = self._codes[index]
+        codes = _readable(self._codes[index])
         position = bisect_left(codes, code)
         chunk = self._chunks[index]
         held: Key = chunk[position]
@@ -380,6 +386,7 @@ class NewestKeys(SortedKeys):
             held = chunk[position]
         if type(chunk) is not list:
             chunk = self._mutable(index)
+        codes = self._mutable_codes(index)
         del chunk[position]
         del codes[position]
         self._size -= 1
@@ -397,15 +404,26 @@ class NewestKeys(SortedKeys):
         if len(chunks) > 1:
             left = index - 1 if index > 0 else index
             self._mutable(left).extend(chunks[left + 1])
-            codes[left].extend(codes[left + 1])
+            self._mutable_codes(left).extend(_readable(codes[left + 1]))
             del chunks[left + 1], codes[left + 1], maxes[left + 1], max_codes[left + 1]
-            maxes[left], max_codes[left] = chunks[left][-1], codes[left][-1]
+            maxes[left], max_codes[left] = chunks[left][-1], _readable(codes[left])[-1]
             if len(chunks[left]) > 2 * self._LOAD:
                 self._split(left)
         elif chunks[index]:
-            maxes[index], max_codes[index] = chunks[index][-1], codes[index][-1]
+            maxes[index], max_codes[index] = chunks[index][-1], _readable(codes[index])[-1]
         else:
             del chunks[index], codes[index], maxes[index], max_codes[index]
+
+    def _mutable_codes(self, index: int) -> array[int]:
+        """The codes of chunk ``index`` as an array to change (made one from bytes the first time)."""
+        codes = self._codes[index]
+        if type(codes) is bytes:
+            made = array("q")
+            made.frombytes(codes)
+            self._codes[index] = made
+            return made
+        assert isinstance(codes, array)
+        return codes
 
     def _insert(self, probe: Key, key: Key) -> None:
         self.add(key)
@@ -415,7 +433,7 @@ class NewestKeys(SortedKeys):
 
     def _split(self, index: int) -> None:
         super()._split(index)
-        codes = self._codes[index]
+        codes = self._mutable_codes(index)
         half = codes[self._LOAD :]
         del codes[self._LOAD :]
         self._codes.insert(index + 1, half)
@@ -427,11 +445,21 @@ class NewestKeys(SortedKeys):
         super()._check()
         require(len(self._codes) == len(self._chunks), "one array of codes per chunk")
         for chunk, codes in zip(self._chunks, self._codes, strict=True):
-            require(list(codes) == [newest_code(key) for key in chunk], "each key's code beside it")
-        require(list(self._max_codes) == [codes[-1] for codes in self._codes], "each chunk's maximum code")
+            held = list(_readable(codes))
+            require(held == [newest_code(key) for key in chunk], "each key's code beside it")
+            require(type(codes) is not bytes or type(chunk) is tuple, "codes in bytes only beside a tuple")
+        maximum_codes = [_readable(codes)[-1] for codes in self._codes]
+        require(list(self._max_codes) == maximum_codes, "each chunk's maximum code")
 
 
 _Newest = TypeVar("_Newest", bound=NewestKeys)
+
+
+def _readable(codes: array[int] | bytes) -> array[int] | memoryview:
+    """A chunk's codes as a sequence of integers to search: the array, or a view of the bytes."""
+    if isinstance(codes, bytes):
+        return memoryview(codes).cast("q")
+    return codes
 
 
 # Keys cut into chunks between two calls of a bulk load's ``young`` (their lines fit in a cache), whatever
