@@ -357,12 +357,14 @@ def _add_serve_command(subparsers: SubParsers) -> None:
 
     parser = subparsers.add_parser(
         "serve",
-        help="serve AWS Batch's service-job operations and ListJobs over HTTP",
+        help="serve AWS Batch's service-job operations and every way it lists jobs over HTTP",
         description="Run the reference endpoint: AWS Batch's REST-JSON protocol, which boto3 and the AWS CLI "
         "use unmodified with --endpoint-url. It serves ListServiceJobs, SubmitServiceJob, "
         "DescribeServiceJob, TerminateServiceJob, TerminateServiceJobs and UpdateServiceJob over the service "
-        "jobs, and ListJobs over the Batch jobs. Prints 'listening on http://HOST:PORT' once ready, logs one "
-        "line per request on standard error, and stops cleanly on SIGINT or SIGTERM.",
+        "jobs; ListJobs and ListJobsByConsumableResource over the Batch jobs; GetJobQueueSnapshot over both; "
+        "and the job queues, scheduling policies, quota shares and consumable resources these read. Prints "
+        "'listening on http://HOST:PORT' once ready, logs one line per request on standard error, and stops "
+        "cleanly on SIGINT or SIGTERM.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
     parser.add_argument(
