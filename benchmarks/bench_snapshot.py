@@ -38,10 +38,8 @@ Times are thread CPU time with the command below; each size's store is built onc
 from __future__ import annotations
 
 import argparse
-import atexit
 import functools
 import json
-import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
@@ -49,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bench_sql import postgres
 from jobsets import PAGE, SIZES, project, synthetic_jobs
 
 from listjobs_core import ServiceJobStore
@@ -137,18 +136,6 @@ def test_snapshot(benchmark: Any, size: int, queue: str, kind: str, implementati
         assert answer == expected
 
 
-@functools.cache
-def postgres() -> Any:
-    """A throwaway PostgreSQL server (``tests/postgresql_server.py``), stopped at exit."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from postgresql_server import PostgresServer, find_binaries
-
-    binaries = find_binaries()
-    if binaries is None:
-        pytest.skip("no PostgreSQL binaries")
-    server = PostgresServer(binaries)
-    atexit.register(server.stop)
-    return server
 
 
 @functools.cache

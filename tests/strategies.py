@@ -5,6 +5,11 @@ The library's public strategies are the project's own, so every run of the suite
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from hypothesis import strategies as st
+
 from listjobs_core.strategies import (
     ACCOUNT_ARN,
     DEFINITION_ARN,
@@ -64,5 +69,24 @@ __all__ = [
     "near_valid_requests",
     "page_sizes",
     "queries",
+    "queue_job",
     "statuses",
 ]
+
+
+@st.composite
+def queue_job(
+    draw: st.DrawFn, job_id: str, statuses: list[str], optional: Mapping[str, st.SearchStrategy[Any]]
+) -> dict[str, Any]:
+    """A job of a queue, for the snapshot tests: ``jobId`` ``job_id`` with a name and an ARN made from it,
+    a status of ``statuses``, and each member of ``optional`` absent or drawn from its strategy."""
+    job: dict[str, Any] = {
+        "jobId": job_id,
+        "jobName": f"n{job_id}",
+        "jobArn": f"arn-{job_id}",
+        "status": draw(st.sampled_from(statuses)),
+    }
+    for member, values in optional.items():
+        if draw(st.booleans()):
+            job[member] = draw(values)
+    return job

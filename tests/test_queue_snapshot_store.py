@@ -13,6 +13,7 @@ import store_steps
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle_snapshot import snapshot as oracle_snapshot
+from strategies import queue_job
 
 from listjobs_core import LIST_JOBS, JobStore, ServiceJobStore, _snapshot
 from listjobs_core._snapshot import (
@@ -32,7 +33,7 @@ ARN = "arn:aws:batch:us-east-1:123456789012:job-queue/q"
 OTHER_REGION = "arn:aws:batch:eu-west-1:123456789012:job-queue/q"
 QUEUES = [None, "q", ARN, OTHER_REGION, "other"]
 STATUSES = ["RUNNABLE", "RUNNABLE", "RUNNABLE", "RUNNING", "SCHEDULED", "STARTING", "FAILED", "SUBMITTED"]
-SHARES = st.one_of(st.none(), st.sampled_from(["a", "b", "c"]))
+SHARES = st.sampled_from(["a", "b", "c"])
 USAGE = st.lists(
     st.fixed_dictionaries(
         {"capacityUnit": st.sampled_from(["cpu", "gpu"]), "quantity": st.sampled_from([0, 1, 2.5, 4])}
@@ -41,14 +42,8 @@ USAGE = st.lists(
 )
 
 
-@st.composite
-def a_job(draw: st.DrawFn, job_id: str) -> dict[str, Any]:
-    job: dict[str, Any] = {
-        "jobId": job_id,
-        "jobName": f"n{job_id}",
-        "jobArn": f"arn-{job_id}",
-        "status": draw(st.sampled_from(STATUSES)),
-    }
+def a_job(job_id: str) -> st.SearchStrategy[dict[str, Any]]:
+    """A job of any status; each member absent or set."""
     optional = {
         "createdAt": st.integers(0, 6),
         "jobQueue": st.sampled_from(QUEUES),
@@ -57,11 +52,7 @@ def a_job(draw: st.DrawFn, job_id: str) -> dict[str, Any]:
         "quotaShareName": SHARES,
         "capacityUsage": USAGE,
     }
-    for member, values in optional.items():
-        value = draw(st.one_of(st.none(), values))
-        if value is not None:
-            job[member] = value
-    return job
+    return queue_job(job_id, STATUSES, optional)
 
 
 IDS = [f"j{number}" for number in range(30)]

@@ -13,6 +13,7 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import queue_job
 
 from listjobs_core import LIST_JOBS, LIST_SERVICE_JOBS, ServiceJobStore, _snapshot
 from listjobs_core._children import parent_of
@@ -38,14 +39,8 @@ QUOTA_SHARES = ["a", "z"]
 IDS = st.sampled_from([f"j{number}" for number in range(40)] + ["j1:0", "j2#1"])
 
 
-@st.composite
-def a_job(draw: st.DrawFn, job_id: str) -> dict[str, Any]:
-    job: dict[str, Any] = {
-        "jobId": job_id,
-        "jobName": f"n{job_id}",
-        "jobArn": f"arn-{job_id}",
-        "status": draw(st.sampled_from(STATUSES)),
-    }
+def a_job(job_id: str) -> st.SearchStrategy[dict[str, Any]]:
+    """A job of any status; its members absent, None or extreme (the 64-bit ends of both keys)."""
     optional = {
         "createdAt": st.one_of(st.integers(0, 4), st.sampled_from([-(2**63 - 2), 2**63 - 1])),
         "jobQueue": st.sampled_from(QUEUES),
@@ -54,10 +49,8 @@ def a_job(draw: st.DrawFn, job_id: str) -> dict[str, Any]:
         "quotaShareName": SHARES,
         "capacityUsage": USAGE,
     }
-    for member, values in optional.items():
-        if draw(st.booleans()):
-            job[member] = draw(st.one_of(st.none(), values))
-    return job
+    or_none = {member: st.one_of(st.none(), values) for member, values in optional.items()}
+    return queue_job(job_id, STATUSES, or_none)
 
 
 @st.composite
@@ -281,18 +274,21 @@ def test_a_malformed_job_in_use_is_the_definitions_error() -> None:
             queue_snapshot([store], "q", "FAIR_SHARE", now_ms=0)
 
 
+def running_in_share_a() -> dict[str, Any]:
+    """A job of queue ``q`` using one gpu, in share ``a``."""
+    return {
+        "jobId": "r",
+        "jobName": "n",
+        "status": "RUNNING",
+        "jobQueue": "q",
+        "shareIdentifier": "a",
+        "capacityUsage": [{"capacityUnit": "gpu", "quantity": 1}],
+    }
+
+
 def test_a_queue_in_a_sql_and_an_in_memory_store_is_answered_from_both() -> None:
     """The usage of both stores ranks each store's front (``_indexed_parts``)."""
-    busy = [
-        {
-            "jobId": "r",
-            "jobName": "n",
-            "status": "RUNNING",
-            "jobQueue": "q",
-            "shareIdentifier": "a",
-            "capacityUsage": [{"capacityUnit": "gpu", "quantity": 1}],
-        }
-    ]
+    busy = [running_in_share_a()]
     waiting = [runnable("x", 1, shareIdentifier="a"), runnable("y", 2, shareIdentifier="b")]
     with SqlJobStore("sqlite://") as sql:
         sql.put_many(waiting)
@@ -305,16 +301,7 @@ def test_a_queue_in_a_sql_and_an_in_memory_store_is_answered_from_both() -> None
 def test_the_jobs_of_a_queue_in_two_sql_stores_rank_each_front_by_the_usage_of_both() -> None:
     """``queue_jobs`` over two SQL stores: each store's front is ranked by the jobs in use of both (SN-2),
     as ``jobs_in_use`` and ``front_of_queue`` give them, so the snapshot over them is the definition's."""
-    busy = [
-        {
-            "jobId": "r",
-            "jobName": "n",
-            "status": "RUNNING",
-            "jobQueue": "q",
-            "shareIdentifier": "a",
-            "capacityUsage": [{"capacityUnit": "gpu", "quantity": 1}],
-        }
-    ]
+    busy = [running_in_share_a()]
     # More jobs of the busy share "a" than a front holds, before one of the idle share "b".
     waiting = [runnable(f"x{n:03}", n, shareIdentifier="a") for n in range(FRONT_OF_QUEUE_SIZE)]
     waiting.append(runnable("y", 10**6, shareIdentifier="b"))

@@ -324,6 +324,8 @@ class NewestKeys(SortedKeys):
         value = key[1]
         code = value if not key[0] and -_CODE_BOUND <= value <= _CODE_BOUND else newest_code(key)
         # The first chunk whose maximum is not below the key, by codes; among maxima of its code, by keys.
+        # ``pop`` makes the same search, written out in each: a shared method was a Python call per search,
+        # which took a pop and an add from 2.4 to 4.2 µs.
         max_codes = self._max_codes
         index = bisect_left(max_codes, code)
         if index < len(max_codes) and max_codes[index] == code:
