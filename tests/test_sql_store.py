@@ -318,6 +318,9 @@ def test_every_page_query_is_an_index_range_scan_without_a_sort(
                 assert_no_sort_and_no_filter(plan)
                 assert any(f"Scan using listjobs_{index} on listjobs_jobs" in plan for index in indexes), plan
                 assert "Index Cond:" in plan, plan
+                # The plan made once for any values, which the page runs (see below): its values are
+                # parameters, never constants.
+                assert "$1" in plan, plan
 
 
 # Round trips are PostgreSQL's: SQLite runs in the process.
@@ -370,6 +373,37 @@ def test_a_postgresql_prefix_page_is_planned_once_for_every_value(
             "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
         ).fetchall()
     assert prepared
+    assert [(statement, custom) for statement, _, custom in prepared if custom] == []
+    assert max(generic for _, generic, _ in prepared) >= 5
+
+
+@pytest.mark.parametrize("planned_store", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("queue", list(QUEUES))
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_a_postgresql_page_runs_the_plan_made_once_for_every_value(
+    planned_store: tuple[SqlJobStore, list[dict[str, Any]]], shape: str, queue: str
+) -> None:
+    """SQL-3 on PostgreSQL, where planning a page's statement costs more than running it: every statement
+    of a page of every shape, with and without a queue, run again for other cursors (psycopg prepares it
+    the fifth time), runs the one generic plan PostgreSQL made for it, never a plan made for its values;
+    so the plans ``explain`` shows, which ``test_every_page_query_is_an_index_range_scan_without_a_sort``
+    holds to index ranges without a sort, are the plans that run. The pages are the pure function's."""
+    store, jobs = planned_store
+    assert store.engine == "postgresql"
+    request: dict[str, Any] = {**SHAPES[shape][0], "maxResults": 1}
+    if QUEUES[queue] is not None:
+        request["jobQueue"] = QUEUES[queue]
+    with store._pool.connection() as connection:  # the store's one connection, which runs the pages
+        connection.execute("DEALLOCATE ALL")  # the statements of other tests' pages
+    later_pages = list(islice(pages_of(store, request), 8))
+    assert len(later_pages) == 8, "the shape selects enough jobs for psycopg to prepare its statement"
+    for page_request in later_pages:
+        assert store.list_service_jobs(page_request) == list_service_jobs(jobs, page_request)
+    with store._pool.connection() as connection:
+        prepared = connection.execute(
+            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
+        ).fetchall()
+    assert prepared, "the pages' statements were prepared"
     assert [(statement, custom) for statement, _, custom in prepared if custom] == []
     assert max(generic for _, generic, _ in prepared) >= 5
 
