@@ -764,12 +764,9 @@ class SqlJobStore(ListingMethods):
 
     def _page_plans(self, ranges: Range | NameHeads | DefinitionNames | Scan) -> str | None:
         """How the connection of a page of ``ranges`` plans its statements (``_engines.Pool``): a page of
-        one range (of each queue scope, PostgreSQL's one statement) on the plan made once for any values
-        (``_GENERIC_PLANS``); a prefix's as its connection stands (its transaction sets generic plans
-        for itself, ``_GENERIC_PLANS``); a ``SCAN`` on plans for its values."""
-        if isinstance(ranges, Range):
-            return GENERIC_PLANS
-        return None if isinstance(ranges, (NameHeads, DefinitionNames)) else CUSTOM_PLANS
+        index ranges (of each queue scope; of a prefix's heads or names) on the plans made once for any
+        values (``_GENERIC_PLANS``); a ``SCAN`` on plans for its values."""
+        return CUSTOM_PLANS if isinstance(ranges, Scan) else GENERIC_PLANS
 
     def _page_rows(
         self,
@@ -794,9 +791,11 @@ class SqlJobStore(ListingMethods):
             # every queue scope in one statement, ``_merged_rows``): one round trip a page.
             return self._range_rows(connection, ranges, self._arms(query.job_queue), after, count)
         if isinstance(ranges, NameHeads):
-            return self._name_prefix_rows(connection, ranges, self._arms(query.job_queue), after, count)
+            arms = self._arms(query.job_queue)
+            return self._name_prefix_rows(connection, ranges, arms, after, count, planned_once=True)
         if self._engine.name == "postgresql" and isinstance(ranges, DefinitionNames):
-            return self._pipelined_prefix_rows(connection, ranges, self._arms(query.job_queue), after, count)
+            arms = self._arms(query.job_queue)
+            return self._pipelined_prefix_rows(connection, ranges, arms, after, count, planned_once=True)
         with transaction(connection, self._engine.begin_read):
             arms = self._arms(query.job_queue)
             if isinstance(ranges, Range):
@@ -806,13 +805,21 @@ class SqlJobStore(ListingMethods):
             return self._scan_rows(connection, ranges, arms, after, count)
 
     def _name_prefix_rows(
-        self, connection: Connection, heads: NameHeads, arms: list[Arm], after: SortKey | None, count: int
+        self,
+        connection: Connection,
+        heads: NameHeads,
+        arms: list[Arm],
+        after: SortKey | None,
+        count: int,
+        *,
+        planned_once: bool = False,
     ) -> list[Sequence[Any]]:
         """A JOB_NAME prefix's page (S-6) in one snapshot, of a jobs table or of the requirements (CR-7
         groups by name as O-2 does): on PostgreSQL in two round trips (``_pipelined_prefix_rows``), on
         SQLite by the walk of its heads in a read transaction (``_head_rows``)."""
         if self._engine.name == "postgresql":
-            return self._pipelined_prefix_rows(connection, heads, arms, after, count)
+            planned = planned_once
+            return self._pipelined_prefix_rows(connection, heads, arms, after, count, planned_once=planned)
         with transaction(connection, self._engine.begin_read):
             return self._head_rows(connection, heads, arms, after, count)
 
@@ -941,6 +948,8 @@ class SqlJobStore(ListingMethods):
         arms: list[Arm],
         after: SortKey | None,
         count: int,
+        *,
+        planned_once: bool = False,
     ) -> list[Sequence[Any]]:
         """PostgreSQL, a prefix (S-6, LJ-9) in two round trips, in one read-only snapshot: the first sends
         BEGIN and the statement that finds what the prefix covers (a JOB_NAME prefix: its first few folded
@@ -950,11 +959,13 @@ class SqlJobStore(ListingMethods):
         (``_union``: the ranges of what was found, merged) and COMMIT. Only a JOB_NAME prefix whose walk
         outgrows its budget (``_HEAD_WALK_BUDGET``: thousands of case variants of names of more than four
         folded names) reads its folded names in one round trip more. Its statements run on plans made once
-        per connection (``_GENERIC_PLANS``, set in the same round trip as BEGIN)."""
+        per connection: ``planned_once``, the connection's own (``_page_plans``); else ``_GENERIC_PLANS``,
+        set in the same round trip as BEGIN."""
         pipeline = getattr(connection, "pipeline", None)  # ``explain``'s recorder runs them one by one
         with pipeline() if pipeline is not None else contextlib.nullcontext():
             connection.execute(self._engine.begin_read)
-            connection.execute(_GENERIC_PLANS)
+            if not planned_once:
+                connection.execute(_GENERIC_PLANS)
             if isinstance(ranges, DefinitionNames):
                 names = _NextValue(self, connection, ranges.index, arms, "definition_name")
                 covered = names.send_starting_with(ranges.pattern.text, None)
