@@ -48,6 +48,7 @@ from listjobs_core import (
     paginate,
 )
 from listjobs_core.sql import SqlJobStore
+from listjobs_core.sql._engines import CUSTOM_PLANS, GENERIC_PLANS, Pool
 
 ENGINES = ("sqlite-memory", "sqlite-file", "postgresql")
 TABLES = {
@@ -406,6 +407,75 @@ def test_a_postgresql_page_runs_the_plan_made_once_for_every_value(
     assert prepared, "the pages' statements were prepared"
     assert [(statement, custom) for statement, _, custom in prepared if custom] == []
     assert max(generic for _, generic, _ in prepared) >= 5
+
+
+@pytest.mark.parametrize("planned_store", ["postgresql"], indirect=True)
+def test_a_postgresql_snapshot_keeps_plans_for_its_values_between_pages(
+    planned_store: tuple[SqlJobStore, list[dict[str, Any]]],
+) -> None:
+    """The one connection of a store that runs pages on generic plans runs a snapshot's statements on
+    plans for their values (whose generic plans are held to nothing), then pages on generic plans again:
+    the connection's setting follows what it is handed out for, every time."""
+    store, jobs = planned_store
+    request: dict[str, Any] = {"jobStatus": "FAILED", "jobQueue": "gpu", "maxResults": 1}
+    for _ in range(3):
+        with store._pool.connection() as connection:
+            connection.execute("DEALLOCATE ALL")
+        for page_request in islice(pages_of(store, request), 6):
+            assert store.list_service_jobs(page_request) == list_service_jobs(jobs, page_request)
+        for _ in range(6):
+            store.snapshot_parts("gpu", "FIFO")
+        with store._pool.connection() as connection:
+            prepared = connection.execute(
+                "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
+            ).fetchall()
+        reads = [row for row in prepared if "$1" in row[0]]  # not BEGIN or COMMIT
+        pages = [row for row in reads if "summary" in row[0]]
+        snapshots = [row for row in reads if "summary" not in row[0]]
+        assert pages and snapshots
+        assert all(custom == 0 and generic > 0 for _, generic, custom in pages), pages
+        assert all(generic == 0 and custom > 0 for _, generic, custom in snapshots), snapshots
+
+
+class _Session:
+    """A connection of ``Pool``'s unit test: the statements run on it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.statements: list[str] = []
+
+    def execute(self, sql: str, params: Any = ()) -> None:
+        self.statements.append(sql)
+
+    def close(self) -> None:
+        self.statements.append("closed")
+
+
+def test_the_pool_hands_out_a_connection_that_plans_as_asked_switching_one_only_when_none_does() -> None:
+    """``Pool.connection(plans)``: an idle connection that plans as asked when there is one (no statement
+    sent), else one switched by the engine's statement for it; ``connection()`` one as it stands."""
+    made = iter([_Session("first"), _Session("second")])
+    plans = {CUSTOM_PLANS: "SET custom", GENERIC_PLANS: "SET generic"}
+    pool = Pool(lambda: next(made), 2, plans)
+    with pool.connection(GENERIC_PLANS) as first, pool.connection(CUSTOM_PLANS) as second:
+        pass  # a new connection plans for values: only the first is switched
+    assert (first.name, first.statements) == ("first", ["SET generic"])
+    assert (second.name, second.statements) == ("second", [])
+    for wanted, expected in ((GENERIC_PLANS, first), (CUSTOM_PLANS, second), (GENERIC_PLANS, first)):
+        with pool.connection(wanted) as connection:
+            assert connection is expected
+    with pool.connection() as connection:
+        assert connection is first  # the last released, as it stands
+    with pool.connection(CUSTOM_PLANS) as connection, pool.connection(CUSTOM_PLANS) as other:
+        pass
+    assert first.statements == ["SET generic", "SET custom"] and second.statements == []
+    assert {connection.name, other.name} == {"first", "second"}
+    pool.close()
+    assert first.statements[-1] == second.statements[-1] == "closed"
+    sqlite_pool = Pool(lambda: _Session("sqlite"), 1)  # an engine of one way to plan: no statement
+    with sqlite_pool.connection(GENERIC_PLANS) as connection:
+        assert connection.statements == []
+    sqlite_pool.close()
 
 
 @pytest.mark.parametrize("queue", ["a", QUEUE_ARN.replace("/gpu", "/a")])
