@@ -189,10 +189,12 @@ _HEAD_PROBE_BUDGET = 64
 # (``EXPLAIN (ANALYZE, SUMMARY)`` at 1e4 jobs: a prefix's walk 0.80 ms planning against 0.25 ms running,
 # its page 0.26 against 0.19; at 1e5, a one-statement page 0.23 to 0.28 ms planning against 0.10 to 0.12
 # running), and their generic plans are index probes and ranges of the page's index whatever the values
-# (``tests/test_sql_store.py`` holds every shape's to it). A page of one statement takes a connection that
-# plans so (``_page_plans``); a prefix's transaction sets it for itself, in the round trip of its BEGIN.
-# Every other statement (a snapshot's, a ListJobsByConsumableResource page's, a SCAN's) is planned for its
-# values (``_engines``).
+# (``tests/test_sql_store.py`` holds every shape's to it). A listing page takes a connection that plans so
+# (``_page_plans``, ``_engines.Pool``); a ListJobsByConsumableResource prefix's transaction sets it for
+# itself, in the round trip of its BEGIN. Every other statement (a snapshot's, a ListJobsByConsumableResource
+# page's, a SCAN's) is planned for its values. A connection switched from one to the other costs that use
+# one round trip more (a store that alternates writes and pages does not switch: a write's plan, a row by
+# its key, is the same either way, and it takes its connection as it stands).
 _GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan"
 
 # A plan made without values cannot see how many rows a queue scope (or the jobs without a queue) holds,
