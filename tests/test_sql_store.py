@@ -320,8 +320,15 @@ def test_every_page_query_is_an_index_range_scan_without_a_sort(
                 assert any(f"Scan using listjobs_{index} on listjobs_jobs" in plan for index in indexes), plan
                 assert "Index Cond:" in plan, plan
                 # The plan made once for any values, which the page runs (see below): its values are
-                # parameters, never constants.
-                assert "$1" in plan, plan
+                # parameters, never constants; but the plan of an index whose equality columns extend
+                # another's (whose generic plan would take the shorter one), made for the values.
+                assert ("$1" in plan) is (SHAPES[shape][1] not in PLANNED_FOR_VALUES), plan
+
+
+# The indexes whose pages run plans for their values on PostgreSQL: their equality columns extend those
+# of another index with the same order, which a generic plan, estimating both ranges at a row, would take
+# (at a million jobs, filtering the status on every job of the share in the queue).
+PLANNED_FOR_VALUES = ("by_share_identifier_status", "by_quota_share_name_status")
 
 
 # Round trips are PostgreSQL's: SQLite runs in the process.
@@ -405,6 +412,9 @@ def test_a_postgresql_page_runs_the_plan_made_once_for_every_value(
             "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
         ).fetchall()
     assert prepared, "the pages' statements were prepared"
+    if SHAPES[shape][1] in PLANNED_FOR_VALUES:
+        assert [(statement, generic) for statement, generic, _ in prepared if generic] == []
+        return
     assert [(statement, custom) for statement, _, custom in prepared if custom] == []
     assert max(generic for _, generic, _ in prepared) >= 5
 

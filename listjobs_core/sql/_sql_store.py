@@ -280,6 +280,7 @@ class SqlJobStore(ListingMethods):
         self._engine: Engine = open_engine(url)
         self._pool = Pool(self._engine.connect, self._engine.pool_size, self._engine.plans)
         self._sql_cache: dict[str, str] = {}
+        self._planned_for_values = _planned_for_values(self._tables.indexes)
         try:
             self._create_schema()
         except BaseException:
@@ -767,8 +768,12 @@ class SqlJobStore(ListingMethods):
     def _page_plans(self, ranges: Range | NameHeads | DefinitionNames | Scan) -> str | None:
         """How the connection of a page of ``ranges`` plans its statements (``_engines.Pool``): a page of
         index ranges (of each queue scope; of a prefix's heads or names) on the plans made once for any
-        values (``_GENERIC_PLANS``); a ``SCAN`` on plans for its values."""
-        return CUSTOM_PLANS if isinstance(ranges, Scan) else GENERIC_PLANS
+        values (``_GENERIC_PLANS``); a ``SCAN``, and a range of an index a generic plan may mistake for a
+        shorter one (``_planned_for_values``), on plans for their values."""
+        mistaken = isinstance(ranges, Range) and ranges.index in self._planned_for_values
+        if isinstance(ranges, Scan) or mistaken:
+            return CUSTOM_PLANS
+        return GENERIC_PLANS
 
     def _page_rows(
         self,
@@ -1482,6 +1487,25 @@ def _generic_plan(connection: Connection, sql: str, params: Sequence[Any]) -> st
         rows = connection.execute(f"EXPLAIN EXECUTE listjobs_explained{arguments}").fetchall()
         connection.execute("DEALLOCATE listjobs_explained")
     return "\n".join(str(row[0]) for row in rows)
+
+
+def _planned_for_values(indexes: Iterable[Index]) -> frozenset[Index]:
+    """The indexes whose pages are planned for their values: those whose equality columns extend another
+    index's of the same order (``by_share_identifier_status``, ``by_share_identifier``). A plan made without
+    values estimates both ranges of a queue scope at a row and takes the smaller index, filtering the rest
+    of the equalities on its rows (at 1e6 jobs, the page of ``SHARE_IDENTIFIER + status, queue`` read 656
+    buffers in 0.86 ms against 102 in 0.17 ms on its own index); a plan for the values sees the difference.
+    """
+    indexes = list(indexes)
+    return frozenset(
+        index
+        for index in indexes
+        for shorter in indexes
+        if shorter.table == index.table
+        and shorter.order == index.order
+        and 0 < len(shorter.equal) < len(index.equal)
+        and index.equal[: len(shorter.equal)] == shorter.equal
+    )
 
 
 def _order_columns(row: Sequence[Any]) -> tuple[Any, ...]:
