@@ -48,6 +48,7 @@ from listjobs_core import (
     paginate,
 )
 from listjobs_core.sql import SqlJobStore
+from listjobs_core.sql._engines import CUSTOM_PLANS, GENERIC_PLANS, Pool
 
 ENGINES = ("sqlite-memory", "sqlite-file", "postgresql")
 TABLES = {
@@ -318,6 +319,16 @@ def test_every_page_query_is_an_index_range_scan_without_a_sort(
                 assert_no_sort_and_no_filter(plan)
                 assert any(f"Scan using listjobs_{index} on listjobs_jobs" in plan for index in indexes), plan
                 assert "Index Cond:" in plan, plan
+                # The plan made once for any values, which the page runs (see below): its values are
+                # parameters, never constants; but the plan of an index whose equality columns extend
+                # another's (whose generic plan would take the shorter one), made for the values.
+                assert ("$1" in plan) is (SHAPES[shape][1] not in PLANNED_FOR_VALUES), plan
+
+
+# The indexes whose pages run plans for their values on PostgreSQL: their equality columns extend those
+# of another index with the same order, which a generic plan, estimating both ranges at a row, would take
+# (at a million jobs, filtering the status on every job of the share in the queue).
+PLANNED_FOR_VALUES = ("by_share_identifier_status", "by_quota_share_name_status")
 
 
 # Round trips are PostgreSQL's: SQLite runs in the process.
@@ -372,6 +383,109 @@ def test_a_postgresql_prefix_page_is_planned_once_for_every_value(
     assert prepared
     assert [(statement, custom) for statement, _, custom in prepared if custom] == []
     assert max(generic for _, generic, _ in prepared) >= 5
+
+
+@pytest.mark.parametrize("planned_store", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("queue", list(QUEUES))
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_a_postgresql_page_runs_the_plan_made_once_for_every_value(
+    planned_store: tuple[SqlJobStore, list[dict[str, Any]]], shape: str, queue: str
+) -> None:
+    """SQL-3 on PostgreSQL, where planning a page's statement costs more than running it: every statement
+    of a page of every shape, with and without a queue, run again for other cursors (psycopg prepares it
+    the fifth time), runs the one generic plan PostgreSQL made for it, never a plan made for its values;
+    so the plans ``explain`` shows, which ``test_every_page_query_is_an_index_range_scan_without_a_sort``
+    holds to index ranges without a sort, are the plans that run. The pages are the pure function's."""
+    store, jobs = planned_store
+    assert store.engine == "postgresql"
+    request: dict[str, Any] = {**SHAPES[shape][0], "maxResults": 1}
+    if QUEUES[queue] is not None:
+        request["jobQueue"] = QUEUES[queue]
+    with store._pool.connection() as connection:  # the store's one connection, which runs the pages
+        connection.execute("DEALLOCATE ALL")  # the statements of other tests' pages
+    later_pages = list(islice(pages_of(store, request), 8))
+    assert len(later_pages) == 8, "the shape selects enough jobs for psycopg to prepare its statement"
+    for page_request in later_pages:
+        assert store.list_service_jobs(page_request) == list_service_jobs(jobs, page_request)
+    with store._pool.connection() as connection:
+        prepared = connection.execute(
+            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
+        ).fetchall()
+    assert prepared, "the pages' statements were prepared"
+    if SHAPES[shape][1] in PLANNED_FOR_VALUES:
+        assert [(statement, generic) for statement, generic, _ in prepared if generic] == []
+        return
+    assert [(statement, custom) for statement, _, custom in prepared if custom] == []
+    assert max(generic for _, generic, _ in prepared) >= 5
+
+
+@pytest.mark.parametrize("planned_store", ["postgresql"], indirect=True)
+def test_a_postgresql_snapshot_keeps_plans_for_its_values_between_pages(
+    planned_store: tuple[SqlJobStore, list[dict[str, Any]]],
+) -> None:
+    """The one connection of a store that runs pages on generic plans runs a snapshot's statements on
+    plans for their values (whose generic plans are held to nothing), then pages on generic plans again:
+    the connection's setting follows what it is handed out for, every time."""
+    store, jobs = planned_store
+    request: dict[str, Any] = {"jobStatus": "FAILED", "jobQueue": "gpu", "maxResults": 1}
+    for _ in range(3):
+        with store._pool.connection() as connection:
+            connection.execute("DEALLOCATE ALL")
+        for page_request in islice(pages_of(store, request), 6):
+            assert store.list_service_jobs(page_request) == list_service_jobs(jobs, page_request)
+        for _ in range(6):
+            store.snapshot_parts("gpu", "FIFO")
+        with store._pool.connection() as connection:
+            prepared = connection.execute(
+                "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
+            ).fetchall()
+        reads = [row for row in prepared if "$1" in row[0]]  # not BEGIN or COMMIT
+        pages = [row for row in reads if "summary" in row[0]]
+        snapshots = [row for row in reads if "summary" not in row[0]]
+        assert pages and snapshots
+        assert all(custom == 0 and generic > 0 for _, generic, custom in pages), pages
+        assert all(generic == 0 and custom > 0 for _, generic, custom in snapshots), snapshots
+
+
+class _Session:
+    """A connection of ``Pool``'s unit test: the statements run on it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.statements: list[str] = []
+
+    def execute(self, sql: str, params: Any = ()) -> None:
+        self.statements.append(sql)
+
+    def close(self) -> None:
+        self.statements.append("closed")
+
+
+def test_the_pool_hands_out_a_connection_that_plans_as_asked_switching_one_only_when_none_does() -> None:
+    """``Pool.connection(plans)``: an idle connection that plans as asked when there is one (no statement
+    sent), else one switched by the engine's statement for it; ``connection()`` one as it stands."""
+    made = iter([_Session("first"), _Session("second")])
+    plans = {CUSTOM_PLANS: "SET custom", GENERIC_PLANS: "SET generic"}
+    pool = Pool(lambda: next(made), 2, plans)
+    with pool.connection(GENERIC_PLANS) as first, pool.connection(CUSTOM_PLANS) as second:
+        pass  # a new connection plans for values: only the first is switched
+    assert (first.name, first.statements) == ("first", ["SET generic"])
+    assert (second.name, second.statements) == ("second", [])
+    for wanted, expected in ((GENERIC_PLANS, first), (CUSTOM_PLANS, second), (GENERIC_PLANS, first)):
+        with pool.connection(wanted) as connection:
+            assert connection is expected
+    with pool.connection() as connection:
+        assert connection is first  # the last released, as it stands
+    with pool.connection(CUSTOM_PLANS) as connection, pool.connection(CUSTOM_PLANS) as other:
+        pass
+    assert first.statements == ["SET generic", "SET custom"] and second.statements == []
+    assert {connection.name, other.name} == {"first", "second"}
+    pool.close()
+    assert first.statements[-1] == second.statements[-1] == "closed"
+    sqlite_pool = Pool(lambda: _Session("sqlite"), 1)  # an engine of one way to plan: no statement
+    with sqlite_pool.connection(GENERIC_PLANS) as connection:
+        assert connection.statements == []
+    sqlite_pool.close()
 
 
 @pytest.mark.parametrize("queue", ["a", QUEUE_ARN.replace("/gpu", "/a")])

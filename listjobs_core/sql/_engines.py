@@ -17,9 +17,11 @@ come from a ``Pool``, so threads never share one while it is in use.
   READ`` read-only transaction (one snapshot); writes run in ordinary transactions, ``update`` locks its row
   (``FOR UPDATE``). Sessions run with ``enable_sort = off``, so the planner takes an index whose order is
   the listing's even when stale statistics (a table just bulk-loaded) would make a sort look cheaper: the
-  PostgreSQL counterpart of SQLite's ``INDEXED BY``; with custom plans, so the plan is chosen for the
-  request's own values (but for the statements of a prefix's page, which the store plans once per
-  connection, ``_sql_store``; ``explain`` shows the plan each statement runs); and with JIT off. The
+  PostgreSQL counterpart of SQLite's ``INDEXED BY``; and with JIT off. A connection plans its statements
+  either for their values (custom plans, how it starts) or once for any values (generic plans, which
+  ``_sql_store`` asks for a listing page's statements, whose plans it holds to index ranges whatever the
+  values): the pool keeps each connection's setting, hands out one already in the setting asked for when
+  one is idle, and switches one (``SET plan_cache_mode``, one round trip) only when none is. The
   database's encoding must be UTF8, so that the "C" collation orders text by code point.
 """
 
@@ -27,14 +29,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .._extras import install_hint
 
-__all__ = ["BUSY_TIMEOUT_SECONDS", "Engine", "Pool", "open_engine"]
+__all__ = ["BUSY_TIMEOUT_SECONDS", "CUSTOM_PLANS", "GENERIC_PLANS", "Engine", "Pool", "open_engine"]
 
 # How long a SQLite writer waits for another's lock before giving up with "database is locked".
 BUSY_TIMEOUT_SECONDS = 60.0
@@ -43,6 +45,10 @@ POOL_SIZE = 8
 SQLITE_CACHE_KIB = 64 * 1024
 
 Connection = Any  # sqlite3.Connection or psycopg.Connection: both have execute() and cursor()
+
+# How a connection plans its statements (``Engine.plans``): for their values, or once for any values.
+CUSTOM_PLANS = "custom"
+GENERIC_PLANS = "generic"
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,9 @@ class Engine:
     begin_write: str
     lock_for_update: str
     names_its_index: bool
+    # The statement that makes a connection plan as each key says (none: the engine has one way); a new
+    # connection plans as ``CUSTOM_PLANS`` says.
+    plans: Mapping[str, str] = field(default_factory=dict)
 
     def sql(self, text: str) -> str:
         """A statement written with ``?`` placeholders, in this engine's spelling."""
@@ -141,11 +150,12 @@ def _postgresql(url: str) -> Engine:
             connection.close()
             raise ValueError(f"the database's encoding must be UTF8 for code-point order, got {encoding}")
         connection.execute("SET enable_sort = off")
-        # A plan for the request's own values: a generic plan of a prepared statement cannot see how
-        # selective a status, a share identifier or a time range is, and may pick another index (at a
-        # million jobs written in createdAt order, a queue's AFTER_CREATED_AT page read the index over
-        # every job filtered by queue, 500 ms a page). A prefix's page turns generic plans on for itself.
-        connection.execute("SET plan_cache_mode = force_custom_plan")
+        # A plan for the statement's own values, until the store asks for generic plans (``Pool``): a
+        # generic plan of a prepared statement cannot see how selective a status, a share identifier or a
+        # time range is, and may pick another index (at a million jobs written in createdAt order, a
+        # queue's AFTER_CREATED_AT page read the index over every job filtered by queue, 500 ms a page),
+        # so only the statements whose generic plans are held to their index ranges run them.
+        connection.execute(_POSTGRESQL_PLANS[CUSTOM_PLANS])
         # JIT compiles a query whose estimated cost is high: a page is a few index probes and never gains
         # from it, and compiling takes tens of milliseconds.
         connection.execute("SET jit = off")
@@ -163,56 +173,83 @@ def _postgresql(url: str) -> Engine:
         begin_write="BEGIN",
         lock_for_update=" FOR UPDATE",
         names_its_index=False,
+        plans=_POSTGRESQL_PLANS,
     )
+
+
+_POSTGRESQL_PLANS = {
+    CUSTOM_PLANS: "SET plan_cache_mode = force_custom_plan",
+    GENERIC_PLANS: "SET plan_cache_mode = force_generic_plan",
+}
 
 
 class Pool:
     """Connections handed to one thread at a time, at most ``size`` of them, reused.
 
     A connection whose use raised is rolled back and kept; one that cannot even roll back is closed.
+    ``plans``: the engine's ``plans``; ``connection(plans=...)`` hands out a connection that plans as that
+    key says (an idle one that does already, when there is one; else one switched to it), and
+    ``connection()`` one as it is, for statements whose plan is the same either way (a row by its key).
     """
 
-    def __init__(self, connect: Callable[[], Connection], size: int) -> None:
+    def __init__(
+        self, connect: Callable[[], Connection], size: int, plans: Mapping[str, str] | None = None
+    ) -> None:
         self._connect = connect
-        self._idle: list[Connection] = []
+        self._plans: Mapping[str, str] = plans or {}
+        self._idle: list[tuple[Connection, str]] = []  # each with how it plans
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(size)
         self._closed = False
 
     @contextmanager
-    def connection(self) -> Iterator[Connection]:
+    def connection(self, plans: str | None = None) -> Iterator[Connection]:
         self._slots.acquire()
         try:
             with self._lock:
                 if self._closed:
                     raise ValueError("the store is closed")
-                connection = self._idle.pop() if self._idle else None
-            if connection is None:
-                connection = self._connect()
+                taken = self._take(plans)
+            connection, current = taken if taken is not None else (self._connect(), CUSTOM_PLANS)
             try:
+                if plans is not None and plans != current and plans in self._plans:
+                    connection.execute(self._plans[plans])
+                    current = plans
                 yield connection
             except BaseException:
                 if not _rolled_back(connection):
                     connection.close()
                     raise
-                self._release(connection)
+                self._release(connection, current)
                 raise
-            self._release(connection)
+            self._release(connection, current)
         finally:
             self._slots.release()
 
-    def _release(self, connection: Connection) -> None:
+    def _take(self, plans: str | None) -> tuple[Connection, str] | None:
+        """The idle connection to hand out (the lock held): the last released that plans as asked, else
+        the last released; ``None`` when none is idle."""
+        if not self._idle:
+            return None
+        chosen = len(self._idle) - 1
+        if plans is not None:
+            chosen = next(
+                (at for at in range(chosen, -1, -1) if self._idle[at][1] == plans), chosen
+            )
+        return self._idle.pop(chosen)
+
+    def _release(self, connection: Connection, plans: str) -> None:
         with self._lock:
             if self._closed:
                 connection.close()
             else:
-                self._idle.append(connection)
+                self._idle.append((connection, plans))
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
             idle, self._idle = self._idle, []
-        for connection in idle:
+        for connection, _ in idle:
             connection.close()
 
 

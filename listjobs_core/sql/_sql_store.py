@@ -19,7 +19,8 @@ range per folded name when a few match, else one per name head (``_head_rows``).
 depends on the engine (``_merged_rows``): SQLite, in the process, runs a statement per run and merges
 them here; PostgreSQL, where each statement is a round trip, runs one ``UNION ALL`` statement of all of
 them, which it plans as a Merge Append of index range scans. So a PostgreSQL page of any filter but a
-JOB_NAME or JOB_DEFINITION prefix is one statement outside any transaction: one round trip. A prefix is two
+JOB_NAME or JOB_DEFINITION prefix is one statement outside any transaction: one round trip, on a plan
+made once per connection (``_GENERIC_PLANS``). A prefix is two
 round trips in one read-only transaction (``_pipelined_prefix_rows``): BEGIN and the statement that finds
 what it covers (a JOB_NAME prefix's folded names and heads, walked in one recursive statement,
 ``_heads_walk``), sent together in psycopg's pipeline mode, then its page and COMMIT.
@@ -73,7 +74,7 @@ from .._snapshot import FRONT_OF_QUEUE_SIZE, SCHEDULING_KINDS, QueueUsage
 from .._tokens import check_token_key, encode_token
 from .._wire import resource_summaries, response
 from ..store import ListingMethods, ListingStore
-from ._engines import Connection, Engine, Pool, open_engine, transaction
+from ._engines import CUSTOM_PLANS, GENERIC_PLANS, Connection, Engine, Pool, open_engine, transaction
 from ._front import QueueReads
 from ._requirements import requirement_ranges, requirement_rows, resource_arms
 from ._rows import (
@@ -183,12 +184,17 @@ _HEAD_WALK_BUDGET = 256
 # the rest of the page is read as a merge of folded-name ranges (an ordinary page needs a few dozen at most).
 _HEAD_PROBE_BUDGET = 64
 
-# PostgreSQL: a prefix's page plans its statements (what the prefix covers, then the page) once per
-# connection, for any values, as psycopg prepares them (the fifth time a connection runs each): planning
-# them cost more than running them (``EXPLAIN (ANALYZE, SUMMARY)`` at 1e4 jobs: the walk 0.80 ms planning
-# against 0.25 ms running, the page 0.26 against 0.19), and their plans are index probes and ranges of
-# their heads or names whatever the values. Until the transaction's end: every other statement is planned
-# for its values (``_engines``).
+# PostgreSQL: a listing page plans its statements once per connection, for any values, as psycopg
+# prepares them (the fifth time a connection runs each): planning them cost more than running them
+# (``EXPLAIN (ANALYZE, SUMMARY)`` at 1e4 jobs: a prefix's walk 0.80 ms planning against 0.25 ms running,
+# its page 0.26 against 0.19; at 1e5, a one-statement page 0.23 to 0.28 ms planning against 0.10 to 0.12
+# running), and their generic plans are index probes and ranges of the page's index whatever the values
+# (``tests/test_sql_store.py`` holds every shape's to it). A listing page takes a connection that plans so
+# (``_page_plans``, ``_engines.Pool``); a ListJobsByConsumableResource prefix's transaction sets it for
+# itself, in the round trip of its BEGIN. Every other statement (a snapshot's, a ListJobsByConsumableResource
+# page's, a SCAN's) is planned for its values. A connection switched from one to the other costs that use
+# one round trip more (a store that alternates writes and pages does not switch: a write's plan, a row by
+# its key, is the same either way, and it takes its connection as it stands).
 _GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan"
 
 # A plan made without values cannot see how many rows a queue scope (or the jobs without a queue) holds,
@@ -272,8 +278,9 @@ class SqlJobStore(ListingMethods):
         # A store of ListJobs keeps the requirement rows of its jobs too, for ListJobsByConsumableResource.
         self._requirements = operation is LIST_JOBS
         self._engine: Engine = open_engine(url)
-        self._pool = Pool(self._engine.connect, self._engine.pool_size)
+        self._pool = Pool(self._engine.connect, self._engine.pool_size, self._engine.plans)
         self._sql_cache: dict[str, str] = {}
+        self._planned_for_values = _planned_for_values(self._tables.indexes)
         try:
             self._create_schema()
         except BaseException:
@@ -512,8 +519,9 @@ class SqlJobStore(ListingMethods):
             family = self._children_of(query)
             return run_listing(self._operation, family, request, token_key=self._token_key)
         limit = query.page_size
-        with self._pool.connection() as connection:
-            rows = self._page_rows(connection, query, limit + 1)
+        ranges = self._ranges(query)
+        with self._pool.connection(self._page_plans(ranges)) as connection:
+            rows = self._page_rows(connection, query, limit + 1, ranges)
         summaries = summaries_from_texts([row[0] for row in rows[:limit]])
         next_token = None
         if len(rows) > limit:
@@ -529,12 +537,15 @@ class SqlJobStore(ListingMethods):
         parsed = LIST_JOBS_BY_CONSUMABLE_RESOURCE if resources else self._operation
         query = parse_request(parsed, request, token_key=self._token_key)
         plans: list[str] = []
-        with self._pool.connection() as connection:
-            recorder = _Recorder(connection)
+        # Custom plans for the statements that run on them; ``_generic_plan`` for the others.
+        with self._pool.connection(CUSTOM_PLANS) as connection:
             if resources:
+                recorder = _Recorder(connection)
                 self._requirement_page_rows(recorder, query, query.page_size + 1)
             else:
-                self._page_rows(recorder, query, query.page_size + 1)
+                ranges = self._ranges(query)
+                recorder = _Recorder(connection, generic=self._page_plans(ranges) == GENERIC_PLANS)
+                self._page_rows(recorder, query, query.page_size + 1, ranges)
             for sql, params, generic in recorder.statements:
                 if self._engine.name == "sqlite":
                     rows = connection.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
@@ -573,7 +584,7 @@ class SqlJobStore(ListingMethods):
         operation = LIST_JOBS_BY_CONSUMABLE_RESOURCE
         query = parse_request(operation, request, token_key=self._token_key)
         limit = query.page_size
-        with self._pool.connection() as connection:
+        with self._pool.connection(CUSTOM_PLANS) as connection:
             rows = self._requirement_page_rows(connection, query, limit + 1)
             texts = [row[0] for row in rows[:limit]]
             for row in rows[:limit]:
@@ -669,7 +680,7 @@ class SqlJobStore(ListingMethods):
         of each queue scope (``_front``). O(log N + in-use)."""
         _check_kind(scheduling)
         parse_request(self._operation, {"jobQueue": job_queue})
-        with self._pool.connection() as connection, transaction(connection, self._engine.begin_read):
+        with self._snapshot_read() as connection:
             return self._queue_reads(connection, job_queue).usage(scheduling)
 
     def snapshot_parts(
@@ -692,7 +703,7 @@ class SqlJobStore(ListingMethods):
         """
         _check_kind(scheduling)
         parse_request(self._operation, {"jobQueue": job_queue})
-        with self._pool.connection() as connection, transaction(connection, self._engine.begin_read):
+        with self._snapshot_read() as connection:
             reads = self._queue_reads(connection, job_queue)
             if usage is None:
                 usage = reads.usage(scheduling)
@@ -708,7 +719,7 @@ class SqlJobStore(ListingMethods):
         in one read transaction. The answer over them is the answer over every job of the store."""
         kinds = _kinds(scheduling)
         parse_request(self._operation, {"jobQueue": job_queue})
-        with self._pool.connection() as connection, transaction(connection, self._engine.begin_read):
+        with self._snapshot_read() as connection:
             reads = self._queue_reads(connection, job_queue)
             in_use = reads.in_use()
             try:
@@ -720,7 +731,7 @@ class SqlJobStore(ListingMethods):
     def jobs_in_use(self, job_queue: str) -> list[Mapping[str, Any]]:
         """The jobs of ``job_queue``'s listings that use its capacity (SN-1). O(log N + in-use)."""
         parse_request(self._operation, {"jobQueue": job_queue})
-        with self._pool.connection() as connection, transaction(connection, self._engine.begin_read):
+        with self._snapshot_read() as connection:
             return list(self._queue_reads(connection, job_queue).in_use())
 
     def front_of_queue(
@@ -733,8 +744,15 @@ class SqlJobStore(ListingMethods):
         kinds = _kinds(scheduling)
         in_use = list(in_use)
         parse_request(self._operation, {"jobQueue": job_queue})
-        with self._pool.connection() as connection, transaction(connection, self._engine.begin_read):
+        with self._snapshot_read() as connection:
             return _front_jobs(self._queue_reads(connection, job_queue), kinds, in_use)
+
+    @contextlib.contextmanager
+    def _snapshot_read(self) -> Iterator[Connection]:
+        """A connection in a read transaction for a snapshot's statements, each planned for its values."""
+        pool, begin = self._pool, self._engine.begin_read
+        with pool.connection(CUSTOM_PLANS) as connection, transaction(connection, begin):
+            yield connection
 
     def _queue_reads(self, connection: Connection, job_queue: str) -> QueueReads:
         """The reads of a queue's snapshot on ``connection`` (``_front``)."""
@@ -747,8 +765,25 @@ class SqlJobStore(ListingMethods):
 
     # --- reading a page ---
 
-    def _page_rows(self, connection: Connection, query: ListQuery, count: int) -> list[Sequence[Any]]:
-        """The first ``count`` rows ``(summary, *order columns)`` after the cursor, in the query's order."""
+    def _page_plans(self, ranges: Range | NameHeads | DefinitionNames | Scan) -> str | None:
+        """How the connection of a page of ``ranges`` plans its statements (``_engines.Pool``): a page of
+        index ranges (of each queue scope; of a prefix's heads or names) on the plans made once for any
+        values (``_GENERIC_PLANS``); a ``SCAN``, and a range of an index a generic plan may mistake for a
+        shorter one (``_planned_for_values``), on plans for their values."""
+        mistaken = isinstance(ranges, Range) and ranges.index in self._planned_for_values
+        if isinstance(ranges, Scan) or mistaken:
+            return CUSTOM_PLANS
+        return GENERIC_PLANS
+
+    def _page_rows(
+        self,
+        connection: Connection,
+        query: ListQuery,
+        count: int,
+        ranges: Range | NameHeads | DefinitionNames | Scan,
+    ) -> list[Sequence[Any]]:
+        """The first ``count`` rows ``(summary, *order columns)`` after the cursor, in the query's order,
+        of its ``ranges`` (``_ranges``)."""
         job_filter = query.job_filter
         # A stored job's text holds no lone surrogate (the job validator refuses one), which no database can
         # be sent (``_rows.is_sql_text``): a filter value or a parent id holding one matches no job, and the
@@ -757,16 +792,17 @@ class SqlJobStore(ListingMethods):
         values = (job_filter.value if sent and job_filter else "", query.parent_job_id or "")
         if not all(is_sql_text(value) for value in values):
             return []
-        ranges = self._ranges(query)
         after = None if query.after is None else sql_key(query.after.sort_key, grouped=groups_by_name(query))
         if isinstance(ranges, Range) and (query.job_queue is None or self._engine.name == "postgresql"):
             # One statement reads one snapshot, on both engines: no transaction needed (PostgreSQL reads
             # every queue scope in one statement, ``_merged_rows``): one round trip a page.
             return self._range_rows(connection, ranges, self._arms(query.job_queue), after, count)
         if isinstance(ranges, NameHeads):
-            return self._name_prefix_rows(connection, ranges, self._arms(query.job_queue), after, count)
+            arms = self._arms(query.job_queue)
+            return self._name_prefix_rows(connection, ranges, arms, after, count, planned_once=True)
         if self._engine.name == "postgresql" and isinstance(ranges, DefinitionNames):
-            return self._pipelined_prefix_rows(connection, ranges, self._arms(query.job_queue), after, count)
+            arms = self._arms(query.job_queue)
+            return self._pipelined_prefix_rows(connection, ranges, arms, after, count, planned_once=True)
         with transaction(connection, self._engine.begin_read):
             arms = self._arms(query.job_queue)
             if isinstance(ranges, Range):
@@ -776,13 +812,21 @@ class SqlJobStore(ListingMethods):
             return self._scan_rows(connection, ranges, arms, after, count)
 
     def _name_prefix_rows(
-        self, connection: Connection, heads: NameHeads, arms: list[Arm], after: SortKey | None, count: int
+        self,
+        connection: Connection,
+        heads: NameHeads,
+        arms: list[Arm],
+        after: SortKey | None,
+        count: int,
+        *,
+        planned_once: bool = False,
     ) -> list[Sequence[Any]]:
         """A JOB_NAME prefix's page (S-6) in one snapshot, of a jobs table or of the requirements (CR-7
         groups by name as O-2 does): on PostgreSQL in two round trips (``_pipelined_prefix_rows``), on
         SQLite by the walk of its heads in a read transaction (``_head_rows``)."""
         if self._engine.name == "postgresql":
-            return self._pipelined_prefix_rows(connection, heads, arms, after, count)
+            planned = planned_once
+            return self._pipelined_prefix_rows(connection, heads, arms, after, count, planned_once=planned)
         with transaction(connection, self._engine.begin_read):
             return self._head_rows(connection, heads, arms, after, count)
 
@@ -811,7 +855,7 @@ class SqlJobStore(ListingMethods):
         key = parent_key(query.parent_job_member, query.parent_job_id)
         hint = self._engine.index_hint(children.sql_name(EVERY_JOB))
         sql = self._sql(f"SELECT job FROM {children.table}{hint} WHERE parent_key = ?")
-        with self._pool.connection() as connection:
+        with self._pool.connection(CUSTOM_PLANS) as connection:
             texts = [row[0] for row in connection.execute(sql, (column_text(key),)).fetchall()]
         return [job_from_text(text) for text in texts]
 
@@ -911,6 +955,8 @@ class SqlJobStore(ListingMethods):
         arms: list[Arm],
         after: SortKey | None,
         count: int,
+        *,
+        planned_once: bool = False,
     ) -> list[Sequence[Any]]:
         """PostgreSQL, a prefix (S-6, LJ-9) in two round trips, in one read-only snapshot: the first sends
         BEGIN and the statement that finds what the prefix covers (a JOB_NAME prefix: its first few folded
@@ -920,11 +966,13 @@ class SqlJobStore(ListingMethods):
         (``_union``: the ranges of what was found, merged) and COMMIT. Only a JOB_NAME prefix whose walk
         outgrows its budget (``_HEAD_WALK_BUDGET``: thousands of case variants of names of more than four
         folded names) reads its folded names in one round trip more. Its statements run on plans made once
-        per connection (``_GENERIC_PLANS``, set in the same round trip as BEGIN)."""
+        per connection: ``planned_once``, the connection's own (``_page_plans``); else ``_GENERIC_PLANS``,
+        set in the same round trip as BEGIN."""
         pipeline = getattr(connection, "pipeline", None)  # ``explain``'s recorder runs them one by one
         with pipeline() if pipeline is not None else contextlib.nullcontext():
             connection.execute(self._engine.begin_read)
-            connection.execute(_GENERIC_PLANS)
+            if not planned_once:
+                connection.execute(_GENERIC_PLANS)
             if isinstance(ranges, DefinitionNames):
                 names = _NextValue(self, connection, ranges.index, arms, "definition_name")
                 covered = names.send_starting_with(ranges.pattern.text, None)
@@ -1262,18 +1310,19 @@ def _upgrade_rows(connection: Connection, engine: Engine, operation: Operation, 
 
 class _Recorder:
     """A connection that notes the statements run through it (not the transaction control or settings),
-    each with whether it ran under ``_GENERIC_PLANS`` (which lasts until the transaction's end)."""
+    each with whether it ran on a generic plan: ``generic``, the connection's own setting (``Pool``), or
+    under ``_GENERIC_PLANS`` (which lasts until the transaction's end)."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, *, generic: bool = False) -> None:
         self._connection = connection
         self.statements: list[tuple[str, Sequence[Any], bool]] = []
-        self._generic = False
+        self._session_generic = self._generic = generic
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         if sql == _GENERIC_PLANS:
             self._generic = True
         elif sql in ("COMMIT", "ROLLBACK"):
-            self._generic = False
+            self._generic = self._session_generic
         elif sql.split(" ", 1)[0] not in ("BEGIN", "SET"):
             self.statements.append((sql, params, self._generic))
         return self._connection.execute(sql, params)
@@ -1438,6 +1487,25 @@ def _generic_plan(connection: Connection, sql: str, params: Sequence[Any]) -> st
         rows = connection.execute(f"EXPLAIN EXECUTE listjobs_explained{arguments}").fetchall()
         connection.execute("DEALLOCATE listjobs_explained")
     return "\n".join(str(row[0]) for row in rows)
+
+
+def _planned_for_values(indexes: Iterable[Index]) -> frozenset[Index]:
+    """The indexes whose pages are planned for their values: those whose equality columns extend another
+    index's of the same order (``by_share_identifier_status``, ``by_share_identifier``). A plan made without
+    values estimates both ranges of a queue scope at a row and takes the smaller index, filtering the rest
+    of the equalities on its rows (at 1e6 jobs, the page of ``SHARE_IDENTIFIER + status, queue`` read 656
+    buffers in 0.86 ms against 102 in 0.17 ms on its own index); a plan for the values sees the difference.
+    """
+    indexes = list(indexes)
+    return frozenset(
+        index
+        for index in indexes
+        for shorter in indexes
+        if shorter.table == index.table
+        and shorter.order == index.order
+        and 0 < len(shorter.equal) < len(index.equal)
+        and index.equal[: len(shorter.equal)] == shorter.equal
+    )
 
 
 def _order_columns(row: Sequence[Any]) -> tuple[Any, ...]:
