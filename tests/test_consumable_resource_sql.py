@@ -6,7 +6,6 @@ previous schema version gets its requirement rows when opened."""
 from __future__ import annotations
 
 import contextlib
-import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from hypothesis import strategies as st
 from postgresql_server import round_trips
 from test_consumable_resource_store import apply_change, traversals_under_change
 from test_sql_store import assert_no_sort_and_no_filter
+from traversals import resource_listing
 
 from listjobs_core import (
     LIST_JOBS,
@@ -70,21 +70,7 @@ def test_the_sql_store_traversals_agree_with_the_pure_function_and_the_oracle(sq
         else:
             for job in jobs:
                 sql_store.put(job)
-        listed: list[dict[str, Any]] = []
-        token = None
-        for number in range(200):
-            request = {**query, "maxResults": sizes[min(number, len(sizes) - 1)]}
-            if token is not None:
-                request["nextToken"] = token
-            page = sql_store.list_jobs_by_consumable_resource(request)
-            assert page == list_jobs_by_consumable_resource(jobs, request)
-            routed = sql_store.answer_json(request, operation=LIST_JOBS_BY_CONSUMABLE_RESOURCE)
-            assert routed == json.dumps(page, separators=(",", ":")).encode("ascii")
-            listed += page["jobs"]
-            token = page.get("nextToken")
-            if token is None:
-                break
-        assert listed == oracle.expected_selection(jobs, query)
+        assert resource_listing(sql_store, jobs, query, sizes) == oracle.expected_selection(jobs, query)
 
     traverse()
 
@@ -185,22 +171,13 @@ def test_a_prefix_of_many_case_variants_pages_as_the_pure_function(sql_store: Sq
         jobs, query = case
         sql_store.clear()
         sql_store.put_many(jobs)
-        listed: list[dict[str, Any]] = []
-        token = None
         budgets = (
             contextlib.nullcontext()
             if budget is None
             else mock.patch.multiple(_sql_store, _HEAD_PROBE_BUDGET=budget, _HEAD_WALK_BUDGET=budget)
         )
         with budgets:
-            for _ in range(200):
-                request = {**query, "maxResults": size, **({"nextToken": token} if token else {})}
-                page = sql_store.list_jobs_by_consumable_resource(request)
-                assert page == list_jobs_by_consumable_resource(jobs, request)
-                listed += page["jobs"]
-                token = page.get("nextToken")
-                if token is None:
-                    break
+            listed = resource_listing(sql_store, jobs, query, [size])
         assert listed == oracle.expected_selection(jobs, query)
 
     traverse()

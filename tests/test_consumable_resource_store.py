@@ -10,6 +10,7 @@ import oracle_consumable as oracle
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from traversals import resource_listing
 
 from listjobs_core import (
     LIST_JOBS,
@@ -48,22 +49,7 @@ def test_store_traversals_agree_with_the_pure_function_and_the_oracle(
     included), and the whole traversal is the oracle's selection."""
     jobs, query = case
     store = store_of(jobs, how)
-    listed: list[dict[str, Any]] = []
-    token = None
-    for number in range(200):
-        request = {**query, "maxResults": sizes[min(number, len(sizes) - 1)]}
-        if token is not None:
-            request["nextToken"] = token
-        page = store.list_jobs_by_consumable_resource(request)
-        assert page == list_jobs_by_consumable_resource(jobs, request)
-        assert store.answer_json(request, operation=LIST_JOBS_BY_CONSUMABLE_RESOURCE) == json.dumps(
-            page, separators=(",", ":")
-        ).encode("ascii")
-        listed += page["jobs"]
-        token = page.get("nextToken")
-        if token is None:
-            break
-    assert listed == oracle.expected_selection(jobs, query)
+    assert resource_listing(store, jobs, query, sizes) == oracle.expected_selection(jobs, query)
     store._check()
 
 
@@ -320,21 +306,8 @@ def test_job_name_prefix_pages_across_heads_are_the_oracles(
 
     jobs, query = case
     store = JobStore(jobs, operation=LIST_JOBS)
-    listed: list[dict[str, Any]] = []
-    token = None
     with mock.patch.object(_name_ranges, "HEAD_SEARCH_BUDGET", budget or _name_ranges.HEAD_SEARCH_BUDGET):
-        for number in range(100):
-            request = {**query, "maxResults": sizes[min(number, len(sizes) - 1)]}
-            if token is not None:
-                request["nextToken"] = token
-            page = store.list_jobs_by_consumable_resource(request)
-            assert store.answer_json(request, operation=LIST_JOBS_BY_CONSUMABLE_RESOURCE) == json.dumps(
-                page, separators=(",", ":")
-            ).encode("ascii")
-            listed += page["jobs"]
-            token = page.get("nextToken")
-            if token is None:
-                break
+        listed = resource_listing(store, jobs, query, sizes)
     assert listed == oracle.expected_selection(jobs, query)
 
 
